@@ -1,0 +1,32 @@
+# Two commands do all set-up on a fresh machine with Python 3.10+:
+#   make demo   creates .venv, installs the package, runs the main demo
+#   make test   creates .venv, installs the package with test extras, runs the whole suite
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test bench docs-pictures clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.demo-installed: pyproject.toml | $(PY)
+	$(PIP) install -e ".[viz,examples]"
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(PY)
+	$(PIP) install -e ".[test,viz,examples]"
+	touch $@
+
+demo: $(VENV)/.demo-installed
+	$(PY) -m tinygrad_edu demo
+
+test: $(VENV)/.test-installed
+	$(PY) -m pytest tests
+
+bench: $(VENV)/.test-installed
+	$(PY) bench/ops.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
