@@ -1,0 +1,227 @@
+"""Tests for the ListOps generator, evaluator, parser and TSV files."""
+from __future__ import annotations
+
+import math
+import statistics
+
+import numpy as np
+import pytest
+
+from tinygrad_edu.data import (
+    LISTOPS_TOKEN_INDEX,
+    LISTOPS_VOCAB,
+    ListOpsExample,
+    encode_listops,
+    evaluate,
+    generate_listops,
+    parse_binary_tree,
+    parse_listops,
+    read_listops_tsv,
+    validate_transitions,
+    write_listops_tsv,
+)
+
+
+def reference_value(tokens: list[str]) -> int:
+    """An evaluator written separately from the library's, by recursive descent on the tokens."""
+    operations = {
+        "MIN": min,
+        "MAX": max,
+        "SM": lambda values: sum(values) % 10,
+        "MED": lambda values: math.floor(statistics.median(values)),
+    }
+
+    def value_at(position: int) -> tuple[int, int]:
+        token = tokens[position]
+        if token.isdigit():
+            return int(token), position + 1
+        assert token.startswith("[")
+        values = []
+        position += 1
+        while tokens[position] != "]":
+            value, position = value_at(position)
+            values.append(value)
+        return operations[token[1:]](values), position + 1
+
+    value, end = value_at(0)
+    assert end == len(tokens)
+    return value
+
+
+def nesting_depth(tokens: list[str]) -> int:
+    depth = deepest = 0
+    for token in tokens:
+        if token.startswith("["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token == "]":
+            depth -= 1
+    return deepest
+
+
+def list_sizes(tokens: list[str]) -> list[int]:
+    """The number of arguments of every list in the expression."""
+    sizes, open_counts = [], []
+    for token in tokens:
+        if token == "]":
+            sizes.append(open_counts.pop())
+            continue
+        if open_counts:
+            open_counts[-1] += 1
+        if token.startswith("["):
+            open_counts.append(0)
+    return sizes
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("[MAX 2 9 [MIN 4 7 ] 0 ]", 9),
+        ("[MED 3 1 8 2 ]", 2),
+        ("[SM 5 7 ]", 2),
+        ("[MIN 4 7 ]", 4),
+        ("[MED 5 1 9 ]", 5),
+        ("[MED 4 7 ]", 5),
+        ("[SM [MAX 9 9 ] [MED 8 9 ] 3 ]", 0),
+        ("[MIN [SM 6 6 ] [MAX 1 3 ] ]", 2),
+    ],
+)
+def test_known_values(text, value):
+    assert evaluate(text) == value
+    example = parse_listops(text)
+    assert example.label == value == reference_value(example.tokens)
+    assert example.text == text
+
+
+def test_single_token_structure_and_left_branching_transitions():
+    example = parse_listops("[SM 5 7 ]")
+    assert example.tokens == ["[SM", "5", "7", "]"]
+    # (([SM 5) 7) ]): shift, shift, reduce, shift, reduce, shift, reduce.
+    assert example.transitions == ["S", "S", "R", "S", "R", "S", "R"]
+    nested = parse_listops("[MAX 2 [MIN 4 7 ] ]")
+    assert nested.tokens == ["[MAX", "2", "[MIN", "4", "7", "]", "]"]
+    assert " ".join(nested.transitions) == "S S R S S R S R S R R S R"
+
+
+def test_published_parentheses_give_the_same_example():
+    published = "( ( ( ( ( [MAX 2 ) 9 ) ( ( ( [MIN 4 ) 7 ) ] ) ) 0 ) ] )"
+    plain = "[MAX 2 9 [MIN 4 7 ] 0 ]"
+    assert parse_listops(published) == parse_listops(plain)
+    assert evaluate("( ( ( [MAX 2 ) 9 ) ] )") == 9
+    # The published parentheses are exactly the left-branching tree of the transitions.
+    tokens, transitions = parse_binary_tree(published)
+    assert tokens == parse_listops(plain).tokens
+    assert transitions == parse_listops(plain).transitions
+
+
+def test_generation_is_deterministic_per_seed():
+    first = generate_listops(50, seed=7)
+    assert first == generate_listops(50, seed=7)
+    assert [e.text for e in first] != [e.text for e in generate_listops(50, seed=8)]
+    assert all(isinstance(e, ListOpsExample) for e in first)
+
+
+def test_generated_examples_have_correct_labels_and_valid_transitions():
+    examples = generate_listops(300, seed=0)
+    for example in examples:
+        assert example.label == reference_value(example.tokens)
+        assert example.text == " ".join(example.tokens)
+        validate_transitions(len(example.tokens), example.transitions)
+        assert parse_listops(example.text) == example
+
+
+@pytest.mark.parametrize("max_depth, max_args, max_length", [(1, 5, 100), (3, 3, 20), (5, 5, 12)])
+def test_generation_respects_limits(max_depth, max_args, max_length):
+    examples = generate_listops(200, max_depth=max_depth, max_args=max_args, max_length=max_length, seed=2)
+    assert len(examples) == 200
+    for example in examples:
+        assert len(example.tokens) <= max_length
+        assert nesting_depth(example.tokens) <= max_depth
+        assert all(2 <= size <= max_args for size in list_sizes(example.tokens))
+
+
+def test_generation_nests_and_min_args_is_configurable():
+    deep = generate_listops(200, max_depth=4, seed=3, p_nest=0.5)
+    assert max(nesting_depth(e.tokens) for e in deep) == 4
+    flat = generate_listops(50, seed=3, p_nest=0.0, min_args=4, max_args=4)
+    assert all(len(e.tokens) == 6 for e in flat)
+
+
+def test_label_distribution_is_not_degenerate():
+    labels = np.array([e.label for e in generate_listops(1000, seed=1)])
+    counts = np.bincount(labels, minlength=10)
+    assert (counts > 0).all()
+    assert counts.max() < 0.25 * len(labels)
+
+
+def test_generation_rejects_impossible_settings():
+    with pytest.raises(ValueError, match="max_length"):
+        generate_listops(1, max_length=3)
+    with pytest.raises(ValueError, match="max_depth"):
+        generate_listops(1, max_depth=0)
+    with pytest.raises(ValueError, match="min_args"):
+        generate_listops(1, min_args=4, max_args=3)
+
+
+@pytest.mark.parametrize("parentheses", [True, False])
+def test_tsv_round_trip(tmp_path, parentheses):
+    examples = generate_listops(40, seed=4)
+    path = tmp_path / "listops.tsv"
+    write_listops_tsv(path, examples, parentheses=parentheses)
+    lines = path.read_text().splitlines()
+    assert len(lines) == 40
+    label, text = lines[0].split("\t")
+    assert int(label) == examples[0].label
+    assert ("(" in text.split()) == parentheses
+    assert read_listops_tsv(path) == examples
+
+
+def test_tsv_reads_header_and_swapped_columns(tmp_path):
+    path = tmp_path / "published.tsv"
+    path.write_text(
+        "Source\tTarget\n"
+        "( ( ( ( ( [MAX 2 ) 9 ) ( ( ( [MIN 4 ) 7 ) ] ) ) 0 ) ] )\t9\n"
+        "2\t( ( ( [SM 5 ) 7 ) ] )\n"
+    )
+    examples = read_listops_tsv(path)
+    assert [e.label for e in examples] == [9, 2]
+    assert examples[0].text == "[MAX 2 9 [MIN 4 7 ] 0 ]"
+
+
+def test_tsv_errors_name_the_line(tmp_path):
+    path = tmp_path / "wrong.tsv"
+    path.write_text("2\t[SM 5 7 ]\n3\t[SM 5 7 ]\n")
+    with pytest.raises(ValueError, match=r"wrong.tsv:2 is labelled 3 but the expression evaluates to 2"):
+        read_listops_tsv(path)
+    path.write_text("2\t[SM 5 7 ]\nnot a line\n")
+    with pytest.raises(ValueError, match=r"wrong.tsv:2"):
+        read_listops_tsv(path)
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("[SM 5 7", "never closed"),
+        ("[SM 5 7 ] ]", "after the outer list"),
+        ("[SUM 5 7 ]", "'[SUM' is not in the ListOps vocabulary"),
+        ("5", "outside any list"),
+        ("[MAX ]", "no arguments"),
+        ("", "empty"),
+    ],
+)
+def test_parse_errors(text, words):
+    with pytest.raises(ValueError, match=words.replace("[", r"\[")):
+        parse_listops(text)
+
+
+def test_vocabulary():
+    assert len(LISTOPS_VOCAB) == 15
+    assert set(LISTOPS_VOCAB) == {str(d) for d in range(10)} | {"[MIN", "[MAX", "[MED", "[SM", "]"}
+    assert all(LISTOPS_VOCAB[i] == t for t, i in LISTOPS_TOKEN_INDEX.items())
+    example = parse_listops("[SM 5 7 ]")
+    encoded = encode_listops(example.tokens)
+    assert encoded.dtype == np.int64
+    assert [LISTOPS_VOCAB[i] for i in encoded] == example.tokens
+    assert all(t in LISTOPS_TOKEN_INDEX for e in generate_listops(100, seed=5) for t in e.tokens)
+    with pytest.raises(ValueError, match="'x'"):
+        encode_listops(["x"])
