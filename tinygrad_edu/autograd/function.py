@@ -1,0 +1,275 @@
+"""`Function`: an operation with its forward and backward side by side, and the node it leaves
+on the tape.
+
+Calling `SomeOp.apply(*args)`:
+  1. makes a `Node` -- it is both the `ctx` that forward/backward see and the result's `grad_fn`;
+  2. runs `forward(ctx, *args)` (no recording inside; forward may return an ndarray or a Tensor);
+  3. if grad mode is on and an input requires grad, wires the node to its inputs (the *edges*)
+     and gives the node the next number in creation order.
+
+Because a node is always numbered after the nodes of its inputs, sorting reachable nodes by
+that number, largest first, is a valid order for the backward pass (see engine.py).
+"""
+from __future__ import annotations
+
+import itertools
+import weakref
+
+import numpy as np
+
+from ..tensor import Tensor
+from . import anomaly
+from .grad_mode import _state as _grad_state
+from .scope import _state as _scope_state
+
+_creation_counter = itertools.count()
+
+_FREED_MESSAGE = (
+    "{name}: trying to backward through the graph a second time (or to read saved tensors after "
+    "they were freed). Saved values are freed by backward() and tg.grad() to save memory; "
+    "pass retain_graph=True to the first call if you need to backward through the graph again."
+)
+
+
+class Node:
+    """One recorded operation: the `ctx` of a Function call and the `grad_fn` of its result.
+
+    edges[i] says where the gradient of positional argument i goes: `None` (a constant or a
+    non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), or `(node, output_nr)`.
+    """
+
+    __slots__ = (
+        "fn", "edges", "input_shapes", "needs_input_grad", "seq", "n_outputs", "output_shapes",
+        "_saved", "_saved_versions", "_saved_output", "_output_ref", "_freed",
+        "pre_hooks", "retained", "forward_stack", "scope", "__dict__", "__weakref__",
+    )
+
+    def __init__(self, fn: type) -> None:
+        self.fn = fn
+        self.edges = ()
+        self.needs_input_grad = ()
+        self.n_outputs = 1
+        self.output_shapes = None
+        self._saved = None
+        self._saved_output = None
+        self._freed = False
+        self.pre_hooks = None
+        self.retained = None
+        self.forward_stack = None
+        self.scope = None
+
+    # ---- what forward may call -----------------------------------------------------------
+    def save_for_backward(self, *tensors) -> None:
+        """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
+        self._saved = tensors
+        self._saved_versions = tuple(t._version if t is not None else 0 for t in tensors)
+
+    def save_output(self, array: np.ndarray) -> np.ndarray:
+        """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
+        self._saved_output = array
+        return array
+
+    def mark_non_differentiable(self, *tensors) -> None:  # PyTorch name; outputs here are few
+        pass
+
+    # ---- what backward may read ----------------------------------------------------------
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
+        saved = self._saved or ()
+        for t, version in zip(saved, self._saved_versions):
+            if t is not None and t._version != version:
+                raise RuntimeError(
+                    f"{self.name()}: one of the tensors needed for the gradient, of shape {t.shape}, "
+                    f"was modified by an in-place operation after it was saved (it was at version "
+                    f"{version}, it is now at version {t._version}). Use an out-of-place op "
+                    f"(e.g. `x = x + 1` instead of `x.add_(1)`) or .clone() it first."
+                )
+        return saved
+
+    @property
+    def saved_output(self) -> Tensor:
+        """The saved forward result as a Tensor; under create_graph it is this node's output,
+        so that second derivatives flow through it."""
+        if self._freed or self._saved_output is None:
+            raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
+        output = self._output_ref() if self._output_ref is not None else None
+        if output is not None and output._version != 0 and output.data is self._saved_output:
+            raise RuntimeError(
+                f"{self.name()}: its output (shape {output.shape}) was modified by an in-place "
+                f"operation, but backward needs its original value. Use an out-of-place op instead."
+            )
+        out = Tensor._make(self._saved_output, None, False)
+        if _grad_state.enabled:  # create_graph: the saved output is differentiable, via this node
+            out.grad_fn = self
+            out.requires_grad = True
+        return out
+
+    def release(self) -> None:
+        """Drop saved values after a backward without retain_graph."""
+        if self._saved is not None or self._saved_output is not None:
+            self._saved = None
+            self._saved_output = None
+            self._freed = True
+
+    # ---- introspection (PyTorch names) ---------------------------------------------------
+    def name(self) -> str:
+        return self.fn.__name__ + "Backward"
+
+    @property
+    def next_functions(self) -> tuple:
+        """One `(node, output_nr)` pair per input: `AccumulateGrad` for leaves, `(None, 0)` for
+        constants -- the shape of PyTorch's `grad_fn.next_functions`."""
+        pairs = []
+        for edge in self.edges:
+            if edge is None:
+                pairs.append((None, 0))
+            elif isinstance(edge, Tensor):
+                pairs.append((AccumulateGrad(edge), 0))
+            else:
+                pairs.append(edge)
+        return tuple(pairs)
+
+    def register_hook(self, fn):  # hooks on outputs go through Tensor.register_hook
+        raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class AccumulateGrad:
+    """Stands for a leaf in `next_functions`: where a gradient stops and is summed into `.grad`."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, AccumulateGrad) and other.variable is self.variable
+
+    def __hash__(self) -> int:
+        return id(self.variable)
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+class Function:
+    """Base class of every differentiable operation, built-in or yours.
+
+    Subclass it with two static methods and call `YourOp.apply(*args)`:
+
+    >>> import numpy as np, tinygrad_edu as tg
+    >>> class Cube(tg.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):              # x is a Tensor; return an ndarray or a Tensor
+    ...         ctx.save_for_backward(x)
+    ...         return x.data ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):          # one gradient per forward argument
+    ...         x, = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2      # Tensor ops, so create_graph works too
+    >>> x = tg.tensor([2.0], requires_grad=True)
+    >>> Cube.apply(x).sum().backward(); x.grad
+    tensor([12.])
+
+    `backward` returns one gradient (or None) per positional argument of `forward`; trailing
+    Nones for non-tensor arguments may be left out. Gradients are reduced to each input's shape
+    by the engine, so a broadcasting forward needs no special backward.
+    """
+
+    @staticmethod
+    def forward(ctx: Node, *args):
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Node, *grad_outputs):
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *args):
+        ctx = Node(cls)
+        grad_enabled = _grad_state.enabled
+        _grad_state.enabled = False  # forward never records
+        try:
+            raw = cls.forward(ctx, *args)
+        finally:
+            _grad_state.enabled = grad_enabled
+
+        requires_grad = False
+        if grad_enabled:
+            for a in args:
+                if a.__class__ is Tensor and a.requires_grad:
+                    requires_grad = True
+                    break
+        if raw.__class__ is tuple:
+            return _wrap_outputs(ctx, args, raw, requires_grad)
+        out = _as_output(raw, args)
+        if requires_grad:
+            _connect(ctx, args)
+            out.grad_fn = ctx
+            out.requires_grad = True
+            if ctx._saved_output is not None:
+                ctx._output_ref = weakref.ref(out)
+            else:
+                ctx._output_ref = None
+        return out
+
+
+def _as_output(raw, args) -> Tensor:
+    """Forward's result as a fresh Tensor (never one of the inputs, whose grad_fn must not change)."""
+    if raw.__class__ is Tensor:
+        if raw.grad_fn is None and not any(raw is a for a in args):
+            return raw
+        raw = raw.data
+    elif raw.__class__ is not np.ndarray:
+        raw = np.asarray(raw)
+    return Tensor._make(raw, None, False)
+
+
+def _connect(ctx: Node, args) -> None:
+    """Record where each argument's gradient goes, and the node's place in creation order."""
+    edges = []
+    needs = []
+    shapes = []
+    for a in args:
+        if a.__class__ is Tensor and a.requires_grad:
+            edges.append(a if a.grad_fn is None else (a.grad_fn, a._output_nr))
+            needs.append(True)
+            shapes.append(a.data.shape)
+        else:
+            edges.append(None)
+            needs.append(False)
+            shapes.append(None)
+    ctx.edges = tuple(edges)
+    ctx.needs_input_grad = tuple(needs)
+    ctx.input_shapes = tuple(shapes)
+    ctx.seq = next(_creation_counter)
+    ctx.scope = _scope_state.current
+    if anomaly._state.enabled:
+        ctx.forward_stack = anomaly.forward_stack()
+
+
+def _wrap_outputs(ctx: Node, args, raws: tuple, requires_grad: bool) -> tuple:
+    """A forward that returns several results: one output each, numbered for the edges."""
+    outs = tuple(_as_output(r, args) for r in raws)
+    if requires_grad:
+        _connect(ctx, args)
+        ctx.n_outputs = len(outs)
+        ctx.output_shapes = tuple(o.data.shape for o in outs)
+        ctx._output_ref = None
+        for i, o in enumerate(outs):
+            if o.data.dtype.kind == "f":
+                o.grad_fn = ctx
+                o.requires_grad = True
+                o._output_nr = i
+    return outs

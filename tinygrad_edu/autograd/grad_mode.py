@@ -1,0 +1,75 @@
+"""Grad mode: whether operations record themselves on the tape. One flag per thread."""
+from __future__ import annotations
+
+import functools
+import threading
+
+
+class _GradState(threading.local):
+    enabled = True
+
+
+_state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations are recorded for backward (the default)."""
+    return _state.enabled
+
+
+class _GradModeSwitch:
+    """Sets grad mode for a `with` block or for every call of a decorated function."""
+
+    _mode: bool
+
+    def __enter__(self) -> None:
+        self._previous = _state.enabled
+        _state.enabled = self._mode
+
+    def __exit__(self, *exc) -> None:
+        _state.enabled = self._previous
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with self.__class__():
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+
+class no_grad(_GradModeSwitch):
+    """Operations inside do not record a graph (for evaluation and weight updates).
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.ones(2, requires_grad=True)
+    >>> with tg.no_grad():
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    """
+
+    _mode = False
+
+
+class enable_grad(_GradModeSwitch):
+    """Turn recording back on inside a `no_grad` block."""
+
+    _mode = True
+
+
+class set_grad_enabled(_GradModeSwitch):
+    """`with tg.set_grad_enabled(False): ...` -- grad mode chosen by a flag."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = bool(mode)
+
+    def __call__(self, fn):
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper

@@ -1,0 +1,116 @@
+"""+ - * / ** and negation. Broadcasting is undone by the engine, so each backward is the
+textbook formula."""
+from __future__ import annotations
+
+from ..autograd.function import Function
+from .select import where
+from ..errors import ShapeError
+
+
+def broadcast_error(op: str, a, b) -> ValueError:
+    return ShapeError(
+        f"{op}: shapes {a.shape} and {b.shape} cannot be broadcast together "
+        f"(axes must be equal, or one of them 1, counting from the right)"
+    )
+
+
+class Add(Function):
+    """a + b;  ∂/∂a = 1, ∂/∂b = 1"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        try:
+            return a.data + b.data
+        except ValueError:
+            raise broadcast_error("add", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad
+
+
+class Sub(Function):
+    """a - b;  ∂/∂a = 1, ∂/∂b = -1"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        try:
+            return a.data - b.data
+        except ValueError:
+            raise broadcast_error("sub", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    """a * b;  ∂/∂a = b, ∂/∂b = a"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        try:
+            return a.data * b.data
+        except ValueError:
+            raise broadcast_error("mul", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * b if need_a else None), (grad * a if need_b else None)
+
+
+class Div(Function):
+    """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b²"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        try:
+            return a.data / b.data
+        except ValueError:
+            raise broadcast_error("div", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
+
+
+class Pow(Function):
+    """a ** b;  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a  (taken as 0 where a = 0, as PyTorch does)"""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        try:
+            return a.data ** b.data
+        except ValueError:
+            raise broadcast_error("pow", a, b) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad * b * a ** (b - 1) if need_a else None
+        grad_b = None
+        if need_b:
+            positive = a > 0
+            safe_a = where(positive, a, 1.0)  # ln of a non-positive base is not used: masked below
+            grad_b = where(positive, grad * a ** b * safe_a.log(), 0.0)
+        return grad_a, grad_b
+
+
+class Neg(Function):
+    """-a;  ∂/∂a = -1"""
+
+    @staticmethod
+    def forward(ctx, a):
+        return -a.data
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad

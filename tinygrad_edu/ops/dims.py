@@ -1,0 +1,32 @@
+"""Checking and normalizing `dim` arguments, with errors that name the op."""
+from __future__ import annotations
+
+
+def normalize_dim(dim: int, ndim: int, op: str) -> int:
+    """A possibly negative axis as a non-negative one; IndexError if it does not exist."""
+    if not isinstance(dim, int) or isinstance(dim, bool):
+        raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
+    low, high = -max(ndim, 1), max(ndim, 1) - 1
+    if not low <= dim <= high:
+        raise IndexError(
+            f"{op}: dim {dim} is out of range for a tensor with {ndim} dimension"
+            f"{'s' if ndim != 1 else ''} (expected a dim from {low} to {high})"
+        )
+    return dim % ndim if ndim else 0
+
+
+def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...]:
+    """`dim` (None = all axes, an int, or a tuple/list of ints) as a sorted tuple of axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (tuple, list)):
+        axes = tuple(sorted({normalize_dim(d, ndim, op) for d in dim}))
+        if len(axes) != len(dim):
+            raise ValueError(f"{op}: dim {tuple(dim)} names an axis twice")
+        return axes
+    return (normalize_dim(dim, ndim, op),)
+
+
+def kept_shape(shape: tuple, axes: tuple) -> tuple:
+    """The shape after reducing `axes` with keepdim=True (reduced axes become 1)."""
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))

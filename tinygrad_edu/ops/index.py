@@ -1,0 +1,126 @@
+"""Indexing: reading `x[idx]` and writing `x[idx] = v`.
+
+Reading's backward scatters the gradient back to where the elements came from; with an
+integer-array index the same element can be read twice, so the scatter *adds* (np.add.at).
+Scattering is itself linear, and its backward is reading again -- so the two ops differentiate
+each other, to any order.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+def is_basic_index(index) -> bool:
+    """Ints, slices, None and Ellipsis only: each element is selected at most once."""
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        isinstance(i, (int, slice, np.integer)) or i is None or i is Ellipsis for i in items
+    )
+
+
+def _index_error(x, index, err: Exception) -> IndexError:
+    return IndexError(f"indexing a tensor of shape {x.shape} with {_describe(index)}: {err}")
+
+
+def _describe(index) -> str:
+    items = index if isinstance(index, tuple) else (index,)
+    parts = []
+    for i in items:
+        if isinstance(i, np.ndarray):
+            parts.append(f"array of shape {i.shape} and dtype {i.dtype}")
+        else:
+            parts.append(repr(i))
+    return "[" + ", ".join(parts) + "]"
+
+
+class GetItem(Function):
+    """x[index];  backward: a zero tensor of x's shape with the gradient added at `index`"""
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.index, ctx.in_shape = index, x.data.shape
+        try:
+            return x.data[index]
+        except (IndexError, ValueError, TypeError) as err:
+            raise _index_error(x, index, err) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexAdd.apply(grad, ctx.index, ctx.in_shape)
+
+
+class IndexAdd(Function):
+    """zeros(shape) with `values` added at `index` (repeats accumulate);  backward: grad[index]"""
+
+    @staticmethod
+    def forward(ctx, values, index, shape):
+        ctx.index = index
+        out = np.zeros(shape, dtype=values.data.dtype)
+        if is_basic_index(index):
+            out[index] = values.data
+        else:
+            np.add.at(out, index, values.data)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        return GetItem.apply(grad, ctx.index)
+
+
+class SetItem(Function):
+    """x with x[index] replaced by v;  ∂/∂x is 1 outside `index`, 0 inside;  ∂/∂v = grad[index]
+    (summed over any broadcasting of v). Used by `x[index] = v`."""
+
+    @staticmethod
+    def forward(ctx, x, index, value):
+        ctx.index = index
+        out = x.data.copy()
+        try:
+            out[index] = value.data
+        except (IndexError, ValueError, TypeError) as err:
+            raise _index_error(x, index, err) from None
+        ctx.value_shape = np.shape(out[index])
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_x, _, need_v = ctx.needs_input_grad
+        grad_x = None
+        if need_x:
+            grad_x = SetItem.apply(grad, ctx.index, Tensor._make(np.zeros((), grad.dtype), None, False))
+        grad_v = GetItem.apply(grad, ctx.index) if need_v else None
+        return grad_x, None, grad_v
+
+
+def normalize_index(index):
+    """Tensors and lists inside an index become numpy arrays (lists index like arrays, as in
+    PyTorch); a bool Tensor is a mask."""
+    items = index if isinstance(index, tuple) else (index,)
+    out = []
+    for item in items:
+        item = _normalize_item(item)
+        if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim:
+            out.extend(np.nonzero(item))  # a mask is the list of positions where it is True
+        else:
+            out.append(item)
+    return out[0] if len(out) == 1 and not isinstance(index, tuple) else tuple(out)
+
+
+def _normalize_item(item):
+    if isinstance(item, Tensor):
+        item = item.data
+    elif isinstance(item, list):
+        item = np.asarray(item)
+    if isinstance(item, np.ndarray):
+        if item.dtype.kind not in "iub":
+            raise IndexError(
+                f"indexing: tensors used as indices must be integer or bool, got dtype {item.dtype}"
+            )
+        if item.dtype.kind == "u":
+            item = item.astype(np.int64)
+    elif isinstance(item, float):
+        raise IndexError(f"indexing: {item!r} is a float; indices must be integers")
+    return item

@@ -1,0 +1,32 @@
+"""Matrix product."""
+from __future__ import annotations
+
+from ..autograd.function import Function
+from ..errors import ShapeError
+
+
+class MatMul(Function):
+    """A @ B for A (..., n, k), B (..., k, m);  ∂/∂A = G Bᵀ,  ∂/∂B = Aᵀ G.
+
+    Batch axes broadcast like numpy; the engine sums the gradient back over them.
+    1-D arguments are turned into matrices by `Tensor.matmul` before they get here.
+    """
+
+    @staticmethod
+    def forward(ctx, a, b):
+        if a.data.shape[-1] != b.data.shape[-2]:
+            raise ShapeError(
+                f"matmul: shapes {a.shape} and {b.shape} are not aligned "
+                f"({a.shape[-1]} != {b.shape[-2]}: the last axis of the first must equal the "
+                f"second-to-last axis of the second)"
+            )
+        ctx.save_for_backward(a, b)
+        return a.data @ b.data
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        grad_a = grad @ b.transpose(-1, -2) if need_a else None
+        grad_b = a.transpose(-1, -2) @ grad if need_b else None
+        return grad_a, grad_b

@@ -1,0 +1,88 @@
+"""Ops that move numbers around without changing them: reshape, permute, expand, cat.
+Each backward moves the gradient back the same way."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..errors import ShapeError
+
+
+class Reshape(Function):
+    """Same numbers, new shape;  backward reshapes the gradient back."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.data.shape
+        try:
+            return x.data.reshape(shape)
+        except ValueError:
+            raise ShapeError(
+                f"reshape: cannot reshape a tensor of shape {x.shape} ({x.data.size} elements) "
+                f"into shape {tuple(shape)}"
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.in_shape)
+
+
+class Squeeze(Reshape):
+    """Drop axes of size 1 (a reshape, named for the graph picture)."""
+
+
+class Unsqueeze(Reshape):
+    """Insert an axis of size 1 (a reshape, named for the graph picture)."""
+
+
+class Flatten(Reshape):
+    """Merge a run of axes into one (a reshape, named for the graph picture)."""
+
+
+class Permute(Function):
+    """Reorder axes;  backward applies the inverse order."""
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x.data, dims)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(*np.argsort(ctx.dims).tolist())
+
+
+class Expand(Function):
+    """Broadcast to a bigger shape without copying;  backward sums over the copies."""
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        try:
+            return np.broadcast_to(x.data, shape)
+        except ValueError:
+            raise ShapeError(
+                f"expand: a tensor of shape {x.shape} cannot be expanded to shape {tuple(shape)} "
+                f"(only axes of size 1 can grow, and new axes go on the left)"
+            ) from None
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad  # the engine sums it back down to the input's shape
+
+
+class Cat(Function):
+    """Join tensors along an existing axis;  backward cuts the gradient into the same pieces."""
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        ctx.dim = dim
+        ctx.bounds = np.cumsum([0] + [t.data.shape[dim] for t in tensors]).tolist()
+        return np.concatenate([t.data for t in tensors], axis=dim)
+
+    @staticmethod
+    def backward(ctx, grad):
+        lead = (slice(None),) * ctx.dim
+        return (None,) + tuple(
+            grad[lead + (slice(start, stop),)] if need else None
+            for start, stop, need in zip(ctx.bounds, ctx.bounds[1:], ctx.needs_input_grad[1:])
+        )

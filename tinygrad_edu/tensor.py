@@ -1,0 +1,727 @@
+"""`Tensor`: an n-dimensional array (numpy underneath) that remembers how it was computed.
+
+A tensor made by an op on tensors that require grad gets a `grad_fn`: the node of that op on the
+tape (see autograd/function.py). `backward()` walks those nodes (autograd/engine.py).
+Every method here only checks arguments and calls an op from `ops/`.
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from . import dtype as _dtype
+from .autograd.grad_mode import _state as _grad_state
+from .errors import ShapeError
+
+Scalar = int | float | bool
+
+
+def _to_array(data, dtype) -> np.ndarray:
+    """Python/numpy data as an ndarray following PyTorch's rules for the dtype."""
+    if isinstance(data, np.ndarray):
+        array = data
+    elif isinstance(data, Tensor):
+        array = data.data.copy()
+    elif isinstance(data, bool):
+        array = np.asarray(data, dtype=np.bool_)
+    elif isinstance(data, int):
+        array = np.asarray(data, dtype=np.int64)
+    elif isinstance(data, float):
+        array = np.asarray(data, dtype=_dtype.get_default_dtype())
+    elif isinstance(data, (list, tuple, np.generic)):
+        try:
+            array = np.asarray(data)
+        except ValueError as err:
+            raise ValueError(f"Tensor: the nested list is ragged or malformed ({err})") from None
+        if array.dtype.kind == "f" and not isinstance(data, np.generic):
+            array = array.astype(_dtype.get_default_dtype(), copy=False)
+        elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
+            array = array.astype(np.int64, copy=False)
+    else:
+        raise TypeError(
+            f"Tensor: expected a number, a (nested) list of numbers, an np.ndarray or a Tensor, "
+            f"got {type(data).__name__}"
+        )
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Tensor: cannot make a tensor of numbers from data of dtype {array.dtype} "
+            f"(only bool, integer and float data)"
+        )
+    if dtype is not None:
+        array = array.astype(np.dtype(dtype), copy=False)
+    return array
+
+
+class Tensor:
+    """An array that records the operations applied to it, for reverse-mode autodiff.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> y = (x * x).sum()          # y = Σ x²
+    >>> y.backward()               # dy/dx = 2x
+    >>> x.grad
+    tensor([2., 4., 6.])
+    """
+
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_version", "_hooks",
+                 "_output_nr", "__weakref__")
+    __array_priority__ = 1000  # numpy defers to our reflected operators (array * tensor)
+    __array_ufunc__ = None
+
+    def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None) -> None:
+        self.data: np.ndarray = _to_array(data, dtype)
+        self.grad: Tensor | None = None
+        self.grad_fn = None
+        self.requires_grad = False
+        self.name = name
+        self._version = 0
+        self._hooks: list = []
+        self._output_nr = 0
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @staticmethod
+    def _make(array: np.ndarray, grad_fn, requires_grad: bool) -> "Tensor":
+        """The fast constructor used by ops: no conversion, no checks."""
+        t = object.__new__(Tensor)
+        t.data = array
+        t.grad = None
+        t.grad_fn = grad_fn
+        t.requires_grad = requires_grad
+        t.name = None
+        t._version = 0
+        t._hooks = None
+        t._output_nr = 0
+        return t
+
+    def _lift(self, value) -> "Tensor":
+        """A Python number or array met in an op with this tensor, as a constant tensor.
+        Numbers take this tensor's dtype when they fit it (2 * float32 stays float32)."""
+        if value.__class__ is Tensor:
+            return value
+        if isinstance(value, (int, float, bool)):
+            kind = self.data.dtype.kind
+            if kind == "f" or (kind in "iu" and not isinstance(value, float)) or (
+                kind == "b" and isinstance(value, bool)
+            ):
+                dtype = self.data.dtype
+            elif isinstance(value, float):
+                dtype = _dtype.get_default_dtype()
+            else:
+                dtype = np.int64
+            return Tensor._make(np.asarray(value, dtype=dtype), None, False)
+        return Tensor(value)
+
+    # ---- properties ---------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user (or outside grad mode), not by a recorded op."""
+        return self.grad_fn is None
+
+    @property
+    def T(self) -> "Tensor":
+        if self.ndim != 2:
+            raise ValueError(f".T: expects a 2-D tensor, got shape {self.shape}; use permute")
+        return self.permute(1, 0)
+
+    def size(self, dim: int | None = None):
+        """The shape tuple, or the length of axis `dim`."""
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[_ops.normalize_dim(dim, self.ndim, "size")]
+
+    def numel(self) -> int:
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    # ---- conversion ---------------------------------------------------------------------
+    def item(self) -> Scalar:
+        """The single number in a one-element tensor, as a Python number."""
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"item: only a tensor with one element can be converted to a Python number, "
+                f"this one has shape {self.shape} ({self.data.size} elements)"
+            )
+        return self.data.reshape(()).item()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (no copy)."""
+        return self.data
+
+    def tolist(self):
+        return self.data.tolist()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self.data.shape[0]))
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"bool: the truth value of a tensor with {self.data.size} elements (shape "
+                f"{self.shape}) is ambiguous; use (t).any() or (t).all()"
+            )
+        return bool(self.data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(f"only one-element integer tensors can be used as an index, got {self!r}")
+        return int(self.item())
+
+    __hash__ = object.__hash__  # == is elementwise, so hash by identity
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
+        extras = []
+        default = {"f": _dtype.get_default_dtype(), "i": np.dtype(np.int64), "b": np.dtype(np.bool_)}
+        if self.data.dtype != default.get(self.data.dtype.kind):
+            extras.append(f"dtype={self.data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body] + extras) + ")"
+
+    # ---- autograd -----------------------------------------------------------------------
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Mark a leaf as a variable to differentiate with respect to (in place, returns self)."""
+        if requires_grad and not _dtype.is_differentiable(self.data.dtype):
+            raise TypeError(
+                f"requires_grad: only floating point tensors can require gradients, this one has "
+                f"dtype {self.data.dtype} (convert it first, e.g. t.double())"
+            )
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad_(False): this tensor was computed by a recorded op; use .detach() "
+                "to get a tensor that does not require grad"
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> "Tensor":
+        """The same data (shared, no copy) cut off from the graph."""
+        return Tensor._make(self.data, None, False)
+
+    def retain_grad(self) -> None:
+        """Ask for `.grad` on a non-leaf tensor too (leaves always get it)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+        if self.grad_fn is None:
+            return
+        node = self.grad_fn
+        if node.retained is None:
+            node.retained = {}
+        node.retained[self._output_nr] = weakref.ref(self)
+
+    def register_hook(self, hook) -> "_hooks.RemovableHandle":
+        """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor replaces
+        the gradient. Returns a handle whose `.remove()` unregisters the hook."""
+        if not self.requires_grad:
+            raise RuntimeError("register_hook: cannot register a hook on a tensor that does not require grad")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self.grad_fn
+            if node.pre_hooks is None:
+                node.pre_hooks = {}
+            hooks = node.pre_hooks.setdefault(self._output_nr, [])
+        hooks.append(hook)
+        return _hooks.RemovableHandle(hooks, hook)
+
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
+                 create_graph: bool = False) -> None:
+        """Compute the gradient of this tensor with respect to every leaf that requires grad,
+        summing it into their `.grad`.
+
+        `gradient` is dL/d(self): needed unless self holds one number. `retain_graph=True` keeps
+        saved values for another backward; `create_graph=True` records this backward so that
+        the gradients can be differentiated again.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "backward: this tensor does not require grad and has no grad_fn, so nothing was "
+                "recorded to differentiate. Create its inputs with requires_grad=True (and do not "
+                "compute it inside tg.no_grad())."
+            )
+        gradient = _differentiate.seed_gradient(self, gradient, "backward")
+        if retain_graph is None:
+            retain_graph = create_graph
+        _engine.run_backward([self], [gradient], retain_graph, create_graph)
+
+    # ---- arithmetic (the ops are in ops/arithmetic.py) ----------------------------------
+    def __add__(self, other) -> "Tensor":
+        return _ops.Add.apply(self, self._lift(other))
+
+    def __radd__(self, other) -> "Tensor":
+        return _ops.Add.apply(self._lift(other), self)
+
+    def __sub__(self, other) -> "Tensor":
+        return _ops.Sub.apply(self, self._lift(other))
+
+    def __rsub__(self, other) -> "Tensor":
+        return _ops.Sub.apply(self._lift(other), self)
+
+    def __mul__(self, other) -> "Tensor":
+        return _ops.Mul.apply(self, self._lift(other))
+
+    def __rmul__(self, other) -> "Tensor":
+        return _ops.Mul.apply(self._lift(other), self)
+
+    def __truediv__(self, other) -> "Tensor":
+        return _ops.Div.apply(self._true_div_operand(), self._lift(other)._true_div_operand())
+
+    def __rtruediv__(self, other) -> "Tensor":
+        return _ops.Div.apply(self._lift(other)._true_div_operand(), self._true_div_operand())
+
+    def _true_div_operand(self) -> "Tensor":
+        """Integer division gives floats, as in PyTorch: ints become the default float dtype."""
+        if self.data.dtype.kind == "f":
+            return self
+        return Tensor._make(self.data.astype(_dtype.get_default_dtype()), None, False)
+
+    def __pow__(self, exponent) -> "Tensor":
+        return _ops.Pow.apply(self, self._lift(exponent))
+
+    def __rpow__(self, base) -> "Tensor":
+        return _ops.Pow.apply(self._lift(base), self)
+
+    def __neg__(self) -> "Tensor":
+        return _ops.Neg.apply(self)
+
+    def __pos__(self) -> "Tensor":
+        return self
+
+    def __matmul__(self, other) -> "Tensor":
+        return self.matmul(other)
+
+    def __rmatmul__(self, other) -> "Tensor":
+        return Tensor(other).matmul(self)
+
+    def add(self, other) -> "Tensor":
+        return self + other
+
+    def sub(self, other) -> "Tensor":
+        return self - other
+
+    def mul(self, other) -> "Tensor":
+        return self * other
+
+    def div(self, other) -> "Tensor":
+        return self / other
+
+    def pow(self, exponent) -> "Tensor":
+        return self ** exponent
+
+    def neg(self) -> "Tensor":
+        return -self
+
+    def matmul(self, other) -> "Tensor":
+        """Matrix product with numpy's rules: 1-D arguments are treated as a row (first) or a
+        column (second) vector and that axis is dropped from the result; batch axes broadcast."""
+        other = self._lift(other)
+        if self.ndim == 0 or other.ndim == 0:
+            raise ShapeError(
+                f"matmul: both arguments need at least 1 dimension, got shapes {self.shape} and {other.shape}"
+            )
+        a = self.unsqueeze(0) if self.ndim == 1 else self
+        b = other.unsqueeze(-1) if other.ndim == 1 else other
+        if a.shape[-1] != b.shape[-2]:
+            raise ValueError(
+                f"matmul: shapes {self.shape} and {other.shape} are not aligned "
+                f"({self.shape[-1]} != {other.shape[-2] if other.ndim > 1 else other.shape[0]}: the last "
+                f"axis of the first must equal the {'second-to-last' if other.ndim > 1 else 'only'} "
+                f"axis of the second)"
+            )
+        out = _ops.MatMul.apply(a, b)
+        if other.ndim == 1:
+            out = out.squeeze(-1)
+        if self.ndim == 1:
+            out = out.squeeze(-2 if other.ndim > 1 else -1) if out.ndim else out
+        return out
+
+    # ---- comparisons: no gradient, bool results -----------------------------------------
+    def _compare(self, other, op) -> "Tensor":
+        other = other.data if isinstance(other, Tensor) else other
+        return Tensor._make(np.asarray(op(self.data, other)), None, False)
+
+    def __eq__(self, other) -> "Tensor":  # type: ignore[override]
+        return self._compare(other, np.equal)
+
+    def __ne__(self, other) -> "Tensor":  # type: ignore[override]
+        return self._compare(other, np.not_equal)
+
+    def __lt__(self, other) -> "Tensor":
+        return self._compare(other, np.less)
+
+    def __le__(self, other) -> "Tensor":
+        return self._compare(other, np.less_equal)
+
+    def __gt__(self, other) -> "Tensor":
+        return self._compare(other, np.greater)
+
+    def __ge__(self, other) -> "Tensor":
+        return self._compare(other, np.greater_equal)
+
+    eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
+
+    def __invert__(self) -> "Tensor":
+        if self.data.dtype != np.bool_:
+            raise TypeError(f"~: only bool tensors can be inverted, got dtype {self.dtype}")
+        return Tensor._make(~self.data, None, False)
+
+    def __and__(self, other) -> "Tensor":
+        return self._compare(other, np.logical_and)
+
+    def __or__(self, other) -> "Tensor":
+        return self._compare(other, np.logical_or)
+
+    def any(self) -> "Tensor":
+        return Tensor._make(np.asarray(self.data.any()), None, False)
+
+    def all(self) -> "Tensor":
+        return Tensor._make(np.asarray(self.data.all()), None, False)
+
+    # ---- elementwise functions (ops/unary.py, ops/select.py) ----------------------------
+    def exp(self) -> "Tensor":
+        return _ops.Exp.apply(self)
+
+    def log(self) -> "Tensor":
+        return _ops.Log.apply(self)
+
+    def sqrt(self) -> "Tensor":
+        return _ops.Sqrt.apply(self)
+
+    def abs(self) -> "Tensor":
+        return _ops.Abs.apply(self)
+
+    def sin(self) -> "Tensor":
+        return _ops.Sin.apply(self)
+
+    def cos(self) -> "Tensor":
+        return _ops.Cos.apply(self)
+
+    def tanh(self) -> "Tensor":
+        return _ops.Tanh.apply(self)
+
+    def sigmoid(self) -> "Tensor":
+        return _ops.Sigmoid.apply(self)
+
+    def relu(self) -> "Tensor":
+        return _ops.Relu.apply(self)
+
+    def clamp(self, min: float | None = None, max: float | None = None) -> "Tensor":
+        """Limit values to [min, max] (either may be None)."""
+        return _ops.Clamp.apply(self, min, max)
+
+    clip = clamp
+
+    def maximum(self, other) -> "Tensor":
+        return _ops.Maximum.apply(self, self._lift(other))
+
+    def minimum(self, other) -> "Tensor":
+        return _ops.Minimum.apply(self, self._lift(other))
+
+    def sign(self) -> "Tensor":
+        """-1, 0 or 1 per element (no gradient: its derivative is zero almost everywhere)."""
+        return Tensor._make(np.sign(self.data), None, False)
+
+    # ---- reductions (ops/reduce.py) -----------------------------------------------------
+    def sum(self, dim=None, keepdim: bool = False) -> "Tensor":
+        """Sum over `dim` (an int, a tuple of ints, or None for all axes)."""
+        return _ops.Sum.apply(self, _ops.normalize_dims(dim, self.ndim, "sum"), keepdim)
+
+    def mean(self, dim=None, keepdim: bool = False) -> "Tensor":
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"mean: needs a floating point tensor, got dtype {self.dtype}")
+        return _ops.Mean.apply(self, _ops.normalize_dims(dim, self.ndim, "mean"), keepdim)
+
+    def max(self, dim=None, keepdim: bool = False) -> "Tensor":
+        """Largest value over `dim` -- values only (PyTorch's `amax`); use `argmax` for indices."""
+        return _ops.Max.apply(self, _ops.normalize_dims(dim, self.ndim, "max"), keepdim)
+
+    def min(self, dim=None, keepdim: bool = False) -> "Tensor":
+        """Smallest value over `dim` -- values only (PyTorch's `amin`)."""
+        return _ops.Min.apply(self, _ops.normalize_dims(dim, self.ndim, "min"), keepdim)
+
+    amax, amin = max, min
+
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        """Index of the largest value (over the flattened tensor when dim is None). No gradient."""
+        return self._arg(np.argmax, dim, keepdim, "argmax")
+
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
+        return self._arg(np.argmin, dim, keepdim, "argmin")
+
+    def _arg(self, fn, dim, keepdim, op) -> "Tensor":
+        if self.data.size == 0:
+            raise ValueError(f"{op}: the tensor of shape {self.shape} is empty")
+        if dim is None:
+            return Tensor._make(np.asarray(fn(self.data), dtype=np.int64), None, False)
+        axis = _ops.normalize_dim(dim, self.ndim, op)
+        return Tensor._make(fn(self.data, axis=axis, keepdims=keepdim).astype(np.int64), None, False)
+
+    def logsumexp(self, dim=None, keepdim: bool = False) -> "Tensor":
+        """log Σ exp(x) over `dim`, without overflow."""
+        return _ops.LogSumExp.apply(self, _ops.normalize_dims(dim, self.ndim, "logsumexp"), keepdim)
+
+    def var(self, dim=None, keepdim: bool = False, unbiased: bool = True) -> "Tensor":
+        """Variance over `dim`: Σ(x - mean)² / (N - 1) (or / N with unbiased=False)."""
+        axes = _ops.normalize_dims(dim, self.ndim, "var")
+        count = int(np.prod([self.shape[a] for a in axes]))
+        centered = self - self.mean(axes, keepdim=True)
+        return (centered * centered).sum(axes, keepdim=keepdim) / max(count - int(unbiased), 0)
+
+    def std(self, dim=None, keepdim: bool = False, unbiased: bool = True) -> "Tensor":
+        """Standard deviation: the square root of `var`."""
+        return self.var(dim, keepdim, unbiased).sqrt()
+
+    # ---- shape (ops/shape.py) -----------------------------------------------------------
+    def reshape(self, *shape) -> "Tensor":
+        """Same numbers in a new shape; one axis may be -1 (inferred)."""
+        shape = _shape_args(shape, "reshape")
+        if shape == self.data.shape:
+            return self
+        return _ops.Reshape.apply(self, shape)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
+        if self.ndim == 0:
+            return _ops.Flatten.apply(self, (1,))
+        start = _ops.normalize_dim(start_dim, self.ndim, "flatten")
+        end = _ops.normalize_dim(end_dim, self.ndim, "flatten")
+        if start > end:
+            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+        shape = self.shape[:start] + (-1 if self.data.size else 0,) + self.shape[end + 1:]
+        if self.data.size == 0:
+            shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
+        return _ops.Flatten.apply(self, shape)
+
+    def squeeze(self, dim=None) -> "Tensor":
+        """Remove axes of size 1 (all of them, or only `dim` if it has size 1)."""
+        if dim is None:
+            shape = tuple(n for n in self.shape if n != 1)
+        else:
+            axes = _ops.normalize_dims(dim, self.ndim, "squeeze")
+            shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
+        return self if shape == self.shape else _ops.Squeeze.apply(self, shape)
+
+    def unsqueeze(self, dim: int) -> "Tensor":
+        """Insert an axis of size 1 at `dim` (from -ndim-1 to ndim)."""
+        axis = _ops.normalize_dim(dim, self.ndim + 1, "unsqueeze")
+        return _ops.Unsqueeze.apply(self, self.shape[:axis] + (1,) + self.shape[axis:])
+
+    def permute(self, *dims) -> "Tensor":
+        dims = _shape_args(dims, "permute")
+        if len(dims) != self.ndim:
+            raise ValueError(
+                f"permute: got {len(dims)} dims {tuple(dims)} for a tensor with {self.ndim} dimensions"
+            )
+        axes = tuple(_ops.normalize_dim(d, self.ndim, "permute") for d in dims)
+        if sorted(axes) != list(range(self.ndim)):
+            raise ValueError(f"permute: {tuple(dims)} is not an ordering of the {self.ndim} axes")
+        return _ops.Permute.apply(self, axes)
+
+    def transpose(self, dim0: int, dim1: int) -> "Tensor":
+        """Swap two axes."""
+        axes = list(range(self.ndim))
+        a = _ops.normalize_dim(dim0, self.ndim, "transpose")
+        b = _ops.normalize_dim(dim1, self.ndim, "transpose")
+        axes[a], axes[b] = axes[b], axes[a]
+        return _ops.Permute.apply(self, tuple(axes))
+
+    def expand(self, *shape) -> "Tensor":
+        """Broadcast to a bigger shape (-1 keeps an axis) without copying data."""
+        shape = _shape_args(shape, "expand")
+        lead = len(shape) - self.ndim
+        if lead < 0:
+            raise ShapeError(f"expand: cannot expand shape {self.shape} to fewer dimensions {shape}")
+        shape = tuple(self.shape[i - lead] if n == -1 and i >= lead else n for i, n in enumerate(shape))
+        if shape == self.data.shape:
+            return self
+        return _ops.Expand.apply(self, shape)
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return self.expand(*other.shape)
+
+    def split(self, split_size_or_sections, dim: int = 0) -> tuple["Tensor", ...]:
+        """Cut along `dim` into pieces of `split_size` (the last may be smaller), or into
+        pieces of the listed sizes."""
+        axis = _ops.normalize_dim(dim, self.ndim, "split")
+        length = self.shape[axis]
+        if isinstance(split_size_or_sections, int):
+            if split_size_or_sections <= 0:
+                raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
+            sizes = [split_size_or_sections] * (length // split_size_or_sections)
+            if length % split_size_or_sections or not sizes:
+                sizes.append(length % split_size_or_sections if sizes else length)
+        else:
+            sizes = list(split_size_or_sections)
+            if sum(sizes) != length:
+                raise ValueError(
+                    f"split: section sizes {sizes} add up to {sum(sizes)}, but dim {dim} has length {length}"
+                )
+        lead = (slice(None),) * axis
+        pieces, start = [], 0
+        for size in sizes:
+            pieces.append(self[lead + (slice(start, start + size),)])
+            start += size
+        return tuple(pieces)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
+        """Cut into `chunks` pieces of equal size (the last may be smaller), like PyTorch."""
+        if not isinstance(chunks, int) or chunks <= 0:
+            raise ValueError(f"chunk: the number of chunks must be a positive int, got {chunks!r}")
+        length = self.shape[_ops.normalize_dim(dim, self.ndim, "chunk")]
+        return self.split(max(-(-length // chunks), 1), dim)
+
+    # ---- indexing (ops/index.py) --------------------------------------------------------
+    def __getitem__(self, index) -> "Tensor":
+        if index.__class__ is not int and index.__class__ is not slice:
+            index = _ops.normalize_index(index)
+        return _ops.GetItem.apply(self, index)
+
+    def __setitem__(self, index, value) -> None:
+        index = _ops.normalize_index(index)
+        value = self._lift(value)
+
+        def write(old: Tensor) -> Tensor:
+            return _ops.SetItem.apply(old, index, value)
+
+        self._in_place("setitem", write, value)
+
+    # ---- in place: change the data, bump the version ------------------------------------
+    def _in_place(self, op: str, compute, other: "Tensor | None" = None) -> "Tensor":
+        """Apply `compute(old_self) -> new value` in place.
+
+        When recording, the new value is computed from a copy of the old one, so the graph
+        stays correct, and this tensor takes the new grad_fn. Nodes that saved this tensor
+        before see its version change and refuse to use the overwritten data.
+        """
+        recording = _grad_state.enabled and (
+            self.requires_grad or (other is not None and other.requires_grad)
+        )
+        if recording and self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: a leaf tensor that requires grad cannot be changed in place while "
+                f"gradients are recorded (the graph would lose its original value). Wrap the "
+                f"update in `with tg.no_grad():`, as optimizers do."
+            )
+        if recording:
+            old = Tensor._make(self.data.copy(), self.grad_fn, self.requires_grad)
+            old._output_nr = self._output_nr
+            new = compute(old)
+        else:
+            with _no_grad():
+                new = compute(self)
+        if new.data.shape != self.data.shape:
+            raise RuntimeError(
+                f"{op}: the result has shape {new.shape}, which cannot be written into this "
+                f"tensor of shape {self.shape}"
+            )
+        if new.data is not self.data:
+            np.copyto(self.data, new.data, casting="same_kind")
+        if recording:
+            self.grad_fn, self.requires_grad, self._output_nr = new.grad_fn, True, 0
+        self._version += 1
+        return self
+
+    def add_(self, other) -> "Tensor":
+        other = self._lift(other)
+        return self._in_place("add_", lambda old: old + other, other)
+
+    def sub_(self, other) -> "Tensor":
+        other = self._lift(other)
+        return self._in_place("sub_", lambda old: old - other, other)
+
+    def mul_(self, other) -> "Tensor":
+        other = self._lift(other)
+        return self._in_place("mul_", lambda old: old * other, other)
+
+    def div_(self, other) -> "Tensor":
+        other = self._lift(other)
+        return self._in_place("div_", lambda old: old / other, other)
+
+    def zero_(self) -> "Tensor":
+        return self.fill_(0)
+
+    def fill_(self, value) -> "Tensor":
+        fill = self._lift(value)
+        return self._in_place("fill_", lambda old: old * 0 + fill, fill)
+
+    __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
+
+    # ---- copies and dtypes --------------------------------------------------------------
+    def clone(self) -> "Tensor":
+        """A copy with its own memory that stays in the graph."""
+        return _ops.Clone.apply(self)
+
+    def to(self, dtype) -> "Tensor":
+        """This tensor in another dtype (differentiable between float dtypes)."""
+        dtype = np.dtype(dtype)
+        return self if dtype == self.data.dtype else _ops.Cast.apply(self, dtype)
+
+    def float(self) -> "Tensor":
+        return self.to(np.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(np.float64)
+
+    def long(self) -> "Tensor":
+        return self.to(np.int64)
+
+    def bool(self) -> "Tensor":
+        return self.to(np.bool_)
+
+
+def _shape_args(shape: Sequence, op: str) -> tuple:
+    """`f(2, 3)` and `f((2, 3))` both mean the shape (2, 3)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    try:
+        return tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: a shape must be ints, got {tuple(shape)!r}") from None
+
+
+# The ops import Tensor, so they are imported after it is defined.
+from . import ops as _ops  # noqa: E402
+from .autograd import differentiate as _differentiate  # noqa: E402
+from .autograd import engine as _engine  # noqa: E402
+from .autograd import hooks as _hooks  # noqa: E402
+from .autograd.grad_mode import no_grad as _no_grad  # noqa: E402
