@@ -1,0 +1,54 @@
+"""The tour that `make demo` runs: a few short steps, each showing one thing the framework does.
+
+The demo is the list `STEPS` of (title, function) pairs, run in order. To add a step, write a
+function that prints what it shows and append one pair to `STEPS`; keep every step short (the whole
+demo should finish in about a minute).
+
+    python -m tinygrad_edu demo              # every step
+    python -m tinygrad_edu demo --list       # the step titles
+    python -m tinygrad_edu demo --only 1     # just the first step
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+
+
+def worked_example() -> None:
+    """The 2-2-2 network of SEEDS §4: forward values, E_total, eight gradients, one step."""
+    from tinygrad_edu.examples import mazur_backprop
+
+    mazur_backprop.main([])
+
+
+STEPS: list[tuple[str, Callable[[], None]]] = [
+    ("Backpropagation by hand and by the framework: the 2-2-2 worked example", worked_example),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="demo", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--list", action="store_true", help="print the step titles and stop")
+    parser.add_argument("--only", type=int, action="append", metavar="N",
+                        help="run only step N (1-based; may be repeated)")
+    args = parser.parse_args(argv)
+    if args.list:
+        for number, (title, _) in enumerate(STEPS, start=1):
+            print(f"{number}. {title}")
+        return 0
+    chosen = args.only or list(range(1, len(STEPS) + 1))
+    for number in chosen:
+        if not 1 <= number <= len(STEPS):
+            parser.error(f"--only {number}: there are steps 1..{len(STEPS)}")
+    for number in chosen:
+        title, step = STEPS[number - 1]
+        print(f"\n=== {number}/{len(STEPS)}. {title} ===\n", flush=True)
+        start = time.perf_counter()
+        step()
+        print(f"\n({time.perf_counter() - start:.1f} s)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    main()
