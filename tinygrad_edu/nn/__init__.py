@@ -1,0 +1,11 @@
+"""`tinygrad_edu.nn`: modules, layers, losses and initialisers with PyTorch's names.
+
+    import tinygrad_edu.nn as nn
+    model = nn.Sequential(nn.Linear(64, 32), nn.Sigmoid(), nn.Linear(32, 10))
+"""
+from . import functional, init
+from .layers import (Dropout, Embedding, Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
+                     Tanh)
+from .module import Module, ModuleList, Sequential
+from .parameter import Parameter
+from .recurrent import LSTMCell

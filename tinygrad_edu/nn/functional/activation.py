@@ -1,0 +1,86 @@
+"""Activations and the (log-)softmax.
+
+softmax and log_softmax are Functions of their own rather than compositions: one node each on
+the tape, and the shift by the maximum that keeps logits of ±1000 finite lives in forward.
+
+    log_softmax(x)ᵢ = xᵢ - m - log Σⱼ exp(xⱼ - m),   m = maxⱼ xⱼ  (any m gives the same value;
+                                                      the max keeps every exp ≤ 1)
+    softmax(x)ᵢ     = exp(log_softmax(x)ᵢ)
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...ops import normalize_dim
+from ...tensor import Tensor
+
+
+def sigmoid(x: Tensor) -> Tensor:
+    """σ(x) = 1 / (1 + e⁻ˣ), elementwise."""
+    return x.sigmoid()
+
+
+def tanh(x: Tensor) -> Tensor:
+    """tanh(x), elementwise."""
+    return x.tanh()
+
+
+def relu(x: Tensor) -> Tensor:
+    """max(x, 0), elementwise."""
+    return x.relu()
+
+
+class LogSoftmax(Function):
+    """y = x - logsumexp(x);  ∂L/∂x = g - softmax(x) · Σ g  (sums over `dim`)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        shifted = x.data - x.data.max(axis=dim, keepdims=True)
+        return ctx.save_output(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        softmax = ctx.saved_output.exp()
+        return grad - softmax * grad.sum(ctx.dim, keepdim=True)
+
+
+class Softmax(Function):
+    """s = exp(x - m) / Σ exp(x - m);  ∂L/∂x = s · (g - Σ g·s)  (sums over `dim`)."""
+
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True))
+        return ctx.save_output(e / e.sum(axis=dim, keepdims=True))
+
+    @staticmethod
+    def backward(ctx, grad):
+        s = ctx.saved_output
+        return s * (grad - (grad * s).sum(ctx.dim, keepdim=True))
+
+
+def _softmax_dim(x: Tensor, dim, op: str) -> int:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
+    if dim is None:
+        raise TypeError(f"{op}: dim is required (e.g. {op}(x, dim=1) for a batch of logits)")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{op}: needs a floating point tensor, got dtype {x.dtype}")
+    return normalize_dim(dim, x.ndim, op)
+
+
+def softmax(x: Tensor, dim: int) -> Tensor:
+    """exp(x) / Σ exp(x) over `dim`: probabilities that sum to 1 along that axis.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.softmax(tg.tensor([[1000.0, 1000.0]]), dim=1)
+    tensor([[0.5, 0.5]])
+    """
+    return Softmax.apply(x, _softmax_dim(x, dim, "softmax"))
+
+
+def log_softmax(x: Tensor, dim: int) -> Tensor:
+    """log(softmax(x)) over `dim`, computed without overflow or log(0)."""
+    return LogSoftmax.apply(x, _softmax_dim(x, dim, "log_softmax"))

@@ -1,0 +1,111 @@
+"""linear, embedding, dropout: the computations inside nn.Linear, nn.Embedding, nn.Dropout."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...random import generator
+from ...tensor import Tensor
+
+
+class Linear(Function):
+    """y = x Wᵀ + b for x (..., in), W (out, in), b (out,) or None, as one node on the tape.
+
+    ∂L/∂x = G W,   ∂L/∂W = Gᵀ x (summed over all leading axes),   ∂L/∂b = Σ G
+    (the engine sums G down to b's shape).
+    """
+
+    @staticmethod
+    def forward(ctx, x, weight, bias):
+        ctx.save_for_backward(x, weight)
+        out = x.data @ weight.data.T
+        if bias is not None:
+            out += bias.data
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        grad_x = grad @ weight if need_x else None
+        grad_w = None
+        if need_w:
+            if x.ndim > 2:  # fold the leading axes into one batch axis: Gᵀ x is then one matmul
+                grad_w = grad.reshape(-1, grad.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+            else:
+                grad_w = grad.T @ x
+        return grad_x, grad_w, (grad if need_b else None)
+
+
+def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """x @ weight.T + bias, with weight of shape (out_features, in_features) like PyTorch.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.zeros(4)).shape
+    (2, 4)
+    """
+    if x.__class__ is not Tensor or weight.__class__ is not Tensor:
+        raise TypeError(f"linear: x and weight must be Tensors, got {type(x).__name__} and "
+                        f"{type(weight).__name__}")
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.data.shape[-1] != weight.data.shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}: the last "
+            f"axis of the input must be in_features = {weight.shape[1]}"
+        )
+    if bias is not None:
+        if bias.__class__ is not Tensor:
+            raise TypeError(f"linear: bias must be a Tensor or None, got {type(bias).__name__}")
+        if bias.data.shape != (weight.data.shape[0],):
+            raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) to match weight of "
+                             f"shape {weight.shape}, got {bias.shape}")
+    if x.ndim == 1:  # a single sample: treat it as a batch of one
+        return Linear.apply(x.unsqueeze(0), weight, bias).squeeze(0)
+    return Linear.apply(x, weight, bias)
+
+
+def _check_dropout_p(p, op: str) -> None:
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise ValueError(f"{op}: dropout probability has to be between 0 and 1, got {p!r}")
+
+
+def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+    """Inverted dropout: while training, zero each element with probability p and scale the
+    survivors by 1/(1-p), so the expected value is unchanged; otherwise return x.
+
+    The mask is drawn from the framework's generator (`tg.manual_seed`).
+    """
+    _check_dropout_p(p, "dropout")
+    if not training or p == 0:
+        return x
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"dropout: needs a floating point tensor, got dtype {x.dtype}")
+    if p == 1:
+        mask = np.zeros(x.data.shape, dtype=x.data.dtype)
+    else:
+        keep = generator().random(x.data.shape) >= p
+        mask = keep.astype(x.data.dtype) * x.data.dtype.type(1 / (1 - p))
+    return x * Tensor._make(mask, None, False)
+
+
+def embedding(indices, weight: Tensor) -> Tensor:
+    """Rows of `weight` (num_embeddings, dim) picked by integer `indices` of any shape; the
+    result has shape indices.shape + (dim,). A row used twice gets both gradients summed.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.embedding(tg.tensor([0, 2, 0]), tg.eye(3)).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
+    """
+    if weight.__class__ is not Tensor or weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be a 2-D Tensor (num_embeddings, dim), got "
+                         f"{getattr(weight, 'shape', type(weight).__name__)}")
+    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    n = weight.data.shape[0]
+    if idx.size and (idx.min() < 0 or idx.max() >= n):
+        bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
+        raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings "
+                         f"(valid: 0 to {n - 1})")
+    return weight[idx]

@@ -1,0 +1,180 @@
+"""Layers: the module forms of `nn.functional`, holding their parameters.
+
+Parameter names, shapes and initial distributions are PyTorch's, so `state_dict()` keys match
+the equivalent `torch.nn` model exactly.
+"""
+from __future__ import annotations
+
+import math
+
+from ..creation import zeros
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class Linear(Module):
+    """y = x Wᵀ + b, with `weight` of shape (out_features, in_features) and `bias` (out_features,).
+
+    Both start as U(-1/√in, 1/√in), PyTorch's default (kaiming_uniform_ with a=√5).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> layer = nn.Linear(3, 2)
+    >>> layer(tg.ones(4, 3)).shape
+    (4, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None) -> None:
+        super().__init__()
+        _check_size(in_features, "Linear", "in_features")
+        _check_size(out_features, "Linear", "out_features")
+        self.in_features = in_features
+        self.out_features = out_features
+        self.weight = Parameter(zeros(out_features, in_features, dtype=dtype))
+        if bias:
+            self.bias = Parameter(zeros(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class Embedding(Module):
+    """A lookup table: row i of `weight` (num_embeddings, embedding_dim) is the vector of index i.
+    `weight` starts as N(0, 1), like PyTorch.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> emb = nn.Embedding(10, 4)
+    >>> emb(tg.tensor([[1, 2], [3, 1]])).shape
+    (2, 2, 4)
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, dtype=None) -> None:
+        super().__init__()
+        _check_size(num_embeddings, "Embedding", "num_embeddings")
+        _check_size(embedding_dim, "Embedding", "embedding_dim")
+        self.num_embeddings = num_embeddings
+        self.embedding_dim = embedding_dim
+        self.weight = Parameter(zeros(num_embeddings, embedding_dim, dtype=dtype))
+        self.reset_parameters()
+
+    @classmethod
+    def from_pretrained(cls, embeddings, freeze: bool = True) -> "Embedding":
+        """An Embedding whose table is a copy of `embeddings` (2-D), frozen unless freeze=False."""
+        table = embeddings.data if isinstance(embeddings, Tensor) else Tensor(embeddings).data
+        if table.ndim != 2:
+            raise ValueError(f"Embedding.from_pretrained: expects a 2-D table, got shape {table.shape}")
+        emb = cls(table.shape[0], table.shape[1], dtype=table.dtype)
+        emb.weight.data[...] = table
+        emb.weight.requires_grad = not freeze
+        return emb
+
+    def reset_parameters(self) -> None:
+        init.normal_(self.weight)
+
+    def forward(self, indices) -> Tensor:
+        return F.embedding(indices, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}"
+
+
+class Dropout(Module):
+    """Zero each element with probability p while training, scaling the rest by 1/(1-p);
+    the identity in eval mode."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        F._check_dropout_p(p, "Dropout")
+        self.p = p
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Sigmoid(Module):
+    """σ(x) = 1 / (1 + e⁻ˣ), elementwise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.sigmoid()
+
+
+class Tanh(Module):
+    """tanh(x), elementwise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.tanh()
+
+
+class ReLU(Module):
+    """max(x, 0), elementwise."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.relu()
+
+
+class Softmax(Module):
+    """softmax over `dim`."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Softmax):
+    """log softmax over `dim`."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.log_softmax(x, self.dim)
+
+
+class Identity(Module):
+    """Returns its input unchanged (a placeholder in a Sequential)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__()
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x
+
+
+class Flatten(Module):
+    """Flatten axes start_dim..end_dim (by default all but the batch axis)."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x.flatten(self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+def _check_size(n, layer: str, what: str) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ValueError(f"{layer}: {what} must be a non-negative int, got {n!r}")

@@ -1,0 +1,86 @@
+"""`LSTMCell`: one step of a long short-term memory (Hochreiter & Schmidhuber 1997, with the
+forget gate of Gers et al. 2000), with PyTorch's parameter names, shapes and gate order, so a
+state_dict moves between the two.
+
+    [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh      (each a quarter of the 4H columns)
+    i, f, o = σ(i), σ(f), σ(o);   g = tanh(g)
+    c' = f ⊙ c + i ⊙ g
+    h' = o ⊙ tanh(c')
+"""
+from __future__ import annotations
+
+import math
+
+from ..creation import zeros
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+
+class LSTMCell(Module):
+    """`cell(x, (h, c)) -> (h', c')`; x is (batch, input_size) or (input_size,), the state
+    (batch, hidden_size) each, zeros when omitted.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> cell = nn.LSTMCell(3, 5)
+    >>> h, c = cell(tg.ones(2, 3))
+    >>> h.shape, c.shape
+    ((2, 5), (2, 5))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=None) -> None:
+        super().__init__()
+        for what, n in (("input_size", input_size), ("hidden_size", hidden_size)):
+            if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
+                raise ValueError(f"LSTMCell: {what} must be a positive int, got {n!r}")
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.weight_ih = Parameter(zeros(4 * hidden_size, input_size, dtype=dtype))
+        self.weight_hh = Parameter(zeros(4 * hidden_size, hidden_size, dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(zeros(4 * hidden_size, dtype=dtype))
+            self.bias_hh = Parameter(zeros(4 * hidden_size, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Every parameter from U(-1/√H, 1/√H), as PyTorch."""
+        bound = 1 / math.sqrt(self.hidden_size)
+        for param in self.parameters():
+            init.uniform_(param, -bound, bound)
+
+    def forward(self, x: Tensor, state: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
+            raise ValueError(f"LSTMCell: expected input of shape (batch, {self.input_size}) or "
+                             f"({self.input_size},), got {x.shape}")
+        unbatched = x.ndim == 1
+        if unbatched:
+            x = x.unsqueeze(0)
+        H = self.hidden_size
+        if state is None:
+            h = c = Tensor._make(zeros(x.shape[0], H, dtype=x.dtype).data, None, False)
+        else:
+            h, c = state
+            if unbatched:
+                h, c = h.unsqueeze(0), c.unsqueeze(0)
+            expected = (x.shape[0], H)
+            if h.shape != expected or c.shape != expected:
+                raise ValueError(f"LSTMCell: the state (h, c) must have shape {expected} each for an "
+                                 f"input of shape {x.shape}, got {h.shape} and {c.shape}")
+        gates = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh, self.bias_hh)
+        i = gates[:, :H].sigmoid()
+        f = gates[:, H:2 * H].sigmoid()
+        g = gates[:, 2 * H:3 * H].tanh()
+        o = gates[:, 3 * H:].sigmoid()
+        c_next = f * c + i * g
+        h_next = o * c_next.tanh()
+        if unbatched:
+            return h_next.squeeze(0), c_next.squeeze(0)
+        return h_next, c_next
+
+    def extra_repr(self) -> str:
+        return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias_ih is not None else ", bias=False")
