@@ -141,3 +141,89 @@ def test_demo_runs_the_worked_example(capsys):
     assert "0.298371109" in out and "=== 1/" in out
     with pytest.raises(SystemExit):
         demo.main(["--only", str(len(demo.STEPS) + 1)])
+
+
+# ---------------------------------------------------------------- numpy_three_layer (SEEDS §2)
+
+def test_numpy_three_layer_autograd_matches_hand_written_deltas():
+    from tinygrad_edu.examples import numpy_three_layer as example
+
+    by_hand, w0_hand, w1_hand = example.train_by_hand(iterations=2000, report_every=250)
+    autograd, w0_auto, w1_auto = example.train_with_autograd(iterations=2000, report_every=250)
+    assert [i for i, _ in by_hand] == [i for i, _ in autograd] == list(range(0, 2000, 250))
+    np.testing.assert_allclose([loss for _, loss in autograd], [loss for _, loss in by_hand],
+                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(w0_auto, w0_hand, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(w1_auto, w1_hand, rtol=0, atol=1e-12)
+    assert by_hand[-1][1] < by_hand[0][1]
+
+
+def test_numpy_three_layer_uses_the_tutorial_weights():
+    from tinygrad_edu.examples import numpy_three_layer as example
+
+    np.random.seed(1)
+    expected_w0 = 2 * np.random.random((3, 4)) - 1
+    w0, w1 = example.initial_weights()
+    np.testing.assert_array_equal(w0, expected_w0)
+    assert w1.shape == (4, 1)
+
+
+def test_numpy_three_layer_prints_both_columns(capsys):
+    from tinygrad_edu.examples import numpy_three_layer as example
+
+    assert example.main(["--iterations", "300", "--report-every", "100"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert [row[0] for row in rows] == ["0", "100", "200"]
+    for row in rows:
+        assert abs(float(row[1]) - float(row[2])) <= 1e-12
+
+
+# ---------------------------------------------------------------- single_neuron (SEEDS §5)
+
+def test_single_neuron_autograd_matches_nine_lines():
+    from tinygrad_edu.examples import single_neuron as example
+
+    by_hand, w_hand = example.predict_by_hand(iterations=1000)
+    autograd, w_auto = example.predict_with_autograd(iterations=1000)
+    assert autograd == pytest.approx(by_hand, abs=1e-12)
+    np.testing.assert_allclose(w_auto, w_hand, rtol=0, atol=1e-12)
+    assert by_hand > 0.99   # it learned that the answer is the first bit
+
+
+def test_single_neuron_prints_the_same_digits(capsys):
+    from tinygrad_edu.examples import single_neuron as example
+
+    assert example.main(["--iterations", "500"]) == 0
+    out = capsys.readouterr().out
+    numbers = [line.split(":")[1].strip() for line in out.splitlines()
+               if line.strip().startswith(("nine lines", "autograd"))]
+    assert len(numbers) == 2 and numbers[0] == numbers[1]
+
+
+# ---------------------------------------------------------------- two_layer_class (SEEDS §3)
+
+def test_two_layer_class_loss_falls_monotonically():
+    from tinygrad_edu.examples import two_layer_class as example
+
+    network, losses = example.train(iterations=1500)
+    assert len(losses) == 1500
+    assert all(later < earlier for earlier, later in zip(losses, losses[1:]))
+    assert losses[-1] < 0.05 * losses[0]
+    import tinygrad_edu as tg
+    with tg.no_grad():
+        prediction = network.forward(tg.tensor(example.X)).numpy()
+    np.testing.assert_allclose(prediction, example.Y, atol=0.1)
+
+
+def test_two_layer_class_any_number_of_hidden_layers(capsys):
+    from tinygrad_edu.examples import two_layer_class as example
+
+    network, losses = example.train(hidden=[5, 3, 2], iterations=20)
+    assert [tuple(W.shape) for W in network.weights] == [(3, 5), (5, 3), (3, 2), (2, 1)]
+    assert [tuple(b.shape) for b in network.biases] == [(5,), (3,), (2,), (1,)]
+    assert losses[-1] < losses[0]
+    assert example.main(["--iterations", "30"]) == 0
+    assert "predictions:" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="at least an input and an output"):
+        example.NeuralNetwork([3])

@@ -13,6 +13,9 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "the tour: worked example, digits MLP, graph pictures, a short ListOps run"),
     "mazur": ("mazur_backprop", "the 2-2-2 worked example of backpropagation (SEEDS §4), number by number"),
+    "numpy_three_layer": ("numpy_three_layer", "hand-written numpy backprop vs autograd, same loss to 1e-12 (SEEDS §2)"),
+    "single_neuron": ("single_neuron", "the nine-line neuron, hand-written update vs autograd (SEEDS §5)"),
+    "two_layer_class": ("two_layer_class", "a NeuralNetwork class with W and b per layer, loss falling (SEEDS §3)"),
 }
 
 
