@@ -6,6 +6,7 @@
 from . import functional, init
 from .layers import (Dropout, Embedding, Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
                      Tanh)
+from .loss import BCELoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Sequential
 from .parameter import Parameter
 from .recurrent import LSTMCell

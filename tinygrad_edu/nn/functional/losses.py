@@ -1,0 +1,239 @@
+"""Loss functions, each with `reduction='mean' | 'sum' | 'none'` like PyTorch.
+
+    mse_loss:             (x - y)²
+    nll_loss:             -w[t] · x[t]          for log-probabilities x and class index t
+    cross_entropy:        nll_loss(log_softmax(z, 1), t)     for logits z
+    binary_cross_entropy: -(y · log p + (1 - y) · log(1 - p)),  each log clamped at -100
+
+With class weights w, the mean is Σ loss / Σ w[t] (a weighted average), as in PyTorch.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...autograd.function import Function
+from ...tensor import Tensor
+from .activation import log_softmax
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _check_reduction(reduction, op: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _check_input(x, op: str) -> None:
+    if x.__class__ is not Tensor:
+        raise TypeError(f"{op}: input must be a Tensor, got {type(x).__name__}")
+    if x.data.dtype.kind != "f":
+        raise TypeError(f"{op}: input must be a floating point tensor, got dtype {x.dtype}")
+
+
+def _as_tensor(value, like: Tensor) -> Tensor:
+    if value.__class__ is Tensor:
+        return value
+    if isinstance(value, (list, tuple, float, int)):
+        return Tensor._make(np.asarray(value, dtype=like.data.dtype), None, False)
+    return Tensor(value)
+
+
+# ---- mean squared error ------------------------------------------------------------------
+def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
+    """(input - target)², averaged (or summed) over all elements.
+
+    Input and target must have the same shape: a silently broadcast target ((N, 1) against
+    (N,) makes an N×N matrix of errors) is a classic bug, so it is an error here."""
+    _check_input(input, "mse_loss")
+    _check_reduction(reduction, "mse_loss")
+    target = _as_tensor(target, input)
+    if target.shape != input.shape:
+        raise ValueError(f"mse_loss: input of shape {input.shape} and target of shape {target.shape} "
+                         f"must have the same shape")
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+# ---- negative log likelihood ---------------------------------------------------------------
+def _class_indices(target, input: Tensor, op: str) -> np.ndarray:
+    """The target as an int array whose shape fits the input: (N, d...) for (N, C, d...), () for (C,)."""
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind not in "iu":
+        raise TypeError(
+            f"{op}: target must hold class indices (integers), got dtype {t.dtype}"
+            + ("; for probabilities per class use cross_entropy with a target of the input's shape"
+               if t.dtype.kind == "f" else "")
+        )
+    if input.ndim == 0:
+        raise ValueError(f"{op}: input must be (C,) or (N, C, ...), got a 0-d tensor")
+    expected = () if input.ndim == 1 else (input.shape[0],) + input.shape[2:]
+    if t.shape != expected:
+        layout = "(C,) needs a single class index" if input.ndim == 1 else f"(N, C{', ...' if input.ndim > 2 else ''}) needs a target of shape {expected}"
+        raise ValueError(f"{op}: input of shape {input.shape} and target of shape {t.shape} do not fit: "
+                         f"input {layout}")
+    return t.astype(np.int64, copy=False)
+
+
+def _check_range(t: np.ndarray, n_classes: int, ignore_index: int, op: str) -> np.ndarray:
+    """The mask of targets that count (not ignore_index); IndexError for any other bad index."""
+    counted = t != ignore_index
+    bad = counted & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        index = int(t[bad].flat[0])
+        raise IndexError(f"{op}: target {index} is out of range for {n_classes} classes "
+                         f"(valid: 0 to {n_classes - 1})")
+    return counted
+
+
+def nll_loss(input: Tensor, target, weight: Tensor | None = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """Negative log likelihood of the target classes: loss_n = -weight[t_n] · input[n, t_n].
+
+    `input` holds log-probabilities, shape (N, C) (or (C,) with one target, or (N, C, d...)
+    with target (N, d...)); `target` holds class indices. Targets equal to `ignore_index` add
+    nothing. 'mean' divides by the number (or total weight) of counted targets.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> logp = tg.tensor([[-0.1, -2.3], [-1.2, -0.4]])
+    >>> F.nll_loss(logp, tg.tensor([0, 1]))          # (0.1 + 0.4) / 2
+    tensor(0.25)
+    """
+    _check_input(input, "nll_loss")
+    _check_reduction(reduction, "nll_loss")
+    t = _class_indices(target, input, "nll_loss")
+    n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
+    counted = _check_range(t, n_classes, ignore_index, "nll_loss")
+    if weight is not None:
+        w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+        if w.shape != (n_classes,):
+            raise ValueError(f"nll_loss: weight must have one entry per class, shape ({n_classes},), "
+                             f"got {w.shape}")
+    everything_counts = bool(counted.all())
+    safe_t = t if everything_counts else np.where(counted, t, 0)
+
+    if input.ndim == 1:
+        picked = input[int(safe_t)]
+    else:
+        flat = input if input.ndim == 2 else input.permute(0, *range(2, input.ndim), 1).reshape(-1, n_classes)
+        picked = flat[np.arange(flat.shape[0]), safe_t.reshape(-1)]
+        if input.ndim > 2:
+            picked = picked.reshape(t.shape)
+
+    if weight is None and everything_counts:
+        return _reduce(-picked, reduction)
+    per_target = counted.astype(input.data.dtype)
+    if weight is not None:
+        per_target = per_target * w.astype(input.data.dtype)[safe_t]
+    loss = -picked * Tensor._make(per_target, None, False)
+    if reduction == "mean":
+        return loss.sum() / float(per_target.sum())
+    return _reduce(loss, reduction)
+
+
+def cross_entropy(input: Tensor, target, weight: Tensor | None = None, ignore_index: int = -100,
+                  reduction: str = "mean") -> Tensor:
+    """Softmax cross-entropy from logits: exactly `nll_loss(log_softmax(input, 1), target)`,
+    computed without overflow (logits of ±1000 are fine). The class axis is 1 (0 for a 1-D input).
+
+    `target` holds class indices, or -- with the input's shape and a float dtype -- a probability
+    per class (then loss_n = -Σ_c target[n, c] · log_softmax(input)[n, c]).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.cross_entropy(tg.tensor([[1000.0, 0.0]]), tg.tensor([1]))
+    tensor(1000.)
+    """
+    _check_input(input, "cross_entropy")
+    _check_reduction(reduction, "cross_entropy")
+    if input.ndim == 0:
+        raise ValueError("cross_entropy: input must be (C,) or (N, C, ...), got a 0-d tensor")
+    class_dim = 0 if input.ndim == 1 else 1
+    log_probs = log_softmax(input, class_dim)
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if t.dtype.kind == "f":
+        return _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction)
+    return nll_loss(log_probs, target, weight, ignore_index, reduction)
+
+
+def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
+    if t.shape != log_probs.shape:
+        raise ValueError(f"cross_entropy: a target of probabilities must have the input's shape "
+                         f"{log_probs.shape}, got {t.shape}")
+    target = target if isinstance(target, Tensor) else Tensor._make(t, None, False)
+    terms = log_probs * target
+    if weight is not None:
+        w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+        shape = [1] * log_probs.ndim
+        shape[class_dim] = -1
+        terms = terms * Tensor._make(w.astype(log_probs.data.dtype).reshape(shape), None, False)
+    loss = -terms.sum(class_dim)
+    if reduction == "mean" and log_probs.ndim > 1:
+        return loss.sum() / float(log_probs.shape[0] * int(np.prod(log_probs.shape[2:])))
+    return _reduce(loss, reduction)
+
+
+# ---- binary cross-entropy ------------------------------------------------------------------
+_LOG_FLOOR = -100.0  # PyTorch clamps log(0) = -inf to -100 so the loss stays finite
+_EPS = 1e-12         # and keeps the derivative finite at p = 0 or 1 the same way
+
+
+class BinaryCrossEntropy(Function):
+    """ℓ = -(y · max(log p, -100) + (1 - y) · max(log(1 - p), -100))
+
+    ∂ℓ/∂p = (p - y) / max(p(1 - p), 1e-12)
+    ∂ℓ/∂y = max(log(1 - p), -100) - max(log p, -100)
+    """
+
+    @staticmethod
+    def forward(ctx, p, y):
+        ctx.save_for_backward(p, y)
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p.data), _LOG_FLOOR)
+            log_q = np.maximum(np.log1p(-p.data), _LOG_FLOOR)
+        return -y.data * log_p - (1 - y.data) * log_q  # (written so that p = y = 1 gives +0, not -0)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y = ctx.saved_tensors
+        need_p, need_y = ctx.needs_input_grad
+        grad_p = grad * (p - y) / (p * (1 - p)).clamp(min=_EPS) if need_p else None
+        grad_y = None
+        if need_y:
+            grad_y = grad * ((1 - p).log().clamp(min=_LOG_FLOOR) - p.log().clamp(min=_LOG_FLOOR))
+        return grad_p, grad_y
+
+
+def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None,
+                         reduction: str = "mean") -> Tensor:
+    """Cross-entropy between probabilities `input` (in [0, 1], e.g. after a sigmoid) and
+    targets in [0, 1] of the same shape. Each log is clamped at -100, like PyTorch, so p = 0 or
+    1 gives a large finite loss instead of inf. `weight` multiplies each element's loss.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.binary_cross_entropy(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 1.0]), reduction="none")
+    tensor([100.,   0.])
+    """
+    _check_input(input, "binary_cross_entropy")
+    _check_reduction(reduction, "binary_cross_entropy")
+    target = _as_tensor(target, input)
+    if target.shape != input.shape:
+        raise ValueError(f"binary_cross_entropy: input of shape {input.shape} and target of shape "
+                         f"{target.shape} must have the same shape")
+    if target.data.dtype.kind != "f":
+        target = Tensor._make(target.data.astype(input.data.dtype), None, False)
+    if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
+        low, high = float(input.data.min()), float(input.data.max())
+        raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got "
+                         f"values from {low:g} to {high:g} (apply sigmoid first, or use logits with "
+                         f"cross_entropy)")
+    loss = BinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        loss = loss * _as_tensor(weight, input)
+    return _reduce(loss, reduction)
