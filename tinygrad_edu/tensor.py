@@ -682,7 +682,9 @@ class Tensor:
 
     def fill_(self, value) -> "Tensor":
         fill = self._lift(value)
-        return self._in_place("fill_", lambda old: old * 0 + fill, fill)
+        overwrite = Tensor._make(np.zeros((), dtype=np.bool_), None, False)
+        # where(False, old, fill), not old * 0 + fill: 0 * inf and 0 * nan would stay nan
+        return self._in_place("fill_", lambda old: _ops.Where.apply(overwrite, old, fill), fill)
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 
