@@ -696,7 +696,11 @@ class Tensor:
     def to(self, dtype) -> "Tensor":
         """This tensor in another dtype (differentiable between float dtypes)."""
         dtype = np.dtype(dtype)
-        return self if dtype == self.data.dtype else _ops.Cast.apply(self, dtype)
+        if dtype == self.data.dtype:
+            return self
+        if dtype.kind != "f":  # int and bool tensors cannot require grad: the result is a constant
+            return Tensor._make(self.data.astype(dtype), None, False)
+        return _ops.Cast.apply(self, dtype)
 
     def float(self) -> "Tensor":
         return self.to(np.float32)
