@@ -181,7 +181,7 @@ def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> T
 
 # ---- binary cross-entropy ------------------------------------------------------------------
 _LOG_FLOOR = -100.0  # PyTorch clamps log(0) = -inf to -100 so the loss stays finite
-_EPS = 1e-12         # and keeps the derivative finite at p = 0 or 1 the same way
+_EPS = float(np.float32(1e-12))  # keeps the derivative finite at p = 0 or 1; PyTorch stores 1e-12 as a float32
 
 
 class BinaryCrossEntropy(Function):
