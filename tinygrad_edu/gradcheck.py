@@ -36,9 +36,10 @@ def _differentiable(inputs: tuple) -> list[int]:
 
 
 def numerical_jacobians(fn: Callable, inputs: tuple, eps: float) -> list[list[np.ndarray]]:
-    """jac[k][j][:, e]: d output k / d element e of differentiable input j, by central differences."""
-    with no_grad():
-        outputs = _outputs(fn, inputs)
+    """jac[k][j][:, e]: d output k / d element e of differentiable input j, by central differences.
+
+    `fn` runs with grad mode on: it may itself differentiate (gradgradcheck's does)."""
+    outputs = _outputs(fn, inputs)
     indices = _differentiable(inputs)
     jac = [[np.zeros((o.data.size, inputs[j].data.size)) for j in indices] for o in outputs]
     for col, j in enumerate(indices):
@@ -48,12 +49,13 @@ def numerical_jacobians(fn: Callable, inputs: tuple, eps: float) -> list[list[np
             raise ValueError(f"gradcheck: input {j} is not contiguous; pass a contiguous array")
         for e in range(flat.size):
             original = flat[e]
-            with no_grad():
-                flat[e] = original + eps
-                plus = [o.data.astype(np.float64).reshape(-1) for o in _outputs(fn, inputs)]
-                flat[e] = original - eps
-                minus = [o.data.astype(np.float64).reshape(-1) for o in _outputs(fn, inputs)]
+            flat[e] = original + eps
+            plus = [o.data.astype(np.float64).reshape(-1) for o in _outputs(fn, inputs)]
+            flat[e] = original - eps
+            minus = [o.data.astype(np.float64).reshape(-1) for o in _outputs(fn, inputs)]
             flat[e] = original
+            if len(plus) != len(outputs) or len(minus) != len(outputs):
+                raise GradcheckError("gradcheck: fn returned a different number of outputs when its input changed")
             for k in range(len(outputs)):
                 jac[k][col][:, e] = (plus[k] - minus[k]) / (2 * eps)
     return jac
@@ -122,6 +124,8 @@ def gradcheck(
     indices = _differentiable(inputs)
     if not indices:
         raise ValueError("gradcheck: no input requires grad, so there is nothing to check")
+    if not _outputs(fn, inputs):
+        raise ValueError("gradcheck: fn returned no floating point Tensor, so there is nothing to check")
     for j in indices:
         if inputs[j].dtype != np.float64:
             warnings.warn(

@@ -285,19 +285,19 @@ class Tensor:
 
     # ---- arithmetic (the ops are in ops/arithmetic.py) ----------------------------------
     def __add__(self, other) -> "Tensor":
-        return _ops.Add.apply(self, self._lift(other))
+        return _ops.Add.apply(self, other if other.__class__ is Tensor else self._lift(other))
 
     def __radd__(self, other) -> "Tensor":
         return _ops.Add.apply(self._lift(other), self)
 
     def __sub__(self, other) -> "Tensor":
-        return _ops.Sub.apply(self, self._lift(other))
+        return _ops.Sub.apply(self, other if other.__class__ is Tensor else self._lift(other))
 
     def __rsub__(self, other) -> "Tensor":
         return _ops.Sub.apply(self._lift(other), self)
 
     def __mul__(self, other) -> "Tensor":
-        return _ops.Mul.apply(self, self._lift(other))
+        return _ops.Mul.apply(self, other if other.__class__ is Tensor else self._lift(other))
 
     def __rmul__(self, other) -> "Tensor":
         return _ops.Mul.apply(self._lift(other), self)

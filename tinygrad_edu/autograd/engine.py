@@ -92,29 +92,22 @@ def run_backward(
         if inputs is not None else {}
     )
 
-    def send(edge, grad: Tensor) -> None:
-        if edge.__class__ is Tensor:
-            if wanted_leaves is None:
-                _accumulate_leaf(edge, grad, create_graph)
-            elif id(edge) in wanted_leaves:
-                if edge._hooks:
-                    grad = run_hooks(edge._hooks, grad)
-                previous = leaf_grads.get(id(edge))
-                leaf_grads[id(edge)] = grad if previous is None else previous + grad
-            return
-        node, nr = edge
-        slots = buffers.get(node)
-        if slots is None:
-            slots = buffers[node] = [None] * node.n_outputs
-        slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    def send_to_leaf(leaf: Tensor, grad: Tensor) -> None:
+        if wanted_leaves is None:
+            _accumulate_leaf(leaf, grad, create_graph)
+        elif id(leaf) in wanted_leaves:
+            if leaf._hooks:
+                grad = run_hooks(leaf._hooks, grad)
+            previous = leaf_grads.get(id(leaf))
+            leaf_grads[id(leaf)] = grad if previous is None else previous + grad
 
     roots = []
     for out, grad in zip(outputs, grad_outputs):
         if out.grad_fn is None:
-            send(out, grad)  # a leaf's gradient is the seed itself
+            send_to_leaf(out, grad)  # a leaf's gradient is the seed itself
         else:
             roots.append(out.grad_fn)
-            send((out.grad_fn, out._output_nr), grad)
+            _add_to_buffer(buffers, out.grad_fn, out._output_nr, grad)
 
     check_anomaly = anomaly._state.enabled
     previous_mode = _grad_state.enabled
@@ -122,7 +115,7 @@ def run_backward(
     try:
         for node in _collect(roots):
             slots = buffers.pop(node, None)
-            if slots is None:
+            if slots is None:  # no gradient reached it (e.g. only through unused outputs)
                 if not retain_graph:
                     node.release()
                 continue
@@ -133,18 +126,35 @@ def run_backward(
                     if (node, nr) in wanted_outputs and g is not None:
                         wanted_outputs[(node, nr)] = g
             if node.n_outputs > 1:
-                slots = [
-                    g if g is not None else Tensor._make(np.zeros(shape), None, False)
-                    for g, shape in zip(slots, node.output_shapes)
-                ]
+                slots = [g if g is not None else Tensor._make(np.zeros(shape), None, False)
+                         for g, shape in zip(slots, node.output_shapes)]
+
             grads = node.fn.backward(node, *slots)
+
             if grads.__class__ is not tuple:
                 grads = (grads,)
             if check_anomaly:
                 anomaly.check_gradients(node, grads)
             if not retain_graph:
                 node.release()
-            _pass_along(node, grads, send)
+            edges = node.edges
+            if len(grads) > len(edges):
+                raise RuntimeError(
+                    f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
+                    f"{len(edges)} arguments (return one gradient per forward argument)"
+                )
+            # Pass each input's gradient along its edge, reduced to the input's shape.
+            for edge, grad, shape in zip(edges, grads, node.input_shapes):
+                if edge is None or grad is None:
+                    continue
+                if grad.__class__ is not Tensor:
+                    grad = Tensor._make(np.asarray(grad), None, False)
+                if grad.data.shape != shape:
+                    grad = _fit_shape(node, grad, shape)
+                if edge.__class__ is tuple:
+                    _add_to_buffer(buffers, edge[0], edge[1], grad)
+                else:
+                    send_to_leaf(edge, grad)
     finally:
         _grad_state.enabled = previous_mode
 
@@ -156,22 +166,12 @@ def run_backward(
     ]
 
 
-def _pass_along(node: Node, grads: tuple, send) -> None:
-    """Send each input's gradient along its edge, reduced to the input's shape."""
-    edges = node.edges
-    if len(grads) > len(edges):
-        raise RuntimeError(
-            f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
-            f"{len(edges)} arguments (return one gradient per forward argument)"
-        )
-    for edge, grad, shape in zip(edges, grads, node.input_shapes):
-        if edge is None or grad is None:
-            continue
-        if grad.__class__ is not Tensor:
-            grad = Tensor._make(np.asarray(grad), None, False)
-        if grad.data.shape != shape:
-            grad = _fit_shape(node, grad, shape)
-        send(edge, grad)
+def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
+    """Sum a gradient into what is waiting for output `nr` of `node`."""
+    pending = buffers.get(node)
+    if pending is None:
+        pending = buffers[node] = [None] * node.n_outputs
+    pending[nr] = grad if pending[nr] is None else pending[nr] + grad
 
 
 def _fit_shape(node: Node, grad: Tensor, shape: tuple) -> Tensor:

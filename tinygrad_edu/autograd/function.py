@@ -38,31 +38,28 @@ class Node:
     non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), or `(node, output_nr)`.
     """
 
-    __slots__ = (
-        "fn", "edges", "input_shapes", "needs_input_grad", "seq", "n_outputs", "output_shapes",
-        "_saved", "_saved_versions", "_saved_output", "_output_ref", "_freed",
-        "pre_hooks", "retained", "forward_stack", "scope", "__dict__", "__weakref__",
-    )
+    # The attributes every node has are slots; the rare ones (hooks, several outputs, anomaly
+    # stacks) are class-level defaults, so making a node costs only what it uses.
+    __slots__ = ("fn", "edges", "input_shapes", "needs_input_grad", "seq", "scope", "_saved",
+                 "_saved_versions", "_saved_output", "__dict__", "__weakref__")
+    n_outputs = 1
+    output_shapes = None
+    pre_hooks = None
+    retained = None
+    forward_stack = None
+    _output_ref = None
+    _freed = False
 
     def __init__(self, fn: type) -> None:
         self.fn = fn
-        self.edges = ()
-        self.needs_input_grad = ()
-        self.n_outputs = 1
-        self.output_shapes = None
         self._saved = None
         self._saved_output = None
-        self._freed = False
-        self.pre_hooks = None
-        self.retained = None
-        self.forward_stack = None
-        self.scope = None
 
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
         self._saved = tensors
-        self._saved_versions = tuple(t._version if t is not None else 0 for t in tensors)
+        self._saved_versions = [0 if t is None else t._version for t in tensors]
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
@@ -138,6 +135,19 @@ class Node:
         return f"<{self.name()}>"
 
 
+class _Unrecorded(Node):
+    """The ctx of a call that records nothing (grad mode off, or no input requires grad):
+    forward runs as usual, but what it saves is dropped at once."""
+
+    __slots__ = ()
+
+    def save_for_backward(self, *tensors) -> None:
+        pass
+
+    def save_output(self, array: np.ndarray) -> np.ndarray:
+        return array
+
+
 class AccumulateGrad:
     """Stands for a leaf in `next_functions`: where a gradient stops and is summed into `.grad`."""
 
@@ -197,32 +207,44 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
-        ctx = Node(cls)
-        grad_enabled = _grad_state.enabled
-        _grad_state.enabled = False  # forward never records
-        try:
-            raw = cls.forward(ctx, *args)
-        finally:
-            _grad_state.enabled = grad_enabled
-
-        requires_grad = False
-        if grad_enabled:
+        if _grad_state.enabled:
             for a in args:
                 if a.__class__ is Tensor and a.requires_grad:
-                    requires_grad = True
-                    break
+                    return _apply_recorded(cls, args)
+            _grad_state.enabled = False  # forward never records
+            try:
+                raw = cls.forward(_Unrecorded(cls), *args)
+            finally:
+                _grad_state.enabled = True
+        else:
+            raw = cls.forward(_Unrecorded(cls), *args)
+        if raw.__class__ is np.ndarray:
+            return Tensor._make(raw, None, False)
         if raw.__class__ is tuple:
-            return _wrap_outputs(ctx, args, raw, requires_grad)
+            return tuple(_as_output(r, args) for r in raw)
+        return _as_output(raw, args)
+
+
+def _apply_recorded(cls, args) -> Tensor:
+    """Run forward and put the node on the tape (some input requires grad, grad mode is on)."""
+    ctx = Node(cls)
+    _connect(ctx, args)
+    _grad_state.enabled = False  # forward never records
+    try:
+        raw = cls.forward(ctx, *args)
+    finally:
+        _grad_state.enabled = True
+    if raw.__class__ is np.ndarray:
+        out = Tensor._make(raw, ctx, True)
+    elif raw.__class__ is tuple:
+        return _wrap_outputs(ctx, args, raw)
+    else:
         out = _as_output(raw, args)
-        if requires_grad:
-            _connect(ctx, args)
-            out.grad_fn = ctx
-            out.requires_grad = True
-            if ctx._saved_output is not None:
-                ctx._output_ref = weakref.ref(out)
-            else:
-                ctx._output_ref = None
-        return out
+        out.grad_fn = ctx
+        out.requires_grad = True
+    if ctx._saved_output is not None:
+        ctx._output_ref = weakref.ref(out)
+    return out
 
 
 def _as_output(raw, args) -> Tensor:
@@ -239,37 +261,32 @@ def _as_output(raw, args) -> Tensor:
 def _connect(ctx: Node, args) -> None:
     """Record where each argument's gradient goes, and the node's place in creation order."""
     edges = []
-    needs = []
     shapes = []
     for a in args:
         if a.__class__ is Tensor and a.requires_grad:
-            edges.append(a if a.grad_fn is None else (a.grad_fn, a._output_nr))
-            needs.append(True)
+            node = a.grad_fn
+            edges.append(a if node is None else (node, a._output_nr))
             shapes.append(a.data.shape)
         else:
             edges.append(None)
-            needs.append(False)
             shapes.append(None)
-    ctx.edges = tuple(edges)
-    ctx.needs_input_grad = tuple(needs)
-    ctx.input_shapes = tuple(shapes)
+    ctx.edges = edges
+    ctx.input_shapes = shapes
+    ctx.needs_input_grad = tuple([e is not None for e in edges])
     ctx.seq = next(_creation_counter)
     ctx.scope = _scope_state.current
     if anomaly._state.enabled:
         ctx.forward_stack = anomaly.forward_stack()
 
 
-def _wrap_outputs(ctx: Node, args, raws: tuple, requires_grad: bool) -> tuple:
+def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
     outs = tuple(_as_output(r, args) for r in raws)
-    if requires_grad:
-        _connect(ctx, args)
-        ctx.n_outputs = len(outs)
-        ctx.output_shapes = tuple(o.data.shape for o in outs)
-        ctx._output_ref = None
-        for i, o in enumerate(outs):
-            if o.data.dtype.kind == "f":
-                o.grad_fn = ctx
-                o.requires_grad = True
-                o._output_nr = i
+    ctx.n_outputs = len(outs)
+    ctx.output_shapes = tuple(o.data.shape for o in outs)
+    for i, o in enumerate(outs):
+        if o.data.dtype.kind == "f":
+            o.grad_fn = ctx
+            o.requires_grad = True
+            o._output_nr = i
     return outs

@@ -1,0 +1,160 @@
+"""Per-op cost of forward + backward on tiny tensors: tinygrad_edu vs hand-written numpy vs PyTorch.
+
+The workload: a chain of 100 ops on a float32 tensor of shape (4,), alternating add, mul and a
+nonlinearity (sigmoid, then tanh), then backward from the end of the chain. For tiny tensors the
+arithmetic is nearly free, so this measures what a framework adds per op: Python objects, the
+tape, and the backward bookkeeping. The hand-written numpy version does the same math (forward,
+then the chain rule by hand) with no framework: it is the floor.
+
+    python bench/ops.py [--rounds 30] [--json bench/results/ops.json]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+import tinygrad_edu as tg
+
+N_OPS = 100
+SHAPE = (4,)
+
+
+def kinds() -> list[str]:
+    """add, mul, sigmoid, add, mul, tanh, ... (100 ops)."""
+    nonlinear = ["sigmoid", "tanh"]
+    return [("add", "mul", nonlinear[(i // 3) % 2])[i % 3] for i in range(N_OPS)]
+
+
+def chain_tinygrad(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
+    x = tg.Tensor(x0, requires_grad=True)
+    const = tg.Tensor(c)
+    y = x
+    for kind in KINDS:
+        if kind == "add":
+            y = y + const
+        elif kind == "mul":
+            y = y * const
+        elif kind == "sigmoid":
+            y = y.sigmoid()
+        else:
+            y = y.tanh()
+    y.backward(tg.Tensor(np.ones_like(x0)))
+    return x.grad.data
+
+
+def chain_numpy(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The same chain with the chain rule written by hand: the cost of the math alone."""
+    saved = []
+    y = x0
+    for kind in KINDS:
+        if kind == "add":
+            y = y + c
+            saved.append(None)
+        elif kind == "mul":
+            saved.append(None)
+            y = y * c
+        elif kind == "sigmoid":
+            y = 1 / (1 + np.exp(-y))
+            saved.append(y)
+        else:
+            y = np.tanh(y)
+            saved.append(y)
+    grad = np.ones_like(x0)
+    for kind, s in zip(reversed(KINDS), reversed(saved)):
+        if kind == "mul":
+            grad = grad * c
+        elif kind == "sigmoid":
+            grad = grad * (s * (1 - s))
+        elif kind == "tanh":
+            grad = grad * (1 - s * s)
+    return grad
+
+
+def chain_torch(torch, x0: np.ndarray, c: np.ndarray) -> np.ndarray:
+    x = torch.tensor(x0, requires_grad=True)
+    const = torch.tensor(c)
+    y = x
+    for kind in KINDS:
+        if kind == "add":
+            y = y + const
+        elif kind == "mul":
+            y = y * const
+        elif kind == "sigmoid":
+            y = y.sigmoid()
+        else:
+            y = y.tanh()
+    y.backward(torch.ones_like(x))
+    return x.grad.numpy()
+
+
+KINDS = kinds()
+
+
+def measure(fns: dict, rounds: int, repeats: int) -> tuple[dict, dict]:
+    """Per implementation: the median over rounds of µs per op, and the median over rounds of
+    its time divided by the first implementation's time in the same round. Rounds interleave
+    the implementations, so a machine that gets busier or quieter affects them alike."""
+    for fn in fns.values():
+        fn()  # warm up
+    per_round = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            for _ in range(repeats):
+                fn()
+            per_round[name].append((time.perf_counter() - start) / repeats / N_OPS * 1e6)
+    floor = per_round[next(iter(fns))]
+    us = {name: statistics.median(ts) for name, ts in per_round.items()}
+    ratios = {name: statistics.median(t / f for t, f in zip(ts, floor)) for name, ts in per_round.items()}
+    return us, ratios
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--json", default="bench/results/ops.json")
+    args = parser.parse_args(argv)
+
+    rng = np.random.default_rng(0)
+    x0 = rng.standard_normal(SHAPE).astype(np.float32)
+    c = rng.uniform(0.5, 1.0, SHAPE).astype(np.float32)
+    expected = chain_numpy(x0, c)
+    np.testing.assert_allclose(chain_tinygrad(x0, c), expected, rtol=1e-5)
+
+    fns = {"numpy (by hand)": lambda: chain_numpy(x0, c), "tinygrad_edu": lambda: chain_tinygrad(x0, c)}
+    try:
+        import torch
+        torch.set_num_threads(1)
+        np.testing.assert_allclose(chain_torch(torch, x0, c), expected, rtol=1e-5)
+        fns["pytorch"] = lambda: chain_torch(torch, x0, c)
+    except ImportError:
+        print("(PyTorch is not installed: its column is left out)")
+    us, ratios = measure(fns, args.rounds, args.repeats)
+
+    print(f"chain of {N_OPS} ops (add, mul, sigmoid/tanh) on float32 {SHAPE}, forward + backward, "
+          f"medians of {args.rounds} interleaved rounds")
+    print(f"{'implementation':<18} {'us/op':>8} {'vs numpy':>9}")
+    for name in fns:
+        print(f"{name:<18} {us[name]:>8.2f} {ratios[name]:>8.2f}x")
+    if "pytorch" in fns:
+        print(f"tinygrad_edu / pytorch: {ratios['tinygrad_edu'] / ratios['pytorch']:.2f}x")
+
+    report = {"workload": f"{N_OPS}-op chain, float32 {SHAPE}", "us_per_op": us,
+              "ratio_vs_numpy": ratios,
+              "python": platform.python_version(), "numpy": np.__version__}
+    path = Path(args.json)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2))
+    print(f"wrote {path}")
+    return report
+
+
+if __name__ == "__main__":
+    main()
