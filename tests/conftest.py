@@ -1,0 +1,26 @@
+"""Shared fixtures for the whole test suite."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+from tinygrad_edu.autograd import anomaly, grad_mode
+
+
+@pytest.fixture(autouse=True)
+def _restore_global_state():
+    """A test that changes the default dtype, grad mode or anomaly mode cannot leak it."""
+    dtype = tg.get_default_dtype()
+    grad_enabled = grad_mode._state.enabled
+    anomaly_enabled = anomaly._state.enabled
+    yield
+    tg.set_default_dtype(dtype)
+    grad_mode._state.enabled = grad_enabled
+    anomaly._state.enabled = anomaly_enabled
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fixed-seed numpy generator for test data."""
+    return np.random.default_rng(1234)
