@@ -361,7 +361,7 @@ class Tensor:
         a = self.unsqueeze(0) if self.ndim == 1 else self
         b = other.unsqueeze(-1) if other.ndim == 1 else other
         if a.shape[-1] != b.shape[-2]:
-            raise ValueError(
+            raise ShapeError(
                 f"matmul: shapes {self.shape} and {other.shape} are not aligned "
                 f"({self.shape[-1]} != {other.shape[-2] if other.ndim > 1 else other.shape[0]}: the last "
                 f"axis of the first must equal the {'second-to-last' if other.ndim > 1 else 'only'} "

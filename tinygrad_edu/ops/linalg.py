@@ -21,7 +21,13 @@ class MatMul(Function):
                 f"second-to-last axis of the second)"
             )
         ctx.save_for_backward(a, b)
-        return a.data @ b.data
+        try:
+            return a.data @ b.data
+        except ValueError:
+            raise ShapeError(
+                f"matmul: the batch axes of shapes {a.shape} and {b.shape} cannot be broadcast "
+                f"together (all axes but the last two must be equal, or one of them 1)"
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
