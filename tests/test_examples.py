@@ -227,3 +227,87 @@ def test_two_layer_class_any_number_of_hidden_layers(capsys):
     assert "predictions:" in capsys.readouterr().out
     with pytest.raises(ValueError, match="at least an input and an output"):
         example.NeuralNetwork([3])
+
+
+def last_line(text):
+    return text.strip().splitlines()[-1]
+
+
+def accuracy_from_last_line(text):
+    line = last_line(text)
+    assert line.startswith("test accuracy: ") and len(line.split(": ")[1]) == 6, line   # 0.XXXX
+    return float(line.split(": ")[1])
+
+
+# ---------------------------------------------------------------- rashid_mlp (SEEDS §1)
+
+def test_rashid_one_autograd_step_equals_the_hand_derived_update():
+    from tinygrad_edu.examples import rashid_mlp as example
+
+    network = example.RashidNetwork(6, 5, 3, learning_rate=0.3, seed=1)
+    rng = np.random.default_rng(0)
+    inputs = rng.uniform(0.01, 1.0, size=(6, 1))
+    targets = np.array([[0.01], [0.99], [0.01]])
+    W_ih, W_ho = network.W_ih.numpy().copy(), network.W_ho.numpy().copy()
+    gaps = example.compare_one_step(network, inputs, targets)
+    assert gaps["W_ho"] < 1e-15 and gaps["W_ih exact"] < 1e-15
+    assert gaps["W_ih book"] > 1e-4   # the book's shortcut is not the gradient
+    # Independently: the new W_ho is W_ho + α·(T − O)·O(1 − O)·O_hiddenᵀ.
+    hidden = sigmoid(W_ih @ inputs)
+    out = sigmoid(W_ho @ hidden)
+    np.testing.assert_allclose(network.W_ho.numpy(), W_ho + 0.3 * ((targets - out) * out * (1 - out)) @ hidden.T,
+                               rtol=0, atol=1e-15)
+
+
+def test_rashid_trains_on_digits(capsys):
+    from tinygrad_edu.examples import rashid_mlp as example
+
+    assert example.main(["--limit", "300", "--epochs", "3", "--hidden", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "epoch 3/3" in out
+    assert accuracy_from_last_line(out) > 0.3   # chance is 0.1
+
+
+def test_rashid_reads_mnist_csv_files(tmp_path, capsys):
+    from tinygrad_edu.examples import rashid_mlp as example
+
+    rng = np.random.default_rng(0)
+    for kind, rows in (("train", 40), ("test", 20)):
+        labels = rng.integers(0, 10, size=rows)
+        pixels = rng.integers(0, 256, size=(rows, 784))
+        np.savetxt(tmp_path / f"mnist_{kind}.csv", np.column_stack([labels, pixels]), fmt="%d", delimiter=",")
+    assert example.main(["--mnist", str(tmp_path), "--epochs", "1", "--hidden", "8"]) == 0
+    out = capsys.readouterr().out
+    assert "784-8-10" in out and "40 training and 20 test" in out
+    assert 0.0 <= accuracy_from_last_line(out) <= 1.0
+
+
+# ---------------------------------------------------------------- hopfield (SEEDS §6)
+
+def test_hopfield_weights_are_hebbian_symmetric_zero_diagonal():
+    from tinygrad_edu.examples import hopfield as example
+
+    patterns = [example.to_pattern(example.LETTERS[letter]) for letter in "TXOE"]
+    network = example.HopfieldNetwork(patterns)
+    W = network.W.numpy()
+    expected = sum(np.outer(p, p) for p in patterns) / 64
+    np.fill_diagonal(expected, 0)
+    np.testing.assert_allclose(W, expected, rtol=0, atol=1e-15)
+    assert np.array_equal(W, W.T)
+    for pattern in patterns:   # stored patterns are fixed points
+        recalled, sweeps, _ = network.recall(pattern)
+        assert np.array_equal(recalled, pattern) and sweeps == 1
+
+
+def test_hopfield_recalls_letters_from_noise_with_falling_energy(capsys):
+    from tinygrad_edu.examples import hopfield as example
+
+    results = example.run(noise=0.2, seed=0)
+    assert [r["letter"] for r in results] == list("TXOE")
+    for result in results:
+        assert result["wrong_before"] == 13
+        assert result["wrong_after"] == 0
+        energies = result["energies"]
+        assert all(later <= earlier for earlier, later in zip(energies, energies[1:]))
+    assert example.main(["--seed", "1"]) == 0
+    assert last_line(capsys.readouterr().out) == "recalled perfectly: 4 of 4"

@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "numpy_three_layer": ("numpy_three_layer", "hand-written numpy backprop vs autograd, same loss to 1e-12 (SEEDS §2)"),
     "single_neuron": ("single_neuron", "the nine-line neuron, hand-written update vs autograd (SEEDS §5)"),
     "two_layer_class": ("two_layer_class", "a NeuralNetwork class with W and b per layer, loss falling (SEEDS §3)"),
+    "rashid_mlp": ("rashid_mlp", "Rashid's 3-layer sigmoid net in matrix form on the digits or MNIST (SEEDS §1)"),
+    "hopfield": ("hopfield", "a Hopfield network recalls stored letters from noisy copies (SEEDS §6)"),
 }
 
 
