@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from .op import Op
+from ..errors import ShapeError
 from ..tensor import Tensor
 
 
@@ -36,7 +37,7 @@ def _describe(index) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-class GetItem(Function):
+class GetItem(Op):
     """x[index];  backward: a zero tensor of x's shape with the gradient added at `index`"""
 
     @staticmethod
@@ -52,7 +53,7 @@ class GetItem(Function):
         return IndexAdd.apply(grad, ctx.index, ctx.in_shape)
 
 
-class IndexAdd(Function):
+class IndexAdd(Op):
     """zeros(shape) with `values` added at `index` (repeats accumulate);  backward: grad[index]"""
 
     @staticmethod
@@ -70,7 +71,7 @@ class IndexAdd(Function):
         return GetItem.apply(grad, ctx.index)
 
 
-class SetItem(Function):
+class SetItem(Op):
     """x with x[index] replaced by v;  ∂/∂x is 1 outside `index`, 0 inside;  ∂/∂v = grad[index]
     (summed over any broadcasting of v). Used by `x[index] = v`."""
 
@@ -79,10 +80,16 @@ class SetItem(Function):
         ctx.index = index
         out = x.data.copy()
         try:
-            out[index] = value.data
+            ctx.value_shape = np.shape(out[index])
         except (IndexError, ValueError, TypeError) as err:
             raise _index_error(x, index, err) from None
-        ctx.value_shape = np.shape(out[index])
+        try:
+            out[index] = value.data
+        except ValueError:
+            raise ShapeError(
+                f"setitem: a value of shape {value.shape} cannot be broadcast to the shape "
+                f"{ctx.value_shape} selected by {_describe(index)} in a tensor of shape {x.shape}"
+            ) from None
         return out
 
     @staticmethod
@@ -99,13 +106,9 @@ def normalize_index(index):
     """Tensors and lists inside an index become numpy arrays (lists index like arrays, as in
     PyTorch); a bool Tensor is a mask."""
     items = index if isinstance(index, tuple) else (index,)
-    out = []
-    for item in items:
-        item = _normalize_item(item)
-        if isinstance(item, np.ndarray) and item.dtype == np.bool_ and item.ndim:
-            out.extend(np.nonzero(item))  # a mask is the list of positions where it is True
-        else:
-            out.append(item)
+    # A bool mask stays a mask (not np.nonzero of it), so numpy checks that its shape matches the
+    # axes it selects from; np.add.at in backward accepts masks as well.
+    out = [_normalize_item(item) for item in items]
     return out[0] if len(out) == 1 and not isinstance(index, tuple) else tuple(out)
 
 
