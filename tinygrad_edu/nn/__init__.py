@@ -10,3 +10,4 @@ from .loss import BCELoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Sequential
 from .parameter import Parameter
 from .recurrent import LSTMCell
+from .tree import REDUCE, SHIFT, SPINN, TreeLSTMCell

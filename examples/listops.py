@@ -1,0 +1,176 @@
+"""Train a SPINN encoder on ListOps: compute nested lists of MIN, MAX, MED and SM over digits.
+
+    [MAX 2 9 [MIN 4 7 ] 0 ]   ->   9
+
+Each expression comes with its tree (left-branching inside each list) as SHIFT/REDUCE
+transitions; the encoder composes the tokens along that tree with a Tree-LSTM cell, and a small
+MLP reads the root's vector and picks one of the ten digits. The majority class is about 11%;
+following the tree, the model gets above 90% in a few minutes on a laptop CPU.
+
+Batches group expressions of similar length: the batched encoder steps through the longest
+transition sequence of its batch, so mixing a 20-step tree with a 190-step one wastes most of
+the work on the short one.
+
+    python -m tinygrad_edu listops                          # generated data, default settings
+    python -m tinygrad_edu listops --n-train 2000 --epochs 1  # a quick look
+    python -m tinygrad_edu listops --data DIR               # the published TSVs in DIR
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import time
+from pathlib import Path
+
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+import tinygrad_edu.nn.functional as F
+import tinygrad_edu.optim as optim
+from tinygrad_edu.data import LISTOPS_VOCAB, ListOpsExample, encode_listops, generate_listops, read_listops_tsv
+
+N_CLASSES = 10
+
+
+class ListOpsModel(nn.Module):
+    """Token embeddings -> SPINN -> MLP -> 10 logits."""
+
+    def __init__(self, embed_size: int, hidden_size: int, tracker_size: int | None = None, dtype=None) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(len(LISTOPS_VOCAB), embed_size, dtype=dtype)
+        self.encoder = nn.SPINN(embed_size, hidden_size, tracker_size, dtype=dtype)
+        self.classifier = nn.Sequential(
+            nn.Linear(hidden_size, hidden_size, dtype=dtype), nn.ReLU(),
+            nn.Linear(hidden_size, N_CLASSES, dtype=dtype),
+        )
+
+    def forward(self, examples: list[ListOpsExample], batched: bool = True) -> tg.Tensor:
+        embeddings = [self.embed(encode_listops(e.tokens)) for e in examples]
+        roots = self.encoder(embeddings, [e.transitions for e in examples], batched=batched)
+        return self.classifier(roots)
+
+
+def length_batches(examples: list[ListOpsExample], batch_size: int, rng: np.random.Generator) -> list[list[ListOpsExample]]:
+    """Batches of similar transition counts, in random order; ties are broken at random so the
+    batches differ from epoch to epoch."""
+    lengths = np.array([len(e.transitions) for e in examples])
+    order = np.lexsort((rng.random(len(examples)), lengths))
+    batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+    return [[examples[i] for i in batches[k]] for k in rng.permutation(len(batches))]
+
+
+def accuracy(model: ListOpsModel, examples: list[ListOpsExample], batch_size: int = 128) -> float:
+    correct = 0
+    with tg.no_grad():
+        for batch in length_batches(examples, batch_size, np.random.default_rng(0)):
+            predicted = model(batch).data.argmax(1)
+            correct += int((predicted == np.array([e.label for e in batch])).sum())
+    return correct / max(len(examples), 1)
+
+
+def clip_grad_norm(params: list[tg.Tensor], max_norm: float) -> float:
+    """Scale all gradients down together so that their joint L2 norm is at most `max_norm`."""
+    grads = [p.grad.data for p in params if p.grad is not None]
+    norm = float(np.sqrt(sum(float((g.astype(np.float64) ** 2).sum()) for g in grads)))
+    if norm > max_norm:
+        for g in grads:
+            g *= max_norm / norm
+    return norm
+
+
+def load_data(args) -> tuple[list[ListOpsExample], list[ListOpsExample], str]:
+    if args.data is not None:
+        folder = Path(args.data)
+        train_files = sorted(folder.glob("*train*.tsv"))
+        test_files = sorted(folder.glob("*test*.tsv"))
+        if not train_files or not test_files:
+            raise SystemExit(f"listops: {folder} needs a *train*.tsv and a *test*.tsv file "
+                             f"(e.g. basic_train.tsv and basic_test.tsv)")
+        train = [e for e in read_listops_tsv(train_files[0]) if len(e.tokens) <= args.max_length]
+        test = [e for e in read_listops_tsv(test_files[0]) if len(e.tokens) <= args.max_length]
+        if args.n_train:
+            train = train[: args.n_train]
+        return train, test, f"{train_files[0].name} / {test_files[0].name}"
+    test = generate_listops(args.n_test, max_depth=args.depth, max_length=args.max_length, seed=args.seed + 1)
+    seen = {e.text for e in test}
+    # Draw a few extra so that dropping expressions that also occur in the test set keeps n_train.
+    train = generate_listops(args.n_train + args.n_train // 10 + 10, max_depth=args.depth,
+                             max_length=args.max_length, seed=args.seed)
+    train = [e for e in train if e.text not in seen][: args.n_train]
+    return train, test, f"generated (depth <= {args.depth}, length <= {args.max_length})"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tinygrad_edu listops",
+        description="Train a SPINN (Tree-LSTM) encoder on ListOps and report test accuracy.",
+    )
+    parser.add_argument("--n-train", type=int, default=24000, help="training expressions (default 24000)")
+    parser.add_argument("--n-test", type=int, default=2000, help="test expressions (default 2000)")
+    parser.add_argument("--depth", type=int, default=5, help="maximum nesting depth (default 5)")
+    parser.add_argument("--max-length", type=int, default=100, help="maximum tokens per expression (default 100)")
+    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--hidden", type=int, default=64, help="hidden size of the Tree-LSTM (default 64)")
+    parser.add_argument("--embed", type=int, default=None, help="embedding size (default: = hidden)")
+    parser.add_argument("--tracker", type=int, default=0, help="tracker LSTM size, 0 for none (default 0)")
+    parser.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate (default 3e-3)")
+    parser.add_argument("--clip", type=float, default=5.0, help="gradient norm clipping (default 5)")
+    parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--data", default=None, metavar="DIR",
+                        help="folder with the published ListOps TSVs (a *train*.tsv and a *test*.tsv)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    train_and_test(parse_args(argv))
+
+
+def train_and_test(args: argparse.Namespace) -> float:
+    """Train as `args` say, print progress, return the test accuracy."""
+    tg.manual_seed(args.seed)
+    dtype = np.dtype(args.dtype)
+    train, test, source = load_data(args)
+    print(f"ListOps: {len(train)} training and {len(test)} test expressions, {source}")
+    model = ListOpsModel(args.embed or args.hidden, args.hidden, args.tracker or None, dtype=dtype)
+    params = list(model.parameters())
+    print(f"model: SPINN hidden {args.hidden}, tracker {args.tracker or 'none'}, "
+          f"{sum(p.numel() for p in params)} parameters, {args.dtype}")
+    optimizer = optim.Adam(params, lr=args.lr)
+    rng = np.random.default_rng(args.seed)
+    # The tape holds many small objects and no reference cycles (it is freed by reference
+    # counting), so the cycle collector's frequent scans of it are pure cost: make them rare.
+    old_threshold = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 50)
+    start = time.perf_counter()
+    try:
+        for epoch in range(1, args.epochs + 1):
+            epoch_start = time.perf_counter()
+            total_loss = correct = seen = 0
+            for batch in length_batches(train, args.batch_size, rng):
+                logits = model(batch)
+                labels = np.array([e.label for e in batch])
+                loss = F.cross_entropy(logits, labels)
+                optimizer.zero_grad()
+                loss.backward()
+                clip_grad_norm(params, args.clip)
+                optimizer.step()
+                total_loss += loss.item() * len(batch)
+                correct += int((logits.data.argmax(1) == labels).sum())
+                seen += len(batch)
+            seconds = time.perf_counter() - epoch_start
+            print(f"epoch {epoch}/{args.epochs}  loss {total_loss / seen:.4f}  train accuracy "
+                  f"{correct / seen:.4f}  {seen / seconds:.0f} trees/s  ({time.perf_counter() - start:.0f} s)",
+                  flush=True)
+        test_accuracy = accuracy(model, test)
+    finally:
+        gc.set_threshold(*old_threshold)
+    print(f"total time {time.perf_counter() - start:.0f} s")
+    print(f"test accuracy: {test_accuracy:.4f}")
+    return test_accuracy
+
+
+if __name__ == "__main__":
+    main()

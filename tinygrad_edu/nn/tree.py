@@ -1,0 +1,302 @@
+"""Tree models: the binary Tree-LSTM composition and the SPINN shift-reduce encoder.
+
+SPINN (Bowman et al. 2016) reads a parsed sentence with a buffer and a stack, both plain Python
+lists. SHIFT moves the next word from the buffer onto the stack; REDUCE pops the two top entries,
+composes them with a Tree-LSTM cell (Tai et al. 2015) and pushes the result. After the last
+transition the stack holds one entry, the sentence's vector. Every entry is a pair (h, c), like
+an LSTM state. A Tracker (an LSTM cell) can read the buffer top and the two top stack entries
+before every transition and hand its state to each composition.
+
+Because this is define-by-run, the whole encoder is a `for` over transitions and an `if` per
+example; the tape records whatever path each sentence takes.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..autograd.scope import scope
+from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
+from ..functions import cat
+from ..tensor import Tensor
+from .layers import Linear
+from .module import Module
+from .recurrent import LSTMCell
+
+__all__ = ["REDUCE", "SHIFT", "SPINN", "Tracker", "TreeLSTMCell"]
+
+State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
+
+
+def _check_size(n, layer: str, what: str) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
+        raise ValueError(f"{layer}: {what} must be a positive int, got {n!r}")
+
+
+class TreeLSTMCell(Module):
+    """Compose a left child (h_l, c_l) and a right child (h_r, c_r) into their parent (h, c).
+
+    The binary Tree-LSTM of Tai et al. (2015), with one forget gate per child:
+
+        [i, f_l, f_r, o, a] = W_l h_l + b + W_r h_r (+ W_t t)     five blocks of H columns
+        c = σ(i)·tanh(a) + σ(f_l)·c_l + σ(f_r)·c_r
+        h = σ(o)·tanh(c)
+
+    `left` (H → 5H, with bias), `right` (H → 5H) and, with `tracker_size`, `track`
+    (tracker_size → 5H) are one Linear each, so every input costs one matrix product for all
+    five gates. `tracking=None` adds nothing (as if the tracker state were zero).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> cell = nn.TreeLSTMCell(4)
+    >>> h, c = cell((tg.zeros(2, 4), tg.zeros(2, 4)), (tg.ones(2, 4), tg.ones(2, 4)))
+    >>> h.shape, c.shape
+    ((2, 4), (2, 4))
+    """
+
+    def __init__(self, hidden_size: int, tracker_size: int | None = None, dtype=None) -> None:
+        super().__init__()
+        _check_size(hidden_size, "TreeLSTMCell", "hidden_size")
+        if tracker_size is not None:
+            _check_size(tracker_size, "TreeLSTMCell", "tracker_size")
+        self.hidden_size = hidden_size
+        self.tracker_size = tracker_size
+        self.left = Linear(hidden_size, 5 * hidden_size, dtype=dtype)
+        self.right = Linear(hidden_size, 5 * hidden_size, bias=False, dtype=dtype)
+        if tracker_size is not None:
+            self.track = Linear(tracker_size, 5 * hidden_size, bias=False, dtype=dtype)
+        else:
+            self.track = None
+
+    def forward(self, left: State, right: State, tracking: Tensor | None = None) -> State:
+        (h_l, c_l), (h_r, c_r) = left, right
+        H = self.hidden_size
+        shape = h_l.shape
+        if len(shape) != 2 or shape[1] != H or any(t.shape != shape for t in (c_l, h_r, c_r)):
+            raise ValueError(
+                f"TreeLSTMCell: expected h and c of both children with shape (batch, {H}), got "
+                f"left ({h_l.shape}, {c_l.shape}) and right ({h_r.shape}, {c_r.shape})"
+            )
+        z = self.left(h_l) + self.right(h_r)
+        if tracking is not None:
+            if self.track is None:
+                raise ValueError(
+                    "TreeLSTMCell: got a tracking state, but the cell was built without "
+                    "tracker_size, so it has no weights for one"
+                )
+            if tracking.shape != (shape[0], self.tracker_size):
+                raise ValueError(
+                    f"TreeLSTMCell: tracking must have shape ({shape[0]}, {self.tracker_size}), "
+                    f"got {tracking.shape}"
+                )
+            z = z + self.track(tracking)
+        # One sigmoid for the four gates, one tanh for the candidate: fewer, larger ops.
+        i, f_l, f_r, o = z[:, : 4 * H].sigmoid().chunk(4, 1)
+        a = z[:, 4 * H :].tanh()
+        c = i * a + f_l * c_l + f_r * c_r
+        h = o * c.tanh()
+        return h, c
+
+    def extra_repr(self) -> str:
+        tracker = f", tracker_size={self.tracker_size}" if self.tracker_size is not None else ""
+        return f"{self.hidden_size}{tracker}"
+
+
+class Tracker(Module):
+    """The LSTM that follows the parser: before each transition it reads the h of the buffer top
+    and of the two top stack entries, [b; s1; s2] (batch, 3H), and updates its state (h, c)."""
+
+    def __init__(self, hidden_size: int, tracker_size: int, dtype=None) -> None:
+        super().__init__()
+        self.rnn = LSTMCell(3 * hidden_size, tracker_size, dtype=dtype)
+
+    def forward(
+        self, buffer_top: Tensor, stack_top: Tensor, stack_second: Tensor, state: State | None = None
+    ) -> State:
+        return self.rnn(cat([buffer_top, stack_top, stack_second], 1), state)
+
+
+class SPINN(Module):
+    """The shift-reduce encoder: `encoder(embeddings, transitions, batched=True)` -> (batch, H).
+
+    `embeddings` is a list with one (n_words, embed_size) Tensor per example; `transitions` a list
+    with one sequence of SHIFT/REDUCE per example ("S"/"R", nn.SHIFT/nn.REDUCE, or a string
+    "S S R"). Each word is projected to its leaf state [h | c] by `project` (embed_size → 2H).
+    The stack starts with two zero entries, so the tracker always has two to read.
+
+    `batched=True` walks the transitions of all examples together, one step at a time, and
+    composes all the examples that REDUCE at a step with one call of the cell; `batched=False`
+    encodes one example after another. Both compute the same numbers.
+
+    Malformed transitions raise `ValueError` naming the example and the step.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> encoder = nn.SPINN(embed_size=3, hidden_size=4, tracker_size=2)
+    >>> words = [tg.randn(2, 3), tg.randn(3, 3)]
+    >>> encoder(words, ["S S R", "S S S R R"]).shape
+    (2, 4)
+    """
+
+    def __init__(self, embed_size: int, hidden_size: int, tracker_size: int | None = None, dtype=None) -> None:
+        super().__init__()
+        _check_size(embed_size, "SPINN", "embed_size")
+        _check_size(hidden_size, "SPINN", "hidden_size")
+        if tracker_size is not None:
+            _check_size(tracker_size, "SPINN", "tracker_size")
+        self.embed_size = embed_size
+        self.hidden_size = hidden_size
+        self.tracker_size = tracker_size
+        self.project = Linear(embed_size, 2 * hidden_size, dtype=dtype)
+        self.tracker = Tracker(hidden_size, tracker_size, dtype=dtype) if tracker_size is not None else None
+        self.reduce = TreeLSTMCell(hidden_size, tracker_size, dtype=dtype)
+
+    def forward(
+        self, embeddings: Sequence[Tensor], transitions: Sequence[Sequence[str]], batched: bool = True
+    ) -> Tensor:
+        steps = self._checked_transitions(embeddings, transitions)
+        if batched:
+            return self._encode_batch(list(embeddings), steps)
+        return cat([self._encode_one(words, seq) for words, seq in zip(embeddings, steps)])
+
+    # ---- one example at a time: the algorithm as it is written on paper ------------------
+    def _encode_one(self, words: Tensor, transitions: list[str]) -> Tensor:
+        H = self.hidden_size
+        h_words, c_words = self.project(words).chunk(2, 1)
+        # The buffer is reversed so that .pop() takes the next word.
+        buffer = [(h_words[j : j + 1], c_words[j : j + 1]) for j in reversed(range(words.shape[0]))]
+        zero = Tensor(np.zeros((1, H), dtype=self.project.weight.dtype))
+        stack = [(zero, zero), (zero, zero)]
+        tracker_state = tracking = None
+        for transition in transitions:
+            if self.tracker is not None:
+                buffer_top = buffer[-1][0] if buffer else zero
+                tracker_state = self.tracker(buffer_top, stack[-1][0], stack[-2][0], tracker_state)
+                tracking = tracker_state[0]
+            if transition == SHIFT:
+                stack.append(buffer.pop())
+            else:
+                right = stack.pop()
+                left = stack.pop()
+                with scope("Reduce"):
+                    stack.append(self.reduce(left, right, tracking))
+        return stack[-1][0]
+
+    # ---- the whole batch at once ------------------------------------------------------------
+    def _encode_batch(self, embeddings: list[Tensor], steps: list[list[str]]) -> Tensor:
+        """The same algorithm with one buffer and one stack per example, stepping through time.
+
+        Here an entry is a pointer (block, row) to row `row` of a matrix `block` holding [h | c]
+        of nodes computed together: all the words of the batch, or all the compositions of one
+        step. Pushing a result is then pure Python, and `_gather` turns a list of entries into
+        one matrix with one index op per distinct block instead of one op per entry.
+        """
+        H = self.hidden_size
+        batch = len(steps)
+        words = self.project(cat(embeddings))  # (all words of the batch, 2H)
+        null = (Tensor(np.zeros((1, 2 * H), dtype=self.project.weight.dtype)), 0)
+        buffers, start = [], 0
+        for example_words in embeddings:
+            n = example_words.shape[0]
+            buffers.append([(words, start + j) for j in reversed(range(n))])
+            start += n
+        stacks = [[null, null] for _ in range(batch)]
+        tracker_state = tracking = None
+        for t in range(max(len(seq) for seq in steps)):
+            if self.tracker is not None:
+                # Examples that are already done run along; their tracker output is never used.
+                tops = _gather(
+                    [buffer[-1] if buffer else null for buffer in buffers]
+                    + [stack[-1] for stack in stacks]
+                    + [stack[-2] for stack in stacks]
+                )
+                buffer_top, stack_top, stack_second = tops[:, :H].chunk(3)
+                tracker_state = self.tracker(buffer_top, stack_top, stack_second, tracker_state)
+                tracking = tracker_state[0]
+            reducing = []
+            for b in range(batch):
+                if t < len(steps[b]):
+                    if steps[b][t] == SHIFT:
+                        stacks[b].append(buffers[b].pop())
+                    else:
+                        reducing.append(b)
+            if not reducing:
+                continue
+            rights = _gather([stacks[b].pop() for b in reducing])
+            lefts = _gather([stacks[b].pop() for b in reducing])
+            track = None
+            if tracking is not None:
+                track = tracking if len(reducing) == batch else tracking[np.array(reducing)]
+            with scope("Reduce"):
+                h, c = self.reduce((lefts[:, :H], lefts[:, H:]), (rights[:, :H], rights[:, H:]), track)
+                parents = cat([h, c], 1)
+            for row, b in enumerate(reducing):
+                stacks[b].append((parents, row))
+        return _gather([stack[-1] for stack in stacks])[:, :H]
+
+    # ---- checks -----------------------------------------------------------------------------
+    def _checked_transitions(self, embeddings, transitions) -> list[list[str]]:
+        if isinstance(embeddings, Tensor) or not isinstance(embeddings, (list, tuple)):
+            raise TypeError(
+                "SPINN: embeddings must be a list with one (n_words, embed_size) Tensor per example, "
+                f"got {type(embeddings).__name__}"
+            )
+        if isinstance(transitions, str) or len(transitions) != len(embeddings):
+            count = "a string" if isinstance(transitions, str) else f"{len(transitions)} sequences"
+            raise ValueError(
+                f"SPINN: {len(embeddings)} examples of embeddings but {count} of transitions; "
+                f"give one transition sequence per example"
+            )
+        if not embeddings:
+            raise ValueError("SPINN: the batch is empty (no examples)")
+        steps = []
+        for b, (words, seq) in enumerate(zip(embeddings, transitions)):
+            if words.__class__ is not Tensor or words.ndim != 2 or words.shape[1] != self.embed_size:
+                got = words.shape if isinstance(words, Tensor) else type(words).__name__
+                raise ValueError(
+                    f"SPINN: example {b}: embeddings must be a Tensor of shape (n_words, "
+                    f"{self.embed_size}), got {got}"
+                )
+            try:
+                seq = normalize_transitions(seq)
+                validate_transitions(words.shape[0], seq)
+            except ValueError as error:
+                raise ValueError(f"SPINN: example {b} ({words.shape[0]} words): {error}") from None
+            steps.append(seq)
+        return steps
+
+    def extra_repr(self) -> str:
+        tracker = f", tracker_size={self.tracker_size}" if self.tracker_size is not None else ""
+        return f"embed_size={self.embed_size}, hidden_size={self.hidden_size}{tracker}"
+
+
+def _gather(entries: list[tuple[Tensor, int]]) -> Tensor:
+    """The rows that the (block, row) entries point to, stacked in order into one matrix.
+
+    One index op per distinct block, then (when there are several blocks) one cat and one
+    reordering index: cat leaves the rows grouped by block, and `argsort` of their original
+    positions puts each back where its entry was.
+    """
+    groups: dict[int, tuple[Tensor, list[int], list[int]]] = {}
+    for position, (block, row) in enumerate(entries):
+        group = groups.get(id(block))
+        if group is None:
+            group = groups[id(block)] = (block, [], [])
+        group[1].append(row)
+        group[2].append(position)
+    if len(groups) == 1:
+        block, rows, _ = next(iter(groups.values()))
+        return _rows(block, rows)
+    parts, positions = [], []
+    for block, rows, where in groups.values():
+        parts.append(_rows(block, rows))
+        positions.extend(where)
+    return cat(parts)[np.argsort(positions)]
+
+
+def _rows(block: Tensor, rows: list[int]) -> Tensor:
+    first = rows[0]
+    if rows == list(range(first, first + len(rows))):
+        if len(rows) == block.shape[0]:
+            return block
+        return block[first : first + len(rows)]  # a slice: a view, and a cheaper backward
+    return block[np.array(rows)]
