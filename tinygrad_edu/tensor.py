@@ -655,6 +655,11 @@ class Tensor:
                 f"tensor of shape {self.shape}"
             )
         if new.data is not self.data:
+            if not np.can_cast(new.data.dtype, self.data.dtype, casting="same_kind"):
+                raise TypeError(
+                    f"{op}: the result has dtype {new.dtype}, which cannot be stored in place in this "
+                    f"tensor of dtype {self.dtype} (use an out-of-place op, e.g. t = t + x)"
+                )
             np.copyto(self.data, new.data, casting="same_kind")
         if recording:
             self.grad_fn, self.requires_grad, self._output_nr = new.grad_fn, True, 0
