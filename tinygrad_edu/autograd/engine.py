@@ -177,8 +177,8 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
 def _fit_shape(node: Node, grad: Tensor, shape: tuple) -> Tensor:
     """Undo broadcasting; anything else is a bug in a backward formula and is named as such."""
     try:
-        np.broadcast_shapes(shape, grad.data.shape)
-        if grad.ndim < len(shape):
+        # grad must be shape broadcast to something bigger, e.g. (3, 1) is not (2,) broadcast
+        if np.broadcast_shapes(shape, grad.data.shape) != grad.data.shape:
             raise ValueError
     except ValueError:
         raise RuntimeError(
