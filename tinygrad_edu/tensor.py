@@ -6,6 +6,7 @@ Every method here only checks arguments and calls an op from `ops/`.
 """
 from __future__ import annotations
 
+import operator
 import weakref
 from typing import Iterator, Sequence
 
@@ -725,8 +726,8 @@ def _shape_args(shape: Sequence, op: str) -> tuple:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
     try:
-        return tuple(int(n) for n in shape)
-    except (TypeError, ValueError):
+        return tuple(operator.index(n) for n in shape)  # ints only: int(2.5) would silently give 2
+    except TypeError:
         raise TypeError(f"{op}: a shape must be ints, got {tuple(shape)!r}") from None
 
 

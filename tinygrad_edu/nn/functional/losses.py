@@ -106,15 +106,19 @@ def nll_loss(input: Tensor, target, weight: Tensor | None = None, ignore_index: 
     >>> F.nll_loss(logp, tg.tensor([0, 1]))          # (0.1 + 0.4) / 2
     tensor(0.25)
     """
-    _check_input(input, "nll_loss")
-    _check_reduction(reduction, "nll_loss")
-    t = _class_indices(target, input, "nll_loss")
+    return _nll_loss(input, target, weight, ignore_index, reduction, "nll_loss")
+
+
+def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, op: str) -> Tensor:
+    _check_input(input, op)
+    _check_reduction(reduction, op)
+    t = _class_indices(target, input, op)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
-    counted = _check_range(t, n_classes, ignore_index, "nll_loss")
+    counted = _check_range(t, n_classes, ignore_index, op)
     if weight is not None:
         w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
         if w.shape != (n_classes,):
-            raise ValueError(f"nll_loss: weight must have one entry per class, shape ({n_classes},), "
+            raise ValueError(f"{op}: weight must have one entry per class, shape ({n_classes},), "
                              f"got {w.shape}")
     everything_counts = bool(counted.all())
     safe_t = t if everything_counts else np.where(counted, t, 0)
@@ -159,7 +163,7 @@ def cross_entropy(input: Tensor, target, weight: Tensor | None = None, ignore_in
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":
         return _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction)
-    return nll_loss(log_probs, target, weight, ignore_index, reduction)
+    return _nll_loss(log_probs, target, weight, ignore_index, reduction, "cross_entropy")
 
 
 def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
