@@ -135,7 +135,7 @@ def run_backward(
                 grads = (grads,)
             if check_anomaly:
                 anomaly.check_gradients(node, grads)
-            if not retain_graph:
+            if not retain_graph and (node._saved is not None or node._saved_output is not None):
                 node.release()
             edges = node.edges
             if len(grads) > len(edges):

@@ -40,8 +40,8 @@ class Node:
 
     # The attributes every node has are slots; the rare ones (hooks, several outputs, anomaly
     # stacks) are class-level defaults, so making a node costs only what it uses.
-    __slots__ = ("fn", "edges", "input_shapes", "needs_input_grad", "seq", "scope", "_saved",
-                 "_saved_versions", "_saved_output", "__dict__", "__weakref__")
+    __slots__ = ("fn", "edges", "input_shapes", "seq", "scope", "_saved", "_saved_versions",
+                 "_saved_output", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
     pre_hooks = None
@@ -70,6 +70,11 @@ class Node:
         pass
 
     # ---- what backward may read ----------------------------------------------------------
+    @property
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """For each forward argument: does its gradient go anywhere? (Skip computing it if not.)"""
+        return tuple([edge is not None for edge in self.edges])
+
     @property
     def saved_tensors(self) -> tuple:
         if self._freed:
@@ -140,6 +145,10 @@ class _Unrecorded(Node):
     forward runs as usual, but what it saves is dropped at once."""
 
     __slots__ = ()
+    edges = ()  # connected to nothing
+
+    def __init__(self, fn: type) -> None:
+        self.fn = fn
 
     def save_for_backward(self, *tensors) -> None:
         pass
@@ -197,6 +206,10 @@ class Function:
     by the engine, so a broadcasting forward needs no special backward.
     """
 
+    # A forward that only uses numpy (every built-in op) may say so: apply then skips turning
+    # grad mode off around it. A forward that calls Tensor ops must leave this True.
+    forward_records = True
+
     @staticmethod
     def forward(ctx: Node, *args):
         raise NotImplementedError
@@ -207,44 +220,67 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
+        recording = False
         if _grad_state.enabled:
             for a in args:
                 if a.__class__ is Tensor and a.requires_grad:
-                    return _apply_recorded(cls, args)
+                    recording = True
+                    break
+        if not recording:  # nothing to remember: forward only, with a throwaway ctx
+            ctx = _Unrecorded(cls)
+            if not _grad_state.enabled:
+                raw = cls.forward(ctx, *args)
+            else:
+                _grad_state.enabled = False  # forward never records
+                try:
+                    raw = cls.forward(ctx, *args)
+                finally:
+                    _grad_state.enabled = True
+            if raw.__class__ is np.ndarray:
+                return Tensor._make(raw, None, False)
+            if raw.__class__ is tuple:
+                return tuple(_as_output(r, args) for r in raw)
+            return _as_output(raw, args)
+
+        ctx = Node(cls)
+        # Wire the node to its inputs: edge i says where argument i's gradient will go.
+        edges = []
+        shapes = []
+        for a in args:
+            if a.__class__ is Tensor and a.requires_grad:
+                node = a.grad_fn
+                edges.append(a if node is None else (node, a._output_nr))
+                shapes.append(a.data.shape)
+            else:
+                edges.append(None)
+                shapes.append(None)
+        ctx.edges = edges
+        ctx.input_shapes = shapes
+        ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
+        ctx.scope = _scope_state.current
+        if anomaly._state.enabled:
+            ctx.forward_stack = anomaly.forward_stack()
+
+        if cls.forward_records:
             _grad_state.enabled = False  # forward never records
             try:
-                raw = cls.forward(_Unrecorded(cls), *args)
+                raw = cls.forward(ctx, *args)
             finally:
                 _grad_state.enabled = True
         else:
-            raw = cls.forward(_Unrecorded(cls), *args)
+            raw = cls.forward(ctx, *args)
+
         if raw.__class__ is np.ndarray:
-            return Tensor._make(raw, None, False)
-        if raw.__class__ is tuple:
-            return tuple(_as_output(r, args) for r in raw)
-        return _as_output(raw, args)
-
-
-def _apply_recorded(cls, args) -> Tensor:
-    """Run forward and put the node on the tape (some input requires grad, grad mode is on)."""
-    ctx = Node(cls)
-    _connect(ctx, args)
-    _grad_state.enabled = False  # forward never records
-    try:
-        raw = cls.forward(ctx, *args)
-    finally:
-        _grad_state.enabled = True
-    if raw.__class__ is np.ndarray:
-        out = Tensor._make(raw, ctx, True)
-    elif raw.__class__ is tuple:
-        return _wrap_outputs(ctx, args, raw)
-    else:
-        out = _as_output(raw, args)
-        out.grad_fn = ctx
-        out.requires_grad = True
-    if ctx._saved_output is not None:
-        ctx._output_ref = weakref.ref(out)
-    return out
+            out = Tensor._make(raw, ctx, True)
+        elif raw.__class__ is tuple:
+            return _wrap_outputs(ctx, args, raw)
+        else:
+            out = _as_output(raw, args)
+            out.grad_fn = ctx
+            out.requires_grad = True
+        if ctx._saved_output is not None:
+            ctx._output_ref = weakref.ref(out)
+        return out
 
 
 def _as_output(raw, args) -> Tensor:
@@ -256,27 +292,6 @@ def _as_output(raw, args) -> Tensor:
     elif raw.__class__ is not np.ndarray:
         raw = np.asarray(raw)
     return Tensor._make(raw, None, False)
-
-
-def _connect(ctx: Node, args) -> None:
-    """Record where each argument's gradient goes, and the node's place in creation order."""
-    edges = []
-    shapes = []
-    for a in args:
-        if a.__class__ is Tensor and a.requires_grad:
-            node = a.grad_fn
-            edges.append(a if node is None else (node, a._output_nr))
-            shapes.append(a.data.shape)
-        else:
-            edges.append(None)
-            shapes.append(None)
-    ctx.edges = edges
-    ctx.input_shapes = shapes
-    ctx.needs_input_grad = tuple([e is not None for e in edges])
-    ctx.seq = next(_creation_counter)
-    ctx.scope = _scope_state.current
-    if anomaly._state.enabled:
-        ctx.forward_stack = anomaly.forward_stack()
 
 
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:

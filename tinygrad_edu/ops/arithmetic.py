@@ -2,7 +2,7 @@
 textbook formula."""
 from __future__ import annotations
 
-from ..autograd.function import Function
+from .op import Op
 from .select import where
 from ..errors import ShapeError
 
@@ -14,7 +14,7 @@ def broadcast_error(op: str, a, b) -> ValueError:
     )
 
 
-class Add(Function):
+class Add(Op):
     """a + b;  ∂/∂a = 1, ∂/∂b = 1"""
 
     @staticmethod
@@ -29,7 +29,7 @@ class Add(Function):
         return grad, grad
 
 
-class Sub(Function):
+class Sub(Op):
     """a - b;  ∂/∂a = 1, ∂/∂b = -1"""
 
     @staticmethod
@@ -44,7 +44,7 @@ class Sub(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
-class Mul(Function):
+class Mul(Op):
     """a * b;  ∂/∂a = b, ∂/∂b = a"""
 
     @staticmethod
@@ -62,7 +62,7 @@ class Mul(Function):
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
-class Div(Function):
+class Div(Op):
     """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b²"""
 
     @staticmethod
@@ -80,7 +80,7 @@ class Div(Function):
         return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
 
 
-class Pow(Function):
+class Pow(Op):
     """a ** b;  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a  (taken as 0 where a = 0, as PyTorch does)"""
 
     @staticmethod
@@ -104,7 +104,7 @@ class Pow(Function):
         return grad_a, grad_b
 
 
-class Neg(Function):
+class Neg(Op):
     """-a;  ∂/∂a = -1"""
 
     @staticmethod

@@ -2,10 +2,10 @@
 converted back to the input's dtype."""
 from __future__ import annotations
 
-from ..autograd.function import Function
+from .op import Op
 
 
-class Clone(Function):
+class Clone(Op):
     """A copy with its own memory;  ∂/∂x = 1"""
 
     @staticmethod
@@ -17,7 +17,7 @@ class Clone(Function):
         return grad
 
 
-class Cast(Function):
+class Cast(Op):
     """x converted to `dtype`;  the gradient is converted back to x's dtype"""
 
     @staticmethod

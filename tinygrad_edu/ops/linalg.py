@@ -1,11 +1,11 @@
 """Matrix product."""
 from __future__ import annotations
 
-from ..autograd.function import Function
+from .op import Op
 from ..errors import ShapeError
 
 
-class MatMul(Function):
+class MatMul(Op):
     """A @ B for A (..., n, k), B (..., k, m);  ∂/∂A = G Bᵀ,  ∂/∂B = Aᵀ G.
 
     Batch axes broadcast like numpy; the engine sums the gradient back over them.

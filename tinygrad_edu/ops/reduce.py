@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from .op import Op
 from ..tensor import Tensor
 from .dims import kept_shape
 
@@ -16,7 +16,7 @@ def _spread(grad: Tensor, ctx) -> Tensor:
     return grad.expand(*ctx.in_shape)
 
 
-class Sum(Function):
+class Sum(Op):
     """Σ x over `axes`;  ∂/∂xᵢ = 1"""
 
     @staticmethod
@@ -30,7 +30,7 @@ class Sum(Function):
         return _spread(grad, ctx)
 
 
-class Mean(Function):
+class Mean(Op):
     """(1/N) Σ x over `axes`;  ∂/∂xᵢ = 1/N"""
 
     @staticmethod
@@ -47,7 +47,7 @@ class Mean(Function):
         return _spread(grad, ctx) / ctx.count
 
 
-class Max(Function):
+class Max(Op):
     """max over `axes` (values only, like PyTorch's amax); the gradient goes to the maximal
     elements, split evenly between ties"""
 
@@ -76,7 +76,7 @@ class Min(Max):
     reduce = staticmethod(np.min)
 
 
-class LogSumExp(Function):
+class LogSumExp(Op):
     """log Σ eˣ over `axes`, computed as m + log Σ e^(x-m) with m = max x so nothing overflows;
     ∂/∂xᵢ = e^(xᵢ - logsumexp) = softmax(x)ᵢ"""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from .op import Op
 from ..tensor import Tensor
 from ..errors import ShapeError
 
@@ -13,7 +13,7 @@ def _constant(array: np.ndarray) -> Tensor:
     return Tensor._make(array, None, False)
 
 
-class Where(Function):
+class Where(Op):
     """cond ? a : b;  the gradient goes to a where cond holds, to b elsewhere"""
 
     @staticmethod
@@ -55,7 +55,7 @@ def where(cond, a, b) -> Tensor:
     return Where.apply(cond, a, b)
 
 
-class Maximum(Function):
+class Maximum(Op):
     """max(a, b) elementwise; the gradient goes to the larger input, half to each on a tie"""
 
     @staticmethod
@@ -73,7 +73,7 @@ class Maximum(Function):
         return grad * _constant(share_a), grad * _constant(1.0 - share_a)
 
 
-class Minimum(Function):
+class Minimum(Op):
     """min(a, b) elementwise; the gradient goes to the smaller input, half to each on a tie"""
 
     @staticmethod
@@ -91,7 +91,7 @@ class Minimum(Function):
         return grad * _constant(share_a), grad * _constant(1.0 - share_a)
 
 
-class Clamp(Function):
+class Clamp(Op):
     """x limited to [min, max];  d/dx = 1 where min ≤ x ≤ max, else 0 (PyTorch's convention)"""
 
     @staticmethod

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from .op import Op
 from ..errors import ShapeError
 
 
-class Reshape(Function):
+class Reshape(Op):
     """Same numbers, new shape;  backward reshapes the gradient back."""
 
     @staticmethod
@@ -39,7 +39,7 @@ class Flatten(Reshape):
     """Merge a run of axes into one (a reshape, named for the graph picture)."""
 
 
-class Permute(Function):
+class Permute(Op):
     """Reorder axes;  backward applies the inverse order."""
 
     @staticmethod
@@ -52,7 +52,7 @@ class Permute(Function):
         return grad.permute(*np.argsort(ctx.dims).tolist())
 
 
-class Expand(Function):
+class Expand(Op):
     """Broadcast to a bigger shape without copying;  backward sums over the copies."""
 
     @staticmethod
@@ -70,7 +70,7 @@ class Expand(Function):
         return grad  # the engine sums it back down to the input's shape
 
 
-class Cat(Function):
+class Cat(Op):
     """Join tensors along an existing axis;  backward cuts the gradient into the same pieces."""
 
     @staticmethod

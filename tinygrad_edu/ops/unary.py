@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from .op import Op
 from ..tensor import Tensor
 
 
@@ -16,7 +16,7 @@ def _constant(array: np.ndarray) -> Tensor:
     return Tensor._make(array, None, False)
 
 
-class Exp(Function):
+class Exp(Op):
     """eˣ;  d/dx eˣ = eˣ"""
 
     @staticmethod
@@ -28,7 +28,7 @@ class Exp(Function):
         return grad * ctx.saved_output
 
 
-class Log(Function):
+class Log(Op):
     """ln x;  d/dx ln x = 1/x"""
 
     @staticmethod
@@ -42,7 +42,7 @@ class Log(Function):
         return grad / x
 
 
-class Sqrt(Function):
+class Sqrt(Op):
     """√x;  d/dx √x = 1 / (2√x)"""
 
     @staticmethod
@@ -54,7 +54,7 @@ class Sqrt(Function):
         return grad / (2 * ctx.saved_output)
 
 
-class Abs(Function):
+class Abs(Op):
     """|x|;  d/dx |x| = sign(x)  (0 at x = 0, as PyTorch)"""
 
     @staticmethod
@@ -68,7 +68,7 @@ class Abs(Function):
         return grad * _constant(np.sign(x.data))
 
 
-class Sin(Function):
+class Sin(Op):
     """sin x;  d/dx sin x = cos x"""
 
     @staticmethod
@@ -82,7 +82,7 @@ class Sin(Function):
         return grad * x.cos()
 
 
-class Cos(Function):
+class Cos(Op):
     """cos x;  d/dx cos x = -sin x"""
 
     @staticmethod
@@ -96,7 +96,7 @@ class Cos(Function):
         return -grad * x.sin()
 
 
-class Tanh(Function):
+class Tanh(Op):
     """tanh x;  d/dx tanh x = 1 - tanh² x"""
 
     @staticmethod
@@ -108,7 +108,7 @@ class Tanh(Function):
         return TanhGrad.apply(grad, ctx.saved_output)  # grad · (1 - t²)
 
 
-class TanhGrad(Function):
+class TanhGrad(Op):
     """grad · (1 - t²) for t = tanh x, in one op (three Tensor ops cost three times the
     bookkeeping). Differentiable in turn:  ∂/∂grad = 1 - t²,  ∂/∂t = -2·grad·t."""
 
@@ -127,7 +127,7 @@ class TanhGrad(Function):
 _EXP_LIMIT = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
 
 
-class Sigmoid(Function):
+class Sigmoid(Op):
     """σ(x) = 1 / (1 + e⁻ˣ);  dσ/dx = σ(1 - σ)"""
 
     @staticmethod
@@ -141,7 +141,7 @@ class Sigmoid(Function):
         return SigmoidGrad.apply(grad, ctx.saved_output)  # grad · σ(1 - σ)
 
 
-class SigmoidGrad(Function):
+class SigmoidGrad(Op):
     """grad · σ(1 - σ) in one op (three Tensor ops cost three times the bookkeeping).
     Differentiable in turn:  ∂/∂grad = σ(1 - σ),  ∂/∂σ = grad·(1 - 2σ)."""
 
@@ -157,7 +157,7 @@ class SigmoidGrad(Function):
         return (g * (s * (1 - s)) if need_grad else None), (g * grad * (1 - 2 * s) if need_s else None)
 
 
-class Relu(Function):
+class Relu(Op):
     """max(x, 0);  d/dx = 1 where x > 0, else 0"""
 
     @staticmethod
