@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "two_layer_class": ("two_layer_class", "a NeuralNetwork class with W and b per layer, loss falling (SEEDS §3)"),
     "rashid_mlp": ("rashid_mlp", "Rashid's 3-layer sigmoid net in matrix form on the digits or MNIST (SEEDS §1)"),
     "hopfield": ("hopfield", "a Hopfield network recalls stored letters from noisy copies (SEEDS §6)"),
+    "graph": ("graph", "draw the recorded graph of an example (mazur, mlp, tree) as svg/png/pdf"),
 }
 
 
