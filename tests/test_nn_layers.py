@@ -155,7 +155,24 @@ def test_lstm_cell_gradients_including_parameters(rng):
     inputs = [tg.tensor(rng.standard_normal(s), requires_grad=True) for s in [(2, 2), (2, 3), (2, 3)]]
     params = list(cell.parameters())
     assert tg.gradcheck(lambda x, h, c, *_: cell(x, (h, c)), inputs + params)
-    assert tg.gradgradcheck(lambda x, h, c, *_: cell(x, (h, c))[0], inputs + params)
+    assert tg.gradgradcheck(lambda x, h, c, *_: cell(x, (h, c)), inputs + params)
+
+
+def test_lstm_cell_is_three_nodes_on_the_tape():
+    cell = nn.LSTMCell(2, 3)
+    h, c = cell(tg.ones(1, 2))
+    assert h.grad_fn is c.grad_fn and h.grad_fn.name() == "LSTMGatesBackward"
+    (add, _), (state_c, _) = h.grad_fn.next_functions
+    assert add.name() == "AddBackward" and state_c is None  # the default state is a constant
+    assert [n.name() for n, _ in add.next_functions] == ["LinearBackward", "LinearBackward"]
+
+
+def test_lstm_cell_with_extreme_gates_stays_finite():
+    cell = nn.LSTMCell(1, 2)
+    x = tg.tensor([[1e4], [-1e4]], requires_grad=True)
+    h, c = cell(x)
+    (h.sum() + c.sum()).backward()
+    assert np.all(np.isfinite(h.data)) and np.all(np.isfinite(x.grad.data))
 
 
 def test_lstm_cell_errors():

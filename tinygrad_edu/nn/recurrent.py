@@ -11,12 +11,73 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from ..autograd.function import Function
+from ..autograd.grad_mode import _state as _grad_state
 from ..creation import zeros
+from ..functions import cat
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = 1 / (1 + e⁻ᶻ), with -z capped where e⁻ᶻ would overflow (σ is 0 there anyway)."""
+    return 1 / (1 + np.exp(np.minimum(-z, np.log(np.finfo(z.dtype).max))))
+
+
+class LSTMGates(Function):
+    """The gate arithmetic of one LSTM step as one node: (gates (B, 4H), c (B, H)) -> (h', c').
+
+    With i, f, g, o the activated quarters and t = tanh(c'):
+        ∂L/∂c'(total) = g_c + g_h ⊙ o ⊙ (1 - t²)
+        ∂L/∂o-part = g_h ⊙ t ⊙ o(1 - o)          ∂L/∂i-part = ∂c' ⊙ g ⊙ i(1 - i)
+        ∂L/∂f-part = ∂c' ⊙ c ⊙ f(1 - f)          ∂L/∂g-part = ∂c' ⊙ i ⊙ (1 - g²)
+        ∂L/∂c = ∂c' ⊙ f
+    Backward uses numpy, or Tensor ops when it is itself recorded (create_graph=True).
+    """
+
+    forward_records = False  # numpy only
+
+    @staticmethod
+    def forward(ctx, gates, c):
+        ctx.save_for_backward(gates, c)
+        H = c.data.shape[-1]
+        z = gates.data
+        i, f, o = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H]), _sigmoid(z[:, 3 * H:])
+        c_next = f * c.data + i * np.tanh(z[:, 2 * H:3 * H])
+        return o * np.tanh(c_next), c_next
+
+    @staticmethod
+    def backward(ctx, grad_h, grad_c):
+        gates, c = ctx.saved_tensors
+        if _grad_state.enabled:
+            return _lstm_gates_backward_recorded(gates, c, grad_h, grad_c)
+        H = c.data.shape[-1]
+        z = gates.data
+        i, f, o = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H]), _sigmoid(z[:, 3 * H:])
+        g = np.tanh(z[:, 2 * H:3 * H])
+        t = np.tanh(f * c.data + i * g)
+        gh = grad_h.data
+        dc = grad_c.data + gh * o * (1 - t * t)
+        d_gates = np.concatenate([dc * g * i * (1 - i), dc * c.data * f * (1 - f),
+                                  dc * i * (1 - g * g), gh * t * o * (1 - o)], axis=1)
+        return Tensor._make(d_gates, None, False), Tensor._make(dc * f, None, False)
+
+
+def _lstm_gates_backward_recorded(gates, c, grad_h, grad_c):
+    """The same formulas with Tensor ops, so that second derivatives can be taken."""
+    H = c.shape[-1]
+    i, f = gates[:, :H].sigmoid(), gates[:, H:2 * H].sigmoid()
+    g, o = gates[:, 2 * H:3 * H].tanh(), gates[:, 3 * H:].sigmoid()
+    t = (f * c + i * g).tanh()
+    dc = grad_c + grad_h * o * (1 - t * t)
+    d_gates = cat([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g),
+                   grad_h * t * o * (1 - o)], dim=1)
+    return d_gates, dc * f
 
 
 class LSTMCell(Module):
@@ -72,12 +133,7 @@ class LSTMCell(Module):
                 raise ValueError(f"LSTMCell: the state (h, c) must have shape {expected} each for an "
                                  f"input of shape {x.shape}, got {h.shape} and {c.shape}")
         gates = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh, self.bias_hh)
-        i = gates[:, :H].sigmoid()
-        f = gates[:, H:2 * H].sigmoid()
-        g = gates[:, 2 * H:3 * H].tanh()
-        o = gates[:, 3 * H:].sigmoid()
-        c_next = f * c + i * g
-        h_next = o * c_next.tanh()
+        h_next, c_next = LSTMGates.apply(gates, c)
         if unbatched:
             return h_next.squeeze(0), c_next.squeeze(0)
         return h_next, c_next

@@ -31,14 +31,21 @@ def relu(x: Tensor) -> Tensor:
     return x.relu()
 
 
+def log_softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
+    """log_softmax of an array (shared by LogSoftmax and the fused cross-entropy)."""
+    shifted = x - x.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
 class LogSoftmax(Function):
     """y = x - logsumexp(x);  ∂L/∂x = g - softmax(x) · Σ g  (sums over `dim`)."""
+
+    forward_records = False  # numpy only
 
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        shifted = x.data - x.data.max(axis=dim, keepdims=True)
-        return ctx.save_output(shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True)))
+        return ctx.save_output(log_softmax_array(x.data, dim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -48,6 +55,8 @@ class LogSoftmax(Function):
 
 class Softmax(Function):
     """s = exp(x - m) / Σ exp(x - m);  ∂L/∂x = s · (g - Σ g·s)  (sums over `dim`)."""
+
+    forward_records = False  # numpy only
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import Function
+from ...autograd.grad_mode import _state as _grad_state
 from ...random import generator
 from ...tensor import Tensor
 
@@ -14,6 +15,8 @@ class Linear(Function):
     ∂L/∂x = G W,   ∂L/∂W = Gᵀ x (summed over all leading axes),   ∂L/∂b = Σ G
     (the engine sums G down to b's shape).
     """
+
+    forward_records = False  # numpy only
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -27,14 +30,30 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
-        grad_x = grad @ weight if need_x else None
-        grad_w = None
+        if _grad_state.enabled:  # create_graph: Tensor ops, so the gradient is differentiable
+            return _linear_backward_recorded(x, weight, grad, need_x, need_w, need_b)
+        # The same formulas in numpy: this op runs once per layer per step, so it is kept lean.
+        g = grad.data
+        grad_x = Tensor._make(g @ weight.data, None, False) if need_x else None
+        grad_w = grad_b = None
         if need_w:
-            if x.ndim > 2:  # fold the leading axes into one batch axis: Gᵀ x is then one matmul
-                grad_w = grad.reshape(-1, grad.shape[-1]).T @ x.reshape(-1, x.shape[-1])
-            else:
-                grad_w = grad.T @ x
-        return grad_x, grad_w, (grad if need_b else None)
+            g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+            x2 = x.data.reshape(-1, x.data.shape[-1]) if x.data.ndim != 2 else x.data
+            grad_w = Tensor._make(g2.T @ x2, None, False)
+        if need_b:
+            grad_b = Tensor._make(g.sum(axis=tuple(range(g.ndim - 1))), None, False)
+        return grad_x, grad_w, grad_b
+
+
+def _linear_backward_recorded(x, weight, grad, need_x, need_w, need_b):
+    grad_x = grad @ weight if need_x else None
+    grad_w = None
+    if need_w:
+        if x.ndim > 2:  # fold the leading axes into one batch axis: Gᵀ x is then one matmul
+            grad_w = grad.reshape(-1, grad.shape[-1]).T @ x.reshape(-1, x.shape[-1])
+        else:
+            grad_w = grad.T @ x
+    return grad_x, grad_w, (grad if need_b else None)
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -13,7 +13,8 @@ import numpy as np
 
 from ...autograd.function import Function
 from ...tensor import Tensor
-from .activation import log_softmax
+from ...autograd.grad_mode import _state as _grad_state
+from .activation import log_softmax, log_softmax_array
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -158,12 +159,60 @@ def cross_entropy(input: Tensor, target, weight: Tensor | None = None, ignore_in
     _check_reduction(reduction, "cross_entropy")
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must be (C,) or (N, C, ...), got a 0-d tensor")
+    t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    if input.ndim == 2 and weight is None and t.dtype.kind in "iu":
+        t = _class_indices(t, input, "cross_entropy")
+        if _check_range(t, input.shape[1], ignore_index, "cross_entropy").all():
+            return CrossEntropy.apply(input, t, reduction)
     class_dim = 0 if input.ndim == 1 else 1
     log_probs = log_softmax(input, class_dim)
-    t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind == "f":
         return _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction)
     return _nll_loss(log_probs, target, weight, ignore_index, reduction, "cross_entropy")
+
+
+class CrossEntropy(Function):
+    """The common case as one node: logits z (N, C), class indices t (N,), no weights.
+
+    ℓₙ = -log_softmax(zₙ)[tₙ],   ∂ℓₙ/∂zₙ = softmax(zₙ) - onehot(tₙ)
+
+    Forward computes exactly what `nll_loss(log_softmax(z, 1), t)` computes. Backward is the
+    formula above in numpy; when the backward pass is itself recorded (create_graph=True) it is
+    written with Tensor ops instead, so second derivatives flow through softmax(z).
+    """
+
+    forward_records = False  # numpy only
+
+    @staticmethod
+    def forward(ctx, z, t, reduction):
+        ctx.save_for_backward(z)
+        ctx.target, ctx.reduction = t, reduction
+        losses = -log_softmax_array(z.data, 1)[np.arange(t.shape[0]), t]
+        if reduction == "mean":
+            return np.mean(losses, axis=(0,))
+        if reduction == "sum":
+            return np.sum(losses, axis=(0,))
+        return losses
+
+    @staticmethod
+    def backward(ctx, grad):
+        z, = ctx.saved_tensors
+        t, n = ctx.target, ctx.target.shape[0]
+        rows = np.arange(n)
+        if _grad_state.enabled:  # create_graph: keep the dependence on z differentiable
+            one_hot = np.zeros(z.data.shape, dtype=z.data.dtype)
+            one_hot[rows, t] = 1
+            d = log_softmax(z, 1).exp() - Tensor._make(one_hot, None, False)
+            if ctx.reduction == "none":
+                return d * grad.unsqueeze(1)
+            return d * (grad / n if ctx.reduction == "mean" else grad)
+        d = np.exp(log_softmax_array(z.data, 1))
+        d[rows, t] -= 1
+        if ctx.reduction == "none":
+            d *= grad.data[:, None]
+        else:
+            d *= grad.data / n if ctx.reduction == "mean" else grad.data
+        return Tensor._make(d, None, False)
 
 
 def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
@@ -194,6 +243,8 @@ class BinaryCrossEntropy(Function):
     ∂ℓ/∂p = (p - y) / max(p(1 - p), 1e-12)
     ∂ℓ/∂y = max(log(1 - p), -100) - max(log p, -100)
     """
+
+    forward_records = False  # numpy only
 
     @staticmethod
     def forward(ctx, p, y):
