@@ -148,6 +148,18 @@ def test_train_and_eval_reach_every_submodule():
         model.train("no")
 
 
+def test_to_float32_converts_parameters_in_place():
+    model = TwoLayer()
+    weight = model.fc1.weight
+    assert model.float() is model
+    assert model.fc1.weight is weight and all(p.dtype == np.float32 for p in model.parameters())
+    assert model(tg.ones(1, 4, dtype=np.float32)).dtype == np.float32
+    model.double()
+    assert weight.dtype == np.float64
+    with pytest.raises(TypeError, match="must stay floating point"):
+        model.to(np.int64)
+
+
 # ---- state dicts -------------------------------------------------------------------------
 def test_state_dict_keys_and_shapes_match_pytorch_conventions():
     model = nn.Sequential(nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 3))
@@ -289,6 +301,16 @@ def test_state_dict_moves_to_torch_and_back():
 
 
 # ---- the docs' examples run --------------------------------------------------------------
+@pytest.mark.parametrize("module", ["tinygrad_edu.nn.module", "tinygrad_edu.nn.parameter", "tinygrad_edu.nn.layers",
+                                    "tinygrad_edu.nn.recurrent", "tinygrad_edu.nn.functional.activation",
+                                    "tinygrad_edu.nn.functional.layers", "tinygrad_edu.nn.functional.losses"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
 def _python_blocks(name: str) -> list[str]:
     text = (DOCS / name).read_text(encoding="utf-8")
     return re.findall(r"```python\n(.*?)```", text, flags=re.S)

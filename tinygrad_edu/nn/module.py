@@ -204,6 +204,30 @@ class Module:
         """Evaluation mode (Dropout passes its input through); returns self."""
         return self.train(False)
 
+    def to(self, dtype) -> "Module":
+        """Convert every floating point parameter and buffer (and gradient) to `dtype`, in
+        place: the tensors stay the same objects, their arrays are replaced. Returns self.
+        (Only dtypes: there are no devices.) Create optimizers after converting."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"to: parameters must stay floating point, got dtype {dtype}")
+        for module in self.modules():
+            for t in list(module._parameters.values()) + list(module._buffers.values()):
+                if t is not None and t.data.dtype.kind == "f" and t.data.dtype != dtype:
+                    t.data = t.data.astype(dtype)
+                    t._version += 1
+                    if t.grad is not None:
+                        t.grad = Tensor._make(t.grad.data.astype(dtype), None, False)
+        return self
+
+    def float(self) -> "Module":
+        """All parameters to float32 (`to(np.float32)`)."""
+        return self.to(np.float32)
+
+    def double(self) -> "Module":
+        """All parameters to float64 (`to(np.float64)`)."""
+        return self.to(np.float64)
+
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
         """Freeze (False) or unfreeze all parameters; returns self."""
         for param in self.parameters():
