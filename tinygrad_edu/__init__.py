@@ -15,5 +15,6 @@ from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import manual_seed
 from .serialization import LoadError, load, save
+from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
 
 __version__ = "0.1.0"
