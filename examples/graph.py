@@ -77,15 +77,15 @@ def tree() -> Built:
     compose = nn.Linear(6, 3)
     classify = nn.Linear(3, 2)
 
-    def encode(node) -> tg.Tensor:
+    def encode(node) -> tg.Tensor:  # a row vector of shape (1, 3) for every subtree
         if isinstance(node, str):
-            return embed(tg.tensor([words.index(node)]))[0]
+            return embed(tg.tensor([words.index(node)]))
         with viz.scope("Compose"):
             left, right = encode(node[0]), encode(node[1])
-            return compose(tg.cat([left, right])).tanh()
+            return compose(tg.cat([left, right], dim=1)).tanh()
 
     sentence = encode((("the", "cat"), ("sat", "down")))
-    loss = F.cross_entropy(classify(sentence).unsqueeze(0), np.array([1]))
+    loss = F.cross_entropy(classify(sentence), np.array([1]))
     loss.name = "loss"
     loss.backward(retain_graph=True)
     params = {"embed.weight": embed.weight, "compose.weight": compose.weight,

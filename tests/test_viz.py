@@ -7,6 +7,8 @@ and look at the diff.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -456,3 +458,38 @@ def test_graph_command_mlp_names_parameters(tmp_path):
     for name in ("0.weight|(16, 64) float64", "0.bias|(16,) float64", "2.weight|(10, 16) float64"):
         assert name in source
     assert "cluster_legend" not in source
+
+
+# ---- docs/visualize.md ------------------------------------------------------------------------
+DOCS = Path(__file__).parent.parent / "docs"
+
+
+def test_docs_examples_run_and_print_what_the_page_shows(tmp_path, monkeypatch):
+    blocks = re.findall(r"```(python|text)\n(.*?)```", (DOCS / "visualize.md").read_text("utf-8"),
+                        flags=re.S)
+    assert [kind for kind, _ in blocks].count("text") >= 5
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    printed = None
+    for i, (kind, body) in enumerate(blocks):
+        if kind == "python":
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile(body, f"docs/visualize.md block {i}", "exec"), namespace)
+            printed = out.getvalue()
+        else:
+            assert printed is not None, f"docs/visualize.md: text block {i} follows no python block"
+            assert body == printed, f"docs/visualize.md: block {i} is not what the code prints"
+            printed = None
+
+
+def test_docs_pictures_are_committed_and_show_what_the_page_says():
+    mazur = svg_nodes(ET.parse(DOCS / "img" / "mazur.svg").getroot())
+    assert node_with_text(mazur, "w5")["texts"] == ["w5", "scalar float64", "data 0.4", "grad 0.08217"]
+    assert node_with_text(mazur, "out_o1")["texts"][2:] == ["data 0.7514", "grad 0.7414"]
+    assert node_with_text(mazur, "i1")["fill"] == COLOURS["constant"]
+    mlp = svg_nodes(ET.parse(DOCS / "img" / "mlp.svg").getroot())
+    for name in ("0.weight", "0.bias", "2.weight", "2.bias"):
+        assert node_with_text(mlp, name)["fill"] == COLOURS["parameter"]
+    tree = svg_clusters(ET.parse(DOCS / "img" / "tree.svg").getroot())
+    assert sorted(c["label"][0] for c in tree.values()) == ["Compose"] * 3 + ["legend"]

@@ -104,11 +104,14 @@ def explain(
     graph = walk([loss])
     root = loss.grad_fn
 
-    leaf_numbers: dict[int, int] = {}
-    for node in graph.nodes:  # unnamed leaves are numbered by first use, in creation order
+    first_use: dict[int, int] = {}  # id(leaf) -> order of first use, in creation order
+    leaf_numbers: dict[int, int] = {}  # unnamed leaves are called leaf#1, leaf#2, ...
+    for node in graph.nodes:
         for edge in node.edges:
-            if isinstance(edge, Tensor) and names.leaf(edge) is None:
-                leaf_numbers.setdefault(id(edge), len(leaf_numbers) + 1)
+            if isinstance(edge, Tensor):
+                first_use.setdefault(id(edge), len(first_use))
+                if names.leaf(edge) is None:
+                    leaf_numbers.setdefault(id(edge), len(leaf_numbers) + 1)
 
     def op_name(node: Node) -> str:
         return f"{_op_label(node)}#{graph.rank[node] + 1}"
@@ -181,13 +184,14 @@ def explain(
     lines = [
         f"Backward pass of {loss_name}, in tape order (the reverse of creation order).",
         f"Each op receives ∂{loss_name}/∂output, multiplies it by its local derivative "
-        f"∂output/∂input and sends ∂{loss_name}/∂input to each input (chain rule).",
+        f"∂output/∂input,",
+        f"and sends ∂{loss_name}/∂input to each input (the chain rule).",
         "",
     ]
     lines += _table(rows, ["step", "op", "output", f"∂{loss_name}/∂output",
                            "input", "local ∂output/∂input", f"∂{loss_name}/∂input"])
     lines += ["", f"Gradients reaching the leaves (what {loss_name}.backward() adds to their .grad):"]
-    for leaf, total in leaf_totals.values():
+    for leaf, total in sorted(leaf_totals.values(), key=lambda pair: first_use[id(pair[0])]):
         pieces = arrivals[id(leaf)]
         how = f"  (sum of {len(pieces)})" if len(pieces) > 1 else ""
         lines.append(f"  ∂{loss_name}/∂{input_name(leaf)} = {_numbers(total.data, digits, max_elems)}{how}")
