@@ -449,6 +449,16 @@ def test_graph_command_tree_and_dot_format(tmp_path, capsys):
     assert set(graph.EXAMPLES) >= {"mazur", "mlp", "tree"}
 
 
+def test_graph_is_a_command_of_the_cli(tmp_path, capsys):
+    from tinygrad_edu import cli
+
+    assert cli.COMMANDS["graph"][0] == "graph"
+    assert cli.main(["graph", "mazur", "--out", str(tmp_path), "--format", "dot", "--explain"]) == 0
+    out = capsys.readouterr().out
+    assert "0.186815602" in out and out.rstrip().endswith("mazur.dot")
+    assert (tmp_path / "mazur.dot").read_text().startswith("digraph")
+
+
 def test_graph_command_mlp_names_parameters(tmp_path):
     pytest.importorskip("sklearn")
     from tinygrad_edu.examples import graph
