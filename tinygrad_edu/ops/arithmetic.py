@@ -95,7 +95,12 @@ class Pow(Op):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
+        grad_a = None
+        if need_a:
+            # d/da a⁰ = 0 everywhere (as in PyTorch), but b·a^(b-1) at a = b = 0 is 0·inf = nan
+            zero_to_zero = (a.data == 0) & (b.data == 0)
+            base = where(zero_to_zero, 1.0, a) if zero_to_zero.any() else a
+            grad_a = grad * b * base ** (b - 1)
         grad_b = None
         if need_b:
             positive = a > 0

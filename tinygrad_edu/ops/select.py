@@ -69,7 +69,7 @@ class Maximum(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = (a.data > b.data) + 0.5 * (a.data == b.data)
+        share_a = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(grad.dtype)  # float32 stays float32
         return grad * _constant(share_a), grad * _constant(1.0 - share_a)
 
 
@@ -87,7 +87,7 @@ class Minimum(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = (a.data < b.data) + 0.5 * (a.data == b.data)
+        share_a = ((a.data < b.data) + 0.5 * (a.data == b.data)).astype(grad.dtype)
         return grad * _constant(share_a), grad * _constant(1.0 - share_a)
 
 
