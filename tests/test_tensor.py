@@ -448,6 +448,20 @@ def test_float32_stays_float32_with_python_scalars(op):
     assert t.grad.dtype == np.float32
 
 
+@pytest.mark.parametrize("op", [
+    lambda t: tg.maximum(t, 0.1), lambda t: tg.minimum(t, 0.1), lambda t: t.clamp(-0.1, 0.1),
+    lambda t: t.relu(), lambda t: t.abs(), lambda t: t.max(0), lambda t: t ** 3, lambda t: 2.0 ** t,
+    lambda t: t.sigmoid(), lambda t: t.tanh(), lambda t: t.logsumexp(0), lambda t: t.var(),
+    lambda t: t[[0, 0, 1]], lambda t: tg.where(t > 0, t, 0.0), lambda t: t.sqrt().exp().log(),
+])
+def test_float32_gradients_stay_float32_inside_the_graph(op):
+    x = tg.tensor(np.array([0.3, 0.2], dtype=np.float32), requires_grad=True)
+    hidden = x * 1
+    hidden.retain_grad()
+    op(hidden).sum().backward()
+    assert hidden.grad.dtype == np.float32
+
+
 def test_mixed_array_dtypes_promote_like_numpy():
     a = tg.tensor(np.ones(2, dtype=np.float32))
     b = tg.tensor(np.ones(2, dtype=np.float64))
@@ -539,6 +553,16 @@ def test_pow_negative_base_integer_exponent():
     assert y.tolist() == [-8, -1, 27]
     y.sum().backward()
     assert x.grad.tolist() == [12, 3, 27]
+
+
+def test_pow_zero_exponent_at_zero_base_has_zero_gradient():
+    x = leaf([0.0, 2.0])
+    (x ** 0).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0]  # d/dx x⁰ = 0, not 0·0⁻¹ = nan (PyTorch agrees)
+    y = leaf([0.0, 2.0])
+    g, = tg.grad((y ** 0.0).sum(), y, create_graph=True)
+    gg, = tg.grad(g.sum(), y)
+    assert g.tolist() == [0.0, 0.0] and gg.tolist() == [0.0, 0.0]
 
 
 def test_pow_exponent_gradient():
@@ -893,6 +917,9 @@ def test_against_pytorch_pow():
     for exponent in (2, 3, -1, 2.0, 0.0):
         _torch_vs_ours(torch, lambda a: a ** exponent, lambda a: a ** exponent, neg)
     _torch_vs_ours(torch, lambda a: 2.0 ** a, lambda a: 2.0 ** a, neg)
+    with_zero = np.array([0.0, -1.5, 2.0])
+    for exponent in (0, 0.0, 1, 2, 3.0):
+        _torch_vs_ours(torch, lambda a: a ** exponent, lambda a: a ** exponent, with_zero)
     positive = np.array([0.5, 1.0, 2.5])
     _torch_vs_ours(torch, lambda a, b: a ** b, lambda a, b: a ** b, positive, np.array([1.5, -2.0, 0.3]))
 
