@@ -1,8 +1,6 @@
 """nn.Module, Parameter, Sequential, ModuleList: registration, traversal, modes, state dicts
-with PyTorch's key names, and the runnable examples of docs/nn.md and docs/from-pytorch.md."""
-import re
-from pathlib import Path
-
+with PyTorch's key names, and the docstring examples of nn. (The examples of docs/nn.md and
+docs/from-pytorch.md run in tests/test_docs.py.)"""
 import numpy as np
 import pytest
 
@@ -16,8 +14,6 @@ try:
 except ImportError:
     torch = None
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
-
-DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 class TwoLayer(nn.Module):
@@ -300,7 +296,7 @@ def test_state_dict_moves_to_torch_and_back():
     np.testing.assert_array_equal(back(tg.tensor(x)).data, ours(tg.tensor(x)).data)
 
 
-# ---- the docs' examples run --------------------------------------------------------------
+# ---- docstring examples -------------------------------------------------------------------
 @pytest.mark.parametrize("module", ["tinygrad_edu.nn.module", "tinygrad_edu.nn.parameter", "tinygrad_edu.nn.layers",
                                     "tinygrad_edu.nn.recurrent", "tinygrad_edu.nn.functional.activation",
                                     "tinygrad_edu.nn.functional.layers", "tinygrad_edu.nn.functional.losses"])
@@ -310,22 +306,3 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
-
-def _python_blocks(name: str) -> list[str]:
-    text = (DOCS / name).read_text(encoding="utf-8")
-    return re.findall(r"```python\n(.*?)```", text, flags=re.S)
-
-
-@pytest.mark.parametrize("name", ["nn.md", "from-pytorch.md"])
-def test_docs_examples_run(name, tmp_path, monkeypatch):
-    blocks = _python_blocks(name)
-    assert blocks, f"docs/{name} has no python examples"
-    monkeypatch.chdir(tmp_path)  # examples that save files write here
-    namespace: dict = {}
-    for i, block in enumerate(blocks):
-        if "import torch" in block and torch is None:
-            continue
-        try:
-            exec(compile(block, f"docs/{name} block {i}", "exec"), namespace)
-        except Exception as err:  # pragma: no cover - the message says which block broke
-            raise AssertionError(f"docs/{name}: python block {i} failed: {err!r}\n{block}") from err
