@@ -180,5 +180,5 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack: tensor {i} has shape {t.shape} but tensor 0 has shape {tensors[0].shape}; "
                 f"stack needs tensors of equal shape"
             )
-    axis = ops.normalize_dim(dim, tensors[0].ndim + 1, "stack")
+    axis = ops.normalize_dim(dim, tensors[0].ndim, "stack", new_axis=True)
     return ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in tensors])

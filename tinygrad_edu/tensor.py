@@ -544,7 +544,7 @@ class Tensor:
 
     def unsqueeze(self, dim: int) -> "Tensor":
         """Insert an axis of size 1 at `dim` (from -ndim-1 to ndim)."""
-        axis = _ops.normalize_dim(dim, self.ndim + 1, "unsqueeze")
+        axis = _ops.normalize_dim(dim, self.ndim, "unsqueeze", new_axis=True)
         return _ops.Unsqueeze.apply(self, self.shape[:axis] + (1,) + self.shape[axis:])
 
     def permute(self, *dims) -> "Tensor":

@@ -2,17 +2,19 @@
 from __future__ import annotations
 
 
-def normalize_dim(dim: int, ndim: int, op: str) -> int:
-    """A possibly negative axis as a non-negative one; IndexError if it does not exist."""
+def normalize_dim(dim: int, ndim: int, op: str, new_axis: bool = False) -> int:
+    """A possibly negative axis as a non-negative one; IndexError if it does not exist.
+    With `new_axis` (unsqueeze, stack) `dim` is where an axis is inserted: ndim + 1 places."""
     if not isinstance(dim, int) or isinstance(dim, bool):
         raise TypeError(f"{op}: dim must be an int, got {type(dim).__name__}")
-    low, high = -max(ndim, 1), max(ndim, 1) - 1
+    places = ndim + 1 if new_axis else ndim
+    low, high = -max(places, 1), max(places, 1) - 1
     if not low <= dim <= high:
         raise IndexError(
             f"{op}: dim {dim} is out of range for a tensor with {ndim} dimension"
             f"{'s' if ndim != 1 else ''} (expected a dim from {low} to {high})"
         )
-    return dim % ndim if ndim else 0
+    return dim % places if places else 0
 
 
 def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...]:
