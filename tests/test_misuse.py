@@ -70,7 +70,12 @@ def test_bad_reshape():
     (lambda t: tg.cat([t, t], dim=2), "cat"), (lambda t: t.flatten(0, 3), "flatten"),
 ])
 def test_dim_out_of_range(call, op):
-    raises(IndexError, lambda: call(tg.ones(2, 3)), op, "out of range", "dim")
+    raises(IndexError, lambda: call(tg.ones(2, 3)), op, "out of range", "2 dimensions")
+
+
+def test_new_axis_out_of_range_names_the_real_ndim():
+    raises(IndexError, lambda: tg.ones(2, 3).unsqueeze(-4), "unsqueeze", "2 dimensions", "-3 to 2")
+    raises(IndexError, lambda: tg.stack([tg.ones(2), tg.ones(2)], dim=2), "stack", "1 dimension", "-2 to 1")
 
 
 def test_dim_of_wrong_type_and_repeated():
