@@ -239,3 +239,47 @@ def test_listops_example_reads_tsv_files(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "20 training and 10 test expressions, basic_train.tsv / basic_test.tsv" in out
     assert "test accuracy: " in out
+
+
+def test_snli_example_runs_on_the_bundled_sample(capsys):
+    from tinygrad_edu.examples import snli
+
+    accuracy = snli.train_and_test(snli.parse_args(["--epochs", "2", "--embed", "8", "--hidden", "8",
+                                                    "--tracker", "4", "--dtype", "float64"]))
+    out = capsys.readouterr().out
+    assert "training pairs from the bundled sample" in out
+    assert out.strip().splitlines()[-1].startswith("accuracy: ")
+    assert 0.0 <= accuracy <= 1.0
+
+
+def test_snli_features_see_both_sentences():
+    """Changing only the hypothesis changes the logits: [p; h; p - h; p * h] uses both."""
+    from tinygrad_edu.data import Vocabulary, read_snli, snli_sample_path
+    from tinygrad_edu.examples.snli import SNLIClassifier, batch_inputs
+
+    examples = read_snli(snli_sample_path(), limit=2)
+    vocab = Vocabulary.build([e.premise_tokens + e.hypothesis_tokens for e in examples])
+    tg.manual_seed(9)
+    model = SNLIClassifier(len(vocab), 4, 4, 2, dtype=np.float64)
+    logits = model(*batch_inputs(examples, vocab)).data
+    assert logits.shape == (2, 3)
+    swapped = [examples[0], examples[0]]
+    swapped[1] = type(examples[0])(examples[0].premise_tokens, examples[0].premise_transitions,
+                                   examples[1].hypothesis_tokens, examples[1].hypothesis_transitions, 0)
+    other = model(*batch_inputs(swapped, vocab)).data
+    np.testing.assert_allclose(other[0], logits[0], rtol=1e-12)
+    assert not np.allclose(other[1], logits[0])
+
+
+def test_church_example_prints_and_draws(tmp_path, capsys):
+    pytest.importorskip("graphviz")
+    from tinygrad_edu.examples import church
+
+    assert church.main(["--out", str(tmp_path), "--format", "dot"]) == 0
+    out = capsys.readouterr().out
+    assert "transitions: S S R S S S S S R R R R S R R" in out
+    assert "14  REDUCE             stack: ((The church) ((has (cracks (in (the ceiling)))) .))" in out
+    assert "shape (1, 3)" in out
+    source = (tmp_path / "church.dot").read_text()
+    assert source.count("subgraph cluster") == 7
+    assert source.count('label=Reduce') + source.count('label="Reduce"') == 7

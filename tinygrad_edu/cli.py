@@ -19,6 +19,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rashid_mlp": ("rashid_mlp", "Rashid's 3-layer sigmoid net in matrix form on the digits or MNIST (SEEDS §1)"),
     "hopfield": ("hopfield", "a Hopfield network recalls stored letters from noisy copies (SEEDS §6)"),
     "graph": ("graph", "draw the recorded graph of an example (mazur, mlp, tree) as svg/png/pdf"),
+    "listops": ("listops", "train a SPINN Tree-LSTM on ListOps (nested MIN/MAX/MED/SM); test accuracy (SEEDS §7)"),
+    "snli": ("snli", "SPINN premise/hypothesis classifier on the bundled SNLI sample or a real SNLI folder (SEEDS §7)"),
+    "church": ("church", "the SPINN sentence of SEEDS §7: transitions, stack trace, encoder graph, one box per REDUCE"),
 }
 
 

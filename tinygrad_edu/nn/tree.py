@@ -183,11 +183,18 @@ class SPINN(Module):
 
     # ---- the whole batch at once ------------------------------------------------------------
     def _encode_batch(self, embeddings: list[Tensor], steps: list[list[str]]) -> Tensor:
-        """The same algorithm with one buffer and one stack per example, stepping through time.
+        """The same algorithm with one buffer and one stack per example, all moving together.
+
+        Each round of the loop takes one transition of every example that has any left, and
+        composes all the examples that REDUCE in that round with one call of the cell. Without
+        a tracker a SHIFT computes nothing (it moves a list item), so each example first shifts
+        ahead to its next REDUCE: a round is then one REDUCE of every example, and the loop runs
+        n_words - 1 times instead of 2·n_words - 1. With a tracker, which reads the stack before
+        every transition, a round is one transition step, as in the PyTorch SPINN example.
 
         Here an entry is a pointer (block, row) to row `row` of a matrix `block` holding [h | c]
         of nodes computed together: all the words of the batch, or all the compositions of one
-        step. Pushing a result is then pure Python, and `_gather` turns a list of entries into
+        round. Pushing a result is then pure Python, and `_gather` turns a list of entries into
         one matrix with one index op per distinct block instead of one op per entry.
         """
         H = self.hidden_size
@@ -200,8 +207,10 @@ class SPINN(Module):
             buffers.append([(words, start + j) for j in reversed(range(n))])
             start += n
         stacks = [[null, null] for _ in range(batch)]
+        cursors = [0] * batch  # the next transition of each example
+        shift_ahead = self.tracker is None
         tracker_state = tracking = None
-        for t in range(max(len(seq) for seq in steps)):
+        while True:
             if self.tracker is not None:
                 # Examples that are already done run along; their tracker output is never used.
                 tops = _gather(
@@ -213,25 +222,32 @@ class SPINN(Module):
                 tracker_state = self.tracker(buffer_top, stack_top, stack_second, tracker_state)
                 tracking = tracker_state[0]
             reducing = []
-            for b in range(batch):
-                if t < len(steps[b]):
-                    if steps[b][t] == SHIFT:
+            for b, seq in enumerate(steps):
+                t = cursors[b]
+                if shift_ahead:
+                    while t < len(seq) and seq[t] == SHIFT:
+                        stacks[b].append(buffers[b].pop())
+                        t += 1
+                if t < len(seq):
+                    if seq[t] == SHIFT:
                         stacks[b].append(buffers[b].pop())
                     else:
                         reducing.append(b)
-            if not reducing:
-                continue
-            rights = _gather([stacks[b].pop() for b in reducing])
-            lefts = _gather([stacks[b].pop() for b in reducing])
-            track = None
-            if tracking is not None:
-                track = tracking if len(reducing) == batch else tracking[np.array(reducing)]
-            with scope("Reduce"):
-                h, c = self.reduce((lefts[:, :H], lefts[:, H:]), (rights[:, :H], rights[:, H:]), track)
-                parents = cat([h, c], 1)
-            for row, b in enumerate(reducing):
-                stacks[b].append((parents, row))
-        return _gather([stack[-1] for stack in stacks])[:, :H]
+                    t += 1
+                cursors[b] = t
+            if reducing:
+                rights = _gather([stacks[b].pop() for b in reducing])
+                lefts = _gather([stacks[b].pop() for b in reducing])
+                track = None
+                if tracking is not None:
+                    track = tracking if len(reducing) == batch else tracking[np.array(reducing)]
+                with scope("Reduce"):
+                    h, c = self.reduce((lefts[:, :H], lefts[:, H:]), (rights[:, :H], rights[:, H:]), track)
+                    parents = cat([h, c], 1)
+                for row, b in enumerate(reducing):
+                    stacks[b].append((parents, row))
+            if all(t == len(seq) for t, seq in zip(cursors, steps)):
+                return _gather([stack[-1] for stack in stacks])[:, :H]
 
     # ---- checks -----------------------------------------------------------------------------
     def _checked_transitions(self, embeddings, transitions) -> list[list[str]]:
