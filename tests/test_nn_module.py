@@ -232,6 +232,19 @@ def test_state_dict_round_trips_through_save_and_load(tmp_path):
     np.testing.assert_array_equal(copy(x).data, model(x).data)
 
 
+def test_deepcopy_and_pickle_give_independent_modules_with_parameters():
+    import copy
+    import pickle
+
+    model = TwoLayer()
+    for clone in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+        assert [n for n, _ in clone.named_parameters()] == [n for n, _ in model.named_parameters()]
+        assert clone.fc1.weight is not model.fc1.weight
+        assert isinstance(clone.fc1.weight, nn.Parameter)
+        clone.fc1.weight.data[...] = 0
+        assert model.fc1.weight.data.any()
+
+
 # ---- containers and printing ------------------------------------------------------------
 def test_sequential_indexing_and_appending():
     net = nn.Sequential(nn.Linear(2, 3), nn.ReLU(), nn.Linear(3, 1))

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator
 import numpy as np
 
 from ..tensor import Tensor
-from .parameter import Parameter
+from .parameter import Parameter, mark_as_parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -43,6 +43,13 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         return self.forward(*args, **kwargs)
+
+    def __setstate__(self, state: dict) -> None:
+        """After copy.deepcopy or pickle: the copied parameters are Parameters too."""
+        self.__dict__.update(state)
+        for param in self._parameters.values():
+            if param is not None:
+                mark_as_parameter(param)
 
     # ---- registration -------------------------------------------------------------------
     def _registries(self, name: str) -> dict:

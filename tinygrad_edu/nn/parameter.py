@@ -58,6 +58,11 @@ class Parameter(metaclass=_ParameterMeta):
         param = Tensor._make(array, None, False)
         param._hooks = []
         param.requires_grad = bool(requires_grad)
-        key = id(param)
-        _made_by_parameter[key] = weakref.ref(param, lambda ref, key=key: _forget(ref, key))
-        return param
+        return mark_as_parameter(param)
+
+
+def mark_as_parameter(tensor: Tensor) -> Tensor:
+    """Make `isinstance(tensor, Parameter)` true (used for copies of a module's parameters)."""
+    key = id(tensor)
+    _made_by_parameter[key] = weakref.ref(tensor, lambda ref, key=key: _forget(ref, key))
+    return tensor
