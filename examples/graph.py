@@ -94,10 +94,18 @@ def tree() -> Built:
     return [loss], params
 
 
+def church() -> Built:
+    """SPINN on the sentence of SEEDS §7 (examples/church.py): one dashed box per REDUCE."""
+    from tinygrad_edu.examples import church as church_example
+
+    return church_example.graph()
+
+
 EXAMPLES: dict[str, Callable[[], Built]] = {
     "mazur": mazur,
     "mlp": mlp,
     "tree": tree,
+    "church": church,
 }
 
 
