@@ -6,7 +6,6 @@ import pytest
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
-import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
 
 try:

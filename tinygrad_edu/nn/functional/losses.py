@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import Function
-from ...tensor import Tensor
 from ...autograd.grad_mode import _state as _grad_state
+from ...tensor import Tensor
 from .activation import log_softmax, log_softmax_array
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -77,7 +77,10 @@ def _class_indices(target, input: Tensor, op: str) -> np.ndarray:
         raise ValueError(f"{op}: input must be (C,) or (N, C, ...), got a 0-d tensor")
     expected = () if input.ndim == 1 else (input.shape[0],) + input.shape[2:]
     if t.shape != expected:
-        layout = "(C,) needs a single class index" if input.ndim == 1 else f"(N, C{', ...' if input.ndim > 2 else ''}) needs a target of shape {expected}"
+        if input.ndim == 1:
+            layout = "(C,) needs a single class index"
+        else:
+            layout = f"(N, C{', ...' if input.ndim > 2 else ''}) needs a target of shape {expected}"
         raise ValueError(f"{op}: input of shape {input.shape} and target of shape {t.shape} do not fit: "
                          f"input {layout}")
     return t.astype(np.int64, copy=False)
