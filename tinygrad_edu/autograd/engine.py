@@ -92,14 +92,19 @@ def run_backward(
         if inputs is not None else {}
     )
 
+    # Leaves whose gradient is summed before it is used: tg.grad's inputs, and leaves with hooks,
+    # which must see the total gradient once (as in PyTorch), not each contribution.
+    held: dict[int, list] = {}
+
     def send_to_leaf(leaf: Tensor, grad: Tensor) -> None:
-        if wanted_leaves is None:
+        if wanted_leaves is None and not leaf._hooks:
             _accumulate_leaf(leaf, grad, create_graph)
-        elif id(leaf) in wanted_leaves:
-            if leaf._hooks:
-                grad = run_hooks(leaf._hooks, grad)
-            previous = leaf_grads.get(id(leaf))
-            leaf_grads[id(leaf)] = grad if previous is None else previous + grad
+        elif wanted_leaves is None or id(leaf) in wanted_leaves:
+            entry = held.get(id(leaf))
+            if entry is None:
+                held[id(leaf)] = [leaf, grad]
+            else:
+                entry[1] = entry[1] + grad
 
     roots = []
     for out, grad in zip(outputs, grad_outputs):
@@ -155,6 +160,11 @@ def run_backward(
                     _add_to_buffer(buffers, edge[0], edge[1], grad)
                 else:
                     send_to_leaf(edge, grad)
+        for leaf, grad in held.values():
+            if wanted_leaves is None:
+                _accumulate_leaf(leaf, grad, create_graph)  # runs the hooks
+            else:
+                leaf_grads[id(leaf)] = run_hooks(leaf._hooks, grad) if leaf._hooks else grad
     finally:
         _grad_state.enabled = previous_mode
 
