@@ -371,6 +371,28 @@ def test_hook_sees_summed_gradient_once():
     assert calls == [5.0]
 
 
+def test_leaf_hook_sees_the_total_gradient_once():
+    x = leaf([1.0])
+    calls = []
+    x.register_hook(lambda g: calls.append(g.item()))
+    x.register_hook(lambda g: g.clamp(-1.0, 1.0))   # a nonlinear hook: clip(3) + clip(2) != clip(5)
+    (x * 2 + x * 3).sum().backward()
+    assert calls == [5.0]
+    assert x.grad.tolist() == [1.0]
+    calls.clear()
+    g, = tg.grad((x * 2 + x * 3).sum(), x)
+    assert calls == [5.0] and g.tolist() == [1.0]
+
+
+def test_leaf_hook_against_pytorch():
+    torch = pytest.importorskip("torch")
+    x, xt = leaf([0.5, -2.0]), torch.tensor([0.5, -2.0], dtype=torch.float64, requires_grad=True)
+    for t, clamp in ((x, lambda g: g.clamp(-1.0, 1.0)), (xt, lambda g: g.clamp(-1.0, 1.0))):
+        t.register_hook(clamp)
+        (t * t * 3 + t.exp()).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), xt.grad.numpy())
+
+
 def test_hooks_also_run_in_tg_grad():
     x = leaf([1.0])
     x.register_hook(lambda g: g + 1)
@@ -812,31 +834,49 @@ def test_constant_op_result_is_a_leaf_without_grad():
     assert y.grad_fn is None and not y.requires_grad and y.is_leaf
 
 
-# ---- in-place through views (known gap: views do not share a version counter) ---------------
-
-VIEW_GAP = ("views (basic slices, reshape, permute, detach) share memory with their base but not its "
-            "version counter, so in-place changes through them are not seen by autograd")
+# ---- in-place through views: views share their base's version counter -----------------------
 
 
-@pytest.mark.xfail(strict=True, reason=VIEW_GAP)
 def test_in_place_on_a_view_of_a_leaf_that_requires_grad_raises():
     x = leaf([1.0, 2.0, 3.0])
     view = x[0:2]
-    with pytest.raises(RuntimeError, match="leaf"):
+    with pytest.raises(RuntimeError, match="view of a leaf"):
         view.add_(1)  # PyTorch: "a view of a leaf Variable that requires grad is being used in an in-place operation"
 
 
-@pytest.mark.xfail(strict=True, reason=VIEW_GAP)
+def test_in_place_on_a_recorded_view_raises_instead_of_changing_its_base_silently():
+    x = leaf([1.0, 2.0, 3.0])
+    a = x * 1
+    with pytest.raises(RuntimeError, match="view of another tensor"):
+        a[0:2].mul_(2)  # PyTorch rewrites a's graph here; tinygrad_edu refuses rather than risk a wrong gradient
+
+
 def test_in_place_through_a_view_of_a_saved_tensor_makes_backward_raise():
     x = leaf([1.0, 2.0, 3.0])
     a = x * 1
     b = a.sin()              # saves a
-    a[0:2].add_(1)           # changes a's memory through a view
+    with tg.no_grad():
+        a[0:2].add_(1)       # changes a's memory through a view
     with pytest.raises(RuntimeError, match="in-place"):
         b.sum().backward()
 
 
-@pytest.mark.xfail(strict=True, reason=VIEW_GAP)
+@pytest.mark.parametrize("make_view", [lambda a: a.reshape(2, 1), lambda a: a.unsqueeze(0).expand(3, 2),
+                                       lambda a: a.permute(0), lambda a: a[::2]])
+def test_every_view_op_shares_the_version_counter(make_view):
+    a = tg.tensor([1.0, 2.0])
+    view = make_view(a)
+    a.add_(1)  # a change through the base is a change of the view's memory too
+    assert view._version == a._version == 1
+
+
+def test_a_copy_made_by_advanced_indexing_does_not_share_the_counter():
+    a = tg.tensor([1.0, 2.0, 3.0])
+    copy = a[[0, 1]]
+    copy.add_(1)
+    assert a._version == 0 and a.tolist() == [1.0, 2.0, 3.0]
+
+
 def test_in_place_on_a_detached_alias_of_a_saved_tensor_makes_backward_raise():
     x = leaf([1.0, 2.0])
     a = x * 1
