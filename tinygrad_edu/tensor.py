@@ -66,7 +66,7 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_version", "_hooks",
+    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_version_counter", "_hooks",
                  "_output_nr", "__weakref__")
     __array_priority__ = 1000  # numpy defers to our reflected operators (array * tensor)
     __array_ufunc__ = None
@@ -77,7 +77,7 @@ class Tensor:
         self.grad_fn = None
         self.requires_grad = False
         self.name = name
-        self._version = 0
+        self._version_counter = None
         self._hooks: list = []
         self._output_nr = 0
         if requires_grad:
@@ -92,10 +92,34 @@ class Tensor:
         t.grad_fn = grad_fn
         t.requires_grad = requires_grad
         t.name = None
-        t._version = 0
+        t._version_counter = None
         t._hooks = None
         t._output_nr = 0
         return t
+
+    # ---- version counter: how many times the data was changed in place ------------------
+    # Views (reshape, permute, expand, basic slices, detach) share their base's memory, so they
+    # share one counter too: a change through any of them is seen by nodes that saved another.
+    # The counter is a one-element list, made only when first needed (None means version 0).
+    @property
+    def _version(self) -> int:
+        return 0 if self._version_counter is None else self._version_counter[0]
+
+    @_version.setter
+    def _version(self, value: int) -> None:
+        if self._version_counter is None:
+            self._version_counter = [value]
+        else:
+            self._version_counter[0] = value
+
+    def _share_version_counter(self, view: "Tensor") -> "Tensor":
+        """Make `view` (which shares this tensor's memory) share its version counter."""
+        if self._version_counter is None:
+            self._version_counter = [0]
+        view._version_counter = self._version_counter
+        if view.grad_fn is not None:
+            view.grad_fn.is_view = True
+        return view
 
     def _lift(self, value) -> "Tensor":
         """A Python number or array met in an op with this tensor, as a constant tensor.
@@ -234,7 +258,7 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """The same data (shared, no copy) cut off from the graph."""
-        return Tensor._make(self.data, None, False)
+        return self._share_version_counter(Tensor._make(self.data, None, False))
 
     def retain_grad(self) -> None:
         """Ask for `.grad` on a non-leaf tensor too (leaves always get it)."""
@@ -615,7 +639,10 @@ class Tensor:
     def __getitem__(self, index) -> "Tensor":
         if index.__class__ is not int and index.__class__ is not slice:
             index = _ops.normalize_index(index)
-        return _ops.GetItem.apply(self, index)
+        out = _ops.GetItem.apply(self, index)
+        if out.data.base is not None and _ops.is_basic_index(index):  # numpy made a view
+            self._share_version_counter(out)
+        return out
 
     def __setitem__(self, index, value) -> None:
         index = _ops.normalize_index(index)
@@ -642,6 +669,12 @@ class Tensor:
                 f"{op}: a leaf tensor that requires grad cannot be changed in place while "
                 f"gradients are recorded (the graph would lose its original value). Wrap the "
                 f"update in `with tg.no_grad():`, as optimizers do."
+            )
+        if recording and self.grad_fn is not None and self.grad_fn.is_view:
+            raise RuntimeError(
+                f"{op}: this tensor of shape {self.shape} is a view of {_view_base(self)} that "
+                f"requires grad; changing it in place would change that tensor behind autograd's "
+                f"back. Use an out-of-place op (v = v + ...) or .clone() the view first."
             )
         if recording:
             old = Tensor._make(self.data.copy(), self.grad_fn, self.requires_grad)
@@ -719,6 +752,17 @@ class Tensor:
 
     def bool(self) -> "Tensor":
         return self.to(np.bool_)
+
+
+def _view_base(view: Tensor) -> str:
+    """'a leaf tensor' or 'another tensor': what a chain of views starts from."""
+    node = view.grad_fn
+    while node is not None and node.is_view:
+        edge = node.edges[0]
+        if edge.__class__ is Tensor:
+            return "a leaf tensor"
+        node = edge[0]
+    return "another tensor"
 
 
 def _shape_args(shape: Sequence, op: str) -> tuple:

@@ -49,6 +49,7 @@ class Node:
     forward_stack = None
     _output_ref = None
     _freed = False
+    is_view = False  # the output shares memory (and version counter) with input 0
 
     def __init__(self, fn: type) -> None:
         self.fn = fn
@@ -209,6 +210,9 @@ class Function:
     # A forward that only uses numpy (every built-in op) may say so: apply then skips turning
     # grad mode off around it. A forward that calls Tensor ops must leave this True.
     forward_records = True
+    # An op whose result is a view of its first argument's memory (reshape, permute, expand):
+    # the result then shares that argument's version counter.
+    returns_view = False
 
     @staticmethod
     def forward(ctx: Node, *args):
@@ -237,7 +241,8 @@ class Function:
                 finally:
                     _grad_state.enabled = True
             if raw.__class__ is np.ndarray:
-                return Tensor._make(raw, None, False)
+                out = Tensor._make(raw, None, False)
+                return args[0]._share_version_counter(out) if cls.returns_view else out
             if raw.__class__ is tuple:
                 return tuple(_as_output(r, args) for r in raw)
             return _as_output(raw, args)
@@ -280,6 +285,8 @@ class Function:
             out.requires_grad = True
         if ctx._saved_output is not None:
             ctx._output_ref = weakref.ref(out)
+        if cls.returns_view:
+            args[0]._share_version_counter(out)
         return out
 
 

@@ -4,7 +4,7 @@ side by side."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .copy import Cast, Clone
 from .dims import normalize_dim, normalize_dims
-from .index import GetItem, IndexAdd, SetItem, normalize_index
+from .index import GetItem, IndexAdd, SetItem, is_basic_index, normalize_index
 from .linalg import MatMul
 from .reduce import LogSumExp, Max, Mean, Min, Sum
 from .select import Clamp, Maximum, Minimum, Where, where
@@ -16,5 +16,5 @@ __all__ = [
     "MatMul", "Sum", "Mean", "Max", "Min", "LogSumExp", "Where", "Maximum", "Minimum", "Clamp",
     "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Permute", "Expand", "Cat",
     "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu",
-    "normalize_dim", "normalize_dims", "normalize_index", "where",
+    "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",
 ]

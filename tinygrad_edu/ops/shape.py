@@ -11,6 +11,8 @@ from ..errors import ShapeError
 class Reshape(Op):
     """Same numbers, new shape;  backward reshapes the gradient back."""
 
+    returns_view = True  # numpy reshapes without copying when it can (we count it a view always)
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.in_shape = x.data.shape
@@ -42,6 +44,8 @@ class Flatten(Reshape):
 class Permute(Op):
     """Reorder axes;  backward applies the inverse order."""
 
+    returns_view = True
+
     @staticmethod
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -54,6 +58,8 @@ class Permute(Op):
 
 class Expand(Op):
     """Broadcast to a bigger shape without copying;  backward sums over the copies."""
+
+    returns_view = True
 
     @staticmethod
     def forward(ctx, x, shape):
