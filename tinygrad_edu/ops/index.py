@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from .op import Op
 from ..errors import ShapeError
 from ..tensor import Tensor
 
@@ -37,7 +37,7 @@ def _describe(index) -> str:
     return "[" + ", ".join(parts) + "]"
 
 
-class GetItem(Function):
+class GetItem(Op):
     """x[index];  backward: a zero tensor of x's shape with the gradient added at `index`"""
 
     @staticmethod
@@ -53,7 +53,7 @@ class GetItem(Function):
         return IndexAdd.apply(grad, ctx.index, ctx.in_shape)
 
 
-class IndexAdd(Function):
+class IndexAdd(Op):
     """zeros(shape) with `values` added at `index` (repeats accumulate);  backward: grad[index]"""
 
     @staticmethod
@@ -71,7 +71,7 @@ class IndexAdd(Function):
         return GetItem.apply(grad, ctx.index)
 
 
-class SetItem(Function):
+class SetItem(Op):
     """x with x[index] replaced by v;  ∂/∂x is 1 outside `index`, 0 inside;  ∂/∂v = grad[index]
     (summed over any broadcasting of v). Used by `x[index] = v`."""
 
