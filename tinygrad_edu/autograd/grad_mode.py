@@ -22,6 +22,12 @@ class _GradModeSwitch:
 
     _mode: bool
 
+    def __new__(cls, *args):
+        # `@tg.no_grad` without parentheses, as PyTorch allows: the class receives the function
+        if len(args) == 1 and callable(args[0]):
+            return cls()(args[0])
+        return super().__new__(cls)
+
     def __enter__(self) -> None:
         self._previous = _state.enabled
         _state.enabled = self._mode
