@@ -472,6 +472,23 @@ def test_no_grad_and_enable_grad_as_decorators():
     assert evaluate.__name__ == "evaluate"
 
 
+def test_decorators_without_parentheses_like_pytorch():
+    x = leaf([1.0])
+
+    @tg.no_grad
+    def evaluate(t):
+        return t * 2
+
+    @tg.enable_grad
+    def train(t):
+        return t * 2
+
+    assert not evaluate(x).requires_grad and evaluate.__name__ == "evaluate"
+    with tg.no_grad():
+        assert train(x).requires_grad
+    assert tg.is_grad_enabled()
+
+
 def test_set_grad_enabled():
     x = leaf([1.0])
     with tg.set_grad_enabled(False):
