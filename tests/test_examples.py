@@ -311,3 +311,151 @@ def test_hopfield_recalls_letters_from_noise_with_falling_energy(capsys):
         assert all(later <= earlier for earlier, later in zip(energies, energies[1:]))
     assert example.main(["--seed", "1"]) == 0
     assert last_line(capsys.readouterr().out) == "recalled perfectly: 4 of 4"
+
+
+# ---------------------------------------------------------------- cross_entropy (SEEDS §3)
+
+def test_cross_entropy_three_ways_agree_and_are_stable():
+    from tinygrad_edu.examples import cross_entropy as example
+
+    def reference(logits, target):
+        """log-softmax with the max subtracted; gradient (softmax − onehot) / N."""
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        rows = np.arange(len(target))
+        grad = np.exp(log_p)
+        grad[rows, target] -= 1
+        return -log_p[rows, target].mean(), grad / len(target)
+
+    rng = np.random.default_rng(3)
+    logits = rng.normal(size=(6, 4)) * 3
+    target = np.array([0, 3, 1, 1, 2, 0])
+    loss, grad = reference(logits, target)
+    results = example.compare_three_ways(logits, target)
+    assert len(results) == 3
+    for value, gradient in results.values():
+        assert value == pytest.approx(loss, abs=1e-12)
+        np.testing.assert_allclose(gradient, grad, rtol=0, atol=1e-12)
+
+    huge = logits.copy()
+    huge[:, 0], huge[:, 1] = 1000.0, -1000.0
+    results = example.compare_three_ways(huge, target)
+    by_hand, *framework = results.values()
+    assert np.isnan(by_hand[0])   # the step-by-step softmax overflows
+    ref_loss, ref_grad = reference(huge, target)
+    # Rows aiming at the −1000 class pay about 2000, the others about 1000 or 0.
+    assert ref_loss == pytest.approx((0 + 1000 + 2000 + 2000 + 1000 + 0) / 6, abs=2)
+    assert example.reference_cross_entropy(huge, target)[0] == pytest.approx(ref_loss, rel=1e-14)
+    for value, gradient in framework:
+        assert value == pytest.approx(ref_loss, rel=1e-12)
+        np.testing.assert_allclose(gradient, ref_grad, rtol=0, atol=1e-12)
+
+
+def test_cross_entropy_binary_clipped_form():
+    import tinygrad_edu as tg
+    import tinygrad_edu.nn.functional as F
+    from tinygrad_edu.examples import cross_entropy as example
+
+    p = np.array([0.9, 0.3, 0.3, 0.999, 1e-9, 0.0, 1.0])
+    y = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
+    clipped = np.clip(p, 1e-7, 1 - 1e-7)
+    expected = -(y * np.log(clipped) + (1 - y) * np.log(1 - clipped))
+    for k in range(len(p)):
+        got = example.clipped_binary_cross_entropy(tg.tensor([p[k]]), tg.tensor([y[k]])).item()
+        assert got == pytest.approx(expected[k], rel=1e-9)
+    middle = slice(0, 4)   # away from 0 and 1 the clip changes nothing
+    framework = F.binary_cross_entropy(tg.tensor(p[middle]), tg.tensor(y[middle]), reduction="none").numpy()
+    np.testing.assert_allclose(framework, expected[middle], rtol=1e-12)
+
+
+def test_cross_entropy_prints(capsys):
+    from tinygrad_edu.examples import cross_entropy as example
+
+    assert example.main([]) == 0
+    out = capsys.readouterr().out
+    assert "nan" in out and "100.0000000000" in out and "16.1180956510" in out
+
+
+# ---------------------------------------------------------------- xor and digits (SEEDS §6)
+
+def test_xor_learns_the_table(capsys):
+    from tinygrad_edu.examples import xor as example
+
+    model, losses = example.train(epochs=300, log=lambda line: None)
+    assert losses[-1] < 0.05 < losses[0]
+    probabilities = example.predict_probabilities(model)
+    assert ((probabilities > 0.5) == np.array([False, True, True, False])).all()
+    assert example.main(["--epochs", "300", "--no-sklearn"]) == 0
+    assert "correct: 4 of 4" in capsys.readouterr().out
+
+
+def test_digits_short_run(capsys):
+    from tinygrad_edu.examples import digits as example
+
+    assert example.main(["--epochs", "3", "--hidden", "32", "--no-sklearn", "--limit", "500"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("epoch ") == 3
+    assert accuracy_from_last_line(out) > 0.7   # chance is 0.1
+
+
+def test_digits_training_lowers_the_loss_and_is_seeded():
+    from tinygrad_edu.data import load_digits
+    from tinygrad_edu.examples import digits as example
+
+    X_train, X_test, y_train, y_test = load_digits()
+    X_train, y_train = X_train[:300], y_train[:300]
+    runs = [example.train(X_train, y_train, X_test, y_test, hidden=[16], epochs=3, batch_size=32,
+                          optimizer_name=name, lr=lr, seed=4, log=lambda line: None)
+            for name, lr in (("adam", 0.02), ("adam", 0.02), ("sgd", 0.3))]
+    for _, losses in runs:
+        assert losses[-1] < losses[0]
+    assert runs[0][1] == runs[1][1]   # same seed, same run
+    model = runs[0][0]
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+
+
+def test_digits_compares_with_scikit_learn(capsys):
+    pytest.importorskip("sklearn")
+    from tinygrad_edu.examples import digits as example
+
+    assert example.main(["--epochs", "2", "--hidden", "16", "--limit", "300"]) == 0
+    out = capsys.readouterr().out
+    assert "scikit-learn MLPClassifier" in out
+    accuracy_from_last_line(out)
+
+
+# ---------------------------------------------------------------- rbm (SEEDS §6)
+
+def test_rbm_cd1_update_matches_numpy():
+    import tinygrad_edu as tg
+    from tinygrad_edu.examples import rbm as example
+
+    tg.manual_seed(3)
+    rbm = example.BernoulliRBM(6, 4)
+    rbm.W += tg.randn(6, 4) * 0.5
+    W, b, c = rbm.W.numpy().copy(), rbm.b.numpy().copy(), rbm.c.numpy().copy()
+    v0 = np.random.default_rng(1).random((5, 6))
+    tg.manual_seed(7)
+    error = rbm.contrastive_divergence(tg.tensor(v0), learning_rate=0.1)
+
+    uniform = np.random.default_rng(7).random((5, 4))   # the draws tg.rand makes after manual_seed(7)
+    h0 = sigmoid(v0 @ W + c)
+    v1 = sigmoid((uniform < h0).astype(float) @ W.T + b)
+    h1 = sigmoid(v1 @ W + c)
+    np.testing.assert_allclose(rbm.W.numpy(), W + 0.1 * (v0.T @ h0 - v1.T @ h1) / 5, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(rbm.b.numpy(), b + 0.1 * (v0 - v1).mean(axis=0), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(rbm.c.numpy(), c + 0.1 * (h0 - h1).mean(axis=0), rtol=0, atol=1e-14)
+    assert error == pytest.approx(((v0 - v1) ** 2).mean(), abs=1e-14)
+
+
+def test_rbm_short_run(capsys):
+    from tinygrad_edu.examples import rbm as example
+
+    assert example.main(["--limit", "300", "--epochs", "4", "--hidden", "50", "--classifier-steps", "100"]) == 0
+    out = capsys.readouterr().out
+    errors = [float(line.split("reconstruction error ")[1].split(",")[0])
+              for line in out.splitlines() if "reconstruction error" in line]
+    assert len(errors) == 4 and errors[-1] < errors[0]
+    raw = float(next(line for line in out.splitlines() if "raw pixels" in line).split()[-1])
+    assert raw > 0.8
+    assert accuracy_from_last_line(out) > 0.3   # chance is 0.1
