@@ -2,6 +2,8 @@
 textbook formula."""
 from __future__ import annotations
 
+import numpy as np
+
 from .op import Op
 from .select import where
 from ..errors import ShapeError
@@ -89,7 +91,15 @@ class Pow(Op):
         try:
             return a.data ** b.data
         except ValueError:
-            raise broadcast_error("pow", a, b) from None
+            try:
+                np.broadcast_shapes(a.data.shape, b.data.shape)
+            except ValueError:
+                raise broadcast_error("pow", a, b) from None
+            # the shapes fit, so numpy refused an integer to a negative integer power
+            raise ValueError(
+                "pow: integers cannot be raised to negative integer powers (as in PyTorch); "
+                "use a float base, e.g. t.double() ** -1"
+            ) from None
 
     @staticmethod
     def backward(ctx, grad):
