@@ -33,6 +33,11 @@ def test_non_broadcastable_shapes(op):
     assert isinstance(err, ValueError) and isinstance(err, RuntimeError)
 
 
+def test_integer_to_negative_integer_power():
+    raises(ValueError, lambda: tg.tensor([1, 2]) ** -1, "pow", "negative integer powers", "float")
+    raises(tg.ShapeError, lambda: tg.tensor([1, 2]) ** tg.tensor([-1, 2, 3]), "pow", "(2,)", "(3,)")
+
+
 def test_where_non_broadcastable():
     raises(tg.ShapeError, lambda: tg.where(tg.ones(3) > 0, tg.ones(2), tg.ones(3)), "where", "(2,)", "(3,)")
 
