@@ -22,8 +22,19 @@ def worked_example() -> None:
     mazur_backprop.main([])
 
 
+def digits_short_run() -> None:
+    """A sigmoid MLP on scikit-learn's 8x8 digits, 10 epochs (the full example runs 40)."""
+    from tinygrad_edu.examples import digits
+
+    try:
+        digits.main(["--epochs", "10", "--no-sklearn"])
+    except ImportError as error:   # the digits come with scikit-learn, an optional extra
+        print(f"skipped: {error}")
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("Backpropagation by hand and by the framework: the 2-2-2 worked example", worked_example),
+    ("A sigmoid MLP learns handwritten digits (short run)", digits_short_run),
 ]
 
 

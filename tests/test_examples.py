@@ -141,6 +141,9 @@ def test_demo_runs_the_worked_example(capsys):
     assert "0.298371109" in out and "=== 1/" in out
     with pytest.raises(SystemExit):
         demo.main(["--only", str(len(demo.STEPS) + 1)])
+    assert demo.main(["--list"]) == 0
+    listed = capsys.readouterr().out.splitlines()
+    assert listed == [f"{n}. {title}" for n, (title, _) in enumerate(demo.STEPS, start=1)]
 
 
 # ---------------------------------------------------------------- numpy_three_layer (SEEDS §2)
