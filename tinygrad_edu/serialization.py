@@ -88,6 +88,8 @@ def save(obj, path: str | os.PathLike) -> None:
     payload = {f"a{i}": a for i, a in enumerate(arrays)}
     payload[_STRUCTURE_KEY] = np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8)
     directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():  # else mkstemp would name its temporary file in the error
+        raise FileNotFoundError(f"save: the folder {directory} does not exist (saving to {path})")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
