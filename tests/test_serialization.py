@@ -145,6 +145,12 @@ def test_unsupported_object_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_save_into_a_missing_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="folder") as info:
+        tg.save({"v": 1}, tmp_path / "no" / "m.npz")
+    assert ".tmp" not in str(info.value)
+
+
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="missing.npz"):
         tg.load(tmp_path / "missing.npz")
