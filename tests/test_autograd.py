@@ -901,3 +901,35 @@ def test_in_place_on_a_detached_alias_of_a_saved_tensor_makes_backward_raise():
     a.detach().add_(1)       # same memory as a (PyTorch shares the version counter too)
     with pytest.raises(RuntimeError, match="in-place"):
         b.sum().backward()
+
+
+# ---- second derivatives against PyTorch ---------------------------------------------------
+
+SECOND_ORDER_CASES = {
+    "poly": (lambda x: (x ** 3 - 2 * x * x + x).sum(), lambda x: (x ** 3 - 2 * x * x + x).sum()),
+    "trig": (lambda x: (x.sin() * x.cos() + x.tanh()).sum(), lambda x: (x.sin() * x.cos() + x.tanh()).sum()),
+    "exp_log_sqrt": (lambda x: ((x * x + 1).log() + (x * x + 1).sqrt() + (-x).exp()).sum(),
+                     lambda x: ((x * x + 1).log() + (x * x + 1).sqrt() + (-x).exp()).sum()),
+    "sigmoid_div": (lambda x: (x.sigmoid() / (x * x + 2)).sum(), lambda x: (x.sigmoid() / (x * x + 2)).sum()),
+    "matmul": (lambda x: (x.reshape(2, 3) @ x.reshape(3, 2)).tanh().sum(),
+               lambda x: (x.reshape(2, 3) @ x.reshape(3, 2)).tanh().sum()),
+    "reductions": (lambda x: x.reshape(2, 3).logsumexp(1).sum() + x.var() + x.mean() ** 2,
+                   lambda x: x.reshape(2, 3).logsumexp(1).sum() + x.var() + x.mean() ** 2),
+    "indexing": (lambda x: (x[[0, 0, 5]] ** 2).sum() * x[1:4].sum(), lambda x: (x[[0, 0, 5]] ** 2).sum() * x[1:4].sum()),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SECOND_ORDER_CASES))
+def test_hessian_vector_products_against_pytorch(case):
+    torch = pytest.importorskip("torch")
+    ours, theirs = SECOND_ORDER_CASES[case]
+    data = np.random.default_rng(5).uniform(-1.5, 1.5, 6)
+    v = np.random.default_rng(6).standard_normal(6)
+    x = leaf(data)
+    g, = tg.grad(ours(x), x, create_graph=True)
+    hv, = tg.grad((g * tg.tensor(v)).sum(), x)
+    xt = torch.tensor(data, requires_grad=True)
+    gt, = torch.autograd.grad(theirs(xt), xt, create_graph=True)
+    hvt, = torch.autograd.grad((gt * torch.tensor(v)).sum(), xt)
+    np.testing.assert_allclose(g.numpy(), gt.detach().numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hv.numpy(), hvt.numpy(), rtol=1e-9, atol=1e-12)
