@@ -151,6 +151,34 @@ def test_every_node_releases_saved_values():
     assert all(n._saved is None and n._saved_output is None for n in nodes)
 
 
+def test_graph_is_freed_by_reference_counting_alone():
+    """No reference cycles: dropping the last tensor frees every node at once, without the gc."""
+    x = leaf(np.linspace(0.5, 2.0, 6).reshape(2, 3))
+    gc.disable()
+    try:
+        h = x * 2
+        h.retain_grad()
+        h.register_hook(lambda g: g)
+        loss = ((h.log() * h.sqrt()).tanh() @ x.T).max(1).logsumexp(0) + h[[0, 0], [1, 2]].sum()
+        loss = loss + tg.cat([h, x]).sigmoid().mean()
+        nodes, stack = [], [loss.grad_fn]
+        while stack:
+            node = stack.pop()
+            nodes.append(weakref.ref(node))
+            stack.extend(e[0] for e in node.edges if isinstance(e, tuple))
+        del node
+        loss.backward()
+        assert all(ref() is not None for ref in nodes)
+        del loss, h
+        assert all(ref() is None for ref in nodes)
+        g, = tg.grad((x.exp() * x).sum(), x, create_graph=True)
+        second_order = weakref.ref(g.grad_fn)
+        del g
+        assert second_order() is None
+    finally:
+        gc.enable()
+
+
 def test_second_backward_raises_mentioning_retain_graph():
     x = leaf([1.0, 2.0])
     y = (x * x).sum()
