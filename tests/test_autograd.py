@@ -698,6 +698,41 @@ def test_custom_function_without_grad_inputs_records_nothing():
         assert Cube.apply(leaf([2.0])).grad_fn is None
 
 
+def test_custom_function_returning_its_input_gives_a_new_tensor():
+    class Twice(tg.Function):  # identity forward, gradient doubled
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    x = leaf([1.0, 2.0])
+    y = Twice.apply(x)
+    assert y is not x and x.grad_fn is None and y.grad_fn.name() == "TwiceBackward"
+    y.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_custom_function_forward_may_use_tensor_ops():
+    class ExpSquare(tg.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return (x * x).exp()  # not recorded: forward runs with grad mode off
+
+        @staticmethod
+        def backward(ctx, grad):
+            x, = ctx.saved_tensors
+            return grad * 2 * x * (x * x).exp()
+
+    x = leaf([0.3, -0.2])
+    y = ExpSquare.apply(x)
+    assert y.grad_fn.name() == "ExpSquareBackward" and y.grad_fn.next_functions[0][0].variable is x
+    assert tg.gradcheck(ExpSquare.apply, (x,)) and tg.gradgradcheck(ExpSquare.apply, (x,))
+
+
 def test_custom_function_too_many_gradients_is_an_error():
     class TwoGrads(tg.Function):
         @staticmethod
