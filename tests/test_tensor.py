@@ -953,3 +953,46 @@ def test_against_pytorch_where_and_setitem():
         y[:, 0] = b
         return torch.where(a > 0, y, b * 3)
     _torch_vs_ours(torch, ours, theirs, a_np, b_np)
+
+
+# ---- property: gradients of broadcasting ops reduce to the input shapes ----------------------
+
+def test_broadcasting_gradients_match_numpy_reduction():
+    pytest.importorskip("hypothesis")  # in the `test` extra
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+
+    @settings(max_examples=40, deadline=None)
+    @given(shapes=hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=3),
+           op=st.sampled_from(["add", "sub", "mul", "div", "maximum", "where"]), seed=st.integers(0, 2**16))
+    def check(shapes, op, seed):
+        _check_broadcasting_gradients(shapes, op, seed)
+
+    check()
+
+
+def _check_broadcasting_gradients(shapes, op, seed):
+    rng = np.random.default_rng(seed)
+    sa, sb = shapes.input_shapes
+    a_np, b_np = rng.standard_normal(sa), rng.uniform(0.5, 2.0, sb)
+    a, b = leaf(a_np), leaf(b_np)
+    out = {"add": lambda: a + b, "sub": lambda: a - b, "mul": lambda: a * b, "div": lambda: a / b,
+           "maximum": lambda: tg.maximum(a, b), "where": lambda: tg.where(a > 0, a, b)}[op]()
+    assert out.shape == shapes.result_shape
+    g = rng.standard_normal(out.shape)
+    out.backward(tg.tensor(g))
+    a_b, b_b = np.broadcast_to(a_np, out.shape), np.broadcast_to(b_np, out.shape)
+    local = {"add": (1.0, 1.0), "sub": (1.0, -1.0), "mul": (b_b, a_b), "div": (1 / b_b, -a_b / b_b ** 2),
+             "maximum": (a_b > b_b, a_b < b_b), "where": (a_b > 0, a_b <= 0)}[op]
+
+    def reduce_to(full, shape):
+        full = np.broadcast_to(full, out.shape)
+        extra = full.ndim - len(shape)
+        full = full.sum(axis=tuple(range(extra)))
+        axes = tuple(i for i, n in enumerate(shape) if n == 1)
+        return full.sum(axis=axes, keepdims=True).reshape(shape)
+
+    assert a.grad.shape == sa and b.grad.shape == sb
+    np.testing.assert_allclose(a.grad.numpy(), reduce_to(g * local[0], sa), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(b.grad.numpy(), reduce_to(g * local[1], sb), rtol=1e-12, atol=1e-12)
