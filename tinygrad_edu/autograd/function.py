@@ -60,7 +60,7 @@ class Node:
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
         self._saved = tensors
-        self._saved_versions = [0 if t is None else t._version for t in tensors]
+        self._saved_versions = [_version_of(t) for t in tensors]
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
@@ -82,7 +82,7 @@ class Node:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
         saved = self._saved or ()
         for t, version in zip(saved, self._saved_versions):
-            if t is not None and t._version != version:
+            if _version_of(t) != version:
                 raise RuntimeError(
                     f"{self.name()}: one of the tensors needed for the gradient, of shape {t.shape}, "
                     f"was modified by an in-place operation after it was saved (it was at version "
@@ -139,6 +139,12 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+def _version_of(t: Tensor | None) -> int:
+    """t._version without the property call (this runs for every saved tensor)."""
+    counter = None if t is None else t._version_counter
+    return 0 if counter is None else counter[0]
 
 
 class _Unrecorded(Node):
@@ -232,7 +238,7 @@ class Function:
                     break
         if not recording:  # nothing to remember: forward only, with a throwaway ctx
             ctx = _Unrecorded(cls)
-            if not _grad_state.enabled:
+            if not (cls.forward_records and _grad_state.enabled):
                 raw = cls.forward(ctx, *args)
             else:
                 _grad_state.enabled = False  # forward never records
