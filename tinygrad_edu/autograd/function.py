@@ -72,6 +72,13 @@ class Node:
 
     # ---- what backward may read ----------------------------------------------------------
     @property
+    def create_graph(self) -> bool:
+        """True while this backward is itself being recorded (backward or tg.grad with
+        create_graph=True). A fused op whose backward is written in numpy for speed must then
+        use Tensor ops instead, so that its gradient can be differentiated again."""
+        return _grad_state.enabled
+
+    @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each forward argument: does its gradient go anywhere? (Skip computing it if not.)"""
         return tuple([edge is not None for edge in self.edges])

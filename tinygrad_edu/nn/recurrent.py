@@ -14,7 +14,6 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
-from ..autograd.grad_mode import _state as _grad_state
 from ..creation import zeros
 from ..functions import cat
 from ..tensor import Tensor
@@ -54,7 +53,7 @@ class LSTMGates(Function):
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         gates, c = ctx.saved_tensors
-        if _grad_state.enabled:
+        if ctx.create_graph:
             return _lstm_gates_backward_recorded(gates, c, grad_h, grad_c)
         H = c.data.shape[-1]
         z = gates.data

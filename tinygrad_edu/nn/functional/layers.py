@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import Function
-from ...autograd.grad_mode import _state as _grad_state
 from ...random import generator
 from ...tensor import Tensor
 
@@ -30,7 +29,7 @@ class Linear(Function):
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
-        if _grad_state.enabled:  # create_graph: Tensor ops, so the gradient is differentiable
+        if ctx.create_graph:  # Tensor ops, so the gradient is differentiable again
             return _linear_backward_recorded(x, weight, grad, need_x, need_w, need_b)
         # The same formulas in numpy: this op runs once per layer per step, so it is kept lean.
         g = grad.data

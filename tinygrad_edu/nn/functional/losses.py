@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import Function
-from ...autograd.grad_mode import _state as _grad_state
 from ...tensor import Tensor
 from .activation import log_softmax, log_softmax_array
 
@@ -202,7 +201,7 @@ class CrossEntropy(Function):
         z, = ctx.saved_tensors
         t, n = ctx.target, ctx.target.shape[0]
         rows = np.arange(n)
-        if _grad_state.enabled:  # create_graph: keep the dependence on z differentiable
+        if ctx.create_graph:  # keep the dependence on z differentiable
             one_hot = np.zeros(z.data.shape, dtype=z.data.dtype)
             one_hot[rows, t] = 1
             d = log_softmax(z, 1).exp() - Tensor._make(one_hot, None, False)
