@@ -17,6 +17,7 @@ and takes the same steps: the two loss columns agree to about 1e-15.
 from __future__ import annotations
 
 import argparse
+import time
 
 import numpy as np
 
@@ -84,9 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--iterations and --report-every must be positive")
 
     print(f"Training the 3-4-1 sigmoid network on {len(X)} examples for {args.iterations} iterations,")
-    print("once with hand-written numpy deltas and once with tinygrad_edu's backward().")
+    print("once with hand-written numpy deltas and once with tinygrad_edu's backward().", flush=True)
+    start = time.perf_counter()
     by_hand, w0_hand, w1_hand = train_by_hand(args.iterations, args.report_every, args.lr)
+    print(f"  numpy by hand: {time.perf_counter() - start:.1f} s", flush=True)
+    start = time.perf_counter()
     autograd, w0_auto, w1_auto = train_with_autograd(args.iterations, args.report_every, args.lr)
+    print(f"  autograd:      {time.perf_counter() - start:.1f} s", flush=True)
 
     print(f"\n{'iteration':>9}  {'loss, numpy by hand':>22}  {'loss, autograd':>22}  {'difference':>10}")
     for (i, hand), (_, auto) in zip(by_hand, autograd):

@@ -108,6 +108,17 @@ def accuracy(network: RashidNetwork, inputs: np.ndarray, labels: np.ndarray) -> 
     return float((outputs.numpy().argmax(axis=0) == labels).mean())
 
 
+def with_progress_bar(rows: np.ndarray, description: str):
+    """A tqdm bar over long epochs (MNIST) when tqdm is installed; the rows unchanged otherwise."""
+    if len(rows) < 10_000:
+        return rows
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return rows
+    return tqdm(rows, desc=description, unit="image", leave=False, mininterval=1.0)
+
+
 def load_data(mnist_dir: str | None, limit: int | None):
     """(train inputs, train labels, test inputs, test labels, description), inputs scaled to 0.01..1."""
     if mnist_dir is None:
@@ -156,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     order_rng = np.random.default_rng(args.seed)
     for epoch in range(1, args.epochs + 1):
         start, total_error = time.perf_counter(), 0.0
-        for row in order_rng.permutation(len(X_train)):
+        for row in with_progress_bar(order_rng.permutation(len(X_train)), f"epoch {epoch}"):
             total_error += network.train(tg.tensor(X_train[row:row + 1].T), tg.tensor(T_train[row:row + 1].T))
         print(f"epoch {epoch}/{args.epochs}: mean error ½Σ(T−O)² {total_error / len(X_train):.4f}, "
               f"train accuracy {accuracy(network, X_train, y_train):.4f}, "

@@ -74,7 +74,7 @@ def train_rbm(X: np.ndarray, n_hidden: int, epochs: int, learning_rate: float, b
 
 
 def logistic_regression_accuracy(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
-                                 y_test: np.ndarray, steps: int = 500, lr: float = 0.05,
+                                 y_test: np.ndarray, steps: int = 300, lr: float = 0.05,
                                  weight_decay: float = 1e-3, seed: int = 0) -> float:
     """Softmax regression trained with autograd (full batch, Adam); returns its test accuracy.
 
@@ -100,8 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=30, help="RBM training epochs (default 30)")
     parser.add_argument("--lr", type=float, default=0.1, help="CD-1 learning rate (default 0.1)")
     parser.add_argument("--batch-size", type=int, default=10, help="RBM mini-batch size (default 10)")
-    parser.add_argument("--classifier-steps", type=int, default=500,
-                        help="full-batch training steps of the logistic classifiers (default 500)")
+    parser.add_argument("--classifier-steps", type=int, default=300,
+                        help="full-batch training steps of the logistic classifiers (default 300)")
     parser.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
