@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--optimizer", choices=["adam", "sgd"], default="adam",
                         help="adam, or sgd with momentum 0.9 (default adam)")
-    parser.add_argument("--lr", type=float, default=None, help="learning rate at the start, falling linearly (default 0.02 adam, 0.3 sgd)")
+    parser.add_argument("--lr", type=float, default=None,
+                        help="learning rate at the start, falling linearly (default 0.02 adam, 0.3 sgd)")
     parser.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the model and the batch order")
     parser.add_argument("--no-sklearn", action="store_true", help="skip scikit-learn's MLPClassifier")

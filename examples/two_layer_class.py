@@ -97,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  iteration {i:>5}: loss {losses[i]:.6f}")
     with tg.no_grad():
         prediction = network.forward(tg.tensor(X))
-    print(f"  after {args.iterations} iterations: loss {network.loss(tg.tensor(X), tg.tensor(Y)).item():.6f}")
+        final_loss = network.loss(tg.tensor(X), tg.tensor(Y)).item()
+    print(f"  after {args.iterations} iterations: loss {final_loss:.6f}")
     rises = sum(later > earlier for earlier, later in zip(losses, losses[1:]))
     print("the loss fell at every step" if rises == 0 else f"the loss rose at {rises} steps")
     print("predictions:", np.round(prediction.numpy().ravel(), 3).tolist(), " targets:", Y.ravel().tolist())

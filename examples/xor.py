@@ -78,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
             classifier = MLPClassifier(hidden_layer_sizes=(args.hidden,), activation="logistic",
                                        solver="lbfgs", max_iter=1000, random_state=args.seed)
             classifier.fit(X, y)
-            print(f"scikit-learn MLPClassifier (logistic, lbfgs): correct {int((classifier.predict(X) == y).sum())} of 4")
+            correct = int((classifier.predict(X) == y).sum())
+            print(f"scikit-learn MLPClassifier (logistic, lbfgs): correct {correct} of 4")
     return 0
 
 

@@ -355,9 +355,10 @@ def test_cross_entropy_three_ways_agree_and_are_stable():
 
 
 def test_cross_entropy_binary_clipped_form():
+    from tinygrad_edu.examples import cross_entropy as example
+
     import tinygrad_edu as tg
     import tinygrad_edu.nn.functional as F
-    from tinygrad_edu.examples import cross_entropy as example
 
     p = np.array([0.9, 0.3, 0.3, 0.999, 1e-9, 0.0, 1.0])
     y = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 0.0])
@@ -402,8 +403,9 @@ def test_digits_short_run(capsys):
 
 
 def test_digits_training_lowers_the_loss_and_is_seeded():
-    from tinygrad_edu.data import load_digits
     from tinygrad_edu.examples import digits as example
+
+    from tinygrad_edu.data import load_digits
 
     X_train, X_test, y_train, y_test = load_digits()
     X_train, y_train = X_train[:300], y_train[:300]
@@ -430,8 +432,9 @@ def test_digits_compares_with_scikit_learn(capsys):
 # ---------------------------------------------------------------- rbm (SEEDS §6)
 
 def test_rbm_cd1_update_matches_numpy():
-    import tinygrad_edu as tg
     from tinygrad_edu.examples import rbm as example
+
+    import tinygrad_edu as tg
 
     tg.manual_seed(3)
     rbm = example.BernoulliRBM(6, 4)

@@ -13,11 +13,11 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "the tour: worked example, digits MLP, graph pictures, a short ListOps run"),
     "mazur": ("mazur_backprop", "the 2-2-2 worked example of backpropagation (SEEDS §4), number by number"),
-    "numpy_three_layer": ("numpy_three_layer", "hand-written numpy backprop vs autograd, same loss to 1e-12 (SEEDS §2)"),
+    "numpy_three_layer": ("numpy_three_layer", "hand-written numpy backprop vs autograd, equal to 1e-12 (SEEDS §2)"),
     "single_neuron": ("single_neuron", "the nine-line neuron, hand-written update vs autograd (SEEDS §5)"),
     "two_layer_class": ("two_layer_class", "a NeuralNetwork class with W and b per layer, loss falling (SEEDS §3)"),
     "rashid_mlp": ("rashid_mlp", "Rashid's 3-layer sigmoid net in matrix form on the digits or MNIST (SEEDS §1)"),
-    "cross_entropy": ("cross_entropy", "softmax → log → NLL equals F.cross_entropy; the binary clipped form (SEEDS §3)"),
+    "cross_entropy": ("cross_entropy", "softmax → log → NLL is F.cross_entropy; the binary clipped form (SEEDS §3)"),
     "xor": ("xor", "a sigmoid MLP learns XOR with backprop, next to scikit-learn's MLP (SEEDS §6)"),
     "digits": ("digits", "a sigmoid MLP on the 8x8 digits, >= 97% test accuracy, vs scikit-learn (SEEDS §6)"),
     "hopfield": ("hopfield", "a Hopfield network recalls stored letters from noisy copies (SEEDS §6)"),
