@@ -89,15 +89,16 @@ def load_data(args) -> tuple[list[ListOpsExample], list[ListOpsExample], str]:
                              f"(e.g. basic_train.tsv and basic_test.tsv)")
         train = [e for e in read_listops_tsv(train_files[0]) if len(e.tokens) <= args.max_length]
         test = [e for e in read_listops_tsv(test_files[0]) if len(e.tokens) <= args.max_length]
-        if args.n_train:
+        if args.n_train is not None:
             train = train[: args.n_train]
         return train, test, f"{train_files[0].name} / {test_files[0].name}"
+    n_train = 60000 if args.n_train is None else args.n_train
     test = generate_listops(args.n_test, max_depth=args.depth, max_length=args.max_length, seed=args.seed + 1)
     seen = {e.text for e in test}
     # Draw a few extra so that dropping expressions that also occur in the test set keeps n_train.
-    train = generate_listops(args.n_train + args.n_train // 10 + 10, max_depth=args.depth,
+    train = generate_listops(n_train + n_train // 10 + 10, max_depth=args.depth,
                              max_length=args.max_length, seed=args.seed)
-    train = [e for e in train if e.text not in seen][: args.n_train]
+    train = [e for e in train if e.text not in seen][:n_train]
     return train, test, f"generated (depth <= {args.depth}, length <= {args.max_length})"
 
 
@@ -106,16 +107,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         prog="python -m tinygrad_edu listops",
         description="Train a SPINN (Tree-LSTM) encoder on ListOps and report test accuracy.",
     )
-    parser.add_argument("--n-train", type=int, default=24000, help="training expressions (default 24000)")
-    parser.add_argument("--n-test", type=int, default=2000, help="test expressions (default 2000)")
+    parser.add_argument("--n-train", type=int, default=None,
+                        help="training expressions (default: 60000 generated, or all of --data)")
+    parser.add_argument("--n-test", type=int, default=2000, help="generated test expressions (default 2000)")
     parser.add_argument("--depth", type=int, default=5, help="maximum nesting depth (default 5)")
     parser.add_argument("--max-length", type=int, default=100, help="maximum tokens per expression (default 100)")
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--warmup-steps", type=int, default=1500,
+                        help="batches of short expressions before the full data (default 1500; 0: none)")
+    parser.add_argument("--warmup-length", type=int, default=10,
+                        help="most tokens of a warm-up expression (default 10: mostly single lists)")
+    parser.add_argument("--epochs", type=int, default=5, help="passes over all training expressions (default 5)")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--hidden", type=int, default=64, help="hidden size of the Tree-LSTM (default 64)")
     parser.add_argument("--embed", type=int, default=None, help="embedding size (default: = hidden)")
     parser.add_argument("--tracker", type=int, default=0, help="tracker LSTM size, 0 for none (default 0)")
-    parser.add_argument("--lr", type=float, default=3e-3, help="Adam learning rate (default 3e-3)")
+    parser.add_argument("--lr", type=float, default=3e-3,
+                        help="Adam learning rate; it falls linearly to 0 over the epochs (default 3e-3)")
     parser.add_argument("--clip", type=float, default=5.0, help="gradient norm clipping (default 5)")
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     parser.add_argument("--seed", type=int, default=0)
@@ -128,42 +135,76 @@ def main(argv: list[str] | None = None) -> None:
     train_and_test(parse_args(argv))
 
 
+class Trainer:
+    """One optimisation step per batch, with running loss, accuracy and speed."""
+
+    def __init__(self, model: ListOpsModel, lr: float, clip: float) -> None:
+        self.model = model
+        self.params = list(model.parameters())
+        self.optimizer = optim.Adam(self.params, lr=lr)
+        self.clip = clip
+
+    def run(self, batches: list[list[ListOpsExample]], lr_at=None) -> tuple[float, float, float]:
+        """Train on `batches`; `lr_at(i)` sets the learning rate of batch i. Returns the mean
+        loss, the accuracy on these batches, and trees per second."""
+        start = time.perf_counter()
+        total_loss = correct = seen = 0
+        for i, batch in enumerate(batches):
+            if lr_at is not None:
+                self.optimizer.param_groups[0]["lr"] = lr_at(i)
+            logits = self.model(batch)
+            labels = np.array([e.label for e in batch])
+            loss = F.cross_entropy(logits, labels)
+            self.optimizer.zero_grad()
+            loss.backward()
+            clip_grad_norm(self.params, self.clip)
+            self.optimizer.step()
+            total_loss += loss.item() * len(batch)
+            correct += int((logits.data.argmax(1) == labels).sum())
+            seen += len(batch)
+        return total_loss / max(seen, 1), correct / max(seen, 1), seen / (time.perf_counter() - start)
+
+
 def train_and_test(args: argparse.Namespace) -> float:
-    """Train as `args` say, print progress, return the test accuracy."""
+    """Train as `args` say, print progress, return the test accuracy.
+
+    Schedule: first `warmup_steps` batches of short expressions (mostly one flat list: the
+    model learns what each operator does to digits), then `epochs` passes over all the data with
+    the learning rate falling linearly to zero. Without the warm-up, SM (sum mod 10) stays at
+    chance for a long time: in a deep expression its signal is buried under nested lists.
+    """
+    start = time.perf_counter()
     tg.manual_seed(args.seed)
-    dtype = np.dtype(args.dtype)
     train, test, source = load_data(args)
     print(f"ListOps: {len(train)} training and {len(test)} test expressions, {source}")
-    model = ListOpsModel(args.embed or args.hidden, args.hidden, args.tracker or None, dtype=dtype)
-    params = list(model.parameters())
+    model = ListOpsModel(args.embed or args.hidden, args.hidden, args.tracker or None, dtype=np.dtype(args.dtype))
     print(f"model: SPINN hidden {args.hidden}, tracker {args.tracker or 'none'}, "
-          f"{sum(p.numel() for p in params)} parameters, {args.dtype}")
-    optimizer = optim.Adam(params, lr=args.lr)
+          f"{sum(p.numel() for p in model.parameters())} parameters, {args.dtype}", flush=True)
+    trainer = Trainer(model, args.lr, args.clip)
     rng = np.random.default_rng(args.seed)
     # The tape holds many small objects and no reference cycles (it is freed by reference
     # counting), so the cycle collector's frequent scans of it are pure cost: make them rare.
     old_threshold = gc.get_threshold()
     gc.set_threshold(100_000, 50, 50)
-    start = time.perf_counter()
     try:
-        for epoch in range(1, args.epochs + 1):
-            epoch_start = time.perf_counter()
-            total_loss = correct = seen = 0
-            for batch in length_batches(train, args.batch_size, rng):
-                logits = model(batch)
-                labels = np.array([e.label for e in batch])
-                loss = F.cross_entropy(logits, labels)
-                optimizer.zero_grad()
-                loss.backward()
-                clip_grad_norm(params, args.clip)
-                optimizer.step()
-                total_loss += loss.item() * len(batch)
-                correct += int((logits.data.argmax(1) == labels).sum())
-                seen += len(batch)
-            seconds = time.perf_counter() - epoch_start
-            print(f"epoch {epoch}/{args.epochs}  loss {total_loss / seen:.4f}  train accuracy "
-                  f"{correct / seen:.4f}  {seen / seconds:.0f} trees/s  ({time.perf_counter() - start:.0f} s)",
-                  flush=True)
+        short = [e for e in train if len(e.tokens) <= args.warmup_length]
+        if args.warmup_steps > 0 and short:
+            batches: list[list[ListOpsExample]] = []
+            while len(batches) < args.warmup_steps:
+                batches += length_batches(short, args.batch_size, rng)
+            loss, acc, speed = trainer.run(batches[: args.warmup_steps])
+            print(f"warm-up: {args.warmup_steps} batches of the {len(short)} expressions of <= "
+                  f"{args.warmup_length} tokens  loss {loss:.4f}  train accuracy {acc:.4f}  "
+                  f"{speed:.0f} trees/s  ({time.perf_counter() - start:.0f} s)", flush=True)
+        per_epoch = -(-len(train) // args.batch_size)
+        total = args.epochs * per_epoch
+        for epoch in range(args.epochs):
+            done = epoch * per_epoch
+            loss, acc, speed = trainer.run(
+                length_batches(train, args.batch_size, rng), lambda i: args.lr * (1 - (done + i) / total)
+            )
+            print(f"epoch {epoch + 1}/{args.epochs}  loss {loss:.4f}  train accuracy {acc:.4f}  "
+                  f"{speed:.0f} trees/s  ({time.perf_counter() - start:.0f} s)", flush=True)
         test_accuracy = accuracy(model, test)
     finally:
         gc.set_threshold(*old_threshold)

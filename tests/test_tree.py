@@ -62,6 +62,22 @@ def test_tree_lstm_cell_gradcheck():
     assert tg.gradcheck(compose, (*inputs, cell.left.weight, cell.track.weight))
 
 
+def test_tree_lstm_gates_second_derivatives():
+    """The fused gates' backward switches to Tensor ops under create_graph; check that path."""
+    from tinygrad_edu.nn.tree import TreeLSTMGates
+
+    rng = np.random.default_rng(3)
+    z, c_l, c_r = (tg.tensor(rng.standard_normal(shape), requires_grad=True) for shape in [(2, 10), (2, 2), (2, 2)])
+    assert tg.gradcheck(TreeLSTMGates.apply, (z, c_l, c_r))
+    assert tg.gradgradcheck(TreeLSTMGates.apply, (z, c_l, c_r))
+    # Only h used: c's gradient arrives as zeros, and must not change the dtype of the result.
+    z32 = tg.tensor(rng.standard_normal((2, 10)).astype(np.float32), requires_grad=True)
+    c32 = tg.tensor(np.zeros((2, 2), np.float32))
+    h, _ = TreeLSTMGates.apply(z32, c32, c32)
+    h.sum().backward()
+    assert z32.grad.dtype == np.float32
+
+
 def test_tree_lstm_cell_checks_its_inputs():
     cell = nn.TreeLSTMCell(3)
     good = (tg.zeros(2, 3), tg.zeros(2, 3))
@@ -222,10 +238,11 @@ def test_listops_example_runs(capsys):
     from tinygrad_edu.examples import listops
 
     listops.main(["--n-train", "48", "--n-test", "16", "--epochs", "1", "--hidden", "8", "--depth", "2",
-                  "--max-length", "20", "--batch-size", "16"])
+                  "--max-length", "20", "--batch-size", "16", "--warmup-steps", "2"])
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].startswith("ListOps: 48 training and 16 test expressions")
-    assert "epoch 1/1" in "\n".join(lines) and "trees/s" in "\n".join(lines)
+    text = "\n".join(lines)
+    assert "warm-up: 2 batches of the" in text and "epoch 1/1" in text and "trees/s" in text
     assert lines[-1].startswith("test accuracy: 0.") or lines[-1] == "test accuracy: 1.0000"
 
 
@@ -235,7 +252,8 @@ def test_listops_example_reads_tsv_files(tmp_path, capsys):
 
     write_listops_tsv(tmp_path / "basic_train.tsv", generate_listops(20, max_depth=2, seed=1))
     write_listops_tsv(tmp_path / "basic_test.tsv", generate_listops(10, max_depth=2, seed=2))
-    listops.main(["--data", str(tmp_path), "--epochs", "1", "--hidden", "4", "--batch-size", "8"])
+    listops.main(["--data", str(tmp_path), "--epochs", "1", "--hidden", "4", "--batch-size", "8",
+                  "--warmup-steps", "1"])
     out = capsys.readouterr().out
     assert "20 training and 10 test expressions, basic_train.tsv / basic_test.tsv" in out
     assert "test accuracy: " in out

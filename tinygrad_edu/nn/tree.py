@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..autograd.function import Function
 from ..autograd.scope import scope
 from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
 from ..functions import cat
@@ -24,7 +25,7 @@ from .layers import Linear
 from .module import Module
 from .recurrent import LSTMCell
 
-__all__ = ["REDUCE", "SHIFT", "SPINN", "Tracker", "TreeLSTMCell"]
+__all__ = ["REDUCE", "SHIFT", "SPINN", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
 
 State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
 
@@ -32,6 +33,68 @@ State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
 def _check_size(n, layer: str, what: str) -> None:
     if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
         raise ValueError(f"{layer}: {what} must be a positive int, got {n!r}")
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """σ(z) = (1 + tanh(z/2)) / 2: the same function as 1 / (1 + e⁻ᶻ), and it never overflows."""
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+class TreeLSTMGates(Function):
+    """The gate arithmetic of one Tree-LSTM composition as one node on the tape:
+    (z (B, 5H), c_l (B, H), c_r (B, H)) -> (h, c), with z = [i, f_l, f_r, o, a] pre-activations.
+
+        c = σ(i)·tanh(a) + σ(f_l)·c_l + σ(f_r)·c_r,    h = σ(o)·tanh(c)
+
+    Backward, with g_h, g_c the incoming gradients, t = tanh(c) and i, f_l, f_r, o, a activated:
+        ∂c = g_c + g_h·o·(1 - t²)                   (c reaches the loss directly and through h)
+        ∂z_i = ∂c·a·i(1 - i)       ∂z_fl = ∂c·c_l·f_l(1 - f_l)    ∂z_fr = ∂c·c_r·f_r(1 - f_r)
+        ∂z_o = g_h·t·o(1 - o)      ∂z_a = ∂c·i·(1 - a²)
+        ∂c_l = ∂c·f_l              ∂c_r = ∂c·f_r
+    Twelve Tensor ops would record the same thing as twelve nodes; in a tree model this runs once
+    per composition, so it is fused: numpy in forward and backward, and Tensor ops in backward
+    only when that backward is itself recorded (create_graph=True, for second derivatives).
+    """
+
+    forward_records = False  # numpy only
+
+    @staticmethod
+    def forward(ctx, z, c_l, c_r):
+        ctx.save_for_backward(z, c_l, c_r)
+        i, f_l, f_r, o, a = _activated(z.data)
+        c = i * a + f_l * c_l.data + f_r * c_r.data
+        return o * np.tanh(c), c
+
+    @staticmethod
+    def backward(ctx, grad_h, grad_c):
+        z, c_l, c_r = ctx.saved_tensors
+        if ctx.create_graph:
+            return _gates_backward_recorded(z, c_l, c_r, grad_h, grad_c)
+        i, f_l, f_r, o, a = _activated(z.data)
+        t = np.tanh(i * a + f_l * c_l.data + f_r * c_r.data)
+        g_h = grad_h.data.astype(z.data.dtype, copy=False)  # a missing gradient arrives as float64 zeros
+        dc = grad_c.data.astype(z.data.dtype, copy=False) + g_h * o * (1 - t * t)
+        dz = np.concatenate([dc * a * i * (1 - i), dc * c_l.data * f_l * (1 - f_l),
+                             dc * c_r.data * f_r * (1 - f_r), g_h * t * o * (1 - o), dc * i * (1 - a * a)], axis=1)
+        return Tensor._make(dz, None, False), Tensor._make(dc * f_l, None, False), Tensor._make(dc * f_r, None, False)
+
+
+def _activated(z: np.ndarray) -> tuple[np.ndarray, ...]:
+    """σ of the four gates and tanh of the candidate, from z = [i, f_l, f_r, o, a]."""
+    H = z.shape[1] // 5
+    gates = _sigmoid(z[:, : 4 * H])
+    return gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :], np.tanh(z[:, 4 * H :])
+
+
+def _gates_backward_recorded(z, c_l, c_r, grad_h, grad_c):
+    """The backward formulas of TreeLSTMGates with Tensor ops, so they can be differentiated."""
+    i, f_l, f_r, o = z[:, : 4 * z.shape[1] // 5].sigmoid().chunk(4, 1)
+    a = z[:, 4 * z.shape[1] // 5 :].tanh()
+    t = (i * a + f_l * c_l + f_r * c_r).tanh()
+    dc = grad_c + grad_h * o * (1 - t * t)
+    dz = cat([dc * a * i * (1 - i), dc * c_l * f_l * (1 - f_l), dc * c_r * f_r * (1 - f_r),
+              grad_h * t * o * (1 - o), dc * i * (1 - a * a)], 1)
+    return dz, dc * f_l, dc * f_r
 
 
 class TreeLSTMCell(Module):
@@ -45,7 +108,8 @@ class TreeLSTMCell(Module):
 
     `left` (H → 5H, with bias), `right` (H → 5H) and, with `tracker_size`, `track`
     (tracker_size → 5H) are one Linear each, so every input costs one matrix product for all
-    five gates. `tracking=None` adds nothing (as if the tracker state were zero).
+    five gates; the rest is one fused node, `TreeLSTMGates`. `tracking=None` adds nothing (as if
+    the tracker state were zero).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
     >>> cell = nn.TreeLSTMCell(4)
@@ -90,12 +154,7 @@ class TreeLSTMCell(Module):
                     f"got {tracking.shape}"
                 )
             z = z + self.track(tracking)
-        # One sigmoid for the four gates, one tanh for the candidate: fewer, larger ops.
-        i, f_l, f_r, o = z[:, : 4 * H].sigmoid().chunk(4, 1)
-        a = z[:, 4 * H :].tanh()
-        c = i * a + f_l * c_l + f_r * c_r
-        h = o * c.tanh()
-        return h, c
+        return TreeLSTMGates.apply(z, c_l, c_r)
 
     def extra_repr(self) -> str:
         tracker = f", tracker_size={self.tracker_size}" if self.tracker_size is not None else ""
