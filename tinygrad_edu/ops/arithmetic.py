@@ -83,7 +83,7 @@ class Div(Op):
 
 
 class Pow(Op):
-    """a ** b;  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a  (taken as 0 where a = 0, as PyTorch does)"""
+    """a ** b;  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a  (0 where a = 0 and b ≥ 0, nan for a < 0, as PyTorch)"""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -107,15 +107,17 @@ class Pow(Op):
         need_a, need_b = ctx.needs_input_grad
         grad_a = None
         if need_a:
-            # d/da a⁰ = 0 everywhere (as in PyTorch), but b·a^(b-1) at a = b = 0 is 0·inf = nan
-            zero_to_zero = (a.data == 0) & (b.data == 0)
-            base = where(zero_to_zero, 1.0, a) if zero_to_zero.any() else a
+            base = a
+            if not b.data.all():  # d/da a⁰ = 0 everywhere (PyTorch too), but b·a^(b-1) at a = 0 is 0·inf
+                base = where((a.data == 0) & (b.data == 0), 1.0, a)
             grad_a = grad * b * base ** (b - 1)
         grad_b = None
         if need_b:
-            positive = a > 0
-            safe_a = where(positive, a, 1.0)  # ln of a non-positive base is not used: masked below
-            grad_b = where(positive, grad * a ** b * safe_a.log(), 0.0)
+            # PyTorch's convention: 0 where a = 0 and b ≥ 0 (0^b does not change with b there);
+            # a negative base has no real logarithm, so its gradient is nan.
+            flat = (a.data == 0) & (b.data >= 0)
+            safe_a = where(flat, 1.0, a)
+            grad_b = where(flat, 0.0, grad * a ** b * safe_a.log())
         return grad_a, grad_b
 
 
