@@ -6,7 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench docs-pictures clean
+.PHONY: demo test bench clean
+
+# Small matrices: OpenBLAS threads only add synchronisation (see tinygrad_edu/__main__.py).
+export OPENBLAS_NUM_THREADS ?= 1
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,7 @@ test: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/ops.py
+	$(PY) bench/tree.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
