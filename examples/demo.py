@@ -32,9 +32,29 @@ def digits_short_run() -> None:
         print(f"skipped: {error}")
 
 
+PICTURES = "out/pictures"
+
+
+def graph_pictures() -> None:
+    """Draw the recorded graphs of the worked example (values and gradients in every box), the
+    digits MLP (named parameters) and the church sentence through SPINN (one box per REDUCE)."""
+    import shutil
+
+    from tinygrad_edu.examples import graph
+
+    print(f"writing pictures of the tape to {PICTURES}/")
+    picture_format = "svg" if shutil.which("dot") else "dot"
+    if picture_format == "dot":
+        print("(Graphviz's `dot` is not installed, so the pictures are written as DOT text; install it "
+              "with `apt-get install graphviz` or `brew install graphviz` to get SVG)")
+    for name, extra in (("mazur", ["--values", "--grads"]), ("mlp", []), ("church", [])):
+        graph.main([name, "--out", PICTURES, "--format", picture_format, *extra])
+
+
 STEPS: list[tuple[str, Callable[[], None]]] = [
     ("Backpropagation by hand and by the framework: the 2-2-2 worked example", worked_example),
     ("A sigmoid MLP learns handwritten digits (short run)", digits_short_run),
+    ("Pictures of the tape: the recorded graphs, drawn with Graphviz", graph_pictures),
 ]
 
 

@@ -52,7 +52,8 @@ def mazur() -> Built:
     for t in [*results.values(), E_total]:
         t.retain_grad()  # so the boxes of intermediate results can show their gradient too
     E_total.backward(retain_graph=True)
-    return [E_total], {**w, **results}
+    constants = {"i1": i1, "i2": i2, "b1": b1, "b2": b2, "target_o1": target_o1, "target_o2": target_o2}
+    return [E_total], {**w, **constants, **results}  # (constants must outlive this function to be drawn)
 
 
 def mlp() -> Built:

@@ -36,12 +36,14 @@ class Node:
 
     edges[i] says where the gradient of positional argument i goes: `None` (a constant or a
     non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), or `(node, output_nr)`.
+    `constants` holds weak references to the tensor arguments that need no gradient: the graph
+    does not keep them alive, but a picture can show them while they exist.
     """
 
     # The attributes every node has are slots; the rare ones (hooks, several outputs, anomaly
     # stacks) are class-level defaults, so making a node costs only what it uses.
-    __slots__ = ("fn", "edges", "input_shapes", "seq", "scope", "_saved", "_saved_versions",
-                 "_saved_output", "__dict__", "__weakref__")
+    __slots__ = ("fn", "edges", "input_shapes", "constants", "seq", "scope", "_saved",
+                 "_saved_versions", "_saved_output", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
     pre_hooks = None
@@ -264,6 +266,7 @@ class Function:
         # Wire the node to its inputs: edge i says where argument i's gradient will go.
         edges = []
         shapes = []
+        constants = []  # weak references to tensor arguments that need no gradient (for pictures)
         for a in args:
             if a.__class__ is Tensor and a.requires_grad:
                 node = a.grad_fn
@@ -272,8 +275,11 @@ class Function:
             else:
                 edges.append(None)
                 shapes.append(None)
+                if a.__class__ is Tensor:
+                    constants.append(weakref.ref(a))
         ctx.edges = edges
         ctx.input_shapes = shapes
+        ctx.constants = constants
         ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
         ctx.scope = _scope_state.current
         if anomaly._state.enabled:

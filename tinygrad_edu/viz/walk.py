@@ -2,8 +2,9 @@
 
 The tape stores, for each node, where its inputs came from (`node.edges`): a leaf Tensor, a
 `(node, output_nr)` pair for a result of another op, or None for a constant or a non-tensor
-argument. Results of ops are not kept alive by the graph, so a result's values are known only
-when the caller hands the tensor in (as an output, or in `params`).
+argument (the node keeps weak references to constants in `node.constants`). Results of ops are
+not kept alive by the graph, so a result's values are known only when the caller hands the tensor
+in (as an output, or in `params`).
 """
 from __future__ import annotations
 
@@ -97,17 +98,17 @@ def walk(outputs: Iterable[Tensor], max_nodes: int | None = None) -> Walk:
 
 
 def constant_inputs(node: Node) -> list[Tensor]:
-    """The constant tensors an op received, as far as the graph can tell.
+    """The constant tensors an op received and that still exist.
 
-    Edges do not record constants (an edge is None for them), so the only constants that can be
-    found are those the op saved for its backward (Mul keeps both factors; Add keeps nothing), and
-    only until a backward without retain_graph frees them.
+    The node holds weak references to them (the graph does not keep constants alive), and also
+    strong ones to those it saved for its backward (Mul keeps both factors) until a backward
+    without retain_graph frees them. A Python number mixed into an op (`0.5 * x`) becomes a
+    constant that nobody keeps, so it shows only if the op saved it.
     """
-    saved = getattr(node, "_saved", None)
-    if not saved:
-        return []
     found: list[Tensor] = []
-    for t in saved:
+    saved = getattr(node, "_saved", None) or ()
+    alive = [ref() for ref in getattr(node, "constants", ())]
+    for t in [*alive, *saved]:
         if isinstance(t, Tensor) and not t.requires_grad and not any(t is f for f in found):
             found.append(t)
     return found
