@@ -58,37 +58,28 @@ def where(cond, a, b) -> Tensor:
 class Maximum(Op):
     """max(a, b) elementwise; the gradient goes to the larger input, half to each on a tie"""
 
-    @staticmethod
-    def forward(ctx, a, b):
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
+
+    @classmethod
+    def forward(cls, ctx, a, b):
         ctx.save_for_backward(a, b)
         try:
-            return np.maximum(a.data, b.data)
+            return cls.pick(a.data, b.data)
         except ValueError:
-            raise ShapeError(f"maximum: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+            raise ShapeError(f"{cls.__name__.lower()}: shapes {a.shape} and {b.shape} cannot be "
+                             f"broadcast together") from None
 
-    @staticmethod
-    def backward(ctx, grad):
+    @classmethod
+    def backward(cls, ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = ((a.data > b.data) + 0.5 * (a.data == b.data)).astype(grad.dtype)  # float32 stays float32
+        share_a = (cls.wins(a.data, b.data) + 0.5 * (a.data == b.data)).astype(grad.dtype)  # float32 stays
         return grad * _constant(share_a), grad * _constant(1.0 - share_a)
 
 
-class Minimum(Op):
+class Minimum(Maximum):
     """min(a, b) elementwise; the gradient goes to the smaller input, half to each on a tie"""
 
-    @staticmethod
-    def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
-        try:
-            return np.minimum(a.data, b.data)
-        except ValueError:
-            raise ShapeError(f"minimum: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        share_a = ((a.data < b.data) + 0.5 * (a.data == b.data)).astype(grad.dtype)
-        return grad * _constant(share_a), grad * _constant(1.0 - share_a)
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
 
 
 class Clamp(Op):
