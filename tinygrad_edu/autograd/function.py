@@ -131,12 +131,14 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """One `(node, output_nr)` pair per input: `AccumulateGrad` for leaves, `(None, 0)` for
-        constants -- the shape of PyTorch's `grad_fn.next_functions`."""
+        """One `(node, output_nr)` pair per tensor input: `AccumulateGrad` for leaves that require
+        grad, `(None, 0)` for constants -- the shape of PyTorch's `grad_fn.next_functions`.
+        Non-tensor arguments (a dim, a shape) have no entry."""
         pairs = []
-        for edge in self.edges:
+        for edge, shape in zip(self.edges, self.input_shapes):
             if edge is None:
-                pairs.append((None, 0))
+                if shape is not None:
+                    pairs.append((None, 0))
             elif isinstance(edge, Tensor):
                 pairs.append((AccumulateGrad(edge), 0))
             else:
@@ -272,11 +274,13 @@ class Function:
                 node = a.grad_fn
                 edges.append(a if node is None else (node, a._output_nr))
                 shapes.append(a.data.shape)
-            else:
+            elif a.__class__ is Tensor:
+                edges.append(None)
+                shapes.append(a.data.shape)
+                constants.append(weakref.ref(a))
+            else:  # not a tensor (a dim, a shape, an index...)
                 edges.append(None)
                 shapes.append(None)
-                if a.__class__ is Tensor:
-                    constants.append(weakref.ref(a))
         ctx.edges = edges
         ctx.input_shapes = shapes
         ctx.constants = constants
