@@ -2,10 +2,13 @@
 on the tape.
 
 Calling `SomeOp.apply(*args)`:
-  1. makes a `Node` -- it is both the `ctx` that forward/backward see and the result's `grad_fn`;
-  2. runs `forward(ctx, *args)` (no recording inside; forward may return an ndarray or a Tensor);
-  3. if grad mode is on and an input requires grad, wires the node to its inputs (the *edges*)
-     and gives the node the next number in creation order.
+  1. if grad mode is on and some input requires grad, makes a `Node` -- it is both the `ctx`
+     that forward/backward see and the result's `grad_fn` -- wires it to its inputs (the
+     *edges*) and gives it the next number in creation order;
+  2. runs `forward(ctx, *args)` (nothing inside records; forward may return an ndarray or a
+     Tensor, or a tuple of them);
+  3. wraps the result in a Tensor whose `grad_fn` is the node.
+Otherwise forward runs with a throwaway ctx and nothing is remembered.
 
 Because a node is always numbered after the nodes of its inputs, sorting reachable nodes by
 that number, largest first, is a valid order for the backward pass (see engine.py).
