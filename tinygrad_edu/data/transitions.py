@@ -12,6 +12,7 @@ from collections.abc import Iterable
 SHIFT = "S"
 REDUCE = "R"
 
+_NORMAL = frozenset((SHIFT, REDUCE))
 _SPELLINGS = {"s": SHIFT, "shift": SHIFT, "r": REDUCE, "reduce": REDUCE}
 
 
@@ -24,6 +25,12 @@ def normalize_transitions(seq: Iterable[str]) -> list[str]:
     if isinstance(seq, str):
         # "S S R" reads as three transitions; iterating the string would yield its characters.
         seq = seq.split()
+    seq = list(seq)  # an iterator could be read only once
+    try:
+        if _NORMAL.issuperset(seq):  # already SHIFT/REDUCE: the common case, checked in C
+            return seq
+    except TypeError:  # an unhashable item: the loop below names it
+        pass
     normalized = []
     for position, item in enumerate(seq):
         spelling = _SPELLINGS.get(item.lower()) if isinstance(item, str) else None

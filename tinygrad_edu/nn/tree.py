@@ -25,7 +25,7 @@ from .layers import Linear
 from .module import Module
 from .recurrent import LSTMCell
 
-__all__ = ["REDUCE", "SHIFT", "SPINN", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
+__all__ = ["REDUCE", "SHIFT", "SPINN", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
 
 State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
 
@@ -258,16 +258,11 @@ class SPINN(Module):
         """
         H = self.hidden_size
         batch = len(steps)
-        words = self.project(cat(embeddings))  # (all words of the batch, 2H)
+        shift_ahead = self.tracker is None
+        buffers = self._word_buffers(embeddings, steps, shift_ahead)
         null = (Tensor(np.zeros((1, 2 * H), dtype=self.project.weight.dtype)), 0)
-        buffers, start = [], 0
-        for example_words in embeddings:
-            n = example_words.shape[0]
-            buffers.append([(words, start + j) for j in reversed(range(n))])
-            start += n
         stacks = [[null, null] for _ in range(batch)]
         cursors = [0] * batch  # the next transition of each example
-        shift_ahead = self.tracker is None
         tracker_state = tracking = None
         while True:
             if self.tracker is not None:
@@ -308,6 +303,41 @@ class SPINN(Module):
             if all(t == len(seq) for t, seq in zip(cursors, steps)):
                 return _gather([stack[-1] for stack in stacks])[:, :H]
 
+    def _word_buffers(self, embeddings: list[Tensor], steps: list[list[str]], shift_ahead: bool) -> list[list]:
+        """Each example's buffer, next word last, as (block, row) entries into [h | c] blocks.
+
+        All words are projected in one matrix product, in the order of the round in which they
+        are shifted, and that matrix is cut into one block per round. Rounds then gather their
+        children from small blocks: gathering rows of one big block would give each round's
+        backward a gradient the size of the whole batch's words to build and add up.
+        """
+        rounds = []  # (round, example, position) of every word, in example order
+        for b, seq in enumerate(steps):
+            n_done = position = 0
+            for t, transition in enumerate(seq):
+                if transition == SHIFT:
+                    rounds.append((n_done, b, position))
+                    position += 1
+                if transition == REDUCE or not shift_ahead:
+                    n_done += 1  # a round ends at each REDUCE (shift ahead), else at each step
+        order = sorted(range(len(rounds)), key=rounds.__getitem__)
+        words = self.project(cat(embeddings)[np.array(order)])  # (all words, 2H), by round
+        sizes: dict[int, int] = {}
+        where: dict[tuple[int, int], tuple[int, int]] = {}  # (example, position) -> (round, row)
+        for i in order:
+            r, b, position = rounds[i]
+            where[(b, position)] = (r, sizes.get(r, 0))
+            sizes[r] = sizes.get(r, 0) + 1
+        blocks = dict(zip(sizes, SplitRows.apply(words, list(sizes.values())))) if len(sizes) > 1 else {r: words for r in sizes}
+        buffers = []
+        for b, example_words in enumerate(embeddings):
+            entries = []
+            for position in reversed(range(example_words.shape[0])):
+                r, row = where[(b, position)]
+                entries.append((blocks[r], row))
+            buffers.append(entries)
+        return buffers
+
     # ---- checks -----------------------------------------------------------------------------
     def _checked_transitions(self, embeddings, transitions) -> list[list[str]]:
         if isinstance(embeddings, Tensor) or not isinstance(embeddings, (list, tuple)):
@@ -342,6 +372,30 @@ class SPINN(Module):
     def extra_repr(self) -> str:
         tracker = f", tracker_size={self.tracker_size}" if self.tracker_size is not None else ""
         return f"embed_size={self.embed_size}, hidden_size={self.hidden_size}{tracker}"
+
+
+class SplitRows(Function):
+    """x (N, D) -> its consecutive row blocks of the given sizes, as the outputs of one node.
+
+    Backward joins the blocks' gradients with one concatenate; taking the blocks with k slices
+    instead would make k nodes whose backwards each build an (N, D) array, to be added up.
+    """
+
+    forward_records = False  # numpy only
+
+    @staticmethod
+    def forward(ctx, x, sizes):
+        ctx.dtype = x.data.dtype
+        bounds = np.cumsum([0] + list(sizes)).tolist()
+        return tuple(x.data[start:stop] for start, stop in zip(bounds, bounds[1:]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        if ctx.create_graph:
+            return cat(list(grads)), None
+        # A block whose gradient never came arrives as float64 zeros; keep x's dtype.
+        joined = np.concatenate([g.data for g in grads]).astype(ctx.dtype, copy=False)
+        return Tensor._make(joined, None, False), None
 
 
 def _gather(entries: list[tuple[Tensor, int]]) -> Tensor:
