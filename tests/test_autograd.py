@@ -978,7 +978,8 @@ SECOND_ORDER_CASES = {
                lambda x: (x.reshape(2, 3) @ x.reshape(3, 2)).tanh().sum()),
     "reductions": (lambda x: x.reshape(2, 3).logsumexp(1).sum() + x.var() + x.mean() ** 2,
                    lambda x: x.reshape(2, 3).logsumexp(1).sum() + x.var() + x.mean() ** 2),
-    "indexing": (lambda x: (x[[0, 0, 5]] ** 2).sum() * x[1:4].sum(), lambda x: (x[[0, 0, 5]] ** 2).sum() * x[1:4].sum()),
+    "indexing": (lambda x: (x[[0, 0, 5]] ** 2).sum() * x[1:4].sum(),
+                 lambda x: (x[[0, 0, 5]] ** 2).sum() * x[1:4].sum()),
 }
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from . import ops
-from .tensor import Tensor
 from .errors import ShapeError
+from .tensor import Tensor
 
 
 def _tensor(x) -> Tensor:

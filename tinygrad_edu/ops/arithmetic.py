@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import ShapeError
 from .op import Op
 from .select import where
-from ..errors import ShapeError
 
 
 def broadcast_error(op: str, a, b) -> ValueError:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .op import Op
 from ..errors import ShapeError
 from ..tensor import Tensor
+from .op import Op
 
 
 def is_basic_index(index) -> bool:

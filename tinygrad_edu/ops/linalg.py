@@ -1,8 +1,8 @@
 """Matrix product."""
 from __future__ import annotations
 
-from .op import Op
 from ..errors import ShapeError
+from .op import Op
 
 
 class MatMul(Op):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .op import Op
 from ..tensor import Tensor
 from .dims import kept_shape
+from .op import Op
 
 
 def _spread(grad: Tensor, ctx) -> Tensor:

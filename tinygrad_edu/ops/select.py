@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .op import Op
-from ..tensor import Tensor
 from ..errors import ShapeError
+from ..tensor import Tensor
+from .op import Op
 
 
 def _constant(array: np.ndarray) -> Tensor:

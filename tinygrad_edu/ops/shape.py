@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .op import Op
 from ..errors import ShapeError
+from .op import Op
 
 
 class Reshape(Op):

@@ -243,7 +243,8 @@ def to_dot(
     graph.attr("edge", arrowsize="0.6", color="#495057")
     picture.write(graph)
     if drawn.hidden:
-        graph.node("more", label=f"… {drawn.hidden} more node{'s' if drawn.hidden > 1 else ''}", shape="note", style="filled",
+        plural = "s" if drawn.hidden > 1 else ""
+        graph.node("more", label=f"… {drawn.hidden} more node{plural}", shape="note", style="filled",
                    fillcolor="#f1f3f5", fontsize="10")
         for op_id in frontier:
             graph.edge("more", op_id, style="dashed")

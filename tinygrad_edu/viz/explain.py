@@ -147,7 +147,7 @@ def explain(
             formula = _formula(node)
             if formula:
                 formulas.setdefault(_op_label(node), formula)
-            for nr, slot in enumerate(slots):
+            for nr in range(len(slots)):
                 pieces = arrivals.get((node, nr), [])
                 if len(pieces) > 1:
                     parts = " + ".join(f"{_numbers(g.data, digits, max_elems)} (from {who})"
