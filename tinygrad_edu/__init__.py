@@ -1,65 +1,21 @@
 """tinygrad_edu: a define-by-run autograd framework on numpy, small enough to read, complete
 enough to trust. See README.md and docs/."""
-from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
+# Tensor first: the ops and autograd modules build on it (so the imports are not alphabetical).
+from .tensor import Tensor
 from .autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd.differentiate import grad
 from .autograd.function import Function
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .creation import (
-                       arange,
-                       eye,
-                       full,
-                       full_like,
-                       linspace,
-                       ones,
-                       ones_like,
-                       rand,
-                       randint,
-                       randn,
-                       tensor,
-                       zeros,
-                       zeros_like,
-)
+from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, randint, randn,
+                       tensor, zeros, zeros_like)
 from .dtype import get_default_dtype, set_default_dtype
 from .errors import ShapeError
-from .functions import (
-                       abs,
-                       add,
-                       cat,
-                       chunk,
-                       clamp,
-                       cos,
-                       div,
-                       exp,
-                       flatten,
-                       log,
-                       logsumexp,
-                       matmul,
-                       maximum,
-                       mean,
-                       minimum,
-                       mul,
-                       neg,
-                       permute,
-                       pow,
-                       relu,
-                       reshape,
-                       sigmoid,
-                       sin,
-                       split,
-                       sqrt,
-                       squeeze,
-                       stack,
-                       sub,
-                       sum,
-                       tanh,
-                       transpose,
-                       unsqueeze,
-                       where,
-)
+from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log, logsumexp, matmul,
+                        maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
+                        split, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze, where)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import manual_seed
 from .serialization import LoadError, load, save
-from .tensor import Tensor  # first: everything else builds on it
+from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
 
 __version__ = "0.1.0"
