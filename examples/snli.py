@@ -105,7 +105,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data", default=None, metavar="DIR", help="folder with snli_1.0_{train,dev,test}.jsonl")
     parser.add_argument("--n-train", type=int, default=None, help="read at most this many training pairs")
     parser.add_argument("--n-eval", type=int, default=None, help="read at most this many dev/test pairs")
-    parser.add_argument("--epochs", type=int, default=None, help="default: 30 on the sample, 3 on SNLI")
+    parser.add_argument("--epochs", type=int, default=None, help="default: 20 on the sample, 3 on SNLI")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--embed", type=int, default=32, help="word embedding size (default 32)")
     parser.add_argument("--hidden", type=int, default=32, help="Tree-LSTM hidden size (default 32)")
@@ -127,7 +127,7 @@ def train_and_test(args: argparse.Namespace) -> float:
     train, dev, test, source = load_data(args)
     if not train:
         raise SystemExit("snli: no training pairs")
-    epochs = args.epochs if args.epochs is not None else (30 if args.data is None else 3)
+    epochs = args.epochs if args.epochs is not None else (20 if args.data is None else 3)
     vocab = Vocabulary.build(
         [e.premise_tokens for e in train] + [e.hypothesis_tokens for e in train], min_count=args.min_count
     )

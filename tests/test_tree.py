@@ -301,3 +301,61 @@ def test_church_example_prints_and_draws(tmp_path, capsys):
     source = (tmp_path / "church.dot").read_text()
     assert source.count("subgraph cluster") == 7
     assert source.count('label=Reduce') + source.count('label="Reduce"') == 7
+
+
+def test_split_rows_is_one_node_with_a_joining_backward():
+    from tinygrad_edu.nn.tree import SplitRows
+
+    x = tg.tensor(np.random.default_rng(4).standard_normal((4, 3)), requires_grad=True)
+    blocks = SplitRows.apply(x, [1, 2, 1])
+    assert [b.shape for b in blocks] == [(1, 3), (2, 3), (1, 3)]
+    assert len({id(b.grad_fn) for b in blocks}) == 1
+    assert tg.gradcheck(lambda t: SplitRows.apply(t, [1, 2, 1]), (x,))
+    assert tg.gradgradcheck(lambda t: SplitRows.apply(t, [3, 1]), (x,))
+    x32 = tg.tensor(np.ones((3, 2), np.float32), requires_grad=True)
+    SplitRows.apply(x32, [2, 1])[1].sum().backward()  # the first block gets no gradient
+    assert x32.grad.dtype == np.float32 and x32.grad.tolist() == [[0, 0], [0, 0], [1, 1]]
+
+
+def test_the_python_blocks_of_the_tree_models_page_print_what_it_shows(capsys):
+    """docs/tree-models.md: each python block runs, in order, and prints the text block after it."""
+    import re
+    from pathlib import Path
+
+    page = (Path(__file__).parent.parent / "docs" / "tree-models.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(python|text)\n(.*?)```", page, re.S)
+    namespace: dict = {}
+    checked = 0
+    for (kind, code), following in zip(blocks, blocks[1:] + [("", "")]):
+        if kind != "python":
+            continue
+        exec(code, namespace)
+        printed = capsys.readouterr().out
+        if printed:
+            assert following[0] == "text", f"no text block after:\n{code}"
+            assert printed == following[1], code
+            checked += 1
+    assert checked >= 4
+
+
+def test_gather_rows_in_order_with_repeats():
+    from tinygrad_edu.nn.tree import _gather
+
+    rng = np.random.default_rng(5)
+    a = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    b = tg.tensor(rng.standard_normal((2, 4)), requires_grad=True)
+    entries = [(b, 1), (a, 2), (a, 0), (b, 1), (a, 2)]  # repeats must add up in backward
+    h, c = _gather(entries)
+    expected = np.stack([t.data[r] for t, r in entries])
+    np.testing.assert_array_equal(h.data, expected[:, :2])
+    np.testing.assert_array_equal(c.data, expected[:, 2:])
+    assert h.grad_fn is c.grad_fn and h.grad_fn.name() == "GatherRowsBackward"
+    assert tg.gradcheck(lambda x, y: _gather([(y, 1), (x, 2), (x, 0), (y, 1), (x, 2)]), (a, b))
+    assert tg.gradgradcheck(lambda x, y: _gather([(y, 1), (x, 2), (x, 0), (y, 1), (x, 2)]), (a, b))
+
+
+def test_spinn_second_derivatives_batched():
+    tg.manual_seed(10)
+    encoder = nn.SPINN(2, 2, tracker_size=2, dtype=np.float64)
+    embeddings = [tg.randn(n, 2, dtype=np.float64, requires_grad=True) for n in (3, 2)]
+    assert tg.gradgradcheck(lambda e0, e1: encoder([e0, e1], ["S S R S R", "S S R"]), tuple(embeddings))

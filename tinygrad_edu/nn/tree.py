@@ -20,12 +20,13 @@ from ..autograd.function import Function
 from ..autograd.scope import scope
 from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
 from ..functions import cat
+from ..ops import IndexAdd
 from ..tensor import Tensor
 from .layers import Linear
 from .module import Module
 from .recurrent import LSTMCell
 
-__all__ = ["REDUCE", "SHIFT", "SPINN", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
+__all__ = ["REDUCE", "SHIFT", "SPINN", "GatherRows", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
 
 State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
 
@@ -254,7 +255,8 @@ class SPINN(Module):
         Here an entry is a pointer (block, row) to row `row` of a matrix `block` holding [h | c]
         of nodes computed together: all the words of the batch, or all the compositions of one
         round. Pushing a result is then pure Python, and `_gather` turns a list of entries into
-        one matrix with one index op per distinct block instead of one op per entry.
+        the (h, c) matrices of those nodes with one node on the tape (`GatherRows`), instead of
+        one op per entry.
         """
         H = self.hidden_size
         batch = len(steps)
@@ -267,12 +269,12 @@ class SPINN(Module):
         while True:
             if self.tracker is not None:
                 # Examples that are already done run along; their tracker output is never used.
-                tops = _gather(
+                tops, _ = _gather(
                     [buffer[-1] if buffer else null for buffer in buffers]
                     + [stack[-1] for stack in stacks]
                     + [stack[-2] for stack in stacks]
                 )
-                buffer_top, stack_top, stack_second = tops[:, :H].chunk(3)
+                buffer_top, stack_top, stack_second = tops.chunk(3)
                 tracker_state = self.tracker(buffer_top, stack_top, stack_second, tracker_state)
                 tracking = tracker_state[0]
             reducing = []
@@ -290,18 +292,18 @@ class SPINN(Module):
                     t += 1
                 cursors[b] = t
             if reducing:
-                rights = _gather([stacks[b].pop() for b in reducing])
-                lefts = _gather([stacks[b].pop() for b in reducing])
+                right = _gather([stacks[b].pop() for b in reducing])
+                left = _gather([stacks[b].pop() for b in reducing])
                 track = None
                 if tracking is not None:
                     track = tracking if len(reducing) == batch else tracking[np.array(reducing)]
                 with scope("Reduce"):
-                    h, c = self.reduce((lefts[:, :H], lefts[:, H:]), (rights[:, :H], rights[:, H:]), track)
+                    h, c = self.reduce(left, right, track)
                     parents = cat([h, c], 1)
                 for row, b in enumerate(reducing):
                     stacks[b].append((parents, row))
             if all(t == len(seq) for t, seq in zip(cursors, steps)):
-                return _gather([stack[-1] for stack in stacks])[:, :H]
+                return _gather([stack[-1] for stack in stacks])[0]
 
     def _word_buffers(self, embeddings: list[Tensor], steps: list[list[str]], shift_ahead: bool) -> list[list]:
         """Each example's buffer, next word last, as (block, row) entries into [h | c] blocks.
@@ -398,13 +400,66 @@ class SplitRows(Function):
         return Tensor._make(joined, None, False), None
 
 
-def _gather(entries: list[tuple[Tensor, int]]) -> Tensor:
-    """The rows that the (block, row) entries point to, stacked in order into one matrix.
+class GatherRows(Function):
+    """Rows of several [h | c] blocks, stacked in a given order and split into (h, c), as one node.
 
-    One index op per distinct block, then (when there are several blocks) one cat and one
-    reordering index: cat leaves the rows grouped by block, and `argsort` of their original
-    positions puts each back where its entry was.
+    `plan` is (rows, order, H): `rows[k]` are the rows taken from block k, the taken rows are
+    stacked block after block, and `order` (or None) reorders the stack. Backward sends each
+    gradient row back where it came from: undo the order, cut per block, scatter into zeros
+    (adding where a row was taken twice).
     """
+
+    forward_records = False  # numpy only
+
+    @staticmethod
+    def forward(ctx, plan, *blocks):
+        rows, order, H = plan
+        ctx.plan = plan
+        ctx.block_shapes = [b.data.shape for b in blocks]
+        ctx.dtype = blocks[0].data.dtype
+        stacked = np.concatenate([b.data[r] for b, r in zip(blocks, rows)])
+        if order is not None:
+            stacked = stacked[order]
+        return stacked[:, :H], stacked[:, H:]
+
+    @staticmethod
+    def backward(ctx, grad_h, grad_c):
+        rows, order, _ = ctx.plan
+        needs = ctx.needs_input_grad[1:]
+        if ctx.create_graph:
+            grad = cat([grad_h, grad_c], 1)
+            if order is not None:
+                grad = grad[np.argsort(order)]
+            pieces = grad.split([len(r) for r in rows])
+            return (None,) + tuple(
+                IndexAdd.apply(piece, r, shape) if need else None
+                for piece, r, shape, need in zip(pieces, rows, ctx.block_shapes, needs)
+            )
+        # A missing gradient (h or c unused) arrives as float64 zeros; keep the blocks' dtype.
+        grad = np.concatenate([grad_h.data, grad_c.data], axis=1).astype(ctx.dtype, copy=False)
+        if order is not None:
+            unordered = np.empty_like(grad)
+            unordered[order] = grad
+            grad = unordered
+        grads: list = [None]
+        start = 0
+        for r, shape, need in zip(rows, ctx.block_shapes, needs):
+            stop = start + len(r)
+            if need:
+                out = np.zeros(shape, dtype=ctx.dtype)
+                if len(np.unique(r)) == len(r):
+                    out[r] = grad[start:stop]
+                else:
+                    np.add.at(out, r, grad[start:stop])
+                grads.append(Tensor._make(out, None, False))
+            else:
+                grads.append(None)
+            start = stop
+        return tuple(grads)
+
+
+def _gather(entries: list[tuple[Tensor, int]]) -> State:
+    """The (h, c) matrices of the nodes that the (block, row) entries point to, in order."""
     groups: dict[int, tuple[Tensor, list[int], list[int]]] = {}
     for position, (block, row) in enumerate(entries):
         group = groups.get(id(block))
@@ -412,20 +467,11 @@ def _gather(entries: list[tuple[Tensor, int]]) -> Tensor:
             group = groups[id(block)] = (block, [], [])
         group[1].append(row)
         group[2].append(position)
-    if len(groups) == 1:
-        block, rows, _ = next(iter(groups.values()))
-        return _rows(block, rows)
-    parts, positions = [], []
-    for block, rows, where in groups.values():
-        parts.append(_rows(block, rows))
+    blocks, rows, positions = [], [], []
+    for block, block_rows, where in groups.values():
+        blocks.append(block)
+        rows.append(np.array(block_rows))
         positions.extend(where)
-    return cat(parts)[np.argsort(positions)]
-
-
-def _rows(block: Tensor, rows: list[int]) -> Tensor:
-    first = rows[0]
-    if rows == list(range(first, first + len(rows))):
-        if len(rows) == block.shape[0]:
-            return block
-        return block[first : first + len(rows)]  # a slice: a view, and a cheaper backward
-    return block[np.array(rows)]
+    # The stack holds the rows grouped by block; argsort of their positions puts each back.
+    order = None if len(groups) == 1 else np.argsort(positions)
+    return GatherRows.apply((rows, order, blocks[0].shape[1] // 2), *blocks)
