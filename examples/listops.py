@@ -54,7 +54,9 @@ class ListOpsModel(nn.Module):
         return self.classifier(roots)
 
 
-def length_batches(examples: list[ListOpsExample], batch_size: int, rng: np.random.Generator) -> list[list[ListOpsExample]]:
+def length_batches(
+    examples: list[ListOpsExample], batch_size: int, rng: np.random.Generator
+) -> list[list[ListOpsExample]]:
     """Batches of similar transition counts, in random order; ties are broken at random so the
     batches differ from epoch to epoch."""
     lengths = np.array([len(e.transitions) for e in examples])
@@ -200,10 +202,10 @@ def train_and_test(args: argparse.Namespace) -> float:
         per_epoch = -(-len(train) // args.batch_size)
         total = args.epochs * per_epoch
         for epoch in range(args.epochs):
-            done = epoch * per_epoch
-            loss, acc, speed = trainer.run(
-                length_batches(train, args.batch_size, rng), lambda i: args.lr * (1 - (done + i) / total)
-            )
+            def falling_lr(i: int, done: int = epoch * per_epoch) -> float:
+                return args.lr * (1 - (done + i) / total)
+
+            loss, acc, speed = trainer.run(length_batches(train, args.batch_size, rng), falling_lr)
             print(f"epoch {epoch + 1}/{args.epochs}  loss {loss:.4f}  train accuracy {acc:.4f}  "
                   f"{speed:.0f} trees/s  ({time.perf_counter() - start:.0f} s)", flush=True)
         correct = predict(model, test) == np.array([e.label for e in test])
@@ -217,7 +219,8 @@ def train_and_test(args: argparse.Namespace) -> float:
     operators: dict[str, list[bool]] = {}
     for e, ok in zip(test, correct):
         operators.setdefault(e.tokens[0][1:], []).append(ok)
-    print("accuracy by outer operator: " + "  ".join(f"{op} {np.mean(oks):.3f}" for op, oks in sorted(operators.items())))
+    by_operator = "  ".join(f"{op} {np.mean(oks):.3f}" for op, oks in sorted(operators.items()))
+    print(f"accuracy by outer operator: {by_operator}")
     if unseen.any():
         print(f"{int(unseen.sum())} of {len(test)} test expressions do not occur in the training data; "
               f"accuracy on those: {correct[unseen].mean():.4f}")

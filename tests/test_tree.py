@@ -247,8 +247,9 @@ def test_listops_example_runs(capsys):
 
 
 def test_listops_example_reads_tsv_files(tmp_path, capsys):
-    from tinygrad_edu.data import write_listops_tsv
     from tinygrad_edu.examples import listops
+
+    from tinygrad_edu.data import write_listops_tsv
 
     write_listops_tsv(tmp_path / "basic_train.tsv", generate_listops(20, max_depth=2, seed=1))
     write_listops_tsv(tmp_path / "basic_test.tsv", generate_listops(10, max_depth=2, seed=2))
@@ -272,8 +273,9 @@ def test_snli_example_runs_on_the_bundled_sample(capsys):
 
 def test_snli_features_see_both_sentences():
     """Changing only the hypothesis changes the logits: [p; h; p - h; p * h] uses both."""
-    from tinygrad_edu.data import Vocabulary, read_snli, snli_sample_path
     from tinygrad_edu.examples.snli import SNLIClassifier, batch_inputs
+
+    from tinygrad_edu.data import Vocabulary, read_snli, snli_sample_path
 
     examples = read_snli(snli_sample_path(), limit=2)
     vocab = Vocabulary.build([e.premise_tokens + e.hypothesis_tokens for e in examples])

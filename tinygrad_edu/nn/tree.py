@@ -26,7 +26,7 @@ from .layers import Linear
 from .module import Module
 from .recurrent import LSTMCell
 
-__all__ = ["REDUCE", "SHIFT", "SPINN", "GatherRows", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
+__all__ = ["GatherRows", "REDUCE", "SHIFT", "SPINN", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
 
 State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
 
@@ -316,7 +316,7 @@ class SPINN(Module):
         rounds = []  # (round, example, position) of every word, in example order
         for b, seq in enumerate(steps):
             n_done = position = 0
-            for t, transition in enumerate(seq):
+            for transition in seq:
                 if transition == SHIFT:
                     rounds.append((n_done, b, position))
                     position += 1
@@ -330,7 +330,10 @@ class SPINN(Module):
             r, b, position = rounds[i]
             where[(b, position)] = (r, sizes.get(r, 0))
             sizes[r] = sizes.get(r, 0) + 1
-        blocks = dict(zip(sizes, SplitRows.apply(words, list(sizes.values())))) if len(sizes) > 1 else {r: words for r in sizes}
+        if len(sizes) == 1:
+            blocks = {r: words for r in sizes}
+        else:
+            blocks = dict(zip(sizes, SplitRows.apply(words, list(sizes.values()))))
         buffers = []
         for b, example_words in enumerate(embeddings):
             entries = []
