@@ -184,9 +184,9 @@ class SPINN(Module):
     "S S R"). Each word is projected to its leaf state [h | c] by `project` (embed_size → 2H).
     The stack starts with two zero entries, so the tracker always has two to read.
 
-    `batched=True` walks the transitions of all examples together, one step at a time, and
-    composes all the examples that REDUCE at a step with one call of the cell; `batched=False`
-    encodes one example after another. Both compute the same numbers.
+    `batched=True` walks the transitions of all examples together, round by round, and composes
+    all the examples that REDUCE in a round with one call of the cell; `batched=False` encodes
+    one example after another. Both compute the same numbers (see docs/tree-models.md).
 
     Malformed transitions raise `ValueError` naming the example and the step.
 
@@ -253,7 +253,7 @@ class SPINN(Module):
         every transition, a round is one transition step, as in the PyTorch SPINN example.
 
         Here an entry is a pointer (block, row) to row `row` of a matrix `block` holding [h | c]
-        of nodes computed together: all the words of the batch, or all the compositions of one
+        of nodes computed together: the words shifted in one round, or the compositions of one
         round. Pushing a result is then pure Python, and `_gather` turns a list of entries into
         the (h, c) matrices of those nodes with one node on the tape (`GatherRows`), instead of
         one op per entry.
@@ -315,13 +315,13 @@ class SPINN(Module):
         """
         rounds = []  # (round, example, position) of every word, in example order
         for b, seq in enumerate(steps):
-            n_done = position = 0
+            round_now = position = 0
             for transition in seq:
                 if transition == SHIFT:
-                    rounds.append((n_done, b, position))
+                    rounds.append((round_now, b, position))
                     position += 1
                 if transition == REDUCE or not shift_ahead:
-                    n_done += 1  # a round ends at each REDUCE (shift ahead), else at each step
+                    round_now += 1  # a round ends at each REDUCE (shift ahead), else at each step
         order = sorted(range(len(rounds)), key=rounds.__getitem__)
         words = self.project(cat(embeddings)[np.array(order)])  # (all words, 2H), by round
         sizes: dict[int, int] = {}
