@@ -8,7 +8,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check -q
 
 .PHONY: demo test bench clean
 
-# Small matrices: OpenBLAS threads only add synchronisation (see tinygrad_edu/__main__.py).
+# Small matrices: OpenBLAS threads only add synchronisation; one thread is faster and repeatable.
 export OPENBLAS_NUM_THREADS ?= 1
 
 $(PY):

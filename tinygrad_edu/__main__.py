@@ -1,11 +1,11 @@
-"""`python -m tinygrad_edu` -- see cli.py."""
-import os
+"""`python -m tinygrad_edu` -- see cli.py.
+
+Tip: the examples multiply small matrices, where OpenBLAS's one-thread-per-core pool only adds
+synchronisation; `OPENBLAS_NUM_THREADS=1 python -m tinygrad_edu ...` is often faster (`make demo`
+sets it). It must be set before numpy is imported, so it cannot be set from here.
+"""
 import sys
 
-# The examples multiply small matrices; OpenBLAS's one-thread-per-core pool only adds
-# synchronisation there (4-9x slower on a busy 2-core machine). A user's setting wins.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-from .cli import main  # noqa: E402  (numpy is imported from here on)
+from .cli import main
 
 sys.exit(main())
