@@ -31,10 +31,8 @@ def kinds() -> list[str]:
     return [("add", "mul", nonlinear[(i // 3) % 2])[i % 3] for i in range(N_OPS)]
 
 
-def chain_tinygrad(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
-    x = tg.Tensor(x0, requires_grad=True)
-    const = tg.Tensor(c)
-    y = x
+def run_chain(y, const):
+    """The chain in any library whose tensors have + * .sigmoid() .tanh() (ours and PyTorch's)."""
     for kind in KINDS:
         if kind == "add":
             y = y + const
@@ -44,7 +42,12 @@ def chain_tinygrad(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
             y = y.sigmoid()
         else:
             y = y.tanh()
-    y.backward(tg.Tensor(np.ones_like(x0)))
+    return y
+
+
+def chain_tinygrad(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
+    x = tg.Tensor(x0, requires_grad=True)
+    run_chain(x, tg.Tensor(c)).backward(tg.Tensor(np.ones_like(x0)))
     return x.grad.data
 
 
@@ -78,18 +81,7 @@ def chain_numpy(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 def chain_torch(torch, x0: np.ndarray, c: np.ndarray) -> np.ndarray:
     x = torch.tensor(x0, requires_grad=True)
-    const = torch.tensor(c)
-    y = x
-    for kind in KINDS:
-        if kind == "add":
-            y = y + const
-        elif kind == "mul":
-            y = y * const
-        elif kind == "sigmoid":
-            y = y.sigmoid()
-        else:
-            y = y.tanh()
-    y.backward(torch.ones_like(x))
+    run_chain(x, torch.tensor(c)).backward(torch.ones_like(x))
     return x.grad.numpy()
 
 
