@@ -29,30 +29,18 @@ Built = tuple[list[tg.Tensor], dict[str, tg.Tensor]]
 
 
 def mazur() -> Built:
-    """SEEDS §4, one scalar tensor per neuron so that every quantity of the article has a box."""
-    w = {name: tg.tensor(value, requires_grad=True, name=name) for name, value in
-         zip(["w1", "w2", "w3", "w4", "w5", "w6", "w7", "w8"],
-             [0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55])}
-    i1, i2 = tg.tensor(0.05, name="i1"), tg.tensor(0.10, name="i2")
-    b1, b2 = tg.tensor(0.35, name="b1"), tg.tensor(0.60, name="b2")
-    target_o1, target_o2 = tg.tensor(0.01, name="target_o1"), tg.tensor(0.99, name="target_o2")
-    net_h1 = w["w1"] * i1 + w["w2"] * i2 + b1
-    net_h2 = w["w3"] * i1 + w["w4"] * i2 + b1
-    out_h1, out_h2 = net_h1.sigmoid(), net_h2.sigmoid()
-    net_o1 = w["w5"] * out_h1 + w["w6"] * out_h2 + b2
-    net_o2 = w["w7"] * out_h1 + w["w8"] * out_h2 + b2
-    out_o1, out_o2 = net_o1.sigmoid(), net_o2.sigmoid()
-    E_o1 = 0.5 * (target_o1 - out_o1) ** 2
-    E_o2 = 0.5 * (target_o2 - out_o2) ** 2
-    E_total = E_o1 + E_o2
+    """SEEDS §4 (examples/mazur_backprop.py), one scalar tensor per neuron so that every quantity
+    of the article has a box; the constants are named tensors so that they are drawn too."""
+    from tinygrad_edu.examples import mazur_backprop
+
+    w = mazur_backprop.make_weights()
+    constants = {name: tg.tensor(value, name=name) for name, value in mazur_backprop.CONSTANTS.items()}
+    results = mazur_backprop.forward(w, constants)
+    E_total = results.pop("E_total")
     E_total.name = "E_total"
-    results = {"net_h1": net_h1, "net_h2": net_h2, "out_h1": out_h1, "out_h2": out_h2,
-               "net_o1": net_o1, "net_o2": net_o2, "out_o1": out_o1, "out_o2": out_o2,
-               "E_o1": E_o1, "E_o2": E_o2}
     for t in [*results.values(), E_total]:
         t.retain_grad()  # so the boxes of intermediate results can show their gradient too
     E_total.backward(retain_graph=True)
-    constants = {"i1": i1, "i2": i2, "b1": b1, "b2": b2, "target_o1": target_o1, "target_o2": target_o2}
     return [E_total], {**w, **constants, **results}  # (constants must outlive this function to be drawn)
 
 

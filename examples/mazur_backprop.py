@@ -41,20 +41,24 @@ def make_weights(values: dict[str, float] = INITIAL_WEIGHTS) -> dict[str, tg.Ten
     return {name: tg.tensor(value, requires_grad=True, name=name) for name, value in values.items()}
 
 
-def forward(w: dict[str, tg.Tensor]) -> dict[str, tg.Tensor]:
-    """The network, written line by line as in the article; returns every intermediate tensor."""
-    i1, i2 = INPUTS["i1"], INPUTS["i2"]
-    net_h1 = w["w1"] * i1 + w["w2"] * i2 + B1
-    net_h2 = w["w3"] * i1 + w["w4"] * i2 + B1
+CONSTANTS = {"i1": INPUTS["i1"], "i2": INPUTS["i2"], "b1": B1, "b2": B2,
+             "target_o1": TARGETS["o1"], "target_o2": TARGETS["o2"]}
+
+
+def forward(w: dict[str, tg.Tensor], c: dict = CONSTANTS) -> dict[str, tg.Tensor]:
+    """The network, written line by line as in the article; returns every intermediate tensor.
+    `c` holds the inputs, biases and targets (numbers, or named tensors for a picture)."""
+    net_h1 = w["w1"] * c["i1"] + w["w2"] * c["i2"] + c["b1"]
+    net_h2 = w["w3"] * c["i1"] + w["w4"] * c["i2"] + c["b1"]
     out_h1, out_h2 = net_h1.sigmoid(), net_h2.sigmoid()
-    net_o1 = w["w5"] * out_h1 + w["w6"] * out_h2 + B2
-    net_o2 = w["w7"] * out_h1 + w["w8"] * out_h2 + B2
+    net_o1 = w["w5"] * out_h1 + w["w6"] * out_h2 + c["b2"]
+    net_o2 = w["w7"] * out_h1 + w["w8"] * out_h2 + c["b2"]
     out_o1, out_o2 = net_o1.sigmoid(), net_o2.sigmoid()
-    E_o1 = 0.5 * (TARGETS["o1"] - out_o1) ** 2
-    E_o2 = 0.5 * (TARGETS["o2"] - out_o2) ** 2
+    E_o1 = 0.5 * (c["target_o1"] - out_o1) ** 2
+    E_o2 = 0.5 * (c["target_o2"] - out_o2) ** 2
     E_total = E_o1 + E_o2
     return dict(net_h1=net_h1, net_h2=net_h2, out_h1=out_h1, out_h2=out_h2, net_o1=net_o1,
-                net_o2=net_o2, out_o1=out_o1, out_o2=out_o2, E_total=E_total)
+                net_o2=net_o2, out_o1=out_o1, out_o2=out_o2, E_o1=E_o1, E_o2=E_o2, E_total=E_total)
 
 
 def gradient_step(w: dict[str, tg.Tensor], lr: float) -> dict[str, tg.Tensor]:
