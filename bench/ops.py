@@ -11,13 +11,11 @@ then the chain rule by hand) with no framework: it is the floor.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
+from report import write_report  # bench/report.py (the script's folder is on sys.path)
 
 import tinygrad_edu as tg
 
@@ -139,13 +137,8 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"tinygrad_edu / pytorch: {ratios['tinygrad_edu'] / ratios['pytorch']:.2f}x")
 
     report = {"workload": f"{N_OPS}-op chain, float32 {SHAPE}", "us_per_op": us,
-              "ratio_vs_numpy": ratios,
-              "python": platform.python_version(), "numpy": np.__version__}
-    path = Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, indent=2))
-    print(f"wrote {path}")
-    return report
+              "ratio_vs_numpy": ratios}
+    return write_report(report, args.json)
 
 
 if __name__ == "__main__":

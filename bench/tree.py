@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
-import os
-import platform
 import statistics
 import time
-from pathlib import Path
 
 import numpy as np
+from report import write_report  # bench/report.py (the script's folder is on sys.path)
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
@@ -102,14 +99,8 @@ def main(argv: list[str] | None = None) -> dict:
         "workload": f"SPINN forward+backward on {args.trees} ListOps trees (depth <= 5, length <= 100), "
                     f"length-bucketed batches, {args.dtype}",
         "tracker": tracker, "rounds": args.rounds, "results": results,
-        "python": platform.python_version(), "numpy": np.__version__,
-        "cpus": os.cpu_count(), "load_average": os.getloadavg() if hasattr(os, "getloadavg") else None,
     }
-    path = Path(args.json)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, indent=2))
-    print(f"wrote {path}")
-    return report
+    return write_report(report, args.json)
 
 
 if __name__ == "__main__":

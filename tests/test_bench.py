@@ -1,0 +1,26 @@
+"""The benchmark scripts run (at a tiny size) and write their JSON; their numbers are not checked."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+
+
+def run_script(name: str, *args: str) -> None:
+    subprocess.run([sys.executable, str(BENCH / name), *args], check=True, capture_output=True, timeout=120)
+
+
+def test_ops_benchmark_writes_ratios(tmp_path):
+    out = tmp_path / "ops.json"
+    run_script("ops.py", "--rounds", "1", "--repeats", "1", "--json", str(out))
+    report = json.loads(out.read_text())
+    assert report["ratio_vs_numpy"]["numpy (by hand)"] == 1.0
+    assert report["us_per_op"]["tinygrad_edu"] > 0 and "python" in report
+
+
+def test_tree_benchmark_writes_batched_and_unbatched_speeds(tmp_path):
+    out = tmp_path / "tree.json"
+    run_script("tree.py", "--hidden", "8", "--batch", "4", "--trees", "8", "--rounds", "1", "--json", str(out))
+    (row,) = json.loads(out.read_text())["results"]
+    assert row["batched_trees_per_s"] > 0 and row["one_at_a_time_trees_per_s"] > 0
