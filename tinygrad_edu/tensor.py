@@ -78,7 +78,7 @@ class Tensor:
         self.requires_grad = False
         self.name = name
         self._version_counter = None
-        self._hooks: list = []
+        self._hooks: list | None = None  # made by the first register_hook
         self._output_nr = 0
         if requires_grad:
             self.requires_grad_(True)

@@ -339,7 +339,31 @@ class Module:
         return head + "\n" + "\n".join(lines) + "\n)"
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: children named "0", "1", ... used like a list."""
+
+    def append(self, module: Module):
+        self.add_module(str(len(self._modules)), _check_module(module, type(self).__name__))
+        return self
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def __getitem__(self, index: int | slice):
+        items = list(self._modules.values())
+        if isinstance(index, slice):
+            return self._from_list(items[index])
+        return items[_list_index(index, len(items), type(self).__name__)]
+
+    @classmethod
+    def _from_list(cls, modules: list[Module]):
+        raise NotImplementedError
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another; children are named "0", "1", ... like PyTorch.
 
     >>> import tinygrad_edu.nn as nn
@@ -351,36 +375,23 @@ class Sequential(Module):
     def __init__(self, *modules: Module) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], dict):
-            modules = tuple(modules[0].items())  # type: ignore[assignment]
-            for name, module in modules:  # type: ignore[misc]
+            for name, module in modules[0].items():
                 self.add_module(str(name), _check_module(module, "Sequential"))
         else:
-            for i, module in enumerate(modules):
-                self.add_module(str(i), _check_module(module, "Sequential"))
+            for module in modules:
+                self.append(module)
+
+    @classmethod
+    def _from_list(cls, modules: list[Module]) -> "Sequential":
+        return cls(*modules)
 
     def forward(self, x):
         for module in self._modules.values():
             x = module(x)
         return x
 
-    def __len__(self) -> int:
-        return len(self._modules)
 
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def __getitem__(self, index: int | slice):
-        items = list(self._modules.values())
-        if isinstance(index, slice):
-            return Sequential(*items[index])
-        return items[_list_index(index, len(items), "Sequential")]
-
-    def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self._modules)), _check_module(module, "Sequential"))
-        return self
-
-
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered ("0.weight", "1.weight", ...)."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
@@ -388,26 +399,14 @@ class ModuleList(Module):
         if modules is not None:
             self.extend(modules)
 
-    def append(self, module: Module) -> "ModuleList":
-        self.add_module(str(len(self._modules)), _check_module(module, "ModuleList"))
-        return self
+    @classmethod
+    def _from_list(cls, modules: list[Module]) -> "ModuleList":
+        return cls(modules)
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
         for module in modules:
             self.append(module)
         return self
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def __getitem__(self, index: int | slice):
-        items = list(self._modules.values())
-        if isinstance(index, slice):
-            return ModuleList(items[index])
-        return items[_list_index(index, len(items), "ModuleList")]
 
     def __setitem__(self, index: int, module: Module) -> None:
         i = _list_index(index, len(self._modules), "ModuleList")
