@@ -1,0 +1,93 @@
+"""Adam and AdamW, in PyTorch's form (moments, bias correction, AMSGrad, coupled or decoupled
+weight decay)."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from .optimizer import Optimizer, check_number
+
+
+def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """start ← start + weight · (end - start), in place, rounded as PyTorch's `lerp_`
+    (which switches formula at weight 0.5 to stay exact at weight 1)."""
+    if abs(weight) < 0.5:
+        start += weight * (end - start)
+    else:
+        start[...] = end - (end - start) * (1 - weight)
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", 2015), PyTorch's form;
+    t counts this parameter's steps:
+
+        g ← ∇p (+ weight_decay · p, unless decoupled)      (g ← -g first if maximize)
+        p ← p · (1 - lr · weight_decay)                    (only if decoupled, i.e. AdamW)
+        m ← β₁ m + (1 - β₁) g,        v ← β₂ v + (1 - β₂) g²
+        v̂max ← max(v̂max, v)          (only with amsgrad; then v̂max replaces v below)
+        p ← p - lr / (1 - β₁ᵗ) · m / (√v / √(1 - β₂ᵗ) + eps)
+
+    which is p ← p - lr · m̂ / (√v̂ + eps) with m̂ = m / (1 - β₁ᵗ), v̂ = v / (1 - β₂ᵗ). AMSGrad is
+    from Reddi et al., "On the Convergence of Adam and Beyond", 2018.
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
+        # foreach is PyTorch's choice of kernel (the numbers are the same): accepted, no effect here
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                                      decoupled_weight_decay=decoupled_weight_decay))
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        name = type(self).__name__
+        super()._check_options(group)
+        check_number(name, "eps", group["eps"], what="epsilon value")
+        betas = group["betas"] = tuple(group["betas"])
+        if len(betas) != 2:
+            raise ValueError(f"{name}: betas must be two numbers (β₁, β₂), got {betas!r}")
+        for i, beta in enumerate(betas):
+            check_number(name, f"betas[{i}]", beta, high=1.0, what=f"beta parameter at index {i}")
+
+    def _update(self, param, grad, state, group) -> None:
+        beta1, beta2 = group["betas"]
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(param)
+            state["exp_avg_sq"] = np.zeros_like(param)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(param)
+        state["step"] += 1
+        t = state["step"]
+        if weight_decay:
+            if group["decoupled_weight_decay"]:
+                param *= 1 - lr * weight_decay      # AdamW: decay the weights, not the gradient
+            else:
+                grad = grad + weight_decay * param  # Adam: L2 penalty folded into the gradient
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        lerp_(m, grad, 1 - beta1)
+        v *= beta2
+        v += (1 - beta2) * (grad * grad)
+        if group["amsgrad"]:
+            if "max_exp_avg_sq" not in state:  # amsgrad switched on after some steps
+                state["max_exp_avg_sq"] = np.zeros_like(param)
+            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+            v = state["max_exp_avg_sq"]
+        step_size = lr / (1 - beta1 ** t)
+        denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + group["eps"]
+        param -= step_size * (m / denom)
+
+
+class AdamW(Adam):
+    """AdamW (Loshchilov & Hutter, "Decoupled Weight Decay Regularization", 2019): Adam whose
+    weight decay shrinks the weights directly, p ← p · (1 - lr · weight_decay), instead of
+    adding weight_decay · p to the gradient (where Adam's scaling would weaken it).
+    The default weight_decay is 1e-2, as in PyTorch."""
+
+    def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False, foreach: bool | None = None) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         decoupled_weight_decay=True)

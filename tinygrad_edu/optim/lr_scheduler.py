@@ -1,0 +1,168 @@
+"""Learning-rate schedulers, as `torch.optim.lr_scheduler`: each changes the "lr" of the
+optimizer's parameter groups when its `step()` is called, usually once per epoch, after
+`optimizer.step()`.
+
+    scheduler = lr_scheduler.StepLR(optimizer, step_size=30, gamma=0.1)
+    for epoch in range(100):
+        train_one_epoch(model, optimizer)
+        scheduler.step()
+"""
+from __future__ import annotations
+
+import types
+import warnings
+from typing import Any, Callable
+
+from .optimizer import Optimizer
+
+
+class LRScheduler:
+    """Base class. `last_epoch` counts the scheduler's steps (-1 before the first);
+    `base_lrs` are the groups' initial learning rates (kept as "initial_lr" in each group);
+    `get_last_lr()` is the list of learning rates the last step set. Creating a scheduler
+    takes its first step (last_epoch becomes 0), as in PyTorch. A subclass defines `get_lr()`,
+    the groups' learning rates at `last_epoch`."""
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{type(self).__name__}: {type(optimizer).__name__} is not an Optimizer")
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(f"param 'initial_lr' is not specified in param_groups[{i}] when resuming a "
+                                   f"scheduler with last_epoch={last_epoch}: load the optimizer's state_dict "
+                                   f"(saved while a scheduler was attached) first, or use last_epoch=-1")
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        self._step_count = 0
+        self._is_initial = True
+        self.step()
+        self._is_initial = False
+
+    def get_lr(self) -> list[float]:
+        """The learning rates for the current `last_epoch` (called by `step`)."""
+        raise NotImplementedError(f"{type(self).__name__} does not define get_lr")
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates set by the last `step()`, one per parameter group."""
+        return self._last_lr
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and set each group's "lr". (`epoch`, deprecated in PyTorch, jumps
+        to that epoch using the schedule's closed form.)"""
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn("Detected call of `lr_scheduler.step()` before `optimizer.step()`: call them in the "
+                          "order optimizer.step(), then lr_scheduler.step(), or the first value of the "
+                          "learning-rate schedule is skipped", UserWarning, stacklevel=2)
+        self._step_count += 1
+        if epoch is None:
+            self.last_epoch += 1
+            values = self.get_lr()
+        else:
+            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in PyTorch); call "
+                          "`scheduler.step()` without it", UserWarning, stacklevel=2)
+            self.last_epoch = epoch
+            values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
+        for group, lr in zip(self.optimizer.param_groups, values):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything but the optimizer (which has its own state_dict)."""
+        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore what `state_dict()` returned."""
+        self.__dict__.update(state_dict)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(last_epoch={self.last_epoch}, last_lr={getattr(self, '_last_lr', None)})"
+
+
+class LambdaLR(LRScheduler):
+    """lr = initial_lr · lr_lambda(epoch); `lr_lambda` is one function or a list with one per
+    parameter group.
+
+        scheduler = LambdaLR(optimizer, lr_lambda=lambda epoch: 0.95 ** epoch)
+    """
+
+    def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+                 last_epoch: int = -1) -> None:
+        self.optimizer = optimizer
+        if isinstance(lr_lambda, (list, tuple)):
+            if len(lr_lambda) != len(optimizer.param_groups):
+                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)} "
+                                 f"(one function per parameter group)")
+            self.lr_lambdas = list(lr_lambda)
+        else:
+            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+        for fn in self.lr_lambdas:
+            if not callable(fn):
+                raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch, got {type(fn).__name__}")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        return [base_lr * fn(self.last_epoch) for fn, base_lr in zip(self.lr_lambdas, self.base_lrs)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the base class, but functions (lambdas) are not saved (None in their place);
+        the attributes of callable objects are, as in PyTorch."""
+        state = {key: value for key, value in self.__dict__.items() if key not in ("optimizer", "lr_lambdas")}
+        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
+                               for fn in self.lr_lambdas]
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        state = dict(state_dict)
+        saved = state.pop("lr_lambdas", [])
+        self.__dict__.update(state)
+        for fn, attributes in zip(self.lr_lambdas, saved):
+            if attributes is not None:
+                fn.__dict__.update(attributes)
+
+
+class StepLR(LRScheduler):
+    """Multiply the learning rate by `gamma` every `step_size` epochs:
+    lr = initial_lr · gamma ** (epoch // step_size).
+
+        scheduler = StepLR(optimizer, step_size=30, gamma=0.1)   # 0.05, then 0.005 at epoch 30, ...
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
+        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+            raise ValueError(f"StepLR: step_size must be a positive integer, got {step_size!r}")
+        self.step_size = step_size
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        # "chainable" form, as PyTorch: change the current lr, so other changes to it are kept
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma ** (self.last_epoch // self.step_size) for base_lr in self.base_lrs]
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the learning rate by `gamma` every epoch: lr = initial_lr · gamma ** epoch.
+
+        scheduler = ExponentialLR(optimizer, gamma=0.95)
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self._is_initial:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
