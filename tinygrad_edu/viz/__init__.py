@@ -3,6 +3,7 @@
     to_dot(*outputs, ...)        the graph as a graphviz.Digraph (shows inline in Jupyter)
     render(*outputs, path=...)   the same, written to an svg/png/pdf file (needs Graphviz's `dot`)
     explain(loss)                the backward pass as a table, number by number
+    backward_steps(loss)         the same backward pass as records (the data of explain and stepper)
     scope(name)                  `with scope("Reduce"):` draws the ops recorded inside as one box
     legend()                     the colour key; COLOURS holds the colours
 
@@ -11,6 +12,7 @@ Only `import graphviz` (the Python package) is needed for to_dot, and only when 
 from ..autograd.scope import scope
 from .dot import COLOURS, legend, to_dot
 from .explain import explain
+from .steps import backward_steps
 from .render import render
 
-__all__ = ["COLOURS", "explain", "legend", "render", "scope", "to_dot"]
+__all__ = ["COLOURS", "backward_steps", "explain", "legend", "render", "scope", "to_dot"]
