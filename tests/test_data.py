@@ -109,10 +109,14 @@ def idx_bytes(array: np.ndarray, code: int, big_endian_dtype: str) -> bytes:
     return header + array.astype(big_endian_dtype).tobytes()
 
 
-def write_mnist_idx(directory, prefix: str, images: np.ndarray, labels: np.ndarray, gz: bool) -> None:
+def write_mnist_idx(directory, prefix: str, images: np.ndarray, labels: np.ndarray, gz: bool,
+                    dot: bool = False) -> None:
+    """The IDX pair as LeCun's files are named (`train-images-idx3-ubyte`), or with the common
+    dotted spelling (`train-images.idx3-ubyte`) when `dot`."""
+    sep = "." if dot else "-"
     for name, data in (
-        (f"{prefix}-images-idx3-ubyte", idx_bytes(images, 0x08, "u1")),
-        (f"{prefix}-labels-idx1-ubyte", idx_bytes(labels, 0x08, "u1")),
+        (f"{prefix}-images{sep}idx3-ubyte", idx_bytes(images, 0x08, "u1")),
+        (f"{prefix}-labels{sep}idx1-ubyte", idx_bytes(labels, 0x08, "u1")),
     ):
         if gz:
             (directory / f"{name}.gz").write_bytes(gzip.compress(data))
@@ -126,11 +130,12 @@ def tiny_mnist():
     return rng.integers(0, 256, size=(3, 28, 28)).astype(np.uint8), np.array([7, 0, 4], dtype=np.uint8)
 
 
+@pytest.mark.parametrize("dot", [False, True], ids=["idx3-ubyte", ".idx3-ubyte"])
 @pytest.mark.parametrize("gz", [False, True])
 @pytest.mark.parametrize("kind, prefix", [("train", "train"), ("test", "t10k")])
-def test_load_mnist_idx(tmp_path, tiny_mnist, gz, kind, prefix):
+def test_load_mnist_idx(tmp_path, tiny_mnist, gz, kind, prefix, dot):
     images, labels = tiny_mnist
-    write_mnist_idx(tmp_path, prefix, images, labels, gz)
+    write_mnist_idx(tmp_path, prefix, images, labels, gz, dot=dot)
     X, y = load_mnist(tmp_path, kind=kind)
     assert X.shape == (3, 784) and X.dtype == np.float64
     assert y.dtype == np.int64 and y.tolist() == [7, 0, 4]
@@ -223,8 +228,15 @@ def test_load_mnist_missing_files_lists_names(tmp_path):
     with pytest.raises(FileNotFoundError) as info:
         load_mnist(tmp_path, kind="test")
     message = str(info.value)
-    for name in ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte", "mnist_test.csv"):
+    for name in ("t10k-images-idx3-ubyte", "t10k-images.idx3-ubyte", "t10k-labels-idx1-ubyte",
+                 "t10k-labels.idx1-ubyte", ".gz", "mnist_test.csv"):
         assert name in message
+    # Half a pair is named, so the user sees which file is missing.
+    (tmp_path / "t10k-images.idx3-ubyte").write_bytes(b"")
+    with pytest.raises(FileNotFoundError, match="found t10k-images.idx3-ubyte but not its partner"):
+        load_mnist(tmp_path, kind="test")
+    with pytest.raises(FileNotFoundError, match="not a folder"):
+        load_mnist(tmp_path / "nowhere", kind="test")
     with pytest.raises(ValueError, match="kind"):
         load_mnist(tmp_path, kind="validation")
 

@@ -14,6 +14,7 @@ from tinygrad_edu.data import (
     encode_listops,
     evaluate,
     generate_listops,
+    generate_listops_paper,
     parse_binary_tree,
     parse_listops,
     read_listops_tsv,
@@ -204,7 +205,7 @@ def test_tsv_errors_name_the_line(tmp_path):
         ("[SM 5 7", "never closed"),
         ("[SM 5 7 ] ]", "after the outer list"),
         ("[SUM 5 7 ]", "'[SUM' is not in the ListOps vocabulary"),
-        ("5", "outside any list"),
+        ("5 6", "outside any list"),
         ("[MAX ]", "no arguments"),
         ("", "empty"),
     ],
@@ -225,3 +226,107 @@ def test_vocabulary():
     assert all(t in LISTOPS_TOKEN_INDEX for e in generate_listops(100, seed=5) for t in e.tokens)
     with pytest.raises(ValueError, match="'x'"):
         encode_listops(["x"])
+
+
+# ---- the published format: bare digits, deep nesting, very long lines -------------------------------
+
+
+def nested_text(depth: int) -> str:
+    """`[MAX 1 [MAX 1 ... [MAX 1 2 ] ... ] ]` with `depth` lists, in the published parentheses."""
+    inner = parse_listops("[MAX 1 2 ]")
+    text = inner.text
+    for _ in range(depth - 1):
+        text = f"[MAX 1 {text} ]"
+    return text
+
+
+def long_text(n_tokens: int) -> tuple[str, int]:
+    """A flat-ish expression of exactly `n_tokens` tokens: SM lists of 5 digits inside one MAX."""
+    rng = np.random.default_rng(0)
+    parts, count = [], 2        # "[MAX" and the final "]"
+    while count + 7 <= n_tokens - 1:
+        parts.append("[SM " + " ".join(str(d) for d in rng.integers(0, 10, 5)) + " ]")
+        count += 7
+    parts += [str(d) for d in rng.integers(0, 10, n_tokens - count)]
+    text = "[MAX " + " ".join(parts) + " ]"
+    return text, reference_value(text.split())
+
+
+def test_reads_the_published_format_with_bare_digits_deep_nesting_and_long_lines(tmp_path):
+    deep = nested_text(19)
+    long, long_label = long_text(900)
+    path = tmp_path / "basic_test.tsv"
+    write_listops_tsv(path, [parse_listops(deep)])            # the published parentheses
+    published_deep = path.read_text().strip()
+    lines = [
+        "0\t( ( ( ( ( [SM 6 ) 5 ) 9 ) 0 ) ] )",
+        "9\t9",                                                # a bare digit, kept as a one-token example
+        published_deep,
+        f"{long_label}\t{long}",
+        "3\t3",
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    examples = read_listops_tsv(path)
+    assert len(examples) == 5
+    assert [e.label for e in examples] == [0, 9, 2, long_label, 3]
+    digit = examples[1]
+    assert digit.tokens == ["9"] and digit.transitions == ["S"] and digit.depth == 0 and digit.operator == "digit"
+    assert examples[2].depth == 19 and examples[2].operator == "MAX"
+    assert len(examples[3].tokens) == 900
+    validate_transitions(900, examples[3].transitions)
+    assert examples[3].label == reference_value(examples[3].tokens)
+
+
+def test_every_reader_error_names_the_file_and_line(tmp_path):
+    path = tmp_path / "broken.tsv"
+    good = "2\t[SM 5 7 ]"
+    for bad, words in [
+        ("2\t[SM 5 7", "never closed"),
+        ("2\t[SUM 5 7 ]", "not in the ListOps vocabulary"),
+        ("2\t5 7", "outside any list"),
+        ("4\t9", "labelled 4 but the expression evaluates to 9"),
+        ("x\ty", "not 'label<TAB>expression'"),
+        ("2\t[SM 5 7 ]\textra", "not 'label<TAB>expression'"),
+    ]:
+        path.write_text(f"{good}\n{good}\n{bad}\n")
+        with pytest.raises(ValueError, match=r"broken.tsv:3\b") as info:
+            read_listops_tsv(path)
+        assert words in str(info.value), (bad, str(info.value))
+
+
+def test_reader_error_on_a_long_line_is_short(tmp_path):
+    long, _ = long_text(900)
+    path = tmp_path / "long.tsv"
+    path.write_text(f"1\t{long} ]\n")
+    with pytest.raises(ValueError, match=r"long.tsv:1") as info:
+        read_listops_tsv(path)
+    assert len(str(info.value)) < 400
+
+
+def test_bare_digit_expression():
+    example = parse_listops("7")
+    assert (example.tokens, example.transitions, example.label) == (["7"], ["S"], 7)
+    assert evaluate("( 7 )") == 7
+
+
+def test_paper_preset_matches_the_published_statistics():
+    # A small pool keeps this fast; repeats are removed as in the paper, the test set is fixed by the seed.
+    train, test = generate_listops_paper(n_train=3000, n_test=1000, seed=0, pool_size=4000)
+    assert len(train) == 3000 and len(test) == 1000
+    texts = [e.text for e in train + test]
+    assert len(set(texts)) == len(texts)                    # all distinct, train and test disjoint
+    lengths = np.array([len(e.tokens) for e in train + test])
+    depths = np.array([e.depth for e in train + test])
+    # With the full pool of 100,000 the median is 16 and the mean 43 (docs/tree-models.md); a pool
+    # of 4,000 removes fewer repeats of short lists, so its median is a little lower.
+    assert 9 <= np.median(lengths) <= 20 and 30 <= lengths.mean() <= 55
+    assert 0.15 <= (depths > 5).mean() <= 0.34
+    assert depths.max() <= 19
+    assert {e.operator for e in test} == {"MIN", "MAX", "MED", "SM"}
+    for example in test[:200]:
+        assert example.label == reference_value(example.tokens)
+        assert all(2 <= size <= 5 for size in list_sizes(example.tokens))
+    # The test set depends on the seed and its size only, not on how much training data is asked for.
+    more_train, same_test = generate_listops_paper(n_train=3500, n_test=1000, seed=0, pool_size=4000)
+    assert [e.text for e in same_test] == [e.text for e in test]
+    assert len(more_train) == 3500 and not {e.text for e in more_train} & {e.text for e in test}

@@ -6,7 +6,8 @@ each argument is a digit 0-9 or another list. The value is always a digit, so th
 
 Text form: `[MAX 2 9 [MIN 4 7 ] 0 ]`, where `[MAX` and `]` are single tokens. The published
 files also wrap every left-branching sub-tree in parentheses, `( ( ( [SM 5 ) 7 ) ] )`; those are
-dropped on reading, since the transitions below encode the same tree.
+dropped on reading, since the transitions below encode the same tree. A bare digit such as `9`
+is an expression too (the paper's generator makes a few, and its files keep them).
 
 Tree for a shift-reduce encoder: each list is left-branching over its items. For the items
 t1 t2 ... tk (t1 the `[OP` token, the arguments, tk the `]`) the transitions are
@@ -31,8 +32,17 @@ OPEN_TOKENS = tuple("[" + op for op in OPERATORS)
 LISTOPS_VOCAB: tuple[str, ...] = DIGITS + OPEN_TOKENS + (CLOSE,)
 LISTOPS_TOKEN_INDEX: dict[str, int] = {token: index for index, token in enumerate(LISTOPS_VOCAB)}
 
-# A tree is (operator, arguments); an argument is a digit or another tree.
-Tree = tuple[str, list[Union[int, "Tree"]]]
+# A list is (operator, arguments); an argument is a digit or another list. A tree is either.
+ListNode = tuple[str, list[Union[int, "ListNode"]]]
+Tree = Union[int, ListNode]
+
+# The distribution of Nangia & Bowman (2018), read from their generator: every node of the
+# expression is a list with probability 0.25 (else a digit), a list has 2-5 arguments, nodes at
+# depth 20 (the root is depth 1) are always digits, so lists nest at most 19 deep, and the data
+# set is a *set*: 100,000 distinct expressions, of which a random 10,000 are the test file.
+# Here the root is always a list (a bare digit is a trivial example); the rest is the same.
+PAPER_DISTRIBUTION: dict[str, float] = {"p_nest": 0.25, "min_args": 2, "max_args": 5, "max_depth": 19}
+PAPER_POOL_SIZE = 100_000
 
 
 @dataclass
@@ -43,6 +53,23 @@ class ListOpsExample:
     transitions: list[str]
     label: int
     text: str
+
+    @property
+    def depth(self) -> int:
+        """How deeply the lists nest: 0 for a bare digit, 1 for one flat list."""
+        depth = deepest = 0
+        for token in self.tokens:
+            if token == CLOSE:
+                depth -= 1
+            elif token in OPEN_TOKENS:
+                depth += 1
+                deepest = max(deepest, depth)
+        return deepest
+
+    @property
+    def operator(self) -> str:
+        """The outer list's operator (`MIN`, `MAX`, `MED`, `SM`), or `digit` for a bare digit."""
+        return self.tokens[0][1:] if self.tokens[0] in OPEN_TOKENS else "digit"
 
 
 def _apply(operator: str, values: list[int]) -> int:
@@ -61,24 +88,30 @@ def _apply(operator: str, values: list[int]) -> int:
 
 
 def _value(tree: Tree) -> int:
+    if isinstance(tree, int):
+        return tree
     operator, arguments = tree
-    return _apply(operator, [arg if isinstance(arg, int) else _value(arg) for arg in arguments])
+    return _apply(operator, [_value(arg) for arg in arguments])
 
 
 def _tokens(tree: Tree) -> list[str]:
+    if isinstance(tree, int):
+        return [str(tree)]
     operator, arguments = tree
     tokens = ["[" + operator]
     for arg in arguments:
-        tokens.extend([str(arg)] if isinstance(arg, int) else _tokens(arg))
+        tokens.extend(_tokens(arg))
     tokens.append(CLOSE)
     return tokens
 
 
 def _transitions(tree: Tree) -> list[str]:
+    if isinstance(tree, int):
+        return [SHIFT]
     _, arguments = tree
     transitions = [SHIFT]  # the "[OP" token
     for arg in arguments:
-        transitions.extend([SHIFT] if isinstance(arg, int) else _transitions(arg))
+        transitions.extend(_transitions(arg))
         transitions.append(REDUCE)
     transitions.extend([SHIFT, REDUCE])  # the closing "]"
     return transitions
@@ -86,10 +119,12 @@ def _transitions(tree: Tree) -> list[str]:
 
 def _published_text(tree: Tree) -> str:
     # Every REDUCE closes one parenthesis group, so the groups spell the left-branching tree.
+    if isinstance(tree, int):
+        return str(tree)
     operator, arguments = tree
     text = "[" + operator
     for arg in arguments:
-        text = f"( {text} {arg if isinstance(arg, int) else _published_text(arg)} )"
+        text = f"( {text} {_published_text(arg)} )"
     return f"( {text} {CLOSE} )"
 
 
@@ -104,22 +139,29 @@ def _strip_parentheses(text: str) -> list[str]:
     return [token for token in text.split() if token not in ("(", ")")]
 
 
+def _shorten(text: str, limit: int = 120) -> str:
+    # Long expressions (the published test file has lines of 900+ tokens) would drown the message.
+    return text if len(text) <= limit else f"{text[:limit // 2]} ... {text[-limit // 2:]}"
+
+
 def _parse_tree(text: str) -> Tree:
     tokens = _strip_parentheses(text)
     if not tokens:
         raise ValueError("parse_listops: the expression is empty")
-    open_lists: list[Tree] = []
-    root: Tree | None = None
+    if len(tokens) == 1 and tokens[0] in DIGITS:
+        return int(tokens[0])  # a bare digit is the simplest expression
+    open_lists: list[ListNode] = []
+    root: ListNode | None = None
     for position, token in enumerate(tokens):
         if root is not None:
             raise ValueError(
-                f"parse_listops: token {position} {token!r} comes after the outer list closed in {text!r}"
+                f"parse_listops: token {position} {token!r} comes after the outer list closed in {_shorten(text)!r}"
             )
         if token in OPEN_TOKENS:
             open_lists.append((token[1:], []))
         elif token == CLOSE:
             if not open_lists:
-                raise ValueError(f"parse_listops: token {position} ']' closes no list in {text!r}")
+                raise ValueError(f"parse_listops: token {position} ']' closes no list in {_shorten(text)!r}")
             finished = open_lists.pop()
             if not finished[1]:
                 raise ValueError(
@@ -131,14 +173,17 @@ def _parse_tree(text: str) -> Tree:
                 root = finished
         elif token in DIGITS:
             if not open_lists:
-                raise ValueError(f"parse_listops: token {position} {token!r} is outside any list in {text!r}")
+                raise ValueError(
+                    f"parse_listops: token {position} {token!r} is outside any list in {_shorten(text)!r} "
+                    f"(only a lone digit may stand outside a list)"
+                )
             open_lists[-1][1].append(int(token))
         else:
             raise ValueError(
                 f"parse_listops: token {position} {token!r} is not in the ListOps vocabulary {LISTOPS_VOCAB}"
             )
     if root is None:
-        raise ValueError(f"parse_listops: {len(open_lists)} list(s) never closed in {text!r}")
+        raise ValueError(f"parse_listops: {len(open_lists)} list(s) never closed in {_shorten(text)!r}")
     return root
 
 
@@ -212,6 +257,50 @@ def generate_listops(
         if len(example.tokens) <= max_length:
             examples.append(example)
     return examples
+
+
+def generate_listops_paper(
+    n_train: int = 90_000, n_test: int = 10_000, seed: int = 0, pool_size: int = PAPER_POOL_SIZE
+) -> tuple[list[ListOpsExample], list[ListOpsExample]]:
+    """Training and test expressions drawn as Nangia & Bowman (2018) drew theirs.
+
+    Every argument is a nested list with probability 0.25, else a digit; lists have 2-5
+    arguments and nest at most 19 deep (`PAPER_DISTRIBUTION`); there is no length limit. As in
+    the paper, the data set is a set: `pool_size` distinct expressions (100,000 by default, the
+    paper's 90,000 training + 10,000 test lines) are drawn and shuffled, and the first `n_test`
+    are the test set, so the test set depends only on `seed` and `n_test`, and no test expression
+    occurs in the training data. Removing repeats matters: short lists repeat often (there are
+    only 400 lists of two digits), and the set of distinct expressions has median length 16 and
+    mean about 43 tokens, and about 26% of its expressions nest deeper than 5, as the published
+    test file. More than `pool_size - n_test` training expressions are drawn beyond the pool
+    (still distinct from everything before).
+    """
+    if n_train < 0 or n_test < 0:
+        raise ValueError(f"generate_listops_paper: n_train and n_test must be >= 0, got {n_train} and {n_test}")
+    if n_test > pool_size:
+        raise ValueError(f"generate_listops_paper: n_test={n_test} is more than the pool of {pool_size}")
+    rng = np.random.default_rng(seed)
+    settings = PAPER_DISTRIBUTION
+    seen: set[str] = set()
+    trees: list[Tree] = []
+
+    def draw_distinct(count: int) -> None:
+        while len(trees) < count:
+            tree = _draw_tree(rng, 1, settings["max_depth"], settings["min_args"], settings["max_args"],
+                              settings["p_nest"])
+            text = " ".join(_tokens(tree))
+            if text not in seen:
+                seen.add(text)
+                trees.append(tree)
+
+    draw_distinct(pool_size)
+    pool = [trees[i] for i in rng.permutation(pool_size)]
+    test = [_example(tree) for tree in pool[:n_test]]
+    train_trees = pool[n_test : n_test + n_train]
+    if len(train_trees) < n_train:
+        draw_distinct(pool_size + n_train - len(train_trees))
+        train_trees += trees[pool_size:]
+    return [_example(tree) for tree in train_trees], test
 
 
 def _label_and_text(fields: list[str]) -> tuple[int, str] | None:

@@ -1,8 +1,10 @@
 """MNIST from files the user already has: the original IDX files or the CSV files of Rashid's book.
 
-Nothing is downloaded. `load_mnist(directory)` looks for, in order,
-`train-images-idx3-ubyte[.gz]` + `train-labels-idx1-ubyte[.gz]` (`t10k-...` for the test set) and
-`mnist_train.csv` (`mnist_test.csv`).
+Nothing is downloaded. `load_mnist(directory)` looks for, in order, the IDX files of
+Y. LeCun, C. Cortes and C. J. C. Burges's MNIST database under both common spellings,
+`train-images-idx3-ubyte` and `train-images.idx3-ubyte`, each plain or gzipped (`.gz`), with the
+matching `train-labels-idx1-ubyte` file (`t10k-...` for the test set), and then the CSV files of
+T. Rashid's "Make Your Own Neural Network" (2016), `mnist_train.csv` (`mnist_test.csv`).
 
 IDX layout: two zero bytes, a dtype code byte, a byte with the number of dimensions, then each
 dimension as a big-endian int32, then the values, big-endian, in C order.
@@ -110,8 +112,12 @@ def load_mnist(directory: str | os.PathLike, kind: str = "train") -> tuple[np.nd
         raise ValueError(f"load_mnist: kind must be 'train' or 'test', got {kind!r}")
     directory = Path(directory).expanduser()
     prefix = _IDX_PREFIX[kind]
-    images_file = _first_existing(directory, f"{prefix}-images-idx3-ubyte")
-    labels_file = _first_existing(directory, f"{prefix}-labels-idx1-ubyte")
+    if not directory.is_dir():
+        raise FileNotFoundError(f"load_mnist: {directory} is not a folder (give the folder that holds the MNIST files)")
+    images_names = _idx_names(prefix, "images", 3)
+    labels_names = _idx_names(prefix, "labels", 1)
+    images_file = _first_existing(directory, images_names)
+    labels_file = _first_existing(directory, labels_names)
     if images_file is not None and labels_file is not None:
         images, labels = load_idx(images_file), load_idx(labels_file)
         if images.shape[0] != labels.shape[0]:
@@ -125,14 +131,23 @@ def load_mnist(directory: str | os.PathLike, kind: str = "train") -> tuple[np.nd
     if csv_file.is_file():
         return load_mnist_csv(csv_file)
 
+    found = images_file or labels_file
+    half = f" (found {found.name} but not its partner)" if found is not None else ""
     raise FileNotFoundError(
-        f"load_mnist: no MNIST {kind} set in {directory}; looked for "
-        f"{prefix}-images-idx3-ubyte[.gz] with {prefix}-labels-idx1-ubyte[.gz], or mnist_{kind}.csv"
+        f"load_mnist: no MNIST {kind} set in {directory}{half}; looked for the images in "
+        f"{' / '.join(images_names)} with the labels in {' / '.join(labels_names)} "
+        f"(each also with .gz), or the book's CSV {csv_file.name}"
     )
 
 
-def _first_existing(directory: Path, name: str) -> Path | None:
-    for candidate in (directory / name, directory / f"{name}.gz"):
-        if candidate.is_file():
-            return candidate
+def _idx_names(prefix: str, what: str, dims: int) -> tuple[str, str]:
+    # The original files are `train-images-idx3-ubyte`; many copies spell it `train-images.idx3-ubyte`.
+    return f"{prefix}-{what}-idx{dims}-ubyte", f"{prefix}-{what}.idx{dims}-ubyte"
+
+
+def _first_existing(directory: Path, names: tuple[str, ...]) -> Path | None:
+    for name in names:
+        for candidate in (directory / name, directory / f"{name}.gz"):
+            if candidate.is_file():
+                return candidate
     return None
