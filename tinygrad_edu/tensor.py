@@ -303,7 +303,7 @@ class Tensor:
                 "recorded to differentiate. Create its inputs with requires_grad=True (and do not "
                 "compute it inside tg.no_grad())."
             )
-        gradient = _differentiate.seed_gradient(self, gradient, "backward")
+        gradient = _differentiate.seed_gradient(self, gradient, "backward", create_graph)
         if retain_graph is None:
             retain_graph = create_graph
         _engine.run_backward([self], [gradient], retain_graph, create_graph)
@@ -513,27 +513,39 @@ class Tensor:
         return self._arg(np.argmin, dim, keepdim, "argmin")
 
     def _arg(self, fn, dim, keepdim, op) -> "Tensor":
-        if self.data.size == 0:
-            raise ValueError(f"{op}: the tensor of shape {self.shape} is empty")
-        if dim is None:
-            return Tensor._make(np.asarray(fn(self.data), dtype=np.int64), None, False)
+        if dim is None or self.ndim == 0:
+            if self.data.size == 0:
+                raise RuntimeError(f"{op}: the tensor of shape {self.shape} is empty, so it has no "
+                                   f"largest or smallest element")
+            index = np.asarray(fn(self.data), dtype=np.int64)
+            return Tensor._make(index.reshape((1,) * self.ndim) if keepdim else index, None, False)
         axis = _ops.normalize_dim(dim, self.ndim, op)
+        if self.data.shape[axis] == 0:
+            raise RuntimeError(f"{op}: cannot reduce over dim {dim}, which is empty (shape {self.shape})")
+        if self.data.size == 0:
+            shape = tuple(1 if i == axis else n for i, n in enumerate(self.shape)) if keepdim else \
+                self.shape[:axis] + self.shape[axis + 1:]
+            return Tensor._make(np.zeros(shape, np.int64), None, False)
         return Tensor._make(fn(self.data, axis=axis, keepdims=keepdim).astype(np.int64), None, False)
 
     def logsumexp(self, dim=None, keepdim: bool = False) -> "Tensor":
         """log Σ exp(x) over `dim`, without overflow."""
         return _ops.LogSumExp.apply(self, _ops.normalize_dims(dim, self.ndim, "logsumexp"), keepdim)
 
-    def var(self, dim=None, keepdim: bool = False, unbiased: bool = True) -> "Tensor":
-        """Variance over `dim`: Σ(x - mean)² / (N - 1) (or / N with unbiased=False)."""
+    def var(self, dim=None, keepdim: bool = False, unbiased: bool = True, *, correction=None) -> "Tensor":
+        """Variance over `dim`: Σ(x - mean)² / (N - correction); `correction` defaults to 1
+        (the unbiased estimate; `unbiased=False` means 0), as in PyTorch."""
         axes = _ops.normalize_dims(dim, self.ndim, "var")
-        count = int(np.prod([self.shape[a] for a in axes]))
+        divisor = int(np.prod([self.shape[a] for a in axes])) - _correction(unbiased, correction)
         centered = self - self.mean(axes, keepdim=True)
-        return (centered * centered).sum(axes, keepdim=keepdim) / max(count - int(unbiased), 0)
+        return (centered * centered).sum(axes, keepdim=keepdim) / max(divisor, 0)
 
-    def std(self, dim=None, keepdim: bool = False, unbiased: bool = True) -> "Tensor":
-        """Standard deviation: the square root of `var`."""
-        return self.var(dim, keepdim, unbiased).sqrt()
+    def std(self, dim=None, keepdim: bool = False, unbiased: bool = True, *, correction=None) -> "Tensor":
+        """Standard deviation: the square root of `var` (its gradient is 0 where it is 0)."""
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"std: needs a floating point tensor, got dtype {self.dtype}")
+        axes = _ops.normalize_dims(dim, self.ndim, "std")
+        return _ops.Std.apply(self, axes, keepdim, _correction(unbiased, correction))
 
     # ---- shape (ops/shape.py) -----------------------------------------------------------
     def reshape(self, *shape) -> "Tensor":
@@ -752,6 +764,11 @@ class Tensor:
 
     def bool(self) -> "Tensor":
         return self.to(np.bool_)
+
+
+def _correction(unbiased: bool, correction) -> int:
+    """var/std's divisor is N - correction; PyTorch's older `unbiased` flag means 1 or 0."""
+    return int(unbiased) if correction is None else int(correction)
 
 
 def _view_base(view: Tensor) -> str:

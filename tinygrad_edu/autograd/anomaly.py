@@ -49,7 +49,7 @@ def check_gradients(node, grads) -> None:
     for i, g in enumerate(grads):
         if g is None:
             continue
-        data = g.data
+        data = np.asarray(g.data if hasattr(g, "grad_fn") else g)  # a Tensor, or an array
         if data.dtype.kind in "fc" and not np.isfinite(data).all():
             where = "".join(traceback.format_list(node.forward_stack or []))
             raise RuntimeError(

@@ -9,8 +9,9 @@ from ..tensor import Tensor
 from .engine import run_backward
 
 
-def seed_gradient(output: Tensor, gradient, op: str) -> Tensor:
-    """dL/d(output) to start from: 1 for a one-element output, else it must be given."""
+def seed_gradient(output: Tensor, gradient, op: str, create_graph: bool):
+    """dL/d(output) to start from: 1 for a one-element output, else it must be given. An array,
+    or a Tensor when the backward pass is recorded (the engine's two kinds of gradient)."""
     if gradient is None:
         if output.data.size != 1:
             raise RuntimeError(
@@ -18,7 +19,8 @@ def seed_gradient(output: Tensor, gradient, op: str) -> Tensor:
                 f"this output has shape {output.shape}. Reduce it first (e.g. .sum() or .mean()) or "
                 f"pass gradient=... of shape {output.shape} (e.g. tg.ones_like(output))."
             )
-        return Tensor._make(np.ones_like(output.data), None, False)
+        ones = np.ones_like(output.data)
+        return Tensor._make(ones, None, False) if create_graph else ones
     if not isinstance(gradient, Tensor):
         gradient = Tensor(gradient, dtype=output.dtype)
     if gradient.shape != output.shape:
@@ -26,7 +28,7 @@ def seed_gradient(output: Tensor, gradient, op: str) -> Tensor:
             f"{op}: the gradient has shape {gradient.shape}, but the output it belongs to has shape "
             f"{output.shape}; they must match"
         )
-    return gradient
+    return gradient if create_graph else gradient.data
 
 
 def grad(
@@ -67,7 +69,7 @@ def grad(
                 f"grad: output {i} (shape {out.shape}) does not require grad and has no grad_fn; "
                 f"it does not depend on any input that requires grad"
             )
-    seeds = [seed_gradient(o, g, "grad") for o, g in zip(outputs, grad_outputs)]
+    seeds = [seed_gradient(o, g, "grad", create_graph) for o, g in zip(outputs, grad_outputs)]
     if retain_graph is None:
         retain_graph = create_graph
     results = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs)
@@ -77,6 +79,4 @@ def grad(
                 f"grad: input {i} (shape {t.shape}) was not used to compute the outputs, so it has "
                 f"no gradient; pass allow_unused=True to get None for it"
             )
-    return tuple(
-        g if g is None or create_graph else Tensor._make(g.data, None, False) for g in results
-    )
+    return tuple(results)

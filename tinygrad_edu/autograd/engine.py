@@ -4,14 +4,18 @@
        chain of a million ops is fine);
     2. visit them in reverse creation order -- a node is always created after the nodes of its
        inputs, so every node is visited after all the nodes that send it a gradient;
-    3. call each node's backward once, with the sum of the gradients that reached it, and pass
-       the results along its edges: into another node's buffer, or into a leaf's `.grad`.
+    3. call each node's backward once, with the sum of the gradients that reached it, and send
+       the results along its edges: into another node's buffer, or out of the graph at a leaf.
 
-Broadcasting is undone here, in `unbroadcast`, for every op at once.
+Gradients travel as numpy arrays; they become Tensors only where a user sees them (`.grad`,
+hooks, `tg.grad`'s results), or everywhere when the backward pass is itself recorded
+(`create_graph=True`, for higher derivatives). Broadcasting is undone here, in `unbroadcast`,
+for every op at once. `run_backward` is the whole loop; the helpers below it are the details.
 """
 from __future__ import annotations
 
-from typing import Sequence
+import threading
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -21,9 +25,126 @@ from .function import Node
 from .grad_mode import _state as _grad_state
 from .hooks import run_hooks
 
+# observer(node, grads_in, grads_sent): called after each node's backward (see viz.explain)
+Observer = Callable[[Node, list, list], None]
 
-def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
-    """Sum `grad` down to `shape`, undoing numpy broadcasting.
+
+def run_backward(
+    outputs: Sequence[Tensor],
+    grad_outputs: Sequence,
+    retain_graph: bool,
+    create_graph: bool,
+    inputs: Sequence[Tensor] | None = None,
+    observer: Observer | None = None,
+    hooks: bool = True,
+) -> list | None:
+    """Backpropagate `grad_outputs` (arrays, or Tensors under create_graph) from `outputs`.
+
+    Without `inputs` (Tensor.backward): sum the gradients into the `.grad` of the leaves.
+    With `inputs` (tg.grad): return the gradient reaching each input; `.grad` is left alone.
+    """
+    exits = _Exits(inputs, create_graph, hooks)  # where gradients leave the graph
+    buffers: dict[Node, list] = {}  # gradients waiting for a node, one slot per output
+    roots = []
+    for out, grad in zip(outputs, grad_outputs):
+        if out.grad_fn is None:
+            exits.leaf(out, grad)
+        else:
+            roots.append(out.grad_fn)
+            _add_to_buffer(buffers, out.grad_fn, out._output_nr, grad)
+
+    previous_mode = _grad_state.enabled
+    _grad_state.enabled = create_graph  # formulas record only for higher derivatives
+    try:
+        for node in _collect(roots):
+            grads_in = buffers.pop(node, None)
+            if grads_in is not None:  # (None: no gradient reached it)
+                grads_in = exits.arriving(node, grads_in)
+                grads_out = _call_backward(node, grads_in)
+                sent = _send(node, grads_out, buffers, exits, create_graph)
+                if observer is not None:
+                    observer(node, grads_in, sent)
+            if not retain_graph:
+                node.release()
+        return exits.finish()
+    finally:
+        _grad_state.enabled = previous_mode
+
+
+def _collect(roots: Sequence[Node]) -> list[Node]:
+    """All nodes reachable from `roots`, latest-created first."""
+    seen = set(roots)
+    stack = list(seen)
+    while stack:
+        for edge in stack.pop().edges:
+            if edge.__class__ is tuple and edge[0] not in seen:
+                seen.add(edge[0])
+                stack.append(edge[0])
+    return sorted(seen, key=_creation_order, reverse=True)
+
+
+def _creation_order(node: Node) -> int:
+    return node.seq
+
+
+def _call_backward(node: Node, grads_in: list) -> tuple:
+    """node.fn.backward with the gradients in the form it expects; one result per input."""
+    fn = node.fn
+    if fn.xp_backward or _grad_state.enabled:
+        grads = fn.backward(node, *grads_in)
+    else:  # a user's Function written with Tensor ops: Tensors in, arrays out
+        grads = fn.backward(node, *[Tensor._make(np.asarray(g), None, False) for g in grads_in])
+        if grads.__class__ is not tuple:
+            grads = (grads,)
+        grads = tuple([g.data if g.__class__ is Tensor else g for g in grads])
+    if grads.__class__ is not tuple:
+        grads = (grads,)
+    if len(grads) > len(node.edges):
+        raise RuntimeError(
+            f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
+            f"{len(node.edges)} arguments (return one gradient per forward argument)"
+        )
+    if anomaly._state.enabled:
+        anomaly.check_gradients(node, grads)
+    return grads
+
+
+def _send(node: Node, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool) -> list:
+    """Pass each input's gradient along its edge, reduced to that input's shape."""
+    sent = []
+    for edge, grad, shape in zip(node.edges, grads, node.input_shapes):
+        if edge is None or grad is None:
+            sent.append(None)
+            continue
+        grad = _as_gradient(grad, create_graph)
+        if grad.shape != shape:
+            grad = _fit_shape(node, grad, shape)
+        if edge.__class__ is tuple:
+            _add_to_buffer(buffers, edge[0], edge[1], grad)
+        else:
+            exits.leaf(edge, grad)
+        sent.append(grad)
+    return sent
+
+
+def _as_gradient(grad, create_graph: bool):
+    """An array (or, recording, a Tensor); numpy's 0-d results are scalars, made arrays here."""
+    if create_graph:
+        return grad if grad.__class__ is Tensor else Tensor._make(np.asarray(grad), None, False)
+    return grad if grad.__class__ is np.ndarray else np.asarray(grad.data if grad.__class__ is Tensor else grad)
+
+
+def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
+    """Sum a gradient into what is waiting for output `nr` of `node` (never in place: the
+    same array may have been sent to several inputs)."""
+    pending = buffers.get(node)
+    if pending is None:
+        pending = buffers[node] = [None] * node.n_outputs
+    pending[nr] = grad if pending[nr] is None else pending[nr] + grad
+
+
+def unbroadcast(grad, shape: tuple):
+    """Sum `grad` (an array or a Tensor) down to `shape`, undoing numpy broadcasting.
 
     If y = f(x) broadcast x from shape (3, 1) to (2, 3, 4), each x[i, 0] was used 2·4 times,
     so its gradient is the sum of the gradients of all its copies.
@@ -32,163 +153,20 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     axes = tuple(range(extra)) + tuple(
         extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
     )
+    if grad.__class__ is Tensor:
+        if axes:
+            grad = grad.sum(dim=axes, keepdim=True)
+        return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
-        grad = grad.sum(dim=axes, keepdim=True)
-    if extra or grad.shape != shape:
-        grad = grad.reshape(shape)
-    return grad
+        grad = np.sum(grad, axis=axes, keepdims=True)
+    return grad.reshape(shape) if grad.shape != shape else grad
 
 
-def _collect(roots: Sequence[Node]) -> list[Node]:
-    """All nodes reachable from `roots`, latest-created first."""
-    seen = set()
-    stack = list(roots)
-    nodes = []
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        nodes.append(node)
-        for edge in node.edges:
-            if edge is not None and edge.__class__ is tuple and edge[0] not in seen:
-                stack.append(edge[0])
-    nodes.sort(key=lambda n: n.seq, reverse=True)
-    return nodes
-
-
-def _accumulate_leaf(leaf: Tensor, grad: Tensor, create_graph: bool) -> None:
-    """leaf.grad += grad (a new tensor the first time, so no two leaves share one array)."""
-    if leaf._hooks:
-        grad = run_hooks(leaf._hooks, grad)
-    if grad.data.dtype != leaf.data.dtype:
-        grad = Tensor._make(grad.data.astype(leaf.data.dtype), grad.grad_fn, grad.requires_grad)
-    if leaf.grad is None:
-        leaf.grad = grad if create_graph else Tensor._make(np.array(grad.data, copy=True), None, False)
-    elif create_graph or leaf.grad.requires_grad:
-        leaf.grad = leaf.grad + grad
-    else:
-        np.add(leaf.grad.data, grad.data, out=leaf.grad.data, casting="unsafe")
-
-
-def run_backward(
-    outputs: Sequence[Tensor],
-    grad_outputs: Sequence[Tensor],
-    retain_graph: bool,
-    create_graph: bool,
-    inputs: Sequence[Tensor] | None = None,
-) -> list[Tensor | None] | None:
-    """Backpropagate `grad_outputs` from `outputs`.
-
-    With `inputs` (tg.grad): return the gradient reaching each input and leave `.grad` alone.
-    Without: accumulate into the `.grad` of every leaf that requires grad (Tensor.backward).
-    """
-    # Gradients waiting to be passed into a node, one slot per output of that node.
-    buffers: dict[Node, list] = {}
-    leaf_grads: dict[int, Tensor] = {}  # only for tg.grad: id(leaf input) -> gradient
-    wanted_leaves = {id(t) for t in inputs if t.grad_fn is None} if inputs is not None else None
-    wanted_outputs = (
-        {(t.grad_fn, t._output_nr): None for t in inputs if t.grad_fn is not None}
-        if inputs is not None else {}
-    )
-
-    # Leaves whose gradient is summed before it is used: tg.grad's inputs, and leaves with hooks,
-    # which must see the total gradient once (as in PyTorch), not each contribution.
-    held: dict[int, list] = {}
-
-    def send_to_leaf(leaf: Tensor, grad: Tensor) -> None:
-        if wanted_leaves is None and not leaf._hooks:
-            _accumulate_leaf(leaf, grad, create_graph)
-        elif wanted_leaves is None or id(leaf) in wanted_leaves:
-            entry = held.get(id(leaf))
-            if entry is None:
-                held[id(leaf)] = [leaf, grad]
-            else:
-                entry[1] = entry[1] + grad
-
-    roots = []
-    for out, grad in zip(outputs, grad_outputs):
-        if out.grad_fn is None:
-            send_to_leaf(out, grad)  # a leaf's gradient is the seed itself
-        else:
-            roots.append(out.grad_fn)
-            _add_to_buffer(buffers, out.grad_fn, out._output_nr, grad)
-
-    check_anomaly = anomaly._state.enabled
-    previous_mode = _grad_state.enabled
-    _grad_state.enabled = create_graph  # backward formulas record only for higher derivatives
-    try:
-        for node in _collect(roots):
-            slots = buffers.pop(node, None)
-            if slots is None:  # no gradient reached it (e.g. only through unused outputs)
-                if not retain_graph:
-                    node.release()
-                continue
-            if node.pre_hooks is not None or node.retained is not None:
-                slots = _run_output_hooks(node, slots, create_graph)
-            if wanted_outputs:
-                for nr, g in enumerate(slots):
-                    if (node, nr) in wanted_outputs and g is not None:
-                        wanted_outputs[(node, nr)] = g
-            if node.n_outputs > 1:
-                slots = [g if g is not None else Tensor._make(np.zeros(shape), None, False)
-                         for g, shape in zip(slots, node.output_shapes)]
-
-            grads = node.fn.backward(node, *slots)
-
-            if grads.__class__ is not tuple:
-                grads = (grads,)
-            if check_anomaly:
-                anomaly.check_gradients(node, grads)
-            if not retain_graph and (node._saved is not None or node._saved_output is not None):
-                node.release()
-            edges = node.edges
-            if len(grads) > len(edges):
-                raise RuntimeError(
-                    f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
-                    f"{len(edges)} arguments (return one gradient per forward argument)"
-                )
-            # Pass each input's gradient along its edge, reduced to the input's shape.
-            for edge, grad, shape in zip(edges, grads, node.input_shapes):
-                if edge is None or grad is None:
-                    continue
-                if grad.__class__ is not Tensor:
-                    grad = Tensor._make(np.asarray(grad), None, False)
-                if grad.data.shape != shape:
-                    grad = _fit_shape(node, grad, shape)
-                if edge.__class__ is tuple:
-                    _add_to_buffer(buffers, edge[0], edge[1], grad)
-                else:
-                    send_to_leaf(edge, grad)
-        for leaf, grad in held.values():
-            if wanted_leaves is None:
-                _accumulate_leaf(leaf, grad, create_graph)  # runs the hooks
-            else:
-                leaf_grads[id(leaf)] = run_hooks(leaf._hooks, grad) if leaf._hooks else grad
-    finally:
-        _grad_state.enabled = previous_mode
-
-    if inputs is None:
-        return None
-    return [
-        leaf_grads.get(id(t)) if t.grad_fn is None else wanted_outputs.get((t.grad_fn, t._output_nr))
-        for t in inputs
-    ]
-
-
-def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
-    """Sum a gradient into what is waiting for output `nr` of `node`."""
-    pending = buffers.get(node)
-    if pending is None:
-        pending = buffers[node] = [None] * node.n_outputs
-    pending[nr] = grad if pending[nr] is None else pending[nr] + grad
-
-
-def _fit_shape(node: Node, grad: Tensor, shape: tuple) -> Tensor:
+def _fit_shape(node: Node, grad, shape: tuple):
     """Undo broadcasting; anything else is a bug in a backward formula and is named as such."""
     try:
         # grad must be shape broadcast to something bigger, e.g. (3, 1) is not (2,) broadcast
-        if np.broadcast_shapes(shape, grad.data.shape) != grad.data.shape:
+        if np.broadcast_shapes(shape, grad.shape) != grad.shape:
             raise ValueError
     except ValueError:
         raise RuntimeError(
@@ -198,20 +176,118 @@ def _fit_shape(node: Node, grad: Tensor, shape: tuple) -> Tensor:
     return unbroadcast(grad, shape)
 
 
-def _run_output_hooks(node: Node, slots: list, create_graph: bool) -> list:
+# ---- where gradients leave the graph -------------------------------------------------------
+
+_accumulate_lock = threading.Lock()  # two threads' backward into one parameter must both count
+
+
+class _Exits:
+    """Leaves' `.grad` (Tensor.backward), or the results of tg.grad; hooks and retain_grad.
+
+    Leaves with hooks, and tg.grad's inputs, are summed first and handled once at the end:
+    a hook sees the total gradient once (as in PyTorch), not each contribution.
+    """
+
+    def __init__(self, inputs, create_graph: bool, hooks: bool) -> None:
+        self.create_graph = create_graph
+        self.hooks = hooks
+        self.held: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
+        self.inputs = inputs
+        self.wanted = None if inputs is None else {id(t) for t in inputs if t.grad_fn is None}
+        # tg.grad of intermediate results: (node, output_nr) -> gradient, filled on arrival
+        self.captured = {} if inputs is None else {
+            (t.grad_fn, t._output_nr): None for t in inputs if t.grad_fn is not None}
+
+    def leaf(self, leaf: Tensor, grad) -> None:
+        if self.wanted is None and not (leaf._hooks and self.hooks):
+            _accumulate(leaf, grad, self.create_graph)
+        elif self.wanted is None or id(leaf) in self.wanted:
+            entry = self.held.get(id(leaf))
+            if entry is None:
+                self.held[id(leaf)] = [leaf, grad]
+            else:
+                entry[1] = entry[1] + grad
+
+    def arriving(self, node: Node, grads: list) -> list:
+        """The gradients reaching `node`'s outputs, after their hooks; unused outputs get zeros."""
+        if self.hooks and (node.pre_hooks is not None or node.retained is not None):
+            grads = _run_output_hooks(node, grads, self.create_graph)
+        if self.captured:
+            for nr, g in enumerate(grads):
+                if (node, nr) in self.captured and g is not None:
+                    self.captured[(node, nr)] = g
+        if node.n_outputs > 1 and any(g is None for g in grads):
+            grads = [_zeros(shape, dtype, self.create_graph) if g is None else g
+                     for g, shape, dtype in zip(grads, node.output_shapes, node.output_dtypes)]
+        return grads
+
+    def finish(self) -> list | None:
+        for leaf, grad in self.held.values():
+            if self.wanted is None:
+                _accumulate(leaf, _hooked(leaf._hooks, grad, "leaf", leaf.shape), self.create_graph)
+            elif leaf._hooks and self.hooks:
+                self.held[id(leaf)][1] = _hooked(leaf._hooks, grad, "leaf", leaf.shape)
+        if self.inputs is None:
+            return None
+        results = []
+        for t in self.inputs:
+            if t.grad_fn is None:
+                entry = self.held.get(id(t))
+                g = None if entry is None else entry[1]
+            else:
+                g = self.captured.get((t.grad_fn, t._output_nr))
+            results.append(None if g is None else _user_tensor(g, t.data.dtype, self.create_graph))
+        return results
+
+
+def _accumulate(leaf: Tensor, grad, create_graph: bool) -> None:
+    """leaf.grad += grad; a fresh array the first time, so no two leaves share one."""
+    if grad.dtype != leaf.data.dtype:
+        grad = grad.to(leaf.data.dtype) if grad.__class__ is Tensor else grad.astype(leaf.data.dtype)
+    with _accumulate_lock:
+        if leaf.grad is None:
+            leaf.grad = grad if create_graph else Tensor._make(np.array(grad, copy=True), None, False)
+        elif create_graph or leaf.grad.requires_grad:
+            leaf.grad = leaf.grad + grad
+        else:
+            np.add(leaf.grad.data, grad, out=leaf.grad.data)
+
+
+def _user_tensor(grad, dtype, create_graph: bool) -> Tensor:
+    """A gradient as the Tensor a user receives, in its input's dtype."""
+    if create_graph:
+        return grad if grad.dtype == dtype else grad.to(dtype)
+    return Tensor._make(np.asarray(grad, dtype=dtype), None, False)
+
+
+def _zeros(shape: tuple, dtype, create_graph: bool):
+    zeros = np.zeros(shape, dtype)
+    return Tensor._make(zeros, None, False) if create_graph else zeros
+
+
+def _hooked(hooks: list | None, grad, what: str, shape: tuple):
+    """Run tensor hooks on a gradient: they see and may replace a Tensor."""
+    if not hooks:
+        return grad
+    as_tensor = grad if grad.__class__ is Tensor else Tensor._make(grad, None, False)
+    result = run_hooks(hooks, as_tensor, what, shape)
+    return result if grad.__class__ is Tensor else result.data
+
+
+def _run_output_hooks(node: Node, grads: list, create_graph: bool) -> list:
     """Tensor hooks on non-leaf outputs, then retain_grad (last, so it sees the hooked grad)."""
-    slots = list(slots)
+    grads = list(grads)
     if node.pre_hooks is not None:
         for nr, hooks in node.pre_hooks.items():
-            if slots[nr] is not None and hooks:
-                slots[nr] = run_hooks(hooks, slots[nr])
+            if grads[nr] is not None and hooks:
+                grads[nr] = _hooked(hooks, grads[nr], f"output {nr} of {node.name()}", grads[nr].shape)
     if node.retained is not None:
         for nr, ref in node.retained.items():
             tensor = ref()
-            if tensor is not None and slots[nr] is not None:
-                g = slots[nr]
+            if tensor is not None and grads[nr] is not None:
+                g = grads[nr]
                 if tensor.grad is None:
-                    tensor.grad = g if create_graph else Tensor._make(np.array(g.data), None, False)
+                    tensor.grad = g if create_graph else Tensor._make(np.array(g, copy=True), None, False)
                 else:
-                    tensor.grad = tensor.grad + g.detach()
-    return slots
+                    tensor.grad = tensor.grad + (g.detach() if g.__class__ is Tensor else g)
+    return grads

@@ -24,6 +24,7 @@ from ..tensor import Tensor
 from . import anomaly
 from .grad_mode import _state as _grad_state
 from .scope import _state as _scope_state
+from .xp import numpy_xp, tensor_xp
 
 _creation_counter = itertools.count()
 
@@ -39,16 +40,20 @@ class Node:
 
     edges[i] says where the gradient of positional argument i goes: `None` (a constant or a
     non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), or `(node, output_nr)`.
+    input_shapes[i] is that argument's shape when its gradient goes somewhere (the engine reduces
+    the gradient to it), `CONSTANT` for a tensor that needs no gradient, None for a non-tensor.
     `constants` holds weak references to the tensor arguments that need no gradient: the graph
     does not keep them alive, but a picture can show them while they exist.
     """
 
-    # The attributes every node has are slots; the rare ones (hooks, several outputs, anomaly
-    # stacks) are class-level defaults, so making a node costs only what it uses.
+    # Every node pays for its slots only; what few nodes need (hooks, several outputs, anomaly
+    # stacks, an op's own notes such as `ctx.dim`) lives in class defaults or the instance dict.
+    # Tuples, not lists: a node is made once and never grows.
     __slots__ = ("fn", "edges", "input_shapes", "constants", "seq", "scope", "_saved",
                  "_saved_versions", "_saved_output", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
+    output_dtypes = None
     pre_hooks = None
     retained = None
     forward_stack = None
@@ -65,7 +70,7 @@ class Node:
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
         self._saved = tensors
-        self._saved_versions = [_version_of(t) for t in tensors]
+        self._saved_versions = tuple([_version_of(t) for t in tensors])
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
@@ -79,9 +84,14 @@ class Node:
     @property
     def create_graph(self) -> bool:
         """True while this backward is itself being recorded (backward or tg.grad with
-        create_graph=True). A fused op whose backward is written in numpy for speed must then
-        use Tensor ops instead, so that its gradient can be differentiated again."""
+        create_graph=True): `ctx.xp` is then the Tensor namespace."""
         return _grad_state.enabled
+
+    @property
+    def xp(self):
+        """The array namespace of this backward call: numpy, or Tensor ops while the backward is
+        recorded (create_graph=True). See autograd/xp.py."""
+        return tensor_xp if _grad_state.enabled else numpy_xp
 
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
@@ -90,23 +100,28 @@ class Node:
 
     @property
     def saved_tensors(self) -> tuple:
+        """What forward saved. A Function whose backward is written against `ctx.xp`
+        (`xp_backward = True`, every built-in op) gets arrays, or Tensors under create_graph;
+        any other Function gets Tensors, as in PyTorch."""
         if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
         saved = self._saved or ()
         for t, version in zip(saved, self._saved_versions):
-            if _version_of(t) != version:
+            if t is not None and _version_of(t) != version:
                 raise RuntimeError(
                     f"{self.name()}: one of the tensors needed for the gradient, of shape {t.shape}, "
                     f"was modified by an in-place operation after it was saved (it was at version "
                     f"{version}, it is now at version {t._version}). Use an out-of-place op "
                     f"(e.g. `x = x + 1` instead of `x.add_(1)`) or .clone() it first."
                 )
+        if self.fn.xp_backward and not _grad_state.enabled:
+            return tuple([None if t is None else t.data for t in saved])
         return saved
 
     @property
-    def saved_output(self) -> Tensor:
-        """The saved forward result as a Tensor; under create_graph it is this node's output,
-        so that second derivatives flow through it."""
+    def saved_output(self):
+        """The saved forward result: an array, or under create_graph this node's output as a
+        Tensor, so that second derivatives flow through it."""
         if self._freed or self._saved_output is None:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
         output = self._output_ref() if self._output_ref is not None else None
@@ -115,10 +130,11 @@ class Node:
                 f"{self.name()}: its output (shape {output.shape}) was modified by an in-place "
                 f"operation, but backward needs its original value. Use an out-of-place op instead."
             )
-        out = Tensor._make(self._saved_output, None, False)
-        if _grad_state.enabled:  # create_graph: the saved output is differentiable, via this node
-            out.grad_fn = self
-            out.requires_grad = True
+        if not _grad_state.enabled:
+            if self.fn.xp_backward:
+                return self._saved_output
+            return Tensor._make(self._saved_output, None, False)
+        out = Tensor._make(self._saved_output, self, True)  # differentiable, via this node
         return out
 
     def release(self) -> None:
@@ -153,6 +169,9 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+CONSTANT = "constant"  # input_shapes entry of a tensor argument that needs no gradient
 
 
 def _version_of(t: Tensor | None) -> int:
@@ -225,11 +244,29 @@ class Function:
     `backward` returns one gradient (or None) per positional argument of `forward`; trailing
     Nones for non-tensor arguments may be left out. Gradients are reduced to each input's shape
     by the engine, so a broadcasting forward needs no special backward.
+
+    Opting in to arrays: set `xp_backward = True` and write backward against `ctx.xp`. It then
+    receives the gradients and saved values as numpy arrays (fast: no Tensor is made), and as
+    Tensors only when the backward pass is itself recorded (create_graph=True) -- the same formula
+    serves both. Every built-in op is written this way:
+
+    >>> class Square(tg.Function):
+    ...     xp_backward = True
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x.data ** 2
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         x, = ctx.saved_tensors        # an ndarray, or a Tensor under create_graph
+    ...         return grad * 2 * x
     """
 
     # A forward that only uses numpy (every built-in op) may say so: apply then skips turning
     # grad mode off around it. A forward that calls Tensor ops must leave this True.
     forward_records = True
+    # The backward is written against ctx.xp (arrays normally, Tensors under create_graph).
+    xp_backward = False
     # An op whose result is a view of its first argument's memory (reshape, permute, expand):
     # the result then shares that argument's version counter.
     returns_view = False
@@ -268,30 +305,7 @@ class Function:
             return _as_output(raw, args)
 
         ctx = Node(cls)
-        # Wire the node to its inputs: edge i says where argument i's gradient will go.
-        edges = []
-        shapes = []
-        constants = []  # weak references to tensor arguments that need no gradient (for pictures)
-        for a in args:
-            if a.__class__ is Tensor and a.requires_grad:
-                node = a.grad_fn
-                edges.append(a if node is None else (node, a._output_nr))
-                shapes.append(a.data.shape)
-            elif a.__class__ is Tensor:
-                edges.append(None)
-                shapes.append(a.data.shape)
-                constants.append(weakref.ref(a))
-            else:  # not a tensor (a dim, a shape, an index...)
-                edges.append(None)
-                shapes.append(None)
-        ctx.edges = edges
-        ctx.input_shapes = shapes
-        ctx.constants = constants
-        ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
-        ctx.scope = _scope_state.current
-        if anomaly._state.enabled:
-            ctx.forward_stack = anomaly.forward_stack()
-
+        _connect(ctx, args)
         if cls.forward_records:
             _grad_state.enabled = False  # forward never records
             try:
@@ -316,6 +330,34 @@ class Function:
         return out
 
 
+def _connect(ctx: Node, args: tuple) -> None:
+    """Wire a new node to its inputs (edge i: where argument i's gradient will go) and number it."""
+    edges = []
+    shapes = []
+    constants = None  # weak references to tensor arguments that need no gradient (for pictures)
+    for a in args:
+        if a.__class__ is Tensor:
+            if a.requires_grad:
+                node = a.grad_fn
+                edges.append(a if node is None else (node, a._output_nr))
+                shapes.append(a.data.shape)
+                continue
+            if constants is None:
+                constants = []
+            constants.append(weakref.ref(a))
+            shapes.append(CONSTANT)
+        else:  # not a tensor (a dim, a shape, an index...)
+            shapes.append(None)
+        edges.append(None)
+    ctx.edges = tuple(edges)
+    ctx.input_shapes = tuple(shapes)
+    ctx.constants = () if constants is None else tuple(constants)
+    ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
+    ctx.scope = _scope_state.current
+    if anomaly._state.enabled:
+        ctx.forward_stack = anomaly.forward_stack()
+
+
 def _as_output(raw, args) -> Tensor:
     """Forward's result as a fresh Tensor (never one of the inputs, whose grad_fn must not change)."""
     if raw.__class__ is Tensor:
@@ -332,6 +374,7 @@ def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     outs = tuple(_as_output(r, args) for r in raws)
     ctx.n_outputs = len(outs)
     ctx.output_shapes = tuple(o.data.shape for o in outs)
+    ctx.output_dtypes = tuple(o.data.dtype for o in outs)
     for i, o in enumerate(outs):
         if o.data.dtype.kind == "f":
             o.grad_fn = ctx

@@ -22,10 +22,18 @@ class RemovableHandle:
         self.remove()
 
 
-def run_hooks(hooks: list, grad):
-    """Each hook sees the grad; one that returns a tensor replaces it for the hooks after it."""
+def run_hooks(hooks: list, grad, what: str = "tensor", shape: tuple | None = None):
+    """Each hook sees the grad; one that returns a tensor replaces it for the hooks after it.
+    A replacement must have the gradient's shape: PyTorch refuses anything else, and so do we,
+    naming the hook (a wrong shape would otherwise surface later, blamed on another op)."""
     for hook in hooks:
         result = hook(grad)
         if result is not None:
+            if shape is not None and tuple(result.shape) != tuple(shape):
+                name = getattr(hook, "__qualname__", repr(hook))
+                raise RuntimeError(
+                    f"hook {name!r} on a {what} of shape {tuple(shape)} returned a gradient of shape "
+                    f"{tuple(result.shape)}; a hook must return a gradient of the same shape (or None)"
+                )
             grad = result
     return grad

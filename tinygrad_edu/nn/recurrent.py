@@ -14,18 +14,13 @@ import math
 import numpy as np
 
 from ..autograd.function import Function
+from ..autograd.xp import numpy_xp
 from ..creation import zeros
-from ..functions import cat
 from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = 1 / (1 + e⁻ᶻ), with -z capped where e⁻ᶻ would overflow (σ is 0 there anyway)."""
-    return 1 / (1 + np.exp(np.minimum(-z, np.log(np.finfo(z.dtype).max))))
 
 
 class LSTMGates(Function):
@@ -36,47 +31,35 @@ class LSTMGates(Function):
         ∂L/∂o-part = g_h ⊙ t ⊙ o(1 - o)          ∂L/∂i-part = ∂c' ⊙ g ⊙ i(1 - i)
         ∂L/∂f-part = ∂c' ⊙ c ⊙ f(1 - f)          ∂L/∂g-part = ∂c' ⊙ i ⊙ (1 - g²)
         ∂L/∂c = ∂c' ⊙ f
-    Backward uses numpy, or Tensor ops when it is itself recorded (create_graph=True).
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, gates, c):
         ctx.save_for_backward(gates, c)
-        H = c.data.shape[-1]
-        z = gates.data
-        i, f, o = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H]), _sigmoid(z[:, 3 * H:])
-        c_next = f * c.data + i * np.tanh(z[:, 2 * H:3 * H])
+        i, f, g, o = _activated(numpy_xp, gates.data)
+        c_next = f * c.data + i * g
         return o * np.tanh(c_next), c_next
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         gates, c = ctx.saved_tensors
-        if ctx.create_graph:
-            return _lstm_gates_backward_recorded(gates, c, grad_h, grad_c)
-        H = c.data.shape[-1]
-        z = gates.data
-        i, f, o = _sigmoid(z[:, :H]), _sigmoid(z[:, H:2 * H]), _sigmoid(z[:, 3 * H:])
-        g = np.tanh(z[:, 2 * H:3 * H])
-        t = np.tanh(f * c.data + i * g)
-        gh = grad_h.data
-        dc = grad_c.data + gh * o * (1 - t * t)
-        d_gates = np.concatenate([dc * g * i * (1 - i), dc * c.data * f * (1 - f),
-                                  dc * i * (1 - g * g), gh * t * o * (1 - o)], axis=1)
-        return Tensor._make(d_gates, None, False), Tensor._make(dc * f, None, False)
+        xp = ctx.xp
+        i, f, g, o = _activated(xp, gates)
+        t = xp.tanh(f * c + i * g)
+        dc = grad_c + grad_h * o * (1 - t * t)
+        d_gates = xp.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f),
+                                  dc * i * (1 - g * g), grad_h * t * o * (1 - o)], axis=1)
+        return d_gates, dc * f
 
 
-def _lstm_gates_backward_recorded(gates, c, grad_h, grad_c):
-    """The same formulas with Tensor ops, so that second derivatives can be taken."""
-    H = c.shape[-1]
-    i, f = gates[:, :H].sigmoid(), gates[:, H:2 * H].sigmoid()
-    g, o = gates[:, 2 * H:3 * H].tanh(), gates[:, 3 * H:].sigmoid()
-    t = (f * c + i * g).tanh()
-    dc = grad_c + grad_h * o * (1 - t * t)
-    d_gates = cat([dc * g * i * (1 - i), dc * c * f * (1 - f), dc * i * (1 - g * g),
-                   grad_h * t * o * (1 - o)], dim=1)
-    return d_gates, dc * f
+def _activated(xp, gates):
+    """σ of the i, f, o quarters and tanh of the g quarter of the (B, 4H) pre-activations."""
+    H = gates.shape[-1] // 4
+    return (xp.sigmoid(gates[:, :H]), xp.sigmoid(gates[:, H:2 * H]), xp.tanh(gates[:, 2 * H:3 * H]),
+            xp.sigmoid(gates[:, 3 * H:]))
 
 
 class LSTMCell(Module):

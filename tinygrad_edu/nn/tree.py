@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..autograd.function import Function
+from ..autograd.xp import numpy_xp
 from ..autograd.scope import scope
 from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
 from ..functions import cat
-from ..ops import IndexAdd
 from ..tensor import Tensor
 from .layers import Linear
 from .module import Module
@@ -36,11 +36,6 @@ def _check_size(n, layer: str, what: str) -> None:
         raise ValueError(f"{layer}: {what} must be a positive int, got {n!r}")
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    """σ(z) = (1 + tanh(z/2)) / 2: the same function as 1 / (1 + e⁻ᶻ), and it never overflows."""
-    return 0.5 * (1 + np.tanh(0.5 * z))
-
-
 class TreeLSTMGates(Function):
     """The gate arithmetic of one Tree-LSTM composition as one node on the tape:
     (z (B, 5H), c_l (B, H), c_r (B, H)) -> (h, c), with z = [i, f_l, f_r, o, a] pre-activations.
@@ -53,49 +48,36 @@ class TreeLSTMGates(Function):
         ∂z_o = g_h·t·o(1 - o)      ∂z_a = ∂c·i·(1 - a²)
         ∂c_l = ∂c·f_l              ∂c_r = ∂c·f_r
     Twelve Tensor ops would record the same thing as twelve nodes; in a tree model this runs once
-    per composition, so it is fused: numpy in forward and backward, and Tensor ops in backward
-    only when that backward is itself recorded (create_graph=True, for second derivatives).
+    per composition, so it is fused into one node with one backward formula.
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, z, c_l, c_r):
         ctx.save_for_backward(z, c_l, c_r)
-        i, f_l, f_r, o, a = _activated(z.data)
+        i, f_l, f_r, o, a = _activated(numpy_xp, z.data)
         c = i * a + f_l * c_l.data + f_r * c_r.data
         return o * np.tanh(c), c
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         z, c_l, c_r = ctx.saved_tensors
-        if ctx.create_graph:
-            return _gates_backward_recorded(z, c_l, c_r, grad_h, grad_c)
-        i, f_l, f_r, o, a = _activated(z.data)
-        t = np.tanh(i * a + f_l * c_l.data + f_r * c_r.data)
-        g_h = grad_h.data.astype(z.data.dtype, copy=False)  # a missing gradient arrives as float64 zeros
-        dc = grad_c.data.astype(z.data.dtype, copy=False) + g_h * o * (1 - t * t)
-        dz = np.concatenate([dc * a * i * (1 - i), dc * c_l.data * f_l * (1 - f_l),
-                             dc * c_r.data * f_r * (1 - f_r), g_h * t * o * (1 - o), dc * i * (1 - a * a)], axis=1)
-        return Tensor._make(dz, None, False), Tensor._make(dc * f_l, None, False), Tensor._make(dc * f_r, None, False)
+        xp = ctx.xp
+        i, f_l, f_r, o, a = _activated(xp, z)
+        t = xp.tanh(i * a + f_l * c_l + f_r * c_r)
+        dc = grad_c + grad_h * o * (1 - t * t)
+        dz = xp.concatenate([dc * a * i * (1 - i), dc * c_l * f_l * (1 - f_l), dc * c_r * f_r * (1 - f_r),
+                             grad_h * t * o * (1 - o), dc * i * (1 - a * a)], axis=1)
+        return dz, dc * f_l, dc * f_r
 
 
-def _activated(z: np.ndarray) -> tuple[np.ndarray, ...]:
+def _activated(xp, z):
     """σ of the four gates and tanh of the candidate, from z = [i, f_l, f_r, o, a]."""
     H = z.shape[1] // 5
-    gates = _sigmoid(z[:, : 4 * H])
-    return gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H :], np.tanh(z[:, 4 * H :])
-
-
-def _gates_backward_recorded(z, c_l, c_r, grad_h, grad_c):
-    """The backward formulas of TreeLSTMGates with Tensor ops, so they can be differentiated."""
-    i, f_l, f_r, o = z[:, : 4 * z.shape[1] // 5].sigmoid().chunk(4, 1)
-    a = z[:, 4 * z.shape[1] // 5 :].tanh()
-    t = (i * a + f_l * c_l + f_r * c_r).tanh()
-    dc = grad_c + grad_h * o * (1 - t * t)
-    dz = cat([dc * a * i * (1 - i), dc * c_l * f_l * (1 - f_l), dc * c_r * f_r * (1 - f_r),
-              grad_h * t * o * (1 - o), dc * i * (1 - a * a)], 1)
-    return dz, dc * f_l, dc * f_r
+    gates = xp.sigmoid(z[:, : 4 * H])
+    return gates[:, :H], gates[:, H : 2 * H], gates[:, 2 * H : 3 * H], gates[:, 3 * H : 4 * H], xp.tanh(z[:, 4 * H :])
 
 
 class TreeLSTMCell(Module):
@@ -387,20 +369,16 @@ class SplitRows(Function):
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, x, sizes):
-        ctx.dtype = x.data.dtype
         bounds = np.cumsum([0] + list(sizes)).tolist()
         return tuple(x.data[start:stop] for start, stop in zip(bounds, bounds[1:]))
 
     @staticmethod
     def backward(ctx, *grads):
-        if ctx.create_graph:
-            return cat(list(grads)), None
-        # A block whose gradient never came arrives as float64 zeros; keep x's dtype.
-        joined = np.concatenate([g.data for g in grads]).astype(ctx.dtype, copy=False)
-        return Tensor._make(joined, None, False), None
+        return ctx.xp.concatenate(list(grads)), None
 
 
 class GatherRows(Function):
@@ -413,13 +391,13 @@ class GatherRows(Function):
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, plan, *blocks):
         rows, order, H = plan
         ctx.plan = plan
         ctx.block_shapes = [b.data.shape for b in blocks]
-        ctx.dtype = blocks[0].data.dtype
         stacked = np.concatenate([b.data[r] for b, r in zip(blocks, rows)])
         if order is not None:
             stacked = stacked[order]
@@ -428,35 +406,15 @@ class GatherRows(Function):
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         rows, order, _ = ctx.plan
-        needs = ctx.needs_input_grad[1:]
-        if ctx.create_graph:
-            grad = cat([grad_h, grad_c], 1)
-            if order is not None:
-                grad = grad[np.argsort(order)]
-            pieces = grad.split([len(r) for r in rows])
-            return (None,) + tuple(
-                IndexAdd.apply(piece, r, shape) if need else None
-                for piece, r, shape, need in zip(pieces, rows, ctx.block_shapes, needs)
-            )
-        # A missing gradient (h or c unused) arrives as float64 zeros; keep the blocks' dtype.
-        grad = np.concatenate([grad_h.data, grad_c.data], axis=1).astype(ctx.dtype, copy=False)
+        xp = ctx.xp
+        grad = xp.concatenate([grad_h, grad_c], axis=1)
         if order is not None:
-            unordered = np.empty_like(grad)
-            unordered[order] = grad
-            grad = unordered
+            grad = grad[np.argsort(order)]
         grads: list = [None]
         start = 0
-        for r, shape, need in zip(rows, ctx.block_shapes, needs):
+        for r, shape, need in zip(rows, ctx.block_shapes, ctx.needs_input_grad[1:]):
             stop = start + len(r)
-            if need:
-                out = np.zeros(shape, dtype=ctx.dtype)
-                if len(np.unique(r)) == len(r):
-                    out[r] = grad[start:stop]
-                else:
-                    np.add.at(out, r, grad[start:stop])
-                grads.append(Tensor._make(out, None, False))
-            else:
-                grads.append(None)
+            grads.append(xp.index_add(grad[start:stop], r, shape) if need else None)
             start = stop
         return tuple(grads)
 

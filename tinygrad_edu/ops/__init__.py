@@ -1,19 +1,19 @@
 """The built-in differentiable operations, one family per file. Each op is a `Function`
-subclass with its forward (numpy) and backward (Tensor ops, so it can be differentiated again)
-side by side."""
+subclass with its forward (numpy) and its backward -- one formula over `ctx.xp`, run on arrays,
+or on Tensors when it must be differentiated again -- side by side."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .copy import Cast, Clone
 from .dims import normalize_dim, normalize_dims
 from .index import GetItem, IndexAdd, SetItem, is_basic_index, normalize_index
 from .linalg import MatMul
-from .reduce import LogSumExp, Max, Mean, Min, Sum
+from .reduce import LogSumExp, Max, Mean, Min, Std, Sum
 from .select import Clamp, Maximum, Minimum, Where, where
 from .shape import Cat, Expand, Flatten, Permute, Reshape, Squeeze, Unsqueeze
 from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Sqrt, Tanh
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Clone", "Cast", "GetItem", "IndexAdd", "SetItem",
-    "MatMul", "Sum", "Mean", "Max", "Min", "LogSumExp", "Where", "Maximum", "Minimum", "Clamp",
+    "MatMul", "Sum", "Mean", "Max", "Min", "LogSumExp", "Std", "Where", "Maximum", "Minimum", "Clamp",
     "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Permute", "Expand", "Cat",
     "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",

@@ -1,12 +1,11 @@
 """+ - * / ** and negation. Broadcasting is undone by the engine, so each backward is the
-textbook formula."""
+textbook formula, written once against `ctx.xp` (numpy arrays, or Tensors under create_graph)."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..errors import ShapeError
 from .op import Op
-from .select import where
 
 
 def broadcast_error(op: str, a, b) -> ValueError:
@@ -65,7 +64,7 @@ class Mul(Op):
 
 
 class Div(Op):
-    """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b²"""
+    """a / b;  ∂/∂a = 1/b, ∂/∂b = -a/b² = -(a/b)/b"""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -79,7 +78,8 @@ class Div(Op):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad / b if need_a else None), (-grad * a / (b * b) if need_b else None)
+        # -(a/b)/b, not -a/(b·b): b·b overflows (float32: b = 1e-20) where the quotient does not
+        return (grad / b if need_a else None), (-(grad * (a / b)) / b if need_b else None)
 
 
 class Pow(Op):
@@ -104,20 +104,20 @@ class Pow(Op):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
+        xp = ctx.xp
         need_a, need_b = ctx.needs_input_grad
-        grad_a = None
-        if need_a:
-            base = a
-            if not b.data.all():  # d/da a⁰ = 0 everywhere (PyTorch too), but b·a^(b-1) at a = 0 is 0·inf
-                base = where((a.data == 0) & (b.data == 0), 1.0, a)
-            grad_a = grad * b * base ** (b - 1)
-        grad_b = None
-        if need_b:
-            # PyTorch's convention: 0 where a = 0 and b ≥ 0 (0^b does not change with b there);
-            # a negative base has no real logarithm, so its gradient is nan.
-            flat = (a.data == 0) & (b.data >= 0)
-            safe_a = where(flat, 1.0, a)
-            grad_b = where(flat, 0.0, grad * a ** b * safe_a.log())
+        grad_a = grad_b = None
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0^-1 and log of a negative base
+            if need_a:
+                base = a
+                if not b.all():  # d/da a⁰ = 0 everywhere (PyTorch too), but b·a^(b-1) at a = 0 is 0·inf
+                    base = xp.where((a == 0) & (b == 0), 1.0, a)
+                grad_a = grad * b * base ** (b - 1)
+            if need_b:
+                # PyTorch's convention: 0 where a = 0 and b ≥ 0 (0^b does not change with b there);
+                # a negative base has no real logarithm, so its gradient is nan.
+                flat = (a == 0) & (b >= 0)
+                grad_b = xp.where(flat, 0.0, grad * a ** b * xp.log(xp.where(flat, 1.0, a)))
         return grad_a, grad_b
 
 

@@ -27,4 +27,4 @@ class Cast(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.to(ctx.in_dtype) if ctx.in_dtype.kind == "f" else None
+        return ctx.xp.astype(grad, ctx.in_dtype) if ctx.in_dtype.kind == "f" else None

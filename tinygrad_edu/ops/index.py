@@ -50,7 +50,7 @@ class GetItem(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexAdd.apply(grad, ctx.index, ctx.in_shape)
+        return ctx.xp.index_add(grad, ctx.index, ctx.in_shape)
 
 
 class IndexAdd(Op):
@@ -68,7 +68,7 @@ class IndexAdd(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return GetItem.apply(grad, ctx.index)
+        return grad[ctx.index]
 
 
 class SetItem(Op):
@@ -95,10 +95,8 @@ class SetItem(Op):
     @staticmethod
     def backward(ctx, grad):
         need_x, _, need_v = ctx.needs_input_grad
-        grad_x = None
-        if need_x:
-            grad_x = SetItem.apply(grad, ctx.index, Tensor._make(np.zeros((), grad.dtype), None, False))
-        grad_v = GetItem.apply(grad, ctx.index) if need_v else None
+        grad_x = ctx.xp.replace(grad, ctx.index, 0) if need_x else None
+        grad_v = grad[ctx.index] if need_v else None
         return grad_x, None, grad_v
 
 

@@ -33,6 +33,6 @@ class MatMul(Op):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad @ b.transpose(-1, -2) if need_a else None
-        grad_b = a.transpose(-1, -2) @ grad if need_b else None
+        grad_a = grad @ ctx.xp.matrix_transpose(b) if need_a else None
+        grad_b = ctx.xp.matrix_transpose(a) @ grad if need_b else None
         return grad_a, grad_b

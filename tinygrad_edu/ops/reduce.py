@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
 from .dims import kept_shape
 from .op import Op
 
 
-def _spread(grad: Tensor, ctx) -> Tensor:
+def _spread(xp, grad, ctx):
     """The output gradient, broadcast back to the input shape (reduced axes restored as 1)."""
     if not ctx.keepdim:
-        grad = grad.reshape(ctx.kept)
-    return grad.expand(*ctx.in_shape)
+        grad = xp.reshape(grad, ctx.kept)
+    return xp.broadcast_to(grad, ctx.in_shape)
+
+
+def _remember_axes(ctx, x, axes, keepdim) -> None:
+    ctx.in_shape, ctx.keepdim, ctx.axes = x.data.shape, keepdim, axes
+    ctx.kept = kept_shape(x.data.shape, axes)
+
+
+def _value(x) -> np.ndarray:
+    return x if x.__class__ is np.ndarray else x.data
 
 
 class Sum(Op):
@@ -21,57 +29,57 @@ class Sum(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape, ctx.keepdim = x.data.shape, keepdim
-        ctx.kept = kept_shape(x.data.shape, axes)
+        _remember_axes(ctx, x, axes, keepdim)
         return np.sum(x.data, axis=axes, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, grad):
-        return _spread(grad, ctx)
+        return _spread(ctx.xp, grad, ctx)
 
 
 class Mean(Op):
-    """(1/N) Σ x over `axes`;  ∂/∂xᵢ = 1/N"""
+    """(1/N) Σ x over `axes`;  ∂/∂xᵢ = 1/N  (the mean of nothing is nan, as in PyTorch)"""
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape, ctx.keepdim = x.data.shape, keepdim
-        ctx.kept = kept_shape(x.data.shape, axes)
+        _remember_axes(ctx, x, axes, keepdim)
         ctx.count = int(np.prod([x.data.shape[a] for a in axes]))
-        if ctx.count == 0:
-            raise ValueError(f"mean: cannot average over an empty axis (shape {x.shape}, dim {axes})")
-        return np.mean(x.data, axis=axes, keepdims=keepdim)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.asarray(np.mean(x.data, axis=axes, keepdims=keepdim))
 
     @staticmethod
     def backward(ctx, grad):
-        return _spread(grad, ctx) / ctx.count
+        return _spread(ctx.xp, grad, ctx) / max(ctx.count, 1)
 
 
 class Max(Op):
-    """max over `axes` (values only, like PyTorch's amax); the gradient goes to the maximal
+    """max over `axes` (values only: PyTorch's `amax`); the gradient goes to the maximal
     elements, split evenly between ties"""
 
     reduce = staticmethod(np.max)
 
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
-        if x.data.size == 0:
-            raise ValueError(f"{cls.__name__.lower()}: the tensor of shape {x.shape} is empty")
-        ctx.in_shape, ctx.keepdim, ctx.axes = x.data.shape, keepdim, axes
-        ctx.kept = kept_shape(x.data.shape, axes)
+        if any(x.data.shape[a] == 0 for a in axes) or (not axes and x.data.size == 0):
+            raise RuntimeError(
+                f"{cls.__name__.lower()}: cannot reduce over an empty dimension (shape {x.shape}, "
+                f"dim {axes}); there is no largest or smallest element of nothing")
+        _remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
-        return ctx.save_output(cls.reduce(x.data, axis=axes, keepdims=keepdim))
+        return ctx.save_output(np.asarray(cls.reduce(x.data, axis=axes, keepdims=keepdim)))
 
     @staticmethod
     def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        winners = (x.data == ctx.saved_output.data.reshape(ctx.kept)).astype(x.data.dtype)
-        winners /= winners.sum(axis=ctx.axes, keepdims=True)  # ties share the gradient
-        return _spread(grad, ctx) * Tensor._make(winners, None, False)
+        x = _value(ctx.saved_tensors[0])
+        best = _value(ctx.saved_output).reshape(ctx.kept)
+        winners = (x == best) | (np.isnan(x) & np.isnan(best))
+        count = np.sum(winners, axis=ctx.axes, keepdims=True).astype(x.dtype)  # ties share
+        xp = ctx.xp
+        return xp.where(winners, _spread(xp, grad, ctx) / count, 0.0)
 
 
 class Min(Max):
-    """min over `axes` (values only, like PyTorch's amin); gradient as for max"""
+    """min over `axes` (values only: PyTorch's `amin`); gradient as for max"""
 
     reduce = staticmethod(np.min)
 
@@ -82,16 +90,47 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape, ctx.keepdim = x.data.shape, keepdim
-        ctx.kept = kept_shape(x.data.shape, axes)
+        _remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
+        if x.data.size == 0:  # the log of an empty sum is -inf, as in PyTorch
+            return ctx.save_output(np.full(kept_shape(x.data.shape, axes) if keepdim else
+                                           np.sum(x.data, axis=axes).shape, -np.inf, x.data.dtype))
         m = np.max(x.data, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) along an axis: no shift needed
-        out = m + np.log(np.sum(np.exp(x.data - m), axis=axes, keepdims=True))
+        with np.errstate(divide="ignore"):
+            out = m + np.log(np.sum(np.exp(x.data - m), axis=axes, keepdims=True))
         return ctx.save_output(out if keepdim else np.squeeze(out, axis=axes))
 
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        out = ctx.saved_output.reshape(ctx.kept)  # under create_graph, grads flow through this node
-        return _spread(grad, ctx) * (x - out).exp()
+        xp = ctx.xp
+        out = xp.reshape(ctx.saved_output, ctx.kept)  # under create_graph, grads flow through this node
+        return _spread(xp, grad, ctx) * xp.exp(x - out)
+
+
+class Std(Op):
+    """√(Σ(x - x̄)² / (N - c)) over `axes` (c: the correction, 1 for the unbiased estimate);
+    ∂/∂xᵢ = (xᵢ - x̄) / ((N - c)·std), and 0 where std = 0 (as PyTorch: a constant row has no
+    direction to move in, and the textbook formula would give 0/0 = nan)"""
+
+    @staticmethod
+    def forward(ctx, x, axes, keepdim, correction):
+        _remember_axes(ctx, x, axes, keepdim)
+        ctx.divisor = int(np.prod([x.data.shape[a] for a in axes])) - correction
+        ctx.save_for_backward(x)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            centered = x.data - np.mean(x.data, axis=axes, keepdims=True)
+            var = np.sum(centered * centered, axis=axes, keepdims=keepdim) / max(ctx.divisor, 0)
+        return ctx.save_output(np.asarray(np.sqrt(var)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        xp = ctx.xp
+        std = ctx.saved_output
+        flat = _value(std) == 0
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scaled = xp.where(flat, 0.0, grad / (std * max(ctx.divisor, 0)))
+            centered = x - xp.sum(x, ctx.axes, keepdims=True) / int(np.prod([x.shape[a] for a in ctx.axes]))
+            return _spread(xp, scaled, ctx) * centered

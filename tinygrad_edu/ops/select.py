@@ -1,5 +1,6 @@
 """Ops that pick between values: where, maximum, minimum, clamp. Their gradients flow to
-whichever input was picked."""
+whichever input was picked -- selected with `where`, never multiplied by a 0/1 mask, so that an
+inf arriving from above stays where it belongs instead of becoming inf·0 = nan elsewhere."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,10 @@ from ..tensor import Tensor
 from .op import Op
 
 
-def _constant(array: np.ndarray) -> Tensor:
-    return Tensor._make(array, None, False)
+def _value(x) -> np.ndarray:
+    """The numbers of a saved input (an array, or a Tensor under create_graph): masks are
+    constants, their derivative is zero."""
+    return x.data if x.__class__ is Tensor else x
 
 
 class Where(Op):
@@ -30,12 +33,12 @@ class Where(Op):
     @staticmethod
     def backward(ctx, grad):
         cond, = ctx.saved_tensors
+        xp = ctx.xp
         _, need_a, need_b = ctx.needs_input_grad
-        zero = _constant(np.zeros((), grad.dtype))
         return (
             None,
-            Where.apply(cond, grad, zero) if need_a else None,
-            Where.apply(cond, zero, grad) if need_b else None,
+            xp.where(cond, grad, 0.0) if need_a else None,
+            xp.where(cond, 0.0, grad) if need_b else None,
         )
 
 
@@ -49,7 +52,7 @@ def where(cond, a, b) -> Tensor:
     """
     cond = cond if isinstance(cond, Tensor) else Tensor(cond)
     if cond.dtype != np.bool_:
-        cond = _constant(cond.data.astype(bool))
+        cond = Tensor._make(cond.data.astype(bool), None, False)
     a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
     b = b if isinstance(b, Tensor) else a._lift(b)
     return Where.apply(cond, a, b)
@@ -72,8 +75,11 @@ class Maximum(Op):
     @classmethod
     def backward(cls, ctx, grad):
         a, b = ctx.saved_tensors
-        share_a = (cls.wins(a.data, b.data) + 0.5 * (a.data == b.data)).astype(grad.dtype)  # float32 stays
-        return grad * _constant(share_a), grad * _constant(1.0 - share_a)
+        xp = ctx.xp
+        a_wins = cls.wins(_value(a), _value(b))
+        tie = _value(a) == _value(b)
+        shared = xp.where(tie, grad / 2, 0.0)  # a tie gives half to each, as in PyTorch
+        return xp.where(a_wins, grad, shared), xp.where(a_wins | tie, shared, grad)
 
 
 class Minimum(Maximum):
@@ -95,10 +101,10 @@ class Clamp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x, = ctx.saved_tensors
+        x = _value(ctx.saved_tensors[0])
         inside = np.ones(x.shape, dtype=bool)
         if ctx.low is not None:
-            inside &= x.data >= ctx.low
+            inside &= x >= ctx.low
         if ctx.high is not None:
-            inside &= x.data <= ctx.high
-        return grad * _constant(inside)
+            inside &= x <= ctx.high
+        return ctx.xp.where(inside, grad, 0.0)

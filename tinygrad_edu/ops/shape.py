@@ -26,7 +26,7 @@ class Reshape(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.in_shape)
+        return ctx.xp.reshape(grad, ctx.in_shape)
 
 
 class Squeeze(Reshape):
@@ -53,7 +53,7 @@ class Permute(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.permute(*np.argsort(ctx.dims).tolist())
+        return ctx.xp.transpose(grad, tuple(np.argsort(ctx.dims).tolist()))
 
 
 class Expand(Op):

@@ -1,19 +1,13 @@
 """Elementwise functions of one tensor, each with its derivative.
 
 Where the derivative is cheaper from the result than from the input (exp, sqrt, tanh, sigmoid),
-forward keeps the result with `ctx.save_output`.
+forward keeps the result with `ctx.save_output`. Each backward is one formula over `ctx.xp`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
 from .op import Op
-
-
-def _constant(array: np.ndarray) -> Tensor:
-    """A tensor outside the graph: for masks and signs, whose derivative is zero."""
-    return Tensor._make(array, None, False)
 
 
 class Exp(Op):
@@ -65,7 +59,9 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return grad * _constant(np.sign(x.data))
+        xp = ctx.xp
+        # select, not multiply by sign(x): an inf arriving at x = 0 must give 0, not inf·0 = nan
+        return xp.where(x > 0, grad, xp.where(x < 0, -grad, 0.0))
 
 
 class Sin(Op):
@@ -79,7 +75,7 @@ class Sin(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return grad * x.cos()
+        return grad * ctx.xp.cos(x)
 
 
 class Cos(Op):
@@ -93,7 +89,7 @@ class Cos(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return -grad * x.sin()
+        return -grad * ctx.xp.sin(x)
 
 
 class Tanh(Op):
@@ -105,23 +101,8 @@ class Tanh(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return TanhGrad.apply(grad, ctx.saved_output)  # grad · (1 - t²)
-
-
-class TanhGrad(Op):
-    """grad · (1 - t²) for t = tanh x, in one op (three Tensor ops cost three times the
-    bookkeeping). Differentiable in turn:  ∂/∂grad = 1 - t²,  ∂/∂t = -2·grad·t."""
-
-    @staticmethod
-    def forward(ctx, grad, t):
-        ctx.save_for_backward(grad, t)
-        return grad.data * (1 - t.data * t.data)
-
-    @staticmethod
-    def backward(ctx, g):
-        grad, t = ctx.saved_tensors
-        need_grad, need_t = ctx.needs_input_grad
-        return (g * (1 - t * t) if need_grad else None), (-2 * g * grad * t if need_t else None)
+        t = ctx.saved_output
+        return grad * (1 - t * t)
 
 
 _EXP_LIMIT = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
@@ -138,23 +119,8 @@ class Sigmoid(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return SigmoidGrad.apply(grad, ctx.saved_output)  # grad · σ(1 - σ)
-
-
-class SigmoidGrad(Op):
-    """grad · σ(1 - σ) in one op (three Tensor ops cost three times the bookkeeping).
-    Differentiable in turn:  ∂/∂grad = σ(1 - σ),  ∂/∂σ = grad·(1 - 2σ)."""
-
-    @staticmethod
-    def forward(ctx, grad, s):
-        ctx.save_for_backward(grad, s)
-        return grad.data * (s.data * (1 - s.data))
-
-    @staticmethod
-    def backward(ctx, g):
-        grad, s = ctx.saved_tensors
-        need_grad, need_s = ctx.needs_input_grad
-        return (g * (s * (1 - s)) if need_grad else None), (g * grad * (1 - 2 * s) if need_s else None)
+        s = ctx.saved_output
+        return grad * (s * (1 - s))
 
 
 class Relu(Op):
@@ -168,4 +134,4 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return grad * _constant(x.data > 0)
+        return ctx.xp.where(x > 0, grad, 0.0)  # select: an inf arriving where x ≤ 0 gives 0

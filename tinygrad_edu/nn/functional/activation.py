@@ -41,6 +41,7 @@ class LogSoftmax(Function):
     """y = x - logsumexp(x);  ∂L/∂x = g - softmax(x) · Σ g  (sums over `dim`)."""
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -49,14 +50,15 @@ class LogSoftmax(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        softmax = ctx.saved_output.exp()
-        return grad - softmax * grad.sum(ctx.dim, keepdim=True)
+        xp = ctx.xp
+        return grad - xp.exp(ctx.saved_output) * xp.sum(grad, ctx.dim, keepdims=True)
 
 
 class Softmax(Function):
     """s = exp(x - m) / Σ exp(x - m);  ∂L/∂x = s · (g - Σ g·s)  (sums over `dim`)."""
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -67,7 +69,7 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         s = ctx.saved_output
-        return s * (grad - (grad * s).sum(ctx.dim, keepdim=True))
+        return s * (grad - ctx.xp.sum(grad * s, ctx.dim, keepdims=True))
 
 
 def _softmax_dim(x: Tensor, dim, op: str) -> int:

@@ -16,6 +16,7 @@ class Linear(Function):
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -28,31 +29,14 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
+        xp = ctx.xp
         need_x, need_w, need_b = ctx.needs_input_grad
-        if ctx.create_graph:  # Tensor ops, so the gradient is differentiable again
-            return _linear_backward_recorded(x, weight, grad, need_x, need_w, need_b)
-        # The same formulas in numpy: this op runs once per layer per step, so it is kept lean.
-        g = grad.data
-        grad_x = Tensor._make(g @ weight.data, None, False) if need_x else None
-        grad_w = grad_b = None
-        if need_w:
-            g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
-            x2 = x.data.reshape(-1, x.data.shape[-1]) if x.data.ndim != 2 else x.data
-            grad_w = Tensor._make(g2.T @ x2, None, False)
-        if need_b:
-            grad_b = Tensor._make(g.sum(axis=tuple(range(g.ndim - 1))), None, False)
-        return grad_x, grad_w, grad_b
-
-
-def _linear_backward_recorded(x, weight, grad, need_x, need_w, need_b):
-    grad_x = grad @ weight if need_x else None
-    grad_w = None
-    if need_w:
-        if x.ndim > 2:  # fold the leading axes into one batch axis: Gᵀ x is then one matmul
-            grad_w = grad.reshape(-1, grad.shape[-1]).T @ x.reshape(-1, x.shape[-1])
-        else:
-            grad_w = grad.T @ x
-    return grad_x, grad_w, (grad if need_b else None)
+        grad_w = None
+        if need_w:  # leading axes folded into one batch axis: Gᵀ x is then one matrix product
+            g2 = grad if grad.ndim == 2 else xp.reshape(grad, (-1, grad.shape[-1]))
+            x2 = x if x.ndim == 2 else xp.reshape(x, (-1, x.shape[-1]))
+            grad_w = xp.matrix_transpose(g2) @ x2
+        return (grad @ weight if need_x else None), grad_w, (grad if need_b else None)
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:

@@ -178,12 +178,11 @@ class CrossEntropy(Function):
 
     ℓₙ = -log_softmax(zₙ)[tₙ],   ∂ℓₙ/∂zₙ = softmax(zₙ) - onehot(tₙ)
 
-    Forward computes exactly what `nll_loss(log_softmax(z, 1), t)` computes. Backward is the
-    formula above in numpy; when the backward pass is itself recorded (create_graph=True) it is
-    written with Tensor ops instead, so second derivatives flow through softmax(z).
+    Forward computes exactly what `nll_loss(log_softmax(z, 1), t)` computes.
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, z, t, reduction):
@@ -199,22 +198,19 @@ class CrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad):
         z, = ctx.saved_tensors
+        xp = ctx.xp
         t, n = ctx.target, ctx.target.shape[0]
-        rows = np.arange(n)
-        if ctx.create_graph:  # keep the dependence on z differentiable
-            one_hot = np.zeros(z.data.shape, dtype=z.data.dtype)
-            one_hot[rows, t] = 1
-            d = log_softmax(z, 1).exp() - Tensor._make(one_hot, None, False)
-            if ctx.reduction == "none":
-                return d * grad.unsqueeze(1)
-            return d * (grad / n if ctx.reduction == "mean" else grad)
-        d = np.exp(log_softmax_array(z.data, 1))
-        d[rows, t] -= 1
+        one_hot = np.zeros(z.shape, dtype=_value(z).dtype)
+        one_hot[np.arange(n), t] = 1
+        d = xp.exp(xp.log_softmax(z, 1)) - one_hot
         if ctx.reduction == "none":
-            d *= grad.data[:, None]
-        else:
-            d *= grad.data / n if ctx.reduction == "mean" else grad.data
-        return Tensor._make(d, None, False)
+            return d * xp.reshape(grad, (n, 1))
+        return d * (grad / n if ctx.reduction == "mean" else grad)
+
+
+def _value(x) -> np.ndarray:
+    """The numbers of a saved value: an array, or a Tensor under create_graph."""
+    return x.data if isinstance(x, Tensor) else x
 
 
 def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
@@ -247,6 +243,7 @@ class BinaryCrossEntropy(Function):
     """
 
     forward_records = False  # numpy only
+    xp_backward = True
 
     @staticmethod
     def forward(ctx, p, y):
@@ -259,11 +256,13 @@ class BinaryCrossEntropy(Function):
     @staticmethod
     def backward(ctx, grad):
         p, y = ctx.saved_tensors
+        xp = ctx.xp
         need_p, need_y = ctx.needs_input_grad
-        grad_p = grad * (p - y) / (p * (1 - p)).clamp(min=_EPS) if need_p else None
+        grad_p = grad * (p - y) / xp.clip(p * (1 - p), _EPS, None) if need_p else None
         grad_y = None
         if need_y:
-            grad_y = grad * ((1 - p).log().clamp(min=_LOG_FLOOR) - p.log().clamp(min=_LOG_FLOOR))
+            with np.errstate(divide="ignore"):
+                grad_y = grad * (xp.clip(xp.log(1 - p), _LOG_FLOOR, None) - xp.clip(xp.log(p), _LOG_FLOOR, None))
         return grad_p, grad_y
 
 

@@ -1,0 +1,132 @@
+"""`xp`: the array namespace that every backward formula is written against.
+
+A backward formula such as Tanh's `grad * (1 - t * t)` is the same math whether it runs on numpy
+arrays or on Tensors. So each formula is written once, against `ctx.xp`:
+
+    * `numpy_xp`  -- when the backward pass is not recorded (the usual `loss.backward()`): the
+      gradients and saved values are plain ndarrays, and each formula is a few numpy calls;
+    * `tensor_xp` -- when it is recorded (`create_graph=True`): the same names are Tensor ops, so
+      the gradient is itself a graph that can be differentiated again.
+
+Operators (`+ - * / ** @`, comparisons, indexing) work on both kinds of value; everything else a
+formula needs is a function here, with numpy's name and arguments. The idea is Chainer's `xp`
+(Tokui et al., "Chainer: A Deep Learning Framework for Accelerating the Research Cycle", 2019)
+and the Python array API standard's namespace.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    """σ(x) = (1 + tanh(x/2)) / 2: equal to 1 / (1 + e⁻ˣ), and it never overflows."""
+    return 0.5 * (1 + np.tanh(0.5 * x))
+
+
+def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
+    """x - logsumexp(x), shifted by the max so that nothing overflows."""
+    m = np.max(x, axis=axis, keepdims=True)
+    shifted = x - np.where(np.isfinite(m), m, 0)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _index_add(values: np.ndarray, index, shape: tuple) -> np.ndarray:
+    """zeros(shape) with `values` added at `index`; a repeated index adds twice (np.add.at)."""
+    from ..ops.index import is_basic_index
+
+    out = np.zeros(shape, dtype=np.result_type(values))
+    if is_basic_index(index):
+        out[index] = values
+    else:
+        np.add.at(out, index, values)
+    return out
+
+
+def _replace(x: np.ndarray, index, value) -> np.ndarray:
+    """A copy of x with x[index] = value."""
+    out = np.array(x, copy=True)
+    out[index] = value
+    return out
+
+
+class _Namespace:
+    """A namespace with a name in its repr (`ctx.xp` prints as `<xp: numpy>`)."""
+
+    def __init__(self, name: str, **functions) -> None:
+        self.name = name
+        self.__dict__.update(functions)
+
+    def __repr__(self) -> str:
+        return f"<xp: {self.name}>"
+
+
+numpy_xp = _Namespace(
+    "numpy",
+    exp=np.exp, log=np.log, sqrt=np.sqrt, sin=np.sin, cos=np.cos, tanh=np.tanh, sigmoid=_sigmoid,
+    sign=np.sign, where=np.where, maximum=np.maximum, clip=np.clip,
+    sum=np.sum, reshape=np.reshape, broadcast_to=np.broadcast_to, transpose=np.transpose,
+    matrix_transpose=lambda x: np.swapaxes(x, -1, -2), concatenate=np.concatenate,
+    astype=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax,
+    index_add=_index_add, replace=_replace,
+)
+
+
+def _t(x, like: Tensor | None = None) -> Tensor:
+    """x as a Tensor; an array or number met in a formula is a constant."""
+    if x.__class__ is Tensor:
+        return x
+    if like is not None:
+        return like._lift(x)
+    return Tensor._make(np.asarray(x), None, False)
+
+
+def _tensor_where(cond, a, b) -> Tensor:
+    from ..ops.select import where
+
+    return where(cond, a, b)
+
+
+def _tensor_concatenate(tensors, axis: int = 0) -> Tensor:
+    from ..functions import cat
+
+    return cat([_t(t) for t in tensors], dim=axis)
+
+
+def _tensor_index_add(values: Tensor, index, shape: tuple) -> Tensor:
+    from ..ops.index import IndexAdd
+
+    return IndexAdd.apply(_t(values), index, shape)
+
+
+def _tensor_replace(x: Tensor, index, value) -> Tensor:
+    from ..ops.index import SetItem
+
+    x = _t(x)
+    return SetItem.apply(x, index, x._lift(value))
+
+
+def _tensor_log_softmax(x: Tensor, axis: int) -> Tensor:
+    return x - x.logsumexp(axis, keepdim=True)
+
+
+def _tensor_sum(x, axis=None, keepdims: bool = False) -> Tensor:
+    return _t(x).sum(axis, keepdim=keepdims)
+
+
+tensor_xp = _Namespace(
+    "tensor",
+    exp=lambda x: _t(x).exp(), log=lambda x: _t(x).log(), sqrt=lambda x: _t(x).sqrt(),
+    sin=lambda x: _t(x).sin(), cos=lambda x: _t(x).cos(), tanh=lambda x: _t(x).tanh(),
+    sigmoid=lambda x: _t(x).sigmoid(),
+    sign=lambda x: Tensor._make(np.sign(_t(x).data), None, False),  # derivative 0: a constant
+    where=_tensor_where, maximum=lambda a, b: _t(a).maximum(b),
+    clip=lambda x, low, high: _t(x).clamp(low, high),
+    sum=_tensor_sum, reshape=lambda x, shape: _t(x).reshape(shape),
+    broadcast_to=lambda x, shape: _t(x).expand(*shape),
+    transpose=lambda x, axes: _t(x).permute(*axes),
+    matrix_transpose=lambda x: _t(x).transpose(-1, -2), concatenate=_tensor_concatenate,
+    astype=lambda x, dtype: _t(x).to(dtype), log_softmax=_tensor_log_softmax,
+    index_add=_tensor_index_add, replace=_tensor_replace,
+)
