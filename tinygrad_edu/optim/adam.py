@@ -69,7 +69,7 @@ class Adam(Optimizer):
         m, v = state["exp_avg"], state["exp_avg_sq"]
         lerp_(m, grad, 1 - beta1)
         v *= beta2
-        v += (1 - beta2) * (grad * grad)
+        v += (1 - beta2) * grad * grad  # in the order of PyTorch's addcmul
         if group["amsgrad"]:
             if "max_exp_avg_sq" not in state:  # amsgrad switched on after some steps
                 state["max_exp_avg_sq"] = np.zeros_like(param)

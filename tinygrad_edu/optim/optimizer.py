@@ -249,11 +249,11 @@ class Optimizer:
             value = value.data
         if value is None or isinstance(value, (bool, int, float, str)):
             return value
-        array = np.array(value)
+        array = np.asarray(value)  # (asarray: PyTorch tensors' __array__ predates numpy 2's copy=)
         if key == "step" or array.ndim == 0 and not self._state_has_param_shape:
             number = array.item()
             return int(number) if float(number).is_integer() else number
-        array = array.astype(p.data.dtype, copy=False)
+        array = np.array(array, dtype=p.data.dtype)  # a copy: the state must not share memory
         if self._state_has_param_shape and array.shape != p.data.shape:
             raise ValueError(f"{type(self).__name__}.load_state_dict: {key!r} of parameter {index} has shape "
                              f"{array.shape}, the parameter has shape {p.data.shape}")

@@ -48,7 +48,7 @@ class RMSprop(Optimizer):
             grad = grad + group["weight_decay"] * param
         square_avg = state["square_avg"]
         square_avg *= alpha
-        square_avg += (1 - alpha) * (grad * grad)
+        square_avg += (1 - alpha) * grad * grad
         if group["centered"]:
             grad_avg = state.setdefault("grad_avg", np.zeros_like(param))
             lerp_(grad_avg, grad, 1 - alpha)
