@@ -19,7 +19,7 @@ $(VENV)/.demo-installed: pyproject.toml | $(PY)
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml | $(PY)
-	$(PIP) install -e ".[test,viz,examples]"
+	$(PIP) install -e ".[test,viz,examples,browser]"
 	touch $@
 
 demo: $(VENV)/.demo-installed

@@ -4,6 +4,7 @@
     render(*outputs, path=...)   the same, written to an svg/png/pdf file (needs Graphviz's `dot`)
     explain(loss)                the backward pass as a table, number by number
     backward_steps(loss)         the same backward pass as records (the data of explain and stepper)
+    stepper(loss)                an HTML page that steps through forward and backward on the picture
     scope(name)                  `with scope("Reduce"):` draws the ops recorded inside as one box
     legend()                     the colour key; COLOURS holds the colours
 
@@ -13,6 +14,7 @@ from ..autograd.scope import scope
 from .dot import COLOURS, legend, to_dot
 from .explain import explain
 from .steps import backward_steps
+from .stepper import Stepper, stepper
 from .render import render
 
-__all__ = ["COLOURS", "backward_steps", "explain", "legend", "render", "scope", "to_dot"]
+__all__ = ["COLOURS", "backward_steps", "explain", "legend", "render", "scope", "Stepper", "stepper", "to_dot"]

@@ -85,8 +85,9 @@ class _Picture:
         self.nodes[scope].append((node_id, attrs))
 
     def value(self, scope: tuple, node_id: str, kind: str, name: str | None, shape: tuple,
-              tensor: Tensor | None) -> None:
-        """A box {name | shape dtype | data | grad}; data and grad only when asked and known."""
+              tensor: Tensor | None, key) -> None:
+        """A box {name | shape dtype | data | grad}; data and grad only when asked and known.
+        `key` is what the graph calls this tensor: the leaf itself, or (node, output_nr)."""
         fields = [[name]] if name else []
         fields.append([text.shape_dtype(shape, tensor.dtype if tensor is not None else None)])
         if tensor is not None:
@@ -102,8 +103,8 @@ class _Picture:
         self.add_node(scope, node_id, {"label": _record(fields, self.rankdir), "shape": "record",
                                        "style": "filled", "fillcolor": COLOURS[kind]})
 
-    def op(self, scope: tuple, node_id: str, label: str) -> None:
-        self.add_node(scope, node_id, {"label": label, "shape": "ellipse", "style": "filled",
+    def op(self, scope: tuple, node_id: str, node: Node, rank: int) -> None:
+        self.add_node(scope, node_id, {"label": _op_label(node), "shape": "ellipse", "style": "filled",
                                        "fillcolor": COLOURS["op"], "fontsize": "9", "height": "0.3"})
 
     def write(self, graph) -> None:
@@ -176,12 +177,18 @@ def to_dot(
     In Jupyter the returned Digraph shows itself as a picture; `tg.viz.render` writes a file.
     """
     _check(outputs, max_elems, rankdir, max_nodes, "to_dot")
-    graphviz = _graphviz()
     names = Names(params, "to_dot")
+    picture = _Picture(show_values, show_grads, max_elems, rankdir)
+    return draw(outputs, names, picture, max_nodes, legend)
+
+
+def draw(outputs: tuple, names: Names, picture: _Picture, max_nodes: int | None, legend: bool):
+    """The Digraph of `to_dot`, with the boxes and ellipses made by `picture` (the stepper page
+    passes its own, which labels them for stepping)."""
+    graphviz = _graphviz()
     for out in outputs:
         names.add(out)
     drawn = walk(outputs, max_nodes)
-    picture = _Picture(show_values, show_grads, max_elems, rankdir)
     output_keys = {(o.grad_fn, o._output_nr) for o in outputs if o.grad_fn is not None}
     output_leaves = {id(o) for o in outputs if o.grad_fn is None}
     leaf_ids: dict[int, str] = {}
@@ -196,7 +203,7 @@ def to_dot(
                 kind = "output"
             else:
                 kind = "parameter" if t.requires_grad else "constant"
-            picture.value((), node_id, kind, names.leaf(t), t.shape, t)
+            picture.value((), node_id, kind, names.leaf(t), t.shape, t, t)
         return node_id
 
     def result_id(producer: Node, nr: int, shape: tuple | None) -> str:
@@ -211,14 +218,14 @@ def to_dot(
             elif producer.output_shapes is not None:
                 shape = producer.output_shapes[nr]
             kind = "output" if key in output_keys else "result"
-            picture.value(producer.scope or (), node_id, kind, name, shape, tensor)
+            picture.value(producer.scope or (), node_id, kind, name, shape, tensor, key)
             picture.edges.append((f"op{rank}", node_id, {}))
         return node_id
 
     frontier: dict[str, None] = {}  # ops with an input beyond max_nodes (a dict keeps order)
     for node in drawn.nodes:
         op_id = f"op{drawn.rank[node]}"
-        picture.op(node.scope or (), op_id, _op_label(node))
+        picture.op(node.scope or (), op_id, node, drawn.rank[node])
         for edge, shape in zip(node.edges, node.input_shapes):
             if edge is None:
                 continue
@@ -238,7 +245,7 @@ def to_dot(
             result_id(out.grad_fn, out._output_nr, out.shape)
 
     graph = graphviz.Digraph(name="tinygrad_edu")
-    graph.attr(rankdir=rankdir)
+    graph.attr(rankdir=picture.rankdir)
     graph.attr("node", fontname="Helvetica", fontsize="10")
     graph.attr("edge", arrowsize="0.6", color="#495057")
     picture.write(graph)
