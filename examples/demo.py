@@ -37,7 +37,8 @@ PICTURES = "out/pictures"
 
 def graph_pictures() -> None:
     """Draw the recorded graphs of the worked example (values and gradients in every box), the
-    digits MLP (named parameters) and the church sentence through SPINN (one box per REDUCE)."""
+    digits MLP (named parameters) and the church sentence through SPINN (one box per REDUCE),
+    and write the page that steps through the worked example's backward pass."""
     import shutil
 
     from tinygrad_edu.examples import graph
@@ -49,6 +50,9 @@ def graph_pictures() -> None:
               "with `apt-get install graphviz` or `brew install graphviz` to get SVG)")
     for name, extra in (("mazur", ["--values", "--grads"]), ("mlp", []), ("church", [])):
         graph.main([name, "--out", PICTURES, "--format", picture_format, *extra])
+    if picture_format == "svg":  # the page that steps through backprop, number by number (tg.viz.stepper)
+        print("open this page in a browser and press 'backward' to follow the chain rule:")
+        graph.main(["mazur", "--html", f"{PICTURES}/mazur.html"])
 
 
 def listops_short_run() -> None:

@@ -4,6 +4,7 @@
     python -m tinygrad_edu graph mlp --out docs/img                      # a digits MLP, named params
     python -m tinygrad_edu graph tree --out docs/img                     # one box per composition
     python -m tinygrad_edu graph mazur --explain                         # the backward pass, as a table
+    python -m tinygrad_edu graph mazur --html out/mazur.html   # a page that steps through it (tg.viz.stepper)
 
 Each example is a function in `EXAMPLES` that builds a small model, runs it forward and backward
 (with retain_graph=True, so the graph keeps the constants its ops saved), and returns
@@ -111,8 +112,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-legend", action="store_true", help="leave out the colour key")
     parser.add_argument("--explain", action="store_true",
                         help="also print the backward pass step by step (tg.viz.explain)")
+    parser.add_argument("--html", metavar="PATH",
+                        help="instead of a picture, write an HTML page that steps through the forward "
+                             "and backward pass (tg.viz.stepper); open it in a browser")
     args = parser.parse_args(argv)
 
+    if args.html:
+        # detect_anomaly records where each op is created: the page shows that line on hover.
+        with tg.detect_anomaly():
+            outputs, params = EXAMPLES[args.example]()
+        loss = outputs[0] if outputs[0].numel() == 1 else outputs[0].sum()
+        if args.explain:
+            viz.explain(loss, params=params)
+        try:
+            print(viz.stepper(loss, params=params, rankdir=args.rankdir).save(args.html))
+        except RuntimeError as err:
+            print(f"graph: {err}", file=sys.stderr)
+            return 1
+        return 0
     outputs, params = EXAMPLES[args.example]()
     options = dict(params=params, show_values=args.values, show_grads=args.grads,
                    rankdir=args.rankdir, legend=not args.no_legend)

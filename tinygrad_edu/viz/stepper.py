@@ -186,10 +186,10 @@ def _fill(kind: str) -> str:
 def created_at(node: Node) -> str | None:
     """The user's line that created `node`, if the forward pass recorded it (`tg.detect_anomaly()`
     keeps the stack of every op it sees created)."""
-    stack = getattr(node, "forward_stack", None)
-    if not stack:
+    stack = [f for f in getattr(node, "forward_stack", None) or () if not f.filename.startswith("<")]
+    if not stack:  # (not recorded, or only Python's own frames such as <frozen runpy>)
         return None
-    frame = stack[-1]
+    frame = stack[-1]  # the innermost: the line that called the op
     where = f"{os.path.basename(frame.filename)}:{frame.lineno}"
     return f"{where}  {frame.line.strip()}" if frame.line else where
 
