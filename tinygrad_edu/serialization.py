@@ -2,30 +2,45 @@
 
 The file holds the arrays (`a0`, `a1`, ...) and one JSON description of the structure
 (`__structure__`): nested dicts and lists of numbers, strings, None, arrays and Tensors.
-Nothing is pickled, so loading a file cannot run code. Writes go to a temporary file that is
-renamed into place, so a crash never leaves half a file behind.
+Nothing is pickled, so loading a file cannot run code, and a damaged file is refused with
+`LoadError` before anything it claims is allocated. Saving to a path writes a temporary file
+next to the target and renames it into place, so a crash never leaves half a file behind.
 """
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
-import tempfile
-import zipfile
-from pathlib import Path
+import re
+import secrets
+import stat
+from typing import IO, Union
 
 import numpy as np
 
+from ._npz_reader import DamagedFile, NpzReader
 from .tensor import Tensor
 
 _STRUCTURE_KEY = "__structure__"
 _FORMAT = "tinygrad_edu.save/1"
+MAX_DEPTH = 100
+"""How many containers (dicts, lists, tuples) may nest inside one another; a state dict needs a
+handful. Saving refuses deeper objects, so every file `save` writes can be loaded."""
+# One container adds at most 3 JSON levels ({"dict": [[key, value]]}); the document and a leaf
+# add one each.
+_MAX_JSON_DEPTH = 3 * MAX_DEPTH + 2
+
+PathOrFile = Union[str, "os.PathLike[str]", IO[bytes]]
 
 
 class LoadError(ValueError, RuntimeError):
     """A file that `tg.load` cannot read: damaged, truncated, or not written by `tg.save`."""
 
 
-def _encode(obj, arrays: list, where: str):
+# ---- saving --------------------------------------------------------------------------------------
+
+def _encode(obj, arrays: list, where: str, depth: int = 0):
     """The JSON-able description of obj; arrays go into `arrays` and are referred to by index."""
     if isinstance(obj, Tensor):
         arrays.append(obj.data)
@@ -35,16 +50,19 @@ def _encode(obj, arrays: list, where: str):
             raise TypeError(f"save: {where} is an array of dtype {obj.dtype}; only numeric arrays can be saved")
         arrays.append(obj)
         return {"array": len(arrays) - 1}
+    if isinstance(obj, (dict, list, tuple)) and depth >= MAX_DEPTH:
+        raise ValueError(f"save: {where} is nested more than {MAX_DEPTH} containers deep; "
+                         f"a state dict needs only a few levels")
     if isinstance(obj, dict):
         items = []
         for key, value in obj.items():
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 raise TypeError(f"save: dict keys must be str or int, {where} has key {key!r}")
-            items.append([key, _encode(value, arrays, f"{where}[{key!r}]")])
+            items.append([key, _encode(value, arrays, f"{where}[{key!r}]", depth + 1)])
         return {"dict": items}
     if isinstance(obj, (list, tuple)):
         kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, arrays, f"{where}[{i}]") for i, v in enumerate(obj)]}
+        return {kind: [_encode(v, arrays, f"{where}[{i}]", depth + 1) for i, v in enumerate(obj)]}
     if isinstance(obj, np.generic):
         obj = obj.item()
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -55,73 +73,228 @@ def _encode(obj, arrays: list, where: str):
     )
 
 
-def _decode(desc, arrays):
-    (kind, value), = desc.items()
-    if kind == "tensor":
-        return Tensor(arrays[f"a{value}"])
-    if kind == "array":
-        return arrays[f"a{value}"]
-    if kind == "dict":
-        return {key: _decode(v, arrays) for key, v in value}
-    if kind == "list":
-        return [_decode(v, arrays) for v in value]
-    if kind == "tuple":
-        return tuple(_decode(v, arrays) for v in value)
-    if kind == "value":
-        return value
-    raise KeyError(kind)
-
-
-def save(obj, path: str | os.PathLike) -> None:
+def save(obj, f: PathOrFile) -> None:
     """Write a state dict (or any nest of dicts/lists of arrays, Tensors, numbers and strings)
-    to exactly `path` (no suffix is added).
+    to `f`: a path (exactly that path, no suffix is added) or a binary file object opened for
+    writing (`open(..., "wb")`, `io.BytesIO`), as `torch.save` accepts.
 
-    >>> import tinygrad_edu as tg, tempfile, os
-    >>> path = os.path.join(tempfile.mkdtemp(), "model.npz")
-    >>> tg.save({"w": tg.ones(2)}, path)
-    >>> tg.load(path)["w"]
+    Saving to a path is atomic: a temporary file in the same folder is renamed over the target.
+    A read-only file is refused with `PermissionError`; a symlink is written through (the link
+    stays, the file it points to gets the new content); an existing file keeps its permissions
+    and a new one gets the usual ones for your umask.
+
+    >>> import tinygrad_edu as tg, io
+    >>> buffer = io.BytesIO()
+    >>> tg.save({"w": tg.ones(2)}, buffer)
+    >>> _ = buffer.seek(0)
+    >>> tg.load(buffer)["w"]
     tensor([1., 1.])
     """
-    path = Path(path)
     arrays: list[np.ndarray] = []
     structure = {"format": _FORMAT, "root": _encode(obj, arrays, "the object")}
     payload = {f"a{i}": a for i, a in enumerate(arrays)}
     payload[_STRUCTURE_KEY] = np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():  # else mkstemp would name its temporary file in the error
-        raise FileNotFoundError(f"save: the folder {directory} does not exist (saving to {path})")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **payload)
+    if hasattr(f, "write"):
+        if isinstance(f, io.TextIOBase):
+            raise TypeError("save: the file is open in text mode; open it in binary mode ('wb')")
+        np.savez(f, **payload)
+        if hasattr(f, "flush"):
             f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        return
+    _write_atomically(_as_path(f, "save"), lambda file: np.savez(file, **payload))
+
+
+def _as_path(f, op: str) -> str:
+    try:
+        return os.fsdecode(os.fspath(f))
+    except TypeError:
+        raise TypeError(f"{op}: expected a path or a binary file object, got {type(f).__name__}") from None
+
+
+def _write_atomically(path: str, write) -> None:
+    # Write through symlinks: replacing the link itself would cut it from the file it names.
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(errno.ENOENT, f"save: the folder {os.path.dirname(path) or '.'} does not "
+                                f"exist (saving to {path})")
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    if old is not None and stat.S_ISDIR(old.st_mode):
+        raise IsADirectoryError(errno.EISDIR, f"save: {path} is a folder, not a file")
+    # A file with no write bit is write-protected even for root (whom os.access always lets
+    # write), as `rm` treats it; open(path, "wb") would refuse it too, so save refuses.
+    if old is not None and (not os.access(target, os.W_OK) or not old.st_mode & 0o222):
+        raise PermissionError(errno.EACCES, f"save: permission denied: {path} is read-only "
+                              f"(Permission denied); nothing was written")
+    fd, tmp = _create_temporary(directory, os.path.basename(target), path)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            write(file)
+            file.flush()
+            os.fsync(file.fileno())
+        if old is not None:  # the new file takes the old one's owner and permissions
+            if hasattr(os, "chown"):
+                try:
+                    os.chown(tmp, old.st_uid, old.st_gid)
+                except PermissionError:
+                    pass  # only root may give a file away; it then stays ours
+            os.chmod(tmp, stat.S_IMODE(old.st_mode))
+        os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
 
 
-def load(path: str | os.PathLike):
-    """Read what `save` wrote. Arrays saved as Tensors come back as Tensors (not requiring grad).
-    A damaged or foreign file raises `LoadError`; nothing is returned half-read."""
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"load: no such file: {path}")
+def _create_temporary(directory: str, name: str, path: str) -> tuple[int, str]:
+    """A new file next to the target. Mode 0o666 lets the kernel apply the umask, as open() does
+    (tempfile.mkstemp would make it 0o600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+        except PermissionError:
+            raise PermissionError(errno.EACCES, f"save: permission denied: cannot create a file in "
+                                  f"{directory} (saving to {path})") from None
+    raise FileExistsError(errno.EEXIST, f"save: no free temporary file name in {directory}")
+
+
+# ---- loading -------------------------------------------------------------------------------------
+
+def load(f: PathOrFile):
+    """Read what `save` wrote, from a path or a binary file object opened for reading
+    (`open(..., "rb")`, `io.BytesIO`). Arrays saved as Tensors come back as Tensors (not requiring
+    grad). Pickles are never loaded. A damaged or foreign file raises `LoadError` saying what is
+    wrong; nothing is returned half-read, and nothing a damaged header claims is allocated."""
+    if hasattr(f, "read"):
+        if isinstance(f, io.TextIOBase):
+            raise TypeError("load: the file is open in text mode; open it in binary mode ('rb')")
+        name = getattr(f, "name", None)
+        label = f"the file {name}" if isinstance(name, str) else f"the {type(f).__name__} file object"
+        if not (hasattr(f, "seekable") and f.seekable()):  # a pipe or socket: zip needs to seek
+            f = io.BytesIO(f.read())
+        return _load_from(f, label)
+    path = _as_path(f, "load")
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if _STRUCTURE_KEY not in archive.files:
-                raise LoadError(f"load: {path} is an .npz file but was not written by tg.save")
-            structure = json.loads(archive[_STRUCTURE_KEY].tobytes().decode())
-            if structure.get("format") != _FORMAT:
-                raise LoadError(f"load: {path} has an unknown format {structure.get('format')!r}")
-            arrays = {name: archive[name] for name in archive.files if name != _STRUCTURE_KEY}
-            return _decode(structure["root"], arrays)
-    except LoadError:
-        raise
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, json.JSONDecodeError,
-            UnicodeDecodeError, AttributeError, TypeError) as err:
-        raise LoadError(
-            f"load: {path} is damaged or is not a tinygrad_edu save file ({type(err).__name__}: {err})"
-        ) from err
+        file = open(path, "rb")
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, f"load: no such file: {path}") from None
+    except PermissionError as err:
+        raise PermissionError(errno.EACCES, f"load: permission denied: cannot read {path} "
+                              f"({err.strerror})") from None
+    with file:
+        return _load_from(file, path)
+
+
+def _load_from(file: IO[bytes], label: str):
+    try:
+        archive = NpzReader(file)
+        if not archive.has(_STRUCTURE_KEY):
+            raise LoadError(f"load: {label} is an .npz file but was not written by tg.save "
+                            f"(it has no {_STRUCTURE_KEY} entry; if tg.save wrote it, it is damaged)")
+        structure = _parse_structure(archive.read(_STRUCTURE_KEY))
+        if structure.get("format") != _FORMAT:
+            raise LoadError(f"load: {label} has an unknown format {structure.get('format')!r} "
+                            f"(this version reads {_FORMAT!r})")
+        if "root" not in structure:
+            raise DamagedFile("its structure has no root")
+        return _Decoder(archive).decode(structure["root"], 0)
+    except DamagedFile as err:
+        raise LoadError(f"load: {label} is damaged or is not a tinygrad_edu save file: {err}") from err
+
+
+def _parse_structure(array: np.ndarray) -> dict:
+    if array.dtype != np.uint8 or array.ndim != 1:
+        raise DamagedFile(f"its structure is an array of {array.dtype} and shape {array.shape}, "
+                          f"not JSON text")
+    try:
+        text = array.tobytes().decode()
+    except UnicodeDecodeError as err:
+        raise DamagedFile(f"its structure is not UTF-8 text ({err})") from err
+    depth = _json_depth(text)
+    if depth > _MAX_JSON_DEPTH:  # checked first: json.loads would recurse that deep
+        raise DamagedFile(f"its structure is nested {depth} levels deep; tg.save writes at most "
+                          f"{_MAX_JSON_DEPTH}")
+    try:
+        structure = json.loads(text)
+    except (ValueError, RecursionError) as err:
+        raise DamagedFile(f"its structure is not valid JSON ({err})") from err
+    if not isinstance(structure, dict):
+        raise DamagedFile(f"its structure is a JSON {type(structure).__name__}, not an object")
+    return structure
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of [] and {} in JSON text, strings skipped, without recursing."""
+    depth = deepest = 0
+    for token in _JSON_TOKEN.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif bracket in "]}":
+            depth -= 1
+    return deepest
+
+
+class _Decoder:
+    """Rebuilds the object from its JSON description, checking every entry, reading each array
+    when it is reached and each at most once."""
+
+    def __init__(self, archive: NpzReader):
+        self.archive = archive
+        self.used: set[int] = set()
+
+    def array(self, index) -> np.ndarray:
+        if type(index) is not int or index < 0:
+            raise DamagedFile(f"its structure names array {index!r}, not an index")
+        if index in self.used:
+            raise DamagedFile(f"its structure uses array a{index} twice; tg.save writes each once")
+        self.used.add(index)
+        return self.archive.read(f"a{index}")
+
+    def decode(self, desc, depth: int):
+        if not isinstance(desc, dict) or len(desc) != 1:
+            raise DamagedFile(f"its structure has an entry {_short(desc)}, not a one-key object")
+        (kind, value), = desc.items()
+        if kind == "tensor":
+            return Tensor(self.array(value))
+        if kind == "array":
+            return self.array(value)
+        if kind in ("dict", "list", "tuple"):
+            if not isinstance(value, list):
+                raise DamagedFile(f"its structure has a {kind} entry holding {_short(value)}, not a list")
+            if depth >= MAX_DEPTH:
+                raise DamagedFile(f"its structure nests more than {MAX_DEPTH} containers")
+            if kind == "list":
+                return [self.decode(v, depth + 1) for v in value]
+            if kind == "tuple":
+                return tuple(self.decode(v, depth + 1) for v in value)
+            return {self.key(item): self.decode(item[1], depth + 1) for item in value}
+        if kind == "value":
+            if value is not None and not isinstance(value, (bool, int, float, str)):
+                raise DamagedFile(f"its structure has a value {_short(value)}, not a number, string or null")
+            return value
+        raise DamagedFile(f"its structure has an entry of unknown kind {kind!r}")
+
+    @staticmethod
+    def key(item):
+        if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], (str, int))
+                or isinstance(item[0], bool)):
+            raise DamagedFile(f"its structure has a dict item {_short(item)}, not a [key, value] pair "
+                              f"with a str or int key")
+        return item[0]
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
