@@ -317,6 +317,32 @@ def test_lbfgs_with_autograd_in_the_closure():
     np.testing.assert_allclose(x.data, [1.0, 1.0], atol=1e-7)
 
 
+def test_lbfgs_state_dict_resumes_exactly():
+    def make():
+        x = nn.Parameter(tg.tensor([-1.2, 1.0, -0.5]))
+        return x, optim.LBFGS([x], max_iter=5, history_size=3, line_search_fn="strong_wolfe")
+
+    def closure_for(x):
+        def closure():
+            f, g = rosenbrock(x.data)
+            x.grad = tg.tensor(g)
+            return f
+        return closure
+
+    x, opt = make()
+    for _ in range(2):
+        opt.step(closure_for(x))
+    sd = opt.state_dict()
+    assert sorted(sd["state"]) == [0] and {"d", "old_dirs", "H_diag", "n_iter"} <= set(sd["state"][0])
+    y, resumed = make()
+    y.data[...] = x.data
+    resumed.load_state_dict(sd)
+    for _ in range(2):
+        opt.step(closure_for(x))
+        resumed.step(closure_for(y))
+    np.testing.assert_array_equal(x.data, y.data)
+
+
 def test_lbfgs_errors():
     x = nn.Parameter(tg.ones(2))
     with pytest.raises(ValueError, match="doesn't support per-parameter options"):
@@ -513,6 +539,28 @@ def test_named_parameters_are_accepted_and_their_names_kept():
 def test_a_likely_typo_in_a_group_warns():
     with pytest.warns(UserWarning, match="did you mean 'momentum'"):
         optim.SGD([{"params": [nn.Parameter(tg.ones(1))], "momentun": 0.9}], lr=0.1)
+
+
+def test_a_user_optimizer_subclass_works_as_in_pytorch():
+    class SignSGD(optim.Optimizer):
+        """p ← p - step_size · sign(g), written the PyTorch way: step() loops over the groups."""
+
+        def __init__(self, params, step_size=0.1):
+            super().__init__(params, dict(step_size=step_size))
+
+        def step(self, closure=None):
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        p.data -= group["step_size"] * np.sign(p.grad.data)
+                        self.state[p]["count"] = self.state[p].get("count", 0) + 1
+
+    p = nn.Parameter(tg.tensor([1.0, -1.0]))
+    opt = SignSGD([p])
+    p.grad = tg.tensor([3.0, -0.5])
+    opt.step()
+    assert p.data.tolist() == [0.9, -0.9]
+    assert opt.state_dict()["state"] == {0: {"count": 1}}
 
 
 def test_a_generator_of_parameters_is_accepted():

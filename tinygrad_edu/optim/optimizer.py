@@ -139,7 +139,8 @@ class Optimizer:
     def _check_options(self, group: dict[str, Any]) -> None:
         """Check a group's options (PyTorch checks the constructor's; we check every group)."""
         name = type(self).__name__
-        check_number(name, "lr", group["lr"], what="learning rate")
+        if "lr" in group:  # (a user's Optimizer subclass may have other options)
+            check_number(name, "lr", group["lr"], what="learning rate")
         if "weight_decay" in group:
             check_number(name, "weight_decay", group["weight_decay"])
 
