@@ -283,7 +283,8 @@ class Module:
         """Copy values (arrays, Tensors or nested lists) into the existing parameters, in place,
         so optimizers that hold them keep working.
 
-        A shape mismatch always raises `RuntimeError`. Missing or unexpected keys raise it too
+        A shape mismatch, or a value that is not an array (such as a ragged nested list), always
+        raises `RuntimeError` naming the key. Missing or unexpected keys raise it too
         when `strict` (the default); with `strict=False` they are returned as
         `(missing_keys, unexpected_keys)`.
         """
@@ -297,7 +298,11 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            array = value.data if isinstance(value, Tensor) else np.asarray(value)
+            try:
+                array = value.data if isinstance(value, Tensor) else np.asarray(value)
+            except (ValueError, TypeError) as err:  # e.g. a ragged nested list: rows of different lengths
+                mismatched.append(f"{key!r}: the value is not an array of numbers ({err})")
+                continue
             if array.shape != target.data.shape:
                 mismatched.append(f"{key!r}: the model has shape {target.data.shape}, the state dict "
                                   f"has shape {array.shape}")
