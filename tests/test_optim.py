@@ -143,6 +143,10 @@ SCHEDULED = {
                 lambda o, opt: o.lr_scheduler.StepLR(opt, step_size=30, gamma=0.5)),
     "exponential-lr": (lambda o, ps: o.Adam(ps, lr=0.02),
                        lambda o, opt: o.lr_scheduler.ExponentialLR(opt, gamma=0.97)),
+    "multistep-lr": (lambda o, ps: o.Adagrad(ps, lr=0.1),
+                     lambda o, opt: o.lr_scheduler.MultiStepLR(opt, milestones=[10, 40, 40, 70], gamma=0.5)),
+    "cosine-annealing-lr": (lambda o, ps: o.AdamW(ps, lr=0.02),
+                            lambda o, opt: o.lr_scheduler.CosineAnnealingLR(opt, T_max=30, eta_min=1e-3)),
     "lambda-lr-per-group": (
         lambda o, ps: o.RMSprop([{"params": ps[:2]}, {"params": ps[2:], "lr": 0.02}], lr=0.01, momentum=0.5),
         lambda o, opt: o.lr_scheduler.LambdaLR(opt, [lambda e: 1 / (1 + e), lambda e: 0.99 ** e])),
@@ -215,7 +219,7 @@ def test_state_dict_layout_is_torchs_and_a_torch_state_dict_loads(name):
 
 
 @needs_torch
-@pytest.mark.parametrize("name", ["step-lr", "lambda-lr-per-group"])
+@pytest.mark.parametrize("name", SCHEDULED)
 def test_scheduler_state_matches_torch(name):
     make, schedule = SCHEDULED[name]
     params = [nn.Parameter(tg.tensor(a.copy())) for a in START]
@@ -694,6 +698,17 @@ def test_step_lr():
 def test_exponential_lr():
     _, lrs = scheduled_lrs(lambda opt: optim.lr_scheduler.ExponentialLR(opt, gamma=0.5), 3, lr=0.8)
     assert lrs == [0.8, 0.4, 0.2, 0.1]
+
+
+def test_multistep_lr():
+    _, lrs = scheduled_lrs(lambda opt: lr_scheduler.MultiStepLR(opt, milestones=[2, 4, 4], gamma=0.5), 5)
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
+
+
+def test_cosine_annealing_lr_follows_the_closed_form():
+    _, lrs = scheduled_lrs(lambda opt: lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=0.2), 8)
+    expected = [0.2 + 0.8 * (1 + math.cos(math.pi * e / 4)) / 2 for e in range(9)]
+    np.testing.assert_allclose(lrs, expected, rtol=1e-14, atol=1e-15)  # down to 0.2 at 4, back up at 8
 
 
 def test_lambda_lr_per_group_and_its_state_dict():

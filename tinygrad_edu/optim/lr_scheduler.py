@@ -1,4 +1,5 @@
-"""Learning-rate schedulers, as `torch.optim.lr_scheduler`: each changes the "lr" of the
+"""Learning-rate schedulers, as `torch.optim.lr_scheduler` (LambdaLR, StepLR, MultiStepLR,
+ExponentialLR, CosineAnnealingLR): each changes the "lr" of the
 optimizer's parameter groups when its `step()` is called, usually once per epoch, after
 `optimizer.step()`.
 
@@ -9,9 +10,12 @@ optimizer's parameter groups when its `step()` is called, usually once per epoch
 """
 from __future__ import annotations
 
+import math
 import types
 import warnings
-from typing import Any, Callable
+from bisect import bisect_right
+from collections import Counter
+from typing import Any, Callable, Iterable
 
 from .optimizer import Optimizer
 
@@ -166,3 +170,62 @@ class ExponentialLR(LRScheduler):
 
     def _get_closed_form_lr(self) -> list[float]:
         return [base_lr * self.gamma ** self.last_epoch for base_lr in self.base_lrs]
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the learning rate by `gamma` at each epoch listed in `milestones`:
+    lr = initial_lr · gamma ** (number of milestones <= epoch).
+
+        scheduler = MultiStepLR(optimizer, milestones=[30, 80], gamma=0.1)
+    """
+
+    def __init__(self, optimizer: Optimizer, milestones: Iterable[int], gamma: float = 0.1,
+                 last_epoch: int = -1) -> None:
+        self.milestones = Counter(milestones)  # a milestone listed twice decays twice, as in PyTorch
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        if self.last_epoch not in self.milestones:
+            return [group["lr"] for group in self.optimizer.param_groups]
+        factor = self.gamma ** self.milestones[self.last_epoch]
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        milestones = sorted(self.milestones.elements())
+        return [base_lr * self.gamma ** bisect_right(milestones, self.last_epoch) for base_lr in self.base_lrs]
+
+
+class CosineAnnealingLR(LRScheduler):
+    """Cosine annealing (Loshchilov & Hutter, "SGDR: Stochastic Gradient Descent with Warm
+    Restarts", 2017, without the restarts): over `T_max` epochs the learning rate falls from
+    initial_lr to `eta_min` along half a cosine,
+
+        lr = eta_min + (initial_lr - eta_min) · (1 + cos(π · epoch / T_max)) / 2
+
+    (computed step by step from the current lr, as PyTorch does, so that changes made to the
+    lr from outside are carried along; after T_max it rises again).
+    """
+
+    def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1) -> None:
+        self.T_max = T_max
+        self.eta_min = eta_min
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        groups, epoch, T_max, eta_min = self.optimizer.param_groups, self.last_epoch, self.T_max, self.eta_min
+        if self._is_initial:
+            return [group["lr"] for group in groups]
+        if self._step_count == 1 and epoch > 0:  # resumed at a later epoch: the closed form
+            return [eta_min + (base_lr - eta_min) * (1 + math.cos(epoch * math.pi / T_max)) / 2
+                    for base_lr in self.base_lrs]
+        if (epoch - 1 - T_max) % (2 * T_max) == 0:  # the bottom of the cosine: the ratio below is 0/0
+            return [group["lr"] + (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
+                    for base_lr, group in zip(self.base_lrs, groups)]
+        # lr_t - eta_min = (lr_{t-1} - eta_min) · (1 + cos(π t / T)) / (1 + cos(π (t - 1) / T))
+        return [(1 + math.cos(math.pi * epoch / T_max)) / (1 + math.cos(math.pi * (epoch - 1) / T_max))
+                * (group["lr"] - eta_min) + eta_min for group in groups]
+
+    def _get_closed_form_lr(self) -> list[float]:
+        return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
+                for base_lr in self.base_lrs]
