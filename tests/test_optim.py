@@ -742,6 +742,19 @@ def test_scheduler_resumes_from_an_optimizer_state_dict():
     assert again.last_epoch == 3 and again.base_lrs == [1.0]
 
 
+def test_a_user_scheduler_subclass_works_as_in_pytorch():
+    class Warmup(lr_scheduler.LRScheduler):
+        def __init__(self, optimizer, warmup_epochs):
+            self.warmup_epochs = warmup_epochs
+            super().__init__(optimizer)
+
+        def get_lr(self):
+            return [base_lr * min(1.0, (self.last_epoch + 1) / self.warmup_epochs) for base_lr in self.base_lrs]
+
+    _, lrs = scheduled_lrs(lambda opt: Warmup(opt, 4), 5)
+    assert lrs == [0.25, 0.5, 0.75, 1.0, 1.0, 1.0]
+
+
 def test_scheduler_step_before_optimizer_step_warns():
     opt = optim.SGD([nn.Parameter(tg.ones(1))], lr=1.0)
     scheduler = lr_scheduler.StepLR(opt, step_size=2)

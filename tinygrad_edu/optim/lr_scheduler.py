@@ -19,6 +19,8 @@ from typing import Any, Callable, Iterable
 
 from .optimizer import Optimizer
 
+__all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR"]
+
 
 class LRScheduler:
     """Base class. `last_epoch` counts the scheduler's steps (-1 before the first);
@@ -85,6 +87,9 @@ class LRScheduler:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, last_lr={getattr(self, '_last_lr', None)})"
+
+
+_LRScheduler = LRScheduler  # the base class's older name, still used by subclasses in the wild
 
 
 class LambdaLR(LRScheduler):
