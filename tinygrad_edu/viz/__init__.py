@@ -13,8 +13,8 @@ Only `import graphviz` (the Python package) is needed for to_dot, and only when 
 from ..autograd.scope import scope
 from .dot import COLOURS, legend, to_dot
 from .explain import explain
-from .steps import backward_steps
-from .stepper import Stepper, stepper
 from .render import render
+from .stepper import Stepper, stepper
+from .steps import backward_steps
 
 __all__ = ["COLOURS", "backward_steps", "explain", "legend", "render", "scope", "Stepper", "stepper", "to_dot"]

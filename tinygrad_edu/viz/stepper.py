@@ -108,9 +108,10 @@ def stepper(
     shape, dtype and, if the forward pass ran under `tg.detect_anomaly()` (which records where
     each op is created), the line of code that made it. The numbers are those of `explain`.
 
-    `params` names tensors as for `explain`; `rankdir` lays the picture out as `to_dot` does. Graphs of more than `max_nodes` ops are shown
-    collapsed, one box and one step per top-level `viz.scope` block. Like `explain`, call it
-    before `loss.backward()` or after `loss.backward(retain_graph=True)`.
+    `params` names tensors as for `explain`; `rankdir` lays the picture out as `to_dot` does.
+    Graphs of more than `max_nodes` ops are shown collapsed, one box and one step per top-level
+    `viz.scope` block. Like `explain`, call it before `loss.backward()` or after
+    `loss.backward(retain_graph=True)`.
 
     >>> page = tg.viz.stepper(E_total, params=names)   # doctest: +SKIP
     >>> page.save("backprop.html")                     # doctest: +SKIP
