@@ -692,6 +692,44 @@ def test_text_mode_files_are_refused(tmp_path):
         tg.load(f)
 
 
+def test_files_open_in_the_wrong_direction_are_refused_clearly(tmp_path):
+    path, _ = _saved(tmp_path)
+    with open(path, "ab") as f, pytest.raises(io.UnsupportedOperation, match="not open for reading"):
+        tg.load(f)  # not reported as a damaged file
+    with open(path, "rb") as f, pytest.raises(io.UnsupportedOperation, match="not open for writing"):
+        tg.save({"v": 1}, f)
+    assert tg.load(path)["step"] == 1
+
+
+def test_loaded_arrays_are_aligned_writable_and_keep_fortran_order(tmp_path):
+    data = np.asfortranarray(np.arange(12.0).reshape(3, 4))
+    tg.save({"f": data, "c": np.arange(3, dtype=">i4"), "z": np.array([1 + 2j])}, tmp_path / "a.npz")
+    loaded = tg.load(tmp_path / "a.npz")
+    for array in loaded.values():
+        assert array.flags.aligned and array.flags.writeable
+    assert loaded["f"].flags.f_contiguous and np.array_equal(loaded["f"], data)
+    assert loaded["c"].dtype == np.dtype(">i4") and loaded["c"].tolist() == [0, 1, 2]
+    assert loaded["z"].tolist() == [1 + 2j]
+
+
+def test_saving_into_a_file_object_after_other_bytes():
+    buffer = io.BytesIO()
+    buffer.write(b"a header of my own\n")
+    tg.save({"w": tg.ones(3)}, buffer)
+    buffer.seek(0)
+    assert buffer.readline() == b"a header of my own\n"
+    assert tg.load(buffer)["w"].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_docstring_examples():
+    import doctest
+
+    from tinygrad_edu import serialization
+
+    result = doctest.testmod(serialization, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
 def test_damaged_file_object_raises_load_error(tmp_path):
     path, data = _saved(tmp_path)
     with pytest.raises(tg.LoadError, match="damaged"):

@@ -134,7 +134,7 @@ def _read_npy(member, member_size: int, name: str) -> np.ndarray:
     if nbytes != member_size - header_end:
         raise DamagedFile(f"array {name!r}: its header says shape {shape} of {dtype} ({nbytes} bytes), "
                           f"but the file holds {member_size - header_end} bytes of data for it")
-    buffer = bytearray(nbytes)  # the size is now known to be real
+    buffer = np.empty(nbytes, dtype=np.uint8)  # the size is now known to be real
     view, filled = memoryview(buffer), 0
     while filled < nbytes:
         chunk = member.read(min(_CHUNK, nbytes - filled))
@@ -145,7 +145,7 @@ def _read_npy(member, member_size: int, name: str) -> np.ndarray:
     if member.read(1):  # reading to the end also makes zipfile compare the CRC-32 checksum
         raise DamagedFile(f"array {name!r} has more data than its header says")
     try:
-        return np.frombuffer(buffer, dtype=dtype).reshape(shape, order="F" if fortran_order else "C")
+        return buffer.view(dtype).reshape(shape, order="F" if fortran_order else "C")
     except ValueError as err:  # e.g. shape (0, 2**70): no bytes, but more elements than numpy indexes
         raise DamagedFile(f"array {name!r} has an impossible shape {shape} ({err})") from err
 

@@ -97,6 +97,8 @@ def save(obj, f: PathOrFile) -> None:
     if hasattr(f, "write"):
         if isinstance(f, io.TextIOBase):
             raise TypeError("save: the file is open in text mode; open it in binary mode ('wb')")
+        if hasattr(f, "writable") and not f.writable():
+            raise io.UnsupportedOperation("save: the file is not open for writing; open it with 'wb'")
         np.savez(f, **payload)
         if hasattr(f, "flush"):
             f.flush()
@@ -175,6 +177,8 @@ def load(f: PathOrFile):
     if hasattr(f, "read"):
         if isinstance(f, io.TextIOBase):
             raise TypeError("load: the file is open in text mode; open it in binary mode ('rb')")
+        if hasattr(f, "readable") and not f.readable():
+            raise io.UnsupportedOperation("load: the file is not open for reading; open it with 'rb'")
         name = getattr(f, "name", None)
         label = f"the file {name}" if isinstance(name, str) else f"the {type(f).__name__} file object"
         if not (hasattr(f, "seekable") and f.seekable()):  # a pipe or socket: zip needs to seek
