@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench fuzz clean
 
 # Small matrices: OpenBLAS threads only add synchronisation; one thread is faster and repeatable.
 export OPENBLAS_NUM_THREADS ?= 1
@@ -27,6 +27,12 @@ demo: $(VENV)/.demo-installed
 
 test: $(VENV)/.test-installed
 	$(PY) -m pytest tests
+
+# Differential fuzz against PyTorch with thousands of programs (the normal suite runs a few hundred);
+# the full report: python -m tests.fuzz.run --examples 5000 --markdown fuzz.md
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.test-installed
+	TINYGRAD_EDU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz_torch.py -q --runxfail
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/ops.py

@@ -1,0 +1,31 @@
+"""Deliberate, documented differences from PyTorch: the fuzz does not report these.
+
+Each entry mirrors a row of docs/from-pytorch.md ("What differs") and gives its reason. Keep
+this list short: a difference belongs here only once the project has decided it is deliberate
+and has documented it for users.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Known:
+    op: str          # the op-table name ("mse_loss"), or "*" for any op
+    category: str    # as in compare.py ("no error", "dtype", ...)
+    detail: str      # a substring of the difference's detail ("" matches any)
+    reason: str
+
+
+KNOWN: list[Known] = [
+    Known("mse_loss", "raises", "shapes", "mse_loss of different shapes: PyTorch broadcasts with "
+          "a warning; tinygrad_edu raises ValueError, since (N, 1) against (N,) is a bug, not a "
+          "wish (docs/from-pytorch.md, 'What differs')."),
+]
+
+
+def known_reason(op: str, category: str, detail: str) -> str | None:
+    for k in KNOWN:
+        if k.op in ("*", op) and k.category == category and k.detail in detail:
+            return k.reason
+    return None
