@@ -448,6 +448,8 @@ def test_pickles_are_never_loaded_and_run_no_code(tmp_path):
     np.savez(objects, __structure__=np.array([_RunsCodeWhenUnpickled(marker)], dtype=object),
              a0=np.array([_RunsCodeWhenUnpickled(marker)], dtype=object))
     _assert_load_error(objects, "damaged", "pickle")
+    with pytest.raises(tg.LoadError):
+        tg.load(objects, weights_only=False)  # torch's switch for pickles does not enable them here
     assert not marker.exists()
 
 
@@ -755,3 +757,13 @@ def test_load_state_dict_with_a_ragged_list_names_the_key():
         layer.load_state_dict({"weight": [[1.0, 2.0], [3.0]], "bias": [0.0, 0.0]})
     assert not isinstance(info.value, ValueError)
     assert layer.weight.tolist() == before and "nothing was changed" in str(info.value)
+
+
+def test_torch_load_arguments_are_accepted(tmp_path):
+    path, _ = _saved(tmp_path)
+    for map_location in (None, "cpu", {"cuda:0": "cpu"}, lambda storage, location: storage):
+        assert tg.load(path, map_location=map_location)["step"] == 1
+    assert tg.load(path, weights_only=True)["step"] == 1
+    assert tg.load(path, map_location="cpu", weights_only=False)["step"] == 1  # still no pickles
+    with pytest.raises(RuntimeError, match="CPU.*'cuda'"):
+        tg.load(path, map_location="cuda")

@@ -169,11 +169,18 @@ def _create_temporary(directory: str, name: str, path: str) -> tuple[int, str]:
 
 # ---- loading -------------------------------------------------------------------------------------
 
-def load(f: PathOrFile):
+def load(f: PathOrFile, map_location=None, weights_only: bool | None = None):
     """Read what `save` wrote, from a path or a binary file object opened for reading
     (`open(..., "rb")`, `io.BytesIO`). Arrays saved as Tensors come back as Tensors (not requiring
     grad). Pickles are never loaded. A damaged or foreign file raises `LoadError` saying what is
-    wrong; nothing is returned half-read, and nothing a damaged header claims is allocated."""
+    wrong; nothing is returned half-read, and nothing a damaged header claims is allocated.
+
+    `map_location` and `weights_only` are accepted so that `torch.load` calls run unchanged:
+    everything loads onto the CPU (`map_location` "cpu", a dict or a function change nothing;
+    another device raises `RuntimeError`), and a file only ever holds weights, so
+    `weights_only=False` does not enable unpickling either.
+    """
+    _check_map_location(map_location)
     if hasattr(f, "read"):
         if isinstance(f, io.TextIOBase):
             raise TypeError("load: the file is open in text mode; open it in binary mode ('rb')")
@@ -194,6 +201,14 @@ def load(f: PathOrFile):
                               f"({err.strerror})") from None
     with file:
         return _load_from(file, path)
+
+
+def _check_map_location(map_location) -> None:
+    if map_location is None or callable(map_location) or isinstance(map_location, dict):
+        return  # a dict maps devices to devices, a function places storages: all are the CPU here
+    device = str(map_location)
+    if device != "cpu":
+        raise RuntimeError(f"load: tinygrad_edu runs on the CPU (numpy); got map_location {device!r}")
 
 
 def _load_from(file: IO[bytes], label: str):
