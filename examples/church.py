@@ -1,5 +1,10 @@
 """One parsed sentence through SPINN, shown step by step, and the graph it records.
 
+Sources: S. R. Bowman, J. Gauthier, A. Rastogi, R. Gupta, C. D. Manning and C. Potts, "A Fast
+Unified Model for Parsing and Sentence Understanding" (ACL, 2016), the SPINN model; J. Bradbury,
+"Recursive Neural Networks with PyTorch" (NVIDIA Developer Blog, 2017), the PyTorch SPINN example
+this sentence comes from.
+
 The sentence of the PyTorch SPINN example, with its binary parse:
 
     ( ( The church ) ( ( has ( cracks ( in ( the ceiling ) ) ) ) . ) )

@@ -1,5 +1,7 @@
 """Cross-entropy, taken apart: softmax → log → NLL is `F.cross_entropy`, and the binary, clipped form.
 
+Source: PyTorch's documentation of `torch.nn.CrossEntropyLoss`, `NLLLoss` and `BCELoss`.
+
 Many classes. PyTorch defines `CrossEntropyLoss` as `LogSoftmax` followed by `NLLLoss`: turn the
 logits z into probabilities with softmax, take logs, pick the log-probability of the target class,
 negate, and average over the batch:

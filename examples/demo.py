@@ -16,7 +16,8 @@ from collections.abc import Callable
 
 
 def worked_example() -> None:
-    """The 2-2-2 network of SEEDS §4: forward values, E_total, eight gradients, one step."""
+    """The 2-2-2 network of M. Mazur's backpropagation example (2015): forward values, E_total,
+    eight gradients, one step."""
     from tinygrad_edu.examples import mazur_backprop
 
     mazur_backprop.main([])

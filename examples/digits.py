@@ -1,5 +1,9 @@
 """Handwritten digits with a sigmoid MLP trained by backpropagation, next to scikit-learn's MLP.
 
+Sources: the 8x8 digits of E. Alpaydin and C. Kaynak (UCI "Optical Recognition of Handwritten
+Digits", 1998) as shipped by scikit-learn (Pedregosa et al., "Scikit-learn: Machine Learning in
+Python", JMLR 2011), and its `MLPClassifier`.
+
 scikit-learn's 8x8 digits (1,797 images, pixels 0..16 scaled to 0..1) split 80/20 by a fixed seed.
 The model is the textbook one — a hidden layer of sigmoid units, a linear output layer, softmax
 cross-entropy — written with `nn.Linear`, `nn.Sigmoid`, `F.cross_entropy` and an optimizer, trained

@@ -1,5 +1,8 @@
 """A Hopfield network: it stores a few 8x8 letters and recalls them from noisy copies.
 
+Source: J. J. Hopfield, "Neural networks and physical systems with emergent collective
+computational abilities" (PNAS, 1982).
+
 One fully connected layer of ±1 neurons, one per pixel. Storing patterns p¹..pᴾ is the Hebbian rule
 
     W = (1/N) Σₖ pᵏ pᵏᵀ,   with W_ii = 0     (symmetric: neurons that agree in a pattern excite each other)

@@ -1,5 +1,7 @@
 """The 2-2-2 worked example of backpropagation (after Matt Mazur), number by number.
 
+Source: M. Mazur, "A Step by Step Backpropagation Example" (blog article, 2015).
+
 Two inputs, two hidden neurons, two outputs, a sigmoid on every neuron, one shared bias per layer:
 
     net_h1 = w1·i1 + w2·i2 + b1      out_h1 = σ(net_h1)

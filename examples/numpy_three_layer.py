@@ -1,5 +1,8 @@
 """A three-layer network in numpy with hand-written backprop, and the same loop with autograd.
 
+Source: the 3-layer network of A. Trask, "A Neural Network in 11 lines of Python (Part 1)" (blog
+article, 2015), in a common variant with a fifth example and a learning rate of 0.1.
+
 The classic tutorial network: five 3-bit inputs, one 0/1 output, weights drawn with
 `np.random.seed(1)`, two sigmoid layers, learning rate 0.1, 60,000 iterations, the loss
 `mean((l2 − y)² / 2)` printed every 10,000 iterations. Its backward pass is written by hand:

@@ -1,5 +1,9 @@
 """A Bernoulli Restricted Boltzmann Machine learns features of the digits; a logistic classifier uses them.
 
+Sources: G. E. Hinton, "Training Products of Experts by Minimizing Contrastive Divergence"
+(Neural Computation, 2002); the scikit-learn example "Restricted Boltzmann Machine features for
+digit classification", which pairs `BernoulliRBM` with a logistic regression the same way.
+
 An RBM has visible units v (the 64 pixels, read as probabilities of being on) and hidden units h,
 joined by weights W, with biases b (visible) and c (hidden); no links inside a layer, so
 

@@ -1,5 +1,8 @@
 """A single neuron in nine lines of numpy, and the same neuron trained with autograd.
 
+Source: M. Spencer-Harper, "How to build a simple neural network in 9 lines of Python code"
+(Medium, 2015), itself after A. Trask, "A Neural Network in 11 lines of Python" (2015).
+
 The famous tiny network: four training examples of three bits, the answer is the first bit.
 One sigmoid neuron with three weights, drawn after `np.random.seed(1)` as `2·random((3, 1)) − 1`,
 trained 10,000 times with

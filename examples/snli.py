@@ -1,6 +1,11 @@
 """Natural language inference with SPINN: does the premise entail, contradict, or say nothing
 about the hypothesis?
 
+Sources: S. R. Bowman, G. Angeli, C. Potts and C. D. Manning, "A large annotated corpus for learning
+natural language inference" (EMNLP, 2015), the SNLI corpus; Bowman et al., "A Fast Unified Model for
+Parsing and Sentence Understanding" (ACL, 2016), SPINN; J. Bradbury, "Recursive Neural Networks with
+PyTorch" (NVIDIA Developer Blog, 2017), the batched PyTorch version followed here.
+
 Premise and hypothesis are each encoded by the same SPINN along their binary parses; the two
 vectors p and h become the features [p; h; p - h; p * h], and an MLP picks one of
 entailment / neutral / contradiction (the setup of the PyTorch SPINN example).

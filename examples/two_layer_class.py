@@ -1,5 +1,8 @@
 """A `NeuralNetwork` class with a weight matrix and a bias vector per layer, trained by backprop.
 
+Source: after J. Loy, "How to build your own Neural Network from scratch in Python" (Towards
+Data Science, 2018), whose class has two weight matrices; here every layer also has a bias.
+
 The tutorial's structure: an input x, any number of hidden layers, an output ŷ; between layers a
 weight matrix W and a bias b; sigmoid activations; the loss is the sum of squared errors
 Σ(y − ŷ)². Training repeats "forward, then backward" — here backward is one call, and the chain

@@ -1,5 +1,8 @@
 """XOR: the smallest problem that needs a hidden layer, solved by a sigmoid MLP and backpropagation.
 
+Sources: D. E. Rumelhart, G. E. Hinton and R. J. Williams, "Learning representations by
+back-propagating errors" (Nature, 1986); scikit-learn's `MLPClassifier` (Pedregosa et al., 2011).
+
 No straight line separates {(0,1), (1,0)} from {(0,0), (1,1)}, so a network without a hidden
 layer cannot learn XOR. One hidden layer of a few sigmoid units can: the model is
 `nn.Linear(2, H) → nn.Sigmoid() → nn.Linear(H, 2)`, trained with `F.cross_entropy` and SGD with

@@ -42,7 +42,7 @@ def test_every_command_names_an_importable_example_with_main():
         assert description
 
 
-# ---------------------------------------------------------------- mazur (SEEDS §4)
+# ---------------- mazur (M. Mazur, A Step by Step Backpropagation Example, 2015)
 
 def mazur_by_hand(lr=0.5, steps=1):
     """The 2-2-2 network with the chain rule written out in numpy (rows of W are neurons)."""
@@ -146,7 +146,7 @@ def test_demo_runs_the_worked_example(capsys):
     assert listed == [f"{n}. {title}" for n, (title, _) in enumerate(demo.STEPS, start=1)]
 
 
-# ---------------------------------------------------------------- numpy_three_layer (SEEDS §2)
+# ---------------- numpy_three_layer (after A. Trask, A Neural Network in 11 lines of Python, 2015)
 
 def test_numpy_three_layer_autograd_matches_hand_written_deltas():
     from tinygrad_edu.examples import numpy_three_layer as example
@@ -182,7 +182,7 @@ def test_numpy_three_layer_prints_both_columns(capsys):
         assert abs(float(row[1]) - float(row[2])) <= 1e-12
 
 
-# ---------------------------------------------------------------- single_neuron (SEEDS §5)
+# ---------------- single_neuron (M. Spencer-Harper, a neural network in 9 lines of Python, 2015)
 
 def test_single_neuron_autograd_matches_nine_lines():
     from tinygrad_edu.examples import single_neuron as example
@@ -204,7 +204,7 @@ def test_single_neuron_prints_the_same_digits(capsys):
     assert len(numbers) == 2 and numbers[0] == numbers[1]
 
 
-# ---------------------------------------------------------------- two_layer_class (SEEDS §3)
+# ---------------- two_layer_class (after J. Loy, a neural network from scratch in Python, 2018)
 
 def test_two_layer_class_loss_falls_monotonically():
     from tinygrad_edu.examples import two_layer_class as example
@@ -242,7 +242,7 @@ def accuracy_from_last_line(text):
     return float(line.split(": ")[1])
 
 
-# ---------------------------------------------------------------- rashid_mlp (SEEDS §1)
+# ---------------- rashid_mlp (T. Rashid, Make Your Own Neural Network, 2016)
 
 def test_rashid_one_autograd_step_equals_the_hand_derived_update():
     from tinygrad_edu.examples import rashid_mlp as example
@@ -285,7 +285,7 @@ def test_rashid_reads_mnist_csv_files(tmp_path, capsys):
     assert 0.0 <= accuracy_from_last_line(out) <= 1.0
 
 
-# ---------------------------------------------------------------- hopfield (SEEDS §6)
+# ---------------------------------------------------------------- hopfield (J. J. Hopfield, 1982)
 
 def test_hopfield_weights_are_hebbian_symmetric_zero_diagonal():
     from tinygrad_edu.examples import hopfield as example
@@ -316,7 +316,7 @@ def test_hopfield_recalls_letters_from_noise_with_falling_energy(capsys):
     assert last_line(capsys.readouterr().out) == "recalled perfectly: 4 of 4"
 
 
-# ---------------------------------------------------------------- cross_entropy (SEEDS §3)
+# ---------------------------------------------------------------- cross_entropy (PyTorch's CrossEntropyLoss)
 
 def test_cross_entropy_three_ways_agree_and_are_stable():
     from tinygrad_edu.examples import cross_entropy as example
@@ -380,7 +380,7 @@ def test_cross_entropy_prints(capsys):
     assert "nan" in out and "100.0000000000" in out and "16.1180956510" in out
 
 
-# ---------------------------------------------------------------- xor and digits (SEEDS §6)
+# ---------------- xor and digits (scikit-learn's MLPClassifier for comparison)
 
 def test_xor_learns_the_table(capsys):
     from tinygrad_edu.examples import xor as example
@@ -429,7 +429,7 @@ def test_digits_compares_with_scikit_learn(capsys):
     accuracy_from_last_line(out)
 
 
-# ---------------------------------------------------------------- rbm (SEEDS §6)
+# ---------------------------------------------------------------- rbm (G. E. Hinton's contrastive divergence, 2002)
 
 def test_rbm_cd1_update_matches_numpy():
     from tinygrad_edu.examples import rbm as example
@@ -465,3 +465,113 @@ def test_rbm_short_run(capsys):
     raw = float(next(line for line in out.splitlines() if "raw pixels" in line).split()[-1])
     assert raw > 0.8
     assert accuracy_from_last_line(out) > 0.3   # chance is 0.1
+
+
+# ---------------- the command line: threads, a plain checkout, conveniences
+
+ROOT = __import__("pathlib").Path(__file__).resolve().parent.parent
+
+
+def _clean_env(**extra):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "PYTHONPATH")}
+    env.update(extra)
+    return env
+
+
+BLAS_THREADS = """
+import json, sys
+import numpy
+from threadpoolctl import threadpool_info
+def blas():
+    return sorted(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+before = blas()
+{body}
+print(json.dumps({{"before": before, "after": blas()}}))
+"""
+
+
+def _blas_threads(body: str, **env) -> dict:
+    import json
+
+    pytest.importorskip("threadpoolctl")
+    completed = subprocess.run([sys.executable, "-c", BLAS_THREADS.format(body=body)], capture_output=True,
+                               text=True, env=_clean_env(**env), cwd=ROOT, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_library_changes_no_global_setting():
+    import gc
+    import os
+
+    result = _blas_threads("import tinygrad_edu, tinygrad_edu.nn, tinygrad_edu.data, tinygrad_edu.cli, "
+                           "tinygrad_edu.runner")
+    assert result["after"] == result["before"]
+    before_env, before_gc = dict(os.environ), gc.get_threshold()
+    import tinygrad_edu.cli  # noqa: F401
+    import tinygrad_edu.runner  # noqa: F401
+    assert dict(os.environ) == before_env and gc.get_threshold() == before_gc
+
+
+def test_command_line_uses_one_blas_thread_unless_told_otherwise():
+    run = "from tinygrad_edu import cli\ncli.main(['single_neuron', '--iterations', '10'{extra}])"
+    machine_default = _blas_threads("")["before"]
+    assert _blas_threads(run.format(extra=""))["after"] == [1] * len(machine_default)
+    # The user's choice wins: an environment variable, or --threads.
+    assert _blas_threads(run.format(extra=""), OPENBLAS_NUM_THREADS="2")["after"] == \
+        _blas_threads("", OPENBLAS_NUM_THREADS="2")["before"]
+    assert _blas_threads(run.format(extra=", '--threads', '2'"))["after"] == [2] * len(machine_default)
+
+
+def test_threads_option_is_taken_out_of_the_arguments():
+    from tinygrad_edu.runner import pop_threads_option
+
+    assert pop_threads_option(["--epochs", "2", "--threads", "3"]) == (["--epochs", "2"], 3)
+    assert pop_threads_option(["--threads=1", "x"]) == (["x"], 1)
+    assert pop_threads_option(["x"]) == (["x"], None)
+    with pytest.raises(SystemExit, match="whole number"):
+        pop_threads_option(["--threads", "many"])
+
+
+def test_cli_runs_from_a_plain_checkout(tmp_path):
+    """`PYTHONPATH=. python -m tinygrad_edu mazur` in a copy of the source tree, nothing installed:
+    the examples are found in the examples/ folder next to the package."""
+    import shutil
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(ROOT / "tinygrad_edu", checkout / "tinygrad_edu",
+                    ignore=shutil.ignore_patterns("__pycache__", "examples"))
+    shutil.copytree(ROOT / "examples", checkout / "examples", ignore=shutil.ignore_patterns("__pycache__"))
+    # -S: no site-packages .pth files, so the editable install of this repository cannot be found;
+    # numpy is reached through PYTHONPATH instead.
+    import numpy
+
+    site = str(__import__("pathlib").Path(numpy.__file__).resolve().parent.parent)
+    completed = subprocess.run([sys.executable, "-S", "-m", "tinygrad_edu", "mazur"], capture_output=True, text=True,
+                               cwd=checkout, env=_clean_env(PYTHONPATH=f".:{site}"), timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    assert "0.298371109" in completed.stdout
+    check = subprocess.run([sys.executable, "-S", "-c", "import tinygrad_edu.runner as r; "
+                            "print(r.load_example('mazur_backprop').__file__)"], capture_output=True, text=True,
+                           cwd=checkout, env=_clean_env(PYTHONPATH=f".:{site}"), timeout=120)
+    assert check.returncode == 0, check.stderr
+    assert str(checkout / "examples") in check.stdout
+
+
+def test_no_internal_documents_cited_in_user_facing_text():
+    words = ("SEEDS", "API.md", "DESIGN.md")
+    files = [ROOT / "tinygrad_edu" / "cli.py", ROOT / "examples" / "README.md", ROOT / "docs" / "sources.md",
+             ROOT / "docs" / "examples.md", ROOT / "docs" / "tree-models.md",
+             *[p for p in (ROOT / "examples").glob("*.py") if p.name != "graph.py"]]
+    for path in files:
+        text = path.read_text()
+        assert not any(word in text for word in words), path
+
+
+def test_examples_readme_names_every_example():
+    readme = (ROOT / "examples" / "README.md").read_text()
+    for path in (ROOT / "examples").glob("*.py"):
+        if path.name != "__init__.py":
+            assert f"`{path.name}`" in readme, path.name

@@ -1,31 +1,44 @@
 """`python -m tinygrad_edu COMMAND` (or `tinygrad-edu COMMAND`): run the worked examples and demos.
 
 Each example is a module of tinygrad_edu.examples (the files in examples/) with a
-`main(argv) -> int | None`; the table below is the menu.
+`main(argv) -> int | None`; the table below is the menu. The sources each example reproduces,
+with the published figures next to ours, are listed in docs/sources.md.
+
+Every command runs numpy's BLAS with one thread (small matrices: more threads only wait for each
+other, badly so on a busy machine) unless `--threads N` is given or OPENBLAS_NUM_THREADS /
+OMP_NUM_THREADS is set.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
+
+from tinygrad_edu.runner import limit_blas_threads, load_example, pop_threads_option
 
 # name -> (module in tinygrad_edu.examples, one-line description). Keep in the order of the README.
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "the tour: worked example, digits MLP, graph pictures, a short ListOps run"),
-    "mazur": ("mazur_backprop", "the 2-2-2 worked example of backpropagation (SEEDS §4), number by number"),
-    "numpy_three_layer": ("numpy_three_layer", "hand-written numpy backprop vs autograd, equal to 1e-12 (SEEDS §2)"),
-    "single_neuron": ("single_neuron", "the nine-line neuron, hand-written update vs autograd (SEEDS §5)"),
-    "two_layer_class": ("two_layer_class", "a NeuralNetwork class with W and b per layer, loss falling (SEEDS §3)"),
-    "rashid_mlp": ("rashid_mlp", "Rashid's 3-layer sigmoid net in matrix form on the digits or MNIST (SEEDS §1)"),
-    "cross_entropy": ("cross_entropy", "softmax → log → NLL is F.cross_entropy; the binary clipped form (SEEDS §3)"),
-    "xor": ("xor", "a sigmoid MLP learns XOR with backprop, next to scikit-learn's MLP (SEEDS §6)"),
-    "digits": ("digits", "a sigmoid MLP on the 8x8 digits, >= 97% test accuracy, vs scikit-learn (SEEDS §6)"),
-    "hopfield": ("hopfield", "a Hopfield network recalls stored letters from noisy copies (SEEDS §6)"),
-    "rbm": ("rbm", "a Bernoulli RBM trained by CD-1, its features feeding a logistic classifier (SEEDS §6)"),
+    "mazur": ("mazur_backprop",
+              "the 2-2-2 worked example of backpropagation (M. Mazur, 2015), number by number"),
+    "numpy_three_layer": ("numpy_three_layer",
+                          "a 3-layer numpy network with hand-written backprop vs autograd, equal to 1e-12"),
+    "single_neuron": ("single_neuron",
+                      "the nine-line neuron (A. Trask, 2015), hand-written update vs autograd"),
+    "two_layer_class": ("two_layer_class",
+                        "a NeuralNetwork class with W and b per layer (after J. Loy, 2018), loss falling"),
+    "rashid_mlp": ("rashid_mlp",
+                   "T. Rashid's 3-layer sigmoid net (Make Your Own Neural Network, 2016) on the digits or MNIST"),
+    "cross_entropy": ("cross_entropy",
+                      "softmax → log → NLL is F.cross_entropy (as PyTorch's CrossEntropyLoss); binary clipped form"),
+    "xor": ("xor", "a sigmoid MLP learns XOR with backprop, next to scikit-learn's MLPClassifier"),
+    "digits": ("digits", "a sigmoid MLP on scikit-learn's 8x8 digits, >= 97% test accuracy, vs MLPClassifier"),
+    "hopfield": ("hopfield", "a Hopfield network (J. Hopfield, 1982) recalls stored letters from noisy copies"),
+    "rbm": ("rbm", "a Bernoulli RBM trained by CD-1 (G. Hinton, 2002), its features feeding a classifier"),
     "graph": ("graph", "draw the recorded graph of an example (mazur, mlp, tree) as svg/png/pdf"),
-    "listops": ("listops", "train a SPINN Tree-LSTM on ListOps (nested MIN/MAX/MED/SM); test accuracy (SEEDS §7)"),
-    "snli": ("snli", "SPINN premise/hypothesis classifier on the bundled SNLI sample or a real SNLI folder (SEEDS §7)"),
-    "church": ("church", "the SPINN sentence of SEEDS §7: transitions, stack trace, encoder graph, one box per REDUCE"),
+    "listops": ("listops",
+                "SPINN Tree-LSTM on ListOps (Nangia & Bowman, 2018); accuracy by length, depth, operator"),
+    "snli": ("snli", "SPINN (Bowman et al., 2016) premise/hypothesis classifier on an SNLI sample or real SNLI"),
+    "church": ("church", "one sentence through SPINN (Bowman et al., 2016): transitions, stack trace, graph"),
 }
 
 
@@ -35,9 +48,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m tinygrad_edu",
         description="tinygrad_edu: a define-by-run autograd framework on numpy. Run an example:",
         epilog="commands:\n" + "\n".join(lines) + "\n\n`python -m tinygrad_edu COMMAND --help` shows "
-               "the options of one command.",
+               "the options of one command.\nEvery command takes `--threads N` (numpy's BLAS threads; "
+               "default 1 unless OPENBLAS_NUM_THREADS or OMP_NUM_THREADS is set).\n"
+               "Sources and published figures: docs/sources.md.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        usage="python -m tinygrad_edu [-h] COMMAND [options]",
+        usage="python -m tinygrad_edu [-h] COMMAND [--threads N] [options]",
     )
 
 
@@ -53,6 +68,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m tinygrad_edu: unknown command {name!r}; choose from: {', '.join(COMMANDS)}",
               file=sys.stderr)
         return 2
-    module = importlib.import_module(f"tinygrad_edu.examples.{COMMANDS[name][0]}")
+    rest, threads = pop_threads_option(rest)
+    try:
+        limit_blas_threads(threads)
+    except ValueError as error:
+        print(f"python -m tinygrad_edu {name}: {error}", file=sys.stderr)
+        return 2
+    module = load_example(COMMANDS[name][0])
     result = module.main(rest)
     return int(result or 0)
