@@ -93,11 +93,11 @@ function tgStepper(root, standalone) {
   function startPanel() {
     return '<div class="tgs-step" data-phase="start" data-step="0">' +
       "<h3>" + esc(data.title) + "</h3>" +
-      "<p><b>forward</b> (or &#x2192;) runs the ops one by one in the order they were recorded " +
-      "and fills in each value; <b>backward</b> then walks the tape as <code>" + esc(loss) +
+      "<p><b>forward</b> (&#x2191;) runs the ops one by one in the order they were recorded " +
+      "and fills in each value; <b>backward</b> (&#x2193;) then walks the tape as <code>" + esc(loss) +
       ".backward()</code> does, newest op first: each op receives &#x2202;" + esc(loss) +
       "/&#x2202;output, multiplies it by its local derivative and sends &#x2202;" + esc(loss) +
-      "/&#x2202;input along each edge (the chain rule). &#x2190; goes back one step.</p>" +
+      "/&#x2202;input along each edge (the chain rule). &#x2192; is the next step, &#x2190; goes back one.</p>" +
       '<p class="tgs-hint">' + F + " forward steps, " + B + " backward steps. Hover a box or an op " +
       "for its values, shape, dtype and the line that created it.</p></div>";
   }
