@@ -21,6 +21,18 @@ except ImportError:
     torch = None
 needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
 
+
+@pytest.fixture(autouse=True, scope="module")
+def one_torch_thread():
+    """PyTorch's thread pool only slows these tiny problems down (and more so on a busy machine)."""
+    if torch is None:
+        yield
+        return
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
 GRADS = [np.array([1.0, 2.0]), np.array([-1.0, 0.5]), np.array([0.5, 0.5])]
 
 
