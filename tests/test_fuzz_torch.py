@@ -5,6 +5,7 @@ TINYGRAD_EDU_FUZZ_EXAMPLES=5000 (or `make fuzz`). Skipped when torch is not inst
 The harness is in tests/fuzz/ (see its README.md, also for the standalone runner)."""
 import os
 
+import numpy as np
 import pytest
 
 pytest.importorskip("torch")
@@ -13,8 +14,6 @@ pytest.importorskip("hypothesis")
 from tests.fuzz.collect import collect, reproducer  # noqa: E402
 from tests.fuzz.compare import check  # noqa: E402
 from tests.fuzz.program import Input, Program, Step  # noqa: E402
-
-import numpy as np  # noqa: E402
 
 EXAMPLES = int(os.environ.get("TINYGRAD_EDU_FUZZ_EXAMPLES", "300"))
 
