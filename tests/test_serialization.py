@@ -767,3 +767,25 @@ def test_torch_load_arguments_are_accepted(tmp_path):
     assert tg.load(path, map_location="cpu", weights_only=False)["step"] == 1  # still no pickles
     with pytest.raises(RuntimeError, match="CPU.*'cuda'"):
         tg.load(path, map_location="cuda")
+
+
+def _compressed_save_file(path):
+    """What np.savez_compressed makes of a tg.save structure: deflated members."""
+    structure = {"format": "tinygrad_edu.save/1", "root": {"dict": [["w", {"tensor": 0}]]}}
+    np.savez_compressed(path, a0=np.arange(1000.0),
+                        __structure__=np.frombuffer(json.dumps(structure).encode(), np.uint8))
+
+
+def test_deflated_members_are_read(tmp_path):
+    _compressed_save_file(tmp_path / "c.npz")
+    assert tg.load(tmp_path / "c.npz")["w"].tolist() == list(np.arange(1000.0))
+
+
+def test_deflated_member_claiming_more_than_deflate_can_produce(tmp_path):
+    path = tmp_path / "bomb.npz"
+    _compressed_save_file(path)
+    data = bytearray(path.read_bytes())
+    for record in _central_records(bytes(data)):  # uncompressed size: 4 GiB - 1
+        data[record + 24:record + 28] = b"\xff\xff\xff\x7f"
+    path.write_bytes(bytes(data))
+    _assert_load_error(path, "damaged", "more than deflate can produce")
