@@ -450,7 +450,7 @@ def test_float32_stays_float32_with_python_scalars(op):
 
 @pytest.mark.parametrize("op", [
     lambda t: tg.maximum(t, 0.1), lambda t: tg.minimum(t, 0.1), lambda t: t.clamp(-0.1, 0.1),
-    lambda t: t.relu(), lambda t: t.abs(), lambda t: t.max(0), lambda t: t ** 3, lambda t: 2.0 ** t,
+    lambda t: t.relu(), lambda t: t.abs(), lambda t: t.amax(0), lambda t: t.max(0).values, lambda t: t ** 3, lambda t: 2.0 ** t,
     lambda t: t.sigmoid(), lambda t: t.tanh(), lambda t: t.logsumexp(0), lambda t: t.var(),
     lambda t: t[[0, 0, 1]], lambda t: tg.where(t > 0, t, 0.0), lambda t: t.sqrt().exp().log(),
 ])
@@ -462,10 +462,18 @@ def test_float32_gradients_stay_float32_inside_the_graph(op):
     assert hidden.grad.dtype == np.float32
 
 
-def test_mixed_array_dtypes_promote_like_numpy():
+def test_mixed_dtypes_promote_like_pytorch():
     a = tg.tensor(np.ones(2, dtype=np.float32))
     b = tg.tensor(np.ones(2, dtype=np.float64))
     assert (a + b).dtype == np.float64
+    # numpy would give float64 for these three; PyTorch keeps float32
+    assert (a * tg.tensor([1, 2])).dtype == np.float32
+    assert (a * tg.tensor(2.0)).dtype == np.float32
+    assert (a * np.float64(2.0)).dtype == np.float32
+    assert (tg.tensor([1, 2]) * tg.tensor(2.5)).dtype == np.float64  # a 0-d float outranks ints
+    assert (tg.tensor([True]) + 1).dtype == np.int64
+    assert tg.tensor([True, False]).exp().dtype == np.float64  # not numpy's float16
+    assert tg.tensor([1, 2], dtype=np.int32).sigmoid().dtype == np.float64
     assert (tg.tensor([1, 2]) * 2).dtype == np.int64
     assert (tg.tensor([1, 2]) * 0.5).dtype == np.float64
     assert (tg.tensor([1, 2]) / 2).dtype == np.float64  # true division of ints gives floats
@@ -631,11 +639,11 @@ def test_matmul_matches_numpy(sa, sb, rng):
 
 @pytest.mark.parametrize("dim", [None, 0, 1, -1, (0, 2), (-1, 0), (0, 1, 2)])
 @pytest.mark.parametrize("keepdim", [False, True])
-@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "logsumexp"])
+@pytest.mark.parametrize("name", ["sum", "mean", "amax", "amin", "logsumexp"])
 def test_reductions_match_numpy(name, dim, keepdim, rng):
     x_np = rng.standard_normal((2, 3, 4))
     reference = {
-        "sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min,
+        "sum": np.sum, "mean": np.mean, "amax": np.max, "amin": np.min,
         "logsumexp": lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims)),
     }[name]
     axis = tuple(d % 3 for d in dim) if isinstance(dim, tuple) else dim
@@ -659,8 +667,12 @@ def test_sum_of_int_tensor_and_function_forms():
 
 def test_max_ties_split_gradient_like_amax():
     x = leaf([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
-    x.max(dim=1).sum().backward()
+    x.amax(dim=1).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
+    w = leaf([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    values, indices = w.max(dim=1)  # PyTorch: the gradient goes to the index returned (the first)
+    values.sum().backward()
+    assert indices.tolist() == [1, 0] and w.grad.tolist() == [[0, 1, 0], [1, 0, 0]]
     y = leaf([5.0, 1.0, 5.0])
     y.max().backward()
     assert y.grad.tolist() == [0.5, 0.0, 0.5]
@@ -868,8 +880,9 @@ TORCH_CASES = {
     "var": (lambda a: a.var(1), lambda a: a.var(1), [(3, 5)]),
     "std_all": (lambda a: a.std(), lambda a: a.std(), [(3, 5)]),
     "logsumexp": (lambda a: a.logsumexp(1), lambda a: a.logsumexp(1), [(3, 5)]),
-    "max_dim": (lambda a: a.max(1), lambda a: a.amax(1), [(3, 5)]),
-    "min_dims": (lambda a: a.min((0, 1)), lambda a: a.amin((0, 1)), [(3, 5, 2)]),
+    "max_dim": (lambda a: a.amax(1), lambda a: a.amax(1), [(3, 5)]),
+    "max_dim_values": (lambda a: a.max(1).values, lambda a: a.max(1).values, [(3, 5)]),
+    "min_dims": (lambda a: a.amin((0, 1)), lambda a: a.amin((0, 1)), [(3, 5, 2)]),
     "permute_reshape": (lambda a: a.permute(2, 0, 1).reshape(4, -1), lambda a: a.permute(2, 0, 1).reshape(4, -1),
                         [(2, 3, 4)]),
     "transpose_flatten": (lambda a: a.transpose(0, 1).flatten(1), lambda a: a.transpose(0, 1).flatten(1),
@@ -897,9 +910,10 @@ def test_against_pytorch(case, rng):
 def test_against_pytorch_ties_and_boundaries():
     torch = pytest.importorskip("torch")
     tied = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, 2.0, 2.0], [-1.0, 5.0, 4.0, 5.0]])
-    _torch_vs_ours(torch, lambda a: a.max(1), lambda a: a.amax(1), tied)
+    _torch_vs_ours(torch, lambda a: a.amax(1), lambda a: a.amax(1), tied)
+    _torch_vs_ours(torch, lambda a: a.max(1).values, lambda a: a.max(1).values, tied)
     _torch_vs_ours(torch, lambda a: a.min(), lambda a: a.amin(), np.array([1.0, 0.0, 0.0, 2.0]))
-    _torch_vs_ours(torch, lambda a: a.max(0, keepdim=True), lambda a: a.amax(0, keepdim=True), tied)
+    _torch_vs_ours(torch, lambda a: a.amax(0, keepdim=True), lambda a: a.amax(0, keepdim=True), tied)
     boundary = np.array([-2.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0])
     _torch_vs_ours(torch, lambda a: a.clamp(-1.0, 1.0), lambda a: a.clamp(-1.0, 1.0), boundary)
     _torch_vs_ours(torch, lambda a: a.clamp(min=0.0), lambda a: a.clamp(min=0.0), boundary)

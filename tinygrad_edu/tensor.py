@@ -67,7 +67,7 @@ class Tensor:
     """
 
     __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_version_counter", "_hooks",
-                 "_output_nr", "__weakref__")
+                 "_output_nr", "_view_of", "__weakref__")
     __array_priority__ = 1000  # numpy defers to our reflected operators (array * tensor)
     __array_ufunc__ = None
 
@@ -269,6 +269,7 @@ class Tensor:
         node = self.grad_fn
         if node.retained is None:
             node.retained = {}
+            node.watched = True
         node.retained[self._output_nr] = weakref.ref(self)
 
     def register_hook(self, hook) -> "_hooks.RemovableHandle":
@@ -284,6 +285,7 @@ class Tensor:
             node = self.grad_fn
             if node.pre_hooks is None:
                 node.pre_hooks = {}
+                node.watched = True
             hooks = node.pre_hooks.setdefault(self._output_nr, [])
         hooks.append(hook)
         return _hooks.RemovableHandle(hooks, hook)
@@ -309,41 +311,55 @@ class Tensor:
         _engine.run_backward([self], [gradient], retain_graph, create_graph)
 
     # ---- arithmetic (the ops are in ops/arithmetic.py) ----------------------------------
+    def _and(self, other) -> tuple["Tensor", "Tensor"]:
+        """self and `other` (a number or array lifted to a tensor) as the two operands of a
+        binary op, in their common dtype by PyTorch's promotion rules (dtype.result_type)."""
+        if other.__class__ is not Tensor:
+            other = self._lift(other)
+        if self.data.dtype is other.data.dtype:
+            return self, other
+        dtype = _dtype.result_type(self.data, other.data)
+        return self._as_dtype(dtype), other._as_dtype(dtype)
+
+    def _as_dtype(self, dtype) -> "Tensor":
+        return self if self.data.dtype == dtype else self.to(dtype)
+
+    def _as_float(self) -> "Tensor":
+        """A float op (exp, /, sqrt...) on an integer or bool tensor computes in the default
+        float dtype, as in PyTorch."""
+        return self if self.data.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
+
     def __add__(self, other) -> "Tensor":
-        return _ops.Add.apply(self, other if other.__class__ is Tensor else self._lift(other))
+        return _ops.Add.apply(*self._and(other))
 
     def __radd__(self, other) -> "Tensor":
-        return _ops.Add.apply(self._lift(other), self)
+        return _ops.Add.apply(*self._lift(other)._and(self))
 
     def __sub__(self, other) -> "Tensor":
-        return _ops.Sub.apply(self, other if other.__class__ is Tensor else self._lift(other))
+        return _ops.Sub.apply(*self._and(other))
 
     def __rsub__(self, other) -> "Tensor":
-        return _ops.Sub.apply(self._lift(other), self)
+        return _ops.Sub.apply(*self._lift(other)._and(self))
 
     def __mul__(self, other) -> "Tensor":
-        return _ops.Mul.apply(self, other if other.__class__ is Tensor else self._lift(other))
+        return _ops.Mul.apply(*self._and(other))
 
     def __rmul__(self, other) -> "Tensor":
-        return _ops.Mul.apply(self._lift(other), self)
+        return _ops.Mul.apply(*self._lift(other)._and(self))
 
     def __truediv__(self, other) -> "Tensor":
-        return _ops.Div.apply(self._true_div_operand(), self._lift(other)._true_div_operand())
+        a, b = self._and(other)
+        return _ops.Div.apply(a._as_float(), b._as_float())  # 7 / 2 = 3.5, as in PyTorch
 
     def __rtruediv__(self, other) -> "Tensor":
-        return _ops.Div.apply(self._lift(other)._true_div_operand(), self._true_div_operand())
-
-    def _true_div_operand(self) -> "Tensor":
-        """Integer division gives floats, as in PyTorch: ints become the default float dtype."""
-        if self.data.dtype.kind == "f":
-            return self
-        return Tensor._make(self.data.astype(_dtype.get_default_dtype()), None, False)
+        a, b = self._lift(other)._and(self)
+        return _ops.Div.apply(a._as_float(), b._as_float())
 
     def __pow__(self, exponent) -> "Tensor":
-        return _ops.Pow.apply(self, self._lift(exponent))
+        return _ops.Pow.apply(*self._and(exponent))
 
     def __rpow__(self, base) -> "Tensor":
-        return _ops.Pow.apply(self._lift(base), self)
+        return _ops.Pow.apply(*self._lift(base)._and(self))
 
     def __neg__(self) -> "Tensor":
         return _ops.Neg.apply(self)
@@ -382,6 +398,11 @@ class Tensor:
         if self.ndim == 0 or other.ndim == 0:
             raise ShapeError(
                 f"matmul: both arguments need at least 1 dimension, got shapes {self.shape} and {other.shape}"
+            )
+        if self.data.dtype != other.data.dtype:
+            raise RuntimeError(
+                f"matmul: both tensors must have the same dtype (as in PyTorch), got {self.dtype} and "
+                f"{other.dtype}; convert one first, e.g. b.to(a.dtype)"
             )
         a = self.unsqueeze(0) if self.ndim == 1 else self
         b = other.unsqueeze(-1) if other.ndim == 1 else other
@@ -443,28 +464,28 @@ class Tensor:
 
     # ---- elementwise functions (ops/unary.py, ops/select.py) ----------------------------
     def exp(self) -> "Tensor":
-        return _ops.Exp.apply(self)
+        return _ops.Exp.apply(self._as_float())
 
     def log(self) -> "Tensor":
-        return _ops.Log.apply(self)
+        return _ops.Log.apply(self._as_float())
 
     def sqrt(self) -> "Tensor":
-        return _ops.Sqrt.apply(self)
+        return _ops.Sqrt.apply(self._as_float())
 
     def abs(self) -> "Tensor":
         return _ops.Abs.apply(self)
 
     def sin(self) -> "Tensor":
-        return _ops.Sin.apply(self)
+        return _ops.Sin.apply(self._as_float())
 
     def cos(self) -> "Tensor":
-        return _ops.Cos.apply(self)
+        return _ops.Cos.apply(self._as_float())
 
     def tanh(self) -> "Tensor":
-        return _ops.Tanh.apply(self)
+        return _ops.Tanh.apply(self._as_float())
 
     def sigmoid(self) -> "Tensor":
-        return _ops.Sigmoid.apply(self)
+        return _ops.Sigmoid.apply(self._as_float())
 
     def relu(self) -> "Tensor":
         return _ops.Relu.apply(self)
@@ -476,10 +497,10 @@ class Tensor:
     clip = clamp
 
     def maximum(self, other) -> "Tensor":
-        return _ops.Maximum.apply(self, self._lift(other))
+        return _ops.Maximum.apply(*self._and(other))
 
     def minimum(self, other) -> "Tensor":
-        return _ops.Minimum.apply(self, self._lift(other))
+        return _ops.Minimum.apply(*self._and(other))
 
     def sign(self) -> "Tensor":
         """-1, 0 or 1 per element (no gradient: its derivative is zero almost everywhere)."""
@@ -495,15 +516,73 @@ class Tensor:
             raise TypeError(f"mean: needs a floating point tensor, got dtype {self.dtype}")
         return _ops.Mean.apply(self, _ops.normalize_dims(dim, self.ndim, "mean"), keepdim)
 
-    def max(self, dim=None, keepdim: bool = False) -> "Tensor":
-        """Largest value over `dim` -- values only (PyTorch's `amax`); use `argmax` for indices."""
-        return _ops.Max.apply(self, _ops.normalize_dims(dim, self.ndim, "max"), keepdim)
+    def max(self, dim=None, keepdim: bool = False):
+        """The largest value (no `dim`); along `dim`, the named tuple `(values, indices)` as in
+        PyTorch (`_, pred = out.max(1)`); given a tensor instead of a dim, the elementwise
+        `maximum`. The gradient goes to the element whose index is returned; `amax` instead
+        shares it evenly between ties.
 
-    def min(self, dim=None, keepdim: bool = False) -> "Tensor":
-        """Smallest value over `dim` -- values only (PyTorch's `amin`)."""
-        return _ops.Min.apply(self, _ops.normalize_dims(dim, self.ndim, "min"), keepdim)
+        >>> import tinygrad_edu as tg
+        >>> tg.tensor([[1.0, 5.0], [2.0, 0.0]]).max(1)
+        max(values=tensor([5., 2.]), indices=tensor([1, 0]))
+        """
+        if isinstance(dim, Tensor):
+            return self.maximum(dim)
+        if dim is None:
+            return _ops.Max.apply(self, _ops.normalize_dims(None, self.ndim, "max"), False)
+        return self._best_along(dim, keepdim, "max")
 
-    amax, amin = max, min
+    def min(self, dim=None, keepdim: bool = False):
+        """The smallest value, or along `dim` the named tuple `(values, indices)`; see `max`."""
+        if isinstance(dim, Tensor):
+            return self.minimum(dim)
+        if dim is None:
+            return _ops.Min.apply(self, _ops.normalize_dims(None, self.ndim, "min"), False)
+        return self._best_along(dim, keepdim, "min")
+
+    def _best_along(self, dim: int, keepdim: bool, op: str):
+        indices = (self.argmax if op == "max" else self.argmin)(dim, keepdim=True)
+        axis = _ops.normalize_dim(dim, self.ndim, op) if self.ndim else 0
+        values = self.gather(axis, indices) if self.ndim else self
+        if not keepdim and self.ndim:
+            values, indices = values.squeeze(axis), indices.squeeze(axis)
+        elif not self.ndim:
+            indices = indices.reshape(())
+        return getattr(_return_types, op)(values, indices)
+
+    def amax(self, dim=(), keepdim: bool = False) -> "Tensor":
+        """Largest values over `dim` (an int, a tuple, or () / None for all axes); the gradient
+        is shared evenly between ties, as in PyTorch."""
+        dims = None if dim is None or dim == () else dim
+        return _ops.Max.apply(self, _ops.normalize_dims(dims, self.ndim, "amax"), keepdim)
+
+    def amin(self, dim=(), keepdim: bool = False) -> "Tensor":
+        """Smallest values over `dim`; see `amax`."""
+        dims = None if dim is None or dim == () else dim
+        return _ops.Min.apply(self, _ops.normalize_dims(dims, self.ndim, "amin"), keepdim)
+
+    def gather(self, dim: int, index) -> "Tensor":
+        """Pick along `dim`: out[i][j] = self[i][index[i][j]] for dim = 1 (PyTorch's gather).
+        `index` is an integer tensor with as many dims as self. Its gradient is scattered back
+        (added where an index repeats)."""
+        index = index.data if isinstance(index, Tensor) else np.asarray(index)
+        if index.dtype.kind not in "iu":
+            raise TypeError(f"gather: index must be an integer tensor, got dtype {index.dtype}")
+        if index.ndim != self.ndim:
+            raise RuntimeError(
+                f"gather: index has {index.ndim} dimensions but the tensor has {self.ndim}; they "
+                f"must be equal (shapes {tuple(index.shape)} and {self.shape})")
+        if not self.ndim:
+            return self[()] if not index.ndim else self.reshape(1)[index.reshape(1)].reshape(())
+        axis = _ops.normalize_dim(dim, self.ndim, "gather")
+        for d, (n, m) in enumerate(zip(index.shape, self.shape)):
+            if d != axis and n > m:
+                raise RuntimeError(
+                    f"gather: index of shape {tuple(index.shape)} is larger than the tensor of shape "
+                    f"{self.shape} in dim {d} ({n} > {m})")
+        grids = list(np.indices(index.shape, sparse=True))
+        grids[axis] = index.astype(np.int64)
+        return self[tuple(grids)]
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
         """Index of the largest value (over the flattened tensor when dim is None). No gradient."""
@@ -599,6 +678,8 @@ class Tensor:
         axes = list(range(self.ndim))
         a = _ops.normalize_dim(dim0, self.ndim, "transpose")
         b = _ops.normalize_dim(dim1, self.ndim, "transpose")
+        if a == b or self.ndim == 0:
+            return self
         axes[a], axes[b] = axes[b], axes[a]
         return _ops.Permute.apply(self, tuple(axes))
 
@@ -654,11 +735,16 @@ class Tensor:
         out = _ops.GetItem.apply(self, index)
         if out.data.base is not None and _ops.is_basic_index(index):  # numpy made a view
             self._share_version_counter(out)
+            out._view_of = (self, index)  # an in-place op on the view changes this tensor
         return out
 
     def __setitem__(self, index, value) -> None:
         index = _ops.normalize_index(index)
         value = self._lift(value)
+        if value.data.ndim and value.data.size == 1:  # t[0] = tensor([5.]): one number into one slot
+            slot = np.shape(self.data[index])
+            if len(slot) < value.data.ndim and int(np.prod(slot)) == 1:
+                value = value.reshape(slot)
 
         def write(old: Tensor) -> Tensor:
             return _ops.SetItem.apply(old, index, value)
@@ -682,6 +768,9 @@ class Tensor:
                 f"gradients are recorded (the graph would lose its original value). Wrap the "
                 f"update in `with tg.no_grad():`, as optimizers do."
             )
+        view_of = getattr(self, "_view_of", None)  # (base, index) for a basic-indexing view
+        if recording and view_of is not None:
+            return self._in_place_on_view(op, compute, *view_of)
         if recording and self.grad_fn is not None and self.grad_fn.is_view:
             raise RuntimeError(
                 f"{op}: this tensor of shape {self.shape} is a view of {_view_base(self)} that "
@@ -711,6 +800,57 @@ class Tensor:
             self.grad_fn, self.requires_grad, self._output_nr = new.grad_fn, True, 0
         self._version += 1
         return self
+
+    def _in_place_on_view(self, op: str, compute, base: "Tensor", index) -> "Tensor":
+        """An in-place op on a view `base[index]` changes `base` too. As in PyTorch, the base's
+        history is rebased: base becomes setitem(base, index, new value) on the tape, and this
+        view reads from it afterwards, so gradients reach whatever the new value came from."""
+        if base.requires_grad and base.grad_fn is None:
+            raise RuntimeError(
+                f"{op}: this tensor of shape {self.shape} is a view of a leaf tensor that requires "
+                f"grad; changing it in place would change that leaf behind autograd's back. Wrap "
+                f"the change in `with tg.no_grad():`, or work on a .clone()."
+            )
+        old = Tensor._make(self.data.copy(), self.grad_fn, self.requires_grad)
+        old._output_nr = self._output_nr
+        new = compute(old)
+        if new.data.shape != self.data.shape:
+            raise RuntimeError(
+                f"{op}: the result has shape {new.shape}, which cannot be written into this "
+                f"tensor of shape {self.shape}"
+            )
+        base[index] = new  # records setitem on the base and writes the numbers (shared memory)
+        fresh = _ops.GetItem.apply(base, index)
+        self.grad_fn, self.requires_grad, self._output_nr = fresh.grad_fn, True, 0
+        return self
+
+    # ---- copying and pickling ----------------------------------------------------------
+    def __deepcopy__(self, memo) -> "Tensor":
+        """A deep copy of a leaf: its data, requires_grad, name and .grad. A computed tensor
+        cannot be deep-copied (as in PyTorch): the copy would carry a copy of the whole graph,
+        leaves included, so its backward would never reach the real leaves."""
+        if self.grad_fn is not None:
+            raise RuntimeError(
+                f"deepcopy: only tensors created by the user (graph leaves) can be deep-copied; this "
+                f"one (shape {self.shape}) was computed by {self.grad_fn.name()}. Copy "
+                f"t.detach().clone() instead, or deep-copy the model before computing with it."
+            )
+        import copy
+
+        out = Tensor(self.data.copy(), requires_grad=self.requires_grad, name=self.name)
+        if self.grad is not None:
+            out.grad = copy.deepcopy(self.grad, memo)
+        memo[id(self)] = out
+        return out
+
+    def __getstate__(self) -> dict:
+        """What pickle keeps: the numbers, requires_grad and the name -- not the graph (as in
+        PyTorch, an unpickled tensor is a leaf)."""
+        return {"data": self.data, "requires_grad": self.requires_grad, "name": self.name}
+
+    def __setstate__(self, state: dict) -> None:
+        Tensor.__init__(self, state["data"], name=state.get("name"))
+        self.requires_grad = bool(state.get("requires_grad")) and self.data.dtype.kind == "f"
 
     def add_(self, other) -> "Tensor":
         other = self._lift(other)
@@ -798,3 +938,4 @@ from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402
 from .autograd.grad_mode import no_grad as _no_grad  # noqa: E402
+from . import return_types as _return_types  # noqa: E402

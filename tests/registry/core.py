@@ -81,10 +81,14 @@ for name in ("sum", "mean", "logsumexp"):
     register(f"tg.{name}", lambda x, name=name: getattr(tg, name)(x, dim=0), *cases)
 register("Tensor.sum(None)", lambda x: x.sum(), [(3, 4)], [()], [(1, 2, 1)])
 for name in ("max", "min", "amax", "amin"):
-    register(f"Tensor.{name}", lambda x, name=name: getattr(x, name)(dim=1),
-             [distinct(3, 4)], [distinct(2, 3, 2)], [distinct(1, 1)])
+    # max(dim)/min(dim) return (values, indices) as PyTorch; amax/amin return values
+    register(f"Tensor.{name}", lambda x, name=name: getattr(x, name)(dim=1)[0] if name in ("max", "min")
+             else getattr(x, name)(dim=1), [distinct(3, 4)], [distinct(2, 3, 2)], [distinct(1, 1)])
     register(f"Tensor.{name}(all)", lambda x, name=name: getattr(x, name)(),
              [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("Tensor.gather", lambda x: x.gather(1, tg.tensor([[0, 0, 2], [1, 0, 1]])),  # repeats add up
+         [(2, 3)], [(3, 4)], [(2, 5)])
+register("Tensor.gather(dim0)", lambda x: x.gather(0, tg.tensor([[1], [0], [1]])), [(2, 1)], [(2, 3)], [(3, 1)])
 register("Tensor.var", lambda x: x.var(dim=0), [(4, 3)], [(2, 3, 2)], [(3, 1)])
 register("Tensor.var(biased)", lambda x: x.var(unbiased=False, keepdim=True), [(4, 3)], [(2,)], [(1, 3)])
 register("Tensor.std", lambda x: x.std(dim=(0, 1)), [(4, 3)], [(2, 3, 2)], [(3, 2)])

@@ -59,12 +59,13 @@ def run_backward(
         for node in _collect(roots):
             grads_in = buffers.pop(node, None)
             if grads_in is not None:  # (None: no gradient reached it)
-                grads_in = exits.arriving(node, grads_in)
+                if node.watched or exits.capturing:
+                    grads_in = exits.arriving(node, grads_in)
                 grads_out = _call_backward(node, grads_in)
                 sent = _send(node, grads_out, buffers, exits, create_graph)
                 if observer is not None:
                     observer(node, grads_in, sent)
-            if not retain_graph:
+            if not retain_graph and (node._saved is not None or node._saved_output is not None):
                 node.release()
         return exits.finish()
     finally:
@@ -112,11 +113,13 @@ def _call_backward(node: Node, grads_in: list) -> tuple:
 def _send(node: Node, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool) -> list:
     """Pass each input's gradient along its edge, reduced to that input's shape."""
     sent = []
+    kind = Tensor if create_graph else np.ndarray
     for edge, grad, shape in zip(node.edges, grads, node.input_shapes):
         if edge is None or grad is None:
             sent.append(None)
             continue
-        grad = _as_gradient(grad, create_graph)
+        if grad.__class__ is not kind:
+            grad = _as_gradient(grad, create_graph)
         if grad.shape != shape:
             grad = _fit_shape(node, grad, shape)
         if edge.__class__ is tuple:
@@ -197,6 +200,7 @@ class _Exits:
         # tg.grad of intermediate results: (node, output_nr) -> gradient, filled on arrival
         self.captured = {} if inputs is None else {
             (t.grad_fn, t._output_nr): None for t in inputs if t.grad_fn is not None}
+        self.capturing = bool(self.captured)
 
     def leaf(self, leaf: Tensor, grad) -> None:
         if self.wanted is None and not (leaf._hooks and self.hooks):
@@ -212,7 +216,7 @@ class _Exits:
         """The gradients reaching `node`'s outputs, after their hooks; unused outputs get zeros."""
         if self.hooks and (node.pre_hooks is not None or node.retained is not None):
             grads = _run_output_hooks(node, grads, self.create_graph)
-        if self.captured:
+        if self.capturing:
             for nr, g in enumerate(grads):
                 if (node, nr) in self.captured and g is not None:
                     self.captured[(node, nr)] = g

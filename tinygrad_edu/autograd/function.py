@@ -50,14 +50,14 @@ class Node:
     # stacks, an op's own notes such as `ctx.dim`) lives in class defaults or the instance dict.
     # Tuples, not lists: a node is made once and never grows.
     __slots__ = ("fn", "edges", "input_shapes", "constants", "seq", "scope", "_saved",
-                 "_saved_versions", "_saved_output", "__dict__", "__weakref__")
+                 "_saved_versions", "_saved_output", "_output_version", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
     output_dtypes = None
     pre_hooks = None
     retained = None
+    watched = False  # hooks, retain_grad or several outputs: the engine looks closer (engine.py)
     forward_stack = None
-    _output_ref = None
     _freed = False
     is_view = False  # the output shares memory (and version counter) with input 0
 
@@ -70,7 +70,8 @@ class Node:
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
         self._saved = tensors
-        self._saved_versions = tuple([_version_of(t) for t in tensors])
+        self._saved_versions = tuple([
+            0 if t is None or t._version_counter is None else t._version_counter[0] for t in tensors])
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
@@ -105,9 +106,11 @@ class Node:
         any other Function gets Tensors, as in PyTorch."""
         if self._freed:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
-        saved = self._saved or ()
+        saved = self._saved
+        if saved is None:
+            return ()
         for t, version in zip(saved, self._saved_versions):
-            if t is not None and _version_of(t) != version:
+            if t is not None and t._version_counter is not None and t._version_counter[0] != version:
                 raise RuntimeError(
                     f"{self.name()}: one of the tensors needed for the gradient, of shape {t.shape}, "
                     f"was modified by an in-place operation after it was saved (it was at version "
@@ -124,11 +127,11 @@ class Node:
         Tensor, so that second derivatives flow through it."""
         if self._freed or self._saved_output is None:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
-        output = self._output_ref() if self._output_ref is not None else None
-        if output is not None and output._version != 0 and output.data is self._saved_output:
+        if self._output_version[0] != 0:
             raise RuntimeError(
-                f"{self.name()}: its output (shape {output.shape}) was modified by an in-place "
-                f"operation, but backward needs its original value. Use an out-of-place op instead."
+                f"{self.name()}: its output (shape {self._saved_output.shape}) was modified by an "
+                f"in-place operation, but backward needs its original value. Use an out-of-place op "
+                f"instead."
             )
         if not _grad_state.enabled:
             if self.fn.xp_backward:
@@ -172,12 +175,6 @@ class Node:
 
 
 CONSTANT = "constant"  # input_shapes entry of a tensor argument that needs no gradient
-
-
-def _version_of(t: Tensor | None) -> int:
-    """t._version without the property call (this runs for every saved tensor)."""
-    counter = None if t is None else t._version_counter
-    return 0 if counter is None else counter[0]
 
 
 class _Unrecorded(Node):
@@ -323,8 +320,8 @@ class Function:
             out = _as_output(raw, args)
             out.grad_fn = ctx
             out.requires_grad = True
-        if ctx._saved_output is not None:
-            ctx._output_ref = weakref.ref(out)
+        if ctx._saved_output is not None:  # the output's version counter tells if it changes in place
+            ctx._output_version = out._version_counter = [0]
         if cls.returns_view:
             args[0]._share_version_counter(out)
         return out
@@ -373,6 +370,7 @@ def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
     outs = tuple(_as_output(r, args) for r in raws)
     ctx.n_outputs = len(outs)
+    ctx.watched = True
     ctx.output_shapes = tuple(o.data.shape for o in outs)
     ctx.output_dtypes = tuple(o.data.dtype for o in outs)
     for i, o in enumerate(outs):

@@ -21,6 +21,10 @@ def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...]:
     """`dim` (None = all axes, an int, or a tuple/list of ints) as a sorted tuple of axes."""
     if dim is None:
         return tuple(range(ndim))
+    if ndim == 0:  # a 0-d tensor has one "dim" (0 or -1) to reduce, over nothing: as PyTorch
+        for d in dim if isinstance(dim, (tuple, list)) else (dim,):
+            normalize_dim(d, 0, op)
+        return ()
     if isinstance(dim, (tuple, list)):
         axes = tuple(sorted({normalize_dim(d, ndim, op) for d in dim}))
         if len(axes) != len(dim):

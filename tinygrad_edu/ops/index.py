@@ -44,9 +44,14 @@ class GetItem(Op):
     def forward(ctx, x, index):
         ctx.index, ctx.in_shape = index, x.data.shape
         try:
-            return x.data[index]
+            out = x.data[index]
         except (IndexError, ValueError, TypeError) as err:
             raise _index_error(x, index, err) from None
+        if out.__class__ is not np.ndarray and is_basic_index(index):
+            # x[0] of a vector is a numpy scalar, a copy; x[0, ...] is the same number as a 0-d
+            # view, so that t[0].fill_(5) changes t, as in PyTorch
+            out = x.data[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        return out
 
     @staticmethod
     def backward(ctx, grad):

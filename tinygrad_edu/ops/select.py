@@ -54,7 +54,7 @@ def where(cond, a, b) -> Tensor:
     if cond.dtype != np.bool_:
         cond = Tensor._make(cond.data.astype(bool), None, False)
     a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
-    b = b if isinstance(b, Tensor) else a._lift(b)
+    a, b = a._and(b)  # PyTorch's type promotion
     return Where.apply(cond, a, b)
 
 

@@ -141,7 +141,10 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
         per_target = per_target * w.astype(input.data.dtype)[safe_t]
     loss = -picked * Tensor._make(per_target, None, False)
     if reduction == "mean":
-        return loss.sum() / float(per_target.sum())
+        total = float(per_target.sum())
+        if total == 0:  # nothing counted: the mean is 0/0 = nan, but no input moved it (gradient 0)
+            return loss.sum() + float("nan")
+        return loss.sum() / total
     return _reduce(loss, reduction)
 
 
