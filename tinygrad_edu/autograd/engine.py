@@ -25,8 +25,10 @@ from .function import Node
 from .grad_mode import _state as _grad_state
 from .hooks import run_hooks
 
-# observer(node, grads_in, grads_sent): called after each node's backward (see viz.explain)
-Observer = Callable[[Node, list, list], None]
+# observer(node, grads_in, grads_out, grads_sent), called for each node in order, after its
+# backward: the gradients that reached its outputs (None if none did), what its formula returned,
+# and what went along each edge after undoing broadcasting. viz.explain is built on it.
+Observer = Callable[[Node, "list | None", "tuple | None", "list | None"], None]
 
 
 def run_backward(
@@ -58,13 +60,14 @@ def run_backward(
     try:
         for node in _collect(roots):
             grads_in = buffers.pop(node, None)
+            grads_out = sent = None
             if grads_in is not None:  # (None: no gradient reached it)
                 if node.watched or exits.capturing:
                     grads_in = exits.arriving(node, grads_in)
                 grads_out = _call_backward(node, grads_in)
                 sent = _send(node, grads_out, buffers, exits, create_graph)
-                if observer is not None:
-                    observer(node, grads_in, sent)
+            if observer is not None:
+                observer(node, grads_in, grads_out, sent)
             if not retain_graph and (node._saved is not None or node._saved_output is not None):
                 node.release()
         return exits.finish()

@@ -38,9 +38,8 @@ from typing import Iterable, Literal, Mapping
 
 import numpy as np
 
-from ..autograd.engine import _fit_shape
+from ..autograd.engine import run_backward
 from ..autograd.function import Node
-from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from .dot import _op_label
 from .walk import Names, walk
@@ -181,80 +180,58 @@ def backward_steps(
             return name
         return op_label(node) if node.n_outputs == 1 else f"{op_label(node)}[{nr}]"
 
-    seed = Tensor._make(np.ones_like(loss.data), None, False)
-    buffers: dict[Node, list] = {root: [None] * root.n_outputs}
-    buffers[root][loss._output_nr] = seed
+    if any(node._freed for node in graph.nodes):
+        raise RuntimeError(
+            f"{caller}: the graph no longer has the values its ops saved for backward: a backward() "
+            f"already ran through it and freed them. Call {caller}(loss) before loss.backward(), "
+            f"or call loss.backward(retain_graph=True)."
+        )
     arrivals: dict[tuple[Node, int], list[Piece]] = {}  # where each piece of a sum came from
     steps: list[Step] = []
 
-    with no_grad():
-        for number, node in enumerate(reversed(graph.nodes), 1):
-            step = Step(number, graph.rank[node], node.seq, _op_label(node), op_label(node),
-                        formula(node), [], [])
-            steps.append(step)
-            slots = buffers.pop(node, None)
-            if slots is None:
-                step.outputs = [OutputGrad(result_name(node, nr), None) for nr in range(node.n_outputs)]
+    def record(node: Node, grads_in, grads_out, sent) -> None:
+        """The engine's observer: one Step per node, in the order the engine runs them."""
+        number = len(steps) + 1
+        step = Step(number, graph.rank[node], node.seq, _op_label(node), op_label(node),
+                    formula(node), [], [])
+        steps.append(step)
+        if grads_in is None:
+            step.outputs = [OutputGrad(result_name(node, nr), None) for nr in range(node.n_outputs)]
+            return
+        step.outputs = [OutputGrad(result_name(node, nr), np.array(g), arrivals.get((node, nr), []))
+                        for nr, g in enumerate(grads_in)]
+        for edge, raw, grad in zip(node.edges, grads_out, sent):
+            if edge is None or grad is None:
                 continue
-            if node.n_outputs > 1:
-                slots = [g if g is not None else Tensor._make(np.zeros(s), None, False)
-                         for g, s in zip(slots, node.output_shapes)]
-            step.outputs = [OutputGrad(result_name(node, nr), np.array(g.data),
-                                       arrivals.get((node, nr), []))
-                            for nr, g in enumerate(slots)]
-            grads = _call_backward(node, slots, caller)
-            for edge, grad, shape in zip(node.edges, grads, node.input_shapes):
-                if edge is None or grad is None:
-                    continue
-                if not isinstance(grad, Tensor):
-                    grad = Tensor._make(np.asarray(grad), None, False)
-                local, kind = (_local_derivative(grad, slots[0]) if node.n_outputs == 1
-                               else (None, "see formula"))
-                if grad.data.shape != shape:
-                    grad = _fit_shape(node, grad, shape)
-                sent = np.array(grad.data)
-                piece = Piece(step.label, number, sent)
-                if isinstance(edge, Tensor):
-                    leaf = leaves[leaf_index[id(edge)]]
-                    leaf.grad = sent.copy() if leaf.grad is None else leaf.grad + sent
-                    leaf.pieces.append(piece)
-                    step.inputs.append(InputGrad(leaf.name, leaf_index[id(edge)], None, local, kind, sent))
-                else:
-                    producer, nr = edge
-                    slots_of = buffers.setdefault(producer, [None] * producer.n_outputs)
-                    slots_of[nr] = grad if slots_of[nr] is None else slots_of[nr] + grad
-                    arrivals.setdefault(edge, []).append(piece)
-                    step.inputs.append(InputGrad(result_name(producer, nr), None,
-                                                 (graph.rank[producer], nr), local, kind, sent))
+            local, kind = _local_derivative(np.asarray(raw), grads_in[0]) if node.n_outputs == 1 \
+                else (None, "see formula")
+            piece = Piece(step.label, number, np.array(grad))
+            if isinstance(edge, Tensor):
+                leaf = leaves[leaf_index[id(edge)]]
+                leaf.pieces.append(piece)
+                step.inputs.append(InputGrad(leaf.name, leaf_index[id(edge)], None, local, kind, piece.grad))
+            else:
+                producer, nr = edge
+                arrivals.setdefault(edge, []).append(piece)
+                step.inputs.append(InputGrad(result_name(producer, nr), None, (graph.rank[producer], nr),
+                                             local, kind, piece.grad))
+
+    # The engine itself runs the pass: gradients returned for the leaves instead of summed into
+    # .grad, nothing freed, no hooks run; `record` sees every step.
+    seed = np.ones_like(loss.data)
+    totals = run_backward([loss], [seed], retain_graph=True, create_graph=False,
+                          inputs=[leaf.tensor for leaf in leaves], observer=record, hooks=False)
+    for leaf, total in zip(leaves, totals):
+        leaf.grad = None if total is None else np.array(total.data)
     return BackwardPass(result_name(root, loss._output_nr), steps, leaves, graph.nodes)
 
 
-def _local_derivative(sent: Tensor, incoming: Tensor) -> tuple[np.ndarray | None, str]:
+def _local_derivative(sent: np.ndarray, incoming: np.ndarray) -> tuple[np.ndarray | None, str]:
     """∂output/∂input elementwise, as sent / incoming: defined when the two have the same shape
     (no reduction in between) and the incoming gradient has no zeros; else see the op's formula."""
-    if sent.data.shape != incoming.data.shape:
+    if sent.shape != incoming.shape:
         return None, "see formula"
-    if not np.all(incoming.data != 0):
+    if not np.all(incoming != 0):
         return None, "undefined"
     with np.errstate(all="ignore"):
-        return sent.data / incoming.data, "elementwise"
-
-
-def _call_backward(node: Node, slots: list, caller: str) -> tuple:
-    try:
-        grads = node.fn.backward(node, *slots)
-    except RuntimeError as err:
-        if node._freed:
-            raise RuntimeError(
-                f"{caller}: {node.name()} no longer has the values it saved for backward: a "
-                f"backward() already ran through this graph and freed them. Call {caller}(loss) "
-                f"before loss.backward(), or call loss.backward(retain_graph=True)."
-            ) from err
-        raise
-    grads = grads if isinstance(grads, tuple) else (grads,)
-    if len(grads) > len(node.edges):
-        raise RuntimeError(
-            f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
-            f"{len(node.edges)} arguments (return one gradient per forward argument)"
-        )
-    return grads
+        return sent / incoming, "elementwise"
