@@ -45,7 +45,7 @@ class Difference:
 
     @property
     def reason_known(self) -> str | None:
-        return known_reason(self.op, self.category, self.detail)
+        return known_reason(self.op, self.category, self.detail, self.ours + " " + self.theirs)
 
 
 _OURS = None
