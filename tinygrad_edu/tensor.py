@@ -17,6 +17,7 @@ from .autograd.grad_mode import _state as _grad_state
 from .errors import ShapeError
 
 Scalar = int | float | bool
+_new_tensor = object.__new__
 
 
 def _to_array(data, dtype) -> np.ndarray:
@@ -66,8 +67,15 @@ class Tensor:
     tensor([2., 4., 6.])
     """
 
-    __slots__ = ("data", "grad", "grad_fn", "requires_grad", "name", "_version_counter", "_hooks",
-                 "_output_nr", "_view_of", "__weakref__")
+    # Every tensor has these four; the rest are class defaults, set per instance (in its __dict__)
+    # only where needed: .grad on leaves, a name, hooks, an output number of a multi-output op, a
+    # view's base. An op's result then costs four assignments.
+    __slots__ = ("data", "grad_fn", "requires_grad", "_version_counter", "__dict__", "__weakref__")
+    grad = None
+    name = None
+    _hooks = None
+    _output_nr = 0
+    _view_of = None
     __array_priority__ = 1000  # numpy defers to our reflected operators (array * tensor)
     __array_ufunc__ = None
 
@@ -86,15 +94,11 @@ class Tensor:
     @staticmethod
     def _make(array: np.ndarray, grad_fn, requires_grad: bool) -> "Tensor":
         """The fast constructor used by ops: no conversion, no checks."""
-        t = object.__new__(Tensor)
+        t = _new_tensor(Tensor)
         t.data = array
-        t.grad = None
         t.grad_fn = grad_fn
         t.requires_grad = requires_grad
-        t.name = None
         t._version_counter = None
-        t._hooks = None
-        t._output_nr = 0
         return t
 
     # ---- version counter: how many times the data was changed in place ------------------
@@ -330,19 +334,25 @@ class Tensor:
         return self if self.data.dtype.kind == "f" else self.to(_dtype.get_default_dtype())
 
     def __add__(self, other) -> "Tensor":
-        return _ops.Add.apply(*self._and(other))
+        if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
+            self, other = self._and(other)
+        return _ops.Add.apply(self, other)
 
     def __radd__(self, other) -> "Tensor":
         return _ops.Add.apply(*self._lift(other)._and(self))
 
     def __sub__(self, other) -> "Tensor":
-        return _ops.Sub.apply(*self._and(other))
+        if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
+            self, other = self._and(other)
+        return _ops.Sub.apply(self, other)
 
     def __rsub__(self, other) -> "Tensor":
         return _ops.Sub.apply(*self._lift(other)._and(self))
 
     def __mul__(self, other) -> "Tensor":
-        return _ops.Mul.apply(*self._and(other))
+        if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
+            self, other = self._and(other)
+        return _ops.Mul.apply(self, other)
 
     def __rmul__(self, other) -> "Tensor":
         return _ops.Mul.apply(*self._lift(other)._and(self))
@@ -768,7 +778,7 @@ class Tensor:
                 f"gradients are recorded (the graph would lose its original value). Wrap the "
                 f"update in `with tg.no_grad():`, as optimizers do."
             )
-        view_of = getattr(self, "_view_of", None)  # (base, index) for a basic-indexing view
+        view_of = self._view_of  # (base, index) for a basic-indexing view
         if recording and view_of is not None:
             return self._in_place_on_view(op, compute, *view_of)
         if recording and self.grad_fn is not None and self.grad_fn.is_view:

@@ -14,6 +14,7 @@ for every op at once. `run_backward` is the whole loop; the helpers below it are
 """
 from __future__ import annotations
 
+import operator
 import threading
 from typing import Callable, Sequence
 
@@ -55,6 +56,7 @@ def run_backward(
             roots.append(out.grad_fn)
             _add_to_buffer(buffers, out.grad_fn, out._output_nr, grad)
 
+    check_anomaly = anomaly._state.enabled
     previous_mode = _grad_state.enabled
     _grad_state.enabled = create_graph  # formulas record only for higher derivatives
     try:
@@ -62,9 +64,16 @@ def run_backward(
             grads_in = buffers.pop(node, None)
             grads_out = sent = None
             if grads_in is not None:  # (None: no gradient reached it)
-                if node.watched or exits.capturing:
+                if node.watched or exits.capturing:  # hooks, retain_grad, tg.grad's captures
                     grads_in = exits.arriving(node, grads_in)
-                grads_out = _call_backward(node, grads_in)
+                if node.fn.xp_backward or create_graph:
+                    grads_out = node.fn.backward(node, *grads_in)  # the op's formula
+                else:
+                    grads_out = _call_user_backward(node, grads_in)
+                if grads_out.__class__ is not tuple:
+                    grads_out = (grads_out,)
+                if check_anomaly:
+                    anomaly.check_gradients(node, grads_out)
                 sent = _send(node, grads_out, buffers, exits, create_graph)
             if observer is not None:
                 observer(node, grads_in, grads_out, sent)
@@ -87,20 +96,12 @@ def _collect(roots: Sequence[Node]) -> list[Node]:
     return sorted(seen, key=_creation_order, reverse=True)
 
 
-def _creation_order(node: Node) -> int:
-    return node.seq
+_creation_order = operator.attrgetter("seq")
 
 
-def _call_backward(node: Node, grads_in: list) -> tuple:
-    """node.fn.backward with the gradients in the form it expects; one result per input."""
-    fn = node.fn
-    if fn.xp_backward or _grad_state.enabled:
-        grads = fn.backward(node, *grads_in)
-    else:  # a user's Function written with Tensor ops: Tensors in, arrays out
-        grads = fn.backward(node, *[Tensor._make(np.asarray(g), None, False) for g in grads_in])
-        if grads.__class__ is not tuple:
-            grads = (grads,)
-        grads = tuple([g.data if g.__class__ is Tensor else g for g in grads])
+def _call_user_backward(node: Node, grads_in: list) -> tuple:
+    """A user's Function written with Tensor ops (not `xp_backward`): Tensors in, arrays out."""
+    grads = node.fn.backward(node, *[Tensor._make(np.asarray(g), None, False) for g in grads_in])
     if grads.__class__ is not tuple:
         grads = (grads,)
     if len(grads) > len(node.edges):
@@ -108,9 +109,7 @@ def _call_backward(node: Node, grads_in: list) -> tuple:
             f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
             f"{len(node.edges)} arguments (return one gradient per forward argument)"
         )
-    if anomaly._state.enabled:
-        anomaly.check_gradients(node, grads)
-    return grads
+    return tuple([g.data if g.__class__ is Tensor else g for g in grads])
 
 
 def _send(node: Node, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool) -> list:
@@ -125,8 +124,12 @@ def _send(node: Node, grads: tuple, buffers: dict, exits: "_Exits", create_graph
             grad = _as_gradient(grad, create_graph)
         if grad.shape != shape:
             grad = _fit_shape(node, grad, shape)
-        if edge.__class__ is tuple:
-            _add_to_buffer(buffers, edge[0], edge[1], grad)
+        if edge.__class__ is tuple:  # into the buffer of the node that made this input
+            pending = buffers.get(edge[0])
+            if pending is None:
+                pending = buffers[edge[0]] = [None] * edge[0].n_outputs
+            nr = edge[1]
+            pending[nr] = grad if pending[nr] is None else pending[nr] + grad
         else:
             exits.leaf(edge, grad)
         sent.append(grad)

@@ -27,6 +27,7 @@ from .scope import _state as _scope_state
 from .xp import numpy_xp, tensor_xp
 
 _creation_counter = itertools.count()
+_new_node = _new_tensor = object.__new__
 
 _FREED_MESSAGE = (
     "{name}: trying to backward through the graph a second time (or to read saved tensors after "
@@ -301,8 +302,33 @@ class Function:
                 return tuple(_as_output(r, args) for r in raw)
             return _as_output(raw, args)
 
-        ctx = Node(cls)
-        _connect(ctx, args)
+        ctx = _new_node(Node)  # (Node.__init__'s three fields, without the call)
+        ctx.fn = cls
+        ctx._saved = ctx._saved_output = None
+        # Wire the node to its inputs: edge i says where argument i's gradient will go.
+        edges = []
+        shapes = []
+        constants = ()  # weak references to tensor arguments that need no gradient (for pictures)
+        for a in args:
+            if a.__class__ is Tensor:
+                if a.requires_grad:
+                    node = a.grad_fn
+                    edges.append(a if node is None else (node, a._output_nr))
+                    shapes.append(a.data.shape)
+                    continue
+                constants += (weakref.ref(a),)
+                shapes.append(CONSTANT)
+            else:  # not a tensor (a dim, a shape, an index...)
+                shapes.append(None)
+            edges.append(None)
+        ctx.edges = tuple(edges)
+        ctx.input_shapes = tuple(shapes)
+        ctx.constants = constants
+        ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
+        ctx.scope = _scope_state.current
+        if anomaly._state.enabled:
+            ctx.forward_stack = anomaly.forward_stack()
+
         if cls.forward_records:
             _grad_state.enabled = False  # forward never records
             try:
@@ -313,7 +339,11 @@ class Function:
             raw = cls.forward(ctx, *args)
 
         if raw.__class__ is np.ndarray:
-            out = Tensor._make(raw, ctx, True)
+            out = _new_tensor(Tensor)  # (Tensor._make, without the call)
+            out.data = raw
+            out.grad_fn = ctx
+            out.requires_grad = True
+            out._version_counter = None
         elif raw.__class__ is tuple:
             return _wrap_outputs(ctx, args, raw)
         else:
@@ -325,34 +355,6 @@ class Function:
         if cls.returns_view:
             args[0]._share_version_counter(out)
         return out
-
-
-def _connect(ctx: Node, args: tuple) -> None:
-    """Wire a new node to its inputs (edge i: where argument i's gradient will go) and number it."""
-    edges = []
-    shapes = []
-    constants = None  # weak references to tensor arguments that need no gradient (for pictures)
-    for a in args:
-        if a.__class__ is Tensor:
-            if a.requires_grad:
-                node = a.grad_fn
-                edges.append(a if node is None else (node, a._output_nr))
-                shapes.append(a.data.shape)
-                continue
-            if constants is None:
-                constants = []
-            constants.append(weakref.ref(a))
-            shapes.append(CONSTANT)
-        else:  # not a tensor (a dim, a shape, an index...)
-            shapes.append(None)
-        edges.append(None)
-    ctx.edges = tuple(edges)
-    ctx.input_shapes = tuple(shapes)
-    ctx.constants = () if constants is None else tuple(constants)
-    ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
-    ctx.scope = _scope_state.current
-    if anomaly._state.enabled:
-        ctx.forward_stack = anomaly.forward_stack()
 
 
 def _as_output(raw, args) -> Tensor:
