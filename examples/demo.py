@@ -96,4 +96,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    main()
+    from tinygrad_edu.runner import run_example
+
+    raise SystemExit(run_example(main))

@@ -218,4 +218,4 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     from tinygrad_edu.runner import run_example
 
-    run_example(main)
+    raise SystemExit(run_example(main))

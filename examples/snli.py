@@ -174,4 +174,6 @@ def train_and_test(args: argparse.Namespace) -> float:
 
 
 if __name__ == "__main__":
-    main()
+    from tinygrad_edu.runner import run_example
+
+    raise SystemExit(run_example(main))

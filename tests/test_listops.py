@@ -330,3 +330,56 @@ def test_paper_preset_matches_the_published_statistics():
     more_train, same_test = generate_listops_paper(n_train=3500, n_test=1000, seed=0, pool_size=4000)
     assert [e.text for e in same_test] == [e.text for e in test]
     assert len(more_train) == 3500 and not {e.text for e in more_train} & {e.text for e in test}
+
+
+# ---- the listops command: saving, scoring a file, never dropping test lines -------------------------
+
+
+def _tiny_run(extra: list[str]) -> None:
+    from tinygrad_edu.examples import listops
+
+    listops.main(["--n-train", "40", "--n-test", "12", "--epochs", "1", "--hidden", "6", "--depth", "2",
+                  "--max-length", "20", "--batch-size", "16", "--warmup-steps", "1", "--no-progress", *extra])
+
+
+def test_save_then_eval_scores_every_line_of_a_file(tmp_path, capsys):
+    from tinygrad_edu.examples import listops
+
+    model_path = tmp_path / "model.npz"
+    _tiny_run(["--save", str(model_path)])
+    trained = capsys.readouterr().out
+    assert f"saved the model to {model_path}" in trained and model_path.exists()
+    long, long_label = long_text(600)
+    examples = [parse_listops("[SM 5 7 ]"), parse_listops("9"), parse_listops(nested_text(8)),
+                parse_listops(long)]
+    path = tmp_path / "official_test.tsv"
+    write_listops_tsv(path, examples)
+    listops.main(["--eval", str(path), "--load", str(model_path), "--no-progress"])
+    out = capsys.readouterr().out
+    assert "on all 4 expressions" in out
+    assert "<= 50 " in out and "(n=2)" in out and "> 500 " in out          # buckets with counts
+    assert "digit " in out and "SM " in out and "MAX " in out             # outer operators
+    assert "accuracy by depth:" in out and "6-10 " in out
+    accuracy = float(out.strip().splitlines()[-1].split(": ")[1])
+    # The same model loaded by hand predicts the same values.
+    model = listops.load_model(model_path)
+    predicted = listops.predict(model, examples)
+    assert accuracy == pytest.approx(np.mean(predicted == [e.label for e in examples]))
+    with pytest.raises(SystemExit):
+        listops.main(["--eval", str(path)])                                 # --eval needs --load
+
+
+def test_max_length_never_drops_test_expressions(tmp_path, capsys):
+    from tinygrad_edu.examples import listops
+
+    long, label = long_text(120)
+    train = generate_listops(30, max_depth=2, seed=1) + [parse_listops(long)]
+    test = generate_listops(9, max_depth=2, seed=2) + [parse_listops(long)]
+    write_listops_tsv(tmp_path / "basic_train.tsv", train)
+    write_listops_tsv(tmp_path / "basic_test.tsv", test)
+    listops.main(["--data", str(tmp_path), "--max-length", "100", "--epochs", "1", "--hidden", "4",
+                  "--batch-size", "8", "--warmup-steps", "1", "--no-progress"])
+    out = capsys.readouterr().out
+    assert "training on 30 of 31 expressions" in out and "the test set is always scored whole" in out
+    assert "30 training and 10 test expressions" in out
+    assert "51-200 " in out and "(n=1)" in out                               # the long test line was scored

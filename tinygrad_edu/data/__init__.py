@@ -15,6 +15,7 @@ from tinygrad_edu.data.listops import (
     generate_listops_paper,
     parse_listops,
     read_listops_tsv,
+    sublists,
     write_listops_tsv,
 )
 from tinygrad_edu.data.mnist import load_idx, load_mnist, load_mnist_csv
@@ -56,6 +57,7 @@ __all__ = [
     "read_listops_tsv",
     "read_snli",
     "snli_sample_path",
+    "sublists",
     "validate_transitions",
     "write_listops_tsv",
     "xor",

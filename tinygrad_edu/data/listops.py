@@ -197,6 +197,26 @@ def parse_listops(text: str) -> ListOpsExample:
     return _example(_parse_tree(text))
 
 
+def sublists(example: ListOpsExample) -> list[ListOpsExample]:
+    """Every list nested inside `example`, as an example of its own (innermost first).
+
+    A way to supervise the value of every inner list, not only the outer one.
+
+    >>> [e.text for e in sublists(parse_listops("[MAX 2 [MIN 4 [SM 1 2 ] ] ]"))]
+    ['[SM 1 2 ]', '[MIN 4 [SM 1 2 ] ]']
+    """
+    found: list[ListOpsExample] = []
+    opened: list[int] = []
+    for position, token in enumerate(example.tokens):
+        if token in OPEN_TOKENS:
+            opened.append(position)
+        elif token == CLOSE:
+            first = opened.pop()
+            if opened:  # not the outer list itself
+                found.append(parse_listops(" ".join(example.tokens[first : position + 1])))
+    return found
+
+
 def evaluate(text: str) -> int:
     """The value of a ListOps expression.
 
