@@ -74,7 +74,7 @@ def run_backward(
                     grads_out = (grads_out,)
                 if check_anomaly:
                     anomaly.check_gradients(node, grads_out)
-                sent = _send(node, grads_out, buffers, exits, create_graph)
+                sent = _send(node, grads_in, grads_out, buffers, exits, create_graph)
             if observer is not None:
                 observer(node, grads_in, grads_out, sent)
             if not retain_graph and (node._saved is not None or node._saved_output is not None):
@@ -112,7 +112,7 @@ def _call_user_backward(node: Node, grads_in: list) -> tuple:
     return tuple([g.data if g.__class__ is Tensor else g for g in grads])
 
 
-def _send(node: Node, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool) -> list:
+def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool) -> list:
     """Pass each input's gradient along its edge, reduced to that input's shape."""
     sent = []
     kind = Tensor if create_graph else np.ndarray
@@ -130,10 +130,21 @@ def _send(node: Node, grads: tuple, buffers: dict, exits: "_Exits", create_graph
                 pending = buffers[edge[0]] = [None] * edge[0].n_outputs
             nr = edge[1]
             pending[nr] = grad if pending[nr] is None else pending[nr] + grad
-        else:
-            exits.leaf(edge, grad)
+        else:  # a leaf may keep the array itself if nothing else can see it (a fresh result)
+            exits.leaf(edge, grad, node.fn.fresh_gradients and _is_fresh(grad, grads_in))
         sent.append(grad)
     return sent
+
+
+def _is_fresh(grad, grads_in: list) -> bool:
+    """True for an array a built-in formula made just now: not a view, not a gradient it was
+    given (Add passes its incoming gradient to both inputs unchanged), so not seen anywhere else."""
+    if grad.__class__ is not np.ndarray or grad.base is not None:
+        return False
+    for g in grads_in:
+        if g is grad:
+            return False
+    return True
 
 
 def _as_gradient(grad, create_graph: bool):
@@ -208,9 +219,9 @@ class _Exits:
             (t.grad_fn, t._output_nr): None for t in inputs if t.grad_fn is not None}
         self.capturing = bool(self.captured)
 
-    def leaf(self, leaf: Tensor, grad) -> None:
+    def leaf(self, leaf: Tensor, grad, fresh: bool = False) -> None:
         if self.wanted is None and not (leaf._hooks and self.hooks):
-            _accumulate(leaf, grad, self.create_graph)
+            _accumulate(leaf, grad, self.create_graph, fresh)
         elif self.wanted is None or id(leaf) in self.wanted:
             entry = self.held.get(id(leaf))
             if entry is None:
@@ -250,13 +261,17 @@ class _Exits:
         return results
 
 
-def _accumulate(leaf: Tensor, grad, create_graph: bool) -> None:
-    """leaf.grad += grad; a fresh array the first time, so no two leaves share one."""
+def _accumulate(leaf: Tensor, grad, create_graph: bool, fresh: bool = False) -> None:
+    """leaf.grad += grad. The first time, .grad gets its own array (a copy, unless `grad` is
+    fresh: made by a formula just now and seen nowhere else), so no two tensors share one."""
     if grad.dtype != leaf.data.dtype:
         grad = grad.to(leaf.data.dtype) if grad.__class__ is Tensor else grad.astype(leaf.data.dtype)
+        fresh = True
     with _accumulate_lock:
         if leaf.grad is None:
-            leaf.grad = grad if create_graph else Tensor._make(np.array(grad, copy=True), None, False)
+            if not create_graph:
+                grad = Tensor._make(grad if fresh else np.array(grad, copy=True), None, False)
+            leaf.grad = grad
         elif create_graph or leaf.grad.requires_grad:
             leaf.grad = leaf.grad + grad
         else:

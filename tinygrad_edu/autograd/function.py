@@ -265,6 +265,9 @@ class Function:
     forward_records = True
     # The backward is written against ctx.xp (arrays normally, Tensors under create_graph).
     xp_backward = False
+    # Every array backward returns is new or a gradient it was given (never a saved value), so
+    # a leaf may keep a new one as its .grad without a copy (engine.py). True for built-ins.
+    fresh_gradients = False
     # An op whose result is a view of its first argument's memory (reshape, permute, expand):
     # the result then shares that argument's version counter.
     returns_view = False
@@ -279,6 +282,8 @@ class Function:
 
     @classmethod
     def apply(cls, *args):
+        if _grad_state.batching is not None:  # inside tg.autobatch(): recorded, run later in batches
+            return _grad_state.batching.record(cls, args)
         recording = False
         if _grad_state.enabled:
             for a in args:

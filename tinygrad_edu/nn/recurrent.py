@@ -35,6 +35,7 @@ class LSTMGates(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, gates, c):

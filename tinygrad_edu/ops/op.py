@@ -9,3 +9,4 @@ class Op(Function):
 
     forward_records = False
     xp_backward = True
+    fresh_gradients = True

@@ -42,6 +42,7 @@ class LogSoftmax(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, dim):
@@ -59,6 +60,7 @@ class Softmax(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, dim):

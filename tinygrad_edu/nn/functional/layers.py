@@ -17,6 +17,7 @@ class Linear(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, weight, bias):

@@ -186,6 +186,7 @@ class CrossEntropy(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, z, t, reduction):
@@ -247,6 +248,7 @@ class BinaryCrossEntropy(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, p, y):
