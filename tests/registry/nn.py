@@ -1,12 +1,14 @@
 """Registry entries for `tinygrad_edu.nn.functional`: every public function, gradchecked and
 gradgradchecked in float64. Class targets are constants derived from the input's shape, so one
 lambda serves every case."""
+import warnings
+
 import numpy as np
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F
 
-from . import distinct, register
+from . import constant, distinct, not_differentiable, positive, register
 
 
 def _class_targets(x: tg.Tensor) -> np.ndarray:
@@ -83,3 +85,66 @@ register("F.cross_entropy(probabilities)", lambda x: F.cross_entropy(x, _soft_ta
 register("F.binary_cross_entropy(weight)",
          lambda z: F.binary_cross_entropy(z.sigmoid(), tg.tensor([0.0, 1.0, 0.3]), weight=tg.tensor([1.0, 2.0, 0.5])),
          [(3,)], [distinct(3)], [(3,)])
+
+# ---- more activations -------------------------------------------------------------------------
+register("F.leaky_relu", lambda x: F.leaky_relu(x) * x, [distinct(4)], [distinct(2, 3)], [distinct(1, 1)], [()])
+register("F.leaky_relu(negative_slope=0.2)", lambda x: F.leaky_relu(x, 0.2) ** 2,
+         [distinct(4)], [distinct(2, 3)], [distinct(1)])
+register("F.elu", lambda x: F.elu(x), [distinct(4)], [distinct(2, 3)], [distinct(1, 1)], [()])
+register("F.elu(alpha=2)", lambda x: F.elu(x, alpha=2.0) * x, [distinct(5)], [distinct(2, 1)], [distinct(1)])
+register("F.silu", lambda x: F.silu(x), [(4,)], [(2, 3)], [(1, 1)], [()])
+register("F.softplus", lambda x: F.softplus(x), [(4,)], [(2, 3)], [(1, 1)], [()])
+register("F.softplus(beta=2, threshold=1)", lambda x: F.softplus(x, beta=2.0, threshold=1.0) * x,
+         [distinct(4)], [distinct(2, 3)], [distinct(1)])
+register("F.logsigmoid", lambda x: F.logsigmoid(x), [(4,)], [(2, 3)], [(1, 1)], [()])
+register("F.gelu", lambda x: F.gelu(x), [(4,)], [(2, 3)], [(1, 1)], [()])
+register("F.gelu(tanh)", lambda x: F.gelu(x, approximate="tanh"), [(4,)], [(2, 3)], [(1, 1)], [()])
+
+# ---- shaping and norms --------------------------------------------------------------------------
+register("F.pad", lambda x: F.pad(x, (1, 2), value=0.5) ** 2, [(3,)], [(2, 3)], [(1, 1)])
+register("F.pad(2 axes, negative)", lambda x: F.pad(x, (0, -1, 2, 1)) * 3, [(2, 3)], [(1, 2, 2)], [(1, 2)])
+register("F.normalize", lambda x: F.normalize(x), [(2, 3)], [(1, 4)], [(3, 1)], [(2, 3, 2)])
+register("F.normalize(p=1, dim=0)", lambda x: F.normalize(x, p=1.0, dim=0), [distinct(3, 2)], [distinct(4)],
+         [distinct(1, 2)])
+register("F.normalize(p=3, dim=-1)", lambda x: F.normalize(x, p=3.0, dim=-1), [positive(2, 3)], [positive(4)],
+         [positive(1, 1)])
+register("F.cosine_similarity", lambda a, b: F.cosine_similarity(a, b), [(2, 3), (2, 3)], [(2, 3), (3,)],
+         [(4, 1, 2), (3, 2)], [(1, 1), (1, 1)])
+register("F.cosine_similarity(dim=0)", lambda a, b: F.cosine_similarity(a, b, dim=0), [(3,), (3,)],
+         [(3, 2), (3, 1)], [(2, 2), (2, 2)])
+not_differentiable("returns int64 indicators of class indices", "F.one_hot")
+
+def _kl_div(x: tg.Tensor, y: tg.Tensor, reduction: str) -> tg.Tensor:
+    """kl_div between two softmaxes (its 'mean' warning, PyTorch's, is expected here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return F.kl_div(F.log_softmax(x, -1), F.softmax(y, -1), reduction=reduction)
+
+
+# ---- more losses --------------------------------------------------------------------------------
+for reduction in ("mean", "sum", "none"):
+    suffix = "" if reduction == "mean" else f"(reduction={reduction})"
+    register(f"F.l1_loss{suffix}", lambda x, y, r=reduction: F.l1_loss(x, y, reduction=r),
+             [distinct(3), constant(3)], [distinct(2, 3), constant(2, 3)], [distinct(1, 1), constant(1, 1)])
+    register(f"F.smooth_l1_loss{suffix}", lambda x, y, r=reduction: F.smooth_l1_loss(x, y, reduction=r, beta=0.7),
+             [(4,), (4,)], [(2, 3), (2, 3)], [(1, 1), (1, 1)], [(), ()])
+    register(f"F.huber_loss{suffix}", lambda x, y, r=reduction: F.huber_loss(x, y, reduction=r, delta=0.6),
+             [(4,), (4,)], [(2, 3), (2, 3)], [(1, 1), (1, 1)], [(), ()])
+    register(f"F.binary_cross_entropy_with_logits{suffix}",
+             lambda x, y, r=reduction: F.binary_cross_entropy_with_logits(x, y.sigmoid(), reduction=r),
+             [(3,), (3,)], [(2, 3), (2, 3)], [(1, 1), (1, 1)], [(), ()])
+    register(f"F.kl_div{suffix}", lambda x, y, r=reduction: _kl_div(x, y, r),
+             [(3,), (3,)], [(2, 3), (2, 3)], [(1, 1), (1, 1)])
+
+register("F.l1_loss(weight)", lambda x, w: F.l1_loss(x, tg.zeros(2, 3), weight=w.exp()),
+         [distinct(2, 3), (2, 3)], [distinct(2, 3), (2, 3)], [distinct(2, 3), constant(2, 3)])
+register("F.smooth_l1_loss(beta=0)", lambda x, y: F.smooth_l1_loss(x, y, beta=0.0),
+         [distinct(4), constant(4)], [distinct(2, 3), constant(2, 3)], [distinct(1), constant(1)])
+register("F.huber_loss(weight)", lambda x, w: F.huber_loss(x, tg.zeros(2, 3), weight=w),
+         [(2, 3), (2, 3)], [(2, 3), constant(2, 3)], [distinct(2, 3), (2, 3)])
+register("F.binary_cross_entropy_with_logits(pos_weight, weight)",
+         lambda x, y, p, w: F.binary_cross_entropy_with_logits(x, y.sigmoid(), weight=w, pos_weight=p.exp()),
+         [(2, 3), (2, 3), (3,), (2, 3)], [(4, 2), (4, 2), (1,), (2,)], [(1, 1), (1, 1), (1,), (1, 1)])
+register("F.kl_div(batchmean, log_target)",
+         lambda x, y: F.kl_div(F.log_softmax(x, 1), F.log_softmax(y, 1), reduction="batchmean", log_target=True),
+         [(2, 3), (2, 3)], [(1, 4), (1, 4)], [(3, 1), (3, 1)])

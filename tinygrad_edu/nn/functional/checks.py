@@ -1,0 +1,73 @@
+"""Argument checks shared by the functional ops, and the two exception types they raise.
+
+PyTorch reports a bad argument value or dtype with `RuntimeError` (or `NotImplementedError`, a
+subclass of it) where Python convention says `ValueError` or `TypeError`. These exceptions are
+both, so `except RuntimeError` (ported code) and `except ValueError` (Python habit) each work --
+the same choice as `tg.ShapeError`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ...tensor import Tensor
+
+
+class ArgumentValueError(ValueError, RuntimeError):
+    """An argument with a value the operation cannot use (a negative beta, an unknown mode...)."""
+
+
+class ArgumentDtypeError(TypeError, RuntimeError):
+    """A tensor whose dtype the operation cannot use (an int tensor for gelu, floats for one_hot)."""
+
+
+def check_tensor(x, op: str, what: str = "input") -> None:
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{op}: {what} must be a Tensor, got {type(x).__name__}")
+
+
+def check_float(x, op: str, what: str = "input") -> None:
+    """A Tensor with a floating point dtype."""
+    check_tensor(x, op, what)
+    if x.data.dtype.kind != "f":
+        raise ArgumentDtypeError(f"{op}: {what} must be a floating point tensor, got dtype {x.dtype} "
+                                 f"(convert with .float() or .double())")
+
+
+def as_float_tensor(value, like: Tensor, op: str, what: str = "target") -> Tensor:
+    """A target-like argument as a Tensor of `like`'s float dtype (numbers and lists are accepted,
+    integer tensors are converted as PyTorch's type promotion would)."""
+    if isinstance(value, Tensor):
+        if value.data.dtype.kind == "f":
+            return value
+        return Tensor._make(value.data.astype(like.data.dtype), None, False)
+    try:
+        array = np.asarray(value, dtype=like.data.dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{op}: {what} must be a Tensor or numbers, got {type(value).__name__}") from None
+    return Tensor._make(array, None, False)
+
+
+def check_same_shape(input: Tensor, target: Tensor, op: str) -> None:
+    """Elementwise losses compare element by element: a target that would broadcast ((N, 1)
+    against (N,) makes an N×N table of errors) is almost always a bug, so it is an error here."""
+    if target.shape != input.shape:
+        raise ValueError(f"{op}: input of shape {input.shape} and target of shape {target.shape} "
+                         f"must have the same shape")
+
+
+def legacy_reduction(size_average, reduce, reduction: str) -> str:
+    """PyTorch's old `size_average=` / `reduce=` flags, mapped to `reduction=` (with its warning):
+    reduce=False gives 'none', else size_average=False gives 'sum', else 'mean'."""
+    if size_average is None and reduce is None:
+        return reduction
+    import warnings
+
+    if reduce is not None and not reduce:
+        result = "none"
+    elif size_average is not None and not size_average:
+        result = "sum"
+    else:
+        result = "mean"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{result}' "
+                  f"instead.", UserWarning, stacklevel=3)
+    return result
