@@ -17,5 +17,6 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import manual_seed
 from .serialization import LoadError, load, save
 from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
+from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 
 __version__ = "0.1.0"

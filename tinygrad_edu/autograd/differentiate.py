@@ -12,6 +12,8 @@ from .engine import run_backward
 def seed_gradient(output: Tensor, gradient, op: str, create_graph: bool):
     """dL/d(output) to start from: 1 for a one-element output, else it must be given. An array,
     or a Tensor when the backward pass is recorded (the engine's two kinds of gradient)."""
+    if output.data.__class__ is not np.ndarray:  # a lazy value of tg.autobatch: compute it first
+        np.asarray(output.data)
     if gradient is None:
         if output.data.size != 1:
             raise RuntimeError(

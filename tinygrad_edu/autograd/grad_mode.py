@@ -7,6 +7,7 @@ import threading
 
 class _GradState(threading.local):
     enabled = True
+    batching = None  # the recorder of tg.autobatch() while it is on (see autobatch/recorder.py)
 
 
 _state = _GradState()

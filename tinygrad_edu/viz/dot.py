@@ -62,7 +62,9 @@ def _labelled(word: str, lines: list[str]) -> list[str]:
 
 def _op_label(node: Node) -> str:
     name = node.name()
-    return name[: -len("Backward")] if name.endswith("Backward") else name
+    label = name[: -len("Backward")] if name.endswith("Backward") else name
+    batch = getattr(node, "batch_size", None)  # one call for a batch of examples (tg.autobatch)
+    return label if batch is None else f"{label} ×{batch}"
 
 
 def _scope_label(scope_id: str) -> str:

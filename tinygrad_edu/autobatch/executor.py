@@ -1,0 +1,162 @@
+"""Running a group of waiting calls of one op as one call: join the inputs, call the op once
+with `Op.apply` (so the tape gets an ordinary node), cut the result back.
+
+Each runner takes the op class and the group's records (same key, see rules.py) and returns, per
+record, the tuple of its output Tensors. The batched op's node gets `batch_size`, which pictures
+show (`tg.viz.to_dot` labels it "Mul ×64").
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ops
+from ..tensor import Tensor
+from .stacking import Batch, Unbatch
+
+_FULL = slice(None)
+
+
+def _label(out, size: int) -> None:
+    first = out[0] if out.__class__ is tuple else out
+    if first.grad_fn is not None:
+        first.grad_fn.batch_size = size
+
+
+def _is_constant(t: Tensor) -> bool:
+    return not t.requires_grad and t.data.__class__ is np.ndarray
+
+
+def _same(column: list) -> bool:
+    """The same tensor everywhere, or equal small constants (a literal such as the 1 of 1 - x is
+    lifted to a new tensor on every call): then it is shared, and broadcasts over the batch."""
+    first = column[0]
+    if all(t is first for t in column):
+        return True
+    if not _is_constant(first) or first.data.size > 16:
+        return False
+    raw = first.data.tobytes()
+    return all(_is_constant(t) and t.data.tobytes() == raw for t in column)
+
+
+def _split(out, records, sizes=None, shapes=None) -> list:
+    """The batched result(s) cut into one tuple of outputs per record."""
+    outs = out if out.__class__ is tuple else (out,)
+    columns = []
+    for j, o in enumerate(outs):
+        if sizes is None:
+            columns.append(Unbatch.apply(o, None, None))
+        else:
+            columns.append(Unbatch.apply(o, sizes, [r.metas[j][0] for r in records] if shapes is None else shapes))
+    return [tuple(column[i] for column in columns) for i in range(len(records))]
+
+
+# ---- stack: a new leading batch axis ---------------------------------------------------------
+def stack_elementwise(cls, records) -> list:
+    """Broadcasting ops (and matmul): shared operands stay as they are; per-example operands are
+    stacked with enough leading 1s that everything still lines up from the right."""
+    align = records[0].info  # the number of dimensions of one result
+    args = list(records[0].args)
+    stacked = False
+    for i, a in enumerate(args):
+        if a.__class__ is not Tensor:
+            continue
+        column = [r.args[i] for r in records]
+        if _same(column):
+            continue
+        shape = a.data.shape
+        args[i] = Batch.apply((1,) * (align - len(shape)) + shape, *column)
+        stacked = True
+    if not stacked:  # the same computation B times (it happens): give it a batch axis anyway
+        i = next(i for i, a in enumerate(args) if a.__class__ is Tensor)
+        shape = args[i].data.shape
+        args[i] = Batch.apply((1,) * (align - len(shape)) + shape, *[r.args[i] for r in records])
+    out = cls.apply(*args)
+    _label(out, len(records))
+    return _split(out, records)
+
+
+def stack_shifted(cls, records) -> list:
+    """Reductions, shape ops, cat and same-index indexing: every tensor input is stacked, and the
+    dims the op is told about move one to the right."""
+    first = records[0]
+    B = len(records)
+    args = list(first.args)
+    for i, a in enumerate(args):
+        if a.__class__ is Tensor:
+            args[i] = Batch.apply(a.data.shape, *[r.args[i] for r in records])
+    out = cls.apply(*_shift(cls, args, first, B))
+    _label(out, B)
+    return _split(out, records)
+
+
+def _shift(cls, args: list, record, B: int) -> list:
+    if issubclass(cls, ops.Reshape):
+        return [args[0], (B,) + record.metas[0][0]]
+    if cls is ops.Permute:
+        return [args[0], (0,) + tuple(d + 1 for d in args[1])]
+    if cls is ops.Expand:
+        return [args[0], (B,) + tuple(args[1])]
+    if cls is ops.Cat:
+        return [args[0] + 1] + args[1:]
+    if cls is ops.GetItem:
+        index = args[1]
+        return [args[0], (_FULL,) + (index if index.__class__ is tuple else (index,))]
+    # reductions: (x, axes, keepdim, ...)
+    return [args[0], tuple(a + 1 for a in args[1])] + args[2:]
+
+
+# ---- rows: concatenate along axis 0 ------------------------------------------------------------
+def rows(cls, records) -> list:
+    """Ops that treat rows independently: per-example inputs are concatenated along axis 0; the
+    shared ones (a weight, a bias; their positions are in the key) are passed once."""
+    shared = records[0].key[0][2]
+    args = list(records[0].args)
+    for i, a in enumerate(args):
+        if a.__class__ is Tensor and i not in shared:
+            args[i] = Batch.apply(None, *[r.args[i] for r in records])
+    out = cls.apply(*args)
+    _label(out, len(records))
+    return _split(out, records, [r.info[0] for r in records])
+
+
+def cross_entropy(cls, records) -> list:
+    """CrossEntropy(z, t, reduction): all rows at once with reduction 'none', then each example's
+    rows reduced together (one reshape and one sum or mean, when every example has n rows)."""
+    first = records[0]
+    reduction = first.args[2]
+    z = Batch.apply(None, *[r.args[0] for r in records])
+    targets = np.concatenate([r.args[1] for r in records])
+    losses = cls.apply(z, targets, "none")
+    _label(losses, len(records))
+    if reduction == "none":
+        return _split(losses, records, [r.info[0] for r in records])
+    n = first.info[0]
+    per_example = ops.Reshape.apply(losses, (len(records), n))
+    reduce = ops.Mean if reduction == "mean" else ops.Sum
+    return _split(reduce.apply(per_example, (1,), False), records)
+
+
+# ---- gather: rows read along axis 0 --------------------------------------------------------------
+def gather(cls, records) -> list:
+    """x[i], x[i:j], weight[indices] of many calls: the distinct x are concatenated (one of them,
+    e.g. an embedding table, is used as it is), the rows all calls read are taken with one
+    integer index, and the result is cut per call."""
+    sources: dict[int, int] = {}  # id(x) -> its first row in the concatenation
+    distinct, offsets = [], []
+    total = 0
+    for r in records:
+        x = r.args[0]
+        start = sources.get(id(x))
+        if start is None:
+            start = sources[id(x)] = total
+            distinct.append(x)
+            total += x.data.shape[0]
+        offsets.append(start)
+    source = distinct[0] if len(distinct) == 1 else Batch.apply(None, *distinct)
+    index = np.concatenate([r.info[0] + start for r, start in zip(records, offsets)])
+    out = TakeRows.apply(source, index)
+    _label(out, len(records))
+    return _split(out, records, [len(r.info[0]) for r in records], [r.info[1] for r in records])
+
+
+from .take import TakeRows  # noqa: E402

@@ -1,0 +1,236 @@
+"""The recorder: while `tg.autobatch()` is on, `Function.apply` hands every call here.
+
+A call with a batching rule (rules.py) is *recorded*: it gets a `Record` and returns Tensors
+holding `Pending` placeholders, at once. A call without one -- or whose arguments the rule cannot
+handle -- runs eagerly, after computing whatever pending values it reads. `flush` runs all
+pending records, group by group in the order the agenda chooses (agenda.py), each group as one
+call (executor.py), and hands the numbers and graph nodes to the Tensors the user holds.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from ..autograd import anomaly
+from ..autograd.grad_mode import _state as _grad_state
+from ..autograd.scope import _state as _scope_state
+from ..tensor import Tensor
+from .agenda import STRATEGIES
+from .lazy import Pending
+from .rules import RULES
+
+# Tests set this: a batched call that fails is then a bug to see, not a reason to go one by one.
+STRICT = False
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+class Record:
+    """One recorded call: the op, its arguments, its key and outputs, and its place in the graph
+    of waiting calls (depth, how many waiting inputs, who reads its outputs)."""
+
+    __slots__ = ("recorder", "cls", "args", "key", "metas", "info", "outputs", "depth", "waiting",
+                 "consumers", "grad_enabled", "scope", "where", "stack")
+
+    def location(self) -> str:
+        if self.where is None:
+            return "an unknown line"
+        return f"{self.where[0]}, line {self.where[1]}"
+
+
+def _user_line(depth: int = 3):
+    """(file, line) of the first frame outside this package: the user's line that made the op."""
+    frame = sys._getframe(depth)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+
+
+def _has_pending(value) -> bool:
+    if value.__class__ is Pending:
+        return True
+    if value.__class__ in (tuple, list):
+        return any(_has_pending(v) for v in value)
+    return False
+
+
+def _concrete(value):
+    """An argument with every computed placeholder replaced by its array."""
+    if value.__class__ is Tensor:
+        if value.data.__class__ is Pending:
+            value.data = value.data.force()
+        return value
+    if value.__class__ is Pending:
+        return value.force()
+    if value.__class__ in (tuple, list) and _has_pending(value):
+        return value.__class__(_concrete(v) for v in value)
+    return value
+
+
+class Recorder:
+    """The pending calls of one `tg.autobatch()` block (one per thread)."""
+
+    def __init__(self, strategy: str = "agenda") -> None:
+        self.pending: list[Record] = []
+        self.schedule = STRATEGIES[strategy]
+        self.groups_run = 0  # statistics, for tests and the docs: how many batched calls ran
+        self.ops_run = 0
+
+    # ---- recording ---------------------------------------------------------------------------
+    def record(self, cls, args: tuple):
+        rule = RULES.get(cls)
+        if rule is not None:
+            try:
+                signature = rule(cls, args)
+            except Exception:  # a rule that cannot tell: let the op itself decide, eagerly
+                signature = None
+            if signature is not None:
+                return self._defer(cls, args, signature)
+        return self.eager(cls, args)
+
+    def _defer(self, cls, args: tuple, signature):
+        key, metas, info = signature
+        enabled = _grad_state.enabled
+        r = Record()
+        r.recorder, r.cls, r.args, r.metas, r.info = self, cls, args, metas, info
+        r.key = (key, enabled)
+        r.grad_enabled = enabled
+        r.consumers = []
+        r.scope = _scope_state.current
+        r.where = _user_line()
+        r.stack = anomaly.forward_stack() if anomaly._state.enabled else None
+        requires_grad = False
+        depth = waiting = 0
+        for a in args:
+            if a.__class__ is Tensor:
+                if a.requires_grad:
+                    requires_grad = enabled
+                data = a.data
+                if data.__class__ is Pending:
+                    producer = data.record
+                    if producer is not None:
+                        producer.consumers.append(r)
+                        waiting += 1
+                        if producer.depth > depth:
+                            depth = producer.depth
+            elif a.__class__ is tuple and _has_pending(a):
+                return self.eager(cls, args)
+        r.depth = depth + 1
+        r.waiting = waiting
+        outputs = []
+        for shape, dtype in metas:
+            outputs.append(Tensor._make(Pending(shape, dtype, r), None, requires_grad and dtype.kind == "f"))
+        r.outputs = outputs
+        self.pending.append(r)
+        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+    def eager(self, cls, args: tuple):
+        """Run one call now, as without autobatch (its pending inputs are computed first)."""
+        if any(a.__class__ is Tensor and a.data.__class__ is Pending or _has_pending(a) for a in args):
+            self.flush()
+            args = tuple(_concrete(a) for a in args)
+        previous = _grad_state.batching
+        _grad_state.batching = None
+        try:
+            return cls.apply(*args)
+        finally:
+            _grad_state.batching = previous
+
+    # ---- running -------------------------------------------------------------------------------
+    def flush(self) -> None:
+        """Compute every pending value, batched."""
+        pending = self.pending
+        if not pending:
+            return
+        self.pending = []
+        saved = (_grad_state.batching, _grad_state.enabled, _scope_state.current, anomaly._state.enabled)
+        _grad_state.batching = None
+        anomaly._state.enabled = False  # nodes get their records' creation stacks instead
+        try:
+            for group in self.schedule(pending):
+                self._run(group)
+        finally:
+            _grad_state.batching, _grad_state.enabled, _scope_state.current, anomaly._state.enabled = saved
+
+    def _run(self, group: list) -> None:
+        first = group[0]
+        _grad_state.enabled = first.grad_enabled
+        _scope_state.current = _common_scope(group)
+        results = None
+        if len(group) > 1:
+            try:
+                results = first.key[0][0](first.cls, group)
+            except Exception:  # run them one by one: the failing call raises its own error
+                if STRICT:
+                    raise
+                results = None
+        if results is None:
+            results = [self._run_one(r) for r in group]
+        else:
+            self.groups_run += 1
+            if first.stack is not None:
+                node = results[0][0].grad_fn
+                batched = node.edges[0][0] if node is not None and node.edges and node.edges[0] else None
+                if batched is not None:
+                    batched.forward_stack = first.stack
+        self.ops_run += len(group)
+        for r, outs in zip(group, results):
+            for t, out in zip(r.outputs, outs):
+                _settle(t, out)
+                if r.stack is not None and out.grad_fn is not None:
+                    out.grad_fn.forward_stack = r.stack
+            r.outputs = r.args = None
+
+    def _run_one(self, r: Record) -> tuple:
+        args = tuple(_concrete(a) for a in r.args)
+        try:
+            out = r.cls.apply(*args)
+        except Exception as error:
+            _locate(error, r)
+            raise
+        return out if out.__class__ is tuple else (out,)
+
+
+def _settle(t: Tensor, out: Tensor) -> None:
+    """The lazy Tensor `t` becomes the computed `out`: its numbers and its place on the tape."""
+    placeholder = t.data
+    if placeholder.__class__ is Pending:
+        placeholder.value = out.data
+        placeholder.record = None
+    t.data = out.data
+    t.grad_fn = out.grad_fn
+    t.requires_grad = out.requires_grad
+    t._output_nr = out._output_nr
+    if t._version_counter is None:
+        t._version_counter = out._version_counter
+
+
+def _common_scope(group: list):
+    """The innermost `tg.viz.scope` that all calls of the group were made in (None: none)."""
+    scope = group[0].scope
+    for r in group:
+        if r.scope is not scope and r.scope != scope:
+            other = r.scope or ()
+            mine = scope or ()
+            n = 0
+            while n < min(len(mine), len(other)) and mine[n] == other[n]:
+                n += 1
+            scope = mine[:n] or None
+            if scope is None:
+                break
+    return scope
+
+
+def _locate(error: Exception, r: Record) -> None:
+    """Add the user's line to an error raised by a call that was recorded earlier."""
+    note = (f"\n(this {r.cls.__name__} was recorded inside tg.autobatch() at {r.location()}, "
+            f"and computed later)")
+    if error.args and isinstance(error.args[0], str):
+        error.args = (error.args[0] + note,) + error.args[1:]
+    else:
+        error.args = error.args + (note,)
+
+
+def pending_count() -> int:
+    recorder = _grad_state.batching
+    return 0 if recorder is None else len(recorder.pending)
+

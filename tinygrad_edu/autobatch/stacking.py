@@ -1,0 +1,80 @@
+"""The two nodes around a batched op on the tape: `Batch` joins the examples' inputs into one
+array, `Unbatch` cuts the batched result back into the examples' outputs.
+
+    x₁ … x_B ──Batch──▶ X ──op──▶ Y ──Unbatch──▶ y₁ … y_B
+
+Each is one node, and each one's backward is the other's forward (a cut, a join), so the
+backward pass of a batch of B examples is three calls, not 3·B.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+
+
+class Batch(Function):
+    """Join tensors into one array: stacked on a new leading axis (`layout` = the shape each
+    example takes inside the stack, which may have leading 1s so that operands shared by the
+    whole batch still broadcast), or concatenated along axis 0 (`layout` None: rows).
+
+    Backward cuts the gradient into the pieces: ∂/∂xᵢ = G[i] (stacked) or G[rows of i].
+    """
+
+    forward_records = False  # numpy only
+    xp_backward = True
+
+    @staticmethod
+    def forward(ctx, layout, *tensors):
+        ctx.layout = layout
+        ctx.shapes = [t.data.shape for t in tensors]
+        if layout is None:
+            return np.concatenate([t.data for t in tensors])
+        out = np.stack([t.data for t in tensors])
+        return out if out.shape[1:] == layout else out.reshape((len(tensors),) + layout)
+
+    @staticmethod
+    def backward(ctx, grad):
+        xp = ctx.xp
+        if ctx.layout is None:
+            grads, start = [None], 0
+            for shape in ctx.shapes:
+                grads.append(grad[start:start + shape[0]])
+                start += shape[0]
+            return tuple(grads)
+        return (None,) + tuple(xp.reshape(grad[i], shape) for i, shape in enumerate(ctx.shapes))
+
+
+class Unbatch(Function):
+    """Cut a batched result into the examples' outputs: `sizes` None means one example per
+    index of the leading axis; otherwise consecutive row blocks of those sizes, each reshaped to
+    its entry of `shapes` (an int index drops the row axis).
+
+    Backward joins the gradients with one concatenate.
+    """
+
+    forward_records = False  # numpy only
+    xp_backward = True
+
+    @staticmethod
+    def forward(ctx, x, sizes, shapes):
+        ctx.sizes, ctx.in_shape = sizes, x.data.shape
+        data = x.data
+        if sizes is None:
+            return tuple(data[i] for i in range(data.shape[0]))
+        pieces, start = [], 0
+        for size, shape in zip(sizes, shapes):
+            piece = data[start:start + size]
+            pieces.append(piece if piece.shape == shape else piece.reshape(shape))
+            start += size
+        return tuple(pieces)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        xp = ctx.xp
+        if ctx.sizes is None:
+            row = (1,) + ctx.in_shape[1:]
+            return xp.concatenate([xp.reshape(g, row) for g in grads]), None, None
+        rest = ctx.in_shape[1:]
+        return xp.concatenate([g if g.shape == (size,) + rest else xp.reshape(g, (size,) + rest)
+                               for g, size in zip(grads, ctx.sizes)]), None, None
