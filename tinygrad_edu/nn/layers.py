@@ -6,8 +6,11 @@ the equivalent `torch.nn` model exactly.
 from __future__ import annotations
 
 import math
+import warnings
 
 from ..creation import zeros
+from ..errors import ShapeError
+from ..ops import normalize_dim
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -129,15 +132,26 @@ class ReLU(Module):
         return x.relu()
 
 
-class Softmax(Module):
-    """softmax over `dim`."""
+def _implicit_softmax_dim(name: str, ndim: int) -> int:
+    """PyTorch's legacy choice when no dim is given (0 for 0-, 1- and 3-d inputs, else 1), with
+    its deprecation warning."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  f"include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
 
-    def __init__(self, dim: int) -> None:
+
+class Softmax(Module):
+    """softmax over `dim`. Without a dim, PyTorch's old implicit choice is made, with a warning."""
+
+    def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
 
     def forward(self, x: Tensor) -> Tensor:
-        return F.softmax(x, self.dim)
+        dim = _implicit_softmax_dim(type(self).__name__.lower(), x.ndim) if self.dim is None else self.dim
+        return self.function(x, dim)
+
+    function = staticmethod(F.softmax)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
@@ -146,12 +160,91 @@ class Softmax(Module):
 class LogSoftmax(Softmax):
     """log softmax over `dim`."""
 
+    function = staticmethod(F.log_softmax)
+
+
+class LeakyReLU(Module):
+    """x where x > 0, negative_slope · x elsewhere."""
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+        self.inplace = inplace
+
     def forward(self, x: Tensor) -> Tensor:
-        return F.log_softmax(x, self.dim)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class ELU(Module):
+    """x where x > 0, alpha · (eˣ - 1) elsewhere."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = alpha
+        self.inplace = inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.elu(x, self.alpha, self.inplace)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class SiLU(Module):
+    """x · σ(x)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.silu(x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
+
+
+class GELU(Module):
+    """x · Φ(x) (approximate='none') or its tanh approximation (approximate='tanh')."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.gelu(x, approximate=self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Softplus(Module):
+    """log(1 + e^(βx)) / β, linear where βx > threshold."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class LogSigmoid(Module):
+    """log σ(x), finite for any x."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.logsigmoid(x)
 
 
 class Identity(Module):
-    """Returns its input unchanged (a placeholder in a Sequential)."""
+    """Returns its input unchanged (a placeholder in a Sequential); ignores any arguments."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__()
@@ -173,6 +266,36 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis `dim` into `unflattened_size` (one entry may be -1), the inverse of Flatten.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> nn.Unflatten(1, (2, 3))(tg.ones(4, 6)).shape
+    (4, 2, 3)
+    """
+
+    def __init__(self, dim: int, unflattened_size) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)) or not all(
+                isinstance(n, int) and not isinstance(n, bool) for n in unflattened_size):
+            raise TypeError(f"Unflatten: unflattened_size must be a tuple of ints, got {unflattened_size!r}")
+        self.dim = dim
+        self.unflattened_size = tuple(unflattened_size) if isinstance(unflattened_size, tuple) else unflattened_size
+
+    def forward(self, x: Tensor) -> Tensor:
+        dim = normalize_dim(self.dim, x.ndim, "Unflatten")
+        sizes = tuple(self.unflattened_size)
+        known = math.prod(n for n in sizes if n != -1)
+        n = x.shape[dim]
+        if (-1 not in sizes and known != n) or (-1 in sizes and (known == 0 or n % known)):
+            raise ShapeError(f"Unflatten: sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                             f"({n}) of the input of shape {x.shape}")
+        return x.reshape(*x.shape[:dim], *sizes, *x.shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
 
 
 def _check_size(n, layer: str, what: str) -> None:
