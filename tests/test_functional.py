@@ -186,6 +186,8 @@ def test_loss_argument_errors():
     with pytest.raises(TypeError, match="class indices .* dtype float64"):
         F.nll_loss(tg.zeros(2, 3), tg.tensor([0.0, 1.0]))
     with pytest.raises(ValueError, match="must have the input's shape"):
+        F.cross_entropy(tg.zeros(2, 3), tg.full((2, 2), 0.5))
+    with pytest.raises(TypeError, match=r"integer class indices \(int64\), got dtype float64"):
         F.cross_entropy(tg.zeros(2, 3), tg.tensor([0.5, 0.5]))
     with pytest.raises(ValueError, match=r"weight must have one entry per class, shape \(3,\)"):
         F.nll_loss(tg.zeros(2, 3), [0, 1], weight=tg.ones(2))

@@ -13,6 +13,10 @@ from .errors import ShapeError
 from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log, logsumexp, matmul,
                         maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
                         split, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze, where)
+from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, clone, cumsum, dot,
+                        equal, expm1, gather, index_select, isclose, log1p, log_softmax, masked_fill,
+                        max, min, mm, mv, norm, numel, outer, prod, reciprocal, sign, softmax, sort,
+                        square, std, t, topk, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import manual_seed
 from .serialization import LoadError, load, save

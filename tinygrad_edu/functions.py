@@ -2,6 +2,7 @@
 tensors: `cat`, `stack`, `where`, `maximum`, `minimum`."""
 from __future__ import annotations
 
+import builtins
 from typing import Sequence
 
 from . import ops
@@ -13,12 +14,14 @@ def _tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def add(a, b) -> Tensor:
-    return _tensor(a) + b
+def add(input, other, *, alpha=1) -> Tensor:
+    """input + alpha·other."""
+    return _tensor(input).add(other, alpha=alpha)
 
 
-def sub(a, b) -> Tensor:
-    return _tensor(a) - b
+def sub(input, other, *, alpha=1) -> Tensor:
+    """input - alpha·other."""
+    return _tensor(input).sub(other, alpha=alpha)
 
 
 def mul(a, b) -> Tensor:
@@ -155,7 +158,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         raise ValueError("cat: zero-dimensional tensors cannot be concatenated (use stack)")
     axis = ops.normalize_dim(dim, first.ndim, "cat")
     for i, t in enumerate(tensors[1:], start=1):
-        if t.ndim != first.ndim or any(
+        if t.ndim != first.ndim or builtins.any(
             a != b for k, (a, b) in enumerate(zip(t.shape, first.shape)) if k != axis
         ):
             raise ShapeError(
@@ -182,3 +185,184 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     axis = ops.normalize_dim(dim, tensors[0].ndim, "stack", new_axis=True)
     return ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in tensors])
+
+
+# ---- function forms of more Tensor methods (products, norms, scans, sorting, reductions) -------
+
+def mm(input, mat2) -> Tensor:
+    """Matrix product of two 2-D tensors."""
+    return _tensor(input).mm(mat2)
+
+
+def bmm(input, mat2) -> Tensor:
+    """Batched matrix product: (b, n, k) @ (b, k, m) -> (b, n, m)."""
+    return _tensor(input).bmm(mat2)
+
+
+def mv(input, vec) -> Tensor:
+    """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
+    return _tensor(input).mv(vec)
+
+
+def dot(input, other) -> Tensor:
+    """Inner product of two 1-D tensors."""
+    return _tensor(input).dot(other)
+
+
+def outer(input, vec2) -> Tensor:
+    """Outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
+    return _tensor(input).outer(vec2)
+
+
+def t(input) -> Tensor:
+    """The transpose of a matrix (tensors with fewer dims are returned as they are)."""
+    return _tensor(input).t()
+
+
+def norm(input, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None) -> Tensor:
+    """The vector p-norm over `dim` (see Tensor.norm)."""
+    if out is not None:
+        raise TypeError("norm: out= is not supported; use the returned tensor")
+    return _tensor(input).norm(p, dim, keepdim, dtype=dtype)
+
+
+def softmax(input, dim: int, dtype=None) -> Tensor:
+    """exp(x) / Σ exp(x) along `dim`."""
+    return _tensor(input).softmax(dim, dtype=dtype)
+
+
+def log_softmax(input, dim: int, dtype=None) -> Tensor:
+    """log(softmax(x)) along `dim`, computed stably."""
+    return _tensor(input).log_softmax(dim, dtype=dtype)
+
+
+def clone(input) -> Tensor:
+    """A copy with its own memory that stays in the graph."""
+    return _tensor(input).clone()
+
+
+def masked_fill(input, mask, value) -> Tensor:
+    """A copy of input with `value` where the bool `mask` is True."""
+    return _tensor(input).masked_fill(mask, value)
+
+
+def index_select(input, dim: int, index) -> Tensor:
+    """The entries at `index` (a 1-D integer tensor) along `dim`."""
+    return _tensor(input).index_select(dim, index)
+
+
+def gather(input, dim: int, index) -> Tensor:
+    """out[i][j] = input[i][index[i][j]] for dim = 1 (see Tensor.gather)."""
+    return _tensor(input).gather(dim, index)
+
+
+def sign(input) -> Tensor:
+    return _tensor(input).sign()
+
+
+def reciprocal(input) -> Tensor:
+    return _tensor(input).reciprocal()
+
+
+def square(input) -> Tensor:
+    return _tensor(input).square()
+
+
+def log1p(input) -> Tensor:
+    return _tensor(input).log1p()
+
+
+def expm1(input) -> Tensor:
+    return _tensor(input).expm1()
+
+
+def prod(input, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    """Product of all elements, or along one `dim`."""
+    return _tensor(input).prod(dim, keepdim, dtype=dtype)
+
+
+def cumsum(input, dim: int, *, dtype=None) -> Tensor:
+    """Running sum along `dim`."""
+    return _tensor(input).cumsum(dim, dtype=dtype)
+
+
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+    """The k largest (or smallest) values along `dim` and their indices."""
+    return _tensor(input).topk(k, dim, largest, sorted)
+
+
+def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
+    """`(values, indices)` of the tensor sorted along `dim`."""
+    return _tensor(input).sort(dim, descending, stable)
+
+
+def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices that sort the tensor along `dim`."""
+    return _tensor(input).argsort(dim, descending, stable)
+
+
+def max(input, dim=None, keepdim: bool = False):
+    """`max(x)`: the largest value; `max(x, dim)`: the named tuple (values, indices) along
+    `dim`; `max(a, b)` with two tensors: the elementwise `maximum`."""
+    return _tensor(input).max(dim, keepdim)
+
+
+def min(input, dim=None, keepdim: bool = False):
+    """`min(x)`, `min(x, dim)` -> (values, indices), `min(a, b)` = `minimum`; see `max`."""
+    return _tensor(input).min(dim, keepdim)
+
+
+def amax(input, dim=(), keepdim: bool = False) -> Tensor:
+    """Largest values over `dim` (ties share the gradient)."""
+    return _tensor(input).amax(dim, keepdim)
+
+
+def amin(input, dim=(), keepdim: bool = False) -> Tensor:
+    """Smallest values over `dim` (ties share the gradient)."""
+    return _tensor(input).amin(dim, keepdim)
+
+
+def argmax(input, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _tensor(input).argmax(dim, keepdim)
+
+
+def argmin(input, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    return _tensor(input).argmin(dim, keepdim)
+
+
+def var(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Variance over `dim` (divisor N - 1 unless unbiased=False or another correction)."""
+    return _tensor(input).var(dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+
+
+def std(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> Tensor:
+    """Standard deviation over `dim`."""
+    return _tensor(input).std(dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+
+
+def numel(input) -> int:
+    """The number of elements."""
+    return _tensor(input).numel()
+
+
+def all(input, dim=None, keepdim: bool = False) -> Tensor:
+    return _tensor(input).all(dim, keepdim)
+
+
+def any(input, dim=None, keepdim: bool = False) -> Tensor:
+    return _tensor(input).any(dim, keepdim)
+
+
+def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """Elementwise |input - other| ≤ atol + rtol·|other| (a bool tensor)."""
+    return _tensor(input).isclose(other, rtol, atol, equal_nan)
+
+
+def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """True if `isclose` holds everywhere."""
+    return _tensor(input).allclose(other, rtol, atol, equal_nan)
+
+
+def equal(input, other) -> bool:
+    """True if both have the same shape and values."""
+    return _tensor(input).equal(other)

@@ -146,7 +146,7 @@ not_differentiable(
 )
 not_differentiable(
     "integer results (indices, signs, counts)",
-    "Tensor.argmax", "Tensor.argmin", "Tensor.sign", "Tensor.long", "Tensor.numel", "Tensor.size",
+    "Tensor.argmax", "Tensor.argmin", "Tensor.long", "Tensor.numel", "Tensor.size",
     "Tensor.dim", "Tensor.item", "Tensor.__len__", "Tensor.__index__", "Tensor.__int__",
     "Tensor.__float__", "Tensor.__bool__",
 )
@@ -166,4 +166,142 @@ not_differentiable(
     "tg.set_grad_enabled", "tg.is_grad_enabled", "tg.grad", "tg.Function", "tg.detect_anomaly",
     "tg.is_anomaly_enabled", "tg.gradcheck", "tg.gradgradcheck", "tg.numerical_grad", "tg.save",
     "tg.load", "tg.ShapeError", "tg.LoadError", "tg.GradcheckError",
+)
+
+
+# ---- more Tensor methods and their tg. forms: products, norms, scans, sorting, masks ----------
+MM_CASES = [[(2, 3), (3, 4)], [(1, 1), (1, 3)], [(3, 1), (1, 2)]]
+register("Tensor.mm", lambda a, b: a.mm(b), *MM_CASES)
+register("tg.mm", lambda a, b: tg.mm(a, b), *MM_CASES)
+BMM_CASES = [[(2, 2, 3), (2, 3, 4)], [(1, 1, 1), (1, 1, 2)], [(3, 1, 2), (3, 2, 1)]]
+register("Tensor.bmm", lambda a, b: a.bmm(b), *BMM_CASES)
+register("tg.bmm", lambda a, b: tg.bmm(a, b), *BMM_CASES)
+MV_CASES = [[(2, 3), (3,)], [(1, 1), (1,)], [(4, 1), (1,)]]
+register("Tensor.mv", lambda a, b: a.mv(b), *MV_CASES)
+register("tg.mv", lambda a, b: tg.mv(a, b), *MV_CASES)
+DOT_CASES = [[(3,), (3,)], [(1,), (1,)], [(5,), (5,)]]
+register("Tensor.dot", lambda a, b: a.dot(b), *DOT_CASES)
+register("tg.dot", lambda a, b: tg.dot(a, b), *DOT_CASES)
+OUTER_CASES = [[(3,), (2,)], [(1,), (4,)], [(2,), (1,)]]
+register("Tensor.outer", lambda a, b: a.outer(b), *OUTER_CASES)
+register("tg.outer", lambda a, b: tg.outer(a, b), *OUTER_CASES)
+register("Tensor.t", lambda x: x.t(), [(2, 3)], [(3,)], [()], [(1, 4)])
+register("tg.t", lambda x: tg.t(x), [(2, 3)], [(3,)], [(4, 1)])
+
+# norms: p = 2 ('fro') and other p are the Norm op; 1, ±inf and 0 compose abs/sum/amax/sign
+NORM_CASES = [[(3, 4)], [(5,)], [(1, 1)], [(2, 1, 3)]]
+register("Tensor.norm", lambda x: x.norm(), *NORM_CASES)
+register("Tensor.norm(dim)", lambda x: x.norm(dim=-1, keepdim=True), *NORM_CASES)
+register("Tensor.norm(fro, 2 dims)", lambda x: x.norm("fro", dim=(0, -1)), [(3, 4)], [(2, 1, 3)], [(1, 1)])
+register("Tensor.norm(p=3)", lambda x: x.norm(p=3, dim=0), *NORM_CASES)
+register("Tensor.norm(p=1.5)", lambda x: x.norm(p=1.5), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("Tensor.norm(p=0.5)", lambda x: x.norm(p=0.5, dim=-1), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("Tensor.norm(p=-2)", lambda x: x.norm(p=-2, dim=0), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("Tensor.norm(p=1)", lambda x: x.norm(p=1, dim=1), [distinct(3, 4)], [distinct(2, 5)], [distinct(1, 1)])
+register("Tensor.norm(inf)", lambda x: x.norm(p=float("inf"), dim=0), [distinct(3, 4)], [distinct(5)],
+         [distinct(1, 1)])
+register("Tensor.norm(-inf)", lambda x: x.norm(p=-float("inf")), [distinct(3, 4)], [distinct(5)], [distinct(1)])
+register("Tensor.norm(p=0)", lambda x: x.norm(p=0) + x.sum(), [distinct(3, 4)], [distinct(5)], [distinct(1)])
+register("tg.norm", lambda x: tg.norm(x, 2, dim=1), [(3, 4)], [(2, 1)], [(1, 3, 2)])
+
+register("Tensor.view_as", lambda x: x.view_as(tg.zeros(x.numel())), [(3, 4)], [(1,)], [()])
+register("Tensor.reshape_as", lambda x: x.reshape_as(tg.zeros(1, x.numel())), [(3, 4)], [(2,)], [()])
+SOFTMAX_CASES = [[(3, 4)], [(1,)], [(2, 1, 3)]]
+for name in ("softmax", "log_softmax"):
+    register(f"Tensor.{name}", lambda x, name=name: getattr(x, name)(-1), *SOFTMAX_CASES)
+    register(f"tg.{name}", lambda x, name=name: getattr(tg, name)(x, 0), *SOFTMAX_CASES)
+register("Tensor.contiguous", lambda x: x.transpose(0, -1).contiguous() * 2, [(3, 4)], [(1, 2)], [(2, 3, 1)])
+register("tg.clone", lambda x: tg.clone(x) * x, [(3,)], [(2, 3)], [()])
+register("Tensor.masked_fill", lambda x: x.masked_fill(x.detach() > 0, 0.5),
+         [distinct(3, 4)], [distinct(1)], [distinct(2, 1, 3)])
+register("Tensor.masked_fill(broadcast mask)", lambda x: x.masked_fill(tg.tensor([True, False, True]), -1.0),
+         [(2, 3)], [(3,)], [(4, 1)])
+register("Tensor.masked_fill(tensor value)", lambda x, v: x.masked_fill(tg.tensor([[False, True, True]]), v),
+         [(2, 3), ()], [(3,), ()], [(1, 1), ()])
+register("tg.masked_fill", lambda x: tg.masked_fill(x, x.detach() < 0, 2.0),
+         [distinct(3, 4)], [distinct(2)], [distinct(1, 1)])
+register("Tensor.index_select", lambda x: x.index_select(0, tg.tensor([1, 0, 1])), [(2, 3)], [(2,)], [(2, 1)])
+register("Tensor.index_select(dim=-1)", lambda x: x.index_select(-1, tg.tensor([0, 0])),
+         [(3, 1)], [(2, 2)], [(1,)])
+register("tg.index_select", lambda x: tg.index_select(x, 1, tg.tensor(0)), [(2, 3)], [(3, 1)], [(1, 2, 2)])
+register("tg.gather", lambda x: tg.gather(x, 1, tg.tensor([[0, 0], [1, 0]])), [(2, 3)], [(2, 2)], [(3, 4)])
+
+# elementwise; sign has gradient 0 (as PyTorch), checked away from its jump at 0
+ELEMENTWISE_CASES = {
+    "sign": [distinct(3), distinct(2, 3), distinct(1, 1)],
+    "reciprocal": [positive(3), distinct(2, 3), positive(1, 1)],
+    "square": [(3,), (2, 3), ()],
+    "log1p": [unit(3), unit(2, 3), positive(1, 1)],
+    "expm1": [(3,), (2, 3), ()],
+}
+for name, shapes in ELEMENTWISE_CASES.items():
+    register(f"Tensor.{name}", lambda x, name=name: getattr(x, name)(), *[[s] for s in shapes])
+    register(f"tg.{name}", lambda x, name=name: getattr(tg, name)(x), *[[s] for s in shapes])
+
+# scans and products (prod at zeros is checked in test_tensor_methods: a random input has none)
+register("Tensor.prod", lambda x: x.prod(1), [(3, 4)], [(2, 1)], [(1, 5)])
+register("Tensor.prod(all)", lambda x: x.prod(), [(3,)], [(2, 2)], [()])
+register("Tensor.prod(keepdim)", lambda x: x.prod(-1, keepdim=True), [(3, 4)], [(1,)], [(2, 1, 3)])
+register("tg.prod", lambda x: tg.prod(x, 0), [(3, 4)], [(1,)], [(2, 3)])
+register("Tensor.cumsum", lambda x: x.cumsum(-1), [(3, 4)], [(1,)], [()])
+register("Tensor.cumsum(dim0)", lambda x: x.cumsum(0), [(3, 4)], [(5,)], [(1, 2)])
+register("tg.cumsum", lambda x: tg.cumsum(x, dim=1), [(2, 3)], [(1, 1)], [(2, 4, 1)])
+
+# sorting: ties-free inputs; the gradient goes back to where each value came from
+SORT_CASES = [[distinct(3, 4)], [distinct(5)], [distinct(1, 1)]]
+register("Tensor.sort", lambda x: x.sort(dim=0, descending=True)[0], *SORT_CASES)
+register("Tensor.sort(last)", lambda x: x.sort().values, *SORT_CASES)
+register("tg.sort", lambda x: tg.sort(x, -1, True).values, *SORT_CASES)
+register("Tensor.topk", lambda x: x.topk(1, dim=-1).values, *SORT_CASES)
+register("Tensor.topk(smallest)", lambda x: x.topk(1, dim=0, largest=False).values, *SORT_CASES)
+register("tg.topk", lambda x: tg.topk(x, 1)[0], *SORT_CASES)
+
+# tg. forms of reductions
+register("tg.max", lambda x: tg.max(x), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("tg.max(dim)", lambda x: tg.max(x, 1).values, [distinct(3, 4)], [distinct(2, 3, 2)], [distinct(1, 1)])
+register("tg.max(other)", lambda a, b: tg.max(a, b + 0.25), *MAXMIN_CASES)
+register("tg.min", lambda x: tg.min(x), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("tg.min(dim)", lambda x: tg.min(x, -1, keepdim=True)[0], [distinct(3, 4)], [distinct(2, 3, 2)],
+         [distinct(1, 1)])
+register("tg.min(other)", lambda a, b: tg.min(a, b + 0.25), *MAXMIN_CASES)
+register("tg.amax", lambda x: tg.amax(x, (0, 1)), [distinct(3, 4)], [distinct(2, 3, 2)], [distinct(1, 1)])
+register("tg.amin", lambda x: tg.amin(x, -1), [distinct(3, 4)], [distinct(2, 3, 2)], [distinct(1, 1)])
+register("tg.var", lambda x: tg.var(x, 0), [(4, 3)], [(2, 3, 2)], [(3, 1)])
+register("tg.std", lambda x: tg.std(x, 1, False, True), [(4, 3)], [(2, 3, 2)], [(3, 2)])
+
+# add/sub with alpha, and the in-place forms: each checked through the op it records
+ALPHA_CASES = [[(3, 4), (4,)], [(2, 1), (1, 3)], [(), (2,)]]
+register("Tensor.add(alpha)", lambda a, b: a.add(b, alpha=-2.5), *ALPHA_CASES)
+register("Tensor.sub(alpha)", lambda a, b: a.sub(b, alpha=3), *ALPHA_CASES)
+register("tg.add(alpha)", lambda a, b: tg.add(a, b, alpha=0.5), *ALPHA_CASES)
+register("tg.sub(alpha)", lambda a, b: tg.sub(a, b, alpha=2), *ALPHA_CASES)
+IN_PLACE_CASES = [[(3, 4), (4,)], [(2, 3), (1, 3)], [(1,), ()]]
+register("Tensor.add_(alpha)", lambda a, b: (a * 1).add_(b, alpha=2) * a, *IN_PLACE_CASES)
+register("Tensor.sub_(alpha)", lambda a, b: (a * 1).sub_(b, alpha=-0.5), *IN_PLACE_CASES)
+register("Tensor.copy_", lambda a, b: (a * 2).copy_(b) * a, *IN_PLACE_CASES)
+register("Tensor.pow_", lambda a: (a * 1).pow_(3) + a, [(3,)], [(2, 3)], [()])
+register("Tensor.clamp_", lambda a: (a * 1).clamp_(-0.5, 1.0) * a, [distinct(3)], [distinct(2, 3)], [distinct(1)])
+register("Tensor.clip_", lambda a: (a * 1).clip_(max=0.75), [distinct(3)], [distinct(2, 3)], [distinct(1)])
+register("Tensor.masked_fill_", lambda a: (a * 1).masked_fill_(a.detach() > 0, 2.0) * a,
+         [distinct(3)], [distinct(2, 3)], [distinct(1)])
+IN_PLACE_UNARY = {
+    "exp_": [(3,), (2, 3), ()], "log_": [positive(3), positive(2, 3), positive()],
+    "sqrt_": [positive(3), positive(2, 3), positive()], "sin_": [(3,), (2, 3), ()], "cos_": [(3,), (2, 3), ()],
+    "tanh_": [(3,), (2, 3), ()], "sigmoid_": [(3,), (2, 3), ()], "relu_": [distinct(3), distinct(2, 3), (1,)],
+    "abs_": [distinct(3), distinct(2, 3), (1,)], "neg_": [(3,), (2, 3), ()], "sign_": [distinct(3), distinct(2), ()],
+    "reciprocal_": [positive(3), distinct(2, 3), positive()], "square_": [(3,), (2, 3), ()],
+    "log1p_": [unit(3), unit(2, 3), unit()], "expm1_": [(3,), (2, 3), ()],
+}
+for name, shapes in IN_PLACE_UNARY.items():
+    # on a non-leaf copy: a leaf that requires grad cannot change in place while recording
+    register(f"Tensor.{name}", lambda x, name=name: getattr(x * 1, name)() * x, *[[s] for s in shapes])
+
+not_differentiable(
+    "bool or integer results (indices, tests, counts)",
+    "Tensor.argsort", "tg.argsort", "Tensor.allclose", "Tensor.isclose", "Tensor.equal", "tg.allclose",
+    "tg.isclose", "tg.equal", "Tensor.is_contiguous", "tg.all", "tg.any", "tg.argmax", "tg.argmin", "tg.numel",
+)
+not_differentiable(
+    "random fills: the new values do not depend on the old ones (their gradient is 0)",
+    "Tensor.normal_", "Tensor.uniform_",
 )

@@ -70,6 +70,8 @@ numpy_xp = _Namespace(
     matrix_transpose=lambda x: np.swapaxes(x, -1, -2), concatenate=np.concatenate,
     astype=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax,
     index_add=_index_add, replace=_replace,
+    abs=np.abs, zeros_like=np.zeros_like, flip=np.flip, cumsum=np.cumsum,
+    prod_others=lambda x, axes: _prod_others(x, axes),
 )
 
 
@@ -115,6 +117,39 @@ def _tensor_sum(x, axis=None, keepdims: bool = False) -> Tensor:
     return _t(x).sum(axis, keepdim=keepdims)
 
 
+def _prod_others(x: np.ndarray, axes: tuple) -> np.ndarray:
+    from ..ops.scan import prod_others
+
+    return prod_others(x, axes)
+
+
+def _tensor_flip(x: Tensor, axis: int) -> Tensor:
+    x = _t(x)
+    return x[(slice(None),) * axis + (slice(None, None, -1),)]
+
+
+def _tensor_cumsum(x: Tensor, axis: int) -> Tensor:
+    from ..ops.scan import Cumsum
+
+    return Cumsum.apply(_t(x), axis)
+
+
+def _tensor_prod_others(x: Tensor, axes: tuple) -> Tensor:
+    """Π_{j≠i} xⱼ within each group of `axes`, as Tensor ops: row i of an (n, n) stack is the
+    group with xᵢ replaced by 1, and Prod multiplies each row -- so it differentiates again."""
+    from ..ops.scan import Prod, group_last
+    from ..ops.select import where
+
+    x = _t(x)
+    order, inverse = group_last(x.shape, axes)
+    moved = x.permute(*order)
+    lead = moved.shape[:x.ndim - len(axes)]
+    n = int(np.prod(moved.shape[len(lead):]))
+    rows = where(Tensor._make(np.eye(n, dtype=bool), None, False), 1.0,
+                 moved.reshape(lead + (1, n)))
+    return Prod.apply(rows, (len(lead) + 1,), False).reshape(moved.shape).permute(*inverse)
+
+
 tensor_xp = _Namespace(
     "tensor",
     exp=lambda x: _t(x).exp(), log=lambda x: _t(x).log(), sqrt=lambda x: _t(x).sqrt(),
@@ -129,4 +164,7 @@ tensor_xp = _Namespace(
     matrix_transpose=lambda x: _t(x).transpose(-1, -2), concatenate=_tensor_concatenate,
     astype=lambda x, dtype: _t(x).to(dtype), log_softmax=_tensor_log_softmax,
     index_add=_tensor_index_add, replace=_tensor_replace,
+    abs=lambda x: _t(x).abs(),
+    zeros_like=lambda x: Tensor._make(np.zeros_like(_t(x).data), None, False),  # a constant
+    flip=_tensor_flip, cumsum=_tensor_cumsum, prod_others=_tensor_prod_others,
 )

@@ -4,11 +4,15 @@ or on Tensors when it must be differentiated again -- side by side."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .copy import Cast, Clone
 from .dims import normalize_dim, normalize_dims
+from .elementwise import Expm1, Log1p, Reciprocal, Sign, Square
 from .index import GetItem, IndexAdd, SetItem, is_basic_index, normalize_index
 from .linalg import MatMul
+from .norm import Norm
 from .reduce import LogSumExp, Max, Mean, Min, Std, Sum
+from .scan import Cumsum, Prod
 from .select import Clamp, Maximum, Minimum, Where, where
 from .shape import Cat, Expand, Flatten, Permute, Reshape, Squeeze, Unsqueeze
+from .sort import order_indices
 from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Sqrt, Tanh
 
 __all__ = [
@@ -16,5 +20,6 @@ __all__ = [
     "MatMul", "Sum", "Mean", "Max", "Min", "LogSumExp", "Std", "Where", "Maximum", "Minimum", "Clamp",
     "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Permute", "Expand", "Cat",
     "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu",
+    "Log1p", "Expm1", "Reciprocal", "Square", "Sign", "Cumsum", "Prod", "Norm", "order_indices",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",
 ]

@@ -14,6 +14,7 @@ import numpy as np
 from ...autograd.function import Function
 from ...tensor import Tensor
 from .activation import log_softmax, log_softmax_array
+from .checks import ArgumentDtypeError
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -67,10 +68,10 @@ def _class_indices(target, input: Tensor, op: str) -> np.ndarray:
     """The target as an int array whose shape fits the input: (N, d...) for (N, C, d...), () for (C,)."""
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
     if t.dtype.kind not in "iu":
-        raise TypeError(
-            f"{op}: target must hold class indices (integers), got dtype {t.dtype}"
-            + ("; for probabilities per class use cross_entropy with a target of the input's shape"
-               if t.dtype.kind == "f" else "")
+        # a TypeError that is also PyTorch's RuntimeError for the same mistake
+        raise ArgumentDtypeError(
+            f"{op}: target must hold integer class indices (int64), got dtype {t.dtype} of shape "
+            f"{t.shape}; convert it with target.long()"
         )
     if input.ndim == 0:
         raise ValueError(f"{op}: input must be (C,) or (N, C, ...), got a 0-d tensor")
@@ -218,6 +219,8 @@ def _value(x) -> np.ndarray:
 
 
 def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
+    if t.ndim != log_probs.ndim:  # floats shaped like class indices: most likely labels as floats
+        _class_indices(t, log_probs, "cross_entropy")
     if t.shape != log_probs.shape:
         raise ValueError(f"cross_entropy: a target of probabilities must have the input's shape "
                          f"{log_probs.shape}, got {t.shape}")

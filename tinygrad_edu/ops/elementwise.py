@@ -1,0 +1,73 @@
+"""More elementwise functions of one tensor: log1p and expm1 (exact near 0, where log(1 + x) and
+exp(x) - 1 lose every digit), reciprocal, square, and sign (whose derivative is zero)."""
+from __future__ import annotations
+
+import numpy as np
+
+from .op import Op
+
+
+class Log1p(Op):
+    """ln(1 + x);  d/dx = 1 / (1 + x)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log1p(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (1 + x)
+
+
+class Expm1(Op):
+    """eˣ - 1;  d/dx = eˣ = (eˣ - 1) + 1"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return ctx.save_output(np.expm1(x.data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * (ctx.saved_output + 1)
+
+
+class Reciprocal(Op):
+    """1/x;  d/dx = -1/x² = -r·r with r = 1/x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        with np.errstate(divide="ignore"):  # 1/0 = inf, as in PyTorch
+            return ctx.save_output(np.reciprocal(x.data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        r = ctx.saved_output
+        return -(grad * r) * r
+
+
+class Square(Op):
+    """x²;  d/dx = 2x"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x.data * x.data
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad * (2 * x)
+
+
+class Sign(Op):
+    """-1, 0 or 1;  d/dx = 0 (everywhere but at 0, where it does not exist: PyTorch also says 0)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.data.copy() if x.data.dtype == np.bool_ else np.sign(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ctx.xp.zeros_like(grad)
