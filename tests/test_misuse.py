@@ -123,7 +123,8 @@ def test_split_and_chunk_arguments():
 
 def test_flatten_and_T_misuse():
     raises(ValueError, lambda: tg.ones(2, 3, 4).flatten(2, 1), "flatten", "start_dim")
-    raises(ValueError, lambda: tg.ones(2, 2, 2).T, ".T", "2-D", "(2, 2, 2)")
+    raises(RuntimeError, lambda: tg.ones(2, 2, 2).t(), "t", "at most 2 dimensions", "(2, 2, 2)")
+    raises(RuntimeError, lambda: tg.ones(3).mT, "mT", "(3,)")
 
 
 def test_setitem_value_of_wrong_shape():
