@@ -37,6 +37,7 @@ fuzz: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(PY) bench/ops.py
 	$(PY) bench/tree.py
+	$(PY) bench/treelstm.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

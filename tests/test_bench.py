@@ -24,3 +24,16 @@ def test_tree_benchmark_writes_batched_and_unbatched_speeds(tmp_path):
     run_script("tree.py", "--hidden", "8", "--batch", "4", "--trees", "8", "--rounds", "1", "--json", str(out))
     (row,) = json.loads(out.read_text())["results"]
     assert row["batched_trees_per_s"] > 0 and row["one_at_a_time_trees_per_s"] > 0
+
+
+def test_treelstm_benchmark_checks_the_math_and_writes_trees_per_second(tmp_path):
+    out = tmp_path / "treelstm.json"
+    run_script("treelstm.py", "--rounds", "1", "--trees", "2", "--hidden", "4", "--leaves", "3",
+               "--json", str(out))
+    report = json.loads(out.read_text())
+    results = report["results"]
+    assert results["numpy (by hand)"]["ratio"] == 1.0
+    assert results["tinygrad_edu"]["trees_per_s"] > 0
+    # the script refuses to time implementations whose loss and gradients differ by more than 1e-10
+    assert report["largest_difference"] < 1e-10
+    assert (report["hidden"], report["leaves"], report["trees_per_call"]) == (4, 3, 2)
