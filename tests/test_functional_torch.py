@@ -437,3 +437,14 @@ def test_lstm_learns_to_sum_a_sequence():
         opt.step()
         losses.append(loss.item())
     assert losses[-1] < 0.2 * losses[0]
+
+
+@pytest.mark.parametrize("module", ["pointwise", "regression_losses", "binary_losses", "divergence", "shaping",
+                                    "similarity", "../lstm"])
+def test_docstring_examples(module):
+    import doctest
+    import importlib
+
+    name = "tinygrad_edu.nn.lstm" if module == "../lstm" else f"tinygrad_edu.nn.functional.{module}"
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
