@@ -667,3 +667,39 @@ def test_in_place_on_a_view_reaches_the_base():
     assert y.tolist() == [[1.0, 2.0], [0.0, -4.0]]
     y.sum().backward()
     assert base.grad.tolist() == [[1.0, -1.0], [0.0, 1.0]]
+
+
+# ---- einsum ------------------------------------------------------------------------------------
+
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("ii->", [(3, 3)]), ("ii", [(3, 3)]),
+    ("ii->i", [(3, 3)]), ("ij->", [(2, 3)]), ("ij->ji", [(2, 3)]), ("ij,ij->ij", [(1, 3), (2, 3)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]), ("...ij,...jk", [(2, 1, 2, 3), (4, 3, 5)]),
+    ("i,j->ij", [(3,), (2,)]), ("iji->j", [(2, 3, 2)]), ("Ab,bA", [(2, 3), (3, 2)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]), ("i...->...", [(2, 3, 4)]), ("b i, b j -> b i j", [(2, 3), (2, 4)]),
+]
+
+
+@needs_torch
+@pytest.mark.parametrize("equation, shapes", EINSUM_CASES, ids=[c[0] for c in EINSUM_CASES])
+def test_einsum_like_torch(equation, shapes):
+    arrays = [randn(*s) for s in shapes]
+    compare(lambda *xs: (tg if isinstance(xs[0], tg.Tensor) else torch).einsum(equation, *xs), *arrays)
+    compare(lambda *xs: (tg if isinstance(xs[0], tg.Tensor) else torch).einsum(equation, list(xs)), *arrays)
+
+
+@needs_torch
+@pytest.mark.parametrize("equation, shapes", [
+    ("ij,jk", [(2, 3)]), ("ij", [(2, 3), (3, 2)]), ("ij,jk->ik", [(2, 3), (4, 5)]), ("ij->ii", [(2, 2)]),
+    ("ij->k", [(2, 2)]), ("ijk", [(2, 2)]),
+])
+def test_einsum_errors_like_torch(equation, shapes):
+    raises_like(lambda *xs: (tg if isinstance(xs[0], tg.Tensor) else torch).einsum(equation, *xs),
+                *[randn(*s) for s in shapes])
+
+
+def test_einsum_second_derivatives_torch_free():
+    a = tg.tensor(randn(3, 3), requires_grad=True)
+    b = tg.tensor(randn(3, 2), requires_grad=True)
+    assert tg.gradgradcheck(lambda a, b: tg.einsum("ii,ij->j", a, b) ** 2, (a, b))
+    assert tg.einsum("ii", tg.tensor([[1.0, 2.0], [3.0, 4.0]])).item() == 5.0

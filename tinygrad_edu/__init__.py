@@ -14,7 +14,7 @@ from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log
                         maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
                         split, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze, where)
 from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, clone, cumsum, dot,
-                        equal, expm1, gather, index_select, isclose, log1p, log_softmax, masked_fill,
+                        einsum, equal, expm1, gather, index_select, isclose, log1p, log_softmax, masked_fill,
                         max, min, mm, mv, norm, numel, outer, prod, reciprocal, sign, softmax, sort,
                         square, std, t, topk, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad

@@ -366,3 +366,22 @@ def allclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: 
 def equal(input, other) -> bool:
     """True if both have the same shape and values."""
     return _tensor(input).equal(other)
+
+
+def einsum(equation: str, *operands) -> Tensor:
+    """Einstein summation, as `torch.einsum`: "ij,jk->ik" is a matrix product, "ii->" a trace,
+    "bij,bjk->bik" a batched product; '...' stands for broadcast dims; without '->' the output
+    is the subscripts seen once, in alphabetical order. The operands may also come as one list.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.einsum("i,i->", tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0]))
+    tensor(11.)
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    tensors = [_tensor(x) for x in operands]
+    if len({t.dtype for t in tensors}) > 1:
+        raise RuntimeError(f"einsum: all operands must have the same dtype, got "
+                           f"{[str(t.dtype) for t in tensors]}")
+    inputs, output = ops.parse_equation(equation, [t.shape for t in tensors])
+    return ops.Einsum.apply(",".join(inputs) + "->" + output, *tensors)

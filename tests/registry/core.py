@@ -305,3 +305,16 @@ not_differentiable(
     "random fills: the new values do not depend on the old ones (their gradient is 0)",
     "Tensor.normal_", "Tensor.uniform_",
 )
+
+# einsum: one op whose backward is an einsum of the gradient (diagonals and lone sums included)
+register("tg.einsum", lambda a, b: tg.einsum("ij,jk->ik", a, b), [(2, 3), (3, 4)], [(1, 1), (1, 2)], [(3, 1), (1, 1)])
+register("tg.einsum(batch, implicit)", lambda a, b: tg.einsum("bij,bjk", a, b),
+         [(2, 2, 3), (2, 3, 4)], [(1, 1, 1), (1, 1, 2)], [(3, 2, 1), (3, 1, 2)])
+register("tg.einsum(trace, diagonal)", lambda a: tg.einsum("ii->i", a) * tg.einsum("ii", a),
+         [(3, 3)], [(1, 1)], [(2, 2)])
+register("tg.einsum(sum, outer)", lambda a, b: tg.einsum("ij,k->jk", a, b), [(2, 3), (4,)], [(1, 1), (1,)],
+         [(3, 2), (2,)])
+register("tg.einsum(ellipsis, broadcast)", lambda a, b: tg.einsum("...ij,...jk->...ik", a, b),
+         [(2, 1, 2, 3), (4, 3, 2)], [(1, 2), (2, 1)], [(3, 1, 2), (1, 2, 2)])
+register("tg.einsum(three)", lambda a, b, c: tg.einsum("ij,jk,kl->il", a, b, c),
+         [(2, 3), (3, 2), (2, 2)], [(1, 1), (1, 1), (1, 3)], [(2, 1), (1, 2), (2, 1)])

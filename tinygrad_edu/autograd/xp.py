@@ -71,7 +71,7 @@ numpy_xp = _Namespace(
     astype=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax,
     index_add=_index_add, replace=_replace,
     abs=np.abs, zeros_like=np.zeros_like, flip=np.flip, cumsum=np.cumsum,
-    prod_others=lambda x, axes: _prod_others(x, axes),
+    prod_others=lambda x, axes: _prod_others(x, axes), einsum=lambda eq, *xs: _einsum(eq, *xs),
 )
 
 
@@ -123,6 +123,18 @@ def _prod_others(x: np.ndarray, axes: tuple) -> np.ndarray:
     return prod_others(x, axes)
 
 
+def _einsum(equation: str, *arrays: np.ndarray) -> np.ndarray:
+    from ..ops.einsum import run_einsum
+
+    return run_einsum(equation, *arrays)
+
+
+def _tensor_einsum(equation: str, *operands) -> Tensor:
+    from ..ops.einsum import Einsum
+
+    return Einsum.apply(equation, *[_t(x) for x in operands])
+
+
 def _tensor_flip(x: Tensor, axis: int) -> Tensor:
     x = _t(x)
     return x[(slice(None),) * axis + (slice(None, None, -1),)]
@@ -166,5 +178,5 @@ tensor_xp = _Namespace(
     index_add=_tensor_index_add, replace=_tensor_replace,
     abs=lambda x: _t(x).abs(),
     zeros_like=lambda x: Tensor._make(np.zeros_like(_t(x).data), None, False),  # a constant
-    flip=_tensor_flip, cumsum=_tensor_cumsum, prod_others=_tensor_prod_others,
+    flip=_tensor_flip, cumsum=_tensor_cumsum, prod_others=_tensor_prod_others, einsum=_tensor_einsum,
 )

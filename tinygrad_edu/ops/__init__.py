@@ -4,6 +4,7 @@ or on Tensors when it must be differentiated again -- side by side."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .copy import Cast, Clone
 from .dims import normalize_dim, normalize_dims
+from .einsum import Einsum, parse_equation
 from .elementwise import Expm1, Log1p, Reciprocal, Sign, Square
 from .index import GetItem, IndexAdd, SetItem, is_basic_index, normalize_index
 from .linalg import MatMul
@@ -21,5 +22,6 @@ __all__ = [
     "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Permute", "Expand", "Cat",
     "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu",
     "Log1p", "Expm1", "Reciprocal", "Square", "Sign", "Cumsum", "Prod", "Norm", "order_indices",
+    "Einsum", "parse_equation",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",
 ]
