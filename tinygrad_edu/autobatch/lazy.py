@@ -9,6 +9,8 @@ answering with that array afterwards.
 """
 from __future__ import annotations
 
+from math import prod
+
 import numpy as np
 
 
@@ -21,10 +23,7 @@ class Pending:
         self.shape = shape
         self.dtype = dtype
         self.ndim = len(shape)
-        size = 1
-        for n in shape:
-            size *= n
-        self.size = size
+        self.size = prod(shape)
         # Tensor.__getitem__ asks `.base is not None` to learn that basic indexing made a view
         self.base = base
         self.record = record  # the op that will compute it (None once computed)

@@ -37,12 +37,22 @@ class Record:
         return f"{self.where[0]}, line {self.where[1]}"
 
 
+_inside: dict = {}  # code object -> is it this package's code? (a cache: frames are walked per op)
+
+
 def _user_line(depth: int = 3):
     """(file, line) of the first frame outside this package: the user's line that made the op."""
     frame = sys._getframe(depth)
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+    inside = _inside
+    while frame is not None:
+        code = frame.f_code
+        known = inside.get(code)
+        if known is None:
+            known = inside[code] = code.co_filename.startswith(_PACKAGE)
+        if not known:
+            return code.co_filename, frame.f_lineno
         frame = frame.f_back
-    return None if frame is None else (frame.f_code.co_filename, frame.f_lineno)
+    return None
 
 
 def _has_pending(value) -> bool:
@@ -145,36 +155,40 @@ class Recorder:
         saved = (_grad_state.batching, _grad_state.enabled, _scope_state.current, anomaly._state.enabled)
         _grad_state.batching = None
         anomaly._state.enabled = False  # nodes get their records' creation stacks instead
+        sources: dict = {}  # id(output) -> (batched result, first row, rows): see executor.py
         try:
             for group in self.schedule(pending):
-                self._run(group)
+                self._run(group, sources)
         finally:
             _grad_state.batching, _grad_state.enabled, _scope_state.current, anomaly._state.enabled = saved
 
-    def _run(self, group: list) -> None:
+    def _run(self, group: list, sources: dict) -> None:
         first = group[0]
         _grad_state.enabled = first.grad_enabled
-        _scope_state.current = _common_scope(group)
-        results = None
+        _scope_state.current = _common_scope(group) if first.scope is not None else None
+        batched = False
         if len(group) > 1:
             try:
-                results = first.key[0][0](first.cls, group)
+                first.key[0][0](first.cls, group, sources)
+                batched = True
             except Exception:  # run them one by one: the failing call raises its own error
                 if STRICT:
                     raise
-                results = None
-        if results is None:
-            results = [self._run_one(r) for r in group]
-        else:
-            self.groups_run += 1
-            if first.stack is not None:
-                node = results[0][0].grad_fn
-                batched = node.edges[0][0] if node is not None and node.edges and node.edges[0] else None
-                if batched is not None:
-                    batched.forward_stack = first.stack
         self.ops_run += len(group)
-        for r, outs in zip(group, results):
-            for t, out in zip(r.outputs, outs):
+        if batched:
+            self.groups_run += 1
+            for r in group:
+                if r.stack is not None:
+                    for t in r.outputs:
+                        if t.grad_fn is not None:
+                            t.grad_fn.forward_stack = r.stack
+                            edge = t.grad_fn.edges[0]
+                            if edge.__class__ is tuple:  # the batched op: where the first call was made
+                                edge[0].forward_stack = edge[0].forward_stack or r.stack
+                r.outputs = r.args = None
+            return
+        for r in group:
+            for t, out in zip(r.outputs, self._run_one(r)):
                 _settle(t, out)
                 if r.stack is not None and out.grad_fn is not None:
                     out.grad_fn.forward_stack = r.stack

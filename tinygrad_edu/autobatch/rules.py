@@ -24,7 +24,7 @@ from .. import ops
 from ..nn.functional.layers import Linear
 from ..nn.functional.losses import BinaryCrossEntropy, CrossEntropy
 from ..nn.recurrent import LSTMGates
-from ..nn.tree import TreeLSTMGates
+from ..nn.tree import SplitRows, TreeLSTMGates
 from ..ops.dims import kept_shape
 from ..tensor import Tensor
 from . import executor
@@ -226,6 +226,15 @@ def _gates(cls, args):
 
 
 RULES[LSTMGates] = RULES[TreeLSTMGates] = _gates
+
+
+@rule(SplitRows)
+def split_rows(cls, args):
+    x, sizes = args
+    if not _floats(x) or x.data.ndim == 0 or sum(sizes) != x.data.shape[0] or min(sizes) < 0:
+        return None
+    rest, dtype = x.data.shape[1:], x.data.dtype
+    return (executor.split_rows, cls, rest, dtype), tuple(((n,) + rest, dtype) for n in sizes), None
 
 
 # ---- cross-entropy: rows are examples, each example's loss reduced on its own ---------------

@@ -50,6 +50,10 @@ class Unbatch(Function):
     index of the leading axis; otherwise consecutive row blocks of those sizes, each reshaped to
     its entry of `shapes` (an int index drops the row axis).
 
+    `targets` (not a tensor argument) are the lazy Tensors that the user already holds for these
+    outputs: forward fills in their numbers and returns them, so they become this node's outputs
+    themselves (a forward may return Tensors that are not its inputs).
+
     Backward joins the gradients with one concatenate.
     """
 
@@ -57,24 +61,32 @@ class Unbatch(Function):
     xp_backward = True
 
     @staticmethod
-    def forward(ctx, x, sizes, shapes):
+    def forward(ctx, x, sizes, shapes, targets=None):
         ctx.sizes, ctx.in_shape = sizes, x.data.shape
         data = x.data
         if sizes is None:
-            return tuple(data[i] for i in range(data.shape[0]))
-        pieces, start = [], 0
-        for size, shape in zip(sizes, shapes):
-            piece = data[start:start + size]
-            pieces.append(piece if piece.shape == shape else piece.reshape(shape))
-            start += size
-        return tuple(pieces)
+            pieces = [data[i] for i in range(data.shape[0])]
+        else:
+            pieces, start = [], 0
+            for size, shape in zip(sizes, shapes):
+                piece = data[start:start + size]
+                pieces.append(piece if piece.shape == shape else piece.reshape(shape))
+                start += size
+        if targets is None:
+            return tuple(pieces)
+        for t, piece in zip(targets, pieces):
+            placeholder = t.data
+            placeholder.value = piece
+            placeholder.record = None
+            t.data = piece
+        return tuple(targets)
 
     @staticmethod
     def backward(ctx, *grads):
         xp = ctx.xp
         if ctx.sizes is None:
             row = (1,) + ctx.in_shape[1:]
-            return xp.concatenate([xp.reshape(g, row) for g in grads]), None, None
+            return xp.concatenate([xp.reshape(g, row) for g in grads]), None, None, None
         rest = ctx.in_shape[1:]
         return xp.concatenate([g if g.shape == (size,) + rest else xp.reshape(g, (size,) + rest)
-                               for g, size in zip(grads, ctx.sizes)]), None, None
+                               for g, size in zip(grads, ctx.sizes)]), None, None, None

@@ -53,6 +53,7 @@ class TreeLSTMGates(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, z, c_l, c_r):
@@ -204,8 +205,10 @@ class SPINN(Module):
     def _encode_one(self, words: Tensor, transitions: list[str]) -> Tensor:
         H = self.hidden_size
         h_words, c_words = self.project(words).chunk(2, 1)
+        # Each word's (h, c) is a row; one SplitRows node cuts all of them (n slices: n nodes).
         # The buffer is reversed so that .pop() takes the next word.
-        buffer = [(h_words[j : j + 1], c_words[j : j + 1]) for j in reversed(range(words.shape[0]))]
+        rows = [1] * words.shape[0]
+        buffer = list(zip(SplitRows.apply(h_words, rows), SplitRows.apply(c_words, rows)))[::-1]
         zero = Tensor(np.zeros((1, H), dtype=self.project.weight.dtype))
         stack = [(zero, zero), (zero, zero)]
         tracker_state = tracking = None
@@ -370,6 +373,7 @@ class SplitRows(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, sizes):
@@ -392,6 +396,7 @@ class GatherRows(Function):
 
     forward_records = False  # numpy only
     xp_backward = True
+    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, plan, *blocks):
