@@ -260,7 +260,9 @@ def test_init_errors():
 
 def test_init_of_a_parameter_used_in_a_graph_is_noticed():
     layer = nn.Linear(2, 1)
-    out = (layer(tg.ones(1, 2)) ** 2).sum()
+    # the input requires grad, so its gradient needs the weight: Linear saved it
+    # (with a constant input it saves only the input, as PyTorch, and the change would not matter)
+    out = (layer(tg.ones(1, 2, requires_grad=True)) ** 2).sum()
     nn.init.zeros_(layer.weight)
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         out.backward()

@@ -59,20 +59,19 @@ class Node:
     retained = None
     watched = False  # hooks, retain_grad or several outputs: the engine looks closer (engine.py)
     forward_stack = None
-    _freed = False
     is_view = False  # the output shares memory (and version counter) with input 0
 
     def __init__(self, fn: type) -> None:
         self.fn = fn
-        self._saved = None
-        self._saved_output = None
+        self._saved = self._saved_output = self._saved_versions = None
 
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
         self._saved = tensors
-        self._saved_versions = tuple([
-            0 if t is None or t._version_counter is None else t._version_counter[0] for t in tensors])
+        versions = tuple([0 if t is None or t._version_counter is None else t._version_counter[0]
+                          for t in tensors])
+        self._saved_versions = _UNCHANGED.get(versions, versions)  # one shared (0, 0) for all nodes
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
@@ -105,7 +104,7 @@ class Node:
         """What forward saved. A Function whose backward is written against `ctx.xp`
         (`xp_backward = True`, every built-in op) gets arrays, or Tensors under create_graph;
         any other Function gets Tensors, as in PyTorch."""
-        if self._freed:
+        if self._saved_versions is _FREED:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
         saved = self._saved
         if saved is None:
@@ -126,7 +125,7 @@ class Node:
     def saved_output(self):
         """The saved forward result: an array, or under create_graph this node's output as a
         Tensor, so that second derivatives flow through it."""
-        if self._freed or self._saved_output is None:
+        if self._saved_versions is _FREED or self._saved_output is None:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
         if self._output_version[0] != 0:
             raise RuntimeError(
@@ -146,7 +145,11 @@ class Node:
         if self._saved is not None or self._saved_output is not None:
             self._saved = None
             self._saved_output = None
-            self._freed = True
+            self._saved_versions = _FREED  # (a slot: no per-node dict for a flag)
+
+    @property
+    def _freed(self) -> bool:
+        return self._saved_versions is _FREED
 
     # ---- introspection (PyTorch names) ---------------------------------------------------
     def name(self) -> str:
@@ -176,6 +179,8 @@ class Node:
 
 
 CONSTANT = "constant"  # input_shapes entry of a tensor argument that needs no gradient
+_FREED = ("freed",)  # _saved_versions of a node whose saved values backward released
+_UNCHANGED = {(0,) * n: (0,) * n for n in range(1, 9)}
 
 
 class _Unrecorded(Node):
@@ -309,7 +314,7 @@ class Function:
 
         ctx = _new_node(Node)  # (Node.__init__'s three fields, without the call)
         ctx.fn = cls
-        ctx._saved = ctx._saved_output = None
+        ctx._saved = ctx._saved_output = ctx._saved_versions = None
         # Wire the node to its inputs: edge i says where argument i's gradient will go.
         edges = []
         shapes = []

@@ -50,7 +50,8 @@ class Mul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        # keep only what a gradient needs: in y = x * 2, x itself is not needed
+        ctx.save_for_backward(a if b.requires_grad else None, b if a.requires_grad else None)
         try:
             return a.data * b.data
         except ValueError:
@@ -68,7 +69,7 @@ class Div(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if b.requires_grad else None, b)
         try:
             return a.data / b.data
         except ValueError:

@@ -20,7 +20,7 @@ class MatMul(Op):
                 f"({a.shape[-1]} != {b.shape[-2]}: the last axis of the first must equal the "
                 f"second-to-last axis of the second)"
             )
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if b.requires_grad else None, b if a.requires_grad else None)
         try:
             return a.data @ b.data
         except ValueError:

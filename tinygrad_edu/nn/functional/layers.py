@@ -21,7 +21,7 @@ class Linear(Function):
 
     @staticmethod
     def forward(ctx, x, weight, bias):
-        ctx.save_for_backward(x, weight)
+        ctx.save_for_backward(x if weight.requires_grad else None, weight if x.requires_grad else None)
         out = x.data @ weight.data.T
         if bias is not None:
             out += bias.data
