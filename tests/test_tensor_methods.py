@@ -121,10 +121,8 @@ def distinct(*shape):
 def test_products_like_torch(name, shapes):
     arrays = [randn(*s) for s in shapes]
     compare(lambda a, b: getattr(a, name)(b), *arrays)
-    module = {"tg": tg, "torch": torch}
     pairs = [_as_pair(a) for a in arrays]
     _check_same(getattr(tg, name)(*[p[0] for p in pairs]), getattr(torch, name)(*[p[1] for p in pairs]))
-    del module
 
 
 @needs_torch
@@ -407,6 +405,7 @@ def test_prod_dtypes_and_errors_like_torch():
             np.array([2.0, 3.0], np.float32))
     with pytest.raises(TypeError):
         tg.ones(2, 3).prod(dim=(0, 1))
+    raises_like(lambda t: t.prod(dim=None, keepdim=True), randn(2, 3))
     raises_like(lambda t: t.prod(2), randn(2, 3))
 
 
@@ -616,6 +615,7 @@ def test_pow_clamp_copy_zero_fill_in_place_like_torch():
     compare(lambda s, t: (s * 2).copy_(t), a, b.reshape(1, 4))
     compare(lambda s: (s * 1).zero_() + s, a)
     compare(lambda s: (s * 1).fill_(2.5) * s, a)
+    compare(lambda s: s.fill_(-2.7), np.arange(3), grad=False)  # the value is cast to the int dtype
     compare(lambda s: s.clone().mul_(3).div_(2) + s, a)
     raises_like(lambda s, t: s.copy_(t), randn(3), randn(2))
     compare(lambda s, t: s.copy_(t), np.zeros(3, np.int64), np.array([2.7, -1.5, 3.2]), grad=False)

@@ -894,7 +894,7 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value) -> "Tensor":
-        fill = self._lift(value)
+        fill = self._lift(value)._as_dtype(self.data.dtype)  # as PyTorch: 2.7 fills an int tensor with 2
         overwrite = Tensor._make(np.zeros((), dtype=np.bool_), None, False)
         # where(False, old, fill), not old * 0 + fill: 0 * inf and 0 * nan would stay nan
         return self._in_place("fill_", lambda old: _ops.Where.apply(overwrite, old, fill), fill)
@@ -1014,12 +1014,14 @@ class Tensor:
         """exp(x) / Σ exp(x) along `dim` (nn.functional.softmax)."""
         from .nn.functional import softmax
 
+        _ops.normalize_dim(dim, self.ndim, "softmax")  # a bad dim is an IndexError first, as in PyTorch
         return softmax(self if dtype is None else self.to(dtype), dim)
 
     def log_softmax(self, dim: int, dtype=None) -> "Tensor":
         """log(softmax(x)) along `dim`, computed stably (nn.functional.log_softmax)."""
         from .nn.functional import log_softmax
 
+        _ops.normalize_dim(dim, self.ndim, "log_softmax")
         return log_softmax(self if dtype is None else self.to(dtype), dim)
 
     def is_contiguous(self) -> bool:
@@ -1097,7 +1099,7 @@ class Tensor:
         """Product of all elements, or along one `dim`; integers multiply in int64. The gradient
         is the product of the other elements, exact also where some are 0."""
         x = self if dtype is None else self.to(dtype)
-        if dim is not None and (not isinstance(dim, int) or isinstance(dim, bool)):
+        if (dim is not None or keepdim) and (not isinstance(dim, int) or isinstance(dim, bool)):
             raise TypeError(f"prod: dim must be an int (one dim), got {dim!r}")
         return _ops.Prod.apply(x, _ops.normalize_dims(dim, x.ndim, "prod"), keepdim)
 
