@@ -60,14 +60,19 @@ class TreeLSTMGates(Function):
         ctx.save_for_backward(z, c_l, c_r)
         i, f_l, f_r, o, a = _activated(numpy_xp, z.data)
         c = i * a + f_l * c_l.data + f_r * c_r.data
-        return o * np.tanh(c), c
+        t = np.tanh(c)
+        ctx.activated = (i, f_l, f_r, o, a, t)  # backward on arrays reuses them
+        return o * t, c
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         z, c_l, c_r = ctx.saved_tensors
         xp = ctx.xp
-        i, f_l, f_r, o, a = _activated(xp, z)
-        t = xp.tanh(i * a + f_l * c_l + f_r * c_r)
+        if xp is numpy_xp:  # the values forward computed (the same numbers)
+            i, f_l, f_r, o, a, t = ctx.activated
+        else:  # recorded backward: computed again with Tensor ops, so they are differentiable
+            i, f_l, f_r, o, a = _activated(xp, z)
+            t = xp.tanh(i * a + f_l * c_l + f_r * c_r)
         dc = grad_c + grad_h * o * (1 - t * t)
         dz = xp.concatenate([dc * a * i * (1 - i), dc * c_l * f_l * (1 - f_l), dc * c_r * f_r * (1 - f_r),
                              grad_h * t * o * (1 - o), dc * i * (1 - a * a)], axis=1)
