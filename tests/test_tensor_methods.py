@@ -703,3 +703,14 @@ def test_einsum_second_derivatives_torch_free():
     b = tg.tensor(randn(3, 2), requires_grad=True)
     assert tg.gradgradcheck(lambda a, b: tg.einsum("ii,ij->j", a, b) ** 2, (a, b))
     assert tg.einsum("ii", tg.tensor([[1.0, 2.0], [3.0, 4.0]])).item() == 5.0
+
+
+@pytest.mark.parametrize("obj", [tg.Tensor.norm, tg.Tensor.sort, tg.einsum], ids=["norm", "sort", "einsum"])
+def test_docstring_examples_run(obj):
+    import doctest
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in finder.find(obj, obj.__name__, globs={}):
+        runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
