@@ -11,11 +11,10 @@ then the chain rule by hand) with no framework: it is the floor.
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 from report import write_report  # bench/report.py (the script's folder is on sys.path)
+from timing import measure, print_table, torch_one_thread
 
 import tinygrad_edu as tg
 
@@ -86,25 +85,6 @@ def chain_torch(torch, x0: np.ndarray, c: np.ndarray) -> np.ndarray:
 KINDS = kinds()
 
 
-def measure(fns: dict, rounds: int, repeats: int) -> tuple[dict, dict]:
-    """Per implementation: the median over rounds of µs per op, and the median over rounds of
-    its time divided by the first implementation's time in the same round. Rounds interleave
-    the implementations, so a machine that gets busier or quieter affects them alike."""
-    for fn in fns.values():
-        fn()  # warm up
-    per_round = {name: [] for name in fns}
-    for _ in range(rounds):
-        for name, fn in fns.items():
-            start = time.perf_counter()
-            for _ in range(repeats):
-                fn()
-            per_round[name].append((time.perf_counter() - start) / repeats / N_OPS * 1e6)
-    floor = per_round[next(iter(fns))]
-    us = {name: statistics.median(ts) for name, ts in per_round.items()}
-    ratios = {name: statistics.median(t / f for t, f in zip(ts, floor)) for name, ts in per_round.items()}
-    return us, ratios
-
-
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=30)
@@ -119,25 +99,15 @@ def main(argv: list[str] | None = None) -> dict:
     np.testing.assert_allclose(chain_tinygrad(x0, c), expected, rtol=1e-5)
 
     fns = {"numpy (by hand)": lambda: chain_numpy(x0, c), "tinygrad_edu": lambda: chain_tinygrad(x0, c)}
-    try:
-        import torch
-        torch.set_num_threads(1)
+    torch = torch_one_thread()
+    if torch is not None:
         np.testing.assert_allclose(chain_torch(torch, x0, c), expected, rtol=1e-5)
-        fns["pytorch"] = lambda: chain_torch(torch, x0, c)
-    except ImportError:
-        print("(PyTorch is not installed: its column is left out)")
-    us, ratios = measure(fns, args.rounds, args.repeats)
-
-    print(f"chain of {N_OPS} ops (add, mul, sigmoid/tanh) on float32 {SHAPE}, forward + backward, "
-          f"medians of {args.rounds} interleaved rounds")
-    print(f"{'implementation':<18} {'us/op':>8} {'vs numpy':>9}")
-    for name in fns:
-        print(f"{name:<18} {us[name]:>8.2f} {ratios[name]:>8.2f}x")
-    if "pytorch" in fns:
-        print(f"tinygrad_edu / pytorch: {ratios['tinygrad_edu'] / ratios['pytorch']:.2f}x")
-
-    report = {"workload": f"{N_OPS}-op chain, float32 {SHAPE}", "us_per_op": us,
-              "ratio_vs_numpy": ratios}
+        fns["pytorch (1 thread)"] = lambda: chain_torch(torch, x0, c)
+    results = measure(fns, args.rounds, args.repeats)
+    print_table(f"W1: chain of {N_OPS} ops (add, mul, sigmoid/tanh) on float32 {SHAPE}, forward + "
+                f"backward; medians of {args.rounds} interleaved rounds (CPU time)", results, "us/op",
+                1e6 / N_OPS)
+    report = {"workload": f"{N_OPS}-op chain, float32 {SHAPE}", "results": results}
     return write_report(report, args.json)
 
 

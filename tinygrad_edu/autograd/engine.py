@@ -74,7 +74,8 @@ def run_backward(
                     grads_out = (grads_out,)
                 if check_anomaly:
                     anomaly.check_gradients(node, grads_out)
-                sent = _send(node, grads_in, grads_out, buffers, exits, create_graph)
+                sent = [] if observer is not None else None
+                _send(node, grads_in, grads_out, buffers, exits, create_graph, sent)
             if observer is not None:
                 observer(node, grads_in, grads_out, sent)
             if not retain_graph and (node._saved is not None or node._saved_output is not None):
@@ -112,28 +113,35 @@ def _call_user_backward(node: Node, grads_in: list) -> tuple:
     return tuple([g.data if g.__class__ is Tensor else g for g in grads])
 
 
-def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool) -> list:
-    """Pass each input's gradient along its edge, reduced to that input's shape."""
-    sent = []
+def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exits", create_graph: bool,
+          sent: list | None) -> None:
+    """Pass each input's gradient along its edge, reduced to that input's shape (and, for an
+    observer, list what went along each edge in `sent`)."""
     kind = Tensor if create_graph else np.ndarray
     for edge, grad, shape in zip(node.edges, grads, node.input_shapes):
         if edge is None or grad is None:
-            sent.append(None)
+            if sent is not None:
+                sent.append(None)
             continue
         if grad.__class__ is not kind:
             grad = _as_gradient(grad, create_graph)
         if grad.shape != shape:
             grad = _fit_shape(node, grad, shape)
         if edge.__class__ is tuple:  # into the buffer of the node that made this input
-            pending = buffers.get(edge[0])
+            target, nr = edge
+            pending = buffers.get(target)
             if pending is None:
-                pending = buffers[edge[0]] = [None] * edge[0].n_outputs
-            nr = edge[1]
-            pending[nr] = grad if pending[nr] is None else pending[nr] + grad
+                if target.n_outputs == 1:
+                    buffers[target] = [grad]
+                else:
+                    buffers[target] = pending = [None] * target.n_outputs
+                    pending[nr] = grad
+            else:
+                pending[nr] = grad if pending[nr] is None else pending[nr] + grad
         else:  # a leaf may keep the array itself if nothing else can see it (a fresh result)
             exits.leaf(edge, grad, node.fn.fresh_gradients and _is_fresh(grad, grads_in))
-        sent.append(grad)
-    return sent
+        if sent is not None:
+            sent.append(grad)
 
 
 def _is_fresh(grad, grads_in: list) -> bool:
