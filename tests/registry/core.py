@@ -153,7 +153,7 @@ not_differentiable(
 not_differentiable(
     "in-place ops: differentiable through the out-of-place op they record (tested in test_autograd)",
     "Tensor.add_", "Tensor.sub_", "Tensor.mul_", "Tensor.div_", "Tensor.zero_", "Tensor.fill_",
-    "Tensor.__iadd__", "Tensor.__isub__", "Tensor.__imul__", "Tensor.__itruediv__", "Tensor.__setitem__",
+    "Tensor.__iadd__", "Tensor.__isub__", "Tensor.__imul__", "Tensor.__itruediv__",
     "Tensor.requires_grad_",
 )
 not_differentiable(

@@ -1,0 +1,51 @@
+"""The fused Functions inside nn modules (one node with one backward formula for a whole layer's
+arithmetic), checked through the modules that use them, with fixed float64 weights: the inputs
+are what gradcheck varies. Also `t[idx] = v` (SetItem), checked on a copy of its input."""
+from __future__ import annotations
+
+import numpy as np
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+
+from . import register
+
+tg.manual_seed(0)
+_TREE = nn.TreeLSTMCell(3, dtype=np.float64)
+_TREE_TRACKED = nn.TreeLSTMCell(3, tracker_size=2, dtype=np.float64)
+_LSTM = nn.LSTMCell(2, 3, dtype=np.float64)
+_SPINN = nn.SPINN(2, 3, tracker_size=2, dtype=np.float64)
+
+
+def _tree(h_l, c_l, h_r, c_r):  # TreeLSTMGates: both outputs, so both gradients flow in
+    h, c = _TREE((h_l, c_l), (h_r, c_r))
+    return h * c
+
+
+def _tree_tracked(h_l, c_l, h_r, c_r, t):
+    h, c = _TREE_TRACKED((h_l, c_l), (h_r, c_r), t)
+    return h + c
+
+
+def _lstm(x, h, c):  # LSTMGates
+    h2, c2 = _LSTM(x, (h, c))
+    return h2 * c2
+
+
+def _spinn(a, b):  # batched SPINN: GatherRows and SplitRows move rows between stacks
+    return _SPINN([a, b], [["S", "S", "R", "S", "R"], ["S", "S", "S", "R", "R"]], batched=True)
+
+
+def _setitem(x, v):
+    y = x * 1
+    y[0] = v
+    return y * x
+
+
+H = (1, 3)
+register("nn.TreeLSTMCell", _tree, [H, H, H, H], [(2, 3)] * 4, [(4, 3)] * 4)
+register("nn.TreeLSTMCell(tracker)", _tree_tracked, [H, H, H, H, (1, 2)], [(2, 3)] * 4 + [(2, 2)],
+         [(3, 3)] * 4 + [(3, 2)])
+register("nn.LSTMCell", _lstm, [(1, 2), H, H], [(2, 2), (2, 3), (2, 3)], [(4, 2), (4, 3), (4, 3)])
+register("nn.SPINN", _spinn, [(3, 2), (3, 2)], [(3, 2), (3, 2)], [(3, 2), (3, 2)])
+register("Tensor.__setitem__", _setitem, [(3, 2), (2,)], [(2, 3), (1,)], [(4,), ()])
