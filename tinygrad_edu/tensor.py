@@ -203,7 +203,8 @@ class Tensor:
         return self.data.tolist()
 
     def __array__(self, dtype=None, copy=None):
-        return self.data if dtype is None else self.data.astype(dtype)
+        data = self.data if self.data.__class__ is np.ndarray else np.asarray(self.data)  # (tg.autobatch)
+        return data if dtype is None else data.astype(dtype)
 
     def __len__(self) -> int:
         if self.ndim == 0:

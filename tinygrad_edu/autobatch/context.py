@@ -49,6 +49,7 @@ class autobatch:
         self._outer.append(outer)
         if outer is None:
             _grad_state.batching = Recorder(self.strategy)
+        self.recorder = _grad_state.batching  # its counters say how much was batched
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

@@ -1,14 +1,14 @@
 """Running a group of waiting calls of one op as one call: join the inputs, call the op once
 with `Op.apply` (so the tape gets an ordinary node), cut the result back.
 
-Each runner takes the op class, the group's records (same key, see rules.py) and the `sources`
-of this flush, and cuts the result into the Tensors the records' callers hold. The batched op's
+Each runner takes the op class and the group's records (same key, see rules.py), and cuts the
+result into the Tensors the records' callers hold. The batched op's
 node gets `batch_size`, which pictures show (`tg.viz.to_dot` labels it "Mul ×64").
 
-`sources` remembers, for every output cut from a batched result Y, which rows of Y it is. When the
-next op's inputs are all pieces of one Y -- the same examples going on to the next step -- they
-are read from Y with one `TakeRows` (or Y itself, when they are all of it in order) instead of
-being stacked again one by one.
+The pieces are always joined again with `Batch`, even when they are all of one earlier batched
+result in order: reading that result directly would be cheaper, but the pieces would then be
+off the path of the gradient, and a hook, `retain_grad` or `tg.grad` asked of one of them would
+see nothing.
 """
 from __future__ import annotations
 
@@ -43,64 +43,30 @@ def _same(column: list) -> bool:
     return all(_is_constant(t) and t.data.tobytes() == raw for t in column)
 
 
-def _split(out, records, sources: dict, sizes=None, shapes=None) -> None:
-    """Cut the batched result(s) into the Tensors the records' callers hold, and remember where
-    each came from."""
+def _split(out, records, sizes=None, shapes=None) -> None:
+    """Cut the batched result(s) into the Tensors the records' callers hold."""
     outs = out if out.__class__ is tuple else (out,)
     for j, o in enumerate(outs):
         targets = [r.outputs[j] for r in records]
         if sizes is None:
             Unbatch.apply(o, None, None, targets)
-            for i, t in enumerate(targets):
-                sources[id(t)] = (o, i, 1)
         else:
-            piece_shapes = [r.metas[j][0] for r in records] if shapes is None else shapes
-            Unbatch.apply(o, sizes, piece_shapes, targets)
-            start = 0
-            for t, size in zip(targets, sizes):
-                sources[id(t)] = (o, start, size)
-                start += size
+            Unbatch.apply(o, sizes, [r.metas[j][0] for r in records] if shapes is None else shapes, targets)
 
 
-def _join(column: list, shape: tuple, sources: dict):
-    """The tensors of `column` joined into one array of `shape`: read from the batched result they
-    were all cut from, if there is one, else stacked (`layout` given) or concatenated."""
-    first = sources.get(id(column[0]))
-    if first is not None:
-        source = first[0]
-        rows = []
-        for t in column:
-            entry = sources.get(id(t))
-            if entry is None or entry[0] is not source:
-                break
-            rows.append(entry[1] if entry[2] == 1 else range(entry[1], entry[1] + entry[2]))
-        else:
-            index = np.array(rows) if all(r.__class__ is int for r in rows) else \
-                np.concatenate([np.atleast_1d(np.asarray(r)) for r in rows])
-            n = source.data.shape[0]
-            joined = source if len(index) == n and (index == np.arange(n)).all() else TakeRows.apply(source, index)
-            return joined if joined.data.shape == shape else ops.Reshape.apply(joined, shape)
-    return None
+def _stack(column: list, layout: tuple):
+    return Batch.apply(layout, *column)
 
 
-def _stack(column: list, layout: tuple, sources: dict):
-    joined = _join(column, (len(column),) + layout, sources)
-    return Batch.apply(layout, *column) if joined is None else joined
-
-
-def _concat(column: list, sources: dict):
-    rows = 0
-    for t in column:
-        rows += t.data.shape[0]
-    joined = _join(column, (rows,) + column[0].data.shape[1:], sources)
-    return Batch.apply(None, *column) if joined is None else joined
+def _concat(column: list):
+    return Batch.apply(None, *column)
 
 
 # ---- stack: a new leading batch axis ---------------------------------------------------------
-def stack_elementwise(cls, records, sources: dict) -> None:
+def stack_elementwise(cls, records) -> None:
     """Broadcasting ops (and matmul): shared operands stay as they are; per-example operands are
     stacked with enough leading 1s that everything still lines up from the right."""
-    align = records[0].info  # the number of dimensions of one result
+    align = len(records[0].metas[0][0])  # the number of dimensions of one result
     args = list(records[0].args)
     stacked = False
     for i, a in enumerate(args):
@@ -110,7 +76,7 @@ def stack_elementwise(cls, records, sources: dict) -> None:
         if _same(column):
             continue
         shape = a.data.shape
-        args[i] = _stack(column, (1,) * (align - len(shape)) + shape, sources)
+        args[i] = _stack(column, (1,) * (align - len(shape)) + shape)
         stacked = True
     if not stacked:  # the same computation B times (it happens): give it a batch axis anyway
         i = next(i for i, a in enumerate(args) if a.__class__ is Tensor)
@@ -118,10 +84,26 @@ def stack_elementwise(cls, records, sources: dict) -> None:
         args[i] = Batch.apply((1,) * (align - len(shape)) + shape, *[r.args[i] for r in records])
     out = cls.apply(*args)
     _label(out, len(records))
-    _split(out, records, sources)
+    _split(out, records)
 
 
-def stack_shifted(cls, records, sources: dict) -> None:
+def matmul(cls, records) -> None:
+    """x @ W: with the same W everywhere (a weight), the rows of all x in one product; otherwise
+    the examples with equal shapes are stacked (a batched product)."""
+    w = records[0].args[1]
+    if all(r.args[1] is w for r in records):
+        out = cls.apply(_concat([r.args[0] for r in records]), w)
+        _label(out, len(records))
+        _split(out, records, [r.info for r in records])
+        return
+    by_shape: dict = {}
+    for r in records:
+        by_shape.setdefault(r.args[0].data.shape, []).append(r)
+    for group in by_shape.values():
+        stack_elementwise(cls, group)
+
+
+def stack_shifted(cls, records) -> None:
     """Reductions, shape ops, cat and same-index indexing: every tensor input is stacked, and the
     dims the op is told about move one to the right."""
     first = records[0]
@@ -129,10 +111,13 @@ def stack_shifted(cls, records, sources: dict) -> None:
     args = list(first.args)
     for i, a in enumerate(args):
         if a.__class__ is Tensor:
-            args[i] = _stack([r.args[i] for r in records], a.data.shape, sources)
+            layout = a.data.shape
+            if cls is ops.Expand:  # new axes of the target go left of x's own, right of the batch axis
+                layout = (1,) * (len(args[1]) - len(layout)) + layout
+            args[i] = _stack([r.args[i] for r in records], layout)
     out = cls.apply(*_shift(cls, args, first, B))
     _label(out, B)
-    _split(out, records, sources)
+    _split(out, records)
 
 
 def _shift(cls, args: list, record, B: int) -> list:
@@ -152,40 +137,40 @@ def _shift(cls, args: list, record, B: int) -> list:
 
 
 # ---- rows: concatenate along axis 0 ------------------------------------------------------------
-def rows(cls, records, sources: dict) -> None:
+def rows(cls, records) -> None:
     """Ops that treat rows independently: per-example inputs are concatenated along axis 0; the
     shared ones (a weight, a bias; their positions are in the key) are passed once."""
     shared = records[0].key[0][2]
     args = list(records[0].args)
     for i, a in enumerate(args):
         if a.__class__ is Tensor and i not in shared:
-            args[i] = _concat([r.args[i] for r in records], sources)
+            args[i] = _concat([r.args[i] for r in records])
     out = cls.apply(*args)
     _label(out, len(records))
-    _split(out, records, sources, [r.info[0] for r in records])
+    _split(out, records, [r.info[0] for r in records])
 
 
-def cross_entropy(cls, records, sources: dict) -> None:
+def cross_entropy(cls, records) -> None:
     """CrossEntropy(z, t, reduction): all rows at once with reduction 'none', then each example's
     rows reduced together (one reshape and one sum or mean, when every example has n rows)."""
     first = records[0]
     reduction = first.args[2]
-    z = _concat([r.args[0] for r in records], sources)
+    z = _concat([r.args[0] for r in records])
     targets = np.concatenate([r.args[1] for r in records])
     losses = cls.apply(z, targets, "none")
     _label(losses, len(records))
     if reduction == "none":
-        return _split(losses, records, sources, [r.info[0] for r in records])
+        return _split(losses, records, [r.info[0] for r in records])
     n = first.info[0]
     per_example = ops.Reshape.apply(losses, (len(records), n))
     reduce = ops.Mean if reduction == "mean" else ops.Sum
-    _split(reduce.apply(per_example, (1,), False), records, sources)
+    _split(reduce.apply(per_example, (1,), False), records)
 
 
-def split_rows(cls, records, sources: dict) -> None:
+def split_rows(cls, records) -> None:
     """SplitRows(x, sizes) of many calls: the x are concatenated and cut into all the blocks at
     once (no call of SplitRows is needed: cutting row blocks is what Unbatch does)."""
-    x = _concat([r.args[0] for r in records], sources)
+    x = _concat([r.args[0] for r in records])
     sizes, shapes, targets = [], [], []
     for r in records:
         for (shape, _), t in zip(r.metas, r.outputs):
@@ -193,33 +178,29 @@ def split_rows(cls, records, sources: dict) -> None:
             shapes.append(shape)
             targets.append(t)
     Unbatch.apply(x, sizes, shapes, targets)
-    start = 0
-    for t, size in zip(targets, sizes):
-        sources[id(t)] = (x, start, size)
-        start += size
 
 
 # ---- gather: rows read along axis 0 --------------------------------------------------------------
-def gather(cls, records, sources: dict) -> None:
+def gather(cls, records) -> None:
     """x[i], x[i:j], weight[indices] of many calls: the distinct x are concatenated (one of them,
     e.g. an embedding table, is used as it is), the rows all calls read are taken with one
     integer index, and the result is cut per call."""
-    sources: dict[int, int] = {}  # id(x) -> its first row in the concatenation
+    starts: dict[int, int] = {}  # id(x) -> its first row in the concatenation
     distinct, offsets = [], []
     total = 0
     for r in records:
         x = r.args[0]
-        start = sources.get(id(x))
+        start = starts.get(id(x))
         if start is None:
-            start = sources[id(x)] = total
+            start = starts[id(x)] = total
             distinct.append(x)
             total += x.data.shape[0]
         offsets.append(start)
-    source = distinct[0] if len(distinct) == 1 else _concat(distinct, sources)
+    source = distinct[0] if len(distinct) == 1 else _concat(distinct)
     index = np.concatenate([r.info[0] + start for r, start in zip(records, offsets)])
     out = TakeRows.apply(source, index)
     _label(out, len(records))
-    _split(out, records, sources, [len(r.info[0]) for r in records], [r.info[1] for r in records])
+    _split(out, records, [len(r.info[0]) for r in records], [r.info[1] for r in records])
 
 
 from .take import TakeRows  # noqa: E402

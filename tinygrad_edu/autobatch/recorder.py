@@ -17,7 +17,7 @@ from ..autograd.scope import _state as _scope_state
 from ..tensor import Tensor
 from .agenda import STRATEGIES
 from .lazy import Pending
-from .rules import RULES
+from .rules import RETURNS_TUPLE, RULES
 
 # Tests set this: a batched call that fails is then a bug to see, not a reason to go one by one.
 STRICT = False
@@ -26,15 +26,27 @@ _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 class Record:
     """One recorded call: the op, its arguments, its key and outputs, and its place in the graph
-    of waiting calls (depth, how many waiting inputs, who reads its outputs)."""
+    of waiting calls (depth, how many waiting inputs, who reads its outputs).
 
-    __slots__ = ("recorder", "cls", "args", "key", "metas", "info", "outputs", "depth", "waiting",
-                 "consumers", "grad_enabled", "scope", "where", "stack")
+    Until it runs, it also stands in as the `grad_fn` of its outputs that require grad, so that a
+    lazy Tensor is not taken for a leaf, and hooks or `retain_grad` asked for before the value
+    exists are kept here and handed to the real node (`_hand_over`)."""
+
+    pre_hooks = None
+    retained = None
+    watched = False
+    is_view = False
 
     def location(self) -> str:
         if self.where is None:
             return "an unknown line"
         return f"{self.where[0]}, line {self.where[1]}"
+
+    def name(self) -> str:
+        return self.cls.__name__ + "Backward"
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}, not computed yet (tg.autobatch)>"
 
 
 _inside: dict = {}  # code object -> is it this package's code? (a cache: frames are walked per op)
@@ -128,10 +140,14 @@ class Recorder:
         r.waiting = waiting
         outputs = []
         for shape, dtype in metas:
-            outputs.append(Tensor._make(Pending(shape, dtype, r), None, requires_grad and dtype.kind == "f"))
+            needs = requires_grad and dtype.kind == "f"
+            outputs.append(Tensor._make(Pending(shape, dtype, r), r if needs else None, needs))
+        if len(outputs) > 1:
+            for nr, t in enumerate(outputs):
+                t._output_nr = nr
         r.outputs = outputs
         self.pending.append(r)
-        return outputs[0] if len(outputs) == 1 else tuple(outputs)
+        return outputs[0] if len(outputs) == 1 and cls not in RETURNS_TUPLE else tuple(outputs)
 
     def eager(self, cls, args: tuple):
         """Run one call now, as without autobatch (its pending inputs are computed first)."""
@@ -155,21 +171,20 @@ class Recorder:
         saved = (_grad_state.batching, _grad_state.enabled, _scope_state.current, anomaly._state.enabled)
         _grad_state.batching = None
         anomaly._state.enabled = False  # nodes get their records' creation stacks instead
-        sources: dict = {}  # id(output) -> (batched result, first row, rows): see executor.py
         try:
             for group in self.schedule(pending):
-                self._run(group, sources)
+                self._run(group)
         finally:
             _grad_state.batching, _grad_state.enabled, _scope_state.current, anomaly._state.enabled = saved
 
-    def _run(self, group: list, sources: dict) -> None:
+    def _run(self, group: list) -> None:
         first = group[0]
         _grad_state.enabled = first.grad_enabled
         _scope_state.current = _common_scope(group) if first.scope is not None else None
         batched = False
         if len(group) > 1:
             try:
-                first.key[0][0](first.cls, group, sources)
+                first.key[0][0](first.cls, group)
                 batched = True
             except Exception:  # run them one by one: the failing call raises its own error
                 if STRICT:
@@ -178,6 +193,8 @@ class Recorder:
         if batched:
             self.groups_run += 1
             for r in group:
+                if r.pre_hooks is not None or r.retained is not None:
+                    _hand_over(r)
                 if r.stack is not None:
                     for t in r.outputs:
                         if t.grad_fn is not None:
@@ -192,6 +209,8 @@ class Recorder:
                 _settle(t, out)
                 if r.stack is not None and out.grad_fn is not None:
                     out.grad_fn.forward_stack = r.stack
+            if r.pre_hooks is not None or r.retained is not None:
+                _hand_over(r)
             r.outputs = r.args = None
 
     def _run_one(self, r: Record) -> tuple:
@@ -216,6 +235,26 @@ def _settle(t: Tensor, out: Tensor) -> None:
     t._output_nr = out._output_nr
     if t._version_counter is None:
         t._version_counter = out._version_counter
+
+
+def _hand_over(r: Record) -> None:
+    """Hooks and retain_grad asked of a lazy output go to the node that now computes it."""
+    for nr, hooks in (r.pre_hooks or {}).items():
+        t = r.outputs[nr]
+        node = t.grad_fn
+        if node is not None and hooks:
+            if node.pre_hooks is None:
+                node.pre_hooks = {}
+            node.pre_hooks.setdefault(t._output_nr, []).extend(hooks)
+            node.watched = True
+    for nr, ref in (r.retained or {}).items():
+        t = r.outputs[nr]
+        node = t.grad_fn
+        if node is not None:
+            if node.retained is None:
+                node.retained = {}
+            node.retained[t._output_nr] = ref
+            node.watched = True
 
 
 def _common_scope(group: list):

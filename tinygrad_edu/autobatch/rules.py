@@ -28,9 +28,9 @@ from ..nn.tree import SplitRows, TreeLSTMGates
 from ..ops.dims import kept_shape
 from ..tensor import Tensor
 from . import executor
-from .lazy import Pending
 
 RULES: dict = {}
+RETURNS_TUPLE: set = set()  # ops whose forward returns a tuple (even of one result)
 
 
 def rule(*classes):
@@ -49,11 +49,6 @@ def _floats(*tensors) -> bool:
     return True
 
 
-def _is_pending(t: Tensor) -> bool:
-    data = t.data
-    return data.__class__ is Pending and data.record is not None
-
-
 # ---- elementwise: broadcast shapes, a leading batch axis --------------------------------------
 @rule(ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Pow, ops.Maximum, ops.Minimum, BinaryCrossEntropy)
 def binary(cls, args):
@@ -65,7 +60,7 @@ def binary(cls, args):
         shape = sa if sa == sb else np.broadcast_shapes(sa, sb)
     except ValueError:
         return None  # runs eagerly, which raises the op's own message
-    return (executor.stack_elementwise, cls, sa, sb, a.data.dtype), ((shape, a.data.dtype),), len(shape)
+    return (executor.stack_elementwise, cls, sa, sb, a.data.dtype), ((shape, a.data.dtype),), None
 
 
 @rule(ops.Where)
@@ -78,7 +73,7 @@ def where(cls, args):
     except ValueError:
         return None
     key = (executor.stack_elementwise, cls, cond.data.shape, cond.data.dtype, a.data.shape, b.data.shape, a.data.dtype)
-    return key, ((shape, a.data.dtype),), len(shape)
+    return key, ((shape, a.data.dtype),), None
 
 
 @rule(ops.Neg, ops.Exp, ops.Log, ops.Sqrt, ops.Abs, ops.Sin, ops.Cos, ops.Tanh, ops.Sigmoid, ops.Relu, ops.Clone)
@@ -86,7 +81,7 @@ def unary(cls, args):
     x, = args
     if not _floats(x):
         return None
-    return (executor.stack_elementwise, cls, x.data.shape, x.data.dtype), ((x.data.shape, x.data.dtype),), x.data.ndim
+    return (executor.stack_elementwise, cls, x.data.shape, x.data.dtype), ((x.data.shape, x.data.dtype),), None
 
 
 @rule(ops.Clamp)
@@ -96,7 +91,7 @@ def clamp(cls, args):
             v is None or isinstance(v, (int, float)) for v in (low, high)):
         return None
     return (executor.stack_elementwise, cls, x.data.shape, x.data.dtype, low, high), \
-        ((x.data.shape, x.data.dtype),), x.data.ndim
+        ((x.data.shape, x.data.dtype),), None
 
 
 @rule(ops.Cast)
@@ -105,7 +100,7 @@ def cast(cls, args):
     dtype = np.dtype(dtype)
     if not _floats(x) or dtype.kind != "f":
         return None
-    return (executor.stack_elementwise, cls, x.data.shape, x.data.dtype, dtype), ((x.data.shape, dtype),), x.data.ndim
+    return (executor.stack_elementwise, cls, x.data.shape, x.data.dtype, dtype), ((x.data.shape, dtype),), None
 
 
 # ---- reductions: the reduced axes move one to the right ------------------------------------
@@ -163,7 +158,7 @@ def expand(cls, args):
             return None
     except ValueError:
         return None
-    return (executor.stack_shifted, cls, x.data.shape, x.data.dtype, shape), ((shape, x.data.dtype),), len(shape)
+    return (executor.stack_shifted, cls, x.data.shape, x.data.dtype, shape), ((shape, x.data.dtype),), None
 
 
 @rule(ops.Cat)
@@ -191,14 +186,14 @@ def matmul(cls, args):
     sa, sb = a.data.shape, b.data.shape
     if len(sa) < 2 or len(sb) < 2 or sa[-1] != sb[-2]:
         return None
-    if len(sa) == 2 and len(sb) == 2 and not _is_pending(b):  # x @ W, W shared: stack the rows of x
-        return (executor.rows, cls, (1,), id(b), sa[1:], a.data.dtype), (((sa[0], sb[1]), a.data.dtype),), (sa[0],)
+    if len(sa) == 2 and len(sb) == 2:  # x @ W: rows of x at once if W is shared (decided when run)
+        return (executor.matmul, cls, sa[1:], sb, a.data.dtype), (((sa[0], sb[1]), a.data.dtype),), sa[0]
     try:
         batch = np.broadcast_shapes(sa[:-2], sb[:-2])
     except ValueError:
         return None
     shape = tuple(batch) + (sa[-2], sb[-1])
-    return (executor.stack_elementwise, cls, sa, sb, a.data.dtype), ((shape, a.data.dtype),), len(shape)
+    return (executor.stack_elementwise, cls, sa, sb, a.data.dtype), ((shape, a.data.dtype),), None
 
 
 @rule(Linear)
@@ -226,6 +221,7 @@ def _gates(cls, args):
 
 
 RULES[LSTMGates] = RULES[TreeLSTMGates] = _gates
+RETURNS_TUPLE.update((LSTMGates, TreeLSTMGates, SplitRows))
 
 
 @rule(SplitRows)

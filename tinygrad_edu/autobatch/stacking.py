@@ -79,6 +79,7 @@ class Unbatch(Function):
             placeholder.value = piece
             placeholder.record = None
             t.data = piece
+            t.grad_fn = None  # (it held the pending record) so that apply takes t as an output
         return tuple(targets)
 
     @staticmethod
