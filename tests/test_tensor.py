@@ -60,10 +60,11 @@ def test_ndarray_keeps_dtype(dtype):
     assert tg.tensor(a).dtype == dtype
 
 
-def test_ndarray_is_not_copied_and_tensor_is():
+def test_ndarray_is_copied_by_tensor_and_shared_by_from_numpy():
     a = np.arange(3.0)
     t = tg.tensor(a)
-    assert t.data is a  # like torch.from_numpy: shares memory
+    assert not np.shares_memory(t.data, a)  # tg.tensor copies, as torch.tensor does
+    assert tg.from_numpy(a).data is a and tg.as_tensor(a).data is a and tg.Tensor(a).data is a
     u = tg.tensor(t)
     assert not np.shares_memory(u.data, t.data)
     np.testing.assert_array_equal(u.numpy(), a)

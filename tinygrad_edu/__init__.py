@@ -6,9 +6,13 @@ from .autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd.differentiate import grad
 from .autograd.function import Function
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .creation import (arange, eye, full, full_like, linspace, ones, ones_like, rand, randint, randn,
-                       tensor, zeros, zeros_like)
-from .dtype import get_default_dtype, set_default_dtype
+from .autograd.api import inference_mode, set_detect_anomaly
+from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
+                       logspace, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
+                       randperm, tensor, zeros, zeros_like)
+from .device import device, get_default_device, set_default_device
+from .dtype import (finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
+                    is_floating_point, set_default_dtype, uint8)
 from .errors import ShapeError
 from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log, logsumexp, matmul,
                         maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
@@ -19,8 +23,18 @@ from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort,
                         square, std, t, topk, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import manual_seed
+from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
+from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
+                           IntTensor, LongTensor, ShortTensor, Size, is_tensor)
+from . import backends, cuda  # noqa: E402  (tg.cuda.is_available() is False; CPU only)
 from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 
 __version__ = "0.1.0"
+
+# PyTorch's other dtype names. Last in this file: they hide Python's float, int and bool here.
+from .dtype import bool_ as bool  # noqa: E402, A001
+float, double, half = float32, float64, float16  # noqa: A001
+long, int, short = int64, int32, int16  # noqa: A001
+from math import e, inf, nan, pi  # noqa: E402  (torch.inf, torch.pi, ...)

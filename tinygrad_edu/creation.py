@@ -1,94 +1,347 @@
-"""Making tensors: from data, filled with a constant, ranges, identity, random numbers."""
+"""Making tensors: from data, filled with a constant, ranges, identity, random numbers.
+
+Each function has PyTorch's name and signature: sizes as ints or one tuple (or `size=`), and the
+keywords `dtype=`, `device=` (only the CPU exists here) and `requires_grad=`. `out=` is accepted
+only as None. A bad argument (a negative size, a zero step) raises ValueError.
+
+>>> import tinygrad_edu as tg
+>>> tg.zeros(2, 3, dtype=tg.float32, device="cpu").shape
+(2, 3)
+>>> tg.randint(0, 10, (4,)).dtype == tg.int64
+True
+"""
 from __future__ import annotations
 
 import numpy as np
 
 from . import dtype as _dtype
-from .random import generator
-from .tensor import Tensor, _shape_args
+from .device import check_device
+from .random import generator as _default_generator
+from .tensor import Tensor, _shape_args, _to_array
 
 
-def tensor(data, requires_grad: bool = False, dtype=None, name: str | None = None) -> Tensor:
-    """Same as `Tensor(data, ...)`."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+def _finish(array: np.ndarray, requires_grad: bool, device, op: str, out=None) -> Tensor:
+    """The common end of every creation function: check device and out, make the leaf."""
+    check_device(device, op)
+    if out is not None:
+        raise TypeError(f"{op}: out= is not supported; assign the result instead (t = tg.{op}(...))")
+    return Tensor(array, requires_grad=requires_grad)
 
 
-def _filled(fill, shape, dtype, requires_grad: bool, op: str) -> Tensor:
-    shape = _shape_args(shape, op)
+def _size(size: tuple, size_keyword, op: str) -> tuple:
+    if size_keyword is not None:
+        if size:
+            raise TypeError(f"{op}: give the size either as arguments or as size=, not both")
+        size = (size_keyword,) if isinstance(size_keyword, (int, np.integer)) else (tuple(size_keyword),)
+    shape = _shape_args(size, op)
     if any(n < 0 for n in shape):
         raise ValueError(f"{op}: a shape cannot have negative sizes, got {shape}")
-    dtype = np.dtype(dtype) if dtype is not None else _dtype.get_default_dtype()
-    return Tensor(np.full(shape, fill, dtype=dtype), requires_grad=requires_grad)
+    return shape
 
 
-def zeros(*shape, requires_grad: bool = False, dtype=None) -> Tensor:
-    """A tensor of zeros: `tg.zeros(2, 3)` or `tg.zeros((2, 3))`."""
-    return _filled(0, shape, dtype, requires_grad, "zeros")
+def _float_dtype(dtype, op: str) -> np.dtype:
+    return _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, op)
 
 
-def ones(*shape, requires_grad: bool = False, dtype=None) -> Tensor:
+def _rng(generator, op: str) -> np.random.Generator:
+    if generator is None:
+        return _default_generator()
+    if isinstance(generator, np.random.Generator):
+        return generator
+    raise TypeError(f"{op}: generator must be a numpy Generator (np.random.default_rng(seed)), got "
+                    f"{generator.__class__.__name__}")
+
+
+# ---- from data ----------------------------------------------------------------------------------
+def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_memory: bool = False,
+           name: str | None = None) -> Tensor:
+    """A new leaf tensor holding a copy of `data` (a number, a nested list, an array, a Tensor, or
+    a list of one-element Tensors), as `torch.tensor`. Python floats become the default float
+    dtype, ints int64, bools bool; an array keeps its dtype.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.tensor([1.5, 2.0], requires_grad=True)
+    tensor([1.5000, 2.0000], requires_grad=True)
+    """
+    check_device(device, "tensor")
+    if isinstance(data, (list, tuple)) and _holds_tensors(data):
+        data = _tensor_list(data)
+    array = _to_array(data, None if dtype is None else _dtype.as_dtype(dtype, "tensor"))
+    if isinstance(data, np.ndarray) and np.may_share_memory(array, data):
+        array = array.copy()  # torch.tensor always copies (as_tensor and from_numpy share)
+    return Tensor(array, requires_grad=requires_grad, name=name)
+
+
+def _holds_tensors(data) -> bool:
+    return any(isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and _holds_tensors(x)) for x in data)
+
+
+def _tensor_list(data):
+    """A list holding Tensors, with each (one-element) Tensor replaced by its 0-d array."""
+    items = []
+    for x in data:
+        if isinstance(x, Tensor):
+            if x.data.size != 1:
+                raise ValueError(
+                    f"tensor: only one element tensors can be converted to Python scalars, but the list "
+                    f"holds one of shape {x.shape}; use tg.stack(list_of_tensors) to join tensors")
+            items.append(x.data.reshape(()))
+        elif isinstance(x, (list, tuple)):
+            items.append(_tensor_list(x))
+        else:
+            items.append(x)
+    return items
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """`data` as a tensor, sharing memory when it can (a Tensor of that dtype is returned as it is;
+    an ndarray of that dtype is wrapped without a copy); other data is copied."""
+    check_device(device, "as_tensor")
+    dtype = None if dtype is None else _dtype.as_dtype(dtype, "as_tensor")
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, (list, tuple)) and _holds_tensors(data):
+        data = _tensor_list(data)
+    return Tensor(data, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A tensor that shares memory with `array`: changing one changes the other (as
+    `torch.from_numpy`). The dtype is the array's."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected np.ndarray (got {array.__class__.__name__})")
+    return Tensor(array)
+
+
+# ---- filled with a constant ---------------------------------------------------------------------
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
+          pin_memory: bool = False, **kwargs) -> Tensor:
+    """A tensor of zeros: `tg.zeros(2, 3)`, `tg.zeros((2, 3))` or `tg.zeros(size=(2, 3))`."""
+    shape = _size(size, _size_keyword(kwargs, "zeros"), "zeros")
+    return _finish(np.zeros(shape, _float_dtype(dtype, "zeros")), requires_grad, device, "zeros", out)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
+         pin_memory: bool = False, **kwargs) -> Tensor:
     """A tensor of ones."""
-    return _filled(1, shape, dtype, requires_grad, "ones")
+    shape = _size(size, _size_keyword(kwargs, "ones"), "ones")
+    return _finish(np.ones(shape, _float_dtype(dtype, "ones")), requires_grad, device, "ones", out)
 
 
-def full(shape, fill_value, requires_grad: bool = False, dtype=None) -> Tensor:
-    """A tensor of `shape` filled with `fill_value` (dtype inferred from it, as in PyTorch)."""
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
+          pin_memory: bool = False, memory_format=None, **kwargs) -> Tensor:
+    """A tensor whose values you will overwrite. PyTorch leaves them uninitialised; here they are
+    zeros, so a run stays repeatable (do not rely on either)."""
+    shape = _size(size, _size_keyword(kwargs, "empty"), "empty")
+    return _finish(np.zeros(shape, _float_dtype(dtype, "empty")), requires_grad, device, "empty", out)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
+         requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A tensor of `size` filled with `fill_value` (dtype inferred from it, as in PyTorch: bool,
+    int64, or the default float dtype)."""
     if dtype is None:
-        dtype = Tensor(fill_value).dtype
-    return _filled(fill_value, (shape,) if isinstance(shape, int) else tuple(shape), dtype,
-                   requires_grad, "full")
+        dtype = Tensor(fill_value.item() if isinstance(fill_value, Tensor) else fill_value).dtype
+    shape = _size((size,) if isinstance(size, (int, np.integer)) else (tuple(size),), None, "full")
+    array = np.full(shape, fill_value, _dtype.as_dtype(dtype, "full"))
+    return _finish(array, requires_grad, device, "full", out)
 
 
-def zeros_like(t: Tensor, requires_grad: bool = False, dtype=None) -> Tensor:
-    return zeros(*t.shape, requires_grad=requires_grad, dtype=dtype or t.dtype)
+def _size_keyword(kwargs: dict, op: str):
+    size = kwargs.pop("size", None)
+    if kwargs:
+        raise TypeError(f"{op}() got unexpected keyword arguments {sorted(kwargs)}")
+    return size
 
 
-def ones_like(t: Tensor, requires_grad: bool = False, dtype=None) -> Tensor:
-    return ones(*t.shape, requires_grad=requires_grad, dtype=dtype or t.dtype)
+def _like(t, dtype, op: str) -> tuple[tuple, np.dtype]:
+    if not isinstance(t, (Tensor, np.ndarray)):
+        raise TypeError(f"{op}: expected a Tensor, got {t.__class__.__name__}")
+    return t.shape, t.dtype if dtype is None else _dtype.as_dtype(dtype, op)
 
 
-def full_like(t: Tensor, fill_value, requires_grad: bool = False, dtype=None) -> Tensor:
-    return full(t.shape, fill_value, requires_grad=requires_grad, dtype=dtype or t.dtype)
+def zeros_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+               memory_format=None) -> Tensor:
+    """Zeros with the shape (and dtype, unless `dtype` is given) of `input`."""
+    shape, dtype = _like(input, dtype, "zeros_like")
+    return _finish(np.zeros(shape, dtype), requires_grad, device, "zeros_like")
 
 
-def arange(start, end=None, step=1, requires_grad: bool = False, dtype=None) -> Tensor:
+def ones_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+              memory_format=None) -> Tensor:
+    """Ones with the shape (and dtype) of `input`."""
+    shape, dtype = _like(input, dtype, "ones_like")
+    return _finish(np.ones(shape, dtype), requires_grad, device, "ones_like")
+
+
+def empty_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+               memory_format=None) -> Tensor:
+    """A tensor shaped like `input` whose values you will overwrite (zeros here; see `empty`)."""
+    shape, dtype = _like(input, dtype, "empty_like")
+    return _finish(np.zeros(shape, dtype), requires_grad, device, "empty_like")
+
+
+def full_like(input: Tensor, fill_value, *, dtype=None, layout=None, device=None,
+              requires_grad: bool = False, memory_format=None) -> Tensor:
+    """`fill_value` everywhere, with the shape (and dtype) of `input`."""
+    shape, dtype = _like(input, dtype, "full_like")
+    return _finish(np.full(shape, fill_value, dtype), requires_grad, device, "full_like")
+
+
+# ---- ranges and the identity --------------------------------------------------------------------
+def _number(value):
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad: bool = False) -> Tensor:
     """Numbers from `start` up to (not including) `end` in steps of `step`; int64 when all are
     ints, else the default float dtype."""
+    start, end, step = _number(start), _number(end), _number(step)
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise ValueError("arange: step must not be zero")
+        raise ValueError("arange: step must be nonzero")
+    if (end - start) * step < 0:
+        raise ValueError(f"arange: upper bound and lower bound inconsistent with step sign "
+                           f"(start={start}, end={end}, step={step})")
     if dtype is None:
         all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if all_int else _dtype.get_default_dtype()
-    return Tensor(np.arange(start, end, step, dtype=dtype), requires_grad=requires_grad)
+    array = np.arange(start, end, step, dtype=_dtype.as_dtype(dtype, "arange"))
+    return _finish(array, requires_grad, device, "arange", out)
 
 
-def linspace(start: float, end: float, steps: int, requires_grad: bool = False, dtype=None) -> Tensor:
-    return Tensor(np.linspace(start, end, steps, dtype=dtype or _dtype.get_default_dtype()),
-                  requires_grad=requires_grad)
+def _linspace_values(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
+    """PyTorch's linspace on the CPU: the first half counts up from `start`, the second half down
+    from `end`, so both ends are exact; float dtypes compute in their own precision."""
+    compute = dtype.type if dtype.kind == "f" else np.float64
+    if steps == 1:
+        return np.full(1, start, dtype=compute)
+    first, last = compute(start), compute(end)
+    step = (last - first) / compute(steps - 1)
+    index = np.arange(steps)
+    up = first + step * index.astype(compute)
+    down = last - step * (steps - 1 - index).astype(compute)
+    return np.where(index < steps // 2, up, down)
 
 
-def eye(n: int, m: int | None = None, requires_grad: bool = False, dtype=None) -> Tensor:
+def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad: bool = False) -> Tensor:
+    """`steps` evenly spaced numbers from `start` to `end`, both included."""
+    steps = int(_number(steps))
+    if steps < 0:
+        raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
+    dtype = _float_dtype(dtype, "linspace")
+    values = _linspace_values(_number(start), _number(end), steps, dtype)
+    return _finish(values.astype(dtype, copy=False), requires_grad, device, "linspace", out)
+
+
+def logspace(start, end, steps: int, base: float = 10.0, *, out=None, dtype=None, layout=None,
+             device=None, requires_grad: bool = False) -> Tensor:
+    """`base ** linspace(start, end, steps)`: `steps` numbers evenly spaced on a log scale."""
+    steps = int(_number(steps))
+    if steps < 0:
+        raise ValueError(f"logspace: number of steps must be non-negative, got {steps}")
+    dtype = _float_dtype(dtype, "logspace")
+    exponents = _linspace_values(_number(start), _number(end), steps, dtype)
+    compute = dtype.type if dtype.kind == "f" else np.float64
+    values = np.power(compute(base), exponents)
+    return _finish(values.astype(dtype, copy=False), requires_grad, device, "logspace", out)
+
+
+def eye(n: int, m: int | None = None, *, out=None, dtype=None, layout=None, device=None,
+        requires_grad: bool = False) -> Tensor:
     """The n×n (or n×m) identity matrix."""
-    return Tensor(np.eye(n, m, dtype=dtype or _dtype.get_default_dtype()), requires_grad=requires_grad)
+    if n < 0 or (m is not None and m < 0):
+        raise ValueError(f"eye: n and m must be non-negative, got n={n}, m={m}")
+    return _finish(np.eye(n, m, dtype=_float_dtype(dtype, "eye")), requires_grad, device, "eye", out)
 
 
-def rand(*shape, requires_grad: bool = False, dtype=None) -> Tensor:
+# ---- random -------------------------------------------------------------------------------------
+def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad: bool = False, pin_memory: bool = False, **kwargs) -> Tensor:
     """Uniform random numbers in [0, 1) from the framework's generator (see `tg.manual_seed`)."""
-    shape = _shape_args(shape, "rand")
-    data = generator().random(shape).astype(dtype or _dtype.get_default_dtype(), copy=False)
-    return Tensor(data, requires_grad=requires_grad)
+    shape = _size(size, _size_keyword(kwargs, "rand"), "rand")
+    dtype = _float_dtype(dtype, "rand")
+    array = _rng(generator, "rand").random(shape).astype(dtype, copy=False)
+    return _finish(array, requires_grad, device, "rand", out)
 
 
-def randn(*shape, requires_grad: bool = False, dtype=None) -> Tensor:
-    """Standard normal random numbers from the framework's generator."""
-    shape = _shape_args(shape, "randn")
-    data = generator().standard_normal(shape).astype(dtype or _dtype.get_default_dtype(), copy=False)
-    return Tensor(data, requires_grad=requires_grad)
+def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad: bool = False, pin_memory: bool = False, **kwargs) -> Tensor:
+    """Standard normal random numbers from the framework's generator; `tg.randn(())` is 0-d."""
+    shape = _size(size, _size_keyword(kwargs, "randn"), "randn")
+    dtype = _float_dtype(dtype, "randn")
+    array = _rng(generator, "randn").standard_normal(shape).astype(dtype, copy=False)
+    return _finish(array, requires_grad, device, "randn", out)
 
 
-def randint(low: int, high: int, size, dtype=None) -> Tensor:
-    """Random integers in [low, high)."""
-    size = (size,) if isinstance(size, int) else tuple(size)
-    return Tensor(generator().integers(low, high, size=size).astype(dtype or np.int64))
+def _integers(low, high, shape, generator, dtype, op: str) -> np.ndarray:
+    low, high = int(_number(low)), int(_number(high))
+    if low >= high:
+        raise ValueError(f"{op}: expects low < high, but got low={low} >= high={high}")
+    return _rng(generator, op).integers(low, high, size=shape).astype(dtype, copy=False)
+
+
+def randint(*args, size=None, low=None, high=None, generator=None, out=None, dtype=None,
+            layout=None, device=None, requires_grad: bool = False) -> Tensor:
+    """Random integers in [low, high), PyTorch's signature: `randint(high, size)` or
+    `randint(low, high, size)` (low defaults to 0), size a tuple; int64 unless `dtype` is given."""
+    args = list(args)
+    if size is None:
+        if not args:
+            raise TypeError("randint: missing the size (a tuple), e.g. tg.randint(0, 10, (3,))")
+        size = args.pop()
+    if len(args) == 2:
+        low, high = args
+    elif len(args) == 1:
+        if high is None:
+            high = args[0]
+        else:
+            low = args[0]
+    elif args:
+        raise TypeError(f"randint: expected (high, size) or (low, high, size), got {len(args) + 1} arguments")
+    if high is None:
+        raise TypeError("randint: missing high (the exclusive upper bound)")
+    shape = _size((size,) if isinstance(size, (int, np.integer)) else (tuple(size),), None, "randint")
+    dtype = np.dtype(np.int64) if dtype is None else _dtype.as_dtype(dtype, "randint")
+    array = _integers(0 if low is None else low, high, shape, generator, dtype, "randint")
+    return _finish(array, requires_grad, device, "randint", out)
+
+
+def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, device=None,
+             requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A random ordering of 0 .. n-1 (int64 unless `dtype` is given)."""
+    dtype = np.dtype(np.int64) if dtype is None else _dtype.as_dtype(dtype, "randperm")
+    if int(n) < 0:
+        raise ValueError(f"randperm: n must be non-negative, got {n}")
+    array = _rng(generator, "randperm").permutation(int(n)).astype(dtype, copy=False)
+    return _finish(array, requires_grad, device, "randperm", out)
+
+
+def rand_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+              memory_format=None) -> Tensor:
+    """Uniform random numbers in [0, 1) with the shape (and dtype) of `input`."""
+    shape, dtype = _like(input, dtype, "rand_like")
+    return _finish(_default_generator().random(shape).astype(dtype, copy=False), requires_grad, device,
+                   "rand_like")
+
+
+def randn_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+               memory_format=None) -> Tensor:
+    """Standard normal random numbers with the shape (and dtype) of `input`."""
+    shape, dtype = _like(input, dtype, "randn_like")
+    return _finish(_default_generator().standard_normal(shape).astype(dtype, copy=False), requires_grad,
+                   device, "randn_like")
+
+
+def randint_like(input: Tensor, low=0, high=None, *, dtype=None, layout=None, device=None,
+                 requires_grad: bool = False, memory_format=None) -> Tensor:
+    """Random integers in [low, high) with the shape (and dtype) of `input`:
+    `randint_like(t, high)` or `randint_like(t, low, high)`."""
+    if high is None:
+        low, high = 0, low
+    shape, dtype = _like(input, dtype, "randint_like")
+    return _finish(_integers(low, high, shape, None, dtype, "randint_like"), requires_grad, device,
+                   "randint_like")

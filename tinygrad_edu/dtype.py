@@ -59,3 +59,51 @@ def result_type(a: np.ndarray, b: np.ndarray) -> np.dtype:
     if _category(zero) > _category(dims) or dims.kind == "b":
         return promote_types(dims, zero)
     return dims
+
+
+# ---- PyTorch's dtype names --------------------------------------------------------------------
+# Here a dtype is a numpy dtype, so `x.dtype == tg.float64` and `x.dtype is tg.float64` hold and
+# numpy accepts them. The aliases that would hide Python builtins inside this module
+# (tg.float, tg.int, tg.bool, ...) are made in tinygrad_edu/__init__.py.
+float16 = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int8 = np.dtype(np.int8)
+int16 = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = np.dtype(np.int64)
+uint8 = np.dtype(np.uint8)
+bool_ = np.dtype(np.bool_)
+
+# PyTorch's legacy tensor type names, e.g. t.type() == "tinygrad_edu.FloatTensor".
+LEGACY_NAMES = {float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor",
+                int64: "LongTensor", int32: "IntTensor", int16: "ShortTensor", int8: "CharTensor",
+                uint8: "ByteTensor", bool_: "BoolTensor"}
+
+
+def as_dtype(dtype, op: str) -> np.dtype:
+    """A dtype argument (tg.float32, np.float32, "float32", or Python's float/int/bool, which
+    mean float64/int64/bool as in PyTorch) as a numpy dtype of numbers."""
+    try:
+        d = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{op}: dtype must be a dtype such as tg.float32 or tg.int64, got {dtype!r}") from None
+    if d.kind not in "biuf":
+        raise TypeError(f"{op}: tensors hold bool, integer or float numbers, not dtype {d}")
+    return d
+
+
+def is_floating_point(t) -> bool:
+    """True when `t` holds floating point numbers (float16, float32 or float64)."""
+    return t.dtype.kind == "f"
+
+
+def finfo(dtype=None) -> np.finfo:
+    """Limits of a float dtype (`eps`, `max`, `min`, `tiny`, `resolution`, `bits`), as
+    `torch.finfo`; without an argument, of the default float dtype."""
+    return np.finfo(_default_float if dtype is None else as_dtype(dtype, "finfo"))
+
+
+def iinfo(dtype) -> np.iinfo:
+    """Limits of an integer dtype (`min`, `max`, `bits`), as `torch.iinfo`."""
+    return np.iinfo(as_dtype(dtype, "iinfo"))

@@ -13,8 +13,12 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from . import dtype as _dtype
+from . import repr as _repr
 from .autograd.grad_mode import _state as _grad_state
+from .conversion import ConversionMethods
+from .device import check_device
 from .errors import ShapeError
+from .numpy_interop import NumpyProtocol
 
 Scalar = int | float | bool
 _new_tensor = object.__new__
@@ -56,7 +60,26 @@ def _to_array(data, dtype) -> np.ndarray:
     return array
 
 
-class Tensor:
+_NO_DATA = object()  # Tensor() without data: an empty tensor, as torch.Tensor()
+
+
+def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
+    """PyTorch's legacy constructor: `Tensor()` is empty and `Tensor(2, 3)` has shape (2, 3), in the
+    default float dtype (filled with zeros here; PyTorch leaves the memory uninitialised). One int
+    alone, `Tensor(5)`, stays the number 5, as `tensor(5)`: unlike `torch.Tensor(5)`."""
+    args = sizes if first is _NO_DATA else (first,) + sizes
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in args):
+        raise TypeError(
+            f"Tensor: the arguments after the data must be keywords (requires_grad=..., dtype=..., "
+            f"name=...); positional ints are sizes, as in PyTorch's legacy Tensor(2, 3). Got {args!r}"
+        )
+    shape = tuple(int(n) for n in args) if args else (0,)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"Tensor: sizes cannot be negative, got {shape}")
+    return np.zeros(shape, _dtype.get_default_dtype())
+
+
+class Tensor(ConversionMethods, NumpyProtocol):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -76,10 +99,15 @@ class Tensor:
     _hooks = None
     _output_nr = 0
     _view_of = None
-    __array_priority__ = 1000  # numpy defers to our reflected operators (array * tensor)
-    __array_ufunc__ = None
+    # dtype/device conversions come from ConversionMethods (conversion.py), numpy's hooks from
+    # NumpyProtocol (numpy_interop.py).
 
-    def __init__(self, data, requires_grad: bool = False, dtype=None, name: str | None = None) -> None:
+    def __init__(self, data=_NO_DATA, *sizes, requires_grad: bool = False, dtype=None, device=None,
+                 name: str | None = None) -> None:
+        if sizes or data is _NO_DATA:
+            data = _legacy_sizes(data, sizes)
+        if device is not None:
+            check_device(device, "Tensor")
         self.data: np.ndarray = _to_array(data, dtype)
         self.grad: Tensor | None = None
         self.grad_fn = None
@@ -224,11 +252,19 @@ class Tensor:
             )
         return bool(self.data.reshape(()))
 
+    def _python_number(self) -> Scalar:
+        if self.data.size != 1:
+            raise ValueError(
+                f"only one element tensors can be converted to Python scalars; this one has shape "
+                f"{self.shape} ({self.data.size} elements)"
+            )
+        return self.data.reshape(()).item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._python_number())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._python_number())
 
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iu" or self.data.size != 1:
@@ -238,18 +274,12 @@ class Tensor:
     __hash__ = object.__hash__  # == is elementwise, so hash by identity
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", precision=4)
-        extras = []
-        default = {"f": _dtype.get_default_dtype(), "i": np.dtype(np.int64), "b": np.dtype(np.bool_)}
-        if self.data.dtype != default.get(self.data.dtype.kind):
-            extras.append(f"dtype={self.data.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name()}>")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        if self.name:
-            extras.append(f"name={self.name!r}")
-        return "tensor(" + ", ".join([body] + extras) + ")"
+        """PyTorch's text: `tensor([0.5000, 2.0000], requires_grad=True)` (see repr.py)."""
+        return _repr.tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        """f"{t:.4f}" formats the number of a one-element tensor; f"{t}" of any other is repr(t)."""
+        return _repr.tensor_format(self, spec)
 
     # ---- autograd -----------------------------------------------------------------------
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
@@ -1278,31 +1308,10 @@ class Tensor:
 
     # ---- end of more math ---------------------------------------------------------------
 
-    # ---- copies and dtypes --------------------------------------------------------------
+    # ---- copies (dtype and device conversions: conversion.py) ------------------------------
     def clone(self) -> "Tensor":
         """A copy with its own memory that stays in the graph."""
         return _ops.Clone.apply(self)
-
-    def to(self, dtype) -> "Tensor":
-        """This tensor in another dtype (differentiable between float dtypes)."""
-        dtype = np.dtype(dtype)
-        if dtype == self.data.dtype:
-            return self
-        if dtype.kind != "f":  # int and bool tensors cannot require grad: the result is a constant
-            return Tensor._make(self.data.astype(dtype), None, False)
-        return _ops.Cast.apply(self, dtype)
-
-    def float(self) -> "Tensor":
-        return self.to(np.float32)
-
-    def double(self) -> "Tensor":
-        return self.to(np.float64)
-
-    def long(self) -> "Tensor":
-        return self.to(np.int64)
-
-    def bool(self) -> "Tensor":
-        return self.to(np.bool_)
 
 
 def _correction(unbiased: bool, correction) -> int:

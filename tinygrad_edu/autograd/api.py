@@ -1,0 +1,97 @@
+"""The functions of PyTorch's `torch.autograd` namespace that have no other home here:
+`backward` over several outputs, `set_detect_anomaly`, and the old `Variable` wrapper."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..tensor import Tensor
+from . import anomaly
+from .differentiate import seed_gradient
+from .engine import run_backward
+from .grad_mode import no_grad
+
+
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, grad_variables=None, inputs=None) -> None:
+    """Sum the gradients of several outputs into the leaves' `.grad`, in one backward pass
+    (`torch.autograd.backward`). `grad_tensors` gives dL/d(output) for each output (None for an
+    output with one element); `inputs`, if given, are the only tensors whose `.grad` changes.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([1.0, 2.0], requires_grad=True)
+    >>> tg.autograd.backward([(x * x).sum(), x], [None, tg.ones(2)])
+    >>> x.grad                                   # 2x + 1
+    tensor([3., 5.])
+    """
+    if grad_variables is not None:  # PyTorch's old name for grad_tensors
+        grad_tensors = grad_variables
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, Tensor):
+        grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
+    grad_tensors = list(grad_tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"backward: got {len(grad_tensors)} grad_tensors for {len(tensors)} tensors")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"backward: element {i} of tensors is a {t.__class__.__name__}, not a Tensor")
+        if not t.requires_grad:
+            raise RuntimeError(f"backward: element {i} of tensors does not require grad and does not "
+                               f"have a grad_fn")
+    seeds = [seed_gradient(t, g, "backward", create_graph) for t, g in zip(tensors, grad_tensors)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is None:
+        run_backward(tensors, seeds, retain_graph, create_graph)
+        return
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if not inputs:
+        raise RuntimeError("backward: inputs= was given but is empty")
+    grads = run_backward(tensors, seeds, retain_graph, create_graph, inputs=inputs)
+    for t, g in zip(inputs, grads):
+        if g is None:
+            continue
+        if t.grad is None:
+            t.grad = g
+        elif create_graph:
+            t.grad = t.grad + g
+        else:
+            with no_grad():
+                t.grad = t.grad + g
+
+
+class set_detect_anomaly:  # noqa: N801 (PyTorch's name)
+    """Switch anomaly detection on or off (`mode`), from now on or, used with `with`, until the
+    block ends; see `tg.detect_anomaly`."""
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self._previous = anomaly.is_anomaly_enabled()
+        anomaly._state.enabled = bool(mode) and bool(check_nan)
+
+    def __enter__(self) -> "set_detect_anomaly":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        anomaly._state.enabled = self._previous
+
+
+class _VariableMeta(type):
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor)
+
+
+class Variable(metaclass=_VariableMeta):
+    """PyTorch's old wrapper (merged into Tensor in PyTorch 0.4), for old code:
+    `Variable(t, requires_grad=True)` is a leaf sharing `t`'s numbers, and every Tensor is an
+    instance of Variable."""
+
+    def __new__(cls, data, requires_grad: bool = False, volatile: bool = False) -> Tensor:  # type: ignore[misc]
+        tensor = data if isinstance(data, Tensor) else Tensor(data)
+        return tensor.detach().requires_grad_(requires_grad)
+
+
+class inference_mode(no_grad):  # noqa: N801 (PyTorch's name)
+    """`with tg.inference_mode():` (or as a decorator) -- here the same as `tg.no_grad()`:
+    nothing is recorded. `inference_mode(False)` records as usual."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._mode = not mode

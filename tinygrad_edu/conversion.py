@@ -1,0 +1,223 @@
+"""Tensor methods that change a tensor's dtype or device, or make a new tensor like it:
+`to`, `float`/`double`/`half`/`long`/`int`/`bool`, `type`, `type_as`, `cpu`, `device`,
+`new_zeros`/`new_ones`/`new_full`/`new_empty`/`new_tensor` and the legacy `new`.
+
+They follow PyTorch's signatures. There is one device, the CPU (see device.py), so moving a
+tensor there returns it unchanged, and asking for another device raises RuntimeError.
+`Tensor` inherits these methods from `ConversionMethods`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import dtype as _dtype
+from .device import _KNOWN_TYPES as _DEVICE_TYPES
+from .device import CPU, check_device
+from .device import device as _device_type
+
+
+def _is_dtype(value) -> bool:
+    """tg.float32 (a numpy dtype), np.float32, or Python's float/int/bool used as a dtype."""
+    if isinstance(value, np.dtype):
+        return True
+    return isinstance(value, type) and (issubclass(value, np.generic) or value in (float, int, bool))
+
+
+def _is_device(value) -> bool:
+    return isinstance(value, (str, _device_type)) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _names_dtype(text: str) -> bool:
+    """A string that numpy reads as a dtype ("float64") and that does not name a device."""
+    if text.partition(":")[0] in _DEVICE_TYPES:
+        return False
+    try:
+        np.dtype(text)
+    except TypeError:
+        return False
+    return True
+
+
+def _sizes(size: tuple, op: str) -> tuple:
+    from .tensor import _shape_args  # tensor.py imports this module, so not at the top
+
+    shape = _shape_args(size, op)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"{op}: a shape cannot have negative sizes, got {shape}")
+    return shape
+
+
+class ConversionMethods:
+    """dtype and device conversions and `new_*` factories (mixed into `Tensor`)."""
+
+    __slots__ = ()
+
+    # ---- dtype and device ---------------------------------------------------------------
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, copy: bool = False,
+           memory_format=None):
+        """This tensor in another dtype and/or on another device, as PyTorch's `Tensor.to`:
+        `t.to(tg.float64)`, `t.to("cpu")`, `t.to("cpu", tg.float32)`, `t.to(other)` (other's dtype
+        and device), `t.to(dtype=..., device=...)`. Returns `t` itself when nothing changes (a copy
+        with `copy=True`). Between float dtypes the conversion is differentiable."""
+        if len(args) == 1 and dtype is None and device is None and not copy and isinstance(args[0], np.dtype):
+            return self._cast(args[0])  # the common case, e.g. from dtype promotion
+        flags = []
+        for arg in args:
+            if isinstance(arg, ConversionMethods):  # another tensor: its dtype and device
+                dtype = arg.data.dtype
+            elif isinstance(arg, bool):
+                flags.append(arg)  # to(dtype, non_blocking, copy) positionally
+            elif _is_dtype(arg) or (isinstance(arg, str) and _names_dtype(arg)):
+                dtype = arg
+            elif _is_device(arg):
+                device = arg
+            else:
+                raise TypeError(f"to: expected a dtype, a device or a tensor, got {arg!r}")
+        copy = copy or (len(flags) > 1 and flags[1])
+        check_device(device, "to")
+        out = self if dtype is None else self._cast(_dtype.as_dtype(dtype, "to"))
+        return out.clone() if copy and out is self else out
+
+    def _cast(self, dtype: np.dtype):
+        from .ops import Cast  # the ops import Tensor, which imports this module
+
+        if dtype == self.data.dtype:
+            return self
+        if dtype.kind != "f":  # int and bool tensors cannot require grad: the result is a constant
+            return self._make(self.data.astype(dtype), None, False)
+        return Cast.apply(self, dtype)
+
+    def float(self):
+        """`to(tg.float32)`."""
+        return self._cast(_dtype.float32)
+
+    def double(self):
+        """`to(tg.float64)`."""
+        return self._cast(_dtype.float64)
+
+    def half(self):
+        """`to(tg.float16)`."""
+        return self._cast(_dtype.float16)
+
+    def long(self):
+        """`to(tg.int64)`."""
+        return self._cast(_dtype.int64)
+
+    def int(self):
+        """`to(tg.int32)`."""
+        return self._cast(_dtype.int32)
+
+    def short(self):
+        """`to(tg.int16)`."""
+        return self._cast(_dtype.int16)
+
+    def char(self):
+        """`to(tg.int8)`."""
+        return self._cast(_dtype.int8)
+
+    def byte(self):
+        """`to(tg.uint8)`."""
+        return self._cast(_dtype.uint8)
+
+    def bool(self):
+        """`to(tg.bool)`: True where non-zero."""
+        return self._cast(_dtype.bool_)
+
+    def type(self, dtype=None, non_blocking: bool = False):
+        """Without an argument, the legacy type name (`'tinygrad_edu.FloatTensor'`); with a dtype,
+        a legacy type (`tg.DoubleTensor`) or its name, the tensor converted to it."""
+        from . import tensor_types  # it imports Tensor
+
+        if dtype is None:
+            return "tinygrad_edu." + _dtype.LEGACY_NAMES[self.data.dtype]
+        if isinstance(dtype, str):
+            legacy = tensor_types.BY_NAME.get(dtype.rsplit(".", 1)[-1])
+            if legacy is None:
+                raise ValueError(f"type: invalid type {dtype!r} (expected e.g. 'tinygrad_edu.DoubleTensor')")
+            dtype = legacy.dtype
+        elif isinstance(dtype, tensor_types._LegacyType):
+            dtype = dtype.dtype
+        return self._cast(_dtype.as_dtype(dtype, "type"))
+
+    def type_as(self, other):
+        """This tensor in `other`'s dtype."""
+        return self._cast(other.data.dtype)
+
+    def is_floating_point(self) -> bool:
+        """True for float16, float32 and float64 tensors."""
+        return self.data.dtype.kind == "f"
+
+    @property
+    def device(self) -> _device_type:
+        """Always `device(type='cpu')`: numpy computes on the CPU."""
+        return CPU
+
+    is_cuda = False
+    is_cpu = True
+    is_mps = False
+
+    def get_device(self) -> int:
+        """-1, PyTorch's answer for a CPU tensor."""
+        return -1
+
+    def cpu(self, memory_format=None):
+        """This tensor (it is on the CPU already)."""
+        return self
+
+    def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
+        """Always fails: there is no GPU support. Use `.to(device)` with a device chosen by
+        `tg.device("cuda" if tg.cuda.is_available() else "cpu")`."""
+        if device is None or isinstance(device, int):
+            device = _device_type("cuda", device)
+        check_device(device, "cuda")
+        return self
+
+    # ---- new tensors like this one --------------------------------------------------------
+    def _new(self, array: np.ndarray, requires_grad: bool, device, op: str):
+        check_device(device, op)
+        out = self._make(array, None, False)
+        return out.requires_grad_() if requires_grad else out
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad: bool = False,
+                  layout=None, pin_memory: bool = False):
+        """Zeros of `size` with this tensor's dtype (unless `dtype` is given)."""
+        dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_zeros")
+        return self._new(np.zeros(_sizes(size, "new_zeros"), dtype), requires_grad, device, "new_zeros")
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad: bool = False,
+                 layout=None, pin_memory: bool = False):
+        """Ones of `size` with this tensor's dtype (unless `dtype` is given)."""
+        dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_ones")
+        return self._new(np.ones(_sizes(size, "new_ones"), dtype), requires_grad, device, "new_ones")
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad: bool = False,
+                  layout=None, pin_memory: bool = False):
+        """A tensor of `size` with this tensor's dtype. Its values are unspecified in PyTorch;
+        here they are zeros (do not rely on it)."""
+        dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_empty")
+        return self._new(np.zeros(_sizes(size, "new_empty"), dtype), requires_grad, device, "new_empty")
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad: bool = False,
+                 layout=None, pin_memory: bool = False):
+        """`fill_value` everywhere in a tensor of `size`, with this tensor's dtype."""
+        dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_full")
+        shape = _sizes((size,) if isinstance(size, (int, np.integer)) else (tuple(size),), "new_full")
+        return self._new(np.full(shape, fill_value, dtype), requires_grad, device, "new_full")
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad: bool = False,
+                   layout=None, pin_memory: bool = False):
+        """A copy of `data` as a new leaf tensor with this tensor's dtype (unless `dtype` is
+        given), as PyTorch's `new_tensor`."""
+        from .tensor import Tensor
+
+        dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_tensor")
+        array = data.data if isinstance(data, Tensor) else Tensor(data).data
+        return self._new(np.array(array, dtype=dtype), requires_grad, device, "new_tensor")
+
+    def new(self, *args, device=None):
+        """PyTorch's legacy `t.new(...)`: `t.new()` empty, `t.new(2, 3)` of those sizes (zeros
+        here), `t.new(data)` a copy of data, all with this tensor's dtype."""
+        from .tensor_types import legacy_new
+
+        check_device(device, "new")
+        return legacy_new(args, self.data.dtype, "new")
