@@ -89,7 +89,7 @@ def softmax(x: Tensor, dim: int) -> Tensor:
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.softmax(tg.tensor([[1000.0, 1000.0]]), dim=1)
-    tensor([[0.5, 0.5]])
+    tensor([[0.5000, 0.5000]])
     """
     return Softmax.apply(x, _softmax_dim(x, dim, "softmax"))
 

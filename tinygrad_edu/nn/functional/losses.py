@@ -108,7 +108,7 @@ def nll_loss(input: Tensor, target, weight: Tensor | None = None, ignore_index: 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> logp = tg.tensor([[-0.1, -2.3], [-1.2, -0.4]])
     >>> F.nll_loss(logp, tg.tensor([0, 1]))          # (0.1 + 0.4) / 2
-    tensor(0.25)
+    tensor(0.2500)
     """
     return _nll_loss(input, target, weight, ignore_index, reduction, "nll_loss")
 

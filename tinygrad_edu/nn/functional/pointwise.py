@@ -149,7 +149,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.leaky_relu(tg.tensor([-2.0, 3.0]), 0.1)
-    tensor([-0.2,  3. ])
+    tensor([-0.2000,  3.0000])
     """
     return _apply("leaky_relu", input, inplace, lambda x: LeakyRelu.apply(x, float(negative_slope)))
 

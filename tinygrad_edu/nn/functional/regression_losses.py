@@ -102,7 +102,7 @@ def smooth_l1_loss(input: Tensor, target, size_average=None, reduce=None, reduct
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.smooth_l1_loss(tg.tensor([0.5, 3.0]), tg.tensor([0.0, 0.0]), reduction="none")
-    tensor([0.125, 2.5  ])
+    tensor([0.1250, 2.5000])
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction, "smooth_l1_loss")
@@ -119,7 +119,7 @@ def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.huber_loss(tg.tensor([0.5, 3.0]), tg.tensor([0.0, 0.0]), reduction="none", delta=2.0)
-    tensor([0.125, 4.   ])
+    tensor([0.1250, 4.0000])
     """
     _check_reduction(reduction, "huber_loss")
     if not delta > 0:

@@ -63,8 +63,8 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.normalize(tg.tensor([[3.0, 4.0], [0.0, 0.0]]))
-    tensor([[0.6, 0.8],
-            [0. , 0. ]])
+    tensor([[0.6000, 0.8000],
+            [0.0000, 0.0000]])
     """
     if out is not None:
         raise NotImplementedError("normalize: out= is not supported; use the returned tensor")
