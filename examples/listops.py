@@ -72,9 +72,13 @@ class ListOpsModel(nn.Module):
             nn.Linear(hidden_size, N_CLASSES, dtype=dtype),
         )
 
+    autobatch = False  # --autobatch: the one-at-a-time encoder under tg.autobatch()
+
     def forward(self, examples: list[ListOpsExample], batched: bool = True) -> tg.Tensor:
-        embeddings = [self.embed(encode_listops(e.tokens)) for e in examples]
-        roots = self.encoder(embeddings, [e.transitions for e in examples], batched=batched)
+        with tg.autobatch(enabled=self.autobatch):
+            embeddings = [self.embed(encode_listops(e.tokens)) for e in examples]
+            roots = self.encoder(embeddings, [e.transitions for e in examples],
+                                 batched=batched and not self.autobatch)
         return self.classifier(roots)
 
 
@@ -243,6 +247,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                        help="Adam learning rate; it falls linearly to 0 over the epochs (default 3e-3)")
     model.add_argument("--clip", type=float, default=5.0, help="gradient norm clipping (default 5)")
     model.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    model.add_argument("--autobatch", action="store_true",
+                       help="encode one expression at a time under tg.autobatch() instead of the "
+                            "hand-batched encoder (the same numbers; see docs/autobatch.md)")
     model.add_argument("--seed", type=int, default=0, help="seed of the data, the weights and the batch order")
     run = parser.add_argument_group("saving, scoring, output")
     run.add_argument("--save", metavar="PATH", help="write the trained model to PATH (tg.save, .npz)")
@@ -403,6 +410,7 @@ def train_and_test(args: argparse.Namespace) -> float:
     else:
         model = ListOpsModel(args.embed or args.hidden, args.hidden, args.tracker or None,
                              dtype=np.dtype(args.dtype))
+    model.autobatch = args.autobatch
     print(f"model: SPINN hidden {model.config['hidden']}, tracker {model.config['tracker'] or 'none'}, "
           f"{sum(p.numel() for p in model.parameters())} parameters, {model.config['dtype']}", flush=True)
     rng = np.random.default_rng(args.seed)

@@ -29,7 +29,8 @@ class autobatch:
     (2, 2)
 
     `strategy` picks the order of the batches: "agenda" (default) or "depth" (see
-    docs/autobatch.md). The mode is per thread; a nested block joins the outer one.
+    docs/autobatch.md). `enabled=False` makes the block do nothing, so one code path can run
+    both ways. The mode is per thread; a nested block joins the outer one.
     """
 
     def __new__(cls, *args, **kwargs):
@@ -38,23 +39,25 @@ class autobatch:
             return cls()(args[0])
         return super().__new__(cls)
 
-    def __init__(self, strategy: str = "agenda") -> None:
+    def __init__(self, strategy: str = "agenda", enabled: bool = True) -> None:
         if strategy not in ("agenda", "depth"):
             raise ValueError(f"autobatch: strategy must be 'agenda' or 'depth', got {strategy!r}")
         self.strategy = strategy
+        self.enabled = bool(enabled)
+        self.recorder = None
         self._outer = []
 
     def __enter__(self) -> "autobatch":
         outer = _grad_state.batching
         self._outer.append(outer)
-        if outer is None:
+        if outer is None and self.enabled:
             _grad_state.batching = Recorder(self.strategy)
         self.recorder = _grad_state.batching  # its counters say how much was batched
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
         outer = self._outer.pop()
-        if outer is not None:  # nested: the outer block computes what is pending
+        if outer is not None or not self.enabled:  # nested: the outer block computes what is pending
             return
         recorder = _grad_state.batching
         try:
@@ -69,11 +72,11 @@ class autobatch:
             _grad_state.batching = None
 
     def __call__(self, fn):
-        strategy = self.strategy
+        strategy, enabled = self.strategy, self.enabled
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with autobatch(strategy):
+            with autobatch(strategy, enabled):
                 return fn(*args, **kwargs)
 
         return wrapper
