@@ -880,22 +880,22 @@ def test_requires_grad_flag_and_is_leaf():
 def test_grad_fn_name_and_next_functions():
     x, y = leaf([1.0]), leaf([2.0])
     z = x * y + 3
-    assert z.grad_fn.name() == "AddBackward"
+    assert z.grad_fn.name() == "AddBackward0"  # PyTorch's name
     (mul_node, nr), (const, _) = z.grad_fn.next_functions
-    assert mul_node.name() == "MulBackward" and nr == 0
+    assert mul_node.name() == "MulBackward0" and nr == 0
     assert const is None
     (acc_x, _), (acc_y, _) = mul_node.next_functions
     assert acc_x.name() == "AccumulateGrad" and acc_x.variable is x and acc_y.variable is y
     assert acc_x.next_functions == ()
-    assert repr(z.grad_fn) == "<AddBackward>"
+    assert repr(z.grad_fn) == "<AddBackward0>"
 
 
 @pytest.mark.parametrize("make, name", [
-    (lambda x: x - 1, "SubBackward"), (lambda x: x / 2, "DivBackward"), (lambda x: x ** 2, "PowBackward"),
-    (lambda x: -x, "NegBackward"), (lambda x: x.exp(), "ExpBackward"), (lambda x: x.sum(), "SumBackward"),
-    (lambda x: x.mean(), "MeanBackward"), (lambda x: x.max(), "MaxBackward"),
-    (lambda x: x.reshape(2, 1), "ReshapeBackward"), (lambda x: x[0], "GetItemBackward"),
-    (lambda x: x.reshape(1, 2) @ x.reshape(2, 1), "MatMulBackward"), (lambda x: x.relu(), "ReluBackward"),
+    (lambda x: x - 1, "SubBackward0"), (lambda x: x / 2, "DivBackward0"), (lambda x: x ** 2, "PowBackward0"),
+    (lambda x: -x, "NegBackward0"), (lambda x: x.exp(), "ExpBackward0"), (lambda x: x.sum(), "SumBackward0"),
+    (lambda x: x.mean(), "MeanBackward0"), (lambda x: x.max(), "MaxBackward0"),
+    (lambda x: x.reshape(2, 1), "ReshapeBackward0"), (lambda x: x[0], "GetItemBackward0"),
+    (lambda x: x.reshape(1, 2) @ x.reshape(2, 1), "MatMulBackward0"), (lambda x: x.relu(), "ReluBackward0"),
 ])
 def test_grad_fn_names(make, name):
     assert make(leaf([1.0, 2.0])).grad_fn.name() == name

@@ -174,8 +174,8 @@ def test_repr_like_pytorch():
     assert repr(tg.tensor([1.0, 2.0])) == "tensor([1., 2.])"
     assert repr(tg.tensor([1.0, 2.0], requires_grad=True)) == "tensor([1., 2.], requires_grad=True)"
     x = tg.tensor(3.0, requires_grad=True)
-    assert repr(x * 2) == "tensor(6., grad_fn=<MulBackward>)"
-    assert repr(x + 1) == "tensor(4., grad_fn=<AddBackward>)"
+    assert repr(x * 2) == "tensor(6., grad_fn=<MulBackward0>)"
+    assert repr(x + 1) == "tensor(4., grad_fn=<AddBackward0>)"
     assert repr(tg.tensor([1, 2])) == "tensor([1, 2])"
     assert repr(tg.tensor([1.0], dtype=np.float32)) == "tensor([1.], dtype=float32)"
     assert repr(tg.tensor([[1.0, 2.0], [3.0, 4.0]])) == "tensor([[1., 2.],\n        [3., 4.]])"

@@ -153,7 +153,8 @@ class Node:
 
     # ---- introspection (PyTorch names) ---------------------------------------------------
     def name(self) -> str:
-        return self.fn.__name__ + "Backward"
+        # PyTorch's names: a built-in op's node is MulBackward0, a user's Function's CubeBackward
+        return self.fn.__name__ + ("Backward0" if self.fn.__module__.startswith("tinygrad_edu.") else "Backward")
 
     @property
     def next_functions(self) -> tuple:

@@ -61,8 +61,8 @@ def _labelled(word: str, lines: list[str]) -> list[str]:
 
 
 def _op_label(node: Node) -> str:
-    name = node.name()
-    label = name[: -len("Backward")] if name.endswith("Backward") else name
+    name = node.name()  # MulBackward0 (a built-in op) or CubeBackward (a user's Function)
+    label = name[: name.rfind("Backward")] if "Backward" in name else name
     batch = getattr(node, "batch_size", None)  # one call for a batch of examples (tg.autobatch)
     return label if batch is None else f"{label} ×{batch}"
 
