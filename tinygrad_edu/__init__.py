@@ -10,7 +10,7 @@ from .autograd.api import inference_mode, set_detect_anomaly
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        logspace, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, tensor, zeros, zeros_like)
-from .device import device, get_default_device, set_default_device
+from .devices import device, get_default_device, set_default_device
 from .dtype import (finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                     is_floating_point, set_default_dtype, uint8)
 from .errors import ShapeError

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtype as _dtype
-from .device import _KNOWN_TYPES as _DEVICE_TYPES
-from .device import CPU, check_device
-from .device import device as _device_type
+from .devices import _KNOWN_TYPES as _DEVICE_TYPES
+from .devices import CPU, check_device
+from .devices import device as _device_type
 
 
 def _is_dtype(value) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtype as _dtype
-from .device import check_device
+from .devices import check_device
 from .random import generator as _default_generator
 from .tensor import Tensor, _shape_args, _to_array
 

@@ -16,7 +16,7 @@ from . import dtype as _dtype
 from . import repr as _repr
 from .autograd.grad_mode import _state as _grad_state
 from .conversion import ConversionMethods
-from .device import check_device
+from .devices import check_device
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
 

@@ -21,7 +21,7 @@ import operator
 import numpy as np
 
 from . import dtype as _dtype
-from .device import check_device
+from .devices import check_device
 from .tensor import Tensor
 
 

@@ -19,6 +19,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 
+from .. import devices as _devices
 from ..tensor import Tensor
 from .parameter import Parameter, mark_as_parameter
 
@@ -211,10 +212,24 @@ class Module:
         """Evaluation mode (Dropout passes its input through); returns self."""
         return self.train(False)
 
-    def to(self, dtype) -> "Module":
-        """Convert every floating point parameter and buffer (and gradient) to `dtype`, in
-        place: the tensors stay the same objects, their arrays are replaced. Returns self.
-        (Only dtypes: there are no devices.) Create optimizers after converting."""
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> "Module":
+        """Convert every floating point parameter and buffer (and gradient) to a dtype, in place,
+        as PyTorch's `Module.to`: `model.to(tg.float64)`, `model.to("cpu")`, `model.to(device,
+        dtype)`, `model.to(tensor)`. The tensors stay the same objects, their arrays are replaced;
+        returns self. The only device is the CPU (anything else raises RuntimeError). Create
+        optimizers after converting."""
+        for arg in args:
+            if isinstance(arg, Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, (str, _devices.device)) or (isinstance(arg, int) and not isinstance(arg, bool)):
+                device = arg
+            elif isinstance(arg, bool):
+                continue  # non_blocking given positionally
+            else:
+                dtype = arg
+        _devices.check_device(device, "Module.to")
+        if dtype is None:
+            return self
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"to: parameters must stay floating point, got dtype {dtype}")
@@ -227,13 +242,26 @@ class Module:
                         t.grad = Tensor._make(t.grad.data.astype(dtype), None, False)
         return self
 
+    def cpu(self) -> "Module":
+        """Returns self: everything is on the CPU already."""
+        return self
+
+    def cuda(self, device=None) -> "Module":
+        """Always fails: tinygrad_edu has no GPU support."""
+        _devices.check_device(_devices.device("cuda", device), "Module.cuda")
+        return self
+
     def float(self) -> "Module":
-        """All parameters to float32 (`to(np.float32)`)."""
+        """All floating point parameters to float32 (`to(tg.float32)`)."""
         return self.to(np.float32)
 
     def double(self) -> "Module":
-        """All parameters to float64 (`to(np.float64)`)."""
+        """All floating point parameters to float64 (`to(tg.float64)`)."""
         return self.to(np.float64)
+
+    def half(self) -> "Module":
+        """All floating point parameters to float16 (`to(tg.float16)`)."""
+        return self.to(np.float16)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
         """Freeze (False) or unfreeze all parameters; returns self."""
