@@ -27,6 +27,7 @@ import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
 from tinygrad_edu.data import batches, load_digits
+from tinygrad_edu.runner import plot_curves
 
 
 def sigmoid_mlp(sizes: list[int]) -> nn.Sequential:
@@ -50,8 +51,9 @@ def make_optimizer(name: str, parameters, lr: float) -> optim.Optimizer:
 
 def train(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray,
           hidden: list[int], epochs: int, batch_size: int, optimizer_name: str, lr: float,
-          seed: int, log=print) -> tuple[nn.Module, list[float]]:
-    """Train the MLP; `log` gets one line per epoch. Returns the model and the mean loss per epoch."""
+          seed: int, log=print, curves: dict | None = None) -> tuple[nn.Module, list[float]]:
+    """Train the MLP; `log` gets one line per epoch, `curves` (if given) the points to plot.
+    Returns the model and the mean loss per epoch."""
     tg.manual_seed(seed)
     model = sigmoid_mlp([X_train.shape[1], *hidden, int(y_train.max()) + 1])
     optimizer = make_optimizer(optimizer_name, model.parameters(), lr)
@@ -70,9 +72,13 @@ def train(X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: 
             total, count = total + loss.item() * len(y_batch), count + len(y_batch)
         model.eval()
         epoch_losses.append(total / count)
-        log(f"epoch {epoch:>3}/{epochs}: loss {epoch_losses[-1]:.4f}, "
-            f"train accuracy {accuracy(model, X_train, y_train):.4f}, "
-            f"test accuracy {accuracy(model, X_test, y_test):.4f}, {time.perf_counter() - start:.2f} s")
+        train_accuracy, test_accuracy = accuracy(model, X_train, y_train), accuracy(model, X_test, y_test)
+        if curves is not None:
+            for name, value in (("train loss", epoch_losses[-1]), ("train accuracy", train_accuracy),
+                                ("test accuracy", test_accuracy)):
+                curves.setdefault(name, []).append((epoch, value))
+        log(f"epoch {epoch:>3}/{epochs}: loss {epoch_losses[-1]:.4f}, train accuracy {train_accuracy:.4f}, "
+            f"test accuracy {test_accuracy:.4f}, {time.perf_counter() - start:.2f} s")
     return model, epoch_losses
 
 
@@ -111,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="use only the first N training images (quick runs)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the model and the batch order")
     parser.add_argument("--no-sklearn", action="store_true", help="skip scikit-learn's MLPClassifier")
+    parser.add_argument("--plot", metavar="FILE.png", help="write the loss and accuracy per epoch to FILE.png")
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.batch_size < 1 or min(args.hidden) < 1 or (args.limit or 1) < 1:
         parser.error("--epochs, --batch-size, --hidden and --limit must be positive")
@@ -124,10 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Sigmoid MLP {'-'.join(map(str, sizes))}, softmax cross-entropy, {args.optimizer} (lr {lr}), "
           f"batches of {args.batch_size}, {args.epochs} epochs.", flush=True)
     start = time.perf_counter()
+    curves: dict[str, list[tuple[float, float]]] = {}
     model, _ = train(X_train, y_train, X_test, y_test, args.hidden, args.epochs, args.batch_size,
-                     args.optimizer, lr, args.seed, log=lambda line: print(line, flush=True))
+                     args.optimizer, lr, args.seed, log=lambda line: print(line, flush=True), curves=curves)
     ours = accuracy(model, X_test, y_test)
     print(f"trained in {time.perf_counter() - start:.1f} s")
+    if args.plot:
+        plot_curves(args.plot, curves, title=f"sigmoid MLP {'-'.join(map(str, sizes))} on the 8x8 digits")
+        print(f"wrote the curves to {args.plot}")
 
     if not args.no_sklearn:
         start = time.perf_counter()

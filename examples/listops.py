@@ -54,8 +54,8 @@ N_CLASSES = 10
 LENGTH_BUCKETS = ((0, 50, "<= 50"), (51, 200, "51-200"), (201, 500, "201-500"), (501, None, "> 500"))
 
 # The recipe of `--paper`, found by the runs listed in docs/tree-models.md.
-PAPER_RECIPE = {"n_test": 10_000, "hidden": 64, "short_epochs": 7, "warmup_steps": 3000, "lr": 3e-3,
-                "epochs": 8, "long_lr": 1e-3, "batch_size": 64}
+PAPER_RECIPE = {"n_test": 10_000, "hidden": 64, "short_epochs": 14, "warmup_steps": 3000, "lr": 3e-3,
+                "epochs": 5, "long_lr": 1e-3, "batch_size": 64}
 
 
 class ListOpsModel(nn.Module):
@@ -233,13 +233,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                        help="comma-separated token limits of the first epochs, e.g. 50,200: epoch 1 sees only "
                             "expressions of <= 50 tokens, epoch 2 those of <= 200, later epochs all")
     model.add_argument("--epochs", type=int, default=None,
-                       help="passes over all training expressions (default 7; 12 with --paper)")
+                       help="passes over all training expressions (default 7; 5 with --paper)")
     model.add_argument("--sublists", type=int, default=0, metavar="K",
                        help="each epoch, also train on up to K inner lists of every training expression, "
                             "labelled with their own values (default 0)")
     model.add_argument("--short-epochs", type=int, default=None,
                        help="first stage: passes over 60000 expressions of depth <= 5 and <= 100 tokens before "
-                            "the training data (default 0; 7 with --paper)")
+                            "the training data (default 0; 14 with --paper)")
     model.add_argument("--long-lr", type=float, default=None,
                        help="learning rate at the start of the second stage (default 1e-3)")
     model.add_argument("--batch-size", type=int, default=None, help="expressions per batch (default 64)")

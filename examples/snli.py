@@ -32,6 +32,7 @@ import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
 from tinygrad_edu.data import SNLI_LABELS, SNLIExample, Vocabulary, read_snli, snli_sample_path
+from tinygrad_edu.runner import plot_curves, progress
 
 
 class SNLIClassifier(nn.Module):
@@ -119,6 +120,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--min-count", type=int, default=1, help="drop words seen fewer times (default 1)")
     parser.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--plot", metavar="FILE.png", help="write the loss and accuracy per epoch to FILE.png")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
 
@@ -143,11 +146,15 @@ def train_and_test(args: argparse.Namespace) -> float:
     old_threshold = gc.get_threshold()
     gc.set_threshold(100_000, 50, 50)  # the tape has no reference cycles; see examples/listops.py
     start = time.perf_counter()
+    curves: dict[str, list[tuple[float, float]]] = {"train loss": [], "train accuracy": [], "dev accuracy": []}
     try:
         for epoch in range(1, epochs + 1):
             epoch_start = time.perf_counter()
             total_loss = correct = 0
-            for batch in length_batches(train, args.batch_size, rng):
+            batches = length_batches(train, args.batch_size, rng)
+            bar = progress(batches, description=f"epoch {epoch}/{epochs}", unit="batch",
+                           enabled=len(train) >= 2000 and not args.no_progress)
+            for batch in bar:
                 labels = np.array([e.label for e in batch])
                 logits = model(*batch_inputs(batch, vocab))
                 loss = F.cross_entropy(logits, labels)
@@ -157,7 +164,12 @@ def train_and_test(args: argparse.Namespace) -> float:
                 total_loss += loss.item() * len(batch)
                 correct += int((logits.data.argmax(1) == labels).sum())
             seconds = time.perf_counter() - epoch_start
-            dev_note = f"  dev accuracy {accuracy(model, dev, vocab):.4f}" if args.data is not None else ""
+            dev_accuracy = accuracy(model, dev, vocab) if args.data is not None else None
+            dev_note = f"  dev accuracy {dev_accuracy:.4f}" if dev_accuracy is not None else ""
+            curves["train loss"].append((epoch, total_loss / len(train)))
+            curves["train accuracy"].append((epoch, correct / len(train)))
+            if dev_accuracy is not None:
+                curves["dev accuracy"].append((epoch, dev_accuracy))
             print(f"epoch {epoch}/{epochs}  loss {total_loss / len(train):.4f}  train accuracy "
                   f"{correct / len(train):.4f}{dev_note}  {len(train) / seconds:.0f} pairs/s", flush=True)
         if test is None:
@@ -170,6 +182,9 @@ def train_and_test(args: argparse.Namespace) -> float:
             print(f"test accuracy: {final:.4f}")
     finally:
         gc.set_threshold(*old_threshold)
+    if args.plot:
+        plot_curves(args.plot, curves, title="SPINN on SNLI")
+        print(f"wrote the curves to {args.plot}")
     return final
 
 

@@ -187,4 +187,6 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    from tinygrad_edu.runner import run_example
+
+    raise SystemExit(run_example(main))

@@ -285,6 +285,55 @@ def test_rashid_reads_mnist_csv_files(tmp_path, capsys):
     assert 0.0 <= accuracy_from_last_line(out) <= 1.0
 
 
+def test_rashid_book_update_is_the_books_rule_exactly():
+    from tinygrad_edu.examples import rashid_mlp as example
+
+    import tinygrad_edu as tg
+
+    network = example.RashidNetwork(6, 5, 3, learning_rate=0.3, seed=2)
+    rng = np.random.default_rng(1)
+    inputs = rng.uniform(0.01, 1.0, size=(6, 1))
+    targets = np.array([[0.99], [0.01], [0.01]])
+    W_ih, W_ho = network.W_ih.numpy().copy(), network.W_ho.numpy().copy()
+    expected = example.hand_derived_updates(W_ih, W_ho, inputs, targets, 0.3)
+    network.train_book(tg.tensor(inputs), tg.tensor(targets))
+    np.testing.assert_allclose(network.W_ih.numpy() - W_ih, expected["W_ih book"], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(network.W_ho.numpy() - W_ho, expected["W_ho"], rtol=0, atol=1e-15)
+
+
+def test_rashid_on_dotted_idx_files_with_book_update_and_plot(tmp_path, capsys):
+    import gzip
+
+    from tinygrad_edu.examples import rashid_mlp as example
+
+    rng = np.random.default_rng(0)
+    for prefix, rows in (("train", 30), ("t10k", 10)):
+        images = rng.integers(0, 256, size=(rows, 28, 28)).astype(np.uint8)
+        labels = rng.integers(0, 10, size=rows).astype(np.uint8)
+        for what, array in (("images.idx3-ubyte", images), ("labels.idx1-ubyte", labels)):
+            header = bytes([0, 0, 8, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+            (tmp_path / f"{prefix}-{what}.gz").write_bytes(gzip.compress(header + array.tobytes()))
+    plot = tmp_path / "curves.png"
+    assert example.main(["--mnist", str(tmp_path), "--epochs", "2", "--hidden", "8", "--book-update",
+                         "--plot", str(plot), "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "784-8-10" in out and "the book's update" in out and "30 training and 10 test" in out
+    assert "learning rate 0.1," in out                          # the book's MNIST setting with --book-update
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert 0.0 <= accuracy_from_last_line(out) <= 1.0
+
+
+def test_listops_plot_writes_a_png(tmp_path, capsys):
+    from tinygrad_edu.examples import listops
+
+    plot = tmp_path / "listops.png"
+    listops.main(["--n-train", "32", "--n-test", "8", "--epochs", "2", "--hidden", "4", "--depth", "2",
+                  "--max-length", "15", "--batch-size", "16", "--warmup-steps", "1", "--no-progress",
+                  "--test-every-epoch", "--plot", str(plot)])
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    assert capsys.readouterr().out.strip().splitlines()[-1].startswith("test accuracy: ")
+
+
 # ---------------------------------------------------------------- hopfield (J. J. Hopfield, 1982)
 
 def test_hopfield_weights_are_hebbian_symmetric_zero_diagonal():

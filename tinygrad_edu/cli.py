@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tinygrad_edu.runner import limit_blas_threads, load_example, pop_threads_option
+from tinygrad_edu.runner import exit_code, limit_blas_threads, load_example, pop_threads_option
 
 # name -> (module in tinygrad_edu.examples, one-line description). Keep in the order of the README.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "hopfield": ("hopfield", "a Hopfield network (J. Hopfield, 1982) recalls stored letters from noisy copies"),
     "rbm": ("rbm", "a Bernoulli RBM trained by CD-1 (G. Hinton, 2002), its features feeding a classifier"),
     "graph": ("graph", "draw the recorded graph of an example (mazur, mlp, tree) as svg/png/pdf"),
+    "treelstm_sentiment": ("treelstm_sentiment",
+                           "a recursive Tree-LSTM (Tai et al., 2015) on sentiment trees, with or without autobatching"),
     "listops": ("listops",
                 "SPINN Tree-LSTM on ListOps (Nangia & Bowman, 2018); accuracy by length, depth, operator"),
     "snli": ("snli", "SPINN (Bowman et al., 2016) premise/hypothesis classifier on an SNLI sample or real SNLI"),
@@ -75,5 +77,4 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m tinygrad_edu {name}: {error}", file=sys.stderr)
         return 2
     module = load_example(COMMANDS[name][0])
-    result = module.main(rest)
-    return int(result or 0)
+    return exit_code(module.main(rest))

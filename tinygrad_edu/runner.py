@@ -105,6 +105,12 @@ def load_example(name: str) -> ModuleType:
     return importlib.import_module(f"tinygrad_edu.examples.{name}")
 
 
+def exit_code(result) -> int:
+    """An example's `main` may return an exit code, or nothing (0); any other value (an
+    accuracy, say) is not an exit code and counts as success."""
+    return result if isinstance(result, int) and not isinstance(result, bool) else 0
+
+
 def run_example(main: Callable[[list[str]], int | None], argv: Sequence[str] | None = None) -> int:
     """Run an example's `main` as the command line does: `--threads N` handled, BLAS limited."""
     rest, threads = pop_threads_option(sys.argv[1:] if argv is None else argv)
@@ -113,7 +119,7 @@ def run_example(main: Callable[[list[str]], int | None], argv: Sequence[str] | N
         limit_blas_threads(threads)
     except ValueError as error:
         raise SystemExit(str(error)) from None
-    return int(main(rest) or 0)
+    return exit_code(main(rest))
 
 
 def progress(iterable: Iterable, total: int | None = None, description: str = "", enabled: bool = True,
