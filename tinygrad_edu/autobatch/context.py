@@ -28,7 +28,7 @@ class autobatch:
     >>> w.grad.shape
     (2, 2)
 
-    `strategy` picks the order of the batches: "agenda" (default) or "depth" (see
+    `strategy` picks the order of the batches: "depth" (default) or "agenda" (see
     docs/autobatch.md). `enabled=False` makes the block do nothing, so one code path can run
     both ways. The mode is per thread; a nested block joins the outer one.
     """
@@ -39,7 +39,7 @@ class autobatch:
             return cls()(args[0])
         return super().__new__(cls)
 
-    def __init__(self, strategy: str = "agenda", enabled: bool = True) -> None:
+    def __init__(self, strategy: str = "depth", enabled: bool = True) -> None:
         if strategy not in ("agenda", "depth"):
             raise ValueError(f"autobatch: strategy must be 'agenda' or 'depth', got {strategy!r}")
         self.strategy = strategy

@@ -91,9 +91,10 @@ def _concrete(value):
 class Recorder:
     """The pending calls of one `tg.autobatch()` block (one per thread)."""
 
-    def __init__(self, strategy: str = "agenda") -> None:
+    def __init__(self, strategy: str = "depth") -> None:
         self.pending: list[Record] = []
         self.schedule = STRATEGIES[strategy]
+        self.track_consumers = strategy == "agenda"
         self.groups_run = 0  # statistics, for tests and the docs: how many batched calls ran
         self.ops_run = 0
 
@@ -122,6 +123,7 @@ class Recorder:
         r.stack = anomaly.forward_stack() if anomaly._state.enabled else None
         requires_grad = False
         depth = waiting = 0
+        consumers = self.track_consumers
         for a in args:
             if a.__class__ is Tensor:
                 if a.requires_grad:
@@ -130,8 +132,9 @@ class Recorder:
                 if data.__class__ is Pending:
                     producer = data.record
                     if producer is not None:
-                        producer.consumers.append(r)
-                        waiting += 1
+                        if consumers:  # (only the agenda needs to know who waits for whom)
+                            producer.consumers.append(r)
+                            waiting += 1
                         if producer.depth > depth:
                             depth = producer.depth
             elif a.__class__ is tuple and _has_pending(a):
