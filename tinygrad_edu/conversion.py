@@ -63,6 +63,8 @@ class ConversionMethods:
             return self._cast(args[0])  # the common case, e.g. from dtype promotion
         flags = []
         for arg in args:
+            if arg is None:  # t.to(None): no change, as in PyTorch
+                continue
             if isinstance(arg, ConversionMethods):  # another tensor: its dtype and device
                 dtype = arg.data.dtype
             elif isinstance(arg, bool):

@@ -64,9 +64,11 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
     tensor([1.5000, 2.0000], requires_grad=True)
     """
     check_device(device, "tensor")
+    dtype = None if dtype is None else _dtype.as_dtype(dtype, "tensor")
     if isinstance(data, (list, tuple)) and _holds_tensors(data):
+        dtype = dtype or _list_dtype(data)
         data = _tensor_list(data)
-    array = _to_array(data, None if dtype is None else _dtype.as_dtype(dtype, "tensor"))
+    array = _to_array(data, dtype)
     if isinstance(data, np.ndarray) and np.may_share_memory(array, data):
         array = array.copy()  # torch.tensor always copies (as_tensor and from_numpy share)
     return Tensor(array, requires_grad=requires_grad, name=name)
@@ -74,6 +76,22 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
 
 def _holds_tensors(data) -> bool:
     return any(isinstance(x, Tensor) or (isinstance(x, (list, tuple)) and _holds_tensors(x)) for x in data)
+
+
+def _list_dtype(data) -> np.dtype:
+    """PyTorch's dtype for a list mixing tensors and numbers: the promotion of the tensors'
+    dtypes and of the numbers' (int64, bool, or the default float dtype)."""
+    result = None
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            found = _list_dtype(x) if x else None
+        elif isinstance(x, Tensor):
+            found = x.data.dtype
+        else:
+            found = Tensor(x).data.dtype
+        if found is not None:
+            result = found if result is None else _dtype.promote_types(result, found)
+    return result
 
 
 def _tensor_list(data):
@@ -101,6 +119,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
     if isinstance(data, (list, tuple)) and _holds_tensors(data):
+        dtype = dtype or _list_dtype(data)
         data = _tensor_list(data)
     return Tensor(data, dtype=dtype)
 
@@ -205,10 +224,13 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if (end - start) * step < 0:
         raise ValueError(f"arange: upper bound and lower bound inconsistent with step sign "
                            f"(start={start}, end={end}, step={step})")
+    all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
     if dtype is None:
-        all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
         dtype = np.int64 if all_int else _dtype.get_default_dtype()
-    array = np.arange(start, end, step, dtype=_dtype.as_dtype(dtype, "arange"))
+    # start + i·step in float64 (int64 for ints), then rounded to the dtype, as PyTorch does:
+    # numpy's arange in float32 would accumulate float32 rounding (0.90000004 for 0.9)
+    array = np.arange(start, end, step, dtype=np.int64 if all_int else np.float64)
+    array = array.astype(_dtype.as_dtype(dtype, "arange"), copy=False)
     return _finish(array, requires_grad, device, "arange", out)
 
 
@@ -290,8 +312,9 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
     `randint(low, high, size)` (low defaults to 0), size a tuple; int64 unless `dtype` is given."""
     args = list(args)
     if size is None:
-        if not args:
-            raise TypeError("randint: missing the size (a tuple), e.g. tg.randint(0, 10, (3,))")
+        if len(args) < 2:
+            raise TypeError("randint: missing the size (a tuple), e.g. tg.randint(10, (3,)) or "
+                            "tg.randint(0, 10, (3,))")
         size = args.pop()
     if len(args) == 2:
         low, high = args

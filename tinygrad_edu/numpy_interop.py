@@ -103,7 +103,7 @@ class NumpyProtocol:
         raise _refuse(name)
 
     def __array_function__(self, func, types, args, kwargs):
-        if not all(issubclass(t, NumpyProtocol) for t in types):
+        if not all(issubclass(t, (NumpyProtocol, np.ndarray)) for t in types):
             return NotImplemented  # another library's array type is involved: let it decide
         handler = _FUNCTIONS.get(func)
         if handler is not None:
