@@ -932,10 +932,22 @@ def test_in_place_on_a_recorded_view_rebases_its_base_as_pytorch_does():
     assert a.tolist() == [2.0, 4.0, 3.0] and x.grad.tolist() == [2.0, 20.0, 100.0]
 
 
-def test_in_place_on_a_reshaped_view_still_refuses():
-    a = leaf([1.0, 2.0, 3.0, 4.0]) * 1
+def test_in_place_on_a_reshaped_or_permuted_view_rebases_its_base():
+    x = leaf([1.0, 2.0, 3.0, 4.0])
+    a = x * 1
+    a.reshape(2, 2).mul_(leaf([[1.0, 2.0], [3.0, 4.0]]))  # a = x * [1, 2, 3, 4]
+    a.reshape(2, 2).T.add_(1)
+    (a * leaf([1.0, 10.0, 100.0, 1000.0])).sum().backward()
+    assert a.tolist() == [2.0, 5.0, 10.0, 17.0] and x.grad.tolist() == [1.0, 20.0, 300.0, 4000.0]
+    c = tg.zeros(4)
+    c.reshape(2, 2).add_(x.reshape(2, 2))  # a constant's view, changed by a tensor that requires grad
+    assert c.requires_grad and c.tolist() == [1.0, 2.0, 3.0, 4.0]
+
+
+def test_in_place_on_an_expanded_view_refuses():
+    a = leaf([1.0, 2.0]) * 1
     with pytest.raises(RuntimeError, match="view of another tensor"):
-        a.reshape(2, 2).mul_(2)
+        a.unsqueeze(0).expand(3, 2).mul_(2)
 
 
 def test_in_place_through_a_view_of_a_saved_tensor_makes_backward_raise():

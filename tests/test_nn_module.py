@@ -216,7 +216,7 @@ def test_load_state_dict_not_strict_returns_missing_and_unexpected_but_still_che
 
 def test_load_state_dict_bumps_the_version_of_saved_parameters():
     layer = nn.Linear(2, 1)
-    out = (layer(tg.ones(1, 2)) ** 2).sum()
+    out = (layer(tg.ones(1, 2, requires_grad=True)) ** 2).sum()  # the input's gradient needs the weight
     layer.load_state_dict(nn.Linear(2, 1).state_dict())
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         out.backward()

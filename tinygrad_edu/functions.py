@@ -6,7 +6,7 @@ import builtins
 from typing import Sequence
 
 from . import ops
-from .errors import ShapeError
+from .errors import ArgumentValueError, ShapeError
 from .tensor import Tensor
 
 
@@ -155,7 +155,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     tensors = [_tensor(t) for t in tensors]
     first = tensors[0]
     if first.ndim == 0:
-        raise ValueError("cat: zero-dimensional tensors cannot be concatenated (use stack)")
+        raise ArgumentValueError("cat: zero-dimensional tensors cannot be concatenated (use stack)")
     axis = ops.normalize_dim(dim, first.ndim, "cat")
     for i, t in enumerate(tensors[1:], start=1):
         if t.ndim != first.ndim or builtins.any(

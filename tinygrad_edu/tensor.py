@@ -17,6 +17,7 @@ from . import repr as _repr
 from .autograd.grad_mode import _state as _grad_state
 from .conversion import ConversionMethods
 from .devices import check_device
+from . import errors as _errors
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
 
@@ -380,10 +381,14 @@ class Tensor(ConversionMethods, NumpyProtocol):
 
     def __sub__(self, other) -> "Tensor":
         if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
+            _no_bool_subtraction(self, other)
             self, other = self._and(other)
+        elif self.data.dtype.kind == "b":
+            _no_bool_subtraction(self, other)
         return _ops.Sub.apply(self, other)
 
     def __rsub__(self, other) -> "Tensor":
+        _no_bool_subtraction(other, self)
         return _ops.Sub.apply(*self._lift(other)._and(self))
 
     def __mul__(self, other) -> "Tensor":
@@ -403,10 +408,10 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return _ops.Div.apply(a._as_float(), b._as_float())
 
     def __pow__(self, exponent) -> "Tensor":
-        return _ops.Pow.apply(*self._and(exponent))
+        return _ops.Pow.apply(*_pow_operands(*self._and(exponent)))
 
     def __rpow__(self, base) -> "Tensor":
-        return _ops.Pow.apply(*self._lift(base)._and(self))
+        return _ops.Pow.apply(*_pow_operands(*self._lift(base)._and(self)))
 
     def __neg__(self) -> "Tensor":
         return _ops.Neg.apply(self)
@@ -472,7 +477,11 @@ class Tensor(ConversionMethods, NumpyProtocol):
     # ---- comparisons: no gradient, bool results -----------------------------------------
     def _compare(self, other, op) -> "Tensor":
         other = other.data if isinstance(other, Tensor) else other
-        return Tensor._make(np.asarray(op(self.data, other)), None, False)
+        try:
+            return Tensor._make(np.asarray(op(self.data, other)), None, False)
+        except ValueError:
+            raise ShapeError(f"{op.__name__}: shapes {self.shape} and {np.shape(other)} cannot be "
+                             f"broadcast together") from None
 
     def __eq__(self, other) -> "Tensor":  # type: ignore[override]
         return self._compare(other, np.equal)
@@ -500,10 +509,24 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return Tensor._make(~self.data, None, False)
 
     def __and__(self, other) -> "Tensor":
-        return self._compare(other, np.logical_and)
+        """Elementwise and: logical for bool tensors, bitwise for integers (PyTorch's `&`)."""
+        return self._bitwise(other, np.bitwise_and, "&")
 
     def __or__(self, other) -> "Tensor":
-        return self._compare(other, np.logical_or)
+        return self._bitwise(other, np.bitwise_or, "|")
+
+    def __xor__(self, other) -> "Tensor":
+        return self._bitwise(other, np.bitwise_xor, "^")
+
+    __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
+
+    def _bitwise(self, other, op, symbol: str) -> "Tensor":
+        a, b = self._and(other)
+        if a.data.dtype.kind not in "biu":
+            raise _errors.NotImplementedForDtype(
+                f"{symbol}: bitwise and logical operators need bool or integer tensors, got dtype "
+                f"{a.dtype} (as in PyTorch); compare first, e.g. (x > 0) {symbol} (y > 0)")
+        return a._compare(b, op)
 
     def any(self, dim=None, keepdim: bool = False) -> "Tensor":
         """Is any element non-zero (over `dim`: an int, a tuple or None for all)? A bool tensor."""
@@ -526,6 +549,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return _ops.Sqrt.apply(self._as_float())
 
     def abs(self) -> "Tensor":
+        if self.data.dtype.kind == "b":
+            raise _errors.NotImplementedForDtype("abs: not defined for bool tensors (as in PyTorch)")
         return _ops.Abs.apply(self)
 
     def sin(self) -> "Tensor":
@@ -566,7 +591,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
 
     def mean(self, dim=None, keepdim: bool = False) -> "Tensor":
         if self.data.dtype.kind != "f":
-            raise TypeError(f"mean: needs a floating point tensor, got dtype {self.dtype}")
+            raise _errors.ArgumentDtypeError(
+                f"mean: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
         return _ops.Mean.apply(self, _ops.normalize_dims(dim, self.ndim, "mean"), keepdim)
 
     def max(self, dim=None, keepdim: bool = False):
@@ -647,26 +673,31 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def _arg(self, fn, dim, keepdim, op) -> "Tensor":
         if dim is None or self.ndim == 0:
             if self.data.size == 0:
-                raise RuntimeError(f"{op}: the tensor of shape {self.shape} is empty, so it has no "
-                                   f"largest or smallest element")
+                raise _errors.EmptyReductionError(f"{op}: the tensor of shape {self.shape} is empty, so "
+                                                  f"it has no largest or smallest element")
             index = np.asarray(fn(self.data), dtype=np.int64)
             return Tensor._make(index.reshape((1,) * self.ndim) if keepdim else index, None, False)
         axis = _ops.normalize_dim(dim, self.ndim, op)
         if self.data.shape[axis] == 0:
-            raise RuntimeError(f"{op}: cannot reduce over dim {dim}, which is empty (shape {self.shape})")
+            raise _errors.EmptyReductionError(
+                f"{op}: cannot reduce over dim {dim}, which is empty (shape {self.shape})")
         if self.data.size == 0:
             shape = tuple(1 if i == axis else n for i, n in enumerate(self.shape)) if keepdim else \
                 self.shape[:axis] + self.shape[axis + 1:]
             return Tensor._make(np.zeros(shape, np.int64), None, False)
         return Tensor._make(fn(self.data, axis=axis, keepdims=keepdim).astype(np.int64), None, False)
 
-    def logsumexp(self, dim=None, keepdim: bool = False) -> "Tensor":
-        """log Σ exp(x) over `dim`, without overflow."""
+    def logsumexp(self, dim, keepdim: bool = False) -> "Tensor":
+        """log Σ exp(x) over `dim` (required, as in PyTorch; a tuple of dims is allowed), without
+        overflow."""
         return _ops.LogSumExp.apply(self, _ops.normalize_dims(dim, self.ndim, "logsumexp"), keepdim)
 
     def var(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
         """Variance over `dim`: Σ(x - mean)² / (N - correction); `correction` defaults to 1
         (the unbiased estimate; `unbiased=False` means 0), as in PyTorch."""
+        if self.data.dtype.kind != "f":
+            raise _errors.ArgumentDtypeError(
+                f"var: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
         axes = _ops.normalize_dims(dim, self.ndim, "var")
         divisor = int(np.prod([self.shape[a] for a in axes])) - _correction(unbiased, correction)
         centered = self - self.mean(axes, keepdim=True)
@@ -675,7 +706,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def std(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
         """Standard deviation: the square root of `var` (its gradient is 0 where it is 0)."""
         if self.data.dtype.kind != "f":
-            raise TypeError(f"std: needs a floating point tensor, got dtype {self.dtype}")
+            raise _errors.ArgumentDtypeError(
+                f"std: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
         axes = _ops.normalize_dims(dim, self.ndim, "std")
         return _ops.Std.apply(self, axes, keepdim, _correction(unbiased, correction))
 
@@ -695,7 +727,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
         start = _ops.normalize_dim(start_dim, self.ndim, "flatten")
         end = _ops.normalize_dim(end_dim, self.ndim, "flatten")
         if start > end:
-            raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+            raise _errors.ArgumentValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
         shape = self.shape[:start] + (-1 if self.data.size else 0,) + self.shape[end + 1:]
         if self.data.size == 0:
             shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
@@ -718,12 +750,12 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def permute(self, *dims) -> "Tensor":
         dims = _shape_args(dims, "permute")
         if len(dims) != self.ndim:
-            raise ValueError(
+            raise _errors.ArgumentValueError(
                 f"permute: got {len(dims)} dims {tuple(dims)} for a tensor with {self.ndim} dimensions"
             )
         axes = tuple(_ops.normalize_dim(d, self.ndim, "permute") for d in dims)
         if sorted(axes) != list(range(self.ndim)):
-            raise ValueError(f"permute: {tuple(dims)} is not an ordering of the {self.ndim} axes")
+            raise _errors.ArgumentValueError(f"permute: {tuple(dims)} is not an ordering of the {self.ndim} axes")
         return _ops.Permute.apply(self, axes)
 
     def transpose(self, dim0: int, dim1: int) -> "Tensor":
@@ -757,14 +789,14 @@ class Tensor(ConversionMethods, NumpyProtocol):
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
             if split_size_or_sections <= 0:
-                raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
+                raise _errors.ArgumentValueError(f"split: split_size must be positive, got {split_size_or_sections}")
             sizes = [split_size_or_sections] * (length // split_size_or_sections)
             if length % split_size_or_sections or not sizes:
                 sizes.append(length % split_size_or_sections if sizes else length)
         else:
             sizes = list(split_size_or_sections)
             if sum(sizes) != length:
-                raise ValueError(
+                raise _errors.ArgumentValueError(
                     f"split: section sizes {sizes} add up to {sum(sizes)}, but dim {dim} has length {length}"
                 )
         lead = (slice(None),) * axis
@@ -777,7 +809,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def chunk(self, chunks: int, dim: int = 0) -> tuple["Tensor", ...]:
         """Cut into `chunks` pieces of equal size (the last may be smaller), like PyTorch."""
         if not isinstance(chunks, int) or chunks <= 0:
-            raise ValueError(f"chunk: the number of chunks must be a positive int, got {chunks!r}")
+            raise _errors.ArgumentValueError(f"chunk: the number of chunks must be a positive int, got {chunks!r}")
         length = self.shape[_ops.normalize_dim(dim, self.ndim, "chunk")]
         return self.split(max(-(-length // chunks), 1), dim)
 
@@ -814,7 +846,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
         """
         recording = _grad_state.enabled and (
             self.requires_grad or (other is not None and other.requires_grad)
-        )
+        ) and self.data.dtype.kind == "f"  # an integer tensor never requires grad
         if recording and self.requires_grad and self.grad_fn is None:
             raise RuntimeError(
                 f"{op}: a leaf tensor that requires grad cannot be changed in place while "
@@ -824,7 +856,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
         view_of = self._view_of  # (base, index) for a basic-indexing view
         if recording and view_of is not None:
             return self._in_place_on_view(op, compute, *view_of)
-        if recording and self.grad_fn is not None and self.grad_fn.is_view:
+        if recording and self.grad_fn is not None and self.grad_fn.is_view and self.grad_fn.fn.view_kind is None:
             raise RuntimeError(
                 f"{op}: this tensor of shape {self.shape} is a view of {_view_base(self)} that "
                 f"requires grad; changing it in place would change that tensor behind autograd's "
@@ -844,7 +876,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
             )
         if new.data is not self.data:
             if not np.can_cast(new.data.dtype, self.data.dtype, casting="same_kind"):
-                raise TypeError(
+                raise _errors.ArgumentDtypeError(
                     f"{op}: the result has dtype {new.dtype}, which cannot be stored in place in this "
                     f"tensor of dtype {self.dtype} (use an out-of-place op, e.g. t = t + x)"
                 )
@@ -872,8 +904,13 @@ class Tensor(ConversionMethods, NumpyProtocol):
                 f"{op}: the result has shape {new.shape}, which cannot be written into this "
                 f"tensor of shape {self.shape}"
             )
-        base[index] = new  # records setitem on the base and writes the numbers (shared memory)
-        fresh = _ops.GetItem.apply(base, index)
+        if isinstance(index, WholeView):  # a reshape or permute of all of base
+            new_base = index.to_base(new, base)
+            base._in_place(op, lambda old: new_base, new_base)
+            fresh = index.from_base(base)
+        else:
+            base[index] = new  # records setitem on the base and writes the numbers (shared memory)
+            fresh = _ops.GetItem.apply(base, index)
         self.grad_fn, self.requires_grad, self._output_nr = fresh.grad_fn, True, 0
         return self
 
@@ -910,6 +947,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return self._in_place("add_", lambda old: old + other, other)
 
     def sub_(self, other, *, alpha=1) -> "Tensor":
+        _no_bool_subtraction(self, other)
         other = self._lift(other if alpha == 1 else self._scaled(other, alpha, "sub_"))
         return self._in_place("sub_", lambda old: old - other, other)
 
@@ -1312,6 +1350,45 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def clone(self) -> "Tensor":
         """A copy with its own memory that stays in the graph."""
         return _ops.Clone.apply(self)
+
+
+def _no_bool_subtraction(a, b) -> None:
+    """PyTorch refuses a - b when either is bool (numpy would compute it)."""
+    if _is_bool(a) or _is_bool(b):
+        raise _errors.ArgumentDtypeError(
+            "-: subtraction with a bool tensor is not supported (as in PyTorch); to invert a mask use ~")
+
+
+class WholeView:
+    """How a reshape/permute view relates to its base (all of it, in another shape or order), so
+    that an in-place op on the view can rebase the base's history: `to_base` turns the view's
+    new value into the base's, `from_base` reads the view from the base again."""
+
+    __slots__ = ("kind", "shape", "dims")
+
+    def __init__(self, kind: str, shape: tuple, dims: tuple | None = None) -> None:
+        self.kind, self.shape, self.dims = kind, shape, dims
+
+    def to_base(self, view: Tensor, base: Tensor) -> Tensor:
+        if self.kind == "permute":
+            return view.permute(*np.argsort(self.dims).tolist())
+        return view.reshape(base.shape)
+
+    def from_base(self, base: Tensor) -> Tensor:
+        return base.permute(*self.dims) if self.kind == "permute" else base.reshape(self.shape)
+
+
+def _pow_operands(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:
+    if a.data.dtype.kind == "b":  # (both: they share a dtype here)
+        raise _errors.NotImplementedForDtype("**: not defined for two bool tensors (as in PyTorch)")
+    return a, b
+
+
+def _is_bool(x) -> bool:
+    if isinstance(x, (bool, np.bool_)):
+        return True
+    data = x.data if isinstance(x, Tensor) else x
+    return isinstance(data, np.ndarray) and data.dtype.kind == "b"
 
 
 def _correction(unbiased: bool, correction) -> int:

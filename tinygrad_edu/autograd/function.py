@@ -20,7 +20,7 @@ import weakref
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, WholeView
 from . import anomaly
 from .grad_mode import _state as _grad_state
 from .scope import _state as _scope_state
@@ -275,8 +275,10 @@ class Function:
     # a leaf may keep a new one as its .grad without a copy (engine.py). True for built-ins.
     fresh_gradients = False
     # An op whose result is a view of its first argument's memory (reshape, permute, expand):
-    # the result then shares that argument's version counter.
+    # the result then shares that argument's version counter. `view_kind` ("reshape" or
+    # "permute", with the dims as argument 1) says how to write a change of the view back.
     returns_view = False
+    view_kind = None
 
     @staticmethod
     def forward(ctx: Node, *args):
@@ -308,7 +310,7 @@ class Function:
                     _grad_state.enabled = True
             if raw.__class__ is np.ndarray:
                 out = Tensor._make(raw, None, False)
-                return args[0]._share_version_counter(out) if cls.returns_view else out
+                return _as_view(cls, args, out) if cls.returns_view else out
             if raw.__class__ is tuple:
                 return tuple(_as_output(r, args) for r in raw)
             return _as_output(raw, args)
@@ -364,8 +366,17 @@ class Function:
         if ctx._saved_output is not None:  # the output's version counter tells if it changes in place
             ctx._output_version = out._version_counter = [0]
         if cls.returns_view:
-            args[0]._share_version_counter(out)
+            _as_view(cls, args, out)
         return out
+
+
+def _as_view(cls: type, args: tuple, out: Tensor) -> Tensor:
+    """`out` shares args[0]'s memory: it shares its version counter too, and remembers how it
+    relates to it (reshape or permute), so that an in-place op on it can update args[0]."""
+    args[0]._share_version_counter(out)
+    if cls.view_kind is not None:
+        out._view_of = (args[0], WholeView(cls.view_kind, out.data.shape, args[1] if cls.view_kind == "permute" else None))
+    return out
 
 
 def _as_output(raw, args) -> Tensor:

@@ -113,7 +113,7 @@ class Pow(Op):
                 base = a
                 if not b.all():  # d/da a⁰ = 0 everywhere (PyTorch too), but b·a^(b-1) at a = 0 is 0·inf
                     base = xp.where((a == 0) & (b == 0), 1.0, a)
-                grad_a = grad * b * base ** (b - 1)
+                grad_a = xp.where(b == 0, 0.0, grad * b * base ** (b - 1))  # d/da a⁰ = 0, also at a = inf or nan
             if need_b:
                 # PyTorch's convention: 0 where a = 0 and b ≥ 0 (0^b does not change with b there);
                 # a negative base has no real logarithm, so its gradient is nan.

@@ -1,6 +1,8 @@
 """Checking and normalizing `dim` arguments, with errors that name the op."""
 from __future__ import annotations
 
+from ..errors import ArgumentValueError
+
 
 def normalize_dim(dim: int, ndim: int, op: str, new_axis: bool = False) -> int:
     """A possibly negative axis as a non-negative one; IndexError if it does not exist.
@@ -28,7 +30,7 @@ def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...]:
     if isinstance(dim, (tuple, list)):
         axes = tuple(sorted({normalize_dim(d, ndim, op) for d in dim}))
         if len(axes) != len(dim):
-            raise ValueError(f"{op}: dim {tuple(dim)} names an axis twice")
+            raise ArgumentValueError(f"{op}: dim {tuple(dim)} names an axis twice")
         return axes
     return (normalize_dim(dim, ndim, op),)
 

@@ -119,7 +119,7 @@ def _normalize_item(item):
     if isinstance(item, Tensor):
         item = item.data
     elif isinstance(item, list):
-        item = np.asarray(item)
+        item = np.asarray(item) if item else np.zeros(0, np.int64)  # t[[]] selects nothing
     if isinstance(item, np.ndarray):
         if item.dtype.kind not in "iub":
             raise IndexError(

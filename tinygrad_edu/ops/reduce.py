@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import EmptyReductionError
 from .dims import kept_shape
 from .op import Op
 
@@ -61,7 +62,7 @@ class Max(Op):
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
         if any(x.data.shape[a] == 0 for a in axes) or (not axes and x.data.size == 0):
-            raise RuntimeError(
+            raise EmptyReductionError(
                 f"{cls.__name__.lower()}: cannot reduce over an empty dimension (shape {x.shape}, "
                 f"dim {axes}); there is no largest or smallest element of nothing")
         _remember_axes(ctx, x, axes, keepdim)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentValueError, ShapeError
 from ..tensor import Tensor
 from .op import Op
 
@@ -94,7 +94,7 @@ class Clamp(Op):
     @staticmethod
     def forward(ctx, x, low, high):
         if low is None and high is None:
-            raise ValueError("clamp: give at least one of min and max")
+            raise ArgumentValueError("clamp: give at least one of min and max")
         ctx.save_for_backward(x)
         ctx.low, ctx.high = low, high
         return np.clip(x.data, low, high)

@@ -12,6 +12,7 @@ class Reshape(Op):
     """Same numbers, new shape;  backward reshapes the gradient back."""
 
     returns_view = True  # numpy reshapes without copying when it can (we count it a view always)
+    view_kind = "reshape"
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -45,6 +46,7 @@ class Permute(Op):
     """Reorder axes;  backward applies the inverse order."""
 
     returns_view = True
+    view_kind = "permute"
 
     @staticmethod
     def forward(ctx, x, dims):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import Function
+from ...errors import ArgumentDtypeError
 from ...ops import normalize_dim
 from ...tensor import Tensor
 
@@ -26,15 +27,18 @@ def tanh(x: Tensor) -> Tensor:
     return x.tanh()
 
 
-def relu(x: Tensor) -> Tensor:
-    """max(x, 0), elementwise."""
-    return x.relu()
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """max(x, 0), elementwise; `inplace=True` overwrites `input` (as `input.relu_()`), which
+    must then not be a leaf that requires grad."""
+    return input.relu_() if inplace else input.relu()
 
 
 def log_softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
     """log_softmax of an array (shared by LogSoftmax and the fused cross-entropy)."""
-    shifted = x - x.max(axis=dim, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)  # (initial: an empty axis is fine)
+    shifted = x - np.where(np.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
 
 class LogSoftmax(Function):
@@ -65,7 +69,8 @@ class Softmax(Function):
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        e = np.exp(x.data - x.data.max(axis=dim, keepdims=True))
+        m = np.max(x.data, axis=dim, keepdims=True, initial=-np.inf)
+        e = np.exp(x.data - np.where(np.isfinite(m), m, 0))
         return ctx.save_output(e / e.sum(axis=dim, keepdims=True))
 
     @staticmethod
@@ -79,9 +84,10 @@ def _softmax_dim(x: Tensor, dim, op: str) -> int:
         raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
     if dim is None:
         raise TypeError(f"{op}: dim is required (e.g. {op}(x, dim=1) for a batch of logits)")
+    axis = normalize_dim(dim, x.ndim, op)  # (a bad dim is reported first, as in PyTorch)
     if x.data.dtype.kind != "f":
-        raise TypeError(f"{op}: needs a floating point tensor, got dtype {x.dtype}")
-    return normalize_dim(dim, x.ndim, op)
+        raise ArgumentDtypeError(f"{op}: needs a floating point tensor, got dtype {x.dtype}")
+    return axis
 
 
 def softmax(x: Tensor, dim: int) -> Tensor:

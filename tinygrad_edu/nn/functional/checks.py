@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...errors import ArgumentDtypeError, ArgumentValueError  # noqa: F401 (re-exported)
 from ...tensor import Tensor
-
-
-class ArgumentValueError(ValueError, RuntimeError):
-    """An argument with a value the operation cannot use (a negative beta, an unknown mode...)."""
-
-
-class ArgumentDtypeError(TypeError, RuntimeError):
-    """A tensor whose dtype the operation cannot use (an int tensor for gelu, floats for one_hot)."""
 
 
 def check_tensor(x, op: str, what: str = "input") -> None:
