@@ -38,6 +38,18 @@ def _names_dtype(text: str) -> bool:
     return True
 
 
+_CAST = []
+
+
+def _cast_op():
+    """ops.Cast, imported on first use: the ops import Tensor, which imports this module."""
+    if not _CAST:
+        from .ops import Cast
+
+        _CAST.append(Cast)
+    return _CAST[0]
+
+
 def _sizes(size: tuple, op: str) -> tuple:
     from .tensor import _shape_args  # tensor.py imports this module, so not at the top
 
@@ -59,8 +71,12 @@ class ConversionMethods:
         `t.to(tg.float64)`, `t.to("cpu")`, `t.to("cpu", tg.float32)`, `t.to(other)` (other's dtype
         and device), `t.to(dtype=..., device=...)`. Returns `t` itself when nothing changes (a copy
         with `copy=True`). Between float dtypes the conversion is differentiable."""
-        if len(args) == 1 and dtype is None and device is None and not copy and isinstance(args[0], np.dtype):
-            return self._cast(args[0])  # the common case, e.g. from dtype promotion
+        if len(args) == 1 and dtype is None and device is None and not copy:
+            arg = args[0]  # the common cases: to(dtype) from dtype promotion, or to(np.float32)
+            if isinstance(arg, np.dtype):
+                return self._cast(arg)
+            if isinstance(arg, type) and issubclass(arg, np.generic):
+                return self._cast(_dtype.as_dtype(arg, "to"))
         flags = []
         for arg in args:
             if arg is None:  # t.to(None): no change, as in PyTorch
@@ -81,13 +97,11 @@ class ConversionMethods:
         return out.clone() if copy and out is self else out
 
     def _cast(self, dtype: np.dtype):
-        from .ops import Cast  # the ops import Tensor, which imports this module
-
         if dtype == self.data.dtype:
             return self
         if dtype.kind != "f":  # int and bool tensors cannot require grad: the result is a constant
             return self._make(self.data.astype(dtype), None, False)
-        return Cast.apply(self, dtype)
+        return _cast_op().apply(self, dtype)
 
     def float(self):
         """`to(tg.float32)`."""

@@ -71,7 +71,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
     array = _to_array(data, dtype)
     if isinstance(data, np.ndarray) and np.may_share_memory(array, data):
         array = array.copy()  # torch.tensor always copies (as_tensor and from_numpy share)
-    return Tensor(array, requires_grad=requires_grad, name=name)
+    t = Tensor._make(array, None, False)
+    if name is not None:
+        t.name = name
+    return t.requires_grad_() if requires_grad else t
 
 
 def _holds_tensors(data) -> bool:

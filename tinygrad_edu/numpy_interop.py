@@ -22,10 +22,10 @@ import numpy as np
 UNARY = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
          "absolute": "abs", "fabs": "abs", "negative": "neg", "positive": "__pos__", "sign": "sign",
          "square": "square", "reciprocal": "reciprocal", "log1p": "log1p", "expm1": "expm1"}
-BINARY = {"add": "add", "subtract": "sub", "multiply": "mul", "true_divide": "div", "divide": "div",
-          "power": "pow", "maximum": "maximum", "minimum": "minimum", "matmul": "matmul",
-          "equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le", "greater": "gt",
-          "greater_equal": "ge"}
+BINARY = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__", "true_divide": "__truediv__",
+          "divide": "__truediv__", "power": "__pow__", "maximum": "maximum", "minimum": "minimum",
+          "matmul": "__matmul__", "equal": "__eq__", "not_equal": "__ne__", "less": "__lt__",
+          "less_equal": "__le__", "greater": "__gt__", "greater_equal": "__ge__"}
 # ufuncs with bool results: no gradient in PyTorch either, so they are computed on the values.
 PREDICATES = {"isnan", "isinf", "isfinite", "signbit", "logical_and", "logical_or", "logical_xor",
               "logical_not"}
@@ -80,6 +80,10 @@ class NumpyProtocol:
     __array_priority__ = 1000
 
     def __array_ufunc__(self, ufunc, method: str, *inputs, out=None, **kwargs):
+        binary = BINARY.get(ufunc.__name__)
+        if binary is not None and out is None and not kwargs and method == "__call__" and len(inputs) == 2:
+            first, second = inputs  # array * tensor and friends: the array becomes a constant
+            return getattr(first if isinstance(first, NumpyProtocol) else second._lift(first), binary)(second)
         name = f"numpy.{ufunc.__name__}"
         if out is not None:  # e.g. `array -= tensor`: change the array's numbers, no autograd
             outs = tuple(_values(o) for o in out)
@@ -95,11 +99,6 @@ class NumpyProtocol:
                             f"call the Tensor operation directly")
         if ufunc.__name__ in UNARY and len(inputs) == 1:
             return _method(inputs[0], UNARY[ufunc.__name__], name)()
-        if ufunc.__name__ in BINARY and len(inputs) == 2:
-            first, second = inputs
-            if not isinstance(first, NumpyProtocol):  # array * tensor: the array becomes a constant
-                first = second._lift(first)
-            return _method(first, BINARY[ufunc.__name__], name)(second)
         raise _refuse(name)
 
     def __array_function__(self, func, types, args, kwargs):
