@@ -3,7 +3,7 @@
     import tinygrad_edu.nn as nn
     model = nn.Sequential(nn.Linear(64, 32), nn.Sigmoid(), nn.Linear(32, 10))
 """
-from . import functional, init
+from . import functional, init, utils
 from .layers import (
     ELU,
     GELU,
