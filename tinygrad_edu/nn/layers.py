@@ -126,10 +126,18 @@ class Tanh(Module):
 
 
 class ReLU(Module):
-    """max(x, 0), elementwise."""
+    """max(x, 0), elementwise; `inplace=True` overwrites the input (PyTorch's option, which
+    saves memory there; here it saves one array)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: Tensor) -> Tensor:
-        return x.relu()
+        return x.relu_() if self.inplace else x.relu()
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 def _implicit_softmax_dim(name: str, ndim: int) -> int:
