@@ -110,13 +110,11 @@ class Tensor(ConversionMethods, NumpyProtocol):
         if device is not None:
             check_device(device, "Tensor")
         self.data: np.ndarray = _to_array(data, dtype)
-        self.grad: Tensor | None = None
         self.grad_fn = None
         self.requires_grad = False
-        self.name = name
         self._version_counter = None
-        self._hooks: list | None = None  # made by the first register_hook
-        self._output_nr = 0
+        if name is not None:  # grad, name, hooks, output number: class defaults until set
+            self.name = name
         if requires_grad:
             self.requires_grad_(True)
 
