@@ -608,6 +608,7 @@ def printed_output(torch, nn, F, optim):
 @program(xfail="x.shape and x.size() are plain tuples here: print(x.shape) shows (2, 3), not torch.Size([2, 3])")
 def printed_shapes(torch, nn, F, optim):
     x = torch.zeros(2, 3)
+    assert str(x.shape).endswith("Size([2, 3])"), str(x.shape)  # what PyTorch documents and prints
     return {"shape": str(x.shape), "size": repr(x.size()), "type": type(x.shape).__name__,
             "row": f"Shape of X [N, C, H, W]: {torch.zeros(4, 1, 2, 2).shape}"}
 
@@ -675,6 +676,134 @@ def binary_logistic(torch, nn, F, optim):
     assert accuracy > 0.9
     return {"loss": loss, "probs": probs, "accuracy": accuracy, "bce": bce, "labels_dtype": labels.dtype,
             "weight": model.weight}
+
+
+# ---- 18. scalar ops checked against PyTorch, in the style of a tiny autograd library's tests ---
+@program
+def scalar_engine_checks(torch, nn, F, optim):
+    x = torch.Tensor([-3.0]).double()
+    x.requires_grad = True
+    z = 3 * x + 1 + x
+    q = z.relu() + z * x
+    h = (z * z).relu()
+    y = h + q + q * x
+    y.backward()
+
+    a = torch.Tensor([-2.0]).double()
+    b = torch.Tensor([5.0]).double()
+    a.requires_grad = True
+    b.requires_grad = True
+    c = a + b
+    d = a * b + b ** 3
+    c = c + c + 1
+    c = c + 1 + c + (-a)
+    d = d + d * 2 + (b + a).relu()
+    d = d + 3 * d + (b - a).relu()
+    e = c - d
+    f = e ** 2
+    g = f / 2.0
+    g = g + 10.0 / f
+    g.backward()
+    return {"y": y.data.item(), "x_grad": x.grad.item(), "g": g.data.item(), "a_grad": a.grad.item(),
+            "b_grad": b.grad.item(), "x_dtype": x.dtype, "z_grad_fn": z.grad_fn is not None}
+
+
+# ---- 19. extending autograd: a Function whose last input is optional -------------------------
+@program(xfail="a Function's backward may not return a trailing None for an optional input that was not "
+               "passed (PyTorch allows extra None gradients)")
+def optional_bias_function(torch, nn, F, optim):
+    class Affine(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, input, weight, bias=None):
+            ctx.save_for_backward(input, weight, bias)
+            output = input.mm(weight.t())
+            if bias is not None:
+                output = output + bias.unsqueeze(0).expand_as(output)
+            return output
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            input, weight, bias = ctx.saved_tensors
+            grad_input = grad_weight = grad_bias = None
+            if ctx.needs_input_grad[0]:
+                grad_input = grad_output.mm(weight)
+            if ctx.needs_input_grad[1]:
+                grad_weight = grad_output.t().mm(input)
+            if bias is not None and ctx.needs_input_grad[2]:
+                grad_bias = grad_output.sum(0)
+            return grad_input, grad_weight, grad_bias
+
+    rng = np.random.default_rng(25)
+    x = torch.tensor(rng.standard_normal((5, 4)), requires_grad=True)
+    w = torch.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    b = torch.tensor(rng.standard_normal(3), requires_grad=True)
+    with_bias = torch.autograd.gradcheck(Affine.apply, (x, w, b), eps=1e-6, atol=1e-4)
+    without_bias = torch.autograd.gradcheck(Affine.apply, (x, w), eps=1e-6, atol=1e-4)
+    out = Affine.apply(x, w)
+    out.pow(2).sum().backward()
+    return {"with_bias": with_bias, "without_bias": without_bias, "out": out, "w_grad": w.grad}
+
+
+# ---- 20. a character-level RNN built from nn.Linear, with gradient clipping ------------------
+@program
+def char_rnn_classifier(torch, nn, F, optim):
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    data = {"english": ["smith", "jones", "taylor", "brown"], "italian": ["rossi", "russo", "ferrari", "bianchi"]}
+    categories = list(data)
+
+    def line_to_tensor(line):
+        tensor = torch.zeros(len(line), 1, len(letters))
+        for i, letter in enumerate(line):
+            tensor[i][0][letters.index(letter)] = 1
+        return tensor
+
+    class RNN(nn.Module):
+        def __init__(self, input_size, hidden_size, output_size):
+            super().__init__()
+            self.hidden_size = hidden_size
+            self.i2h = nn.Linear(input_size + hidden_size, hidden_size)
+            self.h2o = nn.Linear(hidden_size, output_size)
+            self.softmax = nn.LogSoftmax(dim=1)
+
+        def forward(self, input, hidden):
+            hidden = torch.tanh(self.i2h(torch.cat((input, hidden), 1)))
+            return self.softmax(self.h2o(hidden)), hidden
+
+        def init_hidden(self):
+            return torch.zeros(1, self.hidden_size)
+
+    rnn = RNN(len(letters), 8, len(categories))
+    init_from_numpy(torch, rnn, seed=26, scale=0.2)
+    criterion = nn.NLLLoss()
+    learning_rate = 0.05
+    losses, norms = [], []
+    for epoch in range(6):
+        for category in categories:
+            for name in data[category]:
+                category_tensor = torch.tensor([categories.index(category)], dtype=torch.long)
+                line_tensor = line_to_tensor(name)
+                hidden = rnn.init_hidden()
+                rnn.zero_grad()
+                for i in range(line_tensor.size()[0]):
+                    output, hidden = rnn(line_tensor[i], hidden)
+                loss = criterion(output, category_tensor)
+                loss.backward()
+                norms.append(nn.utils.clip_grad_norm_(rnn.parameters(), max_norm=1.0).item())
+                with torch.no_grad():
+                    for p in rnn.parameters():
+                        p.add_(p.grad, alpha=-learning_rate)
+                losses.append(loss.item())
+    with torch.no_grad():
+        guesses = []
+        for name in ["smith", "rossi", "bianchi"]:
+            hidden = rnn.init_hidden()
+            line = line_to_tensor(name)
+            for i in range(line.size(0)):
+                output, hidden = rnn(line[i], hidden)
+            top_value, top_index = output.topk(1)
+            guesses.append(categories[top_index[0].item()])
+    assert sum(losses[-8:]) < sum(losses[:8])
+    return {"losses": losses, "norms": norms, "guesses": guesses, "last_output": output}
 
 
 # ---- running and comparing ---------------------------------------------------------------------
