@@ -647,6 +647,8 @@ def test_reductions_match_numpy(name, dim, keepdim, rng):
         "sum": np.sum, "mean": np.mean, "amax": np.max, "amin": np.min,
         "logsumexp": lambda a, axis, keepdims: np.log(np.sum(np.exp(a), axis=axis, keepdims=keepdims)),
     }[name]
+    if name == "logsumexp" and dim is None:
+        dim = (0, 1, 2)  # logsumexp needs dim, as in PyTorch
     axis = tuple(d % 3 for d in dim) if isinstance(dim, tuple) else dim
     x = leaf(x_np)
     out = getattr(x, name)(dim, keepdim=keepdim)

@@ -618,6 +618,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return self._best_along(dim, keepdim, "min")
 
     def _best_along(self, dim: int, keepdim: bool, op: str):
+        if not self.ndim:
+            _ops.normalize_dim(dim, 0, op)  # a 0-d tensor has dims 0 and -1 only
         indices = (self.argmax if op == "max" else self.argmin)(dim, keepdim=True)
         axis = _ops.normalize_dim(dim, self.ndim, op) if self.ndim else 0
         values = self.gather(axis, indices) if self.ndim else self
@@ -688,6 +690,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def logsumexp(self, dim, keepdim: bool = False) -> "Tensor":
         """log Σ exp(x) over `dim` (required, as in PyTorch; a tuple of dims is allowed), without
         overflow."""
+        if dim is None:
+            raise TypeError("logsumexp: dim is required (an int or a tuple of ints), as in PyTorch")
         return _ops.LogSumExp.apply(self, _ops.normalize_dims(dim, self.ndim, "logsumexp"), keepdim)
 
     def var(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
@@ -823,6 +827,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
 
     def __setitem__(self, index, value) -> None:
         index = _ops.normalize_index(index)
+        if self.requires_grad and self.grad_fn is None and _grad_state.enabled:
+            _ops.check_index(self, index)  # a bad index is the error to report first
         value = self._lift(value)
         if value.data.ndim and value.data.size == 1:  # t[0] = tensor([5.]): one number into one slot
             slot = np.shape(self.data[index])

@@ -6,7 +6,7 @@ from .copy import Cast, Clone
 from .dims import normalize_dim, normalize_dims
 from .einsum import Einsum, parse_equation
 from .elementwise import Expm1, Log1p, Reciprocal, Sign, Square
-from .index import GetItem, IndexAdd, SetItem, is_basic_index, normalize_index
+from .index import GetItem, IndexAdd, SetItem, check_index, is_basic_index, normalize_index
 from .linalg import MatMul
 from .norm import Norm
 from .reduce import LogSumExp, Max, Mean, Min, Std, Sum

@@ -22,6 +22,14 @@ def is_basic_index(index) -> bool:
     )
 
 
+def check_index(x, index) -> None:
+    """Raise the IndexError that reading x[index] would raise, if any."""
+    try:
+        x.data[index]
+    except (IndexError, ValueError, TypeError) as err:
+        raise _index_error(x, index, err) from None
+
+
 def _index_error(x, index, err: Exception) -> IndexError:
     return IndexError(f"indexing a tensor of shape {x.shape} with {_describe(index)}: {err}")
 

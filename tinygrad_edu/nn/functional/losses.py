@@ -59,6 +59,8 @@ def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
     if target.shape != input.shape:
         raise ValueError(f"mse_loss: input of shape {input.shape} and target of shape {target.shape} "
                          f"must have the same shape")
+    if target.data.dtype.kind != "f":  # a bool or integer target counts as numbers, as in PyTorch
+        target = target.to(input.dtype)
     diff = input - target
     return _reduce(diff * diff, reduction)
 
