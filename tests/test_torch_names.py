@@ -214,6 +214,20 @@ def test_device_objects_match_torch(torch):
         tg.device("gpu")
 
 
+def test_set_default_tensor_type_and_device_block():
+    tg.set_default_tensor_type(tg.FloatTensor)
+    assert tg.tensor([1.5]).dtype == tg.float32
+    tg.set_default_tensor_type("torch.DoubleTensor")
+    assert tg.get_default_dtype() == tg.float64
+    with pytest.raises(TypeError, match="DoubleTensor"):
+        tg.set_default_tensor_type(tg.float64)
+    with tg.device("cpu"):
+        assert tg.zeros(1).device.type == "cpu"
+    with pytest.raises(RuntimeError, match="got device 'cuda'"):
+        with tg.device("cuda"):
+            pass
+
+
 def test_tensor_device_and_moves():
     x = tg.tensor([1.0, 2.0])
     assert x.device == tg.device("cpu") and x.device.type == "cpu" and repr(x.device) == "device(type='cpu')"

@@ -26,7 +26,7 @@ from .random import manual_seed
 from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
-                           IntTensor, LongTensor, ShortTensor, Size, is_tensor)
+                           IntTensor, LongTensor, ShortTensor, Size, is_tensor, set_default_tensor_type)
 from . import backends, cuda  # noqa: E402  (tg.cuda.is_available() is False; CPU only)
 from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)

@@ -69,6 +69,14 @@ class device:  # noqa: N801 (PyTorch's name: torch.device)
     def __reduce__(self):
         return (device, (self.type, self.index))
 
+    def __enter__(self) -> "device":
+        """`with tg.device("cpu"):` -- the default already; any other device raises."""
+        check_device(self, "with device(...)")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
 
 CPU = device("cpu")
 

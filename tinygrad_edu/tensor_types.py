@@ -90,3 +90,12 @@ Size = tuple
 def is_tensor(obj) -> bool:
     """True when `obj` is a Tensor (nn.Parameters included), as `torch.is_tensor`."""
     return isinstance(obj, Tensor)
+
+
+def set_default_tensor_type(t) -> None:
+    """PyTorch's older way to set the default float dtype: `tg.set_default_tensor_type(tg.DoubleTensor)`
+    or `("torch.DoubleTensor")` is `tg.set_default_dtype(tg.float64)`."""
+    legacy = BY_NAME.get(t.rsplit(".", 1)[-1]) if isinstance(t, str) else t
+    if not isinstance(legacy, _LegacyType):
+        raise TypeError(f"set_default_tensor_type: expected a type such as tg.DoubleTensor, got {t!r}")
+    _dtype.set_default_dtype(legacy.dtype)

@@ -26,5 +26,5 @@ not_differentiable(
     "tg.set_default_device", "tg.finfo", "tg.iinfo", "tg.Size", "tg.FloatTensor", "tg.DoubleTensor",
     "tg.HalfTensor", "tg.LongTensor", "tg.IntTensor", "tg.ShortTensor", "tg.CharTensor", "tg.ByteTensor",
     "tg.BoolTensor", "tg.set_printoptions", "tg.get_printoptions", "tg.printoptions",
-    "tg.set_detect_anomaly", "tg.inference_mode",
+    "tg.set_detect_anomaly", "tg.inference_mode", "tg.set_default_tensor_type",
 )
