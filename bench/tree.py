@@ -174,7 +174,9 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"{r['hidden']:>6} {r['batch']:>5} {r['one_at_a_time_trees_per_s']:>14.0f} "
               f"{r['autobatch_trees_per_s']:>10.0f} {r['batched_trees_per_s']:>13.0f} {torch_rate:>8} "
               f"{r['autobatch_vs_one_at_a_time']:>8.1f}x {r['autobatch_vs_batched']:>9.2f}x")
-    if torch is None:
+    if args.no_torch:
+        print("(PyTorch left out: --no-torch)")
+    elif torch is None:
         print("(PyTorch is not installed: its column is empty)")
     elif tracker is not None:
         print("(the PyTorch reference has no tracker: its column is empty)")

@@ -95,8 +95,8 @@ class Recorder:
         self.pending: list[Record] = []
         self.schedule = STRATEGIES[strategy]
         self.track_consumers = strategy == "agenda"
-        self.groups_run = 0  # statistics, for tests and the docs: how many batched calls ran
-        self.ops_run = 0
+        # statistics, for tests and the docs: recorded calls run, batched calls, calls they ran
+        self.ops_run = self.groups_run = self.batched_ops = 0
 
     # ---- recording ---------------------------------------------------------------------------
     def record(self, cls, args: tuple):
@@ -195,6 +195,7 @@ class Recorder:
         self.ops_run += len(group)
         if batched:
             self.groups_run += 1
+            self.batched_ops += len(group)
             for r in group:
                 if r.pre_hooks is not None or r.retained is not None:
                     _hand_over(r)
