@@ -442,3 +442,15 @@ def test_backward_is_batched_too():
             nodes.add(node)
             stack.extend(e[0] for e in node.edges if e.__class__ is tuple)
     assert len(nodes) < 15
+
+
+# ---- the example ------------------------------------------------------------------------------------
+def test_treelstm_sentiment_example_trains_the_same_both_ways(capsys):
+    from tinygrad_edu.examples import treelstm_sentiment as example
+
+    assert example.main(["--check", "--batch-size", "6", "--hidden", "4"]) < 1e-12
+    runs = [example.main(["--epochs", "1", "--n-train", "40", "--n-test", "10", "--hidden", "4",
+                          "--batch-size", "8"] + flag) for flag in ([], ["--eager"])]
+    assert runs[0]["accuracy"] == runs[1]["accuracy"]  # the same model, trained the same way
+    assert "tg.autobatch()" in capsys.readouterr().out
+    assert example.value((0, 1)) == 2 and example.value((example.NOT, (0, 1))) == -2  # "not" flips
