@@ -217,7 +217,7 @@ def _ravel(a, order="C"):
 @_implements(np.transpose)
 def _transpose(a, axes=None):
     t = _tensor(a)
-    return t.permute(*(range(t.ndim - 1, -1, -1) if axes is None else axes))
+    return t.permute(tuple(range(t.ndim - 1, -1, -1) if axes is None else axes))
 
 
 @_implements(np.swapaxes)

@@ -412,6 +412,9 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return _ops.Pow.apply(*_pow_operands(*self._lift(base)._and(self)))
 
     def __neg__(self) -> "Tensor":
+        if self.data.dtype.kind == "b":
+            raise _errors.ArgumentDtypeError("-: negation of a bool tensor is not supported (as in "
+                                             "PyTorch); to invert a mask use ~")
         return _ops.Neg.apply(self)
 
     def __pos__(self) -> "Tensor":
@@ -671,6 +674,9 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return self._arg(np.argmin, dim, keepdim, "argmin")
 
     def _arg(self, fn, dim, keepdim, op) -> "Tensor":
+        if self.data.dtype.kind == "b":
+            raise _errors.ArgumentDtypeError(f"{op}: not defined for bool tensors (as in PyTorch); "
+                                             f"convert first, e.g. t.long()")
         if dim is None or self.ndim == 0:
             if self.data.size == 0:
                 raise _errors.EmptyReductionError(f"{op}: the tensor of shape {self.shape} is empty, so "
@@ -750,6 +756,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return _ops.Unsqueeze.apply(self, self.shape[:axis] + (1,) + self.shape[axis:])
 
     def permute(self, *dims) -> "Tensor":
+        if not dims:
+            raise TypeError("permute: the order of the dims is required, e.g. t.permute(1, 0)")
         dims = _shape_args(dims, "permute")
         if len(dims) != self.ndim:
             raise _errors.ArgumentValueError(
@@ -772,6 +780,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
 
     def expand(self, *shape) -> "Tensor":
         """Broadcast to a bigger shape (-1 keeps an axis) without copying data."""
+        if not shape:
+            raise TypeError("expand: the new shape is required, e.g. t.expand(3, 4)")
         shape = _shape_args(shape, "expand")
         lead = len(shape) - self.ndim
         if lead < 0:
@@ -782,7 +792,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return _ops.Expand.apply(self, shape)
 
     def expand_as(self, other: "Tensor") -> "Tensor":
-        return self.expand(*other.shape)
+        return self.expand(tuple(other.shape))
 
     def split(self, split_size_or_sections, dim: int = 0) -> tuple["Tensor", ...]:
         """Cut along `dim` into pieces of `split_size` (the last may be smaller), or into
@@ -1375,11 +1385,11 @@ class WholeView:
 
     def to_base(self, view: Tensor, base: Tensor) -> Tensor:
         if self.kind == "permute":
-            return view.permute(*np.argsort(self.dims).tolist())
+            return view.permute(tuple(np.argsort(self.dims).tolist()))
         return view.reshape(base.shape)
 
     def from_base(self, base: Tensor) -> Tensor:
-        return base.permute(*self.dims) if self.kind == "permute" else base.reshape(self.shape)
+        return base.permute(tuple(self.dims)) if self.kind == "permute" else base.reshape(self.shape)
 
 
 def _pow_operands(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:

@@ -154,12 +154,12 @@ def _tensor_prod_others(x: Tensor, axes: tuple) -> Tensor:
 
     x = _t(x)
     order, inverse = group_last(x.shape, axes)
-    moved = x.permute(*order)
+    moved = x.permute(tuple(order))
     lead = moved.shape[:x.ndim - len(axes)]
     n = int(np.prod(moved.shape[len(lead):]))
     rows = where(Tensor._make(np.eye(n, dtype=bool), None, False), 1.0,
                  moved.reshape(lead + (1, n)))
-    return Prod.apply(rows, (len(lead) + 1,), False).reshape(moved.shape).permute(*inverse)
+    return Prod.apply(rows, (len(lead) + 1,), False).reshape(moved.shape).permute(tuple(inverse))
 
 
 tensor_xp = _Namespace(
@@ -171,8 +171,8 @@ tensor_xp = _Namespace(
     where=_tensor_where, maximum=lambda a, b: _t(a).maximum(b),
     clip=lambda x, low, high: _t(x).clamp(low, high),
     sum=_tensor_sum, reshape=lambda x, shape: _t(x).reshape(shape),
-    broadcast_to=lambda x, shape: _t(x).expand(*shape),
-    transpose=lambda x, axes: _t(x).permute(*axes),
+    broadcast_to=lambda x, shape: _t(x).expand(tuple(shape)),
+    transpose=lambda x, axes: _t(x).permute(tuple(axes)),
     matrix_transpose=lambda x: _t(x).transpose(-1, -2), concatenate=_tensor_concatenate,
     astype=lambda x, dtype: _t(x).to(dtype), log_softmax=_tensor_log_softmax,
     index_add=_tensor_index_add, replace=_tensor_replace,
