@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from math import prod
 
 from ..autograd import anomaly
 from ..autograd.grad_mode import _state as _grad_state
@@ -32,6 +33,9 @@ class Record:
     lazy Tensor is not taken for a leaf, and hooks or `retain_grad` asked for before the value
     exists are kept here and handed to the real node (`_hand_over`)."""
 
+    # Every record pays for these slots only; hooks asked of a lazy value go to the dict.
+    __slots__ = ("recorder", "cls", "args", "key", "metas", "info", "outputs", "depth", "waiting",
+                 "consumers", "grad_enabled", "scope", "where", "stack", "__dict__")
     pre_hooks = None
     retained = None
     watched = False
@@ -49,6 +53,7 @@ class Record:
         return f"<{self.name()}, not computed yet (tg.autobatch)>"
 
 
+_new = object.__new__
 _inside: dict = {}  # code object -> is it this package's code? (a cache: frames are walked per op)
 
 
@@ -113,17 +118,17 @@ class Recorder:
     def _defer(self, cls, args: tuple, signature):
         key, metas, info = signature
         enabled = _grad_state.enabled
-        r = Record()
+        r = _new(Record)
         r.recorder, r.cls, r.args, r.metas, r.info = self, cls, args, metas, info
         r.key = (key, enabled)
         r.grad_enabled = enabled
-        r.consumers = []
         r.scope = _scope_state.current
         r.where = _user_line()
         r.stack = anomaly.forward_stack() if anomaly._state.enabled else None
+        consumers = self.track_consumers
+        r.consumers = [] if consumers else None
         requires_grad = False
         depth = waiting = 0
-        consumers = self.track_consumers
         for a in args:
             if a.__class__ is Tensor:
                 if a.requires_grad:
@@ -143,8 +148,11 @@ class Recorder:
         r.waiting = waiting
         outputs = []
         for shape, dtype in metas:
+            placeholder = _new(Pending)  # (Pending.__init__, inlined: this runs for every op)
+            placeholder.shape, placeholder.dtype, placeholder.ndim = shape, dtype, len(shape)
+            placeholder.size, placeholder.base, placeholder.record, placeholder.value = prod(shape), None, r, None
             needs = requires_grad and dtype.kind == "f"
-            outputs.append(Tensor._make(Pending(shape, dtype, r), r if needs else None, needs))
+            outputs.append(Tensor._make(placeholder, r if needs else None, needs))
         if len(outputs) > 1:
             for nr, t in enumerate(outputs):
                 t._output_nr = nr

@@ -53,14 +53,17 @@ def _floats(*tensors) -> bool:
 @rule(ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Pow, ops.Maximum, ops.Minimum, BinaryCrossEntropy)
 def binary(cls, args):
     a, b = args
-    if not _floats(a, b) or a.data.dtype != b.data.dtype:
+    if a.__class__ is not Tensor or b.__class__ is not Tensor:
         return None
-    sa, sb = a.data.shape, b.data.shape
+    a, b = a.data, b.data
+    if a.dtype.kind != "f" or a.dtype != b.dtype:
+        return None
+    sa, sb = a.shape, b.shape
     try:
         shape = sa if sa == sb else np.broadcast_shapes(sa, sb)
     except ValueError:
         return None  # runs eagerly, which raises the op's own message
-    return (executor.stack_elementwise, cls, sa, sb, a.data.dtype), ((shape, a.data.dtype),), None
+    return (executor.stack_elementwise, cls, sa, sb, a.dtype), ((shape, a.dtype),), None
 
 
 @rule(ops.Where)
