@@ -80,7 +80,7 @@ def custom_function(torch, nn, F, optim):
     b = torch.tensor(1.0, requires_grad=True)
     losses = []
     learning_rate = 0.2
-    for step in range(60):
+    for _step in range(60):
         y_pred = a + b * Softsign.apply(x, 1.0)
         loss = (y_pred - y).pow(2).mean()
         losses.append(loss.item())
@@ -146,7 +146,7 @@ def mlp_classifier(torch, nn, F, optim):
     criterion = nn.CrossEntropyLoss()
     optimizer = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     history = []
-    for epoch in range(5):
+    for _epoch in range(5):
         running_loss = 0.0
         for i in range(0, 60, 20):
             inputs, targets = images[i:i + 20], labels[i:i + 20]
@@ -184,7 +184,7 @@ def adam_with_scheduler(torch, nn, F, optim):
     optimizer = optim.Adam(model.parameters(), lr=0.3)
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=10, gamma=0.5)
     losses, lrs = [], []
-    for epoch in range(30):
+    for _epoch in range(30):
         optimizer.zero_grad()
         loss = F.mse_loss(model(x), y)
         loss.backward()
@@ -234,7 +234,7 @@ def bag_of_words(torch, nn, F, optim):
     with torch.no_grad():
         before = [model(make_ids(s)) for s, _ in test]
     epoch_losses = []
-    for epoch in range(20):
+    for _epoch in range(20):
         total = 0.0
         for sentence, label in train:
             model.zero_grad()
@@ -380,7 +380,7 @@ def lstm_tagger(torch, nn, F, optim):
     loss_function = nn.NLLLoss()
     optimizer = optim.SGD(model.parameters(), lr=0.3)
     losses = []
-    for epoch in range(15):
+    for _epoch in range(15):
         for sentence, tags in training_data:
             model.zero_grad()
             tag_scores = model(prepare_sequence(sentence, word_to_ix))
@@ -514,7 +514,7 @@ def ngram_language_model(torch, nn, F, optim):
     model = NGramLanguageModeler(len(vocab), embedding_dim, context_size)
     init_from_numpy(torch, model, seed=17, scale=0.3)
     optimizer = optim.SGD(model.parameters(), lr=0.05)
-    for epoch in range(6):
+    for _epoch in range(6):
         total_loss = 0
         for context, target in ngrams:
             context_idxs = torch.tensor([word_to_ix[w] for w in context], dtype=torch.long)
@@ -663,7 +663,7 @@ def binary_logistic(torch, nn, F, optim):
     init_from_numpy(torch, model, seed=24)
     criterion = nn.BCEWithLogitsLoss()
     optimizer = optim.SGD(model.parameters(), lr=0.5)
-    for epoch in range(30):
+    for _epoch in range(30):
         optimizer.zero_grad()
         loss = criterion(model(features), labels)
         loss.backward()
@@ -777,7 +777,7 @@ def char_rnn_classifier(torch, nn, F, optim):
     criterion = nn.NLLLoss()
     learning_rate = 0.05
     losses, norms = [], []
-    for epoch in range(6):
+    for _epoch in range(6):
         for category in categories:
             for name in data[category]:
                 category_tensor = torch.tensor([categories.index(category)], dtype=torch.long)
@@ -894,3 +894,20 @@ def test_program_runs_here_and_matches_pytorch(name):
 
 def test_at_least_twelve_programs():
     assert len(PROGRAMS) >= 12
+
+
+def test_the_comparison_can_fail():
+    """The comparison notices a different Python type, dtype, shape, value, key or string."""
+    import tinygrad_edu as tg
+
+    same = normalize({"loss": 0.5, "w": tg.tensor([1.0, 2.0]), "text": "tensor(2.)"})
+    assert_same(same, normalize({"loss": 0.5, "w": tg.tensor([1.0, 2.0]), "text": "tensor(2.)"}))
+    for other in ({"loss": np.float64(0.5), "w": tg.tensor([1.0, 2.0]), "text": "tensor(2.)"},
+                  {"loss": 0.5, "w": tg.tensor([1.0, 2.0], dtype=tg.float32), "text": "tensor(2.)"},
+                  {"loss": 0.5, "w": tg.tensor([[1.0, 2.0]]), "text": "tensor(2.)"},
+                  {"loss": 0.5, "w": tg.tensor([1.0, 2.0 + 1e-8]), "text": "tensor(2.)"},
+                  {"loss": 0.5 + 1e-8, "w": tg.tensor([1.0, 2.0]), "text": "tensor(2.)"},
+                  {"loss": 0.5, "w": tg.tensor([1.0, 2.0]), "text": "tensor(2.0)"},
+                  {"loss": 0.5, "weight": tg.tensor([1.0, 2.0]), "text": "tensor(2.)"}):
+        with pytest.raises(AssertionError):
+            assert_same(normalize(other), same)
