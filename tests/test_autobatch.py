@@ -454,3 +454,34 @@ def test_treelstm_sentiment_example_trains_the_same_both_ways(capsys):
     assert runs[0]["accuracy"] == runs[1]["accuracy"]  # the same model, trained the same way
     assert "tg.autobatch()" in capsys.readouterr().out
     assert example.value((0, 1)) == 2 and example.value((example.NOT, (0, 1))) == -2  # "not" flips
+
+
+def test_detach_in_place_and_setitem_inside_the_block():
+    x = tg.tensor([[1.0, 2.0]], requires_grad=True)
+
+    def program():
+        y = x * 3
+        z = (y.detach() * y).sum()  # a detached lazy value is computed with the rest
+        w = y + 1
+        w += 2  # in place on a lazy value: computes it first, then records the update
+        q = y.clone()
+        q[0, 0] = 5.0
+        return z + (w * w).sum() + q.sum()
+
+    results = []
+    for batched in (False, True):
+        x.grad = None
+        with tg.autobatch(enabled=batched):
+            out = program()
+        out.backward()
+        results.append((out.item(), x.grad.tolist()))
+    assert results[0] == results[1] == (173.0, [[45.0, 75.0]])
+
+
+def test_an_exception_in_the_block_passes_through():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(KeyError):
+        with tg.autobatch():
+            y = x * 2
+            raise KeyError("boom")
+    assert y.tolist() == [2.0, 4.0] and not tg.is_autobatch_enabled()

@@ -1,7 +1,6 @@
 """Registry entries for `tg.autobatch`: functions of several examples run under it, so that the
 batched graph (Batch -> op -> Unbatch, TakeRows for rows read along axis 0) is gradchecked and
 gradgradchecked like any op."""
-import numpy as np
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn.functional as F

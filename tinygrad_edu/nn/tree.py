@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..autograd.function import Function
-from ..autograd.xp import numpy_xp
 from ..autograd.scope import scope
+from ..autograd.xp import numpy_xp
 from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
 from ..functions import cat
 from ..tensor import Tensor
