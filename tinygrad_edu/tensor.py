@@ -397,6 +397,28 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def __rmul__(self, other) -> "Tensor":
         return _ops.Mul.apply(*self._lift(other)._and(self))
 
+    def __floordiv__(self, other) -> "Tensor":
+        """a // b rounded down (PyTorch's floor_divide): no gradient, like PyTorch's."""
+        a, b = self._and(other)
+        return Tensor._make(np.asarray(np.floor_divide(a.data, b.data)), None, False)
+
+    def __rfloordiv__(self, other) -> "Tensor":
+        return self._lift(other).__floordiv__(self)
+
+    def __mod__(self, other) -> "Tensor":
+        """a % b with the sign of b (PyTorch's remainder, Python's %): a - b·⌊a/b⌋;
+        ∂/∂a = 1, ∂/∂b = -⌊a/b⌋."""
+        a, b = self._and(other)
+        if a.data.dtype.kind != "f":
+            return Tensor._make(np.asarray(np.remainder(a.data, b.data)), None, False)
+        return a - b * (a // b)
+
+    def __rmod__(self, other) -> "Tensor":
+        return self._lift(other).__mod__(self)
+
+    def remainder(self, other) -> "Tensor":
+        return self % other
+
     def __truediv__(self, other) -> "Tensor":
         a, b = self._and(other)
         return _ops.Div.apply(a._as_float(), b._as_float())  # 7 / 2 = 3.5, as in PyTorch

@@ -318,3 +318,10 @@ register("tg.einsum(ellipsis, broadcast)", lambda a, b: tg.einsum("...ij,...jk->
          [(2, 1, 2, 3), (4, 3, 2)], [(1, 2), (2, 1)], [(3, 1, 2), (1, 2, 2)])
 register("tg.einsum(three)", lambda a, b, c: tg.einsum("ij,jk,kl->il", a, b, c),
          [(2, 3), (3, 2), (2, 2)], [(1, 1), (1, 1), (1, 3)], [(2, 1), (1, 2), (2, 1)])
+
+register("Tensor.__mod__", lambda a, b: a % (b.abs() + 1.5), [distinct(3, 4), (4,)], [distinct(2, 1), (1, 3)],
+         [distinct(5), ()])
+register("Tensor.remainder", lambda a: a.remainder(1.75), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+register("Tensor.__rmod__", lambda b: 7.25 % (b.abs() + 1.5), [distinct(3, 4)], [distinct(5)], [distinct(1, 1)])
+not_differentiable("integer division: rounding has no derivative (PyTorch's floor_divide has none either)",
+                   "Tensor.__floordiv__", "Tensor.__rfloordiv__")

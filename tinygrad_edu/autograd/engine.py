@@ -105,7 +105,9 @@ def _call_user_backward(node: Node, grads_in: list) -> tuple:
     grads = node.fn.backward(node, *[Tensor._make(np.asarray(g), None, False) for g in grads_in])
     if grads.__class__ is not tuple:
         grads = (grads,)
-    if len(grads) > len(node.edges):
+    if len(grads) > len(node.edges) and any(g is not None for g in grads[len(node.edges):]):
+        # (extra Nones are fine: PyTorch's own examples return one for an optional argument
+        # that was not passed)
         raise RuntimeError(
             f"{node.name()}: backward returned {len(grads)} gradients, but forward had only "
             f"{len(node.edges)} arguments (return one gradient per forward argument)"
@@ -186,7 +188,7 @@ def unbroadcast(grad, shape: tuple):
             grad = grad.sum(dim=axes, keepdim=True)
         return grad.reshape(shape) if grad.shape != shape else grad
     if axes:
-        grad = np.sum(grad, axis=axes, keepdims=True)
+        grad = np.add.reduce(grad, axis=axes, keepdims=True)
     return grad.reshape(shape) if grad.shape != shape else grad
 
 

@@ -27,9 +27,17 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """x - logsumexp(x), shifted by the max so that nothing overflows."""
-    m = np.max(x, axis=axis, keepdims=True)
+    m = np.maximum.reduce(x, axis=axis, keepdims=True)
     shifted = x - np.where(np.isfinite(m), m, 0)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _broadcast_to(x: np.ndarray, shape: tuple) -> np.ndarray:
+    """x copied out to `shape` (a new writable array: cheaper than np.broadcast_to's Python
+    wrapper for the small arrays of a backward pass, and safe to keep as a .grad)."""
+    out = np.empty(shape, dtype=x.dtype)
+    out[...] = x
+    return out
 
 
 def _index_add(values: np.ndarray, index, shape: tuple) -> np.ndarray:
@@ -66,7 +74,8 @@ numpy_xp = _Namespace(
     "numpy",
     exp=np.exp, log=np.log, sqrt=np.sqrt, sin=np.sin, cos=np.cos, tanh=np.tanh, sigmoid=_sigmoid,
     sign=np.sign, where=np.where, maximum=np.maximum, clip=np.clip,
-    sum=np.sum, reshape=np.reshape, broadcast_to=np.broadcast_to, transpose=np.transpose,
+    sum=lambda x, axis=None, keepdims=False: np.add.reduce(x, axis=axis, keepdims=keepdims),
+    reshape=np.reshape, broadcast_to=_broadcast_to, transpose=np.transpose,
     matrix_transpose=lambda x: np.swapaxes(x, -1, -2), concatenate=np.concatenate,
     astype=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax,
     index_add=_index_add, replace=_replace,

@@ -31,7 +31,10 @@ class Sum(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         _remember_axes(ctx, x, axes, keepdim)
-        return np.sum(x.data, axis=axes, keepdims=keepdim)
+        # ufunc.reduce directly: np.sum's Python wrapper costs more than the sum of a small array;
+        # integers and bools sum to int64, as in PyTorch
+        return np.add.reduce(x.data, axis=axes, keepdims=keepdim,
+                             dtype=np.int64 if x.data.dtype.kind in "biu" else None)
 
     @staticmethod
     def backward(ctx, grad):
@@ -45,8 +48,11 @@ class Mean(Op):
     def forward(ctx, x, axes, keepdim):
         _remember_axes(ctx, x, axes, keepdim)
         ctx.count = int(np.prod([x.data.shape[a] for a in axes]))
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray(np.mean(x.data, axis=axes, keepdims=keepdim))
+        total = np.add.reduce(x.data, axis=axes, keepdims=keepdim)
+        if ctx.count == 0:  # the mean of nothing is nan (0/0), without numpy's warning
+            with np.errstate(invalid="ignore"):
+                return np.asarray(total / 0)
+        return np.asarray(total / ctx.count)
 
     @staticmethod
     def backward(ctx, grad):
@@ -57,7 +63,7 @@ class Max(Op):
     """max over `axes` (values only: PyTorch's `amax`); the gradient goes to the maximal
     elements, split evenly between ties"""
 
-    reduce = staticmethod(np.max)
+    reduce = staticmethod(np.maximum.reduce)
 
     @classmethod
     def forward(cls, ctx, x, axes, keepdim):
@@ -82,7 +88,7 @@ class Max(Op):
 class Min(Max):
     """min over `axes` (values only: PyTorch's `amin`); gradient as for max"""
 
-    reduce = staticmethod(np.min)
+    reduce = staticmethod(np.minimum.reduce)
 
 
 class LogSumExp(Op):
@@ -96,10 +102,9 @@ class LogSumExp(Op):
         if x.data.size == 0:  # the log of an empty sum is -inf, as in PyTorch
             return ctx.save_output(np.full(kept_shape(x.data.shape, axes) if keepdim else
                                            np.sum(x.data, axis=axes).shape, -np.inf, x.data.dtype))
-        m = np.max(x.data, axis=axes, keepdims=True)
+        m = np.maximum.reduce(x.data, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) along an axis: no shift needed
-        with np.errstate(divide="ignore"):
-            out = m + np.log(np.sum(np.exp(x.data - m), axis=axes, keepdims=True))
+        out = m + np.log(np.add.reduce(np.exp(x.data - m), axis=axes, keepdims=True))
         return ctx.save_output(out if keepdim else np.squeeze(out, axis=axes))
 
     @staticmethod
@@ -120,9 +125,13 @@ class Std(Op):
         _remember_axes(ctx, x, axes, keepdim)
         ctx.divisor = int(np.prod([x.data.shape[a] for a in axes])) - correction
         ctx.save_for_backward(x)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            centered = x.data - np.mean(x.data, axis=axes, keepdims=True)
-            var = np.sum(centered * centered, axis=axes, keepdims=keepdim) / max(ctx.divisor, 0)
+        centered = x.data - np.add.reduce(x.data, axis=axes, keepdims=True) / max(ctx.divisor + correction, 1)
+        squares = np.add.reduce(centered * centered, axis=axes, keepdims=keepdim)
+        if ctx.divisor > 0:
+            var = squares / ctx.divisor
+        else:  # one element (unbiased) or none: nan, as in PyTorch, without numpy's warning
+            with np.errstate(invalid="ignore", divide="ignore"):
+                var = squares / max(ctx.divisor, 0)
         return ctx.save_output(np.asarray(np.sqrt(var)))
 
     @staticmethod

@@ -35,10 +35,9 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
 def log_softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
     """log_softmax of an array (shared by LogSoftmax and the fused cross-entropy)."""
-    m = np.max(x, axis=dim, keepdims=True, initial=-np.inf)  # (initial: an empty axis is fine)
+    m = np.maximum.reduce(x, axis=dim, keepdims=True, initial=-np.inf)  # (initial: an empty axis is fine)
     shifted = x - np.where(np.isfinite(m), m, 0)
-    with np.errstate(divide="ignore"):
-        return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+    return shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
 
 
 class LogSoftmax(Function):
