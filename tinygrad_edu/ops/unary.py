@@ -114,8 +114,13 @@ class Sigmoid(Op):
     @staticmethod
     def forward(ctx, x):
         # The textbook formula, with -x capped where e^(-x) would overflow (σ is 0 there anyway).
-        limit = _EXP_LIMIT.get(x.data.dtype, 709.0)
-        return ctx.save_output(1 / (1 + np.exp(np.minimum(-x.data, limit))))
+        z = np.negative(x.data)
+        if z.__class__ is not np.ndarray:  # (a 0-d input gives a numpy scalar)
+            z = np.asarray(z)
+        np.minimum(z, _EXP_LIMIT.get(z.dtype, 709.0), out=z)  # (in place: one array, not five)
+        np.exp(z, out=z)
+        z += 1
+        return ctx.save_output(np.reciprocal(z, out=z))
 
     @staticmethod
     def backward(ctx, grad):
