@@ -700,6 +700,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
             raise _errors.ArgumentDtypeError(f"{op}: not defined for bool tensors (as in PyTorch); "
                                              f"convert first, e.g. t.long()")
         if dim is None or self.ndim == 0:
+            if dim is not None:
+                _ops.normalize_dim(dim, 0, op)  # a 0-d tensor has dims 0 and -1 only
             if self.data.size == 0:
                 raise _errors.EmptyReductionError(f"{op}: the tensor of shape {self.shape} is empty, so "
                                                   f"it has no largest or smallest element")
@@ -1267,6 +1269,9 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def topk(self, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
         """The `k` largest (or with largest=False smallest) values along `dim` and their indices,
         as the named tuple `(values, indices)`, largest first (always sorted here)."""
+        if self.data.dtype.kind == "b":
+            raise _errors.ArgumentDtypeError("topk: not defined for bool tensors (as in PyTorch); "
+                                             "convert first, e.g. t.long()")
         length = self.shape[_ops.normalize_dim(dim, self.ndim, "topk")] if self.ndim else 1
         if not isinstance(k, int) or isinstance(k, bool) or not 0 <= k <= length:
             raise RuntimeError(f"topk: k={k!r} is out of range: dim {dim} has {length} elements "

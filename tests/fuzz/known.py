@@ -22,6 +22,33 @@ KNOWN: list[Known] = [
     Known("mse_loss", "raises", "", "mse_loss of different shapes: PyTorch broadcasts with "
           "a warning; tinygrad_edu raises ValueError, since (N, 1) against (N,) is a bug, not a "
           "wish (docs/from-pytorch.md, 'What differs').", text="shape"),
+    Known("amin", "grad: nan/inf", "tg finite where torch nan",
+          "amax/amin select the gradient with where (an inf arriving from above stays on the winners); "
+          "PyTorch multiplies by a 0/1 mask, so inf·0 = nan elsewhere (docs/from-pytorch.md)."),
+    Known("amax", "grad: nan/inf", "tg finite where torch nan", "as amin: masked gradients select"),
+    Known("pow", "grad2: nan/inf", "", "second derivatives of a ** b where a = 0 or b = 0: PyTorch's "
+          "double-backward formula and ours (the derivative of the first-derivative formula, with "
+          "d/da a⁰ = 0 selected) give different 0/nan/inf conventions at those points"),
+    Known("var", "grad2: nan/inf", "", "second derivative of var over one element: the unbiased "
+          "variance is 0/0 = nan there; PyTorch's double backward returns 0"),
+    Known("binary_cross_entropy", "grad2: value", "", "second derivative at p = 0 or 1 exactly: PyTorch's "
+          "double backward adds 1e-12 to p and 1 - p; ours differentiates the clamped first derivative"),
+    Known("*", "aliasing", "requires_grad", "after an in-place op on one view, other views of the same "
+          "base keep their old graph (PyTorch regenerates every view's grad_fn)"),
+    Known("setitem", "requires_grad", "", "writing a tensor that requires grad into a bool or integer "
+          "tensor: PyTorch marks the integer tensor requires_grad=True; integer tensors never require "
+          "grad here"),
+    Known("setitem", "no error", "", "t[index_tensor] = v with a bool t and a float v: PyTorch's index_put "
+          "refuses mixed dtypes, here v is converted as for basic indexing", text="Index put requires"),
+    Known("pow", "raises", "", "bool ** Python bool and 0 ** negative integers: PyTorch computes, here "
+          "refused (numpy has no integer negative powers; bool powers are not defined)"),
+    Known("cat_stack", "raises", "", "PyTorch's legacy rule that skips 1-D empty tensors in cat is not "
+          "followed: all tensors must agree outside the joined dim", text="out of range"),
+    Known("softmax_method", "raises", "", "softmax of an empty integer tensor: PyTorch returns it; "
+          "here an integer softmax is refused whatever its size", text="floating point"),
+    Known("in_place", "grad: no error", "", "relu keeps its input for backward, PyTorch its output: "
+          "changing relu's output in place afterwards is an error there, not here (the gradient "
+          "computed here is correct)"),
     # Not a difference of ours: PyTorch 2.x fails an internal assertion in the backward of
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "
