@@ -881,8 +881,9 @@ def test_grad_fn_name_and_next_functions():
     x, y = leaf([1.0]), leaf([2.0])
     z = x * y + 3
     assert z.grad_fn.name() == "AddBackward0"  # PyTorch's name
-    (mul_node, nr), (const, _) = z.grad_fn.next_functions
+    (mul_node, nr), = z.grad_fn.next_functions  # a Python number is no input, as in PyTorch
     assert mul_node.name() == "MulBackward0" and nr == 0
+    (_, _), (const, _) = (x * y + tg.tensor(3.0)).grad_fn.next_functions  # a constant tensor is
     assert const is None
     (acc_x, _), (acc_y, _) = mul_node.next_functions
     assert acc_x.name() == "AccumulateGrad" and acc_x.variable is x and acc_y.variable is y

@@ -709,8 +709,7 @@ def scalar_engine_checks(torch, nn, F, optim):
 
 
 # ---- 19. extending autograd: a Function whose last input is optional -------------------------
-@program(xfail="a Function's backward may not return a trailing None for an optional input that was not "
-               "passed (PyTorch allows extra None gradients)")
+@program
 def optional_bias_function(torch, nn, F, optim):
     class Affine(torch.autograd.Function):
         @staticmethod

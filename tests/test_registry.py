@@ -54,7 +54,8 @@ _DUNDER_OPS = {
     "__pow__", "__rpow__", "__neg__", "__pos__", "__matmul__", "__rmatmul__", "__getitem__",
     "__setitem__", "__iter__", "__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__",
     "__invert__", "__and__", "__or__", "__iadd__", "__isub__", "__imul__", "__itruediv__",
-    "__len__", "__bool__", "__float__", "__int__", "__index__", "__array__",
+    "__len__", "__bool__", "__float__", "__int__", "__index__", "__array__", "__mod__", "__rmod__",
+    "__floordiv__", "__rfloordiv__",
 }
 
 

@@ -167,7 +167,10 @@ class Tensor(ConversionMethods, NumpyProtocol):
                 dtype = _dtype.get_default_dtype()
             else:
                 dtype = np.int64
-            return Tensor._make(np.asarray(value, dtype=dtype), None, False)
+            number = _new_tensor(Number)
+            number.data = np.asarray(value, dtype=dtype)
+            number.grad_fn, number.requires_grad, number._version_counter = None, False, None
+            return number
         return Tensor(value)
 
     # ---- properties ---------------------------------------------------------------------
@@ -1398,6 +1401,14 @@ def _no_bool_subtraction(a, b) -> None:
     if _is_bool(a) or _is_bool(b):
         raise _errors.ArgumentDtypeError(
             "-: subtraction with a bool tensor is not supported (as in PyTorch); to invert a mask use ~")
+
+
+class Number(Tensor):
+    """A Python number met in an op (`x * 2.0`), as a 0-d tensor of a fitting dtype. Ops see an
+    ordinary constant tensor; the graph does not remember it as an input (no weak reference,
+    no entry in `next_functions`, as PyTorch's scalar overloads), which keeps nodes small."""
+
+    __slots__ = ()
 
 
 class WholeView:

@@ -79,7 +79,7 @@ def stack_elementwise(cls, records) -> None:
         args[i] = _stack(column, (1,) * (align - len(shape)) + shape)
         stacked = True
     if not stacked:  # the same computation B times (it happens): give it a batch axis anyway
-        i = next(i for i, a in enumerate(args) if a.__class__ is Tensor)
+        i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))
         shape = args[i].data.shape
         args[i] = Batch.apply((1,) * (align - len(shape)) + shape, *[r.args[i] for r in records])
     out = cls.apply(*args)
@@ -110,7 +110,7 @@ def stack_shifted(cls, records) -> None:
     B = len(records)
     args = list(first.args)
     for i, a in enumerate(args):
-        if a.__class__ is Tensor:
+        if isinstance(a, Tensor):
             layout = a.data.shape
             if cls is ops.Expand:  # new axes of the target go left of x's own, right of the batch axis
                 layout = (1,) * (len(args[1]) - len(layout)) + layout
@@ -143,7 +143,7 @@ def rows(cls, records) -> None:
     shared = records[0].key[0][2]
     args = list(records[0].args)
     for i, a in enumerate(args):
-        if a.__class__ is Tensor and i not in shared:
+        if isinstance(a, Tensor) and i not in shared:
             args[i] = _concat([r.args[i] for r in records])
     out = cls.apply(*args)
     _label(out, len(records))

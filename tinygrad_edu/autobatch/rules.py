@@ -44,7 +44,7 @@ def rule(*classes):
 def _floats(*tensors) -> bool:
     """Batching is for float tensors (what is differentiated); integer work runs eagerly."""
     for t in tensors:
-        if t.__class__ is not Tensor or t.data.dtype.kind != "f":
+        if not isinstance(t, Tensor) or t.data.dtype.kind != "f":
             return False
     return True
 
@@ -53,7 +53,7 @@ def _floats(*tensors) -> bool:
 @rule(ops.Add, ops.Sub, ops.Mul, ops.Div, ops.Pow, ops.Maximum, ops.Minimum, BinaryCrossEntropy)
 def binary(cls, args):
     a, b = args
-    if a.__class__ is not Tensor or b.__class__ is not Tensor:
+    if not isinstance(a, Tensor) or not isinstance(b, Tensor):
         return None
     a, b = a.data, b.data
     if a.dtype.kind != "f" or a.dtype != b.dtype:
@@ -69,7 +69,7 @@ def binary(cls, args):
 @rule(ops.Where)
 def where(cls, args):
     cond, a, b = args
-    if cond.__class__ is not Tensor or not _floats(a, b) or a.data.dtype != b.data.dtype:
+    if not isinstance(cond, Tensor) or not _floats(a, b) or a.data.dtype != b.data.dtype:
         return None
     try:
         shape = np.broadcast_shapes(cond.data.shape, a.data.shape, b.data.shape)
