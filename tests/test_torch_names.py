@@ -79,7 +79,7 @@ def test_autograd_backward_errors():
         tg.autograd.backward([tg.tensor(1.0)])
     with pytest.raises(RuntimeError, match="one element"):
         tg.autograd.backward(x * 2)
-    with pytest.raises(RuntimeError, match="1 grad_tensors for 2 tensors"):
+    with pytest.raises(RuntimeError, match="1 grad_tensors for 2 outputs"):
         tg.autograd.backward([x.sum(), x.sum()], [None])
 
 

@@ -6,7 +6,7 @@ from typing import Sequence
 
 from ..tensor import Tensor
 from . import anomaly
-from .differentiate import seed_gradient
+from .differentiate import outputs_and_gradients, seed_gradient
 from .engine import run_backward
 from .grad_mode import no_grad
 
@@ -25,12 +25,7 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
     """
     if grad_variables is not None:  # PyTorch's old name for grad_tensors
         grad_tensors = grad_variables
-    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    if grad_tensors is None or isinstance(grad_tensors, Tensor):
-        grad_tensors = [grad_tensors] * len(tensors) if grad_tensors is None else [grad_tensors]
-    grad_tensors = list(grad_tensors)
-    if len(grad_tensors) != len(tensors):
-        raise RuntimeError(f"backward: got {len(grad_tensors)} grad_tensors for {len(tensors)} tensors")
+    tensors, grad_tensors = outputs_and_gradients(tensors, grad_tensors, "backward", "grad_tensors")
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"backward: element {i} of tensors is a {t.__class__.__name__}, not a Tensor")

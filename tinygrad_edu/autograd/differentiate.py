@@ -5,6 +5,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ..errors import ArgumentValueError
 from ..tensor import Tensor
 from .engine import run_backward
 
@@ -33,6 +34,17 @@ def seed_gradient(output: Tensor, gradient, op: str, create_graph: bool):
     return gradient if create_graph else gradient.data
 
 
+def outputs_and_gradients(outputs, gradients, op: str, name: str) -> tuple[list, list]:
+    """One output or a sequence of them, and one dL/d(output) per output (None: implicit ones)."""
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    if gradients is None or isinstance(gradients, Tensor):
+        gradients = [gradients] * len(outputs) if gradients is None else [gradients]
+    gradients = list(gradients)
+    if len(gradients) != len(outputs):
+        raise ArgumentValueError(f"{op}: got {len(gradients)} {name} for {len(outputs)} outputs")
+    return outputs, gradients
+
+
 def grad(
     outputs: Tensor | Sequence[Tensor],
     inputs: Tensor | Sequence[Tensor],
@@ -53,13 +65,8 @@ def grad(
     >>> float(dy), float(d2y)
     (27.0, 18.0)
     """
-    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    outputs, grad_outputs = outputs_and_gradients(outputs, grad_outputs, "grad", "grad_outputs")
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
-    if grad_outputs is None or isinstance(grad_outputs, Tensor):
-        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
-    grad_outputs = list(grad_outputs)
-    if len(grad_outputs) != len(outputs):
-        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor):
             raise TypeError(f"grad: input {i} is a {type(t).__name__}, not a Tensor")
