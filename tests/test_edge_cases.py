@@ -213,3 +213,22 @@ def test_a_multi_output_node_fills_an_unused_output_with_its_own_dtype():
     h, c = cell(x)
     h.sum().backward()  # c unused: its gradient is zeros of float32, so the gradient stays float32
     assert x.grad.dtype == np.float32
+
+
+def test_negative_slice_steps_are_refused_as_in_pytorch():
+    t = tg.arange(4.0)
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        t[::-1]
+    with pytest.raises(ValueError, match="step must be greater than zero"):
+        t[::-1] = 0.0
+
+
+def test_comparisons_use_the_promoted_dtype():
+    f32 = tg.tensor(np.array([1.0, 3.6], dtype=np.float32))
+    assert (tg.tensor(3.6) != f32).tolist() == [True, False]  # compared in float32, as PyTorch
+
+
+def test_max_along_a_dim_of_bools_and_chunks_of_an_empty_dim():
+    values, indices = tg.tensor([[True, False], [False, False]]).max(0)
+    assert values.tolist() == [True, False] and indices.tolist() == [0, 0]
+    assert len(tg.zeros(0, 2).chunk(2)) == 2

@@ -502,6 +502,9 @@ class Tensor(ConversionMethods, NumpyProtocol):
 
     # ---- comparisons: no gradient, bool results -----------------------------------------
     def _compare(self, other, op) -> "Tensor":
+        if isinstance(other, Tensor) and other.data.dtype is not self.data.dtype:  # compare in the
+            a, b = self._and(other)                              # promoted dtype, as PyTorch does
+            self, other = a, b
         other = other.data if isinstance(other, Tensor) else other
         try:
             return Tensor._make(np.asarray(op(self.data, other)), None, False)
@@ -592,6 +595,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
         return _ops.Sigmoid.apply(self._as_float())
 
     def relu(self) -> "Tensor":
+        if self.data.dtype.kind == "b":
+            raise _errors.ArgumentDtypeError("relu: bool inputs are not supported (as in PyTorch)")
         return _ops.Relu.apply(self)
 
     def clamp(self, min: float | None = None, max: float | None = None) -> "Tensor":
@@ -648,7 +653,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def _best_along(self, dim: int, keepdim: bool, op: str):
         if not self.ndim:
             _ops.normalize_dim(dim, 0, op)  # a 0-d tensor has dims 0 and -1 only
-        indices = (self.argmax if op == "max" else self.argmin)(dim, keepdim=True)
+        indices = self._arg(np.argmax if op == "max" else np.argmin, dim, True, "arg" + op,
+                            bool_ok=True)  # (max(dim) of bools is fine; argmax of bools is not)
         axis = _ops.normalize_dim(dim, self.ndim, op) if self.ndim else 0
         values = self.gather(axis, indices) if self.ndim else self
         if not keepdim and self.ndim:
@@ -698,8 +704,8 @@ class Tensor(ConversionMethods, NumpyProtocol):
     def argmin(self, dim: int | None = None, keepdim: bool = False) -> "Tensor":
         return self._arg(np.argmin, dim, keepdim, "argmin")
 
-    def _arg(self, fn, dim, keepdim, op) -> "Tensor":
-        if self.data.dtype.kind == "b":
+    def _arg(self, fn, dim, keepdim, op, bool_ok: bool = False) -> "Tensor":
+        if self.data.dtype.kind == "b" and not bool_ok:
             raise _errors.ArgumentDtypeError(f"{op}: not defined for bool tensors (as in PyTorch); "
                                              f"convert first, e.g. t.long()")
         if dim is None or self.ndim == 0:
@@ -850,11 +856,13 @@ class Tensor(ConversionMethods, NumpyProtocol):
         if not isinstance(chunks, int) or chunks <= 0:
             raise _errors.ArgumentValueError(f"chunk: the number of chunks must be a positive int, got {chunks!r}")
         length = self.shape[_ops.normalize_dim(dim, self.ndim, "chunk")]
+        if length == 0:  # an empty dim gives `chunks` empty pieces, as in PyTorch
+            return self.split([0] * chunks, dim)
         return self.split(max(-(-length // chunks), 1), dim)
 
     # ---- indexing (ops/index.py) --------------------------------------------------------
     def __getitem__(self, index) -> "Tensor":
-        if index.__class__ is not int and index.__class__ is not slice:
+        if index.__class__ is not int and (index.__class__ is not slice or index.step is not None):
             index = _ops.normalize_index(index)
         out = _ops.GetItem.apply(self, index)
         if out.data.base is not None and _ops.is_basic_index(index):  # numpy made a view

@@ -49,6 +49,25 @@ KNOWN: list[Known] = [
     Known("in_place", "grad: no error", "", "relu keeps its input for backward, PyTorch its output: "
           "changing relu's output in place afterwards is an error there, not here (the gradient "
           "computed here is correct)"),
+    Known("sign", "nan/inf", "", "sign(nan) is nan here (numpy), 0 in PyTorch"),
+    Known("*", "nan/inf", "tg inf where torch nan", "softmax/log_softmax/cross_entropy of logits that are "
+          "inf: inf/nan conventions differ (no finite answer exists)"),
+    Known("std", "nan/inf", "tg inf where torch finite", "std of float32 values near 1e30: the squares "
+          "overflow float32 here; PyTorch accumulates differently"),
+    Known("*", "grad: nan/inf", "tg finite where torch nan", "a gradient that passes a masked op (where, "
+          "relu, clamp, max/min, abs, pow with exponent 0, std at 0, ignored targets) is selected here "
+          "and stays finite; PyTorch multiplies by 0 and gets nan from an inf or nan upstream"),
+    Known("maximum", "grad: value", "", "maximum/minimum of a tensor with itself at a nan: tie "
+          "conventions differ (PyTorch sends the full gradient to both, here half each)"),
+    Known("pow", "grad: value", "", "a float32 exponent with a float64 base: the exponent is used "
+          "as float32 here; PyTorch converts it first (differences near 1e-7)"),
+    Known("setitem", "no error", "", "t[i] = a Python number that overflows an integer tensor: numpy "
+          "wraps it, PyTorch refuses", text="overflow"),
+    Known("prod", "no error", "", "prod(None) is the product of all elements here; PyTorch wants no "
+          "argument for that", text="invalid combination"),
+    Known("*", "grad: no error", "", "ops that need less for backward than PyTorch's (mse_loss, sub, "
+          "relu keep fewer tensors): changing an unused tensor in place afterwards is an error there, "
+          "harmless here", text="modified by an inplace"),
     # Not a difference of ours: PyTorch 2.x fails an internal assertion in the backward of
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "

@@ -145,8 +145,8 @@ def _tensor_einsum(equation: str, *operands) -> Tensor:
 
 
 def _tensor_flip(x: Tensor, axis: int) -> Tensor:
-    x = _t(x)
-    return x[(slice(None),) * axis + (slice(None, None, -1),)]
+    x = _t(x)  # (PyTorch-style indexing has no negative steps: pick the positions in reverse)
+    return x[(slice(None),) * axis + (np.arange(x.shape[axis] - 1, -1, -1),)]
 
 
 def _tensor_cumsum(x: Tensor, axis: int) -> Tensor:

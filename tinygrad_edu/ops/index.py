@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentValueError, ShapeError
 from ..tensor import Tensor
 from .op import Op
 
@@ -124,6 +124,9 @@ def normalize_index(index):
 
 
 def _normalize_item(item):
+    if isinstance(item, slice) and item.step is not None and item.step <= 0:
+        raise ArgumentValueError(f"indexing: a slice step must be greater than zero, got {item.step} "
+                                 f"(as in PyTorch; to reverse, index with tg.arange(n - 1, -1, -1))")
     if isinstance(item, Tensor):
         item = item.data
     elif isinstance(item, list):

@@ -35,7 +35,7 @@ class Linear(Function):
         grad_w = None
         if need_w:  # leading axes folded into one batch axis: Gᵀ x is then one matrix product
             g2 = grad if grad.ndim == 2 else xp.reshape(grad, (-1, grad.shape[-1]))
-            x2 = x if x.ndim == 2 else xp.reshape(x, (-1, x.shape[-1]))
+            x2 = x if x.ndim == 2 else xp.reshape(x, (int(np.prod(x.shape[:-1])), x.shape[-1]))
             # Gᵀ x; for one row an outer product: a broadcast multiply beats matmul's general kernel
             grad_w = xp.matrix_transpose(g2) * x2 if g2.shape[0] == 1 else xp.matrix_transpose(g2) @ x2
         return (grad @ weight if need_x else None), grad_w, (grad if need_b else None)
