@@ -32,6 +32,7 @@ _new_node = _new_tensor = object.__new__
 # tuple object per distinct value instead of each keeping its own copy (a node is then ~130
 # bytes smaller, and the garbage collector has fewer objects to scan).
 _SHARED: dict[tuple, tuple] = {}
+_NEEDS: dict[tuple, tuple] = {}  # (kept apart: (True, False) == (1, 0), a shape)
 
 _FREED_MESSAGE = (
     "{name}: trying to backward through the graph a second time (or to read saved tensors after "
@@ -54,7 +55,7 @@ class Node:
     # Every node pays for its slots only; what few nodes need (hooks, several outputs, anomaly
     # stacks, an op's own notes such as `ctx.dim`) lives in class defaults or the instance dict.
     # Tuples, not lists: a node is made once and never grows.
-    __slots__ = ("fn", "edges", "input_shapes", "constants", "seq", "scope", "_saved",
+    __slots__ = ("fn", "edges", "input_shapes", "needs", "constants", "seq", "scope", "_saved",
                  "_saved_versions", "_saved_output", "_output_version", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
@@ -101,7 +102,7 @@ class Node:
     @property
     def needs_input_grad(self) -> tuple[bool, ...]:
         """For each forward argument: does its gradient go anywhere? (Skip computing it if not.)"""
-        return tuple([edge is not None for edge in self.edges])
+        return self.needs
 
     @property
     def saved_tensors(self) -> tuple:
@@ -193,7 +194,7 @@ class _Unrecorded(Node):
     forward runs as usual, but what it saves is dropped at once."""
 
     __slots__ = ()
-    edges = ()  # connected to nothing
+    edges = needs = ()  # connected to nothing
 
     def __init__(self, fn: type) -> None:
         self.fn = fn
@@ -325,6 +326,7 @@ class Function:
         # Wire the node to its inputs: edge i says where argument i's gradient will go.
         edges = []
         shapes = []
+        needs = []  # does argument i's gradient go anywhere?
         constants = ()  # weak references to tensor arguments that need no gradient (for pictures)
         for a in args:
             if a.__class__ is Tensor:
@@ -333,15 +335,19 @@ class Function:
                     edges.append(a if node is None else (node, a._output_nr))
                     shape = a.data.shape
                     shapes.append(_SHARED.setdefault(shape, shape))
+                    needs.append(True)
                     continue
                 constants += (weakref.ref(a),)
                 shapes.append(CONSTANT)
             else:  # not a tensor (a dim, a shape, an index...)
                 shapes.append(None)
             edges.append(None)
+            needs.append(False)
         ctx.edges = tuple(edges)
         shapes = tuple(shapes)
         ctx.input_shapes = _SHARED.setdefault(shapes, shapes)
+        needs = tuple(needs)
+        ctx.needs = _NEEDS.setdefault(needs, needs)
         if len(_SHARED) > 50_000:  # (a model whose shapes never repeat: start again)
             _SHARED.clear()
         ctx.constants = constants
