@@ -465,7 +465,8 @@ def train_and_test(args: argparse.Namespace) -> float:
     seen = {e.text for e in train}
     unseen = np.array([e.text not in seen for e in test])
     if args.plot:
-        plot_curves(args.plot, curves, title=f"SPINN on ListOps ({source.split(' (')[0]})")
+        plot_curves(args.plot, curves, xlabel="pass over the data (0: warm-up)",
+                    title=f"SPINN on ListOps ({source.split(' (')[0]})")
         print(f"wrote the curves to {args.plot}")
     if unseen.all():
         print("no test expression occurs in the training data")

@@ -1,8 +1,9 @@
 """`python -m tinygrad_edu` -- see cli.py.
 
-Tip: the examples multiply small matrices, where OpenBLAS's one-thread-per-core pool only adds
-synchronisation; `OPENBLAS_NUM_THREADS=1 python -m tinygrad_edu ...` is often faster (`make demo`
-sets it). It must be set before numpy is imported, so it cannot be set from here.
+The command line runs numpy's BLAS with one thread (the examples multiply small matrices, where
+OpenBLAS's thread per core only adds synchronisation, badly so on a busy machine); `--threads N`
+or OPENBLAS_NUM_THREADS / OMP_NUM_THREADS choose otherwise. It works from an install and from a
+plain source checkout (`PYTHONPATH=. python -m tinygrad_edu mazur`).
 """
 import sys
 
