@@ -533,9 +533,11 @@ class Tensor(ConversionMethods, NumpyProtocol):
     eq, ne, lt, le, gt, ge = __eq__, __ne__, __lt__, __le__, __gt__, __ge__
 
     def __invert__(self) -> "Tensor":
-        if self.data.dtype != np.bool_:
-            raise TypeError(f"~: only bool tensors can be inverted, got dtype {self.dtype}")
-        return Tensor._make(~self.data, None, False)
+        """~mask (logical not) for bool tensors, bitwise not for integers, as in PyTorch."""
+        if self.data.dtype.kind not in "biu":
+            raise _errors.ArgumentDtypeError(
+                f"~: only bool and integer tensors can be inverted, got dtype {self.dtype}")
+        return Tensor._make(np.invert(self.data), None, False)
 
     def __and__(self, other) -> "Tensor":
         """Elementwise and: logical for bool tensors, bitwise for integers (PyTorch's `&`)."""
@@ -731,7 +733,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
         overflow."""
         if dim is None:
             raise TypeError("logsumexp: dim is required (an int or a tuple of ints), as in PyTorch")
-        return _ops.LogSumExp.apply(self, _ops.normalize_dims(dim, self.ndim, "logsumexp"), keepdim)
+        return _ops.LogSumExp.apply(self._as_float(), _ops.normalize_dims(dim, self.ndim, "logsumexp"), keepdim)
 
     def var(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
         """Variance over `dim`: Σ(x - mean)² / (N - correction); `correction` defaults to 1
@@ -764,6 +766,7 @@ class Tensor(ConversionMethods, NumpyProtocol):
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         if self.ndim == 0:
+            _ops.normalize_dim(start_dim, 0, "flatten"), _ops.normalize_dim(end_dim, 0, "flatten")
             return _ops.Flatten.apply(self, (1,))
         start = _ops.normalize_dim(start_dim, self.ndim, "flatten")
         end = _ops.normalize_dim(end_dim, self.ndim, "flatten")

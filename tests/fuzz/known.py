@@ -68,6 +68,24 @@ KNOWN: list[Known] = [
     Known("*", "grad: no error", "", "ops that need less for backward than PyTorch's (mse_loss, sub, "
           "relu keep fewer tensors): changing an unused tensor in place afterwards is an error there, "
           "harmless here", text="modified by an inplace"),
+    Known("in_place_view", "grad: value", "", "several views of one base, each changed in place: the view "
+          "changed last and its base are rebased, other views keep the graph they had (PyTorch "
+          "regenerates every view's history); take the view again after changing its base through "
+          "another one (docs/from-pytorch.md)", text=""),
+    Known("in_place", "no error", "", "in-place on an output of split/chunk, or on a view overlapping its "
+          "operand: PyTorch refuses; here it is computed (correctly)", text="view"),
+    Known("in_place_view", "no error", "", "as for in_place: overlapping or multi-output views",
+          text="memory location"),
+    Known("*", "no error", "", "overflowing fill values: numpy wraps, PyTorch refuses", text="overflow"),
+    Known("*", "grad: raises", "", "a tensor saved by one of our ops (e.g. b in a / b) but not by "
+          "PyTorch's formula is changed in place: refused here, computed there", text="in-place"),
+    Known("*", "grad: nan/inf", "", "inf/nan at the edge of an op's domain (nan inputs to elu, "
+          "empty or zero products, one-element var, l1/bce-with-logits second derivatives at a "
+          "kink): the two libraries' conventions differ"),
+    Known("*", "grad2: nan/inf", "", "second derivatives at kinks and at zero (see above)"),
+    Known("prod", "grad: raises", "", "prod's gradient over an empty dimension", text="reshape"),
+    Known("linear", "value", "", "F.linear with float32 input and float64 weight: promoted here, "
+          "PyTorch computes in another order"),
     # Not a difference of ours: PyTorch 2.x fails an internal assertion in the backward of
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentValueError, ShapeError
 from .op import Op
 
 
@@ -97,7 +97,7 @@ class Pow(Op):
             except ValueError:
                 raise broadcast_error("pow", a, b) from None
             # the shapes fit, so numpy refused an integer to a negative integer power
-            raise ValueError(
+            raise ArgumentValueError(
                 "pow: integers cannot be raised to negative integer powers (as in PyTorch); "
                 "use a float base, e.g. t.double() ** -1"
             ) from None
