@@ -567,6 +567,7 @@ def test_importing_the_library_changes_no_global_setting():
 def test_command_line_uses_one_blas_thread_unless_told_otherwise():
     run = "from tinygrad_edu import cli\ncli.main(['single_neuron', '--iterations', '10'{extra}])"
     machine_default = _blas_threads("")["before"]
+    assert machine_default, "threadpoolctl finds no BLAS library in numpy"
     assert _blas_threads(run.format(extra=""))["after"] == [1] * len(machine_default)
     # The user's choice wins: an environment variable, or --threads.
     assert _blas_threads(run.format(extra=""), OPENBLAS_NUM_THREADS="2")["after"] == \
