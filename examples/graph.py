@@ -30,8 +30,9 @@ Built = tuple[list[tg.Tensor], dict[str, tg.Tensor]]
 
 
 def mazur() -> Built:
-    """SEEDS §4 (examples/mazur_backprop.py), one scalar tensor per neuron so that every quantity
-    of the article has a box; the constants are named tensors so that they are drawn too."""
+    """M. Mazur's 2-2-2 worked example ("A Step by Step Backpropagation Example", 2015;
+    examples/mazur_backprop.py), one scalar tensor per neuron so that every quantity of the
+    article has a box; the constants are named tensors so that they are drawn too."""
     from tinygrad_edu.examples import mazur_backprop
 
     w = mazur_backprop.make_weights()
@@ -85,7 +86,8 @@ def tree() -> Built:
 
 
 def church() -> Built:
-    """SPINN on the sentence of SEEDS §7 (examples/church.py): one dashed box per REDUCE."""
+    """SPINN (Bowman et al. 2016) on the sentence "The church has cracks in the ceiling."
+    (examples/church.py): one dashed box per REDUCE."""
     from tinygrad_edu.examples import church as church_example
 
     return church_example.graph()

@@ -13,7 +13,7 @@ def leaf(array, dtype=np.float64) -> Tensor:
     return tg.tensor(np.asarray(array, dtype=dtype), requires_grad=True)
 
 
-# ---- construction and dtype rules (API.md §1) -------------------------------------------------
+# ---- construction and dtype rules (PyTorch's) --------------------------------------------------
 
 @pytest.mark.parametrize("data, dtype", [
     (1.5, np.float64),
@@ -451,7 +451,8 @@ def test_float32_stays_float32_with_python_scalars(op):
 
 @pytest.mark.parametrize("op", [
     lambda t: tg.maximum(t, 0.1), lambda t: tg.minimum(t, 0.1), lambda t: t.clamp(-0.1, 0.1),
-    lambda t: t.relu(), lambda t: t.abs(), lambda t: t.amax(0), lambda t: t.max(0).values, lambda t: t ** 3, lambda t: 2.0 ** t,
+    lambda t: t.relu(), lambda t: t.abs(), lambda t: t.amax(0), lambda t: t.max(0).values,
+    lambda t: t ** 3, lambda t: 2.0 ** t,
     lambda t: t.sigmoid(), lambda t: t.tanh(), lambda t: t.logsumexp(0), lambda t: t.var(),
     lambda t: t[[0, 0, 1]], lambda t: tg.where(t > 0, t, 0.0), lambda t: t.sqrt().exp().log(),
 ])

@@ -1,5 +1,5 @@
 """tg.viz: DOT pictures of the tape (checked in the real `dot -Tsvg` output and against golden
-DOT files) and the step-by-step backward explainer (checked on the worked example of SEEDS §4).
+DOT files) and the step-by-step backward explainer (checked on M. Mazur's 2-2-2 worked example, 2015).
 
 Golden files live in tests/golden/; after an intended change of the pictures, regenerate them with
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_viz.py
@@ -32,7 +32,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 # ---- programs to draw --------------------------------------------------------------------------
 def mazur_network(backward: bool = True):
-    """SEEDS §4 with one scalar tensor per neuron; returns (E_total, names of weights and results)."""
+    """Mazur's 2-2-2 example with one scalar tensor per neuron; returns (E_total, names of weights and results)."""
     w = {f"w{k}": tg.tensor(v, requires_grad=True, name=f"w{k}")
          for k, v in enumerate([0.15, 0.20, 0.25, 0.30, 0.40, 0.45, 0.50, 0.55], start=1)}
     i1, i2 = tg.tensor(0.05, name="i1"), tg.tensor(0.10, name="i2")

@@ -13,11 +13,11 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from . import dtype as _dtype
+from . import errors as _errors
 from . import repr as _repr
 from .autograd.grad_mode import _state as _grad_state
 from .conversion import ConversionMethods
 from .devices import check_device
-from . import errors as _errors
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
 
@@ -1482,8 +1482,8 @@ def _shape_args(shape: Sequence, op: str) -> tuple:
 
 # The ops import Tensor, so they are imported after it is defined.
 from . import ops as _ops  # noqa: E402
+from . import return_types as _return_types  # noqa: E402
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402
 from .autograd.grad_mode import no_grad as _no_grad  # noqa: E402
-from . import return_types as _return_types  # noqa: E402

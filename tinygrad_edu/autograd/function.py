@@ -389,7 +389,8 @@ def _as_view(cls: type, args: tuple, out: Tensor) -> Tensor:
     relates to it (reshape or permute), so that an in-place op on it can update args[0]."""
     args[0]._share_version_counter(out)
     if cls.view_kind is not None:
-        out._view_of = (args[0], WholeView(cls.view_kind, out.data.shape, args[1] if cls.view_kind == "permute" else None))
+        dims = args[1] if cls.view_kind == "permute" else None
+        out._view_of = (args[0], WholeView(cls.view_kind, out.data.shape, dims))
     return out
 
 
