@@ -106,6 +106,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
 
     def __init__(self, data=_NO_DATA, *sizes, requires_grad: bool = False, dtype=None, device=None,
                  name: str | None = None) -> None:
+        if len(sizes) == 1 and isinstance(sizes[0], bool):  # Tensor(data, True): requires_grad given
+            requires_grad, sizes = sizes[0], ()            # by position (a bool is never a size)
         if sizes or data is _NO_DATA:
             data = _legacy_sizes(data, sizes)
         if device is not None:
