@@ -398,8 +398,7 @@ def test_legacy_constructor_sizes_and_keywords():
     assert tg.Tensor(2, 3, dtype=tg.float32).dtype == tg.float32
     assert tg.Tensor(5).shape == () and tg.Tensor(5).item() == 5  # one int stays a number here
     assert tg.Tensor().shape == (0,) and tg.FloatTensor(5).shape == (5,)
-    with pytest.raises(TypeError, match="keywords"):
-        tg.Tensor([1.0, 2.0], True)  # requires_grad is keyword-only
+    assert tg.Tensor([1.0, 2.0], True).requires_grad  # the documented positional requires_grad
     with pytest.raises(ValueError, match="negative"):
         tg.Tensor(2, -1)
     assert isinstance(tg.tensor([1.0], dtype=tg.float32), tg.FloatTensor)
