@@ -232,3 +232,19 @@ def test_max_along_a_dim_of_bools_and_chunks_of_an_empty_dim():
     values, indices = tg.tensor([[True, False], [False, False]]).max(0)
     assert values.tolist() == [True, False] and indices.tolist() == [0, 0]
     assert len(tg.zeros(0, 2).chunk(2)) == 2
+
+
+def test_a_view_reads_its_base_again_after_the_base_changed_in_place():
+    # as PyTorch regenerates a view's history: gradients through the older view see the change
+    x = leaf([1.0])
+    buf = tg.zeros(2)
+    v = buf[0]                   # taken while buf needs no gradient
+    buf.add_(x * 3)              # buf now depends on x
+    (v * 2).backward()
+    assert x.grad.tolist() == [6.0]
+    w = leaf([1.0, 2.0])
+    a = w * 1
+    first, second = a[0], a.reshape(2, 1)
+    first.mul_(10)               # changes a, and so the memory `second` shows
+    (second * tg.tensor([[1.0], [1.0]])).sum().backward()
+    assert second.tolist() == [[10.0], [2.0]] and w.grad.tolist() == [10.0, 1.0]

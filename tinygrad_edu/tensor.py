@@ -351,6 +351,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
                 "recorded to differentiate. Create its inputs with requires_grad=True (and do not "
                 "compute it inside tg.no_grad())."
             )
+        if self._view_of is not None and self._view_of[2] != self._version_counter[0]:
+            self._reread_view()
         gradient = _differentiate.seed_gradient(self, gradient, "backward", create_graph)
         if retain_graph is None:
             retain_graph = create_graph
@@ -873,7 +875,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         out = _ops.GetItem.apply(self, index)
         if out.data.base is not None and _ops.is_basic_index(index):  # numpy made a view
             self._share_version_counter(out)
-            out._view_of = (self, index)  # an in-place op on the view changes this tensor
+            # an in-place op on the view changes this tensor; the version tells when the view's
+            # history is stale (its base changed since), see _reread_view
+            out._view_of = (self, index, out._version_counter[0])
         return out
 
     def __setitem__(self, index, value) -> None:
@@ -908,9 +912,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
                 f"gradients are recorded (the graph would lose its original value). Wrap the "
                 f"update in `with tg.no_grad():`, as optimizers do."
             )
-        view_of = self._view_of  # (base, index) for a basic-indexing view
+        view_of = self._view_of  # (base, index, version) for a view
         if recording and view_of is not None:
-            return self._in_place_on_view(op, compute, *view_of)
+            return self._in_place_on_view(op, compute, view_of[0], view_of[1])
         if recording and self.grad_fn is not None and self.grad_fn.is_view and self.grad_fn.fn.view_kind is None:
             raise RuntimeError(
                 f"{op}: this tensor of shape {self.shape} is a view of {_view_base(self)} that "
@@ -967,7 +971,22 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
             base[index] = new  # records setitem on the base and writes the numbers (shared memory)
             fresh = _ops.GetItem.apply(base, index)
         self.grad_fn, self.requires_grad, self._output_nr = fresh.grad_fn, True, 0
+        self._view_of = (base, index, self._version_counter[0])
         return self
+
+    def _reread_view(self) -> None:
+        """This view's base was changed in place (through another view, or directly) after the
+        view's history was recorded: take the view of the base again, so that gradients through
+        it see the change -- what PyTorch does when it regenerates a view's grad_fn."""
+        base, how, _ = self._view_of
+        if isinstance(how, WholeView):
+            fresh = how.from_base(base)
+        else:
+            fresh = _ops.GetItem.apply(base, how)
+        self.grad_fn, self.requires_grad = fresh.grad_fn, fresh.requires_grad
+        if self._output_nr:
+            self._output_nr = 0
+        self._view_of = (base, how, self._version_counter[0])
 
     # ---- copying and pickling ----------------------------------------------------------
     def __deepcopy__(self, memo) -> "Tensor":
@@ -1063,7 +1082,9 @@ class WholeView:
         return view.reshape(base.shape)
 
     def from_base(self, base: Tensor) -> Tensor:
-        return base.permute(tuple(self.dims)) if self.kind == "permute" else base.reshape(self.shape)
+        if self.kind == "permute":
+            return _ops.Permute.apply(base, tuple(self.dims))
+        return _ops.Reshape.apply(base, self.shape)  # (always a node, even for an equal shape)
 
 
 def _pow_operands(a: Tensor, b: Tensor) -> tuple[Tensor, Tensor]:

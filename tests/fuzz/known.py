@@ -33,8 +33,9 @@ KNOWN: list[Known] = [
           "variance is 0/0 = nan there; PyTorch's double backward returns 0"),
     Known("binary_cross_entropy", "grad2: value", "", "second derivative at p = 0 or 1 exactly: PyTorch's "
           "double backward adds 1e-12 to p and 1 - p; ours differentiates the clamped first derivative"),
-    Known("*", "aliasing", "requires_grad", "after an in-place op on one view, other views of the same "
-          "base keep their old graph (PyTorch regenerates every view's grad_fn)"),
+    Known("*", "aliasing", "requires_grad", "after a base changes in place, another view of it shows its "
+          "new requires_grad/grad_fn only once it is used again (its history is then taken again, as "
+          "PyTorch does at once); its values and gradients are right"),
     Known("setitem", "requires_grad", "", "writing a tensor that requires grad into a bool or integer "
           "tensor: PyTorch marks the integer tensor requires_grad=True; integer tensors never require "
           "grad here"),
@@ -68,10 +69,6 @@ KNOWN: list[Known] = [
     Known("*", "grad: no error", "", "ops that need less for backward than PyTorch's (mse_loss, sub, "
           "relu keep fewer tensors): changing an unused tensor in place afterwards is an error there, "
           "harmless here", text="modified by an inplace"),
-    Known("in_place_view", "grad: value", "", "several views of one base, each changed in place: the view "
-          "changed last and its base are rebased, other views keep the graph they had (PyTorch "
-          "regenerates every view's history); take the view again after changing its base through "
-          "another one (docs/from-pytorch.md)", text=""),
     Known("in_place", "no error", "", "in-place on an output of split/chunk, or on a view overlapping its "
           "operand: PyTorch refuses; here it is computed (correctly)", text="view"),
     Known("in_place_view", "no error", "", "as for in_place: overlapping or multi-output views",

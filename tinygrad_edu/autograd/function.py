@@ -297,6 +297,10 @@ class Function:
     def apply(cls, *args):
         if _grad_state.batching is not None:  # inside tg.autobatch(): recorded, run later in batches
             return _grad_state.batching.record(cls, args)
+        for a in args:  # a view whose base changed in place since its history was recorded
+            if a.__class__ is Tensor and a._view_of is not None:
+                if a._view_of[2] != a._version_counter[0] and _grad_state.enabled:
+                    a._reread_view()
         recording = False
         if _grad_state.enabled:
             for a in args:
@@ -390,7 +394,7 @@ def _as_view(cls: type, args: tuple, out: Tensor) -> Tensor:
     args[0]._share_version_counter(out)
     if cls.view_kind is not None:
         dims = args[1] if cls.view_kind == "permute" else None
-        out._view_of = (args[0], WholeView(cls.view_kind, out.data.shape, dims))
+        out._view_of = (args[0], WholeView(cls.view_kind, out.data.shape, dims), out._version_counter[0])
     return out
 
 
