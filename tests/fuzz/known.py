@@ -83,6 +83,17 @@ KNOWN: list[Known] = [
     Known("prod", "grad: raises", "", "prod's gradient over an empty dimension", text="reshape"),
     Known("linear", "value", "", "F.linear with float32 input and float64 weight: promoted here, "
           "PyTorch computes in another order"),
+    Known("topk_sort", "value", "item 1", "the indices of equal values: sort here is stable, PyTorch's "
+          "topk may order ties differently (the values agree)"),
+    Known("setitem", "error type", "", "t[idx] = v that is wrong in two ways at once (a bad index and an "
+          "overflowing value, or a leaf's view): the two libraries report a different one first"),
+    Known("split_chunk", "raises", "", "split(0) of an empty dim: refused here (a split size must be "
+          "positive), PyTorch returns the empty piece", text="must be positive"),
+    Known("elu", "grad2: value", "", "second derivative of elu at exactly 0 (a kink): the two sides' "
+          "conventions differ"),
+    Known("prod", "no error", "", "prod(None): the product of everything here; PyTorch wants no "
+          "argument for that"),
+    Known("div", "grad2: value", "", "second derivatives of a / b where b = 0: inf/0 conventions"),
     # Not a difference of ours: PyTorch 2.x fails an internal assertion in the backward of
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "

@@ -139,4 +139,6 @@ class Relu(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return ctx.xp.where(x > 0, grad, 0.0)  # select: an inf arriving where x ≤ 0 gives 0
+        # select (an inf arriving where x ≤ 0 gives 0); x <= 0, not x > 0, so that a nan input
+        # passes its gradient on, as in PyTorch
+        return ctx.xp.where(x <= 0, 0.0, grad)
