@@ -94,6 +94,16 @@ KNOWN: list[Known] = [
     Known("prod", "no error", "", "prod(None): the product of everything here; PyTorch wants no "
           "argument for that"),
     Known("div", "grad2: value", "", "second derivatives of a / b where b = 0: inf/0 conventions"),
+    Known("pow", "grad: no error", "", "a bool Python number as the base of ** (False ** x): PyTorch's "
+          "backward fails there (an internal assertion); here it is computed"),
+    Known("softmax", "raises", "", "softmax of an empty integer tensor (see softmax_method)",
+          text="floating point"),
+    Known("prod", "grad2: raises", "", "prod's second derivative over an empty dimension", text="reshape"),
+    Known("binary_cross_entropy_with_logits", "grad2: value", "", "second derivative of the logits "
+          "loss with pos_weight at saturated logits: the two formulas round differently"),
+    Known("log", "nan/inf", "tg finite where torch inf", "log of sigmoid(x) for x below -709 (float64): "
+          "sigmoid there returns the smallest normal number (1.2e-308) rather than underflowing to 0, "
+          "so the log is -709, not -inf"),
     # Not a difference of ours: PyTorch 2.x fails an internal assertion in the backward of
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "
