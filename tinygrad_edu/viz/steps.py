@@ -4,9 +4,9 @@ This is the one place where the viz package walks the backward pass. `explain` p
 records as a table and `stepper` puts them, as JSON, into an interactive page, so both always
 show the same numbers.
 
-It runs the same steps as autograd/engine.py -- nodes in reverse creation order, each called once
-with the sum of what reached it, gradients reduced to each input's shape -- but it writes no
-`.grad`, frees nothing and runs no hooks: it only reads the graph and records what flows through it.
+The engine itself runs the pass (autograd/engine.py's `run_backward`, with an observer called
+after each node): the gradients are returned instead of written to `.grad`, nothing is freed and
+no hook runs, so reading the graph changes nothing; this module only records what flows through.
 
 The records (all arrays are numpy arrays, copies owned by the record):
 
