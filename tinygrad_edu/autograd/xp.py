@@ -45,11 +45,17 @@ def _index_add(values: np.ndarray, index, shape: tuple) -> np.ndarray:
     from ..ops.index import is_basic_index
 
     out = np.zeros(shape, dtype=np.result_type(values))
-    if is_basic_index(index):
-        out[index] = values
+    if is_basic_index(index) or _distinct_rows(index):
+        out[index] = values  # each element written once: one assignment
     else:
-        np.add.at(out, index, values)
+        np.add.at(out, index, values)  # several times slower, but adds up repeats
     return out
+
+
+def _distinct_rows(index) -> bool:
+    """A 1-D integer index that names no row twice (the usual case for a batch of lookups)."""
+    return (index.__class__ is np.ndarray and index.ndim == 1 and index.dtype.kind in "iu"
+            and np.unique(index).size == index.size)
 
 
 def _replace(x: np.ndarray, index, value) -> np.ndarray:
