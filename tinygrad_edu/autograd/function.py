@@ -297,16 +297,15 @@ class Function:
     def apply(cls, *args):
         if _grad_state.batching is not None:  # inside tg.autobatch(): recorded, run later in batches
             return _grad_state.batching.record(cls, args)
-        for a in args:  # a view whose base changed in place since its history was recorded
-            if a.__class__ is Tensor and a._view_of is not None:
-                if a._view_of[2] != a._version_counter[0] and _grad_state.enabled:
-                    a._reread_view()
         recording = False
         if _grad_state.enabled:
             for a in args:
-                if a.__class__ is Tensor and a.requires_grad:
-                    recording = True
-                    break
+                if a.__class__ is Tensor:
+                    view_of = a._view_of  # a view whose base changed in place since: read it again
+                    if view_of is not None and view_of[2] != a._version_counter[0]:
+                        a._reread_view()
+                    if a.requires_grad:
+                        recording = True
         if not recording:  # nothing to remember: forward only, with a throwaway ctx
             ctx = _Unrecorded(cls)
             if not (cls.forward_records and _grad_state.enabled):
