@@ -130,16 +130,7 @@ def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exit
         if grad.shape != shape:
             grad = _fit_shape(node, grad, shape)
         if edge.__class__ is tuple:  # into the buffer of the node that made this input
-            target, nr = edge
-            pending = buffers.get(target)
-            if pending is None:
-                if target.n_outputs == 1:
-                    buffers[target] = [grad]
-                else:
-                    buffers[target] = pending = [None] * target.n_outputs
-                    pending[nr] = grad
-            else:
-                pending[nr] = grad if pending[nr] is None else pending[nr] + grad
+            _add_to_buffer(buffers, edge[0], edge[1], grad)
         else:  # a leaf may keep the array itself if nothing else can see it (a fresh result)
             exits.leaf(edge, grad, node.fn.fresh_gradients and _is_fresh(grad, grads_in))
         if sent is not None:
