@@ -9,7 +9,8 @@ arrays or on Tensors. So each formula is written once, against `ctx.xp`:
       the gradient is itself a graph that can be differentiated again.
 
 Operators (`+ - * / ** @`, comparisons, indexing) work on both kinds of value; everything else a
-formula needs is a function here, with numpy's name and arguments. The idea is Chainer's `xp`
+formula needs is a function here, with numpy's name and arguments -- and `values(x)`, the plain
+numbers of x, for what is a constant in a formula (a mask, a count of ties). The idea is Chainer's `xp`
 (Tokui et al., "Chainer: A Deep Learning Framework for Accelerating the Research Cycle", 2019)
 and the Python array API standard's namespace.
 """
@@ -84,7 +85,7 @@ numpy_xp = _Namespace(
     reshape=np.reshape, broadcast_to=_broadcast_to, transpose=np.transpose,
     matrix_transpose=lambda x: np.swapaxes(x, -1, -2), concatenate=np.concatenate,
     astype=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax,
-    index_add=_index_add, replace=_replace,
+    index_add=_index_add, replace=_replace, values=lambda x: x,
     abs=np.abs, zeros_like=np.zeros_like, flip=np.flip, cumsum=np.cumsum,
     prod_others=lambda x, axes: _prod_others(x, axes), einsum=lambda eq, *xs: _einsum(eq, *xs),
 )
@@ -191,6 +192,7 @@ tensor_xp = _Namespace(
     matrix_transpose=lambda x: _t(x).transpose(-1, -2), concatenate=_tensor_concatenate,
     astype=lambda x, dtype: _t(x).to(dtype), log_softmax=_tensor_log_softmax,
     index_add=_tensor_index_add, replace=_tensor_replace,
+    values=lambda x: x.data if x.__class__ is Tensor else x,
     abs=lambda x: _t(x).abs(),
     zeros_like=lambda x: Tensor._make(np.zeros_like(_t(x).data), None, False),  # a constant
     flip=_tensor_flip, cumsum=_tensor_cumsum, prod_others=_tensor_prod_others, einsum=_tensor_einsum,

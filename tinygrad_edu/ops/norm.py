@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
 from .dims import kept_shape
 from .op import Op
-
-
-def _value(x) -> np.ndarray:
-    return x.data if x.__class__ is Tensor else x
 
 
 class Norm(Op):
@@ -42,14 +37,14 @@ class Norm(Op):
         norm = ctx.saved_output
         if not ctx.keepdim:
             grad, norm = xp.reshape(grad, ctx.kept), xp.reshape(norm, ctx.kept)
-        zero_norm = _value(norm) == 0
+        zero_norm = ctx.xp.values(norm) == 0
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             if p == 2:
                 scaled_x = x
             elif p > 2:
                 scaled_x = x * xp.abs(x) ** (p - 2)
             else:  # |x|^(p-1) is inf at 0 for p < 1: there the term is 0, as in PyTorch
-                scaled_x = xp.where(_value(x) == 0, 0.0, xp.sign(x) * xp.abs(x) ** (p - 1))
+                scaled_x = xp.where(ctx.xp.values(x) == 0, 0.0, xp.sign(x) * xp.abs(x) ** (p - 1))
             if p == 2:
                 scale = xp.where(zero_norm, 0.0, grad / norm)
             elif p >= 1:

@@ -21,9 +21,6 @@ def _remember_axes(ctx, x, axes, keepdim) -> None:
     ctx.kept = kept_shape(x.data.shape, axes)
 
 
-def _value(x) -> np.ndarray:
-    return x if x.__class__ is np.ndarray else x.data
-
 
 class Sum(Op):
     """Σ x over `axes`;  ∂/∂xᵢ = 1"""
@@ -77,8 +74,8 @@ class Max(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = _value(ctx.saved_tensors[0])
-        best = _value(ctx.saved_output).reshape(ctx.kept)
+        x = ctx.xp.values(ctx.saved_tensors[0])
+        best = ctx.xp.values(ctx.saved_output).reshape(ctx.kept)
         winners = (x == best) | (np.isnan(x) & np.isnan(best))
         count = np.sum(winners, axis=ctx.axes, keepdims=True).astype(x.dtype)  # ties share
         xp = ctx.xp
@@ -139,7 +136,7 @@ class Std(Op):
         x, = ctx.saved_tensors
         xp = ctx.xp
         std = ctx.saved_output
-        flat = _value(std) == 0
+        flat = ctx.xp.values(std) == 0
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = xp.where(flat, 0.0, grad / (std * max(ctx.divisor, 0)))
             centered = x - xp.sum(x, ctx.axes, keepdims=True) / int(np.prod([x.shape[a] for a in ctx.axes]))

@@ -10,12 +10,6 @@ from ..tensor import Tensor
 from .op import Op
 
 
-def _value(x) -> np.ndarray:
-    """The numbers of a saved input (an array, or a Tensor under create_graph): masks are
-    constants, their derivative is zero."""
-    return x.data if x.__class__ is Tensor else x
-
-
 class Where(Op):
     """cond ? a : b;  the gradient goes to a where cond holds, to b elsewhere"""
 
@@ -76,8 +70,8 @@ class Maximum(Op):
     def backward(cls, ctx, grad):
         a, b = ctx.saved_tensors
         xp = ctx.xp
-        a_wins = cls.wins(_value(a), _value(b))
-        tie = _value(a) == _value(b)
+        a_wins = cls.wins(ctx.xp.values(a), ctx.xp.values(b))
+        tie = ctx.xp.values(a) == ctx.xp.values(b)
         shared = xp.where(tie, grad / 2, 0.0)  # a tie gives half to each, as in PyTorch
         return xp.where(a_wins, grad, shared), xp.where(a_wins | tie, shared, grad)
 
@@ -101,7 +95,7 @@ class Clamp(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        x = _value(ctx.saved_tensors[0])
+        x = ctx.xp.values(ctx.saved_tensors[0])
         inside = np.ones(x.shape, dtype=bool)
         if ctx.low is not None:
             inside &= x >= ctx.low

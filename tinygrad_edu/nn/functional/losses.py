@@ -207,17 +207,13 @@ class CrossEntropy(Function):
         z, = ctx.saved_tensors
         xp = ctx.xp
         t, n = ctx.target, ctx.target.shape[0]
-        one_hot = np.zeros(z.shape, dtype=_value(z).dtype)
+        one_hot = np.zeros(z.shape, dtype=ctx.xp.values(z).dtype)
         one_hot[np.arange(n), t] = 1
         d = xp.exp(xp.log_softmax(z, 1)) - one_hot
         if ctx.reduction == "none":
             return d * xp.reshape(grad, (n, 1))
         return d * (grad / n if ctx.reduction == "mean" else grad)
 
-
-def _value(x) -> np.ndarray:
-    """The numbers of a saved value: an array, or a Tensor under create_graph."""
-    return x.data if isinstance(x, Tensor) else x
 
 
 def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
