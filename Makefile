@@ -36,8 +36,10 @@ fuzz: $(VENV)/.test-installed
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/ops.py
-	$(PY) bench/tree.py
+	$(PY) bench/mlp.py
 	$(PY) bench/treelstm.py
+	$(PY) bench/tree.py
+	$(PY) bench/memory.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -38,3 +38,17 @@ def test_treelstm_benchmark_checks_the_math_and_writes_trees_per_second(tmp_path
     # the script refuses to time implementations whose loss and gradients differ by more than 1e-10
     assert report["largest_difference"] < 1e-10
     assert (report["hidden"], report["leaves"], report["trees_per_call"]) == (4, 3, 2)
+
+
+def test_mlp_benchmark_checks_the_math_and_writes_ratios(tmp_path):
+    out = tmp_path / "mlp.json"
+    run_script("mlp.py", "--rounds", "1", "--batches", "1", "--json", str(out))
+    results = json.loads(out.read_text())["batches"]["1"]
+    assert results["numpy (by hand)"]["ratio"] == 1.0 and results["tinygrad_edu, raw ops"]["seconds"] > 0
+
+
+def test_memory_benchmark_writes_bytes_per_node(tmp_path):
+    out = tmp_path / "memory.json"
+    run_script("memory.py", "--ops", "2000", "--rounds", "1", "--json", str(out))
+    report = json.loads(out.read_text())
+    assert 0 < report["bytes_per_node"] < 10_000 and report["gc_ratio_median"] > 0
