@@ -181,12 +181,31 @@ def spinn_loss():
     return outputs[0].sum(), params
 
 
-def test_spinn_scopes_become_clusters_and_collapse_when_too_big():
+def test_spinn_scopes_become_clusters():
     requires_dot()
     loss, params = spinn_loss()
     full = viz.stepper(loss, params=params)
     assert full.view == "ops"
     assert full.svg().count('class="cluster"') == 7  # one box per REDUCE
+
+
+def scoped_loss():
+    """Seven scopes of three ops each (a composition written with separate ops), then a sum."""
+    x = tg.tensor([0.5, -1.0], requires_grad=True, name="x")
+    w = tg.tensor([1.5, 0.5], requires_grad=True, name="w")
+    y = x
+    for _ in range(7):
+        with viz.scope("Reduce"):
+            y = (y * w).tanh() + x
+    return y.sum(), {"x": x, "w": w}
+
+
+def test_scopes_collapse_when_too_big():
+    requires_dot()
+    loss, params = scoped_loss()
+    full = viz.stepper(loss, params=params)
+    assert full.view == "ops"
+    assert full.svg().count('class="cluster"') == 7
     reduces = {node.scope[0] for node in full.passes.nodes if node.scope}
     outside = sum(1 for node in full.passes.nodes if not node.scope)
     small = viz.stepper(loss, params=params, max_nodes=len(reduces) + outside)

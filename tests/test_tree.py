@@ -62,20 +62,41 @@ def test_tree_lstm_cell_gradcheck():
     assert tg.gradcheck(compose, (*inputs, cell.left.weight, cell.track.weight))
 
 
-def test_tree_lstm_gates_second_derivatives():
-    """The fused gates' backward switches to Tensor ops under create_graph; check that path."""
-    from tinygrad_edu.nn.tree import TreeLSTMGates
+def test_tree_lstm_composition_second_derivatives():
+    """The fused composition's one formula, on arrays and (create_graph) on Tensors, through
+    every input: children's states, weights, bias, tracker state and its weight."""
+    from tinygrad_edu.nn.tree import TreeLSTMComposition
 
     rng = np.random.default_rng(3)
-    z, c_l, c_r = (tg.tensor(rng.standard_normal(shape), requires_grad=True) for shape in [(2, 10), (2, 2), (2, 2)])
-    assert tg.gradcheck(TreeLSTMGates.apply, (z, c_l, c_r))
-    assert tg.gradgradcheck(TreeLSTMGates.apply, (z, c_l, c_r))
+
+    def t(*shape):
+        return tg.tensor(rng.standard_normal(shape), requires_grad=True)
+
+    args = (t(2, 2), t(2, 2), t(2, 2), t(2, 2), t(10, 2), t(10), t(10, 2), t(2, 3), t(10, 3))
+    assert tg.gradcheck(TreeLSTMComposition.apply, args)
+    assert tg.gradgradcheck(TreeLSTMComposition.apply, args)
+    untracked = args[:7] + (None, None)
+    assert tg.gradcheck(TreeLSTMComposition.apply, untracked)
+    assert tg.gradgradcheck(TreeLSTMComposition.apply, untracked)
     # Only h used: c's gradient arrives as zeros, and must not change the dtype of the result.
-    z32 = tg.tensor(rng.standard_normal((2, 10)).astype(np.float32), requires_grad=True)
-    c32 = tg.tensor(np.zeros((2, 2), np.float32))
-    h, _ = TreeLSTMGates.apply(z32, c32, c32)
+    f32 = [tg.tensor(a.data.astype(np.float32), requires_grad=True) for a in args[:7]]
+    h, _ = TreeLSTMComposition.apply(*f32, None, None)
     h.sum().backward()
-    assert z32.grad.dtype == np.float32
+    assert all(a.grad.dtype == np.float32 for a in f32)
+
+
+def test_tree_lstm_cell_matches_separate_ops():
+    """The fused node computes W_l h_l + b + W_r h_r (+ W_t t) and the gates, as written out."""
+    tg.manual_seed(4)
+    cell = nn.TreeLSTMCell(3, tracker_size=2, dtype=np.float64)
+    h_l, c_l, h_r, c_r = (tg.randn(2, 3, dtype=np.float64) for _ in range(4))
+    track = tg.randn(2, 2, dtype=np.float64)
+    h, c = cell((h_l, c_l), (h_r, c_r), track)
+    z = cell.left(h_l) + cell.right(h_r) + cell.track(track)
+    i, f_l, f_r, o, a = z.chunk(5, 1)
+    c_ref = i.sigmoid() * a.tanh() + f_l.sigmoid() * c_l + f_r.sigmoid() * c_r
+    np.testing.assert_allclose(c.numpy(), c_ref.numpy(), atol=1e-12)
+    np.testing.assert_allclose(h.numpy(), (o.sigmoid() * c_ref.tanh()).numpy(), atol=1e-12)
 
 
 def test_tree_lstm_cell_checks_its_inputs():

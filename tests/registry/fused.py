@@ -7,6 +7,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
+from tinygrad_edu.nn.tree import TreeLSTMComposition
 
 from . import register
 
@@ -17,7 +18,7 @@ _LSTM = nn.LSTMCell(2, 3, dtype=np.float64)
 _SPINN = nn.SPINN(2, 3, tracker_size=2, dtype=np.float64)
 
 
-def _tree(h_l, c_l, h_r, c_r):  # TreeLSTMGates: both outputs, so both gradients flow in
+def _tree(h_l, c_l, h_r, c_r):  # TreeLSTMComposition: both outputs, so both gradients flow in
     h, c = _TREE((h_l, c_l), (h_r, c_r))
     return h * c
 
@@ -25,6 +26,11 @@ def _tree(h_l, c_l, h_r, c_r):  # TreeLSTMGates: both outputs, so both gradients
 def _tree_tracked(h_l, c_l, h_r, c_r, t):
     h, c = _TREE_TRACKED((h_l, c_l), (h_r, c_r), t)
     return h + c
+
+
+def _composition(h_l, c_l, h_r, c_r, w_l, b_l, w_r, t, w_t):  # weights varied too
+    h, c = TreeLSTMComposition.apply(h_l, c_l, h_r, c_r, w_l, b_l, w_r, t, w_t)
+    return h * c
 
 
 def _lstm(x, h, c):  # LSTMGates
@@ -46,6 +52,9 @@ H = (1, 3)
 register("nn.TreeLSTMCell", _tree, [H, H, H, H], [(2, 3)] * 4, [(4, 3)] * 4)
 register("nn.TreeLSTMCell(tracker)", _tree_tracked, [H, H, H, H, (1, 2)], [(2, 3)] * 4 + [(2, 2)],
          [(3, 3)] * 4 + [(3, 2)])
+W = [(10, 2), (10,), (10, 2)]
+register("nn.TreeLSTMCell(weights)", _composition, [H[:1] + (2,)] * 4 + W + [(1, 3), (10, 3)],
+         [(2, 2)] * 4 + W + [(2, 1), (10, 1)], [(3, 2)] * 4 + W + [(3, 3), (10, 3)])
 register("nn.LSTMCell", _lstm, [(1, 2), H, H], [(2, 2), (2, 3), (2, 3)], [(4, 2), (4, 3), (4, 3)])
 register("nn.SPINN", _spinn, [(3, 2), (3, 2)], [(3, 2), (3, 2)], [(3, 2), (3, 2)])
 register("Tensor.__setitem__", _setitem, [(3, 2), (2,)], [(2, 3), (1,)], [(4,), ()])

@@ -24,7 +24,7 @@ from .. import ops
 from ..nn.functional.layers import Linear
 from ..nn.functional.losses import BinaryCrossEntropy, CrossEntropy
 from ..nn.recurrent import LSTMGates
-from ..nn.tree import SplitRows, TreeLSTMGates
+from ..nn.tree import SplitRows, TreeLSTMComposition
 from ..ops.dims import kept_shape
 from ..tensor import Tensor
 from . import executor
@@ -223,8 +223,25 @@ def _gates(cls, args):
     return key, (((n, c.shape[1]), c.dtype), ((n, c.shape[1]), c.dtype)), (n,)
 
 
-RULES[LSTMGates] = RULES[TreeLSTMGates] = _gates
-RETURNS_TUPLE.update((LSTMGates, TreeLSTMGates, SplitRows))
+RULES[LSTMGates] = _gates
+RETURNS_TUPLE.update((LSTMGates, TreeLSTMComposition, SplitRows))
+
+
+@rule(TreeLSTMComposition)
+def tree_lstm(cls, args):
+    """(h_l, c_l, h_r, c_r, W_l, b_l, W_r, t, W_t): the children's states (and t) are rows; the
+    weights are shared, and calls with different weights (two cells) are kept apart by the key."""
+    h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t = args
+    states = (h_l, c_l, h_r, c_r) if tracking is None else (h_l, c_l, h_r, c_r, tracking)
+    if not _floats(*states) or any(t.data.ndim != 2 for t in states):
+        return None
+    n, dtype = h_l.data.shape[0], h_l.data.dtype
+    if any(t.data.shape[0] != n or t.data.dtype != dtype for t in states):
+        return None
+    H = c_l.data.shape[1]
+    key = (executor.rows, cls, (4, 5, 6, 8), id(w_l), id(b_l), id(w_r), id(w_t),
+           tuple(t.data.shape[1:] for t in states), dtype)
+    return key, (((n, H), dtype), ((n, H), dtype)), (n,)
 
 
 @rule(SplitRows)

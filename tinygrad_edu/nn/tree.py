@@ -22,11 +22,12 @@ from ..autograd.xp import numpy_xp
 from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
 from ..functions import cat
 from ..tensor import Tensor
+from .functional.layers import linear_grads
 from .layers import Linear
 from .module import Module
 from .recurrent import LSTMCell
 
-__all__ = ["GatherRows", "REDUCE", "SHIFT", "SPINN", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMGates"]
+__all__ = ["GatherRows", "REDUCE", "SHIFT", "SPINN", "SplitRows", "Tracker", "TreeLSTMCell", "TreeLSTMComposition"]
 
 State = tuple[Tensor, Tensor]  # (h, c), each (batch, hidden_size)
 
@@ -36,10 +37,11 @@ def _check_size(n, layer: str, what: str) -> None:
         raise ValueError(f"{layer}: {what} must be a positive int, got {n!r}")
 
 
-class TreeLSTMGates(Function):
-    """The gate arithmetic of one Tree-LSTM composition as one node on the tape:
-    (z (B, 5H), c_l (B, H), c_r (B, H)) -> (h, c), with z = [i, f_l, f_r, o, a] pre-activations.
+class TreeLSTMComposition(Function):
+    """One whole Tree-LSTM composition as one node on the tape:
+    (h_l, c_l, h_r, c_r, W_l, b_l, W_r, t, W_t) -> (h, c), each (B, H); t and W_t may be None.
 
+        z = h_l W_lᵀ + b_l + h_r W_rᵀ (+ t W_tᵀ) = [i, f_l, f_r, o, a] pre-activations (B, 5H)
         c = σ(i)·tanh(a) + σ(f_l)·c_l + σ(f_r)·c_r,    h = σ(o)·tanh(c)
 
     Backward, with g_h, g_c the incoming gradients, t = tanh(c) and i, f_l, f_r, o, a activated:
@@ -47,8 +49,10 @@ class TreeLSTMGates(Function):
         ∂z_i = ∂c·a·i(1 - i)       ∂z_fl = ∂c·c_l·f_l(1 - f_l)    ∂z_fr = ∂c·c_r·f_r(1 - f_r)
         ∂z_o = g_h·t·o(1 - o)      ∂z_a = ∂c·i·(1 - a²)
         ∂c_l = ∂c·f_l              ∂c_r = ∂c·f_r
-    Twelve Tensor ops would record the same thing as twelve nodes; in a tree model this runs once
-    per composition, so it is fused into one node with one backward formula.
+    and then, for each product x Wᵀ in z, ∂x = ∂z W and ∂W = ∂zᵀ x (`linear_grads`), ∂b_l = Σ ∂z.
+    Written with separate ops this is sixteen nodes (four with separate Linears); in a tree model
+    it runs once per composition, so it is fused into one node with one backward formula. It is
+    also the unit that `tg.autobatch()` batches: one waiting call per composition.
     """
 
     forward_records = False  # numpy only
@@ -56,9 +60,14 @@ class TreeLSTMGates(Function):
     fresh_gradients = True
 
     @staticmethod
-    def forward(ctx, z, c_l, c_r):
-        ctx.save_for_backward(z, c_l, c_r)
-        i, f_l, f_r, o, a = _activated(numpy_xp, z.data)
+    def forward(ctx, h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t):
+        ctx.save_for_backward(h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t)
+        z = h_l.data @ w_l.data.T
+        z += b_l.data
+        z += h_r.data @ w_r.data.T
+        if tracking is not None:
+            z += tracking.data @ w_t.data.T
+        i, f_l, f_r, o, a = _activated(numpy_xp, z)
         c = i * a + f_l * c_l.data + f_r * c_r.data
         t = np.tanh(c)
         ctx.activated = (i, f_l, f_r, o, a, t)  # backward on arrays reuses them
@@ -66,17 +75,27 @@ class TreeLSTMGates(Function):
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
-        z, c_l, c_r = ctx.saved_tensors
+        h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t = ctx.saved_tensors
         xp = ctx.xp
         if xp is numpy_xp:  # the values forward computed (the same numbers)
             i, f_l, f_r, o, a, t = ctx.activated
         else:  # recorded backward: computed again with Tensor ops, so they are differentiable
+            z = h_l @ xp.matrix_transpose(w_l) + b_l + h_r @ xp.matrix_transpose(w_r)
+            if tracking is not None:
+                z = z + tracking @ xp.matrix_transpose(w_t)
             i, f_l, f_r, o, a = _activated(xp, z)
             t = xp.tanh(i * a + f_l * c_l + f_r * c_r)
         dc = grad_c + grad_h * o * (1 - t * t)
         dz = xp.concatenate([dc * a * i * (1 - i), dc * c_l * f_l * (1 - f_l), dc * c_r * f_r * (1 - f_r),
                              grad_h * t * o * (1 - o), dc * i * (1 - a * a)], axis=1)
-        return dz, dc * f_l, dc * f_r
+        need = ctx.needs_input_grad
+        dh_l, dw_l = linear_grads(xp, dz, h_l, w_l, need[0], need[4])
+        dh_r, dw_r = linear_grads(xp, dz, h_r, w_r, need[2], need[6])
+        dt = dw_t = None
+        if tracking is not None:
+            dt, dw_t = linear_grads(xp, dz, tracking, w_t, need[7], need[8])
+        return (dh_l, dc * f_l if need[1] else None, dh_r, dc * f_r if need[3] else None,
+                dw_l, dz if need[5] else None, dw_r, dt, dw_t)
 
 
 def _activated(xp, z):
@@ -96,9 +115,11 @@ class TreeLSTMCell(Module):
         h = σ(o)·tanh(c)
 
     `left` (H → 5H, with bias), `right` (H → 5H) and, with `tracker_size`, `track`
-    (tracker_size → 5H) are one Linear each, so every input costs one matrix product for all
-    five gates; the rest is one fused node, `TreeLSTMGates`. `tracking=None` adds nothing (as if
-    the tracker state were zero).
+    (tracker_size → 5H) hold the weights (one Linear each, so every input costs one matrix
+    product for all five gates). The whole composition, products and gates, is one fused node,
+    `TreeLSTMComposition`: the Linears' weights are used directly, so forward hooks registered
+    on `left`/`right`/`track` do not run. `tracking=None` adds nothing (as if the tracker state
+    were zero).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
     >>> cell = nn.TreeLSTMCell(4)
@@ -130,7 +151,6 @@ class TreeLSTMCell(Module):
                 f"TreeLSTMCell: expected h and c of both children with shape (batch, {H}), got "
                 f"left ({h_l.shape}, {c_l.shape}) and right ({h_r.shape}, {c_r.shape})"
             )
-        z = self.left(h_l) + self.right(h_r)
         if tracking is not None:
             if self.track is None:
                 raise ValueError(
@@ -142,8 +162,9 @@ class TreeLSTMCell(Module):
                     f"TreeLSTMCell: tracking must have shape ({shape[0]}, {self.tracker_size}), "
                     f"got {tracking.shape}"
                 )
-            z = z + self.track(tracking)
-        return TreeLSTMGates.apply(z, c_l, c_r)
+        track = self.track.weight if tracking is not None else None
+        return TreeLSTMComposition.apply(h_l, c_l, h_r, c_r, self.left.weight, self.left.bias, self.right.weight,
+                                         tracking, track)
 
     def extra_repr(self) -> str:
         tracker = f", tracker_size={self.tracker_size}" if self.tracker_size is not None else ""

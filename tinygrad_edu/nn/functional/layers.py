@@ -30,15 +30,21 @@ class Linear(Function):
     @staticmethod
     def backward(ctx, grad):
         x, weight = ctx.saved_tensors
-        xp = ctx.xp
         need_x, need_w, need_b = ctx.needs_input_grad
-        grad_w = None
-        if need_w:  # leading axes folded into one batch axis: Gᵀ x is then one matrix product
-            g2 = grad if grad.ndim == 2 else xp.reshape(grad, (-1, grad.shape[-1]))
-            x2 = x if x.ndim == 2 else xp.reshape(x, (int(np.prod(x.shape[:-1])), x.shape[-1]))
-            # Gᵀ x; for one row an outer product: a broadcast multiply beats matmul's general kernel
-            grad_w = xp.matrix_transpose(g2) * x2 if g2.shape[0] == 1 else xp.matrix_transpose(g2) @ x2
-        return (grad @ weight if need_x else None), grad_w, (grad if need_b else None)
+        grad_x, grad_w = linear_grads(ctx.xp, grad, x, weight, need_x, need_w)
+        return grad_x, grad_w, (grad if need_b else None)
+
+
+def linear_grads(xp, grad, x, weight, need_x: bool, need_w: bool) -> tuple:
+    """The gradients of y = x Wᵀ: (∂L/∂x = G W, ∂L/∂W = Gᵀ x), each None when not needed.
+    Shared by every fused node that contains a product by a weight (Linear, the Tree-LSTM cell)."""
+    grad_w = None
+    if need_w:  # leading axes folded into one batch axis: Gᵀ x is then one matrix product
+        g2 = grad if grad.ndim == 2 else xp.reshape(grad, (-1, grad.shape[-1]))
+        x2 = x if x.ndim == 2 else xp.reshape(x, (int(np.prod(x.shape[:-1])), x.shape[-1]))
+        # Gᵀ x; for one row an outer product: a broadcast multiply beats matmul's general kernel
+        grad_w = xp.matrix_transpose(g2) * x2 if g2.shape[0] == 1 else xp.matrix_transpose(g2) @ x2
+    return (grad @ weight if need_x else None), grad_w
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
