@@ -185,15 +185,14 @@ def unbroadcast(grad, shape: tuple):
 
 def _fit_shape(node: Node, grad, shape: tuple):
     """Undo broadcasting; anything else is a bug in a backward formula and is named as such."""
-    try:
-        # grad must be shape broadcast to something bigger, e.g. (3, 1) is not (2,) broadcast
-        if np.broadcast_shapes(shape, grad.shape) != grad.shape:
-            raise ValueError
-    except ValueError:
+    # grad must be shape broadcast to something bigger, e.g. (3, 1) is not (2,) broadcast:
+    # counting from the right, each axis of `shape` is 1 or equal to grad's
+    extra = grad.ndim - len(shape)
+    if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):
         raise RuntimeError(
             f"{node.name()}: backward returned a gradient of shape {grad.shape} for an input of "
             f"shape {shape}; a gradient must have its input's shape (or a broadcast of it)"
-        ) from None
+        )
     return unbroadcast(grad, shape)
 
 

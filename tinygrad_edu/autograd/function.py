@@ -410,7 +410,8 @@ def _as_output(raw, args) -> Tensor:
 
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
-    outs = tuple(_as_output(r, args) for r in raws)
+    outs = tuple([Tensor._make(r, None, False) if r.__class__ is np.ndarray else _as_output(r, args)
+                  for r in raws])
     ctx.n_outputs = len(outs)
     ctx.watched = True
     ctx.output_shapes = tuple(o.data.shape for o in outs)

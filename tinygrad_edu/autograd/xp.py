@@ -56,7 +56,7 @@ def _index_add(values: np.ndarray, index, shape: tuple) -> np.ndarray:
 def _distinct_rows(index) -> bool:
     """A 1-D integer index that names no row twice (the usual case for a batch of lookups)."""
     return (index.__class__ is np.ndarray and index.ndim == 1 and index.dtype.kind in "iu"
-            and np.unique(index).size == index.size)
+            and (index.size < 2 or np.unique(index).size == index.size))
 
 
 def _replace(x: np.ndarray, index, value) -> np.ndarray:
