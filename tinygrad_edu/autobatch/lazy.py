@@ -17,17 +17,20 @@ import numpy as np
 class Pending:
     """The placeholder array of a Tensor whose op has been recorded but not yet run."""
 
-    __slots__ = ("shape", "dtype", "ndim", "size", "base", "record", "value", "__weakref__")
+    __slots__ = ("shape", "dtype", "ndim", "base", "record", "value", "__weakref__")
 
     def __init__(self, shape: tuple, dtype: np.dtype, record, base=None) -> None:
         self.shape = shape
         self.dtype = dtype
         self.ndim = len(shape)
-        self.size = prod(shape)
         # Tensor.__getitem__ asks `.base is not None` to learn that basic indexing made a view
         self.base = base
         self.record = record  # the op that will compute it (None once computed)
         self.value = None  # the array, once computed
+
+    @property
+    def size(self) -> int:
+        return prod(self.shape)
 
     def force(self) -> np.ndarray:
         """Run everything pending (batched) and return this value's array."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from math import prod
 
 from ..autograd import anomaly
 from ..autograd.grad_mode import _state as _grad_state
@@ -147,12 +146,15 @@ class Recorder:
         r.depth = depth + 1
         r.waiting = waiting
         outputs = []
-        for shape, dtype in metas:
-            placeholder = _new(Pending)  # (Pending.__init__, inlined: this runs for every op)
+        for shape, dtype in metas:  # (Pending.__init__ and Tensor._make, inlined: this runs for every op)
+            placeholder = _new(Pending)
             placeholder.shape, placeholder.dtype, placeholder.ndim = shape, dtype, len(shape)
-            placeholder.size, placeholder.base, placeholder.record, placeholder.value = prod(shape), None, r, None
+            placeholder.base = placeholder.value = None
+            placeholder.record = r
             needs = requires_grad and dtype.kind == "f"
-            outputs.append(Tensor._make(placeholder, r if needs else None, needs))
+            t = _new(Tensor)
+            t.data, t.grad_fn, t.requires_grad, t._version_counter = placeholder, (r if needs else None), needs, None
+            outputs.append(t)
         if len(outputs) > 1:
             for nr, t in enumerate(outputs):
                 t._output_nr = nr

@@ -230,18 +230,27 @@ RETURNS_TUPLE.update((LSTMGates, TreeLSTMComposition, SplitRows))
 @rule(TreeLSTMComposition)
 def tree_lstm(cls, args):
     """(h_l, c_l, h_r, c_r, W_l, b_l, W_r, t, W_t): the children's states (and t) are rows; the
-    weights are shared, and calls with different weights (two cells) are kept apart by the key."""
+    weights are shared, and calls with different weights (two cells) are kept apart by the key.
+    (Written out without loops: this runs once per composition of every tree.)"""
     h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t = args
-    states = (h_l, c_l, h_r, c_r) if tracking is None else (h_l, c_l, h_r, c_r, tracking)
-    if not _floats(*states) or any(t.data.ndim != 2 for t in states):
+    if not (h_l.__class__ is c_l.__class__ is h_r.__class__ is c_r.__class__ is Tensor):
         return None
-    n, dtype = h_l.data.shape[0], h_l.data.dtype
-    if any(t.data.shape[0] != n or t.data.dtype != dtype for t in states):
+    x = h_l.data
+    shape, dtype = x.shape, x.dtype
+    if (len(shape) != 2 or dtype.kind != "f" or c_l.data.shape != shape or h_r.data.shape != shape
+            or c_r.data.shape != shape or c_l.data.dtype != dtype or h_r.data.dtype != dtype
+            or c_r.data.dtype != dtype):
         return None
-    H = c_l.data.shape[1]
-    key = (executor.rows, cls, (4, 5, 6, 8), id(w_l), id(b_l), id(w_r), id(w_t),
-           tuple(t.data.shape[1:] for t in states), dtype)
-    return key, (((n, H), dtype), ((n, H), dtype)), (n,)
+    track_size = None
+    if tracking is not None:
+        if tracking.__class__ is not Tensor or tracking.data.ndim != 2 or tracking.data.dtype != dtype:
+            return None
+        if tracking.data.shape[0] != shape[0]:
+            return None
+        track_size = tracking.data.shape[1]
+    key = (executor.rows, cls, (4, 5, 6, 8), id(w_l), id(b_l), id(w_r), id(w_t), shape[1], track_size, dtype)
+    out = (shape, dtype)
+    return key, (out, out), (shape[0],)
 
 
 @rule(SplitRows)
@@ -326,6 +335,21 @@ def getitem(cls, args):
     key = _index_key(index)
     if key is None:
         return None
+    known = _GETITEM_SEEN.get((shape, dtype, key), _UNSEEN)  # (the same few indexes, every example)
+    if known is _UNSEEN:
+        if len(_GETITEM_SEEN) > 10_000:
+            _GETITEM_SEEN.clear()
+        known = _GETITEM_SEEN[(shape, dtype, key)] = _getitem_signature(cls, index, key, shape, dtype)
+    return known
+
+
+_GETITEM_SEEN: dict = {}
+_UNSEEN = object()
+
+
+def _getitem_signature(cls, index, key, shape: tuple, dtype):
+    """getitem's signature for an index that is not a pick of rows: it depends only on the
+    index (by value), x's shape and dtype, so getitem remembers it for each of those."""
     dummy = np.broadcast_to(np.zeros((), dtype), shape)
     try:
         out = dummy[index].shape

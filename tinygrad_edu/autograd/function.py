@@ -400,12 +400,19 @@ def _as_view(cls: type, args: tuple, out: Tensor) -> Tensor:
 def _as_output(raw, args) -> Tensor:
     """Forward's result as a fresh Tensor (never one of the inputs, whose grad_fn must not change)."""
     if raw.__class__ is Tensor:
-        if raw.grad_fn is None and not any(raw is a for a in args):
+        if raw.grad_fn is None and not _is_one_of(raw, args):
             return raw
         raw = raw.data
     elif raw.__class__ is not np.ndarray:
         raw = np.asarray(raw)
     return Tensor._make(raw, None, False)
+
+
+def _is_one_of(t: Tensor, args) -> bool:
+    for a in args:
+        if a is t:
+            return True
+    return False
 
 
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
@@ -414,11 +421,14 @@ def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
                   for r in raws])
     ctx.n_outputs = len(outs)
     ctx.watched = True
-    ctx.output_shapes = tuple(o.data.shape for o in outs)
-    ctx.output_dtypes = tuple(o.data.dtype for o in outs)
-    for i, o in enumerate(outs):
+    ctx.output_shapes = tuple([o.data.shape for o in outs])
+    ctx.output_dtypes = tuple([o.data.dtype for o in outs])
+    nr = 0
+    for o in outs:
         if o.data.dtype.kind == "f":
             o.grad_fn = ctx
             o.requires_grad = True
-            o._output_nr = i
+            if nr or o._output_nr:  # (an output 0 keeps the class default: no instance dict)
+                o._output_nr = nr
+        nr += 1
     return outs

@@ -146,7 +146,7 @@ class TreeLSTMCell(Module):
         (h_l, c_l), (h_r, c_r) = left, right
         H = self.hidden_size
         shape = h_l.shape
-        if len(shape) != 2 or shape[1] != H or any(t.shape != shape for t in (c_l, h_r, c_r)):
+        if len(shape) != 2 or shape[1] != H or c_l.shape != shape or h_r.shape != shape or c_r.shape != shape:
             raise ValueError(
                 f"TreeLSTMCell: expected h and c of both children with shape (batch, {H}), got "
                 f"left ({h_l.shape}, {c_l.shape}) and right ({h_r.shape}, {c_r.shape})"
