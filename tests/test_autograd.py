@@ -11,6 +11,7 @@ import pytest
 
 import tinygrad_edu as tg
 from tinygrad_edu import Tensor
+from tinygrad_edu.autograd.function import edge_source
 
 
 def leaf(array) -> Tensor:
@@ -145,7 +146,7 @@ def test_every_node_releases_saved_values():
     while stack:
         node = stack.pop()
         nodes.append(node)
-        stack.extend(e[0] for e in node.edges if isinstance(e, tuple))
+        stack.extend(s[0] for s in map(edge_source, node.edges) if s is not None)
     assert any(n._saved is not None or n._saved_output is not None for n in nodes)
     loss.backward()
     assert all(n._saved is None and n._saved_output is None for n in nodes)
@@ -165,7 +166,7 @@ def test_graph_is_freed_by_reference_counting_alone():
         while stack:
             node = stack.pop()
             nodes.append(weakref.ref(node))
-            stack.extend(e[0] for e in node.edges if isinstance(e, tuple))
+            stack.extend(s[0] for s in map(edge_source, node.edges) if s is not None)
         del node
         loss.backward()
         assert all(ref() is not None for ref in nodes)

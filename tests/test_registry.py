@@ -109,13 +109,15 @@ def _all_function_classes() -> set[type]:
 
 
 def _classes_in_graph(outputs) -> set[type]:
+    from tinygrad_edu.autograd.function import edge_source
+
     seen, stack = set(), [o.grad_fn for o in outputs if o is not None and o.grad_fn is not None]
     while stack:
         node = stack.pop()
         if node in seen:
             continue
         seen.add(node)
-        stack.extend(e[0] for e in node.edges if e.__class__ is tuple)
+        stack.extend(s[0] for s in map(edge_source, node.edges) if s is not None)
     return {node.fn for node in seen}
 
 

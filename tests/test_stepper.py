@@ -23,6 +23,7 @@ import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 from tinygrad_edu import viz
+from tinygrad_edu.autograd.function import edge_source
 
 from .dot_support import requires_dot
 
@@ -60,7 +61,7 @@ def engine_seqs(loss) -> list[int]:
         node = stack.pop()
         if node not in seen:
             seen.add(node)
-            stack += [e[0] for e in node.edges if isinstance(e, tuple)]
+            stack += [s[0] for s in map(edge_source, node.edges) if s is not None]
     return sorted((n.seq for n in seen), reverse=True)
 
 

@@ -7,6 +7,7 @@ import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
+from tinygrad_edu.autograd.function import edge_source
 from tinygrad_edu.autograd.scope import scope
 from tinygrad_edu.data import generate_listops, parse_binary_tree
 
@@ -229,7 +230,7 @@ def test_each_reduce_is_its_own_scope():
         seen.add(node)
         if node.scope:
             scopes.add(node.scope[-1])
-        stack.extend(e[0] for e in node.edges if isinstance(e, tuple))
+        stack.extend(s[0] for s in map(edge_source, node.edges) if s is not None)
     assert len(scopes) == transitions.count("R") == 7
     assert all(name.startswith("Reduce#") for name in scopes)
     with scope("outer"):

@@ -1112,7 +1112,7 @@ def _view_base(view: Tensor) -> str:
         edge = node.edges[0]
         if edge.__class__ is Tensor:
             return "a leaf tensor"
-        node = edge[0]
+        node = edge[0] if edge.__class__ is tuple else edge
     return "another tensor"
 
 

@@ -12,6 +12,7 @@ import os
 import sys
 
 from ..autograd import anomaly
+from ..autograd.function import edge_source
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.scope import _state as _scope_state
 from ..tensor import Tensor
@@ -213,9 +214,9 @@ class Recorder:
                     for t in r.outputs:
                         if t.grad_fn is not None:
                             t.grad_fn.forward_stack = r.stack
-                            edge = t.grad_fn.edges[0]
-                            if edge.__class__ is tuple:  # the batched op: where the first call was made
-                                edge[0].forward_stack = edge[0].forward_stack or r.stack
+                            producer = edge_source(t.grad_fn.edges[0])
+                            if producer is not None:  # the batched op: where the first call was made
+                                producer[0].forward_stack = producer[0].forward_stack or r.stack
                 r.outputs = r.args = None
             return
         for r in group:

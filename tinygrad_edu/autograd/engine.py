@@ -91,9 +91,13 @@ def _collect(roots: Sequence[Node]) -> list[Node]:
     stack = list(seen)
     while stack:
         for edge in stack.pop().edges:
-            if edge.__class__ is tuple and edge[0] not in seen:
-                seen.add(edge[0])
-                stack.append(edge[0])
+            if edge.__class__ is tuple:
+                edge = edge[0]
+            elif edge.__class__ is not Node:  # a leaf or nothing
+                continue
+            if edge not in seen:
+                seen.add(edge)
+                stack.append(edge)
     return sorted(seen, key=_creation_order, reverse=True)
 
 
@@ -129,7 +133,9 @@ def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exit
             grad = _as_gradient(grad, create_graph)
         if grad.shape != shape:
             grad = _fit_shape(node, grad, shape)
-        if edge.__class__ is tuple:  # into the buffer of the node that made this input
+        if edge.__class__ is Node:  # into the buffer of the node that made this input
+            _add_to_buffer(buffers, edge, 0, grad)
+        elif edge.__class__ is tuple:  # (output edge[1] of a node with several)
             _add_to_buffer(buffers, edge[0], edge[1], grad)
         else:  # a leaf may keep the array itself if nothing else can see it (a fresh result)
             exits.leaf(edge, grad, node.fn.fresh_gradients and _is_fresh(grad, grads_in))

@@ -45,7 +45,9 @@ class Node:
     """One recorded operation: the `ctx` of a Function call and the `grad_fn` of its result.
 
     edges[i] says where the gradient of positional argument i goes: `None` (a constant or a
-    non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), or `(node, output_nr)`.
+    non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), the `Node` that made
+    the argument (its output 0, by far the usual case: no pair is stored for it), or
+    `(node, output_nr)` for another output of a node with several. `edge_source` reads all three.
     input_shapes[i] is that argument's shape when its gradient goes somewhere (the engine reduces
     the gradient to it), `CONSTANT` for a tensor that needs no gradient, None for a non-tensor.
     `constants` holds weak references to the tensor arguments that need no gradient: the graph
@@ -174,7 +176,7 @@ class Node:
             elif isinstance(edge, Tensor):
                 pairs.append((AccumulateGrad(edge), 0))
             else:
-                pairs.append(edge)
+                pairs.append(edge_source(edge))
         return tuple(pairs)
 
     def register_hook(self, fn):  # hooks on outputs go through Tensor.register_hook
@@ -182,6 +184,15 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<{self.name()}>"
+
+
+def edge_source(edge) -> tuple | None:
+    """The (node, output_nr) an edge comes from; None for a leaf, a constant or a non-tensor."""
+    if edge.__class__ is tuple:
+        return edge
+    if isinstance(edge, Node):
+        return (edge, 0)
+    return None
 
 
 CONSTANT = "constant"  # input_shapes entry of a tensor argument that needs no gradient
@@ -335,7 +346,11 @@ class Function:
             if a.__class__ is Tensor:
                 if a.requires_grad:
                     node = a.grad_fn
-                    edges.append(a if node is None else (node, a._output_nr))
+                    if node is None:
+                        edges.append(a)  # a leaf
+                    else:
+                        nr = a._output_nr
+                        edges.append((node, nr) if nr else node)  # (see Node: output 0 is the node itself)
                     shape = a.data.shape
                     shapes.append(_SHARED.setdefault(shape, shape))
                     needs.append(True)

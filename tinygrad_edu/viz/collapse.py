@@ -8,6 +8,7 @@ records of `backward_steps`, as in the full view. Ops outside any scope stay one
 """
 from __future__ import annotations
 
+from ..autograd.function import edge_source
 from ..tensor import Tensor
 from . import text
 from .dot import COLOURS, _graphviz, _op_label, _record
@@ -103,8 +104,9 @@ def collapsed_page_data(loss: Tensor, passes: BackwardPass, max_nodes: int, max_
     edges: dict[tuple[str, str], None] = {}
     for rank, node in enumerate(passes.nodes):
         for edge in node.edges:
-            if edge.__class__ is tuple:
-                source = unit_of[rank_of[edge[0]]]
+            producer = edge_source(edge)
+            if producer is not None:
+                source = unit_of[rank_of[producer[0]]]
             elif isinstance(edge, Tensor):
                 source = leaf_box[leaf_of[id(edge)]]
             else:

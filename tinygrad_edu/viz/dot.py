@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping
 
-from ..autograd.function import Node
+from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 from . import text
 from .walk import Names, constant_inputs, walk
@@ -231,9 +231,10 @@ def draw(outputs: tuple, names: Names, picture: _Picture, max_nodes: int | None,
         for edge, shape in zip(node.edges, node.input_shapes):
             if edge is None:
                 continue
-            if edge.__class__ is tuple:
-                if edge[0] in drawn.rank:
-                    picture.edges.append((result_id(edge[0], edge[1], shape), op_id, {}))
+            producer = edge_source(edge)
+            if producer is not None:
+                if producer[0] in drawn.rank:
+                    picture.edges.append((result_id(producer[0], producer[1], shape), op_id, {}))
                 else:
                     frontier[op_id] = None
             else:

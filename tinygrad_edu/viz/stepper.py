@@ -19,7 +19,7 @@ from typing import Iterable, Mapping
 
 import numpy as np
 
-from ..autograd.function import Node
+from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 from . import text
 from .collapse import collapsed_page_data
@@ -269,9 +269,10 @@ def _page_data(loss: Tensor, passes: BackwardPass, names: Names, max_elems: int,
         inputs = []
         constants = iter(getattr(node, "constants", ()))
         for edge, shape in zip(node.edges, node.input_shapes):
-            if edge.__class__ is tuple:
-                inputs.append(item(box_ids.get(edge), result_names[(rank[edge[0]], edge[1])],
-                                   known_value(edge)))
+            producer = edge_source(edge)
+            if producer is not None:
+                inputs.append(item(box_ids.get(producer), result_names[(rank[producer[0]], producer[1])],
+                                   known_value(producer)))
             elif isinstance(edge, Tensor):
                 inputs.append(item(box_ids.get(id(edge)), leaf_names[id(edge)], edge.data))
             elif shape is not None:  # a constant tensor: the node holds a weak reference to it

@@ -39,7 +39,7 @@ from typing import Iterable, Literal, Mapping
 import numpy as np
 
 from ..autograd.engine import run_backward
-from ..autograd.function import Node
+from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 from .dot import _op_label
 from .walk import Names, walk
@@ -211,7 +211,7 @@ def backward_steps(
                 leaf.pieces.append(piece)
                 step.inputs.append(InputGrad(leaf.name, leaf_index[id(edge)], None, local, kind, piece.grad))
             else:
-                producer, nr = edge
+                producer, nr = edge = edge_source(edge)
                 arrivals.setdefault(edge, []).append(piece)
                 step.inputs.append(InputGrad(result_name(producer, nr), None, (graph.rank[producer], nr),
                                              local, kind, piece.grad))

@@ -1,7 +1,8 @@
 """Walking the recorded graph without recursion, and giving its tensors names.
 
-The tape stores, for each node, where its inputs came from (`node.edges`): a leaf Tensor, a
-`(node, output_nr)` pair for a result of another op, or None for a constant or a non-tensor
+The tape stores, for each node, where its inputs came from (`node.edges`): a leaf Tensor, the
+node of another op whose result it is (a `(node, output_nr)` pair for output 1 and up of an op
+with several; `edge_source` reads both as a pair), or None for a constant or a non-tensor
 argument (the node keeps weak references to constants in `node.constants`). Results of ops are
 not kept alive by the graph, so a result's values are known only when the caller hands the tensor
 in (as an output, or in `params`).
@@ -12,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from ..autograd.function import Node
+from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 
 
@@ -90,9 +91,10 @@ def walk(outputs: Iterable[Tensor], max_nodes: int | None = None) -> Walk:
         if max_nodes is None or len(kept) < max_nodes:
             kept.append(node)
         for edge in node.edges:
-            if edge.__class__ is tuple and edge[0] not in seen:
-                seen.add(edge[0])
-                queue.append(edge[0])
+            producer = edge_source(edge)
+            if producer is not None and producer[0] not in seen:
+                seen.add(producer[0])
+                queue.append(producer[0])
     kept.sort(key=lambda n: n.seq)
     return Walk(kept, {node: i for i, node in enumerate(kept)}, len(seen) - len(kept))
 
