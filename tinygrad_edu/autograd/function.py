@@ -20,7 +20,7 @@ import weakref
 
 import numpy as np
 
-from ..tensor import Tensor, WholeView
+from ..tensor import Number, Tensor, WholeView
 from . import anomaly
 from .grad_mode import _state as _grad_state
 from .scope import _state as _scope_state
@@ -75,10 +75,15 @@ class Node:
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
-        self._saved = tensors
         versions = tuple([0 if t is None or t._version_counter is None else t._version_counter[0]
                           for t in tensors])
         self._saved_versions = _UNCHANGED.get(versions, versions)  # one shared (0, 0) for all nodes
+        for t in tensors:
+            if t.__class__ is Number:  # a lifted Python number (x * 0.5): only its array is kept, so
+                # that the tuple holds no Python objects and the garbage collector stops scanning it
+                tensors = tuple([t.data if t.__class__ is Number else t for t in tensors])
+                break
+        self._saved = tensors
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         """Keep the result of forward for backward (e.g. σ' = σ(1 - σ)); returns `array`."""
@@ -117,7 +122,8 @@ class Node:
         if saved is None:
             return ()
         for t, version in zip(saved, self._saved_versions):
-            if t is not None and t._version_counter is not None and t._version_counter[0] != version:
+            if (t is not None and t.__class__ is not np.ndarray and t._version_counter is not None
+                    and t._version_counter[0] != version):
                 raise RuntimeError(
                     f"{self.name()}: one of the tensors needed for the gradient, of shape {t.shape}, "
                     f"was modified by an in-place operation after it was saved (it was at version "
@@ -125,8 +131,9 @@ class Node:
                     f"(e.g. `x = x + 1` instead of `x.add_(1)`) or .clone() it first."
                 )
         if self.fn.xp_backward and not _grad_state.enabled:
-            return tuple([None if t is None else t.data for t in saved])
-        return saved
+            return tuple([t if t is None or t.__class__ is np.ndarray else t.data for t in saved])
+        # (a saved number's array becomes a constant Tensor again)
+        return tuple([Tensor._make(t, None, False) if t.__class__ is np.ndarray else t for t in saved])
 
     @property
     def saved_output(self):

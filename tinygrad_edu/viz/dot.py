@@ -194,6 +194,7 @@ def draw(outputs: tuple, names: Names, picture: _Picture, max_nodes: int | None,
     output_keys = {(o.grad_fn, o._output_nr) for o in outputs if o.grad_fn is not None}
     output_leaves = {id(o) for o in outputs if o.grad_fn is None}
     leaf_ids: dict[int, str] = {}
+    numbers: dict = {}  # saved Python numbers, shown as constants (see walk.constant_inputs)
     result_ids: dict[tuple[Node, int], str] = {}
 
     def leaf_id(t: Tensor, constant_hint: bool = False) -> str:
@@ -239,7 +240,7 @@ def draw(outputs: tuple, names: Names, picture: _Picture, max_nodes: int | None,
                     frontier[op_id] = None
             else:
                 picture.edges.append((leaf_id(edge), op_id, {}))
-        for constant in constant_inputs(node):
+        for constant in constant_inputs(node, numbers):
             picture.edges.append((leaf_id(constant, constant_hint=True), op_id, {}))
     for out in outputs:
         if out.grad_fn is None:

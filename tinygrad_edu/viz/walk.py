@@ -13,6 +13,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
+import numpy as np
+
 from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 
@@ -99,18 +101,24 @@ def walk(outputs: Iterable[Tensor], max_nodes: int | None = None) -> Walk:
     return Walk(kept, {node: i for i, node in enumerate(kept)}, len(seen) - len(kept))
 
 
-def constant_inputs(node: Node) -> list[Tensor]:
+def constant_inputs(node: Node, numbers: dict) -> list[Tensor]:
     """The constant tensors an op received and that still exist.
 
     The node holds weak references to them (the graph does not keep constants alive), and also
     strong ones to those it saved for its backward (Mul keeps both factors) until a backward
     without retain_graph frees them. A Python number mixed into an op (`0.5 * x`) becomes a
-    constant that nobody keeps, so it shows only if the op saved it.
+    constant that nobody keeps, so it shows only if the op saved it -- as its array: it is shown
+    through one Tensor per array, kept in `numbers` (id(array) -> Tensor) for the whole picture.
     """
     found: list[Tensor] = []
     saved = getattr(node, "_saved", None) or ()
     alive = [ref() for ref in getattr(node, "constants", ())]
     for t in [*alive, *saved]:
+        if isinstance(t, np.ndarray):
+            entry = numbers.get(id(t))
+            if entry is None:
+                entry = numbers[id(t)] = (t, Tensor._make(t, None, False))
+            t = entry[1]
         if isinstance(t, Tensor) and not t.requires_grad and not any(t is f for f in found):
             found.append(t)
     return found
