@@ -439,18 +439,25 @@ def _is_one_of(t: Tensor, args) -> bool:
 
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
-    outs = tuple([Tensor._make(r, None, False) if r.__class__ is np.ndarray else _as_output(r, args)
-                  for r in raws])
-    ctx.n_outputs = len(outs)
-    ctx.watched = True
-    ctx.output_shapes = tuple([o.data.shape for o in outs])
-    ctx.output_dtypes = tuple([o.data.dtype for o in outs])
-    nr = 0
-    for o in outs:
-        if o.data.dtype.kind == "f":
+    outs, shapes, dtypes = [], [], []
+    for nr, raw in enumerate(raws):
+        if raw.__class__ is np.ndarray:
+            o = Tensor._make(raw, None, False)
+        elif raw.__class__ is Tensor and raw.grad_fn is None and not _is_one_of(raw, args):
+            o = raw  # (a Tensor forward made, e.g. autobatch's lazy outputs: see _as_output)
+        else:
+            o = _as_output(raw, args)
+        shapes.append(o.data.shape)
+        dtype = o.data.dtype
+        dtypes.append(dtype)
+        if dtype.kind == "f":
             o.grad_fn = ctx
             o.requires_grad = True
             if nr or o._output_nr:  # (an output 0 keeps the class default: no instance dict)
                 o._output_nr = nr
-        nr += 1
-    return outs
+        outs.append(o)
+    ctx.n_outputs = len(outs)
+    ctx.watched = True
+    ctx.output_shapes = tuple(shapes)
+    ctx.output_dtypes = tuple(dtypes)
+    return tuple(outs)
