@@ -193,6 +193,24 @@ def test_fused_cells_and_cross_entropy():
         assert_same(model, examples, leaves)
 
 
+def test_two_tree_cells_in_one_block_batch_apart():
+    """A composition is one waiting call keyed by its cell's weights: calls of two cells (and of
+    one cell with and without a tracker) never share a batch, and each gets its own gradients."""
+    rng = np.random.default_rng(5)
+    tg.manual_seed(5)
+    cells = [nn.TreeLSTMCell(3, dtype=np.float64), nn.TreeLSTMCell(3, tracker_size=2, dtype=np.float64)]
+    params = [p for cell in cells for p in cell.parameters()]
+
+    def model(h, c, t, k):
+        h2, c2 = cells[k]((h, c), (h * 2, c), t if k else None)
+        return (h2 * c2).sum()
+
+    examples = [(tensor(rng, n, 3), tensor(rng, n, 3), tensor(rng, n, 2), k) for n, k in
+                [(1, 0), (2, 1), (1, 1), (1, 0), (3, 0)]]
+    recorder = assert_same(model, examples, params + [t for ex in examples for t in ex[:3]])
+    assert recorder.groups_run >= 2
+
+
 # ---- models -------------------------------------------------------------------------------------
 @pytest.mark.parametrize("tracker", [None, 3])
 def test_spinn_one_at_a_time_under_autobatch_equals_eager(tracker):

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
 from tinygrad_edu import Tensor
 from tinygrad_edu.autograd.function import edge_source
 
@@ -1018,3 +1019,44 @@ def test_hessian_vector_products_against_pytorch(case):
     hvt, = torch.autograd.grad((gt * torch.tensor(v)).sum(), xt)
     np.testing.assert_allclose(g.numpy(), gt.detach().numpy(), rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(hv.numpy(), hvt.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_a_saved_python_number_is_kept_as_its_array():
+    """x * 0.5 saves 0.5 for the gradient of x as a plain array: the saved tuple then holds no
+    Python objects and the garbage collector stops scanning it (bench/memory.py), while first and
+    second derivatives are unchanged."""
+    import gc
+
+    x = tg.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    y = x * 0.5
+    saved = y.grad_fn._saved
+    assert any(s.__class__ is np.ndarray for s in saved)
+    gc.collect()
+    assert not gc.is_tracked(saved)
+    (g,) = tg.grad((y * y).sum(), [x], create_graph=True)
+    np.testing.assert_allclose(g.numpy(), 0.5 * x.numpy())
+    (gg,) = tg.grad(g.sum(), [x])
+    np.testing.assert_allclose(gg.numpy(), [0.5, 0.5, 0.5])
+    assert tg.gradgradcheck(lambda t: (t * 0.5) * (2.0 / t), (tg.tensor([1.5, -0.7], dtype=np.float64,
+                                                                    requires_grad=True),))
+
+
+def test_an_edge_to_output_zero_is_the_node_itself():
+    """next_functions still gives PyTorch's (node, output_nr) pairs for every kind of edge."""
+    from tinygrad_edu.autograd.function import Node, edge_source
+
+    x = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    values, indices = x.max(dim=1)
+    y = (x * 2).sum() + values.sum()
+    add = y.grad_fn
+    assert all(isinstance(e, Node) for e in add.edges)
+    assert [nr for _, nr in add.next_functions] == [0, 0]
+    cell = nn.TreeLSTMCell(2, dtype=np.float64)  # one node with two outputs, (h, c)
+    h, c = cell((x, x), (x, x))
+    z = h * c
+    mul = z.grad_fn
+    assert isinstance(mul.edges[0], Node) and mul.edges[1] == (h.grad_fn, 1)  # output 1: a pair
+    assert [edge_source(e) for e in mul.edges] == [(h.grad_fn, 0), (h.grad_fn, 1)]
+    assert [nr for _, nr in mul.next_functions] == [0, 1]
+    z.sum().backward()
+    assert x.grad is not None
