@@ -28,11 +28,20 @@ from .xp import numpy_xp, tensor_xp
 
 _creation_counter = itertools.count()
 _new_node = _new_tensor = object.__new__
-# Shapes, and tuples of input shapes, are the same for most nodes of a model: nodes share one
-# tuple object per distinct value instead of each keeping its own copy (a node is then ~130
-# bytes smaller, and the garbage collector has fewer objects to scan).
-_SHARED: dict[tuple, tuple] = {}
-_NEEDS: dict[tuple, tuple] = {}  # (kept apart: (True, False) == (1, 0), a shape)
+# The tuple of input shapes is the same for most nodes of a model: nodes share one tuple object
+# per distinct value, and with it the tuple of which inputs need a gradient, instead of each
+# keeping its own copies (a node is then ~130 bytes smaller, and the garbage collector has fewer
+# objects to scan); one dictionary lookup per recorded op finds both.
+_SHARED: dict[tuple, tuple] = {}  # input shapes -> (that tuple, which inputs need a gradient)
+
+
+def _share(shapes: tuple) -> tuple:
+    """The first node with these input shapes: keep them, with its needs_input_grad, for all."""
+    if len(_SHARED) > 50_000:  # (a model whose shapes never repeat: start again)
+        _SHARED.clear()
+    needs = tuple([shape.__class__ is tuple for shape in shapes])  # (CONSTANT, None: no gradient)
+    pair = _SHARED[shapes] = (shapes, needs)
+    return pair
 
 _FREED_MESSAGE = (
     "{name}: trying to backward through the graph a second time (or to read saved tensors after "
@@ -347,7 +356,6 @@ class Function:
         # Wire the node to its inputs: edge i says where argument i's gradient will go.
         edges = []
         shapes = []
-        needs = []  # does argument i's gradient go anywhere?
         constants = ()  # weak references to tensor arguments that need no gradient (for pictures)
         for a in args:
             if a.__class__ is Tensor:
@@ -358,23 +366,16 @@ class Function:
                     else:
                         nr = a._output_nr
                         edges.append((node, nr) if nr else node)  # (see Node: output 0 is the node itself)
-                    shape = a.data.shape
-                    shapes.append(_SHARED.setdefault(shape, shape))
-                    needs.append(True)
+                    shapes.append(a.data.shape)
                     continue
                 constants += (weakref.ref(a),)
                 shapes.append(CONSTANT)
             else:  # not a tensor (a dim, a shape, an index...)
                 shapes.append(None)
             edges.append(None)
-            needs.append(False)
         ctx.edges = tuple(edges)
         shapes = tuple(shapes)
-        ctx.input_shapes = _SHARED.setdefault(shapes, shapes)
-        needs = tuple(needs)
-        ctx.needs = _NEEDS.setdefault(needs, needs)
-        if len(_SHARED) > 50_000:  # (a model whose shapes never repeat: start again)
-            _SHARED.clear()
+        ctx.input_shapes, ctx.needs = _SHARED.get(shapes) or _share(shapes)
         ctx.constants = constants
         ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
         ctx.scope = _scope_state.current
