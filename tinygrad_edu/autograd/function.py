@@ -58,7 +58,9 @@ class Node:
     the argument (its output 0, by far the usual case: no pair is stored for it), or
     `(node, output_nr)` for another output of a node with several. `edge_source` reads all three.
     input_shapes[i] is that argument's shape when its gradient goes somewhere (the engine reduces
-    the gradient to it), `CONSTANT` for a tensor that needs no gradient, None for a non-tensor.
+    the gradient to it), `CONSTANT` for a tensor that needs no gradient, None for a non-tensor;
+    needs_input_grad[i] (PyTorch's name) says whether its gradient goes anywhere at all, so a
+    backward can skip computing one that does not.
     `constants` holds weak references to the tensor arguments that need no gradient: the graph
     does not keep them alive, but a picture can show them while they exist.
     """
@@ -66,7 +68,7 @@ class Node:
     # Every node pays for its slots only; what few nodes need (hooks, several outputs, anomaly
     # stacks, an op's own notes such as `ctx.dim`) lives in class defaults or the instance dict.
     # Tuples, not lists: a node is made once and never grows.
-    __slots__ = ("fn", "edges", "input_shapes", "needs", "constants", "seq", "scope", "_saved",
+    __slots__ = ("fn", "edges", "input_shapes", "needs_input_grad", "constants", "seq", "scope", "_saved",
                  "_saved_versions", "_saved_output", "_output_version", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
@@ -84,14 +86,16 @@ class Node:
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
-        versions = tuple([0 if t is None or t._version_counter is None else t._version_counter[0]
-                          for t in tensors])
-        self._saved_versions = _UNCHANGED.get(versions, versions)  # one shared (0, 0) for all nodes
+        versions = []
+        numbers = False
         for t in tensors:
-            if t.__class__ is Number:  # a lifted Python number (x * 0.5): only its array is kept, so
-                # that the tuple holds no Python objects and the garbage collector stops scanning it
-                tensors = tuple([t.data if t.__class__ is Number else t for t in tensors])
-                break
+            versions.append(0 if t is None or t._version_counter is None else t._version_counter[0])
+            numbers = numbers or t.__class__ is Number
+        versions = tuple(versions)
+        self._saved_versions = _UNCHANGED.get(versions, versions)  # one shared (0, 0) for all nodes
+        if numbers:  # a lifted Python number (x * 0.5): only its array is kept, so that the tuple
+            # holds no Python objects and the garbage collector stops scanning it
+            tensors = tuple([t.data if t.__class__ is Number else t for t in tensors])
         self._saved = tensors
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
@@ -116,11 +120,6 @@ class Node:
         return tensor_xp if _grad_state.enabled else numpy_xp
 
     @property
-    def needs_input_grad(self) -> tuple[bool, ...]:
-        """For each forward argument: does its gradient go anywhere? (Skip computing it if not.)"""
-        return self.needs
-
-    @property
     def saved_tensors(self) -> tuple:
         """What forward saved. A Function whose backward is written against `ctx.xp`
         (`xp_backward = True`, every built-in op) gets arrays, or Tensors under create_graph;
@@ -140,7 +139,10 @@ class Node:
                     f"(e.g. `x = x + 1` instead of `x.add_(1)`) or .clone() it first."
                 )
         if self.fn.xp_backward and not _grad_state.enabled:
-            return tuple([t if t is None or t.__class__ is np.ndarray else t.data for t in saved])
+            arrays = []
+            for t in saved:
+                arrays.append(t if t is None or t.__class__ is np.ndarray else t.data)
+            return tuple(arrays)
         # (a saved number's array becomes a constant Tensor again)
         return tuple([Tensor._make(t, None, False) if t.__class__ is np.ndarray else t for t in saved])
 
@@ -221,7 +223,7 @@ class _Unrecorded(Node):
     forward runs as usual, but what it saves is dropped at once."""
 
     __slots__ = ()
-    edges = needs = ()  # connected to nothing
+    edges = needs_input_grad = ()  # connected to nothing
 
     def __init__(self, fn: type) -> None:
         self.fn = fn
@@ -375,7 +377,7 @@ class Function:
             edges.append(None)
         ctx.edges = tuple(edges)
         shapes = tuple(shapes)
-        ctx.input_shapes, ctx.needs = _SHARED.get(shapes) or _share(shapes)
+        ctx.input_shapes, ctx.needs_input_grad = _SHARED.get(shapes) or _share(shapes)
         ctx.constants = constants
         ctx.seq = next(_creation_counter)  # after every input's node: see the module docstring
         ctx.scope = _scope_state.current
