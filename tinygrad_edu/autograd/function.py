@@ -326,8 +326,13 @@ class Function:
     def apply(cls, *args):
         if _grad_state.batching is not None:  # inside tg.autobatch(): recorded, run later in batches
             return _grad_state.batching.record(cls, args)
+        # One pass over the arguments: re-read stale views, and wire the would-be node to its
+        # inputs -- edge i says where argument i's gradient will go.
         recording = False
         if _grad_state.enabled:
+            edges = []
+            shapes = []
+            constants = ()  # weak references to tensor arguments that need no gradient (for pictures)
             for a in args:
                 if a.__class__ is Tensor:
                     view_of = a._view_of  # a view whose base changed in place since: read it again
@@ -335,6 +340,19 @@ class Function:
                         a._reread_view()
                     if a.requires_grad:
                         recording = True
+                        node = a.grad_fn
+                        if node is None:
+                            edges.append(a)  # a leaf
+                        else:
+                            nr = a._output_nr
+                            edges.append((node, nr) if nr else node)  # (see Node: output 0 is the node itself)
+                        shapes.append(a.data.shape)
+                        continue
+                    constants += (weakref.ref(a),)
+                    shapes.append(CONSTANT)
+                else:  # not a tensor (a dim, a shape, an index...)
+                    shapes.append(None)
+                edges.append(None)
         if not recording:  # nothing to remember: forward only, with a throwaway ctx
             ctx = _Unrecorded(cls)
             if not (cls.forward_records and _grad_state.enabled):
@@ -355,26 +373,6 @@ class Function:
         ctx = _new_node(Node)  # (Node.__init__'s three fields, without the call)
         ctx.fn = cls
         ctx._saved = ctx._saved_output = ctx._saved_versions = None
-        # Wire the node to its inputs: edge i says where argument i's gradient will go.
-        edges = []
-        shapes = []
-        constants = ()  # weak references to tensor arguments that need no gradient (for pictures)
-        for a in args:
-            if a.__class__ is Tensor:
-                if a.requires_grad:
-                    node = a.grad_fn
-                    if node is None:
-                        edges.append(a)  # a leaf
-                    else:
-                        nr = a._output_nr
-                        edges.append((node, nr) if nr else node)  # (see Node: output 0 is the node itself)
-                    shapes.append(a.data.shape)
-                    continue
-                constants += (weakref.ref(a),)
-                shapes.append(CONSTANT)
-            else:  # not a tensor (a dim, a shape, an index...)
-                shapes.append(None)
-            edges.append(None)
         ctx.edges = tuple(edges)
         shapes = tuple(shapes)
         ctx.input_shapes, ctx.needs_input_grad = _SHARED.get(shapes) or _share(shapes)
