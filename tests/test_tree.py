@@ -79,6 +79,9 @@ def test_tree_lstm_composition_second_derivatives():
     untracked = args[:7] + (None, None)
     assert tg.gradcheck(TreeLSTMComposition.apply, untracked)
     assert tg.gradgradcheck(TreeLSTMComposition.apply, untracked)
+    no_bias = args[:5] + (None,) + args[6:]
+    assert tg.gradcheck(TreeLSTMComposition.apply, no_bias)
+    assert tg.gradgradcheck(TreeLSTMComposition.apply, no_bias)
     # Only h used: c's gradient arrives as zeros, and must not change the dtype of the result.
     f32 = [tg.tensor(a.data.astype(np.float32), requires_grad=True) for a in args[:7]]
     h, _ = TreeLSTMComposition.apply(*f32, None, None)

@@ -39,9 +39,10 @@ def _check_size(n, layer: str, what: str) -> None:
 
 class TreeLSTMComposition(Function):
     """One whole Tree-LSTM composition as one node on the tape:
-    (h_l, c_l, h_r, c_r, W_l, b_l, W_r, t, W_t) -> (h, c), each (B, H); t and W_t may be None.
+    (h_l, c_l, h_r, c_r, W_l, b_l, W_r, s, W_s) -> (h, c), each (B, H), where s is the tracker's
+    state (B, S) and W_s its weight (5H, S); b_l, and s with W_s, may be None.
 
-        z = h_l W_lᵀ + b_l + h_r W_rᵀ (+ t W_tᵀ) = [i, f_l, f_r, o, a] pre-activations (B, 5H)
+        z = h_l W_lᵀ + b_l + h_r W_rᵀ (+ s W_sᵀ) = [i, f_l, f_r, o, a] pre-activations (B, 5H)
         c = σ(i)·tanh(a) + σ(f_l)·c_l + σ(f_r)·c_r,    h = σ(o)·tanh(c)
 
     Backward, with g_h, g_c the incoming gradients, t = tanh(c) and i, f_l, f_r, o, a activated:
@@ -63,7 +64,8 @@ class TreeLSTMComposition(Function):
     def forward(ctx, h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t):
         ctx.save_for_backward(h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t)
         z = h_l.data @ w_l.data.T
-        z += b_l.data
+        if b_l is not None:
+            z += b_l.data
         z += h_r.data @ w_r.data.T
         if tracking is not None:
             z += tracking.data @ w_t.data.T
@@ -80,7 +82,10 @@ class TreeLSTMComposition(Function):
         if xp is numpy_xp:  # the values forward computed (the same numbers)
             i, f_l, f_r, o, a, t = ctx.activated
         else:  # recorded backward: computed again with Tensor ops, so they are differentiable
-            z = h_l @ xp.matrix_transpose(w_l) + b_l + h_r @ xp.matrix_transpose(w_r)
+            z = h_l @ xp.matrix_transpose(w_l)  # (in forward's order: the same rounding)
+            if b_l is not None:
+                z = z + b_l
+            z = z + h_r @ xp.matrix_transpose(w_r)
             if tracking is not None:
                 z = z + tracking @ xp.matrix_transpose(w_t)
             i, f_l, f_r, o, a = _activated(xp, z)
