@@ -1,8 +1,11 @@
 """The benchmark scripts run (at a tiny size) and write their JSON; their numbers are not checked."""
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -52,3 +55,11 @@ def test_memory_benchmark_writes_bytes_per_node(tmp_path):
     run_script("memory.py", "--ops", "2000", "--rounds", "1", "--json", str(out))
     report = json.loads(out.read_text())
     assert 0 < report["bytes_per_node"] < 10_000 and report["gc_ratio_median"] > 0
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="bench/instructions.py needs valgrind")
+def test_instruction_count_benchmark_writes_instructions_per_op(tmp_path):
+    out = tmp_path / "instructions.json"
+    run_script("instructions.py", "--few", "1", "--many", "2", "--json", str(out))
+    counts = json.loads(out.read_text())["instructions_per_op"]
+    assert 0 < counts["numpy"] < counts["tinygrad_edu"]
