@@ -248,3 +248,16 @@ def test_a_view_reads_its_base_again_after_the_base_changed_in_place():
     first.mul_(10)               # changes a, and so the memory `second` shows
     (second * tg.tensor([[1.0], [1.0]])).sum().backward()
     assert second.tolist() == [[10.0], [2.0]] and w.grad.tolist() == [10.0, 1.0]
+
+
+def test_half_precision_sigmoid_of_large_negative_inputs_is_tiny_not_clamped():
+    """e^(-x) overflows float16 at x = -11.1, where σ is still 1.5e-5: σ is computed in float32
+    and rounded (as PyTorch does), not read from a capped exponent (which gave 1.7e-5 for all x
+    below -11)."""
+    x = tg.tensor(np.array([-1000.0, -20.0, -12.0, 0.0, 3.0], np.float16), requires_grad=True)
+    y = x.sigmoid()
+    assert y.dtype == np.float16
+    expected = (1 / (1 + np.exp(-np.array([-1000.0, -20.0, -12.0, 0.0, 3.0])))).astype(np.float16)
+    np.testing.assert_array_equal(y.numpy(), expected)
+    y.sum().backward()
+    assert x.grad.dtype == np.float16 and x.grad.numpy()[1] == 0

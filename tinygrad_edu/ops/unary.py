@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.xp import numpy_xp
 from .op import Op
 
 
@@ -105,22 +106,12 @@ class Tanh(Op):
         return grad * (1 - t * t)
 
 
-_EXP_LIMIT = {np.dtype(np.float64): 709.0, np.dtype(np.float32): 88.0, np.dtype(np.float16): 11.0}
-
-
 class Sigmoid(Op):
     """σ(x) = 1 / (1 + e⁻ˣ);  dσ/dx = σ(1 - σ)"""
 
     @staticmethod
     def forward(ctx, x):
-        # The textbook formula, with -x capped where e^(-x) would overflow (σ is 0 there anyway).
-        z = np.negative(x.data)
-        if z.__class__ is not np.ndarray:  # (a 0-d input gives a numpy scalar)
-            z = np.asarray(z)
-        np.minimum(z, _EXP_LIMIT.get(z.dtype, 709.0), out=z)  # (in place: one array, not five)
-        np.exp(z, out=z)
-        z += 1
-        return ctx.save_output(np.reciprocal(z, out=z))
+        return ctx.save_output(numpy_xp.sigmoid(x.data))  # (autograd/xp.py: the formula, overflow-safe)
 
     @staticmethod
     def backward(ctx, grad):

@@ -63,13 +63,6 @@ class Elu(Op):
         return xp.where(x > 0, grad, grad * ctx.alpha * xp.exp(xp.clip(x, None, 0.0)))
 
 
-def _sigmoid(xp, x):
-    """σ(x) with full relative precision on both sides: 1/(1 + e⁻ˣ) for x ≥ 0, eˣ/(1 + eˣ)
-    below (the e^(-|x|) never overflows). (1 + tanh(x/2))/2 loses the digits of σ(-30) ≈ 1e-13.)"""
-    e = xp.exp(xp.clip(x, None, 0.0) - xp.clip(x, 0.0, None))  # e^(-|x|)
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
-
-
 class Softplus(Op):
     """log(1 + e^(βx))/β, x where βx > threshold;  d/dx = σ(βx), 1 where βx > threshold"""
 
@@ -86,7 +79,7 @@ class Softplus(Op):
         x, = ctx.saved_tensors
         xp = ctx.xp
         bx = x * ctx.beta
-        return xp.where(bx > ctx.threshold, grad, grad * _sigmoid(xp, bx))
+        return xp.where(bx > ctx.threshold, grad, grad * xp.sigmoid(bx))
 
 
 class LogSigmoid(Op):
@@ -100,7 +93,7 @@ class LogSigmoid(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return grad * _sigmoid(ctx.xp, -x)
+        return grad * ctx.xp.sigmoid(-x)
 
 
 _SQRT_HALF = math.sqrt(0.5)
