@@ -165,7 +165,10 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
     """Sum a gradient into what is waiting for output `nr` of `node` (never in place: the
     same array may have been sent to several inputs)."""
     pending = buffers.get(node)
-    if pending is None:
+    if pending is None:  # the first gradient to reach this node
+        if node.n_outputs == 1:
+            buffers[node] = [grad]
+            return
         pending = buffers[node] = [None] * node.n_outputs
     pending[nr] = grad if pending[nr] is None else pending[nr] + grad
 

@@ -129,22 +129,21 @@ class Node:
         saved = self._saved
         if saved is None:
             return ()
+        as_arrays = self.fn.xp_backward and not _grad_state.enabled
+        values = []
         for t, version in zip(saved, self._saved_versions):
-            if (t is not None and t.__class__ is not np.ndarray and t._version_counter is not None
-                    and t._version_counter[0] != version):
+            if t is None or t.__class__ is np.ndarray:  # (nothing, or a saved number's array)
+                values.append(t if as_arrays or t is None else Tensor._make(t, None, False))
+                continue
+            if t._version_counter is not None and t._version_counter[0] != version:
                 raise RuntimeError(
                     f"{self.name()}: one of the tensors needed for the gradient, of shape {t.shape}, "
                     f"was modified by an in-place operation after it was saved (it was at version "
                     f"{version}, it is now at version {t._version}). Use an out-of-place op "
                     f"(e.g. `x = x + 1` instead of `x.add_(1)`) or .clone() it first."
                 )
-        if self.fn.xp_backward and not _grad_state.enabled:
-            arrays = []
-            for t in saved:
-                arrays.append(t if t is None or t.__class__ is np.ndarray else t.data)
-            return tuple(arrays)
-        # (a saved number's array becomes a constant Tensor again)
-        return tuple([Tensor._make(t, None, False) if t.__class__ is np.ndarray else t for t in saved])
+            values.append(t.data if as_arrays else t)
+        return tuple(values)
 
     @property
     def saved_output(self):
