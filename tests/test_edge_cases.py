@@ -3,6 +3,7 @@ computes), each pinned to PyTorch's answer. Every test here failed before its fi
 from __future__ import annotations
 
 import copy
+import math
 import pickle
 import threading
 
@@ -261,3 +262,16 @@ def test_half_precision_sigmoid_of_large_negative_inputs_is_tiny_not_clamped():
     np.testing.assert_array_equal(y.numpy(), expected)
     y.sum().backward()
     assert x.grad.dtype == np.float16 and x.grad.numpy()[1] == 0
+
+
+def test_gelu_left_tail_keeps_its_digits_in_half_precision():
+    """Φ(x) = (1 + erf(x/√2))/2 cancels in the left tail: in float16 gelu(-3) came out 8% too
+    large. Φ is computed as erfc(-x/√2)/2 in float64 and rounded, as PyTorch's half kernels
+    compute in float32."""
+    import tinygrad_edu.nn.functional as F
+
+    x = np.array([-8.0, -3.0, -0.5, 0.0, 2.0], np.float16)
+    exact = x.astype(np.float64) * 0.5 * np.array([math.erfc(-v / math.sqrt(2)) for v in x.astype(np.float64)])
+    ours = F.gelu(tg.tensor(x)).numpy()
+    assert ours.dtype == np.float16
+    np.testing.assert_allclose(ours.astype(np.float64), exact, rtol=1e-3, atol=1e-6)

@@ -21,7 +21,7 @@ import numpy as np
 from ...ops.op import Op
 from ...tensor import Tensor
 from .checks import ArgumentValueError, check_float
-from .erf import erf, erf_array
+from .erf import normal_cdf
 
 
 def _apply(op: str, x: Tensor, inplace: bool, compute) -> Tensor:
@@ -96,7 +96,6 @@ class LogSigmoid(Op):
         return grad * ctx.xp.sigmoid(-x)
 
 
-_SQRT_HALF = math.sqrt(0.5)
 _ONE_OVER_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _KAPPA = 0.044715
@@ -108,15 +107,14 @@ class Gelu(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x.data * 0.5 * (1 + erf_array(x.data * _SQRT_HALF))
+        return x.data * normal_cdf(x.data)  # (erf.py: Φ without cancellation in its left tail)
 
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         xp = ctx.xp
-        cdf = 0.5 * (1 + erf(x * _SQRT_HALF))
         pdf = _ONE_OVER_SQRT_2PI * xp.exp(-0.5 * x * x)
-        return grad * (cdf + x * pdf)
+        return grad * (normal_cdf(x) + x * pdf)
 
 
 class GeluTanh(Op):
