@@ -275,3 +275,16 @@ def test_gelu_left_tail_keeps_its_digits_in_half_precision():
     ours = F.gelu(tg.tensor(x)).numpy()
     assert ours.dtype == np.float16
     np.testing.assert_allclose(ours.astype(np.float64), exact, rtol=1e-3, atol=1e-6)
+
+
+def test_half_precision_cumsum_adds_up_in_single_precision():
+    """A float16 running sum drifts when it adds up in float16 (4096 numbers in [0, 1): off by 1%
+    at the end); it adds up in float32 and is rounded, as in PyTorch, forward and backward."""
+    x = np.random.default_rng(0).uniform(0, 1, 4096).astype(np.float16)
+    t = tg.tensor(x, requires_grad=True)
+    y = t.cumsum(0)
+    assert y.dtype == np.float16
+    np.testing.assert_array_equal(y.numpy(), np.cumsum(x, dtype=np.float32).astype(np.float16))
+    (y * tg.tensor(np.ones(4096, np.float16))).backward(tg.tensor(np.ones(4096, np.float16)))
+    expected = np.cumsum(np.ones(4096, np.float32))[::-1].astype(np.float16)
+    np.testing.assert_array_equal(t.grad.numpy(), expected)

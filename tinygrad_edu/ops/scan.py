@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.xp import numpy_xp
 from .dims import kept_shape
 from .op import Op
 
@@ -18,8 +19,9 @@ class Cumsum(Op):
     @staticmethod
     def forward(ctx, x, axis):
         ctx.axis = axis
-        dtype = np.int64 if x.data.dtype.kind in "biu" else x.data.dtype  # as PyTorch: ints sum in int64
-        return np.cumsum(x.data, axis=axis, dtype=dtype)
+        if x.data.dtype.kind in "biu":  # as PyTorch: ints sum in int64
+            return np.cumsum(x.data, axis=axis, dtype=np.int64)
+        return numpy_xp.cumsum(x.data, axis)  # (float16 adds up in float32: autograd/xp.py)
 
     @staticmethod
     def backward(ctx, grad):
