@@ -1060,3 +1060,28 @@ def test_an_edge_to_output_zero_is_the_node_itself():
     assert [nr for _, nr in mul.next_functions] == [0, 1]
     z.sum().backward()
     assert x.grad is not None
+
+
+def test_backward_with_inputs_does_not_share_the_given_gradient():
+    """tg.autograd.backward(..., inputs=) sums into .grad like backward(): the first gradient is
+    copied, so a later accumulation does not write into the tensor the caller passed in."""
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    g = tg.ones(2)
+    tg.autograd.backward([x * 1], [g], inputs=[x])
+    (x * 1).sum().backward()
+    np.testing.assert_array_equal(g.numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 2.0])
+
+
+def test_grad_mode_decorators_keep_their_mode():
+    x = tg.tensor([1.0], requires_grad=True)
+
+    @tg.inference_mode(False)
+    def records():
+        return (x * 2).requires_grad
+
+    @tg.set_grad_enabled(False)
+    def does_not_record():
+        return (x * 2).requires_grad
+
+    assert records() and not does_not_record() and tg.is_grad_enabled()

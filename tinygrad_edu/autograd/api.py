@@ -7,7 +7,7 @@ from typing import Sequence
 from ..tensor import Tensor
 from . import anomaly
 from .differentiate import outputs_and_gradients, seed_gradient
-from .engine import run_backward
+from .engine import _accumulate, run_backward
 from .grad_mode import no_grad
 
 
@@ -43,15 +43,8 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
         raise RuntimeError("backward: inputs= was given but is empty")
     grads = run_backward(tensors, seeds, retain_graph, create_graph, inputs=inputs)
     for t, g in zip(inputs, grads):
-        if g is None:
-            continue
-        if t.grad is None:
-            t.grad = g
-        elif create_graph:
-            t.grad = t.grad + g
-        else:
-            with no_grad():
-                t.grad = t.grad + g
+        if g is not None:  # summed into .grad as backward() does (a copy the first time, under a lock)
+            _accumulate(t, g if create_graph else g.data, create_graph)
 
 
 class set_detect_anomaly:  # noqa: N801 (PyTorch's name)

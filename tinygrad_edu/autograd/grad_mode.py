@@ -37,10 +37,16 @@ class _GradModeSwitch:
         _state.enabled = self._previous
 
     def __call__(self, fn):
+        mode = self._mode  # (this switch's mode: set_grad_enabled(False), inference_mode(False))
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            previous = _state.enabled
+            _state.enabled = mode
+            try:
                 return fn(*args, **kwargs)
+            finally:
+                _state.enabled = previous
 
         return wrapper
 
@@ -71,12 +77,3 @@ class set_grad_enabled(_GradModeSwitch):
     def __init__(self, mode: bool = True) -> None:
         self._mode = bool(mode)
 
-    def __call__(self, fn):
-        mode = self._mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-
-        return wrapper
