@@ -52,7 +52,7 @@ def _cumsum(x: np.ndarray, axis: int) -> np.ndarray:
 
 def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     """x - logsumexp(x), shifted by the max so that nothing overflows."""
-    m = np.maximum.reduce(x, axis=axis, keepdims=True)
+    m = np.maximum.reduce(x, axis=axis, keepdims=True, initial=-np.inf)  # (initial: an empty axis is fine)
     shifted = x - np.where(np.isfinite(m), m, 0)
     return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
 

@@ -13,9 +13,9 @@ import math
 
 import numpy as np
 
-from ..autograd.function import Function
 from ..autograd.xp import numpy_xp
 from ..creation import zeros
+from ..ops.op import Op
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -23,7 +23,7 @@ from .module import Module
 from .parameter import Parameter
 
 
-class LSTMGates(Function):
+class LSTMGates(Op):
     """The gate arithmetic of one LSTM step as one node: (gates (B, 4H), c (B, H)) -> (h', c').
 
     With i, f, g, o the activated quarters and t = tanh(c'):
@@ -32,10 +32,6 @@ class LSTMGates(Function):
         ∂L/∂f-part = ∂c' ⊙ c ⊙ f(1 - f)          ∂L/∂g-part = ∂c' ⊙ i ⊙ (1 - g²)
         ∂L/∂c = ∂c' ⊙ f
     """
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, gates, c):

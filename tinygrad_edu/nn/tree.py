@@ -16,11 +16,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..autograd.function import Function
 from ..autograd.scope import scope
 from ..autograd.xp import numpy_xp
 from ..data.transitions import REDUCE, SHIFT, normalize_transitions, validate_transitions
 from ..functions import cat
+from ..ops.op import Op
 from ..tensor import Tensor
 from .functional.layers import linear_grads
 from .layers import Linear
@@ -37,7 +37,7 @@ def _check_size(n, layer: str, what: str) -> None:
         raise ValueError(f"{layer}: {what} must be a positive int, got {n!r}")
 
 
-class TreeLSTMComposition(Function):
+class TreeLSTMComposition(Op):
     """One whole Tree-LSTM composition as one node on the tape:
     (h_l, c_l, h_r, c_r, W_l, b_l, W_r, s, W_s) -> (h, c), each (B, H), where s is the tracker's
     state (B, S) and W_s its weight (5H, S); b_l, and s with W_s, may be None.
@@ -55,10 +55,6 @@ class TreeLSTMComposition(Function):
     it runs once per composition, so it is fused into one node with one backward formula. It is
     also the unit that `tg.autobatch()` batches: one waiting call per composition.
     """
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t):
@@ -397,16 +393,12 @@ class SPINN(Module):
         return f"embed_size={self.embed_size}, hidden_size={self.hidden_size}{tracker}"
 
 
-class SplitRows(Function):
+class SplitRows(Op):
     """x (N, D) -> its consecutive row blocks of the given sizes, as the outputs of one node.
 
     Backward joins the blocks' gradients with one concatenate; taking the blocks with k slices
     instead would make k nodes whose backwards each build an (N, D) array, to be added up.
     """
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, sizes):
@@ -418,7 +410,7 @@ class SplitRows(Function):
         return ctx.xp.concatenate(list(grads)), None
 
 
-class GatherRows(Function):
+class GatherRows(Op):
     """Rows of several [h | c] blocks, stacked in a given order and split into (h, c), as one node.
 
     `plan` is (rows, order, H): `rows[k]` are the rows taken from block k, the taken rows are
@@ -426,10 +418,6 @@ class GatherRows(Function):
     gradient row back where it came from: undo the order, cut per block, scatter into zeros
     (adding where a row was taken twice).
     """
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, plan, *blocks):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...autograd.function import Function
+from ...autograd.xp import numpy_xp
 from ...errors import ArgumentDtypeError
 from ...ops import normalize_dim
+from ...ops.op import Op
 from ...tensor import Tensor
 
 
@@ -33,24 +34,13 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.relu_() if inplace else input.relu()
 
 
-def log_softmax_array(x: np.ndarray, dim: int) -> np.ndarray:
-    """log_softmax of an array (shared by LogSoftmax and the fused cross-entropy)."""
-    m = np.maximum.reduce(x, axis=dim, keepdims=True, initial=-np.inf)  # (initial: an empty axis is fine)
-    shifted = x - np.where(np.isfinite(m), m, 0)
-    return shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
-
-
-class LogSoftmax(Function):
+class LogSoftmax(Op):
     """y = x - logsumexp(x);  ∂L/∂x = g - softmax(x) · Σ g  (sums over `dim`)."""
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, dim):
         ctx.dim = dim
-        return ctx.save_output(log_softmax_array(x.data, dim))
+        return ctx.save_output(numpy_xp.log_softmax(x.data, dim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -58,12 +48,8 @@ class LogSoftmax(Function):
         return grad - xp.exp(ctx.saved_output) * xp.sum(grad, ctx.dim, keepdims=True)
 
 
-class Softmax(Function):
+class Softmax(Op):
     """s = exp(x - m) / Σ exp(x - m);  ∂L/∂x = s · (g - Σ g·s)  (sums over `dim`)."""
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, dim):

@@ -60,10 +60,3 @@ class Erf(Op):
         x, = ctx.saved_tensors
         return grad * (_TWO_OVER_SQRT_PI * ctx.xp.exp(-(x * x)))
 
-
-def erf(x):
-    """erf of an array (numbers) or of a Tensor (a differentiable op), so that one backward
-    formula can call it on whatever `ctx.xp` hands it."""
-    if isinstance(x, Tensor):
-        return Erf.apply(x)
-    return erf_array(x)

@@ -3,21 +3,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...autograd.function import Function
+from ...ops.op import Op
 from ...random import generator
 from ...tensor import Tensor
 
 
-class Linear(Function):
+class Linear(Op):
     """y = x Wᵀ + b for x (..., in), W (out, in), b (out,) or None, as one node on the tape.
 
     ∂L/∂x = G W,   ∂L/∂W = Gᵀ x (summed over all leading axes),   ∂L/∂b = Σ G
     (the engine sums G down to b's shape).
     """
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, x, weight, bias):

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...autograd.function import Function
+from ...autograd.xp import numpy_xp
+from ...ops.op import Op
 from ...tensor import Tensor
-from .activation import log_softmax, log_softmax_array
+from .activation import log_softmax
 from .checks import ArgumentDtypeError
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -179,7 +180,7 @@ def cross_entropy(input: Tensor, target, weight: Tensor | None = None, ignore_in
     return _nll_loss(log_probs, target, weight, ignore_index, reduction, "cross_entropy")
 
 
-class CrossEntropy(Function):
+class CrossEntropy(Op):
     """The common case as one node: logits z (N, C), class indices t (N,), no weights.
 
     ℓₙ = -log_softmax(zₙ)[tₙ],   ∂ℓₙ/∂zₙ = softmax(zₙ) - onehot(tₙ)
@@ -187,15 +188,11 @@ class CrossEntropy(Function):
     Forward computes exactly what `nll_loss(log_softmax(z, 1), t)` computes.
     """
 
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
-
     @staticmethod
     def forward(ctx, z, t, reduction):
         ctx.save_for_backward(z)
         ctx.target, ctx.reduction = t, reduction
-        losses = -log_softmax_array(z.data, 1)[np.arange(t.shape[0]), t]
+        losses = -numpy_xp.log_softmax(z.data, 1)[np.arange(t.shape[0]), t]
         if reduction == "mean":
             return np.mean(losses, axis=(0,))
         if reduction == "sum":
@@ -240,16 +237,12 @@ _LOG_FLOOR = -100.0  # PyTorch clamps log(0) = -inf to -100 so the loss stays fi
 _EPS = float(np.float32(1e-12))  # keeps the derivative finite at p = 0 or 1; PyTorch stores 1e-12 as a float32
 
 
-class BinaryCrossEntropy(Function):
+class BinaryCrossEntropy(Op):
     """ℓ = -(y · max(log p, -100) + (1 - y) · max(log(1 - p), -100))
 
     ∂ℓ/∂p = (p - y) / max(p(1 - p), 1e-12)
     ∂ℓ/∂y = max(log(1 - p), -100) - max(log p, -100)
     """
-
-    forward_records = False  # numpy only
-    xp_backward = True
-    fresh_gradients = True
 
     @staticmethod
     def forward(ctx, p, y):

@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from ...autograd.xp import numpy_xp
 from ...ops.op import Op
 from ...tensor import Tensor
 from .checks import ArgumentValueError, check_float
@@ -107,14 +108,16 @@ class Gelu(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return x.data * normal_cdf(x.data)  # (erf.py: Φ without cancellation in its left tail)
+        ctx.cdf = normal_cdf(x.data)  # (erf.py: Φ without cancellation in its left tail)
+        return x.data * ctx.cdf
 
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         xp = ctx.xp
+        cdf = ctx.cdf if xp is numpy_xp else normal_cdf(x)  # (recorded: Φ again, differentiable)
         pdf = _ONE_OVER_SQRT_2PI * xp.exp(-0.5 * x * x)
-        return grad * (normal_cdf(x) + x * pdf)
+        return grad * (cdf + x * pdf)
 
 
 class GeluTanh(Op):

@@ -5,8 +5,9 @@
     huber_loss:      d²/2 where |d| < δ, else δ(|d| - δ/2)          δ = delta = 1
 
 Smooth L1 is Girshick's ("Fast R-CNN", 2015); Huber's is from "Robust estimation of a location
-parameter" (1964). huber_loss = β · smooth_l1_loss with β = δ. Both are quadratic near 0 and
-linear far away, so one outlier cannot dominate the gradient the way it does in mse_loss.
+parameter" (1964). huber_loss = δ · smooth_l1_loss with β = δ, which is how it is computed.
+Both are quadratic near 0 and linear far away, so one outlier cannot dominate the gradient the
+way it does in mse_loss.
 
 `reduction='mean' | 'sum' | 'none'` as everywhere; input and target must have the same shape
 (as in `mse_loss`).
@@ -41,24 +42,6 @@ class SmoothL1(Op):
         if beta == 0:
             return outside
         return xp.where((d > -beta) & (d < beta), grad * d / beta, outside)
-
-
-class Huber(Op):
-    """d²/2 where |d| < δ, else δ(|d| - δ/2);  d/dd = d inside, δ·sign(d) outside"""
-
-    @staticmethod
-    def forward(ctx, d, delta):
-        ctx.save_for_backward(d)
-        ctx.delta = delta
-        a = np.abs(d.data)
-        return np.where(a < delta, 0.5 * d.data * d.data, delta * (a - 0.5 * delta))
-
-    @staticmethod
-    def backward(ctx, grad):
-        d, = ctx.saved_tensors
-        xp, delta = ctx.xp, ctx.delta
-        outside = xp.where(d > 0, grad * delta, -grad * delta)
-        return xp.where((d > -delta) & (d < delta), grad * d, outside)
 
 
 def _difference(input, target, op: str) -> Tensor:
@@ -124,7 +107,7 @@ def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.
     _check_reduction(reduction, "huber_loss")
     if not delta > 0:
         raise ArgumentValueError(f"huber_loss: delta must be > 0, got {delta}")
-    loss = Huber.apply(_difference(input, target, "huber_loss"), float(delta))
+    loss = delta * SmoothL1.apply(_difference(input, target, "huber_loss"), float(delta))  # (see the top)
     if weight is not None:
         return _weighted(loss, weight, reduction, "huber_loss", mean_over_weight=False)
     return _reduce(loss, reduction)

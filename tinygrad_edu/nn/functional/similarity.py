@@ -6,56 +6,23 @@
 (In cosine_similarity a norm below eps is raised to eps in value only, as PyTorch does it.)
 
 A zero vector stays zero (and gets gradient 0): the norm's derivative x/‖x‖ is 0/0 there, which
-`VectorNorm` defines as 0, as PyTorch does.
+`Tensor.norm` (ops/norm.py) defines as 0, as PyTorch does.
 """
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
 from ...errors import ShapeError
 from ...ops import normalize_dim
-from ...ops.op import Op
 from ...tensor import Tensor
 from .checks import check_float
 
 
-class VectorNorm(Op):
-    """‖x‖ₚ = (Σ |xᵢ|ᵖ)^(1/p) along `dim` (kept);  ∂/∂xᵢ = sign(xᵢ) |xᵢ|ᵖ⁻¹ / ‖x‖ᵖ⁻¹, 0 where ‖x‖ = 0"""
-
-    @staticmethod
-    def forward(ctx, x, p, dim):
-        ctx.save_for_backward(x)
-        ctx.p = p
-        a = np.abs(x.data)
-        if p == 2:
-            return ctx.save_output(np.sqrt(np.sum(a * a, axis=dim, keepdims=True)))
-        return ctx.save_output(np.sum(a ** p, axis=dim, keepdims=True) ** (1 / p))
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        n = ctx.saved_output
-        xp, p = ctx.xp, ctx.p
-        zero = n == 0
-        safe_n = xp.where(zero, 1.0, n)
-        if p == 2:
-            d = x / safe_n
-        else:
-            sign = xp.sign(x)
-            # where xᵢ = 0 the term is 0 (for p < 1 it would be 0 · ∞)
-            d = xp.where(x == 0, 0.0, sign * (sign * x) ** (p - 1) / safe_n ** (p - 1))
-        return xp.where(zero, 0.0, grad * d)
-
-
 def _norm(x: Tensor, p: float, dim: int) -> Tensor:
     """‖x‖ₚ along dim, keeping the axis."""
-    if p == math.inf:
-        return x.abs().amax(dim, keepdim=True)
     if not p > 0:
         raise ValueError(f"normalize: p must be positive (or inf), got {p}")
-    return VectorNorm.apply(x, float(p), dim)
+    return x.norm(float(p), dim, keepdim=True)  # (Tensor.norm: its gradient is 0 where ‖x‖ = 0)
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out=None) -> Tensor:
