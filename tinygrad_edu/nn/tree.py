@@ -59,15 +59,8 @@ class TreeLSTMComposition(Op):
     @staticmethod
     def forward(ctx, h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t):
         ctx.save_for_backward(h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t)
-        z = h_l.data @ w_l.data.T
-        if b_l is not None:
-            z += b_l.data
-        z += h_r.data @ w_r.data.T
-        if tracking is not None:
-            z += tracking.data @ w_t.data.T
-        i, f_l, f_r, o, a = _activated(numpy_xp, z)
-        c = i * a + f_l * c_l.data + f_r * c_r.data
-        t = np.tanh(c)
+        i, f_l, f_r, o, a, c, t = _composition(numpy_xp, h_l.data, c_l.data, h_r.data, c_r.data, w_l.data,
+                                               _data(b_l), w_r.data, _data(tracking), _data(w_t))
         ctx.activated = (i, f_l, f_r, o, a, t)  # backward on arrays reuses them
         return o * t, c
 
@@ -78,14 +71,7 @@ class TreeLSTMComposition(Op):
         if xp is numpy_xp:  # the values forward computed (the same numbers)
             i, f_l, f_r, o, a, t = ctx.activated
         else:  # recorded backward: computed again with Tensor ops, so they are differentiable
-            z = h_l @ xp.matrix_transpose(w_l)  # (in forward's order: the same rounding)
-            if b_l is not None:
-                z = z + b_l
-            z = z + h_r @ xp.matrix_transpose(w_r)
-            if tracking is not None:
-                z = z + tracking @ xp.matrix_transpose(w_t)
-            i, f_l, f_r, o, a = _activated(xp, z)
-            t = xp.tanh(i * a + f_l * c_l + f_r * c_r)
+            i, f_l, f_r, o, a, _, t = _composition(xp, h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t)
         dc = grad_c + grad_h * o * (1 - t * t)
         dz = xp.concatenate([dc * a * i * (1 - i), dc * c_l * f_l * (1 - f_l), dc * c_r * f_r * (1 - f_r),
                              grad_h * t * o * (1 - o), dc * i * (1 - a * a)], axis=1)
@@ -97,6 +83,23 @@ class TreeLSTMComposition(Op):
             dt, dw_t = linear_grads(xp, dz, tracking, w_t, need[7], need[8])
         return (dh_l, dc * f_l if need[1] else None, dh_r, dc * f_r if need[3] else None,
                 dw_l, dz if need[5] else None, dw_r, dt, dw_t)
+
+
+def _data(t):
+    return None if t is None else t.data
+
+
+def _composition(xp, h_l, c_l, h_r, c_r, w_l, b_l, w_r, tracking, w_t) -> tuple:
+    """The forward values (i, f_l, f_r, o, a activated, then c and tanh c), on arrays or Tensors."""
+    z = h_l @ xp.matrix_transpose(w_l)
+    if b_l is not None:
+        z = z + b_l
+    z = z + h_r @ xp.matrix_transpose(w_r)
+    if tracking is not None:
+        z = z + tracking @ xp.matrix_transpose(w_t)
+    i, f_l, f_r, o, a = _activated(xp, z)
+    c = i * a + f_l * c_l + f_r * c_r
+    return i, f_l, f_r, o, a, c, xp.tanh(c)
 
 
 def _activated(xp, z):
