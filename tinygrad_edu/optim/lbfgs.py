@@ -6,7 +6,6 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import enable_grad
 from .optimizer import Optimizer, check_number
 
 
@@ -207,8 +206,7 @@ class LBFGS(Optimizer):
         self._opt_called = True
 
         def evaluate():
-            with enable_grad():
-                return closure()
+            return self._evaluate(closure)
 
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]

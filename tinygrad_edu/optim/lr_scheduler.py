@@ -222,8 +222,7 @@ class CosineAnnealingLR(LRScheduler):
         if self._is_initial:
             return [group["lr"] for group in groups]
         if self._step_count == 1 and epoch > 0:  # resumed at a later epoch: the closed form
-            return [eta_min + (base_lr - eta_min) * (1 + math.cos(epoch * math.pi / T_max)) / 2
-                    for base_lr in self.base_lrs]
+            return self._get_closed_form_lr()
         if (epoch - 1 - T_max) % (2 * T_max) == 0:  # the bottom of the cosine: the ratio below is 0/0
             return [group["lr"] + (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
                     for base_lr, group in zip(self.base_lrs, groups)]

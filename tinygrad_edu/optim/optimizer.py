@@ -66,13 +66,13 @@ class Optimizer:
                 f"or of dicts, got a single Tensor; wrap it in a list"
             )
         if isinstance(params, (set, frozenset)):
-            raise TypeError(f"{name}: parameters must be in an ordered collection (a list), not a set: "
-                            f"the order of a set changes between runs")
-        groups = list(params)
-        if not groups:
-            raise ValueError(f"{name}: got an empty parameter list")
-        if not isinstance(groups[0], dict):
-            groups = [{"params": groups}]
+            groups = [{"params": params}]  # (add_param_group refuses it, saying why)
+        else:
+            groups = list(params)
+            if not groups:
+                raise ValueError(f"{name}: got an empty parameter list")
+            if not isinstance(groups[0], dict):
+                groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
 

@@ -50,14 +50,18 @@ class RMSprop(Optimizer):
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad
         if group["centered"]:
-            grad_avg = state.setdefault("grad_avg", np.zeros_like(param))
+            grad_avg = state.get("grad_avg")
+            if grad_avg is None:  # (centered switched on after the first step)
+                grad_avg = state["grad_avg"] = np.zeros_like(param)
             lerp_(grad_avg, grad, 1 - alpha)
             avg = np.sqrt(square_avg - grad_avg * grad_avg)
         else:
             avg = np.sqrt(square_avg)
         avg += group["eps"]
         if momentum > 0:
-            buf = state.setdefault("momentum_buffer", np.zeros_like(param))
+            buf = state.get("momentum_buffer")
+            if buf is None:  # (momentum switched on after the first step)
+                buf = state["momentum_buffer"] = np.zeros_like(param)
             buf *= momentum
             buf += grad / avg
             param -= group["lr"] * buf
