@@ -2,7 +2,7 @@
 `to`, `float`/`double`/`half`/`long`/`int`/`bool`, `type`, `type_as`, `cpu`, `device`,
 `new_zeros`/`new_ones`/`new_full`/`new_empty`/`new_tensor` and the legacy `new`.
 
-They follow PyTorch's signatures. There is one device, the CPU (see device.py), so moving a
+They follow PyTorch's signatures. There is one device, the CPU (see devices.py), so moving a
 tensor there returns it unchanged, and asking for another device raises RuntimeError.
 `Tensor` inherits these methods from `ConversionMethods`.
 """

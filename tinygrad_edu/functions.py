@@ -118,7 +118,7 @@ def transpose(x, dim0: int, dim1: int) -> Tensor:
 
 
 def permute(x, *dims) -> Tensor:
-    return _tensor(x).permute(*dims) if dims else _tensor(x).permute()
+    return _tensor(x).permute(*dims)
 
 
 def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:

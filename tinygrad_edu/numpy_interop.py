@@ -39,12 +39,12 @@ VALUE_FUNCTIONS = {np.shape, np.ndim, np.size, np.allclose, np.isclose, np.array
 # Suggestions for numpy functions that have no differentiable counterpart here.
 HINTS = {"round": "no rounding op exists (its gradient is zero almost everywhere)",
          "around": "no rounding op exists (its gradient is zero almost everywhere)",
-         "norm": "t.norm(p, dim)", "einsum": "matmul, mul and sum", "tensordot": "tg.matmul",
+         "norm": "t.norm(p, dim)", "einsum": "tg.einsum(equation, *tensors)", "tensordot": "tg.matmul",
          "split": "t.split(size, dim)", "array_split": "t.chunk(n, dim)", "tile": "t.expand(...) or tg.cat",
          "repeat": "tg.cat", "broadcast_to": "t.expand(*shape)", "flip": "indexing with a reversed index",
          "log2": "t.log() / math.log(2)", "log10": "t.log() / math.log(10)", "exp2": "2 ** t",
          "arctan2": "no atan2 op exists", "median": "t.sort(dim) and indexing",
-         "floor_divide": "no floor division op exists (its gradient is zero)"}
+         "floor_divide": "a // b, which has no gradient, as in PyTorch"}
 
 
 def _values(obj):

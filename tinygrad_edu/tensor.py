@@ -2,7 +2,9 @@
 
 A tensor made by an op on tensors that require grad gets a `grad_fn`: the node of that op on the
 tape (see autograd/function.py). `backward()` walks those nodes (autograd/engine.py).
-Every method here only checks arguments and calls an op from `ops/`.
+The methods here check their arguments and call ops from `ops/`; the few built from other
+methods (var, gather) say so. This file also holds what the ops cannot: in-place changes, and
+how a view follows its base when either is changed in place (`_in_place`, `_reread_view`).
 """
 from __future__ import annotations
 
@@ -158,7 +160,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     def _lift(self, value) -> "Tensor":
         """A Python number or array met in an op with this tensor, as a constant tensor.
         Numbers take this tensor's dtype when they fit it (2 * float32 stays float32)."""
-        if value.__class__ is Tensor:
+        if isinstance(value, Tensor):  # (a Number lifted earlier too: `p.mul_(0.9)` lifts twice)
             return value
         if isinstance(value, (int, float, bool)):
             kind = self.data.dtype.kind
@@ -367,10 +369,13 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         if self.data.dtype is other.data.dtype:
             return self, other
         dtype = _dtype.result_type(self.data, other.data)
-        return self._as_dtype(dtype), other._as_dtype(dtype)
+        return self._cast(dtype), other._cast(dtype)
 
-    def _as_dtype(self, dtype) -> "Tensor":
-        return self if self.data.dtype == dtype else self.to(dtype)
+    def _require_float(self, op: str) -> None:
+        """An average of an integer tensor is refused, as in PyTorch (it would not be an integer)."""
+        if self.data.dtype.kind != "f":
+            raise _errors.ArgumentDtypeError(
+                f"{op}: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
 
     def _as_float(self) -> "Tensor":
         """A float op (exp, /, sqrt...) on an integer or bool tensor computes in the default
@@ -628,9 +633,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         return _ops.Sum.apply(self, _ops.normalize_dims(dim, self.ndim, "sum"), keepdim)
 
     def mean(self, dim=None, keepdim: bool = False) -> "Tensor":
-        if self.data.dtype.kind != "f":
-            raise _errors.ArgumentDtypeError(
-                f"mean: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
+        self._require_float("mean")
         return _ops.Mean.apply(self, _ops.normalize_dims(dim, self.ndim, "mean"), keepdim)
 
     def max(self, dim=None, keepdim: bool = False):
@@ -743,9 +746,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     def var(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
         """Variance over `dim`: Σ(x - mean)² / (N - correction); `correction` defaults to 1
         (the unbiased estimate; `unbiased=False` means 0), as in PyTorch."""
-        if self.data.dtype.kind != "f":
-            raise _errors.ArgumentDtypeError(
-                f"var: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
+        self._require_float("var")
         axes = _ops.normalize_dims(dim, self.ndim, "var")
         divisor = int(np.prod([self.shape[a] for a in axes])) - _correction(unbiased, correction)
         centered = self - self.mean(axes, keepdim=True)
@@ -753,9 +754,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
 
     def std(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
         """Standard deviation: the square root of `var` (its gradient is 0 where it is 0)."""
-        if self.data.dtype.kind != "f":
-            raise _errors.ArgumentDtypeError(
-                f"std: needs a floating point tensor, got dtype {self.dtype} (convert first, e.g. t.double())")
+        self._require_float("std")
         axes = _ops.normalize_dims(dim, self.ndim, "std")
         return _ops.Std.apply(self, axes, keepdim, _correction(unbiased, correction))
 
@@ -777,9 +776,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         end = _ops.normalize_dim(end_dim, self.ndim, "flatten")
         if start > end:
             raise _errors.ArgumentValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
-        shape = self.shape[:start] + (-1 if self.data.size else 0,) + self.shape[end + 1:]
-        if self.data.size == 0:
-            shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
+        shape = self.shape[:start] + (int(np.prod(self.shape[start:end + 1])),) + self.shape[end + 1:]
         return _ops.Flatten.apply(self, shape)
 
     def squeeze(self, dim=None) -> "Tensor":
@@ -1037,10 +1034,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         return self.fill_(0)
 
     def fill_(self, value) -> "Tensor":
-        fill = self._lift(value)._as_dtype(self.data.dtype)  # as PyTorch: 2.7 fills an int tensor with 2
-        overwrite = Tensor._make(np.zeros((), dtype=np.bool_), None, False)
-        # where(False, old, fill), not old * 0 + fill: 0 * inf and 0 * nan would stay nan
-        return self._in_place("fill_", lambda old: _ops.Where.apply(overwrite, old, fill), fill)
+        # as PyTorch: 2.7 fills an int tensor with 2; where(False, old, fill) (see _overwrite), not
+        # old * 0 + fill, for 0 * inf and 0 * nan would stay nan
+        return self._overwrite("fill_", self._lift(value)._cast(self.data.dtype))
 
     __iadd__, __isub__, __imul__, __itruediv__ = add_, sub_, mul_, div_
 

@@ -175,7 +175,7 @@ class MathMethods:
             if value.ndim:
                 raise RuntimeError(f"{op}: the value must be a number or a 0-d tensor, got a tensor "
                                    f"of shape {value.shape}")
-            return value._as_dtype(self.data.dtype)
+            return value._cast(self.data.dtype)
         return Tensor._make(np.asarray(value).astype(self.data.dtype), None, False)
 
     def index_select(self, dim: int, index: "Tensor") -> "Tensor":
@@ -319,7 +319,7 @@ class MathMethods:
         """Write `src`'s values (broadcast to this shape, converted to this dtype) into this
         tensor; the gradient flows to `src`."""
         src = src if isinstance(src, Tensor) else Tensor(src)
-        return self._overwrite("copy_", src._as_dtype(self.data.dtype))
+        return self._overwrite("copy_", src._cast(self.data.dtype))
 
     def normal_(self, mean: float = 0.0, std: float = 1.0, *, generator=None) -> "Tensor":
         """Fill with samples of N(mean, std²) from the framework's generator (tg.manual_seed)."""

@@ -441,12 +441,7 @@ def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
     outs, shapes, dtypes = [], [], []
     for nr, raw in enumerate(raws):
-        if raw.__class__ is np.ndarray:
-            o = Tensor._make(raw, None, False)
-        elif raw.__class__ is Tensor and raw.grad_fn is None and not _is_one_of(raw, args):
-            o = raw  # (a Tensor forward made, e.g. autobatch's lazy outputs: see _as_output)
-        else:
-            o = _as_output(raw, args)
+        o = _as_output(raw, args)
         shapes.append(o.data.shape)
         dtype = o.data.dtype
         dtypes.append(dtype)

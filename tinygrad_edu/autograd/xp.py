@@ -115,12 +115,10 @@ numpy_xp = _Namespace(
 )
 
 
-def _t(x, like: Tensor | None = None) -> Tensor:
+def _t(x) -> Tensor:
     """x as a Tensor; an array or number met in a formula is a constant."""
     if x.__class__ is Tensor:
         return x
-    if like is not None:
-        return like._lift(x)
     return Tensor._make(np.asarray(x), None, False)
 
 
