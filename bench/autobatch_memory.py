@@ -14,17 +14,15 @@ from __future__ import annotations
 import argparse
 import gc
 import os
-import sys
 import time
-from pathlib import Path
 
 from report import write_report  # bench/report.py (the script's folder is on sys.path)
 
 import tinygrad_edu as tg
 import tinygrad_edu.optim as optim
+from tinygrad_edu.runner import load_example
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
-import treelstm_sentiment as sentiment  # noqa: E402
+sentiment = load_example("treelstm_sentiment")
 
 
 def rss_mb() -> float:
@@ -47,6 +45,7 @@ def main(argv: list[str] | None = None) -> dict:
     data = sentiment.make_data(512, seed=0, max_words=10)
     model = sentiment.TreeSentiment(args.hidden)
     opt = optim.Adam(model.parameters(), lr=1e-3)
+    old_threshold = gc.get_threshold()
     gc.set_threshold(100_000, 50, 50)  # as the training examples do
     samples = []
     start = time.process_time()
@@ -60,6 +59,7 @@ def main(argv: list[str] | None = None) -> dict:
             samples.append((step, rss_mb(), loss.item()))
             print(f"step {step:>6}: RSS {samples[-1][1]:7.1f} MB, loss {samples[-1][2]:.4f}", flush=True)
     seconds = time.process_time() - start
+    gc.set_threshold(*old_threshold)
     baseline = samples[1][1] if len(samples) > 1 else samples[0][1]  # after the first `every` steps
     growth = samples[-1][1] - baseline
     print(f"{args.steps} steps of {args.batch} trees under tg.autobatch() in {seconds:.0f} s of CPU: "

@@ -25,6 +25,7 @@ import time
 
 import numpy as np
 from report import write_report  # bench/report.py (the script's folder is on sys.path)
+from timing import torch_one_thread
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
@@ -95,15 +96,6 @@ class TorchSPINN:
             vectors.sum().backward()
             n += len(batch)
         return n
-
-
-def torch_one_thread():
-    try:
-        import torch
-    except ImportError:
-        return None
-    torch.set_num_threads(1)
-    return torch
 
 
 def measure(hidden: int, batch_size: int, tracker: int | None, examples, rounds: int, dtype, torch) -> dict:

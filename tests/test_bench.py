@@ -57,6 +57,13 @@ def test_memory_benchmark_writes_bytes_per_node(tmp_path):
     assert 0 < report["bytes_per_node"] < 10_000 and report["gc_ratio_median"] > 0
 
 
+def test_autobatch_memory_benchmark_writes_rss_samples(tmp_path):
+    out = tmp_path / "autobatch_memory.json"
+    run_script("autobatch_memory.py", "--steps", "3", "--every", "1", "--batch", "2", "--json", str(out))
+    report = json.loads(out.read_text())
+    assert [s["step"] for s in report["samples"]] == [1, 2, 3] and all(s["rss_mb"] > 0 for s in report["samples"])
+
+
 @pytest.mark.skipif(shutil.which("valgrind") is None, reason="bench/instructions.py needs valgrind")
 def test_instruction_count_benchmark_writes_instructions_per_op(tmp_path):
     out = tmp_path / "instructions.json"

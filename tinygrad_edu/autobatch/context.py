@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 
 from ..autograd.grad_mode import _state as _grad_state
+from .agenda import STRATEGIES
 from .recorder import Recorder
 
 
@@ -40,8 +41,8 @@ class autobatch:
         return super().__new__(cls)
 
     def __init__(self, strategy: str = "depth", enabled: bool = True) -> None:
-        if strategy not in ("agenda", "depth"):
-            raise ValueError(f"autobatch: strategy must be 'agenda' or 'depth', got {strategy!r}")
+        if strategy not in STRATEGIES:
+            raise ValueError(f"autobatch: strategy must be one of {sorted(STRATEGIES)}, got {strategy!r}")
         self.strategy = strategy
         self.enabled = bool(enabled)
         self.recorder = None

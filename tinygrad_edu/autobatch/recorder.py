@@ -128,7 +128,8 @@ class Recorder:
         consumers = self.track_consumers
         r.consumers = [] if consumers else None
         requires_grad = False
-        depth = waiting = 0
+        depth = 0
+        producers = []  # the waiting calls this one reads (only the agenda needs to know them)
         for a in args:
             if a.__class__ is Tensor:
                 if a.requires_grad:
@@ -137,15 +138,16 @@ class Recorder:
                 if data.__class__ is Pending:
                     producer = data.record
                     if producer is not None:
-                        if consumers:  # (only the agenda needs to know who waits for whom)
-                            producer.consumers.append(r)
-                            waiting += 1
+                        if consumers:
+                            producers.append(producer)
                         if producer.depth > depth:
                             depth = producer.depth
-            elif a.__class__ is tuple and _has_pending(a):
+            elif a.__class__ is tuple and _has_pending(a):  # (before any producer knows of r)
                 return self.eager(cls, args)
+        for producer in producers:
+            producer.consumers.append(r)
         r.depth = depth + 1
-        r.waiting = waiting
+        r.waiting = len(producers)
         outputs = []
         for shape, dtype in metas:  # (Pending.__init__ and Tensor._make, inlined: this runs for every op)
             placeholder = _new(Pending)

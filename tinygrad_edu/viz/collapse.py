@@ -125,7 +125,6 @@ def collapsed_page_data(loss: Tensor, passes: BackwardPass, max_nodes: int, max_
     for source, target in edges:
         graph.edge(source, target)
 
-    step_of_rank = {step.node: step for step in passes.steps}
     forward = [{"node": unit_id, "label": ops[unit_id]["label"], "formula": f"runs {ops[unit_id]['ops']}",
                 "inputs": [], "outputs": []}
                for unit_id, _ in _runs(list(range(n_ops)), unit_of)]

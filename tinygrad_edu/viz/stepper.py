@@ -23,7 +23,7 @@ from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 from . import text
 from .collapse import collapsed_page_data
-from .dot import _RANKDIRS, _graphviz, _op_label, _Picture, _record, draw
+from .dot import _RANKDIRS, COLOURS, _graphviz, _op_label, _Picture, _record, draw
 from .explain import _local, _numbers
 from .render import INSTALL_HINT, require_dot
 from .steps import BackwardPass, backward_steps
@@ -169,19 +169,15 @@ class _StepperPicture(_Picture):
             kind = "nonfinite"
         self.boxes[node_id] = box
         self.add_node(scope, node_id, {"label": _record(fields, self.rankdir), "shape": "record",
-                                       "style": "filled", "fillcolor": _fill(kind)})
+                                       "style": "filled", "fillcolor": COLOURS[kind]})
 
     def op(self, scope, node_id, node, rank) -> None:
         self.op_ids[node] = node_id
         self.add_node(scope, node_id, {"label": f"{_op_label(node)}#{rank + 1}", "shape": "ellipse",
-                                       "style": "filled", "fillcolor": _fill("op"), "fontsize": "9",
+                                       "style": "filled", "fillcolor": COLOURS["op"], "fontsize": "9",
                                        "height": "0.3"})
 
 
-def _fill(kind: str) -> str:
-    from .dot import COLOURS
-
-    return COLOURS[kind]
 
 
 def created_at(node: Node) -> str | None:
