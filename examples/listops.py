@@ -47,8 +47,8 @@ from tinygrad_edu.data import (
     encode_listops,
     generate_listops,
     generate_listops_paper,
-    parse_listops,
     read_listops_tsv,
+    sublists,
 )
 from tinygrad_edu.runner import plot_curves, progress
 
@@ -339,19 +339,9 @@ def draw_inner_lists(data: list[ListOpsExample], k: int, exclude: set[str],
     its own value; lists whose text is in `exclude` (the test set) are left out."""
     drawn = []
     for example in data:
-        spans, opened = [], []
-        for position, token in enumerate(example.tokens):
-            if token == "]":
-                first = opened.pop()
-                if opened:
-                    spans.append((first, position + 1))
-            elif token.startswith("["):
-                opened.append(position)
-        chosen = spans if len(spans) <= k else [spans[i] for i in rng.choice(len(spans), size=k, replace=False)]
-        for first, end in chosen:
-            inner = parse_listops(" ".join(example.tokens[first:end]))
-            if inner.text not in exclude:
-                drawn.append(inner)
+        inner = sublists(example)
+        chosen = inner if len(inner) <= k else [inner[i] for i in rng.choice(len(inner), size=k, replace=False)]
+        drawn.extend(e for e in chosen if e.text not in exclude)
     return drawn
 
 

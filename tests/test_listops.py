@@ -383,3 +383,20 @@ def test_max_length_never_drops_test_expressions(tmp_path, capsys):
     assert "training on 30 of 31 expressions" in out and "the test set is always scored whole" in out
     assert "30 training and 10 test expressions" in out
     assert "51-200 " in out and "(n=1)" in out                               # the long test line was scored
+
+
+def test_sublists_and_the_example_that_trains_on_them():
+    """sublists() gives every inner list (innermost first) with its own value; listops.py's
+    --sublists draws up to k of them per expression and leaves out those of the test set."""
+    import numpy as np
+
+    from tinygrad_edu.data import parse_listops, sublists
+    from tinygrad_edu.examples import listops
+
+    example = parse_listops("[MAX 2 [MIN 4 [SM 1 2 ] ] [MED 7 5 9 ] ]")
+    inner = sublists(example)
+    assert [e.text for e in inner] == ["[SM 1 2 ]", "[MIN 4 [SM 1 2 ] ]", "[MED 7 5 9 ]"]
+    assert [e.label for e in inner] == [3, 3, 7]
+    drawn = listops.draw_inner_lists([example], 2, {"[MED 7 5 9 ]"}, np.random.default_rng(0))
+    assert len(drawn) <= 2 and all(e.text in {"[SM 1 2 ]", "[MIN 4 [SM 1 2 ] ]"} for e in drawn)
+    assert len(listops.draw_inner_lists([example], 5, set(), np.random.default_rng(0))) == 3

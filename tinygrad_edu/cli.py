@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from tinygrad_edu.runner import exit_code, limit_blas_threads, load_example, pop_threads_option
+from tinygrad_edu.runner import load_example, run_example
 
 # name -> (module in tinygrad_edu.examples, one-line description). Keep in the order of the README.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -70,11 +70,5 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m tinygrad_edu: unknown command {name!r}; choose from: {', '.join(COMMANDS)}",
               file=sys.stderr)
         return 2
-    rest, threads = pop_threads_option(rest)
-    try:
-        limit_blas_threads(threads)
-    except ValueError as error:
-        print(f"python -m tinygrad_edu {name}: {error}", file=sys.stderr)
-        return 2
     module = load_example(COMMANDS[name][0])
-    return exit_code(module.main(rest))
+    return run_example(module.main, rest, prog=f"python -m tinygrad_edu {name}")

@@ -30,7 +30,8 @@ _limiter = None  # the threadpoolctl object must stay alive for the limit to hol
 def limit_blas_threads(threads: int | None = None) -> str:
     """Limit numpy's BLAS to `threads` threads (None: 1, unless the environment sets a number).
 
-    Returns a short description of what was done, for the example's header line.
+    Returns a short description of what was done (for a header line). Without threadpoolctl
+    and without a thread variable set, numpy's default stays, and a hint says so on stderr.
     """
     global _limiter
     if threads is None:
@@ -43,8 +44,10 @@ def limit_blas_threads(threads: int | None = None) -> str:
     try:
         from threadpoolctl import threadpool_limits
     except ImportError:
-        return ("BLAS threads: numpy's default (install threadpoolctl, or set OPENBLAS_NUM_THREADS=1, "
+        hint = ("BLAS threads: numpy's default (install threadpoolctl, or set OPENBLAS_NUM_THREADS=1, "
                 "to use one thread)")
+        print(hint, file=sys.stderr)
+        return hint
     _limiter = threadpool_limits(limits=threads, user_api="blas")
     return f"BLAS threads: {threads}"
 
@@ -111,14 +114,17 @@ def exit_code(result) -> int:
     return result if isinstance(result, int) and not isinstance(result, bool) else 0
 
 
-def run_example(main: Callable[[list[str]], int | None], argv: Sequence[str] | None = None) -> int:
-    """Run an example's `main` as the command line does: `--threads N` handled, BLAS limited."""
+def run_example(main: Callable[[list[str]], int | None], argv: Sequence[str] | None = None,
+                prog: str | None = None) -> int:
+    """Run an example's `main` as the command line does: `--threads N` handled, BLAS limited.
+    A bad `--threads` is reported on stderr (after `prog`, the command's name) with exit code 2."""
     rest, threads = pop_threads_option(sys.argv[1:] if argv is None else argv)
     examples_package()  # so that an example run as a script can import the others
     try:
         limit_blas_threads(threads)
     except ValueError as error:
-        raise SystemExit(str(error)) from None
+        print(f"{prog or os.path.basename(sys.argv[0])}: {error}", file=sys.stderr)
+        return 2
     return exit_code(main(rest))
 
 
