@@ -388,10 +388,9 @@ def test_max_length_never_drops_test_expressions(tmp_path, capsys):
 def test_sublists_and_the_example_that_trains_on_them():
     """sublists() gives every inner list (innermost first) with its own value; listops.py's
     --sublists draws up to k of them per expression and leaves out those of the test set."""
-    import numpy as np
+    from tinygrad_edu.examples import listops
 
     from tinygrad_edu.data import parse_listops, sublists
-    from tinygrad_edu.examples import listops
 
     example = parse_listops("[MAX 2 [MIN 4 [SM 1 2 ] ] [MED 7 5 9 ] ]")
     inner = sublists(example)

@@ -1,6 +1,7 @@
 """Every differentiable public op passes gradcheck and gradgradcheck in float64, on every case
 of its registry entry; and no public op is missing from the registry."""
 import inspect
+import zlib
 
 import numpy as np
 import pytest
@@ -15,7 +16,7 @@ CASES = [(name, i) for name, entry in REGISTRY.items() for i in range(len(entry.
 
 
 def _inputs(name: str, i: int):
-    rng = np.random.default_rng(abs(hash((name, i))) % 2**32)
+    rng = np.random.default_rng(zlib.crc32(f"{name}/{i}".encode()))  # (not hash(): it changes per process)
     return [spec.make(rng) for spec in REGISTRY[name].cases[i]]
 
 
