@@ -340,11 +340,9 @@ class MathMethods:
     def _random_generator(self, op: str, generator) -> np.random.Generator:
         if self.data.dtype.kind != "f":
             raise TypeError(f"{op}: fills floating point tensors only, this one has dtype {self.dtype}")
-        if generator is not None:
-            return generator
-        from .random import generator as framework_generator
+        from .creation import _rng  # (creation imports Tensor, so not at the top)
 
-        return framework_generator()
+        return _rng(generator, op)
 
     def _overwrite(self, op: str, value: "Tensor") -> "Tensor":
         """Replace every element with `value` (broadcast): where(False, old, value), so the

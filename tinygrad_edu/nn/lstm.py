@@ -19,6 +19,7 @@ import math
 import warnings
 
 from ..creation import zeros
+from ..devices import check_device
 from ..errors import ShapeError
 from ..functions import cat, stack
 from ..tensor import Tensor
@@ -55,8 +56,7 @@ class LSTM(Module):
             raise ValueError(f"LSTM: dropout must be a number in [0, 1], got {dropout!r}")
         if proj_size != 0:
             raise NotImplementedError("LSTM: proj_size (projected hidden states) is not implemented; use 0")
-        if device is not None and str(device) != "cpu":
-            raise RuntimeError(f"tinygrad_edu runs on the CPU (numpy); got device {str(device)!r}")
+        check_device(device, "LSTM")
         if dropout > 0 and num_layers == 1:
             warnings.warn(f"LSTM: dropout={dropout} and num_layers=1: dropout acts between layers, so "
                           f"it does nothing here", UserWarning, stacklevel=2)

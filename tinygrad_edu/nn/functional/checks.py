@@ -1,4 +1,5 @@
-"""Argument checks shared by the functional ops, and the two exception types they raise.
+"""Argument checks shared by the functional ops, and the two exception types they raise
+(defined in errors.py, with `tg.ShapeError`; re-exported here for the functional modules).
 
 PyTorch reports a bad argument value or dtype with `RuntimeError` (or `NotImplementedError`, a
 subclass of it) where Python convention says `ValueError` or `TypeError`. These exceptions are

@@ -15,7 +15,7 @@ from ...autograd.xp import numpy_xp
 from ...ops.op import Op
 from ...tensor import Tensor
 from .activation import log_softmax
-from .checks import ArgumentDtypeError
+from .checks import ArgumentDtypeError, check_float
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -33,13 +33,6 @@ def _check_reduction(reduction, op: str) -> None:
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _check_input(x, op: str) -> None:
-    if x.__class__ is not Tensor:
-        raise TypeError(f"{op}: input must be a Tensor, got {type(x).__name__}")
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"{op}: input must be a floating point tensor, got dtype {x.dtype}")
-
-
 def _as_tensor(value, like: Tensor) -> Tensor:
     if value.__class__ is Tensor:
         return value
@@ -54,7 +47,7 @@ def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
 
     Input and target must have the same shape: a silently broadcast target ((N, 1) against
     (N,) makes an N×N matrix of errors) is a classic bug, so it is an error here."""
-    _check_input(input, "mse_loss")
+    check_float(input, "mse_loss")
     _check_reduction(reduction, "mse_loss")
     target = _as_tensor(target, input)
     if target.shape != input.shape:
@@ -117,7 +110,7 @@ def nll_loss(input: Tensor, target, weight: Tensor | None = None, ignore_index: 
 
 
 def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, op: str) -> Tensor:
-    _check_input(input, op)
+    check_float(input, op)
     _check_reduction(reduction, op)
     t = _class_indices(target, input, op)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
@@ -164,7 +157,7 @@ def cross_entropy(input: Tensor, target, weight: Tensor | None = None, ignore_in
     >>> F.cross_entropy(tg.tensor([[1000.0, 0.0]]), tg.tensor([1]))
     tensor(1000.)
     """
-    _check_input(input, "cross_entropy")
+    check_float(input, "cross_entropy")
     _check_reduction(reduction, "cross_entropy")
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must be (C,) or (N, C, ...), got a 0-d tensor")
@@ -275,7 +268,7 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None,
     >>> F.binary_cross_entropy(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 1.0]), reduction="none")
     tensor([100.,   0.])
     """
-    _check_input(input, "binary_cross_entropy")
+    check_float(input, "binary_cross_entropy")
     _check_reduction(reduction, "binary_cross_entropy")
     target = _as_tensor(target, input)
     if target.shape != input.shape:
