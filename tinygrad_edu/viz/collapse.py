@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..autograd.function import edge_source
 from ..tensor import Tensor
 from . import text
-from .dot import COLOURS, _graphviz, _op_label, _record
+from .dot import COLOURS, _graphviz, _new_graph, _numbered_op_label, _record
 from .explain import _numbers
 from .steps import BackwardPass
 
@@ -24,7 +24,7 @@ def _units(passes: BackwardPass, max_units: int) -> tuple[list[str], dict[str, d
         if node.scope:
             key, label = node.scope[0], node.scope[0].rsplit("#", 1)[0]
         else:
-            key, label = rank, f"{_op_label(node)}#{rank + 1}"
+            key, label = rank, _numbered_op_label(node, rank)
         if key not in units:
             units[key] = {"id": f"unit{len(units)}", "label": label, "ops": [], "block": bool(node.scope)}
         units[key]["ops"].append(rank)
@@ -57,7 +57,7 @@ def _runs(order: list[int], unit_of: list[str]) -> list[tuple[str, list[int]]]:
 def collapsed_page_data(loss: Tensor, passes: BackwardPass, max_nodes: int, max_elems: int,
                         digits: int, rankdir: str):
     """The picture and JSON of the collapsed page (same JSON layout as the full view)."""
-    graphviz = _graphviz()
+    _graphviz()  # (without the graphviz package: the error now, before any work)
     fmt = lambda a: _numbers(a, digits, max_elems)  # noqa: E731  (the numbers of explain)
     unit_of, units = _units(passes, max_nodes)
     n_ops = len(passes.nodes)
@@ -68,10 +68,7 @@ def collapsed_page_data(loss: Tensor, passes: BackwardPass, max_nodes: int, max_
         note += (f" Even so there are more than {max_nodes} boxes, so the ops farthest from the loss are "
                  f"one box; record parts of the model inside `with tg.viz.scope(name):` to collapse them.")
 
-    graph = graphviz.Digraph(name="tinygrad_edu")
-    graph.attr(rankdir=rankdir)
-    graph.attr("node", fontname="Helvetica", fontsize="10")
-    graph.attr("edge", arrowsize="0.6", color="#495057")
+    graph = _new_graph(rankdir)
     ops: dict[str, dict] = {}
     for unit_id, unit in units.items():
         first = passes.nodes[unit["ops"][0]]
@@ -85,7 +82,7 @@ def collapsed_page_data(loss: Tensor, passes: BackwardPass, max_nodes: int, max_
                        fillcolor=COLOURS["op"], fontsize="9", height="0.3")
         ops[unit_id] = {"label": unit["label"] if not unit["block"] else f"{unit['label']} ({count} ops)",
                         "seq": first.seq, "formula": None, "line": None,
-                        "ops": ", ".join(f"{_op_label(passes.nodes[r])}#{r + 1}" for r in unit["ops"][:12])
+                        "ops": ", ".join(_numbered_op_label(passes.nodes[r], r) for r in unit["ops"][:12])
                                + (", …" if count > 12 else "")}
 
     boxes: dict[str, dict] = {}

@@ -42,6 +42,15 @@ def _graphviz():
     return graphviz
 
 
+def _new_graph(rankdir: str):
+    """An empty Digraph with the house style (layout direction, font, arrows)."""
+    graph = _graphviz().Digraph(name="tinygrad_edu")
+    graph.attr(rankdir=rankdir)
+    graph.attr("node", fontname="Helvetica", fontsize="10")
+    graph.attr("edge", arrowsize="0.6", color="#495057")
+    return graph
+
+
 def _escape(line: str) -> str:
     """Text for one field of a record label: braces, bars and angle brackets are syntax there."""
     for c in _RECORD_SPECIALS:
@@ -65,6 +74,12 @@ def _op_label(node: Node) -> str:
     label = name[: name.rfind("Backward")] if "Backward" in name else name
     batch = getattr(node, "batch_size", None)  # one call for a batch of examples (tg.autobatch)
     return label if batch is None else f"{label} ×{batch}"
+
+
+def _numbered_op_label(node: Node, rank: int) -> str:
+    """"Mul#12": the op and its place in creation order (from 1), as the stepper and the
+    step-by-step explanation name it."""
+    return f"{_op_label(node)}#{rank + 1}"
 
 
 def _scope_label(scope_id: str) -> str:
@@ -187,7 +202,7 @@ def to_dot(
 def draw(outputs: tuple, names: Names, picture: _Picture, max_nodes: int | None, legend: bool):
     """The Digraph of `to_dot`, with the boxes and ellipses made by `picture` (the stepper page
     passes its own, which labels them for stepping)."""
-    graphviz = _graphviz()
+    _graphviz()  # (without the graphviz package: the error now, before any work)
     for out in outputs:
         names.add(out)
     drawn = walk(outputs, max_nodes)
@@ -248,10 +263,7 @@ def draw(outputs: tuple, names: Names, picture: _Picture, max_nodes: int | None,
         elif out.grad_fn in drawn.rank:
             result_id(out.grad_fn, out._output_nr, out.shape)
 
-    graph = graphviz.Digraph(name="tinygrad_edu")
-    graph.attr(rankdir=picture.rankdir)
-    graph.attr("node", fontname="Helvetica", fontsize="10")
-    graph.attr("edge", arrowsize="0.6", color="#495057")
+    graph = _new_graph(picture.rankdir)
     picture.write(graph)
     if drawn.hidden:
         plural = "s" if drawn.hidden > 1 else ""

@@ -23,7 +23,7 @@ from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
 from . import text
 from .collapse import collapsed_page_data
-from .dot import _RANKDIRS, COLOURS, _graphviz, _op_label, _Picture, _record, draw
+from .dot import _RANKDIRS, COLOURS, _graphviz, _numbered_op_label, _Picture, _record, draw
 from .explain import _local, _numbers
 from .render import INSTALL_HINT, require_dot
 from .steps import BackwardPass, backward_steps
@@ -173,7 +173,7 @@ class _StepperPicture(_Picture):
 
     def op(self, scope, node_id, node, rank) -> None:
         self.op_ids[node] = node_id
-        self.add_node(scope, node_id, {"label": f"{_op_label(node)}#{rank + 1}", "shape": "ellipse",
+        self.add_node(scope, node_id, {"label": _numbered_op_label(node, rank), "shape": "ellipse",
                                        "style": "filled", "fillcolor": COLOURS["op"], "fontsize": "9",
                                        "height": "0.3"})
 
@@ -251,7 +251,7 @@ def _page_data(loss: Tensor, passes: BackwardPass, names: Names, max_elems: int,
             if (node, nr) in box_ids:
                 boxes[box_ids[(node, nr)]]["dataStep"] = rank[node] + 1
 
-    ops = {op_ids[node]: {"label": f"{_op_label(node)}#{rank[node] + 1}", "seq": node.seq,
+    ops = {op_ids[node]: {"label": _numbered_op_label(node, rank[node]), "seq": node.seq,
                           "formula": step_of[rank[node]].formula, "line": created_at(node)}
            for node in nodes}
 

@@ -41,7 +41,7 @@ import numpy as np
 from ..autograd.engine import run_backward
 from ..autograd.function import Node, edge_source
 from ..tensor import Tensor
-from .dot import _op_label
+from .dot import _numbered_op_label, _op_label
 from .walk import Names, walk
 
 
@@ -172,7 +172,7 @@ def backward_steps(
                 leaves.append(LeafGrad(name, None, [], edge))
 
     def op_label(node: Node) -> str:
-        return f"{_op_label(node)}#{graph.rank[node] + 1}"
+        return _numbered_op_label(node, graph.rank[node])
 
     def result_name(node: Node, nr: int) -> str:
         name = names.result(node, nr)[0]
