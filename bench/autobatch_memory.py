@@ -12,7 +12,6 @@ first sample (after warm-up) to the last.
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import time
 
@@ -20,7 +19,7 @@ from report import write_report  # bench/report.py (the script's folder is on sy
 
 import tinygrad_edu as tg
 import tinygrad_edu.optim as optim
-from tinygrad_edu.runner import load_example
+from tinygrad_edu.runner import load_example, rare_garbage_collection
 
 sentiment = load_example("treelstm_sentiment")
 
@@ -45,21 +44,19 @@ def main(argv: list[str] | None = None) -> dict:
     data = sentiment.make_data(512, seed=0, max_words=10)
     model = sentiment.TreeSentiment(args.hidden)
     opt = optim.Adam(model.parameters(), lr=1e-3)
-    old_threshold = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)  # as the training examples do
     samples = []
     start = time.process_time()
-    for step in range(1, args.steps + 1):
-        first = (step * args.batch) % (len(data) - args.batch)
-        loss = sentiment.batch_loss(model, data[first:first + args.batch], autobatch=True)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        if step % args.every == 0 or step == 1:
-            samples.append((step, rss_mb(), loss.item()))
-            print(f"step {step:>6}: RSS {samples[-1][1]:7.1f} MB, loss {samples[-1][2]:.4f}", flush=True)
+    with rare_garbage_collection():  # as the training examples do
+        for step in range(1, args.steps + 1):
+            first = (step * args.batch) % (len(data) - args.batch)
+            loss = sentiment.batch_loss(model, data[first:first + args.batch], autobatch=True)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if step % args.every == 0 or step == 1:
+                samples.append((step, rss_mb(), loss.item()))
+                print(f"step {step:>6}: RSS {samples[-1][1]:7.1f} MB, loss {samples[-1][2]:.4f}", flush=True)
     seconds = time.process_time() - start
-    gc.set_threshold(*old_threshold)
     baseline = samples[1][1] if len(samples) > 1 else samples[0][1]  # after the first `every` steps
     growth = samples[-1][1] - baseline
     print(f"{args.steps} steps of {args.batch} trees under tg.autobatch() in {seconds:.0f} s of CPU: "

@@ -19,7 +19,6 @@ figures are medians over rounds.
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
 import time
 
@@ -30,6 +29,7 @@ from timing import torch_one_thread
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
 from tinygrad_edu.data import LISTOPS_VOCAB, encode_listops, generate_listops
+from tinygrad_edu.runner import rare_garbage_collection
 
 MODES = ("one_at_a_time", "autobatch", "batched", "pytorch")
 
@@ -147,14 +147,9 @@ def main(argv: list[str] | None = None) -> dict:
     lengths = [len(e.transitions) for e in examples]
     tracker = args.tracker or None
     torch = None if args.no_torch else torch_one_thread()
-    # As in examples/listops.py: the tape has no reference cycles, so rare cycle collections.
-    old_threshold = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
+    with rare_garbage_collection():  # as the training examples do
         results = [measure(h, b, tracker, examples, args.rounds, dtype, torch)
                    for h in args.hidden for b in args.batch]
-    finally:
-        gc.set_threshold(*old_threshold)
 
     print(f"SPINN encoder, forward + backward, {args.dtype}, tracker {tracker or 'none'}: {args.trees} "
           f"ListOps trees (transitions: mean {np.mean(lengths):.0f}, max {max(lengths)}), batches of "

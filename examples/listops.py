@@ -31,7 +31,6 @@ the batched encoder runs as many rounds as the longest member of its batch needs
 from __future__ import annotations
 
 import argparse
-import gc
 import time
 from pathlib import Path
 
@@ -50,7 +49,7 @@ from tinygrad_edu.data import (
     read_listops_tsv,
     sublists,
 )
-from tinygrad_edu.runner import plot_curves, progress
+from tinygrad_edu.runner import plot_curves, progress, rare_garbage_collection
 
 N_CLASSES = 10
 LENGTH_BUCKETS = ((0, 50, "<= 50"), (51, 200, "51-200"), (201, 500, "201-500"), (501, None, "> 500"))
@@ -417,11 +416,7 @@ def train_and_test(args: argparse.Namespace) -> float:
             curves["test accuracy"].append((step, test_accuracy))
         print(f"{line}  ({time.perf_counter() - start:.0f} s)", flush=True)
 
-    # The tape holds many small objects and no reference cycles (it is freed by reference
-    # counting), so the cycle collector's frequent scans of it are pure cost: make them rare.
-    old_threshold = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
+    with rare_garbage_collection():  # (runner.py: the tape has no reference cycles)
         trainer = Trainer(model, args.lr, args.clip, show_progress=not args.no_progress)
         long_lr = args.lr
         if args.short_epochs > 0:
@@ -446,8 +441,6 @@ def train_and_test(args: argparse.Namespace) -> float:
             save_model(model, args.save)
             print(f"saved the model to {args.save}")
         correct = score(model, test, show_progress=not args.no_progress)
-    finally:
-        gc.set_threshold(*old_threshold)
     test_accuracy = float(correct.mean())
     curves["test accuracy"].append((len(curves["train loss"]), test_accuracy))
     # On a shared machine the wall clock also counts other people's work; the CPU time does not.

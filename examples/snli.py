@@ -21,7 +21,6 @@ snli_1.0_dev.jsonl, snli_1.0_test.jsonl) and reports test accuracy.
 from __future__ import annotations
 
 import argparse
-import gc
 import time
 from pathlib import Path
 
@@ -32,7 +31,7 @@ import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
 from tinygrad_edu.data import SNLI_LABELS, SNLIExample, Vocabulary, read_snli, snli_sample_path
-from tinygrad_edu.runner import plot_curves, progress
+from tinygrad_edu.runner import plot_curves, progress, rare_garbage_collection
 
 
 class SNLIClassifier(nn.Module):
@@ -143,11 +142,9 @@ def train_and_test(args: argparse.Namespace) -> float:
     model = SNLIClassifier(len(vocab), args.embed, args.hidden, args.tracker or None, dtype=np.dtype(args.dtype))
     optimizer = optim.Adam(model.parameters(), lr=args.lr)
     rng = np.random.default_rng(args.seed)
-    old_threshold = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)  # the tape has no reference cycles; see examples/listops.py
     start = time.perf_counter()
     curves: dict[str, list[tuple[float, float]]] = {"train loss": [], "train accuracy": [], "dev accuracy": []}
-    try:
+    with rare_garbage_collection():  # (runner.py: the tape has no reference cycles)
         for epoch in range(1, epochs + 1):
             epoch_start = time.perf_counter()
             total_loss = correct = 0
@@ -180,8 +177,6 @@ def train_and_test(args: argparse.Namespace) -> float:
             final = accuracy(model, test, vocab)
             print(f"total time {time.perf_counter() - start:.0f} s")
             print(f"test accuracy: {final:.4f}")
-    finally:
-        gc.set_threshold(*old_threshold)
     if args.plot:
         plot_curves(args.plot, curves, title="SPINN on SNLI")
         print(f"wrote the curves to {args.plot}")

@@ -26,7 +26,6 @@ Negation makes the label depend on the tree, not just on the bag of words.
 from __future__ import annotations
 
 import argparse
-import gc
 import time
 
 import numpy as np
@@ -35,6 +34,7 @@ import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
+from tinygrad_edu.runner import rare_garbage_collection
 
 POSITIVE = ["good", "great", "fun", "lovely", "clever"]
 NEGATIVE = ["bad", "dull", "awful", "boring", "silly"]
@@ -177,13 +177,8 @@ def parse_args(argv=None) -> argparse.Namespace:
 
 def main(argv=None):
     args = parse_args(argv)
-    # The tape is many small objects without reference cycles: rare cycle collections.
-    old = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 50)
-    try:
+    with rare_garbage_collection():
         return check(args) if args.check else train(args)
-    finally:
-        gc.set_threshold(*old)
 
 
 if __name__ == "__main__":
