@@ -334,6 +334,18 @@ def test_listops_plot_writes_a_png(tmp_path, capsys):
     assert capsys.readouterr().out.strip().splitlines()[-1].startswith("test accuracy: ")
 
 
+def test_snli_main_on_the_bundled_sample_writes_its_plot(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from tinygrad_edu.examples import snli
+
+    plot = tmp_path / "snli.png"
+    snli.main(["--n-train", "16", "--n-eval", "8", "--epochs", "1", "--embed", "4", "--hidden", "4",
+               "--tracker", "0", "--no-progress", "--plot", str(plot)])
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("accuracy: ") for line in lines)  # (the sample has no test split)
+
+
 # ---------------------------------------------------------------- hopfield (J. J. Hopfield, 1982)
 
 def test_hopfield_weights_are_hebbian_symmetric_zero_diagonal():
