@@ -5,7 +5,6 @@ and the in-place forms -- compared with PyTorch (values, dtypes, gradients, exce
 it is installed, plus torch-free checks of known values."""
 from __future__ import annotations
 
-import contextlib
 import warnings
 
 import numpy as np
@@ -87,16 +86,12 @@ def raises_like(fn, *arrays, torch_fn=None):
         fn(*[tg.tensor(np.asarray(a)) for a in arrays])
 
 
-@contextlib.contextmanager
 def float64_default_in_torch():
     """PyTorch's default float dtype is float32, ours float64: compare int -> float results in
-    the same default."""
-    old = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)
-    try:
-        yield
-    finally:
-        torch.set_default_dtype(old)
+    the same default (the fuzz harness's context manager; imported here because it needs torch)."""
+    from .fuzz.torch_side import float64_default
+
+    return float64_default()
 
 
 RNG = np.random.default_rng(7)
