@@ -51,12 +51,9 @@ def _cast_op():
 
 
 def _sizes(size: tuple, op: str) -> tuple:
-    from .tensor import _shape_args  # tensor.py imports this module, so not at the top
+    from .creation import _size  # creation imports Tensor, which imports this module
 
-    shape = _shape_args(size, op)
-    if any(n < 0 for n in shape):
-        raise ValueError(f"{op}: a shape cannot have negative sizes, got {shape}")
-    return shape
+    return _size(size, None, op)
 
 
 class ConversionMethods:
@@ -217,7 +214,9 @@ class ConversionMethods:
                  layout=None, pin_memory: bool = False):
         """`fill_value` everywhere in a tensor of `size`, with this tensor's dtype."""
         dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_full")
-        shape = _sizes((size,) if isinstance(size, (int, np.integer)) else (tuple(size),), "new_full")
+        from .creation import _size_args  # (see _sizes)
+
+        shape = _sizes(_size_args(size), "new_full")
         return self._new(np.full(shape, fill_value, dtype), requires_grad, device, "new_full")
 
     def new_tensor(self, data, *, dtype=None, device=None, requires_grad: bool = False,

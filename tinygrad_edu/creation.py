@@ -28,11 +28,16 @@ def _finish(array: np.ndarray, requires_grad: bool, device, op: str, out=None) -
     return Tensor(array, requires_grad=requires_grad)
 
 
+def _size_args(size) -> tuple:
+    """One size given as a value (`full(3, ...)`, `size=(2, 3)`) as the argument tuple of `_size`."""
+    return (size,) if isinstance(size, (int, np.integer)) else (tuple(size),)
+
+
 def _size(size: tuple, size_keyword, op: str) -> tuple:
     if size_keyword is not None:
         if size:
             raise TypeError(f"{op}: give the size either as arguments or as size=, not both")
-        size = (size_keyword,) if isinstance(size_keyword, (int, np.integer)) else (tuple(size_keyword),)
+        size = _size_args(size_keyword)
     shape = _shape_args(size, op)
     if any(n < 0 for n in shape):
         raise ValueError(f"{op}: a shape cannot have negative sizes, got {shape}")
@@ -164,7 +169,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
     int64, or the default float dtype)."""
     if dtype is None:
         dtype = Tensor(fill_value.item() if isinstance(fill_value, Tensor) else fill_value).dtype
-    shape = _size((size,) if isinstance(size, (int, np.integer)) else (tuple(size),), None, "full")
+    shape = _size(_size_args(size), None, "full")
     array = np.full(shape, fill_value, _dtype.as_dtype(dtype, "full"))
     return _finish(array, requires_grad, device, "full", out)
 
@@ -330,7 +335,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
         raise TypeError(f"randint: expected (high, size) or (low, high, size), got {len(args) + 1} arguments")
     if high is None:
         raise TypeError("randint: missing high (the exclusive upper bound)")
-    shape = _size((size,) if isinstance(size, (int, np.integer)) else (tuple(size),), None, "randint")
+    shape = _size(_size_args(size), None, "randint")
     dtype = np.dtype(np.int64) if dtype is None else _dtype.as_dtype(dtype, "randint")
     array = _integers(0 if low is None else low, high, shape, generator, dtype, "randint")
     return _finish(array, requires_grad, device, "randint", out)
