@@ -38,3 +38,18 @@ def normalize_dims(dim, ndim: int, op: str) -> tuple[int, ...]:
 def kept_shape(shape: tuple, axes: tuple) -> tuple:
     """The shape after reducing `axes` with keepdim=True (reduced axes become 1)."""
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+# ---- what a reduction's backward needs to spread its gradient back (Sum, Mean, Prod, Norm...) ----
+def remember_axes(ctx, x, axes, keepdim) -> None:
+    """Note on ctx the input shape, the reduced axes and keepdim, and the output shape with the
+    reduced axes kept as 1 (what the gradient is reshaped to before it is broadcast back)."""
+    ctx.in_shape, ctx.keepdim, ctx.axes = x.data.shape, keepdim, axes
+    ctx.kept = kept_shape(x.data.shape, axes)
+
+
+def spread(xp, grad, ctx):
+    """The output gradient, broadcast back to the input shape (reduced axes restored as 1)."""
+    if not ctx.keepdim:
+        grad = xp.reshape(grad, ctx.kept)
+    return xp.broadcast_to(grad, ctx.in_shape)

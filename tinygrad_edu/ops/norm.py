@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dims import kept_shape
+from .dims import remember_axes
 from .op import Op
 
 
@@ -20,8 +20,8 @@ class Norm(Op):
 
     @staticmethod
     def forward(ctx, x, p, axes, keepdim):
-        ctx.p, ctx.in_shape, ctx.keepdim = p, x.data.shape, keepdim
-        ctx.kept = kept_shape(x.data.shape, axes)
+        ctx.p = p
+        remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
         with np.errstate(divide="ignore", over="ignore"):
             if p == 2:

@@ -5,21 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import EmptyReductionError
-from .dims import kept_shape
+from .dims import kept_shape, remember_axes, spread
 from .op import Op
-
-
-def _spread(xp, grad, ctx):
-    """The output gradient, broadcast back to the input shape (reduced axes restored as 1)."""
-    if not ctx.keepdim:
-        grad = xp.reshape(grad, ctx.kept)
-    return xp.broadcast_to(grad, ctx.in_shape)
-
-
-def _remember_axes(ctx, x, axes, keepdim) -> None:
-    ctx.in_shape, ctx.keepdim, ctx.axes = x.data.shape, keepdim, axes
-    ctx.kept = kept_shape(x.data.shape, axes)
-
 
 
 class Sum(Op):
@@ -27,7 +14,7 @@ class Sum(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        _remember_axes(ctx, x, axes, keepdim)
+        remember_axes(ctx, x, axes, keepdim)
         # ufunc.reduce directly: np.sum's Python wrapper costs more than the sum of a small array;
         # integers and bools sum to int64, as in PyTorch
         return np.add.reduce(x.data, axis=axes, keepdims=keepdim,
@@ -35,7 +22,7 @@ class Sum(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return _spread(ctx.xp, grad, ctx)
+        return spread(ctx.xp, grad, ctx)
 
 
 class Mean(Op):
@@ -43,7 +30,7 @@ class Mean(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        _remember_axes(ctx, x, axes, keepdim)
+        remember_axes(ctx, x, axes, keepdim)
         ctx.count = int(np.prod([x.data.shape[a] for a in axes]))
         total = np.add.reduce(x.data, axis=axes, keepdims=keepdim)
         if ctx.count == 0:  # the mean of nothing is nan (0/0), without numpy's warning
@@ -53,7 +40,7 @@ class Mean(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return _spread(ctx.xp, grad, ctx) / max(ctx.count, 1)
+        return spread(ctx.xp, grad, ctx) / max(ctx.count, 1)
 
 
 class Max(Op):
@@ -68,7 +55,7 @@ class Max(Op):
             raise EmptyReductionError(
                 f"{cls.__name__.lower()}: cannot reduce over an empty dimension (shape {x.shape}, "
                 f"dim {axes}); there is no largest or smallest element of nothing")
-        _remember_axes(ctx, x, axes, keepdim)
+        remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
         return ctx.save_output(np.asarray(cls.reduce(x.data, axis=axes, keepdims=keepdim)))
 
@@ -79,7 +66,7 @@ class Max(Op):
         winners = (x == best) | (np.isnan(x) & np.isnan(best))
         count = np.sum(winners, axis=ctx.axes, keepdims=True).astype(x.dtype)  # ties share
         xp = ctx.xp
-        return xp.where(winners, _spread(xp, grad, ctx) / count, 0.0)
+        return xp.where(winners, spread(xp, grad, ctx) / count, 0.0)
 
 
 class Min(Max):
@@ -94,7 +81,7 @@ class LogSumExp(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        _remember_axes(ctx, x, axes, keepdim)
+        remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
         if x.data.size == 0:  # the log of an empty sum is -inf, as in PyTorch
             return ctx.save_output(np.full(kept_shape(x.data.shape, axes) if keepdim else
@@ -109,7 +96,7 @@ class LogSumExp(Op):
         x, = ctx.saved_tensors
         xp = ctx.xp
         out = xp.reshape(ctx.saved_output, ctx.kept)  # under create_graph, grads flow through this node
-        return _spread(xp, grad, ctx) * xp.exp(x - out)
+        return spread(xp, grad, ctx) * xp.exp(x - out)
 
 
 class Std(Op):
@@ -119,7 +106,7 @@ class Std(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction):
-        _remember_axes(ctx, x, axes, keepdim)
+        remember_axes(ctx, x, axes, keepdim)
         ctx.divisor = int(np.prod([x.data.shape[a] for a in axes])) - correction
         ctx.save_for_backward(x)
         centered = x.data - np.add.reduce(x.data, axis=axes, keepdims=True) / max(ctx.divisor + correction, 1)
@@ -140,4 +127,4 @@ class Std(Op):
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = xp.where(flat, 0.0, grad / (std * max(ctx.divisor, 0)))
             centered = x - xp.sum(x, ctx.axes, keepdims=True) / int(np.prod([x.shape[a] for a in ctx.axes]))
-            return _spread(xp, scaled, ctx) * centered
+            return spread(xp, scaled, ctx) * centered

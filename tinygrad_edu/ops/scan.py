@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.xp import numpy_xp
-from .dims import kept_shape
+from .dims import remember_axes, spread
 from .op import Op
 
 
@@ -34,8 +34,7 @@ class Prod(Op):
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
-        ctx.in_shape, ctx.axes, ctx.keepdim = x.data.shape, axes, keepdim
-        ctx.kept = kept_shape(x.data.shape, axes)
+        remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
         dtype = np.int64 if x.data.dtype.kind in "biu" else x.data.dtype
         return np.asarray(np.prod(x.data, axis=axes, keepdims=keepdim, dtype=dtype))
@@ -43,10 +42,7 @@ class Prod(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        xp = ctx.xp
-        if not ctx.keepdim:
-            grad = xp.reshape(grad, ctx.kept)
-        return xp.broadcast_to(grad, ctx.in_shape) * xp.prod_others(x, ctx.axes)
+        return spread(ctx.xp, grad, ctx) * ctx.xp.prod_others(x, ctx.axes)
 
 
 def group_last(shape: tuple, axes: tuple) -> tuple[tuple, tuple]:
