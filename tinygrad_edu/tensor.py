@@ -361,7 +361,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         _engine.run_backward([self], [gradient], retain_graph, create_graph)
 
     # ---- arithmetic (the ops are in ops/arithmetic.py) ----------------------------------
-    def _and(self, other) -> tuple["Tensor", "Tensor"]:
+    def _promoted_with(self, other) -> tuple["Tensor", "Tensor"]:
         """self and `other` (a number or array lifted to a tensor) as the two operands of a
         binary op, in their common dtype by PyTorch's promotion rules (dtype.result_type)."""
         if other.__class__ is not Tensor:
@@ -384,35 +384,35 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
 
     def __add__(self, other) -> "Tensor":
         if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
-            self, other = self._and(other)
+            self, other = self._promoted_with(other)
         return _ops.Add.apply(self, other)
 
     def __radd__(self, other) -> "Tensor":
-        return _ops.Add.apply(*self._lift(other)._and(self))
+        return _ops.Add.apply(*self._lift(other)._promoted_with(self))
 
     def __sub__(self, other) -> "Tensor":
         if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
             _no_bool_subtraction(self, other)
-            self, other = self._and(other)
+            self, other = self._promoted_with(other)
         elif self.data.dtype.kind == "b":
             _no_bool_subtraction(self, other)
         return _ops.Sub.apply(self, other)
 
     def __rsub__(self, other) -> "Tensor":
         _no_bool_subtraction(other, self)
-        return _ops.Sub.apply(*self._lift(other)._and(self))
+        return _ops.Sub.apply(*self._lift(other)._promoted_with(self))
 
     def __mul__(self, other) -> "Tensor":
         if other.__class__ is not Tensor or other.data.dtype is not self.data.dtype:
-            self, other = self._and(other)
+            self, other = self._promoted_with(other)
         return _ops.Mul.apply(self, other)
 
     def __rmul__(self, other) -> "Tensor":
-        return _ops.Mul.apply(*self._lift(other)._and(self))
+        return _ops.Mul.apply(*self._lift(other)._promoted_with(self))
 
     def __floordiv__(self, other) -> "Tensor":
         """a // b rounded down (PyTorch's floor_divide): no gradient, like PyTorch's."""
-        a, b = self._and(other)
+        a, b = self._promoted_with(other)
         return Tensor._make(np.asarray(np.floor_divide(a.data, b.data)), None, False)
 
     def __rfloordiv__(self, other) -> "Tensor":
@@ -421,7 +421,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     def __mod__(self, other) -> "Tensor":
         """a % b with the sign of b (PyTorch's remainder, Python's %): a - b·⌊a/b⌋;
         ∂/∂a = 1, ∂/∂b = -⌊a/b⌋."""
-        a, b = self._and(other)
+        a, b = self._promoted_with(other)
         if a.data.dtype.kind != "f":
             return Tensor._make(np.asarray(np.remainder(a.data, b.data)), None, False)
         return a - b * (a // b)
@@ -433,18 +433,18 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         return self % other
 
     def __truediv__(self, other) -> "Tensor":
-        a, b = self._and(other)
+        a, b = self._promoted_with(other)
         return _ops.Div.apply(a._as_float(), b._as_float())  # 7 / 2 = 3.5, as in PyTorch
 
     def __rtruediv__(self, other) -> "Tensor":
-        a, b = self._lift(other)._and(self)
+        a, b = self._lift(other)._promoted_with(self)
         return _ops.Div.apply(a._as_float(), b._as_float())
 
     def __pow__(self, exponent) -> "Tensor":
-        return _ops.Pow.apply(*_pow_operands(*self._and(exponent)))
+        return _ops.Pow.apply(*_pow_operands(*self._promoted_with(exponent)))
 
     def __rpow__(self, base) -> "Tensor":
-        return _ops.Pow.apply(*_pow_operands(*self._lift(base)._and(self)))
+        return _ops.Pow.apply(*_pow_operands(*self._lift(base)._promoted_with(self)))
 
     def __neg__(self) -> "Tensor":
         if self.data.dtype.kind == "b":
@@ -513,7 +513,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     # ---- comparisons: no gradient, bool results -----------------------------------------
     def _compare(self, other, op) -> "Tensor":
         if isinstance(other, Tensor) and other.data.dtype is not self.data.dtype:  # compare in the
-            a, b = self._and(other)                              # promoted dtype, as PyTorch does
+            a, b = self._promoted_with(other)                              # promoted dtype, as PyTorch does
             self, other = a, b
         other = other.data if isinstance(other, Tensor) else other
         try:
@@ -562,7 +562,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     __rand__, __ror__, __rxor__ = __and__, __or__, __xor__
 
     def _bitwise(self, other, op, symbol: str) -> "Tensor":
-        a, b = self._and(other)
+        a, b = self._promoted_with(other)
         if a.data.dtype.kind not in "biu":
             raise _errors.NotImplementedForDtype(
                 f"{symbol}: bitwise and logical operators need bool or integer tensors, got dtype "
@@ -618,10 +618,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     clip = clamp
 
     def maximum(self, other) -> "Tensor":
-        return _ops.Maximum.apply(*self._and(other))
+        return _ops.Maximum.apply(*self._promoted_with(other))
 
     def minimum(self, other) -> "Tensor":
-        return _ops.Minimum.apply(*self._and(other))
+        return _ops.Minimum.apply(*self._promoted_with(other))
 
     def sign(self) -> "Tensor":
         """-1, 0 or 1 per element; its gradient is 0 (as in PyTorch)."""

@@ -48,7 +48,7 @@ def where(cond, a, b) -> Tensor:
     if cond.dtype != np.bool_:
         cond = Tensor._make(cond.data.astype(bool), None, False)
     a = a if isinstance(a, Tensor) else (b._lift(a) if isinstance(b, Tensor) else Tensor(a))
-    a, b = a._and(b)  # PyTorch's type promotion
+    a, b = a._promoted_with(b)  # PyTorch's type promotion
     return Where.apply(cond, a, b)
 
 

@@ -50,7 +50,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     """
     check_float(x1, "cosine_similarity", "x1")
     check_float(x2, "cosine_similarity", "x2")
-    x1, x2 = x1._and(x2)
+    x1, x2 = x1._promoted_with(x2)
     try:
         shape = np.broadcast_shapes(x1.shape, x2.shape)
     except ValueError:
