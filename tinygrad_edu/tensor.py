@@ -919,17 +919,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
                 f"back. Use an out-of-place op (v = v + ...) or .clone() the view first."
             )
         if recording:
-            old = Tensor._make(self.data.copy(), self.grad_fn, self.requires_grad)
-            old._output_nr = self._output_nr
-            new = compute(old)
+            new = self._compute_from_copy(op, compute)
         else:
             with _no_grad():
-                new = compute(self)
-        if new.data.shape != self.data.shape:
-            raise RuntimeError(
-                f"{op}: the result has shape {new.shape}, which cannot be written into this "
-                f"tensor of shape {self.shape}"
-            )
+                new = self._fits(op, compute(self))
         if new.data is not self.data:
             if not np.can_cast(new.data.dtype, self.data.dtype, casting="same_kind"):
                 raise _errors.ArgumentDtypeError(
@@ -942,6 +935,21 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
         self._version += 1
         return self
 
+    def _compute_from_copy(self, op: str, compute) -> "Tensor":
+        """compute(old), where old is a copy of this tensor's numbers with its place on the tape:
+        the new value, recorded, while the numbers it was computed from stay intact."""
+        old = Tensor._make(self.data.copy(), self.grad_fn, self.requires_grad)
+        old._output_nr = self._output_nr
+        return self._fits(op, compute(old))
+
+    def _fits(self, op: str, new: "Tensor") -> "Tensor":
+        if new.data.shape != self.data.shape:
+            raise RuntimeError(
+                f"{op}: the result has shape {new.shape}, which cannot be written into this "
+                f"tensor of shape {self.shape}"
+            )
+        return new
+
     def _in_place_on_view(self, op: str, compute, base: "Tensor", index) -> "Tensor":
         """An in-place op on a view `base[index]` changes `base` too. As in PyTorch, the base's
         history is rebased: base becomes setitem(base, index, new value) on the tape, and this
@@ -952,14 +960,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
                 f"grad; changing it in place would change that leaf behind autograd's back. Wrap "
                 f"the change in `with tg.no_grad():`, or work on a .clone()."
             )
-        old = Tensor._make(self.data.copy(), self.grad_fn, self.requires_grad)
-        old._output_nr = self._output_nr
-        new = compute(old)
-        if new.data.shape != self.data.shape:
-            raise RuntimeError(
-                f"{op}: the result has shape {new.shape}, which cannot be written into this "
-                f"tensor of shape {self.shape}"
-            )
+        new = self._compute_from_copy(op, compute)
         if isinstance(index, WholeView):  # a reshape or permute of all of base
             new_base = index.to_base(new, base)
             base._in_place(op, lambda old: new_base, new_base)
