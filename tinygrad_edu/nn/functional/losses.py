@@ -15,7 +15,7 @@ from ...autograd.xp import numpy_xp
 from ...ops.op import Op
 from ...tensor import Tensor
 from .activation import log_softmax
-from .checks import ArgumentDtypeError, check_float
+from .checks import ArgumentDtypeError, as_float_tensor, check_float, check_same_shape
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -33,12 +33,13 @@ def _check_reduction(reduction, op: str) -> None:
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _as_tensor(value, like: Tensor) -> Tensor:
-    if value.__class__ is Tensor:
-        return value
-    if isinstance(value, (list, tuple, float, int)):
-        return Tensor._make(np.asarray(value, dtype=like.data.dtype), None, False)
-    return Tensor(value)
+def _difference(input, target, op: str) -> Tensor:
+    """input - target, for the elementwise losses: a float input, a target of the same shape
+    (numbers, lists and integer tensors are taken in the input's dtype, as PyTorch promotes)."""
+    check_float(input, op)
+    target = as_float_tensor(target, input, op)
+    check_same_shape(input, target, op)
+    return input - target
 
 
 # ---- mean squared error ------------------------------------------------------------------
@@ -47,15 +48,8 @@ def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
 
     Input and target must have the same shape: a silently broadcast target ((N, 1) against
     (N,) makes an N×N matrix of errors) is a classic bug, so it is an error here."""
-    check_float(input, "mse_loss")
     _check_reduction(reduction, "mse_loss")
-    target = _as_tensor(target, input)
-    if target.shape != input.shape:
-        raise ValueError(f"mse_loss: input of shape {input.shape} and target of shape {target.shape} "
-                         f"must have the same shape")
-    if target.data.dtype.kind != "f":  # a bool or integer target counts as numbers, as in PyTorch
-        target = target.to(input.dtype)
-    diff = input - target
+    diff = _difference(input, target, "mse_loss")
     return _reduce(diff * diff, reduction)
 
 
@@ -270,12 +264,8 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None,
     """
     check_float(input, "binary_cross_entropy")
     _check_reduction(reduction, "binary_cross_entropy")
-    target = _as_tensor(target, input)
-    if target.shape != input.shape:
-        raise ValueError(f"binary_cross_entropy: input of shape {input.shape} and target of shape "
-                         f"{target.shape} must have the same shape")
-    if target.data.dtype.kind != "f":
-        target = Tensor._make(target.data.astype(input.data.dtype), None, False)
+    target = as_float_tensor(target, input, "binary_cross_entropy")
+    check_same_shape(input, target, "binary_cross_entropy")
     if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
         low, high = float(input.data.min()), float(input.data.max())
         raise ValueError(f"binary_cross_entropy: every input must be a probability in [0, 1], got "
@@ -283,5 +273,5 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None,
                          f"cross_entropy)")
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * _as_tensor(weight, input)
+        loss = loss * as_float_tensor(weight, input, "binary_cross_entropy", "weight")
     return _reduce(loss, reduction)

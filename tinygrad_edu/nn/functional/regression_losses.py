@@ -18,8 +18,8 @@ import numpy as np
 
 from ...ops.op import Op
 from ...tensor import Tensor
-from .checks import ArgumentValueError, as_float_tensor, check_float, check_same_shape, legacy_reduction
-from .losses import _check_reduction, _reduce
+from .checks import ArgumentValueError, as_float_tensor, legacy_reduction
+from .losses import _check_reduction, _difference, _reduce
 
 
 class SmoothL1(Op):
@@ -42,13 +42,6 @@ class SmoothL1(Op):
         if beta == 0:
             return outside
         return xp.where((d > -beta) & (d < beta), grad * d / beta, outside)
-
-
-def _difference(input, target, op: str) -> Tensor:
-    check_float(input, op)
-    target = as_float_tensor(target, input, op)
-    check_same_shape(input, target, op)
-    return input - target
 
 
 def _weighted(loss: Tensor, weight, reduction: str, op: str, mean_over_weight: bool) -> Tensor:
