@@ -67,20 +67,31 @@ def _to_array(data, dtype) -> np.ndarray:
 _NO_DATA = object()  # Tensor() without data: an empty tensor, as torch.Tensor()
 
 
+def is_size(value) -> bool:
+    """An int that can be a size (a bool cannot, although Python counts it as an int)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def sized_zeros(sizes: tuple, dtype, op: str) -> np.ndarray:
+    """PyTorch's legacy "ints are sizes" constructors (`Tensor(2, 3)`, `FloatTensor(2, 3)`,
+    `t.new(2, 3)`): zeros of that shape (PyTorch leaves the memory uninitialised); no sizes at
+    all is an empty tensor."""
+    shape = tuple(int(n) for n in sizes) if sizes else (0,)
+    if any(n < 0 for n in shape):
+        raise ValueError(f"{op}: sizes cannot be negative, got {shape}")
+    return np.zeros(shape, dtype)
+
+
 def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
-    """PyTorch's legacy constructor: `Tensor()` is empty and `Tensor(2, 3)` has shape (2, 3), in the
-    default float dtype (filled with zeros here; PyTorch leaves the memory uninitialised). One int
-    alone, `Tensor(5)`, stays the number 5, as `tensor(5)`: unlike `torch.Tensor(5)`."""
+    """`Tensor()` is empty and `Tensor(2, 3)` has shape (2, 3), in the default float dtype. One
+    int alone, `Tensor(5)`, stays the number 5, as `tensor(5)`: unlike `torch.Tensor(5)`."""
     args = sizes if first is _NO_DATA else (first,) + sizes
-    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in args):
+    if not all(is_size(n) for n in args):
         raise TypeError(
             f"Tensor: the arguments after the data must be keywords (requires_grad=..., dtype=..., "
             f"name=...); positional ints are sizes, as in PyTorch's legacy Tensor(2, 3). Got {args!r}"
         )
-    shape = tuple(int(n) for n in args) if args else (0,)
-    if any(n < 0 for n in shape):
-        raise ValueError(f"Tensor: sizes cannot be negative, got {shape}")
-    return np.zeros(shape, _dtype.get_default_dtype())
+    return sized_zeros(args, _dtype.get_default_dtype(), "Tensor")
 
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods):

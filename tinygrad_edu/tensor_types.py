@@ -16,29 +16,18 @@ A single int is a size here too (`tg.FloatTensor(3)` has shape (3,)), unlike `tg
 """
 from __future__ import annotations
 
-import operator
-
 import numpy as np
 
 from . import dtype as _dtype
 from .devices import check_device
-from .tensor import Tensor
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+from .tensor import Tensor, is_size, sized_zeros
 
 
 def legacy_new(args: tuple, dtype: np.dtype, op: str) -> Tensor:
     """PyTorch's legacy constructor rule: nothing -> an empty tensor; ints -> a tensor of those
     sizes (zeros here); one piece of data -> a copy of it in `dtype`."""
-    if not args:
-        return Tensor._make(np.zeros((0,), dtype), None, False)
-    if all(_is_int(a) for a in args):
-        shape = tuple(operator.index(a) for a in args)
-        if any(n < 0 for n in shape):
-            raise ValueError(f"{op}: sizes cannot be negative, got {shape}")
-        return Tensor._make(np.zeros(shape, dtype), None, False)
+    if all(is_size(a) for a in args):  # (also no args at all: an empty tensor)
+        return Tensor._make(sized_zeros(args, dtype, op), None, False)
     if len(args) > 1:
         raise TypeError(f"{op}: expected sizes (ints) or one piece of data (a list, an array or a "
                         f"Tensor), got {len(args)} arguments {args!r}")
