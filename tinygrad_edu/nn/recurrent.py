@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from ..autograd.xp import numpy_xp
 from ..creation import zeros
 from ..ops.op import Op
@@ -36,27 +34,32 @@ class LSTMGates(Op):
     @staticmethod
     def forward(ctx, gates, c):
         ctx.save_for_backward(gates, c)
-        i, f, g, o = _activated(numpy_xp, gates.data)
-        c_next = f * c.data + i * g
-        return o * np.tanh(c_next), c_next
+        i, f, g, o, c_next, t = _step(numpy_xp, gates.data, c.data)
+        ctx.activated = (i, f, g, o, t)  # backward on arrays reuses them
+        return o * t, c_next
 
     @staticmethod
     def backward(ctx, grad_h, grad_c):
         gates, c = ctx.saved_tensors
         xp = ctx.xp
-        i, f, g, o = _activated(xp, gates)
-        t = xp.tanh(f * c + i * g)
+        if xp is numpy_xp:  # the values forward computed (the same numbers)
+            i, f, g, o, t = ctx.activated
+        else:  # recorded backward: computed again with Tensor ops, so they are differentiable
+            i, f, g, o, _, t = _step(xp, gates, c)
         dc = grad_c + grad_h * o * (1 - t * t)
         d_gates = xp.concatenate([dc * g * i * (1 - i), dc * c * f * (1 - f),
                                   dc * i * (1 - g * g), grad_h * t * o * (1 - o)], axis=1)
         return d_gates, dc * f
 
 
-def _activated(xp, gates):
-    """σ of the i, f, o quarters and tanh of the g quarter of the (B, 4H) pre-activations."""
+def _step(xp, gates, c) -> tuple:
+    """The forward values: σ of the i, f, o quarters and tanh of the g quarter of the (B, 4H)
+    pre-activations, then c' = f·c + i·g and tanh c'; on arrays or Tensors."""
     H = gates.shape[-1] // 4
-    return (xp.sigmoid(gates[:, :H]), xp.sigmoid(gates[:, H:2 * H]), xp.tanh(gates[:, 2 * H:3 * H]),
-            xp.sigmoid(gates[:, 3 * H:]))
+    i, f = xp.sigmoid(gates[:, :H]), xp.sigmoid(gates[:, H:2 * H])
+    g, o = xp.tanh(gates[:, 2 * H:3 * H]), xp.sigmoid(gates[:, 3 * H:])
+    c_next = f * c + i * g
+    return i, f, g, o, c_next, xp.tanh(c_next)
 
 
 class LSTMCell(Module):
