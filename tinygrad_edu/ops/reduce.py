@@ -107,9 +107,10 @@ class Std(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction):
         remember_axes(ctx, x, axes, keepdim)
-        ctx.divisor = int(np.prod([x.data.shape[a] for a in axes])) - correction
+        ctx.count = int(np.prod([x.data.shape[a] for a in axes]))  # N
+        ctx.divisor = ctx.count - correction
         ctx.save_for_backward(x)
-        centered = x.data - np.add.reduce(x.data, axis=axes, keepdims=True) / max(ctx.divisor + correction, 1)
+        centered = x.data - np.add.reduce(x.data, axis=axes, keepdims=True) / max(ctx.count, 1)
         squares = np.add.reduce(centered * centered, axis=axes, keepdims=keepdim)
         if ctx.divisor > 0:
             var = squares / ctx.divisor
@@ -126,5 +127,5 @@ class Std(Op):
         flat = ctx.xp.values(std) == 0
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = xp.where(flat, 0.0, grad / (std * max(ctx.divisor, 0)))
-            centered = x - xp.sum(x, ctx.axes, keepdims=True) / int(np.prod([x.shape[a] for a in ctx.axes]))
+            centered = x - xp.sum(x, ctx.axes, keepdims=True) / max(ctx.count, 1)
             return spread(xp, scaled, ctx) * centered
