@@ -39,16 +39,15 @@ class Norm(Op):
             grad, norm = xp.reshape(grad, ctx.kept), xp.reshape(norm, ctx.kept)
         zero_norm = ctx.xp.values(norm) == 0
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if p == 2:
-                scaled_x = x
-            elif p > 2:
-                scaled_x = x * xp.abs(x) ** (p - 2)
-            else:  # |x|^(p-1) is inf at 0 for p < 1: there the term is 0, as in PyTorch
-                scaled_x = xp.where(ctx.xp.values(x) == 0, 0.0, xp.sign(x) * xp.abs(x) ** (p - 1))
-            if p == 2:
-                scale = xp.where(zero_norm, 0.0, grad / norm)
-            elif p >= 1:
-                scale = xp.where(zero_norm, 0.0, grad / norm ** (p - 1))
+            if p == 2:  # the usual case, without powers: x / ‖x‖
+                scale, scaled_x = xp.where(zero_norm, 0.0, grad / norm), x
             else:
-                scale = grad * norm ** (1 - p)
+                if p > 2:
+                    scaled_x = x * xp.abs(x) ** (p - 2)
+                else:  # |x|^(p-1) is inf at 0 for p < 1: there the term is 0, as in PyTorch
+                    scaled_x = xp.where(ctx.xp.values(x) == 0, 0.0, xp.sign(x) * xp.abs(x) ** (p - 1))
+                if p >= 1:
+                    scale = xp.where(zero_norm, 0.0, grad / norm ** (p - 1))
+                else:
+                    scale = grad * norm ** (1 - p)
             return xp.broadcast_to(scale, ctx.in_shape) * scaled_x
