@@ -37,7 +37,12 @@ class MatMul(Op):
         grad_a = grad @ xp.matrix_transpose(b) if need_a else None
         grad_b = None
         if need_b:
-            # Aᵀ G; with one row in A (batch 1) it is an outer product, which a broadcast
-            # multiply computes several times faster than matmul's general kernel
-            grad_b = xp.matrix_transpose(a) * grad if a.shape[-2] == 1 else xp.matrix_transpose(a) @ grad
+            grad_b = transposed_times(xp, a, grad)
         return grad_a, grad_b
+
+
+def transposed_times(xp, a, g):
+    """Aᵀ G, the gradient that reaches the right factor of a product. With one row in A (batch
+    1) it is an outer product, which a broadcast multiply computes several times faster than
+    matmul's general kernel. (Also used by `F.linear`'s fused node: ∂W = Gᵀ x.)"""
+    return xp.matrix_transpose(a) * g if a.shape[-2] == 1 else xp.matrix_transpose(a) @ g

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.linalg import transposed_times
 from ...ops.op import Op
 from ...random import generator
 from ...tensor import Tensor
@@ -38,8 +39,7 @@ def linear_grads(xp, grad, x, weight, need_x: bool, need_w: bool) -> tuple:
     if need_w:  # leading axes folded into one batch axis: Gᵀ x is then one matrix product
         g2 = grad if grad.ndim == 2 else xp.reshape(grad, (-1, grad.shape[-1]))
         x2 = x if x.ndim == 2 else xp.reshape(x, (int(np.prod(x.shape[:-1])), x.shape[-1]))
-        # Gᵀ x; for one row an outer product: a broadcast multiply beats matmul's general kernel
-        grad_w = xp.matrix_transpose(g2) * x2 if g2.shape[0] == 1 else xp.matrix_transpose(g2) @ x2
+        grad_w = transposed_times(xp, g2, x2)  # Gᵀ x
     return (grad @ weight if need_x else None), grad_w
 
 
