@@ -60,9 +60,13 @@ class Abs(Op):
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        xp = ctx.xp
-        # select, not multiply by sign(x): an inf arriving at x = 0 must give 0, not inf·0 = nan
-        return xp.where(x > 0, grad, xp.where(x < 0, -grad, 0.0))
+        return sign_times(ctx.xp, x, grad)
+
+
+def sign_times(xp, x, grad):
+    """sign(x)·grad, the gradient of |x| (also the straight parts of smooth_l1_loss): a select,
+    not a product with sign(x), because an inf arriving at x = 0 must give 0, not inf·0 = nan."""
+    return xp.where(x > 0, grad, xp.where(x < 0, -grad, 0.0))
 
 
 class Sin(Op):

@@ -17,31 +17,28 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.op import Op
+from ...ops.unary import sign_times
 from ...tensor import Tensor
 from .checks import ArgumentValueError, as_float_tensor, legacy_reduction
 from .losses import _check_reduction, _difference, _reduce
 
 
 class SmoothL1(Op):
-    """d²/(2β) where |d| < β, else |d| - β/2;  d/dd = d/β inside, sign(d) outside"""
+    """d²/(2β) where |d| < β, else |d| - β/2, for β > 0;  d/dd = d/β inside, sign(d) outside.
+    (β = 0 is |d|, which smooth_l1_loss computes with abs.)"""
 
     @staticmethod
     def forward(ctx, d, beta):
         ctx.save_for_backward(d)
         ctx.beta = beta
         a = np.abs(d.data)
-        if beta == 0:
-            return a
         return np.where(a < beta, 0.5 * d.data * d.data / beta, a - 0.5 * beta)
 
     @staticmethod
     def backward(ctx, grad):
         d, = ctx.saved_tensors
         xp, beta = ctx.xp, ctx.beta
-        outside = xp.where(d > 0, grad, xp.where(d < 0, -grad, 0.0))  # sign(d)·grad, 0 at d = 0
-        if beta == 0:
-            return outside
-        return xp.where((d > -beta) & (d < beta), grad * d / beta, outside)
+        return xp.where((d > -beta) & (d < beta), grad * d / beta, sign_times(xp, d, grad))
 
 
 def _weighted(loss: Tensor, weight, reduction: str, op: str, mean_over_weight: bool) -> Tensor:
@@ -84,7 +81,8 @@ def smooth_l1_loss(input: Tensor, target, size_average=None, reduce=None, reduct
     _check_reduction(reduction, "smooth_l1_loss")
     if beta < 0:
         raise ArgumentValueError(f"smooth_l1_loss: beta must be >= 0 (0 gives l1_loss), got {beta}")
-    return _reduce(SmoothL1.apply(_difference(input, target, "smooth_l1_loss"), float(beta)), reduction)
+    d = _difference(input, target, "smooth_l1_loss")
+    return _reduce(d.abs() if beta == 0 else SmoothL1.apply(d, float(beta)), reduction)
 
 
 def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.0,
