@@ -805,6 +805,46 @@ def char_rnn_classifier(torch, nn, F, optim):
     return {"losses": losses, "norms": norms, "guesses": guesses, "last_output": output}
 
 
+# ---- 21. the "nn tutorial" loop: TensorDataset, DataLoader, random_split lengths, fit/validate ---
+@program
+def dataloader_training(torch, nn, F, optim):
+    from_data = torch.utils.data
+    rng = np.random.default_rng(21)
+    x = torch.from_numpy(rng.standard_normal((50, 4)))
+    y = torch.from_numpy(x.numpy()[:, :2].sum(1) > 0).long()
+    train_ds = from_data.TensorDataset(x[:40], y[:40])
+    valid_ds = from_data.TensorDataset(x[40:], y[40:])
+    train_dl = from_data.DataLoader(train_ds, batch_size=16)  # in order: shuffled orders differ
+    valid_dl = from_data.DataLoader(valid_ds, batch_size=32)
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+    init_from_numpy(torch, model, seed=22, scale=0.4)
+    opt = optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
+
+    def loss_batch(xb, yb, opt=None):
+        loss = F.cross_entropy(model(xb), yb)
+        if opt is not None:
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+        return loss.item(), len(xb)
+
+    history = []
+    for _epoch in range(6):
+        model.train()
+        for xb, yb in train_dl:
+            loss_batch(xb, yb, opt)
+        model.eval()
+        with torch.no_grad():
+            losses, nums = zip(*[loss_batch(xb, yb) for xb, yb in valid_dl])
+        history.append(float(np.sum(np.multiply(losses, nums)) / np.sum(nums)))
+    assert history[-1] < history[0]
+    first_x, first_y = next(iter(train_dl))
+    split = from_data.random_split(train_ds, [0.7, 0.3])
+    return {"history": history, "n_batches": len(train_dl), "first_y": first_y, "first_x_shape": first_x.shape,
+            "split_lengths": [len(s) for s in split], "example": train_ds[3],
+            "collated": from_data.default_collate([(1.5, 2), (2.5, 3)])}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""

@@ -22,13 +22,13 @@ from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort,
                         max, min, mm, mv, norm, numel, outer, prod, reciprocal, sign, softmax, sort,
                         square, std, t, topk, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
-from .random import manual_seed
+from .random import Generator, manual_seed
 from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                            IntTensor, LongTensor, ShortTensor, Size, is_tensor, set_default_tensor_type)
 from . import backends, cuda  # noqa: E402  (tg.cuda.is_available() is False; CPU only)
-from . import data, nn, optim, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.viz, tg.data)
+from . import data, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.utils, tg.viz, tg.data)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 
 __version__ = "0.1.0"

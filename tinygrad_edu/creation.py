@@ -16,7 +16,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from .devices import check_device
-from .random import generator as _default_generator
+from .random import rng_of
 from .tensor import Tensor, _shape_args, _to_array
 
 
@@ -46,15 +46,6 @@ def _size(size: tuple, size_keyword, op: str) -> tuple:
 
 def _float_dtype(dtype, op: str) -> np.dtype:
     return _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, op)
-
-
-def _rng(generator, op: str) -> np.random.Generator:
-    if generator is None:
-        return _default_generator()
-    if isinstance(generator, np.random.Generator):
-        return generator
-    raise TypeError(f"{op}: generator must be a numpy Generator (np.random.default_rng(seed)), got "
-                    f"{generator.__class__.__name__}")
 
 
 # ---- from data ----------------------------------------------------------------------------------
@@ -294,7 +285,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """Uniform random numbers in [0, 1) from the framework's generator (see `tg.manual_seed`)."""
     shape = _size(size, _size_keyword(kwargs, "rand"), "rand")
     dtype = _float_dtype(dtype, "rand")
-    array = _rng(generator, "rand").random(shape).astype(dtype, copy=False)
+    array = rng_of(generator, "rand").random(shape).astype(dtype, copy=False)
     return _finish(array, requires_grad, device, "rand", out)
 
 
@@ -303,7 +294,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     """Standard normal random numbers from the framework's generator; `tg.randn(())` is 0-d."""
     shape = _size(size, _size_keyword(kwargs, "randn"), "randn")
     dtype = _float_dtype(dtype, "randn")
-    array = _rng(generator, "randn").standard_normal(shape).astype(dtype, copy=False)
+    array = rng_of(generator, "randn").standard_normal(shape).astype(dtype, copy=False)
     return _finish(array, requires_grad, device, "randn", out)
 
 
@@ -311,7 +302,7 @@ def _integers(low, high, shape, generator, dtype, op: str) -> np.ndarray:
     low, high = int(_number(low)), int(_number(high))
     if low >= high:
         raise ValueError(f"{op}: expects low < high, but got low={low} >= high={high}")
-    return _rng(generator, op).integers(low, high, size=shape).astype(dtype, copy=False)
+    return rng_of(generator, op).integers(low, high, size=shape).astype(dtype, copy=False)
 
 
 def randint(*args, size=None, low=None, high=None, generator=None, out=None, dtype=None,
@@ -347,7 +338,7 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
     dtype = np.dtype(np.int64) if dtype is None else _dtype.as_dtype(dtype, "randperm")
     if int(n) < 0:
         raise ValueError(f"randperm: n must be non-negative, got {n}")
-    array = _rng(generator, "randperm").permutation(int(n)).astype(dtype, copy=False)
+    array = rng_of(generator, "randperm").permutation(int(n)).astype(dtype, copy=False)
     return _finish(array, requires_grad, device, "randperm", out)
 
 
@@ -355,7 +346,7 @@ def rand_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_g
               memory_format=None) -> Tensor:
     """Uniform random numbers in [0, 1) with the shape (and dtype) of `input`."""
     shape, dtype = _like(input, dtype, "rand_like")
-    return _finish(_default_generator().random(shape).astype(dtype, copy=False), requires_grad, device,
+    return _finish(rng_of(None, "rand_like").random(shape).astype(dtype, copy=False), requires_grad, device,
                    "rand_like")
 
 
@@ -363,7 +354,7 @@ def randn_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_
                memory_format=None) -> Tensor:
     """Standard normal random numbers with the shape (and dtype) of `input`."""
     shape, dtype = _like(input, dtype, "randn_like")
-    return _finish(_default_generator().standard_normal(shape).astype(dtype, copy=False), requires_grad,
+    return _finish(rng_of(None, "randn_like").standard_normal(shape).astype(dtype, copy=False), requires_grad,
                    device, "randn_like")
 
 

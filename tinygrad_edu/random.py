@@ -1,7 +1,9 @@
-"""The framework's one random generator.
+"""The framework's one random generator, and `tg.Generator` for a stream of one's own.
 
 Everything random in tinygrad_edu -- `rand`, `randn`, `nn.init`, `F.dropout`, dataset shuffling --
 draws from this single `np.random.Generator`, so one `tg.manual_seed(n)` makes a whole run repeatable.
+Functions that take `generator=` (as in PyTorch) draw from that one instead: a `tg.Generator`, or a
+numpy Generator. The numbers are numpy's, so they differ from PyTorch's for the same seed.
 """
 from __future__ import annotations
 
@@ -17,12 +19,82 @@ def manual_seed(seed: int) -> np.random.Generator:
     >>> _ = tg.manual_seed(0)
     """
     global _generator
-    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise TypeError(f"manual_seed: the seed must be an int, got {type(seed).__name__}")
-    _generator = np.random.default_rng(int(seed))
+    _generator = np.random.default_rng(_seed_value(seed, "manual_seed"))
     return _generator
+
+
+def _seed_value(seed, op: str) -> int:
+    """A seed as numpy takes it: an int, negative ones wrapped to 64 bits as PyTorch does."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, (bool, np.bool_)):
+        raise TypeError(f"{op}: the seed must be an int, got {type(seed).__name__}")
+    return int(seed) % 2**64
 
 
 def generator() -> np.random.Generator:
     """The generator currently in use (changes when `manual_seed` is called)."""
     return _generator
+
+
+class Generator:
+    """PyTorch's `torch.Generator`: a random stream of its own, for the functions that take
+    `generator=` (`tg.randn`, `tg.randperm`, `random_split`, `DataLoader`, ...), so that drawing
+    from it leaves the framework's generator alone.
+
+    >>> import tinygrad_edu as tg
+    >>> g = tg.Generator().manual_seed(42)
+    >>> a = tg.randperm(5, generator=g)
+    >>> b = tg.randperm(5, generator=tg.Generator().manual_seed(42))
+    >>> bool((a == b).all())
+    True
+    """
+
+    def __init__(self, device="cpu") -> None:
+        from .devices import check_device
+
+        check_device(device, "Generator")
+        self.seed()
+
+    def manual_seed(self, seed: int) -> "Generator":
+        """Start again from `seed`; returns the generator itself (so it can be chained)."""
+        self._initial_seed = _seed_value(seed, "Generator.manual_seed")
+        self.rng = np.random.default_rng(self._initial_seed)
+        return self
+
+    def seed(self) -> int:
+        """Start again from a fresh seed taken from the operating system; returns it."""
+        self.manual_seed(int(np.random.SeedSequence().entropy) % 2**63)
+        return self._initial_seed
+
+    def initial_seed(self) -> int:
+        """The seed this generator last started from."""
+        return self._initial_seed
+
+    def get_state(self) -> dict:
+        """The state, to `set_state` later (numpy's bit generator state, a dict; PyTorch's is a
+        byte tensor, and the two cannot be exchanged)."""
+        return self.rng.bit_generator.state
+
+    def set_state(self, state: dict) -> "Generator":
+        self.rng.bit_generator.state = state
+        return self
+
+    @property
+    def device(self):
+        from .devices import device
+
+        return device("cpu")
+
+    def __repr__(self) -> str:
+        return f"<tinygrad_edu.Generator, seed {self._initial_seed}>"
+
+
+def rng_of(generator, op: str) -> np.random.Generator:
+    """The numpy generator to draw from: the framework's for None, else the one given."""
+    if generator is None:
+        return _generator
+    if generator.__class__ is Generator:
+        return generator.rng
+    if isinstance(generator, np.random.Generator):
+        return generator
+    raise TypeError(f"{op}: generator must be a tg.Generator (or a numpy Generator), got "
+                    f"{generator.__class__.__name__}")

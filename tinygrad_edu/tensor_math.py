@@ -15,6 +15,7 @@ import numpy as np
 
 from . import errors as _errors
 from .errors import ShapeError
+from .random import rng_of
 
 Tensor = _ops = _return_types = None  # set by tensor.py (see above)
 
@@ -340,9 +341,7 @@ class MathMethods:
     def _random_generator(self, op: str, generator) -> np.random.Generator:
         if self.data.dtype.kind != "f":
             raise TypeError(f"{op}: fills floating point tensors only, this one has dtype {self.dtype}")
-        from .creation import _rng  # (creation imports Tensor, so not at the top)
-
-        return _rng(generator, op)
+        return rng_of(generator, op)
 
     def _overwrite(self, op: str, value: "Tensor") -> "Tensor":
         """Replace every element with `value` (broadcast): where(False, old, value), so the

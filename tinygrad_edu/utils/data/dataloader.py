@@ -1,0 +1,122 @@
+"""`DataLoader`: a dataset read in batches, in order or shuffled, one pass per `for` loop."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from .collate import default_collate, default_convert
+from .dataset import Dataset, IterableDataset, TensorDataset
+from .sampler import BatchSampler, RandomSampler, SequentialSampler
+
+
+class DataLoader:
+    """Batches of a dataset: `for xb, yb in DataLoader(ds, batch_size=64, shuffle=True): ...`
+
+    - `batch_size` examples are taken at a time (the last batch is smaller unless
+      `drop_last=True`), and joined by `collate_fn` (default: `default_collate`, which stacks
+      Tensors). `batch_size=None` gives the examples one by one, not joined.
+    - `shuffle=True` visits the examples in a new random order on every pass (drawn from
+      `generator`, default the framework's: `tg.manual_seed` makes it repeatable; the order is
+      not PyTorch's for the same seed). `sampler` (an iterable of indices) or `batch_sampler`
+      (of lists of indices) choose the order instead.
+    - `len(loader)` is the number of batches.
+    - `num_workers`, `pin_memory`, `timeout`, `prefetch_factor`, `persistent_workers` and
+      `multiprocessing_context` are accepted and change nothing: loading runs in this process.
+      `worker_init_fn`, if given, is called once with 0 at the start of each pass.
+
+    >>> import tinygrad_edu as tg
+    >>> from tinygrad_edu.utils.data import TensorDataset
+    >>> loader = DataLoader(TensorDataset(tg.zeros(10, 3), tg.zeros(10)), batch_size=4, drop_last=True)
+    >>> len(loader), [x.shape for x, _ in loader]
+    (2, [(4, 3), (4, 3)])
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Iterable | None = None, batch_sampler: Iterable | None = None, num_workers: int = 0,
+                 collate_fn: Callable | None = None, pin_memory: bool = False, drop_last: bool = False,
+                 timeout: float = 0, worker_init_fn: Callable | None = None, multiprocessing_context=None,
+                 generator=None, *, prefetch_factor: int | None = None, persistent_workers: bool = False,
+                 pin_memory_device: str = "", in_order: bool = True) -> None:
+        if not isinstance(num_workers, int) or num_workers < 0:
+            raise ValueError(f"DataLoader: num_workers option should be non-negative, got {num_workers!r}")
+        if timeout < 0:
+            raise ValueError("DataLoader: timeout option should be non-negative")
+        self.dataset = dataset
+        self.num_workers = num_workers
+        self.pin_memory = pin_memory
+        self.timeout = timeout
+        self.worker_init_fn = worker_init_fn
+        self.prefetch_factor = prefetch_factor
+        self.persistent_workers = persistent_workers
+        self.generator = generator
+        self._iterable = isinstance(dataset, IterableDataset)
+        if self._iterable:
+            if shuffle:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified shuffle option, "
+                                 f"but got shuffle={shuffle}")
+            if sampler is not None or batch_sampler is not None:
+                raise ValueError("DataLoader with IterableDataset: expected unspecified sampler and "
+                                 "batch_sampler options (a stream is read in its own order)")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        if batch_sampler is not None:
+            if batch_size != 1 or shuffle or sampler is not None or drop_last:
+                raise ValueError("DataLoader: batch_sampler option is mutually exclusive with batch_size, "
+                                 "shuffle, sampler, and drop_last")
+            batch_size, drop_last = None, False
+        elif batch_size is None and drop_last:
+            raise ValueError("DataLoader: batch_size=None option disables auto-batching and is mutually "
+                             "exclusive with drop_last")
+        if sampler is None and not self._iterable:
+            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None and not self._iterable:
+            batch_sampler = BatchSampler(sampler, batch_size, drop_last)
+        self.batch_size = batch_size
+        self.drop_last = drop_last
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self._auto_collation = batch_sampler is not None or (self._iterable and batch_size is not None)
+        if collate_fn is None:
+            collate_fn = default_collate if self._auto_collation else default_convert
+        self.collate_fn = collate_fn
+
+    def __iter__(self):
+        if self.worker_init_fn is not None:
+            self.worker_init_fn(0)
+        if self._iterable:
+            yield from self._stream()
+        elif self.batch_sampler is not None:
+            rows = self.dataset.__class__ is TensorDataset and self.collate_fn is default_collate
+            for indices in self.batch_sampler:
+                if rows:  # the same batch as stacking the examples' rows, with one index per tensor
+                    index = np.asarray(indices, dtype=np.int64)
+                    yield [t[index] for t in self.dataset.tensors]
+                else:
+                    yield self.collate_fn([self.dataset[i] for i in indices])
+        else:
+            for index in self.sampler:
+                yield self.collate_fn(self.dataset[index])
+
+    def _stream(self):
+        if self.batch_size is None:
+            for example in self.dataset:
+                yield self.collate_fn(example)
+            return
+        batch = []
+        for example in self.dataset:
+            batch.append(example)
+            if len(batch) == self.batch_size:
+                yield self.collate_fn(batch)
+                batch = []
+        if batch and not self.drop_last:
+            yield self.collate_fn(batch)
+
+    def __len__(self) -> int:
+        if self._iterable:
+            n = len(self.dataset)  # (a TypeError for a stream without a length, as in PyTorch)
+            if self.batch_size is None:
+                return n
+            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+        return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+
