@@ -440,11 +440,11 @@ def test_lstm_learns_to_sum_a_sequence():
 
 
 @pytest.mark.parametrize("module", ["pointwise", "regression_losses", "binary_losses", "divergence", "shaping",
-                                    "similarity", "../lstm"])
+                                    "similarity", "../rnn"])
 def test_docstring_examples(module):
     import doctest
     import importlib
 
-    name = "tinygrad_edu.nn.lstm" if module == "../lstm" else f"tinygrad_edu.nn.functional.{module}"
+    name = "tinygrad_edu.nn.rnn" if module == "../rnn" else f"tinygrad_edu.nn.functional.{module}"
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0

@@ -162,7 +162,7 @@ not_differentiable(
     "Tensor.backward", "Tensor.__array__", "Tensor.__repr__", "Tensor.__hash__", "Tensor.__init__",
     "tg.Tensor", "tg.tensor", "tg.zeros", "tg.ones", "tg.full", "tg.zeros_like", "tg.ones_like",
     "tg.full_like", "tg.arange", "tg.linspace", "tg.eye", "tg.rand", "tg.randn", "tg.randint",
-    "tg.manual_seed", "tg.set_default_dtype", "tg.get_default_dtype", "tg.no_grad", "tg.enable_grad",
+    "tg.manual_seed", "tg.Generator", "tg.set_default_dtype", "tg.get_default_dtype", "tg.no_grad", "tg.enable_grad",
     "tg.set_grad_enabled", "tg.is_grad_enabled", "tg.grad", "tg.Function", "tg.detect_anomaly",
     "tg.is_anomaly_enabled", "tg.gradcheck", "tg.gradgradcheck", "tg.numerical_grad", "tg.save",
     "tg.load", "tg.ShapeError", "tg.LoadError", "tg.GradcheckError",

@@ -15,6 +15,8 @@ tg.manual_seed(0)
 _TREE = nn.TreeLSTMCell(3, dtype=np.float64)
 _TREE_TRACKED = nn.TreeLSTMCell(3, tracker_size=2, dtype=np.float64)
 _LSTM = nn.LSTMCell(2, 3, dtype=np.float64)
+_GRU = nn.GRUCell(2, 3, dtype=np.float64)  # (GRU and RNN cells are plain ops; checked as cells too)
+_RNN = nn.RNNCell(2, 3, dtype=np.float64)
 _SPINN = nn.SPINN(2, 3, tracker_size=2, dtype=np.float64)
 
 
@@ -38,6 +40,14 @@ def _lstm(x, h, c):  # LSTMGates
     return h2 * c2
 
 
+def _gru(x, h):
+    return _GRU(x, h)
+
+
+def _rnn(x, h):
+    return _RNN(x, h)
+
+
 def _spinn(a, b):  # batched SPINN: GatherRows and SplitRows move rows between stacks
     return _SPINN([a, b], [["S", "S", "R", "S", "R"], ["S", "S", "S", "R", "R"]], batched=True)
 
@@ -56,5 +66,7 @@ W = [(10, 2), (10,), (10, 2)]
 register("nn.TreeLSTMCell(weights)", _composition, [H[:1] + (2,)] * 4 + W + [(1, 3), (10, 3)],
          [(2, 2)] * 4 + W + [(2, 1), (10, 1)], [(3, 2)] * 4 + W + [(3, 3), (10, 3)])
 register("nn.LSTMCell", _lstm, [(1, 2), H, H], [(2, 2), (2, 3), (2, 3)], [(4, 2), (4, 3), (4, 3)])
+register("nn.GRUCell", _gru, [(1, 2), H], [(2, 2), (2, 3)], [(4, 2), (4, 3)])
+register("nn.RNNCell", _rnn, [(1, 2), H], [(2, 2), (2, 3)], [(4, 2), (4, 3)])
 register("nn.SPINN", _spinn, [(3, 2), (3, 2)], [(3, 2), (3, 2)], [(3, 2), (3, 2)])
 register("Tensor.__setitem__", _setitem, [(3, 2), (2,)], [(2, 3), (1,)], [(4,), ()])

@@ -34,8 +34,8 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .lstm import LSTM
 from .module import Module, ModuleList, Sequential
 from .parameter import Parameter
-from .recurrent import LSTMCell
+from .recurrent import GRUCell, LSTMCell, RNNCell
+from .rnn import GRU, LSTM, RNN
 from .tree import REDUCE, SHIFT, SPINN, TreeLSTMCell

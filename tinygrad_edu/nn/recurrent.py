@@ -1,11 +1,20 @@
-"""`LSTMCell`: one step of a long short-term memory (Hochreiter & Schmidhuber 1997, with the
-forget gate of Gers et al. 2000), with PyTorch's parameter names, shapes and gate order, so a
-state_dict moves between the two.
+"""The recurrent cells -- one step of a recurrent network -- with PyTorch's parameter names,
+shapes and gate order, so a state_dict moves between the two. Each cell holds `weight_ih`
+(G·H, in), `weight_hh` (G·H, H), `bias_ih` and `bias_hh` (G·H,), G the number of gate blocks:
 
-    [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh      (each a quarter of the 4H columns)
-    i, f, o = σ(i), σ(f), σ(o);   g = tanh(g)
-    c' = f ⊙ c + i ⊙ g
-    h' = o ⊙ tanh(c')
+    LSTMCell (G = 4; Hochreiter & Schmidhuber 1997, with the forget gate of Gers et al. 2000):
+        [i, f, g, o] = x W_ihᵀ + b_ih + h W_hhᵀ + b_hh      (each a quarter of the 4H columns)
+        c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g),    h' = σ(o) ⊙ tanh(c')
+    GRUCell (G = 3; Cho et al. 2014, "Learning phrase representations using RNN encoder-decoder"):
+        r = σ(x W_irᵀ + b_ir + h W_hrᵀ + b_hr),   z = σ(x W_izᵀ + b_iz + h W_hzᵀ + b_hz)
+        n = tanh(x W_inᵀ + b_in + r ⊙ (h W_hnᵀ + b_hn)),    h' = (1 - z) ⊙ n + z ⊙ h
+    RNNCell (G = 1; Elman 1990, "Finding structure in time"):
+        h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)          (or relu)
+
+The step functions (`lstm_step`, `gru_step`, `rnn_step`) take the two products gi = x W_ihᵀ + b_ih
+and gh = h W_hhᵀ + b_hh and the state, so that nn.LSTM/GRU/RNN (rnn.py) can compute gi for a whole
+sequence in one product and reuse them. The LSTM's gate arithmetic is one fused node
+(`LSTMGates`); the GRU and the plain RNN are written with ordinary ops.
 """
 from __future__ import annotations
 
@@ -13,6 +22,7 @@ import math
 
 from ..autograd.xp import numpy_xp
 from ..creation import zeros
+from ..devices import check_device
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import functional as F
@@ -62,29 +72,55 @@ def _step(xp, gates, c) -> tuple:
     return i, f, g, o, c_next, xp.tanh(c_next)
 
 
-class LSTMCell(Module):
-    """`cell(x, (h, c)) -> (h', c')`; x is (batch, input_size) or (input_size,), the state
-    (batch, hidden_size) each, zeros when omitted.
+def lstm_step(gi: Tensor, gh: Tensor, state: tuple) -> tuple:
+    """(h, c) -> (h', c')."""
+    return LSTMGates.apply(gi + gh, state[1])
 
-    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
-    >>> cell = nn.LSTMCell(3, 5)
-    >>> h, c = cell(tg.ones(2, 3))
-    >>> h.shape, c.shape
-    ((2, 5), (2, 5))
-    """
 
-    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, dtype=None) -> None:
+def gru_step(gi: Tensor, gh: Tensor, state: tuple) -> tuple:
+    """(h,) -> (h',);  h' = (1 - z) ⊙ n + z ⊙ h, computed as n + z ⊙ (h - n)."""
+    (h,) = state
+    i_r, i_z, i_n = gi.chunk(3, -1)
+    h_r, h_z, h_n = gh.chunk(3, -1)
+    r = (i_r + h_r).sigmoid()
+    z = (i_z + h_z).sigmoid()
+    n = (i_n + r * h_n).tanh()
+    return (n + z * (h - n),)
+
+
+def rnn_step(gi: Tensor, gh: Tensor, state: tuple, nonlinearity: str = "tanh") -> tuple:
+    """(h,) -> (h',);  h' = tanh(gi + gh), or relu."""
+    pre = gi + gh
+    return (pre.tanh() if nonlinearity == "tanh" else pre.relu(),)
+
+
+def check_nonlinearity(nonlinearity, op: str) -> None:
+    if nonlinearity not in ("tanh", "relu"):
+        raise ValueError(f"{op}: unknown nonlinearity {nonlinearity!r}; use 'tanh' or 'relu'")
+
+
+class _Cell(Module):
+    """What the three cells share: the parameters (`gates` blocks of hidden_size rows), their
+    initialisation U(-1/√H, 1/√H) as in PyTorch, and the checks of the input and the state."""
+
+    gates = 1
+    n_states = 1  # h (an LSTM also carries c)
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__()
+        name = type(self).__name__
         for what, n in (("input_size", input_size), ("hidden_size", hidden_size)):
             if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
-                raise ValueError(f"LSTMCell: {what} must be a positive int, got {n!r}")
+                raise ValueError(f"{name}: {what} must be a positive int, got {n!r}")
+        check_device(device, name)
         self.input_size = input_size
         self.hidden_size = hidden_size
-        self.weight_ih = Parameter(zeros(4 * hidden_size, input_size, dtype=dtype))
-        self.weight_hh = Parameter(zeros(4 * hidden_size, hidden_size, dtype=dtype))
+        rows = self.gates * hidden_size
+        self.weight_ih = Parameter(zeros(rows, input_size, dtype=dtype))
+        self.weight_hh = Parameter(zeros(rows, hidden_size, dtype=dtype))
         if bias:
-            self.bias_ih = Parameter(zeros(4 * hidden_size, dtype=dtype))
-            self.bias_hh = Parameter(zeros(4 * hidden_size, dtype=dtype))
+            self.bias_ih = Parameter(zeros(rows, dtype=dtype))
+            self.bias_hh = Parameter(zeros(rows, dtype=dtype))
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -96,29 +132,92 @@ class LSTMCell(Module):
         for param in self.parameters():
             init.uniform_(param, -bound, bound)
 
-    def forward(self, x: Tensor, state: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+    def _step(self, x: Tensor, state, step) -> tuple:
+        """Check x and the state (zeros when None), run `step` on a batch, and give the new state
+        back unbatched if x was one sample."""
+        name = type(self).__name__
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}: input must be a Tensor, got {type(x).__name__}")
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
-            raise ValueError(f"LSTMCell: expected input of shape (batch, {self.input_size}) or "
+            raise ValueError(f"{name}: expected input of shape (batch, {self.input_size}) or "
                              f"({self.input_size},), got {x.shape}")
         unbatched = x.ndim == 1
         if unbatched:
             x = x.unsqueeze(0)
         H = self.hidden_size
         if state is None:
-            h = c = Tensor._make(zeros(x.shape[0], H, dtype=x.dtype).data, None, False)
+            state = (Tensor._make(zeros(x.shape[0], H, dtype=x.dtype).data, None, False),) * self.n_states
         else:
-            h, c = state
+            state = tuple(state) if self.n_states > 1 else (state,)
             if unbatched:
-                h, c = h.unsqueeze(0), c.unsqueeze(0)
+                state = tuple(s.unsqueeze(0) for s in state)
             expected = (x.shape[0], H)
-            if h.shape != expected or c.shape != expected:
-                raise ValueError(f"LSTMCell: the state (h, c) must have shape {expected} each for an "
-                                 f"input of shape {x.shape}, got {h.shape} and {c.shape}")
-        gates = F.linear(x, self.weight_ih, self.bias_ih) + F.linear(h, self.weight_hh, self.bias_hh)
-        h_next, c_next = LSTMGates.apply(gates, c)
+            if any(s.shape != expected for s in state):
+                what = f"the state (h, c) must have shape {expected} each" if self.n_states > 1 else \
+                    f"the state h must have shape {expected}"
+                raise ValueError(f"{name}: {what} for an input of shape {x.shape}, got "
+                                 f"{', '.join(str(s.shape) for s in state)}")
+        gi = F.linear(x, self.weight_ih, self.bias_ih)
+        gh = F.linear(state[0], self.weight_hh, self.bias_hh)
+        new = step(gi, gh, state)
         if unbatched:
-            return h_next.squeeze(0), c_next.squeeze(0)
-        return h_next, c_next
+            new = tuple(s.squeeze(0) for s in new)
+        return new if self.n_states > 1 else new[0]
 
     def extra_repr(self) -> str:
         return f"{self.input_size}, {self.hidden_size}" + ("" if self.bias_ih is not None else ", bias=False")
+
+
+class LSTMCell(_Cell):
+    """`cell(x, (h, c)) -> (h', c')`; x is (batch, input_size) or (input_size,), the state
+    (batch, hidden_size) each, zeros when omitted. Gate order i, f, g, o, as PyTorch.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> cell = nn.LSTMCell(3, 5)
+    >>> h, c = cell(tg.ones(2, 3))
+    >>> h.shape, c.shape
+    ((2, 5), (2, 5))
+    """
+
+    gates = 4
+    n_states = 2
+
+    def forward(self, x: Tensor, state: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        return self._step(x, state, lstm_step)
+
+
+class GRUCell(_Cell):
+    """`cell(x, h) -> h'`: one step of a gated recurrent unit; x (batch, input_size) or
+    (input_size,), h (batch, hidden_size), zeros when omitted. Gate order r, z, n, as PyTorch.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> nn.GRUCell(3, 5)(tg.ones(2, 3)).shape
+    (2, 5)
+    """
+
+    gates = 3
+
+    def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
+        return self._step(x, h, gru_step)
+
+
+class RNNCell(_Cell):
+    """`cell(x, h) -> h'`: one step of an Elman network, h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)
+    (`nonlinearity="relu"` for relu); shapes as GRUCell.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> nn.RNNCell(3, 5, nonlinearity="relu")(tg.ones(3)).shape
+    (5,)
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, nonlinearity: str = "tanh",
+                 device=None, dtype=None) -> None:
+        check_nonlinearity(nonlinearity, "RNNCell")
+        super().__init__(input_size, hidden_size, bias, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
+        return self._step(x, h, lambda gi, gh, state: rnn_step(gi, gh, state, self.nonlinearity))
+
+    def extra_repr(self) -> str:
+        return super().extra_repr() + (", nonlinearity=relu" if self.nonlinearity == "relu" else "")
