@@ -611,3 +611,90 @@ def test_format_message_names_the_shape():
 
 def test_math_constants():
     assert tg.inf == math.inf and math.isnan(tg.nan) and tg.pi == math.pi and tg.e == math.e
+
+
+# ---- numpy's argument names, and drawing from distributions ------------------------------------
+
+def test_axis_and_keepdims_are_other_names_for_dim_and_keepdim():
+    t = tg.arange(12.0).reshape(3, 4)
+    assert t.sum(axis=1, keepdims=True).tolist() == t.sum(dim=1, keepdim=True).tolist()
+    assert t.sum(1, keepdims=True).shape == (3, 1)  # makemore's counts.sum(1, keepdims=True)
+    assert tg.sum(t, axis=0).tolist() == t.sum(0).tolist()
+    assert tg.cat([t, t], axis=1).shape == (3, 8) and tg.stack([t, t], axis=2).shape == (3, 4, 2)
+    assert t.max(axis=1).indices.tolist() == [3, 3, 3] and t.unsqueeze(axis=0).shape == (1, 3, 4)
+    assert t.softmax(axis=1).shape == (3, 4) and t.mean(axis=(0, 1)).item() == 5.5
+    with pytest.raises(TypeError, match="multiple values for argument 'dim'"):
+        t.sum(axis=1, dim=0)
+    x = tg.ones(2, 3, requires_grad=True)
+    x.var(axis=1, keepdims=True).sum().backward()  # the gradient goes through the renamed call
+    assert x.grad.shape == (2, 3)
+
+
+@needs_torch
+@pytest.mark.parametrize("expr", ["t.sum(axis=1, keepdims=True)", "t.mean(axis=0)", "t.amax(axis=1, keepdims=True)",
+                                  "t.std(axis=1)", "t.logsumexp(axis=1)", "t.argmax(axis=0)", "t.cumsum(axis=1)",
+                                  "t.softmax(axis=1)", "t.squeeze(axis=0)", "lib.cat([t, t], axis=0)",
+                                  "lib.prod(t, axis=1, keepdims=True)", "t.max(axis=1, keepdims=True)[0]"])
+def test_numpy_argument_names_match_pytorch(torch, expr):
+    x = np.arange(1.0, 13.0).reshape(3, 4) / 7
+    ours = eval(expr, {"t": tg.tensor(x), "lib": tg})
+    theirs = eval(expr, {"t": torch.tensor(x), "lib": torch})
+    np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_multinomial_draws_by_weight():
+    g = tg.Generator().manual_seed(0)
+    draws = tg.multinomial(tg.tensor([1.0, 3.0, 0.0]), 4000, replacement=True, generator=g)
+    assert draws.dtype == tg.int64 and draws.shape == (4000,)
+    counts = np.bincount(draws.numpy(), minlength=3)
+    assert counts[2] == 0 and abs(counts[1] / 4000 - 0.75) < 0.03  # σ ≈ 0.007
+    rows = tg.tensor([[0.2, 0.3, 0.5, 0.0], [1.0, 1.0, 1.0, 1.0]]).multinomial(3, generator=g)
+    assert rows.shape == (2, 3) and 3 not in rows[0].tolist()
+    assert all(len(set(r)) == 3 for r in rows.tolist())  # without replacement: no index twice
+    zeros_last = tg.multinomial(tg.tensor([0.0, 2.0, 0.0, 1.0]), 4, generator=g).tolist()
+    assert sorted(zeros_last[:2]) == [1, 3] and sorted(zeros_last[2:]) == [0, 2]  # as PyTorch
+    again = tg.multinomial(tg.tensor([1.0, 3.0, 0.0]), 4000, replacement=True, generator=tg.Generator().manual_seed(0))
+    assert again.tolist() == draws.tolist()
+
+
+@pytest.mark.parametrize("args,match", [((tg.tensor([1.0, -1.0]), 1), "element < 0"),
+                                        ((tg.tensor([0.0, 0.0]), 1), "sum of probabilities"),
+                                        ((tg.tensor([1.0, 1.0]), 3), "without replacement"),
+                                        ((tg.tensor([1, 2]), 1), "floating-point"),
+                                        ((tg.ones(2, 2, 2), 1), "1 or 2 dim"),
+                                        ((tg.tensor([1.0]), 0), "n_sample <= 0")])
+def test_multinomial_errors_are_pytorchs(args, match):
+    with pytest.raises(RuntimeError, match=match):
+        tg.multinomial(*args)
+
+
+@needs_torch
+@pytest.mark.parametrize("probs,n", [([1.0, -1.0], 1), ([0.0, 0.0], 1), ([1.0, 1.0], 3), ([1.0], 0)])
+def test_multinomial_errors_have_pytorchs_type(torch, probs, n):
+    with pytest.raises(RuntimeError):
+        torch.multinomial(torch.tensor(probs), n)
+
+
+def test_bernoulli():
+    p = tg.full((2000,), 0.25)
+    draws = tg.bernoulli(p, generator=tg.Generator().manual_seed(1))
+    assert draws.dtype == p.dtype and set(np.unique(draws.numpy())) <= {0.0, 1.0}
+    assert abs(draws.numpy().mean() - 0.25) < 0.04
+    assert tg.tensor([0.0, 1.0]).bernoulli().tolist() == [0.0, 1.0]
+    with pytest.raises(RuntimeError, match="0 <= p <= 1"):
+        tg.bernoulli(tg.tensor([1.5]))
+
+
+def test_sampling_docstring_examples():
+    import doctest
+
+    from tinygrad_edu import sampling
+
+    result = doctest.testmod(sampling, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+    assert tg.ones(2, 3).nelement() == 6
+
+
+def test_matmul_of_float32_and_the_float64_default_says_how_to_agree_with_pytorch():
+    with pytest.raises(RuntimeError, match=r"tg.set_default_dtype\(tg.float32\)"):
+        tg.ones(2, 3).float() @ tg.ones(3, 2)

@@ -23,6 +23,7 @@ from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort,
                         square, std, t, topk, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, manual_seed
+from .sampling import bernoulli, multinomial
 from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,

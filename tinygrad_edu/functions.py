@@ -7,6 +7,7 @@ from typing import Sequence
 
 from . import ops
 from .errors import ArgumentValueError, ShapeError
+from .numpy_names import accept_numpy_names
 from .tensor import Tensor
 
 
@@ -385,3 +386,6 @@ def einsum(equation: str, *operands) -> Tensor:
                            f"{[str(t.dtype) for t in tensors]}")
     inputs, output = ops.parse_equation(equation, [t.shape for t in tensors])
     return ops.Einsum.apply(",".join(inputs) + "->" + output, *tensors)
+
+
+accept_numpy_names(globals(), list(globals()))  # tg.cat(ts, axis=0), tg.sum(t, axis=1), as PyTorch accepts

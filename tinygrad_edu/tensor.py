@@ -228,6 +228,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
     def numel(self) -> int:
         return int(self.data.size)
 
+    nelement = numel  # (PyTorch's older name)
+
     def dim(self) -> int:
         return self.data.ndim
 
@@ -501,9 +503,14 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
                 f"matmul: both arguments need at least 1 dimension, got shapes {self.shape} and {other.shape}"
             )
         if self.data.dtype != other.data.dtype:
+            hint = ""
+            if {self.data.dtype, other.data.dtype} == {np.dtype(np.float32), np.dtype(np.float64)}:
+                hint = (" (code written for PyTorch meets this when .float() makes float32 and other "
+                        "tensors have the default float dtype, float64 here and float32 in PyTorch: "
+                        "tg.set_default_dtype(tg.float32) at the start makes them agree)")
             raise RuntimeError(
                 f"matmul: both tensors must have the same dtype (as in PyTorch), got {self.dtype} and "
-                f"{other.dtype}; convert one first, e.g. b.to(a.dtype)"
+                f"{other.dtype}; convert one first, e.g. b.to(a.dtype){hint}"
             )
         a = self.unsqueeze(0) if self.ndim == 1 else self
         b = other.unsqueeze(-1) if other.ndim == 1 else other
@@ -1144,3 +1151,6 @@ from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402
 from .autograd.grad_mode import no_grad as _no_grad  # noqa: E402
+from .numpy_names import accept_numpy_names as _accept_numpy_names  # noqa: E402
+
+_accept_numpy_names(Tensor, dir(Tensor))  # t.sum(axis=1, keepdims=True), as PyTorch accepts

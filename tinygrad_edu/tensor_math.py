@@ -338,6 +338,18 @@ class MathMethods:
         return self._overwrite("uniform_", Tensor._make(
             rng.uniform(from_, to, self.shape).astype(self.data.dtype), None, False))
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator=None) -> "Tensor":
+        """Category indices drawn from this tensor's weights: `tg.multinomial` (sampling.py)."""
+        from .sampling import multinomial  # (sampling imports Tensor)
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, *, generator=None) -> "Tensor":
+        """1 with probability self[i], else 0: `tg.bernoulli` (sampling.py)."""
+        from .sampling import bernoulli
+
+        return bernoulli(self, generator=generator)
+
     def _random_generator(self, op: str, generator) -> np.random.Generator:
         if self.data.dtype.kind != "f":
             raise TypeError(f"{op}: fills floating point tensors only, this one has dtype {self.dtype}")
