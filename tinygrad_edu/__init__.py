@@ -18,9 +18,9 @@ from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log
                         maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
                         split, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze, where)
 from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, clone, cumsum, dot,
-                        einsum, equal, expm1, gather, index_select, isclose, log1p, log_softmax, masked_fill,
-                        max, min, mm, mv, norm, numel, outer, prod, reciprocal, sign, softmax, sort,
-                        square, std, t, topk, var)
+                        einsum, equal, expm1, flip, gather, index_select, isclose, isfinite, isinf, isnan,
+                        log1p, log_softmax, masked_fill, max, min, mm, mv, norm, numel, outer, prod,
+                        reciprocal, sign, softmax, sort, square, std, t, topk, tril, triu, unbind, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, manual_seed
 from .sampling import bernoulli, multinomial

@@ -237,6 +237,38 @@ def log_softmax(input, dim: int, dtype=None) -> Tensor:
     return _tensor(input).log_softmax(dim, dtype=dtype)
 
 
+def tril(input, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two dims, the rest 0 (see Tensor.tril)."""
+    return _tensor(input).tril(diagonal)
+
+
+def triu(input, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two dims, the rest 0 (see Tensor.triu)."""
+    return _tensor(input).triu(diagonal)
+
+
+def flip(input, dims) -> Tensor:
+    """The order reversed along each of `dims` (a copy)."""
+    return _tensor(input).flip(dims)
+
+
+def unbind(input, dim: int = 0) -> tuple:
+    """The slices of input along `dim`, as a tuple of views."""
+    return _tensor(input).unbind(dim)
+
+
+def isnan(input) -> Tensor:
+    return _tensor(input).isnan()
+
+
+def isinf(input) -> Tensor:
+    return _tensor(input).isinf()
+
+
+def isfinite(input) -> Tensor:
+    return _tensor(input).isfinite()
+
+
 def clone(input) -> Tensor:
     """A copy with its own memory that stays in the graph."""
     return _tensor(input).clone()

@@ -22,6 +22,7 @@ from .conversion import ConversionMethods
 from .devices import check_device
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
+from .tensor_layout import LayoutMethods
 from .tensor_math import MathMethods
 
 Scalar = int | float | bool
@@ -94,7 +95,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
     return sized_zeros(args, _dtype.get_default_dtype(), "Tensor")
 
 
-class Tensor(ConversionMethods, NumpyProtocol, MathMethods):
+class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -1147,6 +1148,9 @@ from . import return_types as _return_types  # noqa: E402
 from . import tensor_math as _tensor_math  # noqa: E402
 
 _tensor_math.Tensor, _tensor_math._ops, _tensor_math._return_types = Tensor, _ops, _return_types
+from . import tensor_layout as _tensor_layout  # noqa: E402
+
+_tensor_layout.Tensor, _tensor_layout._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402

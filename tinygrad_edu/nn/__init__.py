@@ -35,6 +35,7 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module, ModuleList, Sequential
+from .normalization import LayerNorm
 from .parameter import Parameter
 from .recurrent import GRUCell, LSTMCell, RNNCell
 from .rnn import GRU, LSTM, RNN
