@@ -845,6 +845,78 @@ def dataloader_training(torch, nn, F, optim):
             "collated": from_data.default_collate([(1.5, 2), (2.5, 3)])}
 
 
+# ---- 22. a tiny decoder-only transformer (causal mask from tril, LayerNorm, AdamW) -------------
+@program
+def tiny_transformer(torch, nn, F, optim):
+    vocab, block, n_embd, n_head = 11, 6, 8, 2
+
+    class Head(nn.Module):
+        def __init__(self, head_size):
+            super().__init__()
+            self.key = nn.Linear(n_embd, head_size, bias=False)
+            self.query = nn.Linear(n_embd, head_size, bias=False)
+            self.value = nn.Linear(n_embd, head_size, bias=False)
+            self.register_buffer("tril", torch.tril(torch.ones(block, block)))
+
+        def forward(self, x):
+            B, T, C = x.shape
+            k, q = self.key(x), self.query(x)
+            wei = q @ k.transpose(-2, -1) * k.shape[-1] ** -0.5
+            wei = wei.masked_fill(self.tril[:T, :T] == 0, float("-inf"))
+            return F.softmax(wei, dim=-1) @ self.value(x)
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.heads = nn.ModuleList([Head(n_embd // n_head) for _ in range(n_head)])
+            self.proj = nn.Linear(n_embd, n_embd)
+            self.ffwd = nn.Sequential(nn.Linear(n_embd, 4 * n_embd), nn.GELU(), nn.Linear(4 * n_embd, n_embd))
+            self.ln1, self.ln2 = nn.LayerNorm(n_embd), nn.LayerNorm(n_embd)
+
+        def forward(self, x):
+            h = self.ln1(x)
+            x = x + self.proj(torch.cat([head(h) for head in self.heads], dim=-1))
+            return x + self.ffwd(self.ln2(x))
+
+    class TinyGPT(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.tok = nn.Embedding(vocab, n_embd)
+            self.pos = nn.Embedding(block, n_embd)
+            self.block = Block()
+            self.ln_f = nn.LayerNorm(n_embd)
+            self.head = nn.Linear(n_embd, vocab)
+
+        def forward(self, idx, targets=None):
+            B, T = idx.shape
+            x = self.tok(idx) + self.pos(torch.arange(T))
+            logits = self.head(self.ln_f(self.block(x)))
+            loss = None if targets is None else F.cross_entropy(logits.view(B * T, vocab), targets.view(B * T))
+            return logits, loss
+
+    rng = np.random.default_rng(22)
+    data = torch.tensor(rng.integers(0, vocab, 200), dtype=torch.long)
+    model = TinyGPT()
+    init_from_numpy(torch, model, seed=23, scale=0.3)
+    opt = optim.AdamW(model.parameters(), lr=1e-2)
+    losses = []
+    for step in range(15):
+        starts = [(7 * step + 13 * b) % (len(data) - block - 1) for b in range(4)]
+        x = torch.stack([data[i:i + block] for i in starts])
+        y = torch.stack([data[i + 1:i + block + 1] for i in starts])
+        _, loss = model(x, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]
+    with torch.no_grad():
+        logits, _ = model(data[:block].view(1, block))
+        probs = F.softmax(logits[:, -1, :], dim=-1)
+    return {"losses": losses, "probs": probs, "n_params": sum(p.numel() for p in model.parameters()),
+            "mask": model.block.heads[0].tril, "buffers": [name for name, _ in model.named_buffers()]}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""
