@@ -1,4 +1,5 @@
-"""tril/triu, repeat, flip, unbind, Tensor.where, isnan/isinf/isfinite and layer normalization:
+"""tril/triu, repeat, flip, unbind, Tensor.where, isnan/isinf/isfinite, rounding (floor, ceil,
+trunc, round, frac) and layer normalization:
 values against numpy, and against PyTorch where it is installed (values, gradients, dtypes,
 shapes, reprs, error types). Their gradients are also in the gradcheck registry (layout.py)."""
 from __future__ import annotations
@@ -20,7 +21,9 @@ X = np.arange(24.0).reshape(2, 3, 4) / 5 - 2
 
 EXPRESSIONS = ["t.tril()", "t.triu(1)", "t.tril(-1)", "lib.tril(t, 2)", "lib.triu(t, -1)", "t.repeat(2, 1, 3)",
                "t.repeat(2, 2, 1, 1)", "t[0, 0].repeat(3)", "t.flip(0, 2)", "lib.flip(t, (1,))", "t.flip(-1)",
-               "t.unbind(1)[2]", "lib.unbind(t)[1]", "t.where(t > 0.5, t * 2)", "t.sum(axis=2, keepdims=True)"]
+               "t.unbind(1)[2]", "lib.unbind(t)[1]", "t.where(t > 0.5, t * 2)", "t.sum(axis=2, keepdims=True)",
+               "t.floor() + t", "lib.ceil(t) * t", "t.trunc() - t", "(t * 1.25).round()",
+               "lib.round(t, decimals=1) * t", "t.frac()", "t.sigmoid().round()"]
 
 
 def test_values():
@@ -63,6 +66,13 @@ def test_errors():
         tg.ones(2, 2).flip(0, -2)
     with pytest.raises(IndexError):
         tg.ones(2, 2).flip(2)
+
+
+def test_rounding_keeps_integers_and_rounds_halves_to_even():
+    assert tg.tensor([0.5, 1.5, 2.5, -0.5]).round().tolist() == [0.0, 2.0, 2.0, -0.0]
+    assert tg.tensor([3, -2]).floor().dtype == tg.int64 and tg.tensor([3, -2]).round().tolist() == [3, -2]
+    assert str(tg.tensor([1.5], requires_grad=True).floor().grad_fn) == "<FloorBackward0>"
+    assert np.floor(tg.tensor([1.5], requires_grad=True)).grad_fn is not None  # numpy's ufunc runs ours
 
 
 def test_masks():

@@ -293,6 +293,26 @@ def sign(input) -> Tensor:
     return _tensor(input).sign()
 
 
+def floor(input) -> Tensor:
+    return _tensor(input).floor()
+
+
+def ceil(input) -> Tensor:
+    return _tensor(input).ceil()
+
+
+def trunc(input) -> Tensor:
+    return _tensor(input).trunc()
+
+
+def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
+    return _tensor(input).round(decimals)
+
+
+def frac(input) -> Tensor:
+    return _tensor(input).frac()
+
+
 def reciprocal(input) -> Tensor:
     return _tensor(input).reciprocal()
 

@@ -21,7 +21,8 @@ import numpy as np
 # numpy ufunc name -> the Tensor method that computes it (and records its gradient).
 UNARY = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
          "absolute": "abs", "fabs": "abs", "negative": "neg", "positive": "__pos__", "sign": "sign",
-         "square": "square", "reciprocal": "reciprocal", "log1p": "log1p", "expm1": "expm1"}
+         "square": "square", "reciprocal": "reciprocal", "log1p": "log1p", "expm1": "expm1",
+         "floor": "floor", "ceil": "ceil", "trunc": "trunc", "rint": "round"}
 BINARY = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__", "true_divide": "__truediv__",
           "divide": "__truediv__", "power": "__pow__", "maximum": "maximum", "minimum": "minimum",
           "matmul": "__matmul__", "equal": "__eq__", "not_equal": "__ne__", "less": "__lt__",
@@ -37,11 +38,10 @@ VALUE_FUNCTIONS = {np.shape, np.ndim, np.size, np.allclose, np.isclose, np.array
                    np.iscomplexobj, np.isrealobj, np.can_cast, np.min_scalar_type}
 
 # Suggestions for numpy functions that have no differentiable counterpart here.
-HINTS = {"round": "no rounding op exists (its gradient is zero almost everywhere)",
-         "around": "no rounding op exists (its gradient is zero almost everywhere)",
+HINTS = {"round": "t.round(decimals)", "around": "t.round(decimals)",
          "norm": "t.norm(p, dim)", "einsum": "tg.einsum(equation, *tensors)", "tensordot": "tg.matmul",
-         "split": "t.split(size, dim)", "array_split": "t.chunk(n, dim)", "tile": "t.expand(...) or tg.cat",
-         "repeat": "tg.cat", "broadcast_to": "t.expand(*shape)", "flip": "indexing with a reversed index",
+         "split": "t.split(size, dim)", "array_split": "t.chunk(n, dim)", "tile": "t.repeat(*reps)",
+         "repeat": "tg.cat", "broadcast_to": "t.expand(*shape)", "flip": "t.flip(dims)",
          "log2": "t.log() / math.log(2)", "log10": "t.log() / math.log(10)", "exp2": "2 ** t",
          "arctan2": "no atan2 op exists", "median": "t.sort(dim) and indexing",
          "floor_divide": "a // b, which has no gradient, as in PyTorch"}

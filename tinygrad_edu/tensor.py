@@ -646,6 +646,27 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
         """-1, 0 or 1 per element; its gradient is 0 (as in PyTorch)."""
         return _ops.Sign.apply(self)
 
+    def floor(self) -> "Tensor":
+        """The largest integer <= x, per element (gradient 0)."""
+        return _ops.Floor.apply(self)
+
+    def ceil(self) -> "Tensor":
+        """The smallest integer >= x, per element (gradient 0)."""
+        return _ops.Ceil.apply(self)
+
+    def trunc(self) -> "Tensor":
+        """x rounded towards 0, per element (gradient 0)."""
+        return _ops.Trunc.apply(self)
+
+    def round(self, decimals: int = 0) -> "Tensor":
+        """x rounded to `decimals` places, halves to even (2.5 -> 2), per element (gradient 0);
+        `(p > 0.5)`-style predictions: `probs.round()`."""
+        return _ops.Round.apply(self, int(decimals))
+
+    def frac(self) -> "Tensor":
+        """x - trunc(x), the fractional part (gradient 1)."""
+        return self - self.trunc()
+
     # ---- reductions (ops/reduce.py) -----------------------------------------------------
     def sum(self, dim=None, keepdim: bool = False) -> "Tensor":
         """Sum over `dim` (an int, a tuple of ints, or None for all axes)."""

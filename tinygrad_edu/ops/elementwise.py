@@ -71,3 +71,37 @@ class Sign(Op):
     @staticmethod
     def backward(ctx, grad):
         return ctx.xp.zeros_like(grad)
+
+
+# Rounding: step functions, so their derivative is 0 wherever it exists (PyTorch also says 0 at
+# the jumps). Each inherits Sign's backward; integer and bool inputs come back unchanged.
+class Floor(Sign):
+    """⌊x⌋, the largest integer <= x;  d/dx = 0"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.data.copy() if x.data.dtype.kind in "iub" else np.floor(x.data)
+
+
+class Ceil(Sign):
+    """⌈x⌉, the smallest integer >= x;  d/dx = 0"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.data.copy() if x.data.dtype.kind in "iub" else np.ceil(x.data)
+
+
+class Trunc(Sign):
+    """x with its fractional part dropped (towards 0);  d/dx = 0"""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.data.copy() if x.data.dtype.kind in "iub" else np.trunc(x.data)
+
+
+class Round(Sign):
+    """x rounded to `decimals` places, halves to even (2.5 -> 2, as numpy and PyTorch);  d/dx = 0"""
+
+    @staticmethod
+    def forward(ctx, x, decimals):
+        return x.data.copy() if x.data.dtype.kind in "iub" else np.round(x.data, decimals)
