@@ -46,7 +46,9 @@ def meta_of(value) -> Meta | None:
 
 
 def to_numpy(value: torch.Tensor) -> np.ndarray:
-    return value.detach().numpy(force=True).copy()  # force: a ZeroTensor (a zero gradient) too
+    if torch._is_zerotensor(value):  # a zero gradient: torch 2.13's numpy() can segfault on one
+        return np.zeros(tuple(value.shape), dtype=numpy_dtype(value.dtype))
+    return value.detach().numpy(force=True).copy()
 
 
 def grad_function(outputs, inputs, **kwargs):
