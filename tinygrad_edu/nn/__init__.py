@@ -4,6 +4,7 @@
     model = nn.Sequential(nn.Linear(64, 32), nn.Sigmoid(), nn.Linear(32, 10))
 """
 from . import functional, init, utils
+from .containers import ModuleDict, ParameterDict, ParameterList
 from .layers import (
     ELU,
     GELU,

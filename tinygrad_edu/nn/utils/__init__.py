@@ -1,4 +1,5 @@
-"""`nn.utils`: gradient clipping and flat parameter vectors, as in `torch.nn.utils`.
+"""`nn.utils`: gradient clipping and flat parameter vectors, as in `torch.nn.utils` (and
+`nn.utils.rnn.pad_sequence`, in rnn.py).
 
 Clipping rescales the gradients after `backward()` and before `optimizer.step()`, the usual guard
 against exploding gradients in recurrent networks (Pascanu, Mikolov & Bengio, "On the difficulty
@@ -15,8 +16,9 @@ from typing import Iterable
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..tensor import Tensor
+from ...autograd.grad_mode import no_grad
+from ...tensor import Tensor
+from . import rnn  # noqa: F401  (nn.utils.rnn.pad_sequence)
 
 
 def _tensors(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -78,7 +80,7 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, f
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """All parameters flattened and joined into one vector (differentiable, as in PyTorch)."""
-    from ..functions import cat
+    from ...functions import cat
 
     return cat([p.reshape(-1) for p in parameters])
 
