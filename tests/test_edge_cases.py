@@ -288,3 +288,16 @@ def test_half_precision_cumsum_adds_up_in_single_precision():
     (y * tg.tensor(np.ones(4096, np.float16))).backward(tg.tensor(np.ones(4096, np.float16)))
     expected = np.cumsum(np.ones(4096, np.float32))[::-1].astype(np.float16)
     np.testing.assert_array_equal(t.grad.numpy(), expected)
+
+
+def test_reshape_that_must_copy_is_a_new_tensor_not_a_view():
+    """Flattening a transposed matrix makes numpy copy. The result was still counted a view, so
+    an in-place op on it with a tensor that requires grad wrote into the base and left the
+    result unchanged (found by the differential fuzz)."""
+    x = tg.tensor(np.arange(4.0).reshape(2, 2))
+    flat = x.T.reshape(-1)
+    flat.mul_(tg.tensor([1.0, 1.0, 1.0, 10.0], requires_grad=True))
+    assert flat.tolist() == [0.0, 2.0, 1.0, 30.0] and x.tolist() == [[0.0, 1.0], [2.0, 3.0]]
+    view = x.reshape(-1)  # a true view still writes through, as in PyTorch
+    view.mul_(tg.tensor([1.0, 1.0, 1.0, 10.0], requires_grad=True))
+    assert x.tolist() == [[0.0, 1.0], [2.0, 30.0]]

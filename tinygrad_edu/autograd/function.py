@@ -411,7 +411,14 @@ class Function:
 
 def _as_view(cls: type, args: tuple, out: Tensor) -> Tensor:
     """`out` shares args[0]'s memory: it shares its version counter too, and remembers how it
-    relates to it (reshape or permute), so that an in-place op on it can update args[0]."""
+    relates to it (reshape or permute), so that an in-place op on it can update args[0].
+
+    A reshape that numpy could only do by copying (flattening a transposed matrix) is not a
+    view: it is a new tensor, as PyTorch's reshape then returns a copy."""
+    if cls.view_kind == "reshape":
+        base, source = out.data.base, args[0].data
+        if base is None or (base is not source and base is not source.base):
+            return out
     args[0]._share_version_counter(out)
     if cls.view_kind is not None:
         dims = args[1] if cls.view_kind == "permute" else None
