@@ -301,3 +301,29 @@ def test_reshape_that_must_copy_is_a_new_tensor_not_a_view():
     view = x.reshape(-1)  # a true view still writes through, as in PyTorch
     view.mul_(tg.tensor([1.0, 1.0, 1.0, 10.0], requires_grad=True))
     assert x.tolist() == [[0.0, 1.0], [2.0, 30.0]]
+
+
+def test_indices_changed_in_place_after_use_do_not_change_the_gradient():
+    """x[i] and cross_entropy(z, t) kept the index arrays by reference, so changing i or t in
+    place before backward silently moved the gradient (PyTorch raises instead; here backward
+    uses forward's indices)."""
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    i = tg.tensor([0, 0])
+    y = x[i]
+    i[0] = 2
+    (y * tg.tensor([1.0, 10.0])).sum().backward()
+    assert x.grad.tolist() == [11.0, 0.0, 0.0]
+    for loss in (F.cross_entropy, F.nll_loss):
+        z = tg.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+        t = tg.tensor([0])
+        value = loss(z, t)
+        t[0] = 2
+        value.backward()
+        assert z.grad.numpy()[0, 0] < 0 and (z.grad.numpy()[0, 1:] >= 0).all()  # class 0 is the target
+
+
+def test_ignored_targets_add_exactly_zero_even_next_to_nan_logits():
+    z = tg.tensor([[float("nan"), 1.0, 1.0], [1.0, 1.0, 1.0]])
+    assert F.cross_entropy(z, tg.tensor([-100, -100]), reduction="none").tolist() == [0.0, 0.0]
+    assert F.nll_loss(F.log_softmax(z, 1), tg.tensor([-100, 1]), reduction="sum").item() == \
+        pytest.approx(np.log(3.0))

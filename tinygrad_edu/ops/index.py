@@ -136,8 +136,9 @@ def _normalize_item(item):
             raise IndexError(
                 f"indexing: tensors used as indices must be integer or bool, got dtype {item.dtype}"
             )
-        if item.dtype.kind == "u":
-            item = item.astype(np.int64)
+        # a copy: backward must use forward's indices even if the tensor they came from is changed
+        # in place afterwards (PyTorch raises then; here the gradient stays right)
+        item = item.astype(np.int64) if item.dtype.kind == "u" else item.copy()
     elif isinstance(item, float):
         raise IndexError(f"indexing: {item!r} is a float; indices must be integers")
     return item

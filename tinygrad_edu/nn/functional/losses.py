@@ -131,6 +131,8 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
     if weight is not None:
         per_target = per_target * w.astype(input.data.dtype)[safe_t]
     loss = -picked * Tensor._make(per_target, None, False)
+    if not everything_counts:  # an ignored target adds exactly 0, even where the input is nan or inf
+        loss = loss.where(Tensor._make(counted, None, False), 0.0)
     if reduction == "mean":
         total = float(per_target.sum())
         if total == 0:  # nothing counted: the mean is 0/0 = nan, but no input moved it (gradient 0)
@@ -178,7 +180,7 @@ class CrossEntropy(Op):
     @staticmethod
     def forward(ctx, z, t, reduction):
         ctx.save_for_backward(z)
-        ctx.target, ctx.reduction = t, reduction
+        ctx.target, ctx.reduction = t.copy(), reduction  # (forward's targets, even if changed in place later)
         losses = -numpy_xp.log_softmax(z.data, 1)[np.arange(t.shape[0]), t]
         if reduction == "mean":
             return np.mean(losses, axis=(0,))
