@@ -327,3 +327,15 @@ def test_ignored_targets_add_exactly_zero_even_next_to_nan_logits():
     assert F.cross_entropy(z, tg.tensor([-100, -100]), reduction="none").tolist() == [0.0, 0.0]
     assert F.nll_loss(F.log_softmax(z, 1), tg.tensor([-100, 1]), reduction="sum").item() == \
         pytest.approx(np.log(3.0))
+
+
+def test_max_along_the_dim_of_a_0d_tensor_is_a_new_tensor():
+    x = tg.tensor(1.0)
+    values = tg.min(x, 0).values
+    x[None] = tg.tensor([2.0])
+    assert values.item() == 1.0  # it was x itself, so it changed with x
+
+
+def test_relu_keeps_the_sign_of_negative_zero():
+    y = tg.tensor([0.0, -0.0, -1.0, float("nan")]).relu()
+    assert np.signbit(y.numpy()).tolist() == [False, True, False, False] and np.isnan(y.numpy()[3])

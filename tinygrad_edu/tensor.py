@@ -706,7 +706,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
         indices = self._arg(np.argmax if op == "max" else np.argmin, dim, True, "arg" + op,
                             bool_ok=True)  # (max(dim) of bools is fine; argmax of bools is not)
         axis = _ops.normalize_dim(dim, self.ndim, op) if self.ndim else 0
-        values = self.gather(axis, indices) if self.ndim else self
+        values = self.gather(axis, indices) if self.ndim else self.clone()  # (a new tensor, as PyTorch)
         if not keepdim and self.ndim:
             values, indices = values.squeeze(axis), indices.squeeze(axis)
         elif not self.ndim:

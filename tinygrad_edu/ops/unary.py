@@ -129,7 +129,7 @@ class Relu(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.maximum(x.data, 0)
+        return np.maximum(0, x.data)  # (0 first: numpy then keeps -0.0 as -0.0, as PyTorch does)
 
     @staticmethod
     def backward(ctx, grad):
