@@ -73,6 +73,11 @@ KNOWN: list[Known] = [
           "operand: PyTorch refuses; here it is computed (correctly)", text="view"),
     Known("in_place_view", "no error", "", "as for in_place: overlapping or multi-output views",
           text="memory location"),
+    Known("in_place_view", "no error", "", "as for in_place: an element of a chunk/split output",
+          text="multiple views"),
+    Known("amin", "error type", "", "a reduction over a dim named twice of an empty tensor: wrong in "
+          "two ways at once, and the two libraries report a different one first"),
+    Known("amax", "error type", "", "as for amin"),
     Known("*", "no error", "", "overflowing fill values: numpy wraps, PyTorch refuses", text="overflow"),
     Known("*", "grad: raises", "", "a tensor saved by one of our ops (e.g. b in a / b) but not by "
           "PyTorch's formula is changed in place: refused here, computed there", text="in-place"),
