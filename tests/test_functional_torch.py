@@ -361,43 +361,7 @@ def test_unflatten():
 
 
 # ---- LSTM ----------------------------------------------------------------------------------------
-LSTM_CONFIGS = [{}, {"num_layers": 2, "batch_first": True}, {"num_layers": 2, "bidirectional": True},
-                {"bias": False, "num_layers": 3}, {"bidirectional": True, "batch_first": True}]
-
-
-@needs_torch
-@pytest.mark.parametrize("config", LSTM_CONFIGS, ids=[str(c) for c in LSTM_CONFIGS])
-def test_lstm_state_dict_loads_into_torch_and_gives_the_same_numbers(config):
-    ours = nn.LSTM(3, 4, **config)
-    theirs = torch.nn.LSTM(3, 4, **config).double()
-    state = ours.state_dict()
-    assert list(state) == list(theirs.state_dict())
-    theirs.load_state_dict({k: torch.from_numpy(np.asarray(v.data)) for k, v in state.items()})
-    rng = np.random.default_rng(10)
-    layers = config.get("num_layers", 1) * (2 if config.get("bidirectional") else 1)
-    x = rng.normal(size=(2, 5, 3) if config.get("batch_first") else (5, 2, 3))
-    h0, c0 = rng.normal(size=(layers, 2, 4)), rng.normal(size=(layers, 2, 4))
-
-    xa = tg.tensor(x, requires_grad=True)
-    out, (h, c) = ours(xa, (tg.tensor(h0), tg.tensor(c0)))
-    ((out * out).sum() + h.sum() + c.sum()).backward()
-    xb = torch.tensor(x, requires_grad=True)
-    ref, (h_ref, c_ref) = theirs(xb, (torch.tensor(h0), torch.tensor(c0)))
-    ((ref * ref).sum() + h_ref.sum() + c_ref.sum()).backward()
-
-    for a, b in [(out, ref), (h, h_ref), (c, c_ref)]:
-        assert a.shape == tuple(b.shape)
-        np.testing.assert_allclose(a.data, b.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(xa.grad.data, xb.grad.numpy(), rtol=1e-10, atol=1e-12)
-    for (name, p), (name_ref, p_ref) in zip(ours.named_parameters(), theirs.named_parameters()):
-        assert name == name_ref
-        np.testing.assert_allclose(p.grad.data, p_ref.grad.numpy(), rtol=1e-10, atol=1e-12)
-
-    one = x[0] if config.get("batch_first") else x[:, 0]  # one unbatched sequence, default state
-    out, (h, _) = ours(tg.tensor(one))
-    ref, (h_ref, _) = theirs(torch.tensor(one))
-    np.testing.assert_allclose(out.data, ref.detach().numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(h.data, h_ref.detach().numpy(), rtol=1e-10, atol=1e-12)
+# (nn.LSTM against torch.nn.LSTM, with GRU and RNN: tests/test_rnn.py)
 
 
 def test_lstm_shapes_parameters_and_errors():

@@ -23,7 +23,61 @@ def _pairs(values, container: str) -> Iterable:
                         f"got {type(values).__name__}") from None
 
 
-class ModuleDict(Module):
+class _NamedItems(Module):
+    """What ModuleDict and ParameterDict share: dict methods over one of the module's registries
+    (`_modules` or `_parameters`, named by `_registry`); `__setitem__` registers a value."""
+
+    _registry = "_modules"
+
+    def _items(self) -> dict:
+        return getattr(self, self._registry)
+
+    def __getitem__(self, key: str):
+        return self._items()[key]
+
+    def __delitem__(self, key: str) -> None:
+        del self._items()[key]
+        object.__delattr__(self, key)
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._items()
+
+    def keys(self):
+        return self._items().keys()
+
+    def values(self):
+        return self._items().values()
+
+    def items(self):
+        return self._items().items()
+
+    def get(self, key: str, default=None):
+        return self._items().get(key, default)
+
+    def update(self, values) -> None:
+        for key, value in _pairs(values, type(self).__name__):
+            self[key] = value
+
+    def pop(self, key: str):
+        value = self._items()[key]
+        del self[key]
+        return value
+
+    def clear(self) -> None:
+        for key in list(self._items()):
+            del self[key]
+
+    def forward(self, *args, **kwargs):
+        raise NotImplementedError(f"{type(self).__name__} has no forward(): use what it holds")
+
+
+class ModuleDict(_NamedItems):
     """Sub-modules by name, like a dict (insertion order is kept):
 
     >>> import tinygrad_edu.nn as nn
@@ -37,49 +91,8 @@ class ModuleDict(Module):
         if modules is not None:
             self.update(modules)
 
-    def __getitem__(self, key: str) -> Module:
-        return self._modules[key]
-
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(str(key), _check_module(module, "ModuleDict"))
-
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
-        object.__delattr__(self, key)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._modules)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._modules
-
-    def keys(self):
-        return self._modules.keys()
-
-    def values(self):
-        return self._modules.values()
-
-    def items(self):
-        return self._modules.items()
-
-    def update(self, modules) -> None:
-        for key, module in _pairs(modules, "ModuleDict"):
-            self[key] = module
-
-    def pop(self, key: str) -> Module:
-        module = self._modules[key]
-        del self[key]
-        return module
-
-    def clear(self) -> None:
-        for key in list(self._modules):
-            del self[key]
-
-    def forward(self, *args, **kwargs):
-        raise NotImplementedError("ModuleDict has no forward(): call the modules it holds")
 
 
 def _as_parameter(value) -> Tensor:
@@ -131,62 +144,24 @@ class ParameterList(Module):
         return iter(self._parameters.values())
 
     def forward(self, *args, **kwargs):
-        raise NotImplementedError("ParameterList has no forward(): use the parameters it holds")
+        raise NotImplementedError("ParameterList has no forward(): use what it holds")
 
     def __repr__(self) -> str:
         return _listing(self, self._parameters.items())
 
 
-class ParameterDict(Module):
+class ParameterDict(_NamedItems):
     """Parameters by name, like a dict; plain tensors become Parameters."""
+
+    _registry = "_parameters"
 
     def __init__(self, parameters: Mapping | Iterable | None = None) -> None:
         super().__init__()
         if parameters is not None:
             self.update(parameters)
 
-    def __getitem__(self, key: str) -> Tensor:
-        return self._parameters[key]
-
     def __setitem__(self, key: str, value) -> None:
         self.register_parameter(str(key), _as_parameter(value))
-
-    def __delitem__(self, key: str) -> None:
-        del self._parameters[key]
-        object.__delattr__(self, key)
-
-    def __len__(self) -> int:
-        return len(self._parameters)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._parameters)
-
-    def __contains__(self, key: str) -> bool:
-        return key in self._parameters
-
-    def keys(self):
-        return self._parameters.keys()
-
-    def values(self):
-        return self._parameters.values()
-
-    def items(self):
-        return self._parameters.items()
-
-    def update(self, parameters) -> None:
-        for key, value in _pairs(parameters, "ParameterDict"):
-            self[key] = value
-
-    def pop(self, key: str) -> Tensor:
-        value = self._parameters[key]
-        del self[key]
-        return value
-
-    def get(self, key: str, default=None):
-        return self._parameters.get(key, default)
-
-    def forward(self, *args, **kwargs):
-        raise NotImplementedError("ParameterDict has no forward(): use the parameters it holds")
 
     def __repr__(self) -> str:
         return _listing(self, self._parameters.items())

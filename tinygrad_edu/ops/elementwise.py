@@ -75,12 +75,17 @@ class Sign(Op):
 
 # Rounding: step functions, so their derivative is 0 wherever it exists (PyTorch also says 0 at
 # the jumps). Each inherits Sign's backward; integer and bool inputs come back unchanged.
+def _steps(x, numpy_step, *args) -> np.ndarray:
+    """numpy_step of a float tensor's values; integers and bools are whole numbers already."""
+    return x.data.copy() if x.data.dtype.kind in "iub" else numpy_step(x.data, *args)
+
+
 class Floor(Sign):
     """⌊x⌋, the largest integer <= x;  d/dx = 0"""
 
     @staticmethod
     def forward(ctx, x):
-        return x.data.copy() if x.data.dtype.kind in "iub" else np.floor(x.data)
+        return _steps(x, np.floor)
 
 
 class Ceil(Sign):
@@ -88,7 +93,7 @@ class Ceil(Sign):
 
     @staticmethod
     def forward(ctx, x):
-        return x.data.copy() if x.data.dtype.kind in "iub" else np.ceil(x.data)
+        return _steps(x, np.ceil)
 
 
 class Trunc(Sign):
@@ -96,7 +101,7 @@ class Trunc(Sign):
 
     @staticmethod
     def forward(ctx, x):
-        return x.data.copy() if x.data.dtype.kind in "iub" else np.trunc(x.data)
+        return _steps(x, np.trunc)
 
 
 class Round(Sign):
@@ -104,4 +109,4 @@ class Round(Sign):
 
     @staticmethod
     def forward(ctx, x, decimals):
-        return x.data.copy() if x.data.dtype.kind in "iub" else np.round(x.data, decimals)
+        return _steps(x, np.round, decimals)
