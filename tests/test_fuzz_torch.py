@@ -51,6 +51,17 @@ def test_the_harness_sees_each_kind_of_difference(line, category):
     assert [d.category for d in check(program)] == [category]
 
 
+def test_float64_results_of_float32_values_get_float32_tolerance():
+    """A float64 result computed from float32 values carries float32 rounding (numpy's and
+    PyTorch's float32 sin differ in the last bit): a difference of that size is not reported,
+    one of a float32 ulp in a pure float64 program is."""
+    one_ulp = f"(1 + 1e-6 if {ONLY_HERE} else 1.0)"  # (within float32 tolerance, not float64)
+    from_float32 = _program([f"v1 = x0.sin().double() * {one_ulp}"], (np.array([-2.6], dtype=np.float32), False))
+    assert check(from_float32) == []
+    pure = _program([f"v1 = x0.sin() * {one_ulp}"], (np.array([-2.6]), False))
+    assert [d.category for d in check(pure)] == ["value"]
+
+
 def test_fuzz_against_torch():
     """Every difference from PyTorch in the generated programs is fixed or a documented,
     deliberate one (tests/fuzz/known.py, docs/from-pytorch.md)."""
