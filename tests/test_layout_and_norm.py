@@ -1,5 +1,5 @@
 """tril/triu, repeat, flip, unbind, Tensor.where, isnan/isinf/isfinite, rounding (floor, ceil,
-trunc, round, frac) and layer normalization:
+trunc, round, frac), log2/log10/exp2/rsqrt and layer normalization:
 values against numpy, and against PyTorch where it is installed (values, gradients, dtypes,
 shapes, reprs, error types). Their gradients are also in the gradcheck registry (layout.py)."""
 from __future__ import annotations
@@ -23,7 +23,8 @@ EXPRESSIONS = ["t.tril()", "t.triu(1)", "t.tril(-1)", "lib.tril(t, 2)", "lib.tri
                "t.repeat(2, 2, 1, 1)", "t[0, 0].repeat(3)", "t.flip(0, 2)", "lib.flip(t, (1,))", "t.flip(-1)",
                "t.unbind(1)[2]", "lib.unbind(t)[1]", "t.where(t > 0.5, t * 2)", "t.sum(axis=2, keepdims=True)",
                "t.floor() + t", "lib.ceil(t) * t", "t.trunc() - t", "(t * 1.25).round()",
-               "lib.round(t, decimals=1) * t", "t.frac()", "t.sigmoid().round()"]
+               "lib.round(t, decimals=1) * t", "t.frac()", "t.sigmoid().round()", "t.exp().log2()",
+               "lib.log10(t.exp())", "t.exp2()", "lib.rsqrt(t.exp())"]
 
 
 def test_values():
@@ -73,6 +74,11 @@ def test_rounding_keeps_integers_and_rounds_halves_to_even():
     assert tg.tensor([3, -2]).floor().dtype == tg.int64 and tg.tensor([3, -2]).round().tolist() == [3, -2]
     assert str(tg.tensor([1.5], requires_grad=True).floor().grad_fn) == "<FloorBackward0>"
     assert np.floor(tg.tensor([1.5], requires_grad=True)).grad_fn is not None  # numpy's ufunc runs ours
+
+
+def test_log2_and_log10_are_exact_at_powers():
+    assert tg.tensor([1.0, 100.0, 1000.0]).log10().tolist() == [0.0, 2.0, 3.0]
+    assert tg.tensor([8.0]).log2().item() == 3.0 and repr(tg.tensor([1, 100]).log10()) == "tensor([0., 2.])"
 
 
 def test_masks():

@@ -18,9 +18,10 @@ from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log
                         maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
                         split, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze, where)
 from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, ceil, clone, cumsum, dot,
-                        einsum, equal, expm1, flip, floor, frac, gather, index_select, isclose, isfinite,
-                        isinf, isnan, log1p, log_softmax, masked_fill, max, min, mm, mv, norm, numel, outer, prod,
-                        reciprocal, round, sign, softmax, sort, square, std, t, topk, tril, triu, trunc,
+                        einsum, equal, exp2, expm1, flip, floor, frac, gather, index_select, isclose, isfinite,
+                        isinf, isnan, log1p, log2, log10, log_softmax, masked_fill, max, min, mm, mv, norm,
+                        numel, outer, prod,
+                        reciprocal, round, rsqrt, sign, softmax, sort, square, std, t, topk, tril, triu, trunc,
                         unbind, var)
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, manual_seed

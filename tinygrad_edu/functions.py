@@ -321,6 +321,22 @@ def square(input) -> Tensor:
     return _tensor(input).square()
 
 
+def log2(input) -> Tensor:
+    return _tensor(input).log2()
+
+
+def log10(input) -> Tensor:
+    return _tensor(input).log10()
+
+
+def exp2(input) -> Tensor:
+    return _tensor(input).exp2()
+
+
+def rsqrt(input) -> Tensor:
+    return _tensor(input).rsqrt()
+
+
 def log1p(input) -> Tensor:
     return _tensor(input).log1p()
 

@@ -22,7 +22,8 @@ import numpy as np
 UNARY = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sin": "sin", "cos": "cos", "tanh": "tanh",
          "absolute": "abs", "fabs": "abs", "negative": "neg", "positive": "__pos__", "sign": "sign",
          "square": "square", "reciprocal": "reciprocal", "log1p": "log1p", "expm1": "expm1",
-         "floor": "floor", "ceil": "ceil", "trunc": "trunc", "rint": "round"}
+         "floor": "floor", "ceil": "ceil", "trunc": "trunc", "rint": "round", "log2": "log2",
+         "log10": "log10", "exp2": "exp2"}
 BINARY = {"add": "__add__", "subtract": "__sub__", "multiply": "__mul__", "true_divide": "__truediv__",
           "divide": "__truediv__", "power": "__pow__", "maximum": "maximum", "minimum": "minimum",
           "matmul": "__matmul__", "equal": "__eq__", "not_equal": "__ne__", "less": "__lt__",
@@ -42,7 +43,6 @@ HINTS = {"round": "t.round(decimals)", "around": "t.round(decimals)",
          "norm": "t.norm(p, dim)", "einsum": "tg.einsum(equation, *tensors)", "tensordot": "tg.matmul",
          "split": "t.split(size, dim)", "array_split": "t.chunk(n, dim)", "tile": "t.repeat(*reps)",
          "repeat": "tg.cat", "broadcast_to": "t.expand(*shape)", "flip": "t.flip(dims)",
-         "log2": "t.log() / math.log(2)", "log10": "t.log() / math.log(10)", "exp2": "2 ** t",
          "arctan2": "no atan2 op exists", "median": "t.sort(dim) and indexing",
          "floor_divide": "a // b, which has no gradient, as in PyTorch"}
 

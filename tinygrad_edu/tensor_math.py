@@ -215,6 +215,22 @@ class MathMethods:
         """eˣ - 1, exact also for tiny x."""
         return _ops.Expm1.apply(self._as_float())
 
+    def log2(self) -> "Tensor":
+        """log₂ x, elementwise."""
+        return _ops.Log2.apply(self._as_float())
+
+    def log10(self) -> "Tensor":
+        """log₁₀ x, elementwise (e.g. a loss curve on a log scale: `loss.log10().item()`)."""
+        return _ops.Log10.apply(self._as_float())
+
+    def exp2(self) -> "Tensor":
+        """2ˣ."""
+        return 2.0 ** self._as_float()
+
+    def rsqrt(self) -> "Tensor":
+        """1 / √x (as in layer norms: `(var + eps).rsqrt()`)."""
+        return self._as_float().sqrt().reciprocal()
+
     def prod(self, dim: int | None = None, keepdim: bool = False, dtype=None) -> "Tensor":
         """Product of all elements, or along one `dim`; integers multiply in int64. The gradient
         is the product of the other elements, exact also where some are 0."""

@@ -5,7 +5,7 @@ from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .copy import Cast, Clone
 from .dims import normalize_dim, normalize_dims
 from .einsum import Einsum, parse_equation
-from .elementwise import Ceil, Expm1, Floor, Log1p, Reciprocal, Round, Sign, Square, Trunc
+from .elementwise import Ceil, Expm1, Floor, Log1p, Log2, Log10, Reciprocal, Round, Sign, Square, Trunc
 from .index import GetItem, IndexAdd, SetItem, check_index, is_basic_index, normalize_index
 from .linalg import MatMul
 from .norm import Norm
@@ -21,7 +21,7 @@ __all__ = [
     "MatMul", "Sum", "Mean", "Max", "Min", "LogSumExp", "Std", "Where", "Maximum", "Minimum", "Clamp",
     "Reshape", "Squeeze", "Unsqueeze", "Flatten", "Permute", "Expand", "Cat",
     "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu",
-    "Log1p", "Expm1", "Reciprocal", "Square", "Sign", "Floor", "Ceil", "Trunc", "Round",
+    "Log1p", "Log2", "Log10", "Expm1", "Reciprocal", "Square", "Sign", "Floor", "Ceil", "Trunc", "Round",
     "Cumsum", "Prod", "Norm", "order_indices",
     "Einsum", "parse_equation",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",

@@ -21,6 +21,34 @@ class Log1p(Op):
         return grad / (1 + x)
 
 
+class Log2(Op):
+    """log₂ x;  d/dx = 1 / (x ln 2)   (numpy's log2: log₂ 8 is exactly 3)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log2(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (x * np.log(2.0))
+
+
+class Log10(Op):
+    """log₁₀ x;  d/dx = 1 / (x ln 10)   (numpy's log10: log₁₀ 100 is exactly 2)"""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log10(x.data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return grad / (x * np.log(10.0))
+
+
 class Expm1(Op):
     """eˣ - 1;  d/dx = eˣ = (eˣ - 1) + 1"""
 
