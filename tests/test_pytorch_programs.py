@@ -917,6 +917,44 @@ def tiny_transformer(torch, nn, F, optim):
             "mask": model.block.heads[0].tril, "buffers": [name for name, _ in model.named_buffers()]}
 
 
+# ---- 23. a bigram character model in the style of "makemore": counts, keepdims, one_hot ---------
+@program
+def bigram_characters(torch, nn, F, optim):
+    words = ["emma", "olivia", "ava", "isabella", "sophia", "mia", "amelia", "harper", "evelyn", "abigail"]
+    chars = sorted(set("".join(words)))
+    stoi = {c: i + 1 for i, c in enumerate(chars)}
+    stoi["."] = 0
+    V = len(stoi)
+    N = torch.zeros((V, V), dtype=torch.int32)
+    xs, ys = [], []
+    for w in words:
+        chs = ["."] + list(w) + ["."]
+        for a, b in zip(chs, chs[1:]):
+            N[stoi[a], stoi[b]] += 1
+            xs.append(stoi[a])
+            ys.append(stoi[b])
+    P = (N + 1).double()  # (makemore writes .float(); float64 keeps the comparison tight)
+    P /= P.sum(1, keepdims=True)
+    xs, ys = torch.tensor(xs), torch.tensor(ys)
+    nll = -P[xs, ys].log().mean()
+    W = torch.from_numpy(np.random.default_rng(23).standard_normal((V, V)) * 0.1)
+    W.requires_grad = True
+    losses = []
+    for _ in range(25):
+        logits = F.one_hot(xs, num_classes=V).double() @ W
+        counts = logits.exp()
+        probs = counts / counts.sum(1, keepdims=True)
+        loss = -probs[torch.arange(xs.nelement()), ys].log().mean() + 0.01 * (W ** 2).mean()
+        W.grad = None
+        loss.backward()
+        W.data += -10 * W.grad
+        losses.append(loss.log10().item())
+    assert losses[-1] < losses[0]
+    same = F.cross_entropy(F.one_hot(xs, num_classes=V).double() @ W, ys)
+    return {"counts": N, "row_sums": P.sum(axis=1), "bigram_nll": nll, "log10_losses": losses,
+            "cross_entropy": same, "top": P[0].topk(3).values}  # (values: the order of tied indices differs)
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""
