@@ -75,6 +75,10 @@ KNOWN: list[Known] = [
           text="memory location"),
     Known("in_place_view", "no error", "", "as for in_place: an element of a chunk/split output",
           text="multiple views"),
+    Known("softmax", "nan/inf", "tg finite where torch nan", "softmax of a row with an inf logit: nan "
+          "where the inf is and 0 elsewhere here, nan everywhere in PyTorch (as the row above)"),
+    Known("setitem", "no error", "", "t[i] = v where v shares t's memory: PyTorch refuses; numpy reads v "
+          "before writing, so here it is computed (correctly)", text="memory location"),
     Known("amin", "error type", "", "a reduction over a dim named twice of an empty tensor: wrong in "
           "two ways at once, and the two libraries report a different one first"),
     Known("amax", "error type", "", "as for amin"),

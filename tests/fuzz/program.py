@@ -76,7 +76,7 @@ class Builder:
 
     def pick(self, accept=lambda m: True, recent: bool = True) -> str | None:
         """A value name whose metadata passes `accept`; the newest one more often than not."""
-        names = [n for n in self.names if accept(self.meta(n))]
+        names = [n for n in self.names if (m := self.meta(n)) is not None and accept(m)]
         if not names:
             return None
         if recent and self.draw(st.integers(0, 2)) > 0:

@@ -42,7 +42,11 @@ def numpy_dtype(dtype: torch.dtype) -> str:
 def meta_of(value) -> Meta | None:
     if not isinstance(value, torch.Tensor):
         return None
-    return Meta(tuple(value.shape), numpy_dtype(value.dtype), value.requires_grad, value.is_leaf)
+    try:
+        is_leaf = value.is_leaf
+    except RuntimeError:  # an output of split/chunk changed in place: PyTorch refuses to use it again
+        return None
+    return Meta(tuple(value.shape), numpy_dtype(value.dtype), value.requires_grad, is_leaf)
 
 
 def to_numpy(value: torch.Tensor) -> np.ndarray:
