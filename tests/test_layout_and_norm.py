@@ -161,3 +161,54 @@ def test_docstring_examples(module):
 
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0 and result.failed == 0
+
+
+# ---- batch normalization -------------------------------------------------------------------------
+
+BN_CASES = [("BatchNorm1d", (8, 3), {}), ("BatchNorm1d", (4, 3, 5), {"momentum": None}),
+            ("BatchNorm2d", (2, 3, 4, 4), {"affine": False}), ("BatchNorm1d", (8, 3), {"track_running_stats": False}),
+            ("BatchNorm1d", (6, 3), {"bias": False, "eps": 1e-3})]
+
+
+def test_batch_norm_uses_batch_statistics_while_training_and_running_ones_after():
+    bn = nn.BatchNorm1d(2)
+    x = tg.tensor([[1.0, 10.0], [3.0, 30.0]])
+    y = bn(x)
+    assert np.allclose(y.numpy(), [[-1.0, -1.0], [1.0, 1.0]], atol=1e-4)
+    assert np.allclose(bn.running_mean.numpy(), [0.2, 2.0])  # 0.9 · 0 + 0.1 · mean
+    assert np.allclose(bn.running_var.numpy(), [0.9 + 0.1 * 2.0, 0.9 + 0.1 * 200.0])  # unbiased variance
+    assert bn.num_batches_tracked.item() == 1
+    bn.eval()
+    assert np.allclose(bn(x).numpy(), (x.numpy() - [0.2, 2.0]) / np.sqrt(bn.running_var.numpy() + 1e-5))
+    assert bn.num_batches_tracked.item() == 1
+
+
+def test_batch_norm_errors():
+    with pytest.raises(ValueError, match="expected 4D input"):
+        nn.BatchNorm2d(3)(tg.ones(2, 3))
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        nn.BatchNorm1d(3)(tg.ones(1, 3))
+    with pytest.raises(ValueError, match="num_features"):
+        nn.BatchNorm1d(0)
+    nn.BatchNorm1d(3).eval()(tg.ones(1, 3))  # one sample is fine for evaluation
+
+
+@pytest.mark.parametrize("kind,shape,kwargs", BN_CASES, ids=[f"{k}{s}{w}" for k, s, w in BN_CASES])
+def test_batch_norm_matches_pytorch(torch, kind, shape, kwargs):
+    ours, theirs = getattr(nn, kind)(3, **kwargs), getattr(torch.nn, kind)(3, **kwargs).double()
+    assert list(ours.state_dict()) == list(theirs.state_dict()) and repr(ours) == repr(theirs)
+    rng = np.random.default_rng(5)
+    for _ in range(3):
+        x = rng.standard_normal(shape) * 2 + 1
+        xa, xb = tg.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        ya, yb = ours(xa), theirs(xb)
+        (ya * ya.sin()).sum().backward()
+        (yb * yb.sin()).sum().backward()
+        np.testing.assert_allclose(ya.detach().numpy(), yb.detach().numpy(), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(xa.grad.numpy(), xb.grad.numpy(), rtol=1e-9, atol=1e-11)
+    for key, value in theirs.state_dict().items():
+        np.testing.assert_allclose(np.asarray(ours.state_dict()[key].data), value.numpy(), rtol=1e-12, err_msg=key)
+    ours.eval()
+    theirs.eval()
+    x = rng.standard_normal(shape)
+    np.testing.assert_allclose(ours(tg.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10)

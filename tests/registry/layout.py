@@ -19,5 +19,9 @@ register("Tensor.where", lambda x, y: x.where(x > 0, y) * y, [(3,), (3,)], [(2, 
 register("F.layer_norm", lambda x: F.layer_norm(x, x.shape[-1:]), [(3, 4)], [(2, 3)], [(2, 2, 3)])
 register("F.layer_norm(weight, bias)", lambda x, w, b: F.layer_norm(x, (2, 3), w, b, eps=1e-3),
          [(2, 3), (2, 3), (2, 3)], [(4, 2, 3), (2, 3), (2, 3)], [(1, 2, 3), (2, 3), (2, 3)])
+register("F.batch_norm", lambda x: F.batch_norm(x, None, None, training=True), [(4, 3)], [(2, 3, 2)], [(3, 2, 2, 2)])
+register("F.batch_norm(running, weight, bias)",
+         lambda x, w, b: F.batch_norm(x, tg.zeros(3), tg.ones(3), w, b, training=False, eps=1e-3),
+         [(4, 3), (3,), (3,)], [(2, 3, 2), (3,), (3,)], [(1, 3), (3,), (3,)])
 not_differentiable("bool masks", "tg.isnan", "tg.isinf", "tg.isfinite", "Tensor.isnan", "Tensor.isinf",
                    "Tensor.isfinite")

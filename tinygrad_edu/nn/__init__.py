@@ -36,7 +36,7 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import Module, ModuleList, Sequential
-from .normalization import LayerNorm
+from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .parameter import Parameter
 from .recurrent import GRUCell, LSTMCell, RNNCell
 from .rnn import GRU, LSTM, RNN

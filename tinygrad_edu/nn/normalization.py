@@ -1,10 +1,11 @@
-"""`nn.LayerNorm`: layer normalization with learned elementwise scale and shift (functional/
-normalization.py has the formula), PyTorch's arguments and parameter names."""
+"""`nn.LayerNorm`, `nn.BatchNorm1d`, `nn.BatchNorm2d`: normalization with learned scale and shift
+(functional/normalization.py has the formulas), PyTorch's arguments, parameter and buffer names."""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..creation import ones, zeros
+from ..autograd.grad_mode import no_grad
+from ..creation import ones, tensor, zeros
 from ..devices import check_device
 from ..tensor import Tensor
 from . import functional as F
@@ -54,3 +55,81 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
                 f"bias={self.bias is not None}")
+
+
+class _BatchNorm(Module):
+    """What BatchNorm1d and BatchNorm2d share; they differ in the input dims they accept."""
+
+    dims: tuple = ()
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, device=None, dtype=None, *, bias: bool = True) -> None:
+        super().__init__()
+        name = type(self).__name__
+        if not isinstance(num_features, int) or isinstance(num_features, bool) or num_features <= 0:
+            raise ValueError(f"{name}: num_features must be a positive int, got {num_features!r}")
+        check_device(device, name)
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(ones(num_features, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(zeros(num_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", tensor(0))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in self.dims:
+            expected = " or ".join(f"{d}D" for d in self.dims)
+            raise ValueError(f"{type(self).__name__}: expected {expected} input (got {input.ndim}D input "
+                             f"of shape {input.shape})")
+        momentum = self.momentum
+        if self.training and self.track_running_stats:
+            with no_grad():
+                self.num_batches_tracked.add_(1)
+            if momentum is None:  # a cumulative average over every batch so far
+                momentum = 1.0 / int(self.num_batches_tracked.item())
+        # batch statistics while training, or always without running ones (then None here)
+        return F.batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or not self.track_running_stats, momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalization of (N, C) or (N, C, L) inputs, per channel C (Ioffe & Szegedy, 2015):
+    batch statistics while training (and running averages of them updated), the running ones in
+    `eval()` mode.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> bn = nn.BatchNorm1d(3)
+    >>> y = bn(tg.randn(8, 3))
+    >>> list(bn.state_dict())
+    ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+    """
+
+    dims = (2, 3)
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of (N, C, H, W) inputs, per channel C; see BatchNorm1d."""
+
+    dims = (4,)

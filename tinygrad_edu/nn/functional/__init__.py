@@ -10,13 +10,14 @@ from .binary_losses import binary_cross_entropy_with_logits
 from .divergence import kl_div
 from .layers import _check_dropout_p, dropout, embedding, linear
 from .losses import binary_cross_entropy, cross_entropy, mse_loss, nll_loss
-from .normalization import layer_norm
+from .normalization import batch_norm, layer_norm
 from .pointwise import elu, gelu, leaky_relu, logsigmoid, silu, softplus
 from .regression_losses import huber_loss, l1_loss, smooth_l1_loss
 from .shaping import one_hot, pad
 from .similarity import cosine_similarity, normalize
 
 __all__ = ["sigmoid", "tanh", "relu", "softmax", "log_softmax", "leaky_relu", "elu", "silu", "softplus",
-           "logsigmoid", "gelu", "linear", "dropout", "embedding", "layer_norm", "one_hot", "pad", "normalize",
+           "logsigmoid", "gelu", "linear", "dropout", "embedding", "layer_norm", "batch_norm", "one_hot", "pad",
+           "normalize",
            "cosine_similarity", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss",
            "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div"]

@@ -1,16 +1,23 @@
-"""Layer normalization (Ba, Kiros & Hinton, "Layer normalization", 2016): each sample's features
-rescaled to mean 0 and variance 1, then scaled and shifted by learned weights.
+"""Normalization: values rescaled to mean 0 and variance 1, then scaled and shifted by learned
+weights,
 
     y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias
 
-E and Var are taken over the last len(normalized_shape) dims, Var without Bessel's correction
-(divided by N), as PyTorch does. It is written with mean, var, sqrt and arithmetic, so its
-gradient (and second derivative) comes from theirs.
+- layer_norm (Ba, Kiros & Hinton, "Layer normalization", 2016): E and Var over each sample's
+  last len(normalized_shape) dims;
+- batch_norm (Ioffe & Szegedy, "Batch normalization", 2015): E and Var per channel (dim 1) over
+  the batch and every other dim while training -- and running averages of them kept for
+  evaluation, when the statistics of one batch are not wanted.
+
+Var is without Bessel's correction (divided by N), as PyTorch does; the running variance is
+updated with the unbiased one. Both are written with mean, var, sqrt and arithmetic, so their
+gradients (and second derivatives) come from those ops.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
 from .checks import check_float
 
@@ -49,4 +56,49 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
         out = out * weight
     if bias is not None:
         out = out + bias
+    return out
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
+               momentum: float | None = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalize each channel (dim 1) of `input` (N, C, ...). While `training` (or without running
+    statistics) with the batch's mean and variance, and then the running ones are updated in
+    place: r = (1 - momentum)·r + momentum·batch (momentum None: the cumulative average is the
+    caller's, see nn.BatchNorm1d); otherwise with the running ones.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.batch_norm(tg.tensor([[1.0], [3.0]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    check_float(input, "batch_norm")
+    if input.ndim < 2:
+        raise ValueError(f"batch_norm: expected input of shape (N, C, ...), got shape {input.shape}")
+    C = input.shape[1]
+    for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                    ("bias", bias)):
+        if t is not None and t.shape != (C,):
+            raise RuntimeError(f"batch_norm: {name} should have {C} elements (one per channel), got shape {t.shape}")
+    dims = (0,) + tuple(range(2, input.ndim))
+    per_channel = (1, C) + (1,) * (input.ndim - 2)
+    if training or running_mean is None or running_var is None:
+        n = input.numel() // C
+        if training and n <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input "
+                             f"of shape {input.shape}")
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, keepdim=True, unbiased=False)
+        if training and running_mean is not None and running_var is not None and momentum is not None:
+            with no_grad():  # the running averages are state, not part of the graph
+                unbiased = var.detach().reshape(C) * (n / max(n - 1, 1))
+                running_mean.mul_(1 - momentum).add_(mean.detach().reshape(C) * momentum)
+                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+    else:
+        mean, var = running_mean.reshape(per_channel), running_var.reshape(per_channel)
+    out = (input - mean) / (var + eps).sqrt()
+    if weight is not None:
+        out = out * weight.reshape(per_channel)
+    if bias is not None:
+        out = out + bias.reshape(per_channel)
     return out
