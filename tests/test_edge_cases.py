@@ -339,3 +339,17 @@ def test_max_along_the_dim_of_a_0d_tensor_is_a_new_tensor():
 def test_relu_keeps_the_sign_of_negative_zero():
     y = tg.tensor([0.0, -0.0, -1.0, float("nan")]).relu()
     assert np.signbit(y.numpy()).tolist() == [False, True, False, False] and np.isnan(y.numpy()[3])
+
+
+def test_in_place_on_an_expanded_view_is_refused_with_a_clear_error():
+    v = tg.tensor(1.0).sigmoid().expand((3,))
+    with pytest.raises(RuntimeError, match="mul_: .* made by expand"):
+        v.mul_(2.0)
+
+
+def test_cat_and_stack_promote_dtypes_as_pytorch():
+    a, b = tg.ones(2, 1, dtype=tg.int64), tg.ones(2, 1, dtype=tg.float32)
+    assert tg.cat([a, b], 1).dtype == tg.float32 and tg.stack([a, b]).dtype == tg.float32  # numpy: float64
+    x = tg.ones(2, 1, dtype=tg.float32, requires_grad=True)
+    tg.cat([x, tg.ones(2, 1, dtype=tg.float64)], 1).sum().backward()
+    assert x.grad.dtype == tg.float32

@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 from typing import Sequence
 
+from . import dtype as _dtype
 from . import ops
 from .errors import ArgumentValueError, ShapeError
 from .numpy_names import accept_numpy_names
@@ -168,7 +169,17 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
             )
     if len(tensors) == 1:
         return tensors[0]
-    return ops.Cat.apply(axis, *tensors)
+    return ops.Cat.apply(axis, *_in_common_dtype(tensors))
+
+
+def _in_common_dtype(tensors: list) -> list:
+    """The tensors converted to their common dtype by PyTorch's promotion (int64 with float32
+    is float32; numpy's concatenate would make float64)."""
+    dtype = tensors[0].data.dtype
+    for t in tensors[1:]:
+        if t.data.dtype is not dtype:
+            dtype = _dtype.promote_types(dtype, t.data.dtype)
+    return [t if t.data.dtype == dtype else t._cast(dtype) for t in tensors]
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
@@ -185,7 +196,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack needs tensors of equal shape"
             )
     axis = ops.normalize_dim(dim, tensors[0].ndim, "stack", new_axis=True)
-    return ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in tensors])
+    return ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in _in_common_dtype(tensors)])
 
 
 # ---- function forms of more Tensor methods (products, norms, scans, sorting, reductions) -------

@@ -79,6 +79,9 @@ KNOWN: list[Known] = [
           "where the inf is and 0 elsewhere here, nan everywhere in PyTorch (as the row above)"),
     Known("setitem", "no error", "", "t[i] = v where v shares t's memory: PyTorch refuses; numpy reads v "
           "before writing, so here it is computed (correctly)", text="memory location"),
+    Known("in_place", "raises", "", "in-place on a view made by expand: refused here even where "
+          "PyTorch allows it (no two elements overlap)", text="made by expand"),
+    Known("in_place_view", "raises", "", "as for in_place", text="made by expand"),
     Known("amin", "error type", "", "a reduction over a dim named twice of an empty tensor: wrong in "
           "two ways at once, and the two libraries report a different one first"),
     Known("amax", "error type", "", "as for amin"),
