@@ -353,3 +353,8 @@ def test_cat_and_stack_promote_dtypes_as_pytorch():
     x = tg.ones(2, 1, dtype=tg.float32, requires_grad=True)
     tg.cat([x, tg.ones(2, 1, dtype=tg.float64)], 1).sum().backward()
     assert x.grad.dtype == tg.float32
+
+
+def test_integer_to_a_negative_integer_power_is_refused_even_when_empty():
+    with pytest.raises(ValueError, match="negative integer powers"):
+        tg.tensor([], dtype=tg.int64) ** -3

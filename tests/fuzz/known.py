@@ -79,6 +79,11 @@ KNOWN: list[Known] = [
           "where the inf is and 0 elsewhere here, nan everywhere in PyTorch (as the row above)"),
     Known("setitem", "no error", "", "t[i] = v where v shares t's memory: PyTorch refuses; numpy reads v "
           "before writing, so here it is computed (correctly)", text="memory location"),
+    Known("log_softmax_method", "raises", "", "log_softmax of an empty integer tensor (see softmax_method)",
+          text="floating point"),
+    Known("in_place", "no error", "", "in-place with an operand that overlaps the target's memory: "
+          "PyTorch refuses; numpy reads the operand first, so here it is computed (correctly)",
+          text="memory location"),
     Known("in_place", "raises", "", "in-place on a view made by expand: refused here even where "
           "PyTorch allows it (no two elements overlap)", text="made by expand"),
     Known("in_place_view", "raises", "", "as for in_place", text="made by expand"),

@@ -83,12 +83,19 @@ class Div(Op):
         return (grad / b if need_a else None), (-(grad * (a / b)) / b if need_b else None)
 
 
+def _negative_integer_power() -> ArgumentValueError:
+    return ArgumentValueError("pow: integers cannot be raised to negative integer powers (as in PyTorch); "
+                              "use a float base, e.g. t.double() ** -1")
+
+
 class Pow(Op):
     """a ** b;  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a  (0 where a = 0 and b ≥ 0, nan for a < 0, as PyTorch)"""
 
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
+        if a.data.dtype.kind in "iu" and b.data.dtype.kind in "iu" and b.data.ndim == 0 and b.data < 0:
+            raise _negative_integer_power()  # (also for an empty tensor, where numpy would not notice)
         try:
             return a.data ** b.data
         except ValueError:
@@ -97,10 +104,7 @@ class Pow(Op):
             except ValueError:
                 raise broadcast_error("pow", a, b) from None
             # the shapes fit, so numpy refused an integer to a negative integer power
-            raise ArgumentValueError(
-                "pow: integers cannot be raised to negative integer powers (as in PyTorch); "
-                "use a float base, e.g. t.double() ** -1"
-            ) from None
+            raise _negative_integer_power() from None
 
     @staticmethod
     def backward(ctx, grad):
