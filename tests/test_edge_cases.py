@@ -358,3 +358,11 @@ def test_cat_and_stack_promote_dtypes_as_pytorch():
 def test_integer_to_a_negative_integer_power_is_refused_even_when_empty():
     with pytest.raises(ValueError, match="negative integer powers"):
         tg.tensor([], dtype=tg.int64) ** -3
+
+
+def test_norm_over_one_element_is_its_absolute_value_without_overflow():
+    x = tg.tensor([[1e200, -3.0]], requires_grad=True)
+    v = x.norm(dim=0)  # a dim of size 1, as PyTorch: no x² on the way
+    assert v.tolist() == [1e200, 3.0]
+    v.sum().backward()
+    assert x.grad.tolist() == [[1.0, -1.0]]

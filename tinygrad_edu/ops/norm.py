@@ -24,7 +24,9 @@ class Norm(Op):
         remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
         with np.errstate(divide="ignore", over="ignore"):
-            if p == 2:
+            if int(np.prod([x.data.shape[a] for a in axes])) == 1:  # one element: |x|, which x² could overflow
+                out = np.sum(np.abs(x.data), axis=axes, keepdims=keepdim)
+            elif p == 2:
                 out = np.sqrt(np.sum(x.data * x.data, axis=axes, keepdims=keepdim))
             else:
                 out = np.sum(np.abs(x.data) ** p, axis=axes, keepdims=keepdim) ** (1 / p)
