@@ -955,6 +955,49 @@ def bigram_characters(torch, nn, F, optim):
             "cross_entropy": same, "top": P[0].topk(3).values}  # (values: the order of tied indices differs)
 
 
+# ---- 24. the "nn tutorial" CNN: Lambda modules, Conv2d, ReLU, avg pool, DataLoader ---------------
+@program
+def small_cnn(torch, nn, F, optim):
+    class Lambda(nn.Module):
+        def __init__(self, func):
+            super().__init__()
+            self.func = func
+
+        def forward(self, x):
+            return self.func(x)
+
+    rng = np.random.default_rng(24)
+    images = rng.standard_normal((40, 64))
+    labels = (images.reshape(40, 8, 8)[:, :4].sum((1, 2)) > 0).astype(np.int64)
+    ds = torch.utils.data.TensorDataset(torch.from_numpy(images), torch.from_numpy(labels))
+    loader = torch.utils.data.DataLoader(ds, batch_size=10)
+    model = nn.Sequential(
+        Lambda(lambda x: x.view(-1, 1, 8, 8)),
+        nn.Conv2d(1, 4, kernel_size=3, stride=2, padding=1), nn.ReLU(),
+        nn.Conv2d(4, 4, kernel_size=3, stride=1, padding=1), nn.ReLU(),
+        nn.MaxPool2d(2), nn.Conv2d(4, 2, kernel_size=1), nn.AdaptiveAvgPool2d(1),
+        Lambda(lambda x: x.view(x.size(0), -1)),
+    )
+    init_from_numpy(torch, model, seed=25, scale=0.4)
+    opt = optim.SGD(model.parameters(), lr=0.2, momentum=0.9)
+    history = []
+    for _epoch in range(4):
+        total = 0.0
+        for xb, yb in loader:
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+            total += loss.item()
+        history.append(total / len(loader))
+    assert history[-1] < history[0]
+    with torch.no_grad():
+        out = model(torch.from_numpy(images[:5]))
+        pooled = F.avg_pool2d(torch.from_numpy(images[:2]).view(2, 1, 8, 8), 2, padding=1, count_include_pad=False)
+    return {"history": history, "out": out, "pooled": pooled, "weight_grad_none": model[1].weight.grad is None,
+            "state": list(model.state_dict())}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""

@@ -5,6 +5,7 @@
 """
 from . import functional, init, utils
 from .containers import ModuleDict, ParameterDict, ParameterList
+from .conv import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, MaxPool1d, MaxPool2d
 from .layers import (
     ELU,
     GELU,

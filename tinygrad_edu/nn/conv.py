@@ -1,0 +1,198 @@
+"""Convolution and pooling layers: `nn.Conv1d`, `nn.Conv2d`, `nn.MaxPool1d/2d`, `nn.AvgPool1d/2d`,
+`nn.AdaptiveAvgPool1d/2d` -- the module forms of functional/convolution.py, with PyTorch's
+arguments, parameter names, initialisation and reprs, so a state_dict moves between the two.
+"""
+from __future__ import annotations
+
+import math
+
+from ..creation import zeros
+from ..devices import check_device
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .functional.convolution import _tuple
+from .module import Module
+from .parameter import Parameter
+
+
+class _ConvNd(Module):
+    dims = 2
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
+                 groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__()
+        name = type(self).__name__
+        for what, n in (("in_channels", in_channels), ("out_channels", out_channels), ("groups", groups)):
+            if not isinstance(n, int) or isinstance(n, bool) or n <= 0:
+                raise ValueError(f"{name}: {what} must be a positive int, got {n!r}")
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
+                             f"be divisible by groups ({groups})")
+        if padding_mode != "zeros":
+            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not implemented; only 'zeros'")
+        if isinstance(padding, str) and padding not in ("same", "valid"):
+            raise ValueError(f"{name}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+        check_device(device, name)
+        self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
+        self.kernel_size = _tuple(kernel_size, self.dims, name, "kernel_size")
+        self.stride = _tuple(stride, self.dims, name, "stride")
+        self.padding = padding if isinstance(padding, str) else _tuple(padding, self.dims, name, "padding")
+        self.dilation = _tuple(dilation, self.dims, name, "dilation")
+        self.padding_mode = padding_mode
+        self.weight = Parameter(zeros((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
+        if bias:
+            self.bias = Parameter(zeros(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """weight and bias from U(-1/√fan_in, 1/√fan_in), fan_in = in_channels / groups · kernel
+        size, as PyTorch (its kaiming_uniform_ with a = √5 comes to this bound)."""
+        bound = 1 / math.sqrt(self.weight.shape[1] * math.prod(self.kernel_size))
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        conv = F.conv1d if self.dims == 1 else F.conv2d
+        return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        parts = [f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"]
+        if self.padding != (0,) * self.dims:
+            parts.append(f"padding={self.padding}")
+        if self.dilation != (1,) * self.dims:
+            parts.append(f"dilation={self.dilation}")
+        if self.groups != 1:
+            parts.append(f"groups={self.groups}")
+        if self.bias is None:
+            parts.append("bias=False")
+        return ", ".join(parts)
+
+
+class Conv1d(_ConvNd):
+    """Convolution over (N, C_in, L): weight (C_out, C_in / groups, k), bias (C_out,).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> nn.Conv1d(4, 2, 3, padding=1)(tg.ones(5, 4, 10)).shape
+    (5, 2, 10)
+    """
+
+    dims = 1
+
+
+class Conv2d(_ConvNd):
+    """Convolution over (N, C_in, H, W): weight (C_out, C_in / groups, kh, kw), bias (C_out,);
+    stride, padding (an int, a pair, 'valid' or 'same'), dilation and groups as in PyTorch.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> conv = nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1)
+    >>> conv(tg.ones(8, 1, 28, 28)).shape, conv
+    ((8, 16, 14, 14), Conv2d(1, 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)))
+    """
+
+    dims = 2
+
+
+class _MaxPoolNd(Module):
+    dims = 2
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False,
+                 ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: Tensor) -> Tensor:
+        pool = F.max_pool1d if self.dims == 1 else F.max_pool2d
+        return pool(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                    self.return_indices)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool1d(_MaxPoolNd):
+    """The largest value in each window of (N, C, L); stride defaults to kernel_size."""
+
+    dims = 1
+
+
+class MaxPool2d(_MaxPoolNd):
+    """The largest value in each window of (N, C, H, W); stride defaults to kernel_size.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> nn.MaxPool2d(2)(tg.ones(1, 3, 28, 28)).shape
+    (1, 3, 14, 14)
+    """
+
+    dims = 2
+
+
+class _AvgPoolNd(Module):
+    dims = 2
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True, divisor_override: int | None = None) -> None:
+        super().__init__()
+        if self.dims == 1:  # (PyTorch keeps AvgPool1d's arguments as tuples)
+            kernel_size = _tuple(kernel_size, 1, "AvgPool1d", "kernel_size")
+            stride = kernel_size if stride is None else _tuple(stride, 1, "AvgPool1d", "stride")
+            padding = _tuple(padding, 1, "AvgPool1d", "padding")
+        self.kernel_size, self.stride = kernel_size, kernel_size if stride is None else stride
+        self.padding, self.ceil_mode = padding, ceil_mode
+        self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
+
+    def forward(self, input: Tensor) -> Tensor:
+        if self.dims == 1:
+            return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                                self.count_include_pad)
+        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                            self.count_include_pad, self.divisor_override)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool1d(_AvgPoolNd):
+    """The mean of each window of (N, C, L)."""
+
+    dims = 1
+
+
+class AvgPool2d(_AvgPoolNd):
+    """The mean of each window of (N, C, H, W) (padded zeros count unless count_include_pad=False)."""
+
+    dims = 2
+
+
+class _AdaptiveAvgPoolNd(Module):
+    dims = 2
+
+    def __init__(self, output_size) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        pool = F.adaptive_avg_pool1d if self.dims == 1 else F.adaptive_avg_pool2d
+        return pool(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+    """Average pooling of (N, C, L) to a given output length."""
+
+    dims = 1
+
+
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+    """Average pooling of (N, C, H, W) to a given output size; `AdaptiveAvgPool2d(1)` averages each
+    channel's whole H×W (the usual last step of a convolutional classifier)."""
+
+    dims = 2

@@ -1,0 +1,269 @@
+"""Convolution and pooling over 1 or 2 spatial dims, as PyTorch's conv1d/conv2d, max_pool, avg_pool
+and adaptive_avg_pool: the input is (N, C, L) or (N, C, H, W) (or without N).
+
+Each is composed from ops that already differentiate (twice): the input is padded (`F.pad`),
+every window the kernel visits is gathered with one integer index (im2col -- each output
+position gets a copy of the inputs under the kernel), and then
+
+    conv      out[n, o, p] = Σ_{c, k} windows[n, c, p, k] · weight[o, c, k] + bias[o]   (one einsum)
+    max pool  out[n, c, p] = max_k windows[n, c, p, k]     (the gradient goes to the max returned)
+    avg pool  out[n, c, p] = mean_k windows[n, c, p, k]
+
+so the gradient of a convolution is the einsum's (LeCun et al., "Gradient-based learning applied
+to document recognition", 1998, for the layer; the im2col arrangement is Chellapilla, Puri &
+Simard, "High performance convolutional neural networks for document processing", 2006).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...functions import einsum, stack
+from ...tensor import Tensor
+from .checks import check_float, check_tensor
+from .shaping import pad as _pad
+
+_LETTERS = "pqrs"  # output positions (one letter per spatial dim); kernel offsets: "wxyz"
+_KERNEL_LETTERS = "wxyz"
+
+
+def _tuple(value, dims: int, op: str, what: str) -> tuple:
+    """An int (the same for every spatial dim) or a tuple of `dims` ints."""
+    values = (value,) * dims if isinstance(value, (int, np.integer)) else tuple(value)
+    if len(values) != dims or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        raise ValueError(f"{op}: {what} must be an int or a tuple of {dims} ints, got {value!r}")
+    return tuple(int(v) for v in values)
+
+
+def _batched(input: Tensor, dims: int, op: str) -> tuple[Tensor, bool]:
+    """(N, C, *spatial) -- an unbatched (C, *spatial) input gets N = 1, removed again at the end."""
+    check_tensor(input, op)
+    if input.ndim == dims + 1:
+        return input.unsqueeze(0), True
+    if input.ndim != dims + 2:
+        raise RuntimeError(f"{op}: expected a {dims + 1}D (unbatched) or {dims + 2}D (batched) input, got "
+                           f"shape {input.shape}")
+    return input, False
+
+
+def _out_size(size: int, k: int, stride: int, pad: int, dilation: int, ceil_mode: bool = False) -> int:
+    span = dilation * (k - 1) + 1
+    if ceil_mode:
+        out = -(-(size + 2 * pad - span) // stride) + 1
+        if (out - 1) * stride >= size + pad:  # the last window must start inside the input or the left pad
+            out -= 1
+        return out
+    return (size + 2 * pad - span) // stride + 1
+
+
+def windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, op: str,
+            value: float = 0.0, ceil_mode: bool = False) -> Tensor:
+    """x (N, C, *spatial) -> (N, C, *out, *kernel): the inputs under the kernel at every output
+    position (padding filled with `value`), gathered with one integer index per spatial dim."""
+    dims = len(kernel)
+    spatial = x.shape[2:]
+    out = tuple(_out_size(n, k, s, p, d, ceil_mode)
+                for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"{op}: the input of spatial size {spatial} (padding {padding}) is smaller than the "
+                           f"kernel {kernel} with dilation {dilation}: the output would have size {out}")
+    extra = [max(0, (o - 1) * s + d * (k - 1) + 1 - (n + 2 * p))  # ceil_mode may read past the right pad
+             for o, s, d, k, n, p in zip(out, stride, dilation, kernel, spatial, padding)]
+    amounts = []
+    for p, e in zip(reversed(padding), reversed(extra)):  # F.pad takes the last dim first
+        amounts += [p, p + e]
+    if any(amounts):
+        x = _pad(x, tuple(amounts), value=value)
+    index = [slice(None), slice(None)]
+    for d in range(dims):
+        positions = np.arange(out[d]) * stride[d]
+        offsets = np.arange(kernel[d]) * dilation[d]
+        shape = [1] * (2 * dims)
+        shape[d], shape[dims + d] = out[d], kernel[d]
+        index.append((positions.reshape([-1 if i == d else 1 for i in range(2 * dims)]) +
+                      offsets.reshape([-1 if i == dims + d else 1 for i in range(2 * dims)])).reshape(shape))
+    return x[tuple(index)]
+
+
+def _conv(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, dilation, groups: int,
+          dims: int, op: str) -> Tensor:
+    check_float(input, op)
+    x, unbatched = _batched(input, dims, op)
+    if not isinstance(weight, Tensor) or weight.ndim != dims + 2:
+        raise RuntimeError(f"{op}: weight must be a {dims + 2}D tensor (out_channels, in_channels / groups, "
+                           f"*kernel), got {getattr(weight, 'shape', type(weight).__name__)}")
+    O, C_g = weight.shape[:2]
+    kernel = tuple(weight.shape[2:])
+    C = x.shape[1]
+    if not isinstance(groups, int) or groups <= 0 or C % groups or O % groups or C // groups != C_g:
+        raise RuntimeError(f"{op}: input of shape {input.shape} with {C} channels and groups={groups} does not "
+                           f"fit weight of shape {weight.shape} (it needs {C}/groups = {C_g} input channels "
+                           f"per group, and out_channels divisible by groups)")
+    stride = _tuple(stride, dims, op, "stride")
+    dilation = _tuple(dilation, dims, op, "dilation")
+    if isinstance(padding, str):
+        if padding == "valid":
+            padding = (0,) * dims
+        elif padding == "same":
+            if any(s != 1 for s in stride):
+                raise ValueError(f"{op}: padding='same' is not supported for strided convolutions")
+            total = [d * (k - 1) for d, k in zip(dilation, kernel)]
+            if any(t % 2 for t in total):  # uneven: PyTorch pads one more on the right
+                x = _pad(x, tuple(a for t in reversed(total) for a in (t // 2, t - t // 2)))
+                padding = (0,) * dims
+            else:
+                padding = tuple(t // 2 for t in total)
+        else:
+            raise ValueError(f"{op}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
+    padding = _tuple(padding, dims, op, "padding")
+    if bias is not None and bias.shape != (O,):
+        raise RuntimeError(f"{op}: bias must have shape ({O},), one per output channel, got {bias.shape}")
+    cols = windows(x, kernel, stride, padding, dilation, op)  # (N, C, *out, *kernel)
+    out_letters, kernel_letters = _LETTERS[:dims], _KERNEL_LETTERS[:dims]
+    N, out = cols.shape[0], cols.shape[2:2 + dims]
+    cols = cols.reshape((N, groups, C_g) + tuple(out) + kernel)
+    w = weight.reshape((groups, O // groups, C_g) + kernel)
+    y = einsum(f"ngc{out_letters}{kernel_letters},goc{kernel_letters}->ngo{out_letters}", cols, w)
+    y = y.reshape((N, O) + tuple(out))
+    if bias is not None:
+        y = y + bias.reshape((1, O) + (1,) * dims)
+    return y.squeeze(0) if unbatched else y
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
+           groups: int = 1) -> Tensor:
+    """Cross-correlation of (N, C, L) with weight (O, C / groups, k): (N, O, L_out), PyTorch's conv1d.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.conv1d(tg.tensor([[[1.0, 2.0, 3.0, 4.0]]]), tg.tensor([[[1.0, -1.0]]]))
+    tensor([[[-1., -1., -1.]]])
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
+           groups: int = 1) -> Tensor:
+    """Cross-correlation of (N, C, H, W) with weight (O, C / groups, kh, kw): (N, O, H_out, W_out),
+    H_out = ⌊(H + 2·padding - dilation·(kh - 1) - 1) / stride⌋ + 1, as PyTorch's conv2d.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.conv2d(tg.ones(1, 1, 3, 3), tg.ones(1, 1, 2, 2), padding=1).shape
+    (1, 1, 4, 4)
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+# ---- pooling ---------------------------------------------------------------------------------
+
+def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode: bool, dims: int, op: str,
+                  value: float) -> tuple[Tensor, bool, int]:
+    check_float(input, op)
+    x, unbatched = _batched(input, dims, op)
+    kernel = _tuple(kernel_size, dims, op, "kernel_size")
+    stride = kernel if stride is None or (not isinstance(stride, int) and len(stride) == 0) else \
+        _tuple(stride, dims, op, "stride")
+    padding = _tuple(padding, dims, op, "padding")
+    dilation = _tuple(dilation, dims, op, "dilation")
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise RuntimeError(f"{op}: pad should be at most half of the effective kernel size, got padding "
+                           f"{padding} for kernel {kernel}")
+    w = windows(x, kernel, stride, padding, dilation, op, value, ceil_mode)
+    return w, unbatched, math.prod(kernel)
+
+
+def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, dims, op):
+    w, unbatched, k = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, dims, op, -np.inf)
+    flat = w.reshape(w.shape[:2 + dims] + (k,))
+    out = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
+    if return_indices:
+        raise NotImplementedError(f"{op}: return_indices=True is not implemented (the indices into the "
+                                  f"input are what max_unpool needs, which is not here either)")
+    return out.values.squeeze(0) if unbatched else out.values
+
+
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """The largest value in each window of (N, C, L)."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor:
+    """The largest value in each kernel_size window of (N, C, H, W); stride defaults to kernel_size.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d")
+
+
+def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dims, op):
+    w, unbatched, k = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode, dims, op, 0.0)
+    axes = tuple(range(2 + dims, 2 + 2 * dims))
+    if divisor_override is not None:
+        out = w.sum(axes) / divisor_override
+    elif count_include_pad and not ceil_mode:  # every window lies inside the padded input
+        out = w.mean(axes)
+    else:
+        kernel = _tuple(kernel_size, dims, op, "kernel_size")
+        stride = kernel if stride is None else _tuple(stride, dims, op, "stride")
+        counts = _window_counts(input.shape[-dims:], w.shape[2:2 + dims], kernel, stride,
+                                _tuple(padding, dims, op, "padding"), count_include_pad)
+        out = w.sum(axes) / Tensor._make(counts.astype(w.dtype), None, False)
+    return out.squeeze(0) if unbatched else out
+
+
+def _window_counts(spatial, out, kernel, stride, padding, include_pad: bool) -> np.ndarray:
+    """How many elements each window averages: those of the input (and of the padding, with
+    include_pad), not those past the padded edge that ceil_mode's last window reaches."""
+    counts = np.ones(())
+    for n, o, k, s, p in zip(spatial, out, kernel, stride, padding):
+        starts = np.arange(o) * s - p
+        low, high = (-p, n + p) if include_pad else (0, n)
+        inside = np.clip(np.minimum(starts + k, high) - np.maximum(starts, low), 0, None)
+        counts = counts[..., None] * inside
+    return counts
+
+
+def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """The mean of each window of (N, C, L)."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d")
+
+
+def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each kernel_size window of (N, C, H, W) (padded zeros count, unless
+    count_include_pad=False); stride defaults to kernel_size."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2,
+                     "avg_pool2d")
+
+
+def _adaptive_avg_pool(input: Tensor, output_size, dims: int, op: str) -> Tensor:
+    check_float(input, op)
+    x, unbatched = _batched(input, dims, op)
+    sizes = (output_size,) * dims if isinstance(output_size, (int, np.integer)) or output_size is None \
+        else tuple(output_size)
+    spatial = x.shape[2:]
+    sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
+    out = x
+    for d, (n, s) in enumerate(zip(spatial, sizes)):  # one spatial dim at a time: windows [⌊i·n/s⌋, ⌈(i+1)·n/s⌉)
+        axis = 2 + d
+        lead = (slice(None),) * axis
+        pieces = [out[lead + (slice((i * n) // s, -(-((i + 1) * n) // s)),)].mean(axis) for i in range(s)]
+        out = stack(pieces, axis)
+    return out.squeeze(0) if unbatched else out
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+    """Average pooling to a given output length L_out: window i covers [⌊i·L/L_out⌋, ⌈(i+1)·L/L_out⌉)."""
+    return _adaptive_avg_pool(input, output_size, 1, "adaptive_avg_pool1d")
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    """Average pooling to a given output size (int or (H_out, W_out); None keeps that dim), as
+    PyTorch's: `F.adaptive_avg_pool2d(x, 1)` is the mean over each channel's H×W."""
+    return _adaptive_avg_pool(input, output_size, 2, "adaptive_avg_pool2d")
