@@ -366,3 +366,14 @@ def test_norm_over_one_element_is_its_absolute_value_without_overflow():
     assert v.tolist() == [1e200, 3.0]
     v.sum().backward()
     assert x.grad.tolist() == [[1.0, -1.0]]
+
+
+def test_a_negative_index_and_its_positive_twin_both_add_their_gradient():
+    """x[[0, -3]] names row 0 twice. The backward wrote the rows with one assignment when the raw
+    indices looked distinct, so one of the two gradients was lost (found by the fuzz)."""
+    x = tg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x[[0, -3]].sum().backward()
+    assert x.grad.tolist() == [2.0, 0.0, 0.0]
+    y = tg.tensor([[1.0], [2.0]], requires_grad=True)
+    (y[tg.tensor([1, -1, 0])] * tg.tensor([[1.0], [10.0], [100.0]])).sum().backward()
+    assert y.grad.tolist() == [[100.0], [11.0]]

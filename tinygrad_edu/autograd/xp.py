@@ -70,17 +70,22 @@ def _index_add(values: np.ndarray, index, shape: tuple) -> np.ndarray:
     from ..ops.index import is_basic_index
 
     out = np.zeros(shape, dtype=np.result_type(values))
-    if is_basic_index(index) or _distinct_rows(index):
+    if is_basic_index(index) or _distinct_rows(index, shape[0] if shape else 0):
         out[index] = values  # each element written once: one assignment
     else:
         np.add.at(out, index, values)  # several times slower, but adds up repeats
     return out
 
 
-def _distinct_rows(index) -> bool:
-    """A 1-D integer index that names no row twice (the usual case for a batch of lookups)."""
-    return (index.__class__ is np.ndarray and index.ndim == 1 and index.dtype.kind in "iu"
-            and (index.size < 2 or np.unique(index).size == index.size))
+def _distinct_rows(index, n: int) -> bool:
+    """A 1-D integer index that names no row of n twice (the usual case for a batch of lookups);
+    -1 and n - 1 name the same row."""
+    if not (index.__class__ is np.ndarray and index.ndim == 1 and index.dtype.kind in "iu"):
+        return False
+    if index.size < 2:
+        return True
+    rows = index + n * (index < 0) if index.min() < 0 else index
+    return np.unique(rows).size == index.size
 
 
 def _replace(x: np.ndarray, index, value) -> np.ndarray:
