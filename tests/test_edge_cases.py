@@ -377,3 +377,10 @@ def test_a_negative_index_and_its_positive_twin_both_add_their_gradient():
     y = tg.tensor([[1.0], [2.0]], requires_grad=True)
     (y[tg.tensor([1, -1, 0])] * tg.tensor([[1.0], [10.0], [100.0]])).sum().backward()
     assert y.grad.tolist() == [[100.0], [11.0]]
+
+
+def test_inverting_a_0d_mask_keeps_it_a_bool_tensor():
+    inverted = ~tg.tensor(True)
+    assert inverted.data.__class__ is np.ndarray and inverted.dtype == tg.bool
+    with pytest.raises(TypeError, match="subtraction with a bool tensor"):
+        0.0 - inverted  # (the numpy scalar inside slipped past the bool check)

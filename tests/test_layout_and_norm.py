@@ -130,7 +130,9 @@ def test_layer_norm_errors():
     with pytest.raises(RuntimeError, match="weight must have shape"):
         F.layer_norm(tg.ones(2, 3), 3, weight=tg.ones(2))
     with pytest.raises(ValueError, match="normalized_shape"):
-        nn.LayerNorm(0)
+        nn.LayerNorm(-1)
+    assert F.layer_norm(tg.ones(3, 0), (0,)).shape == (3, 0)  # empty in, empty out, as PyTorch
+    assert F.batch_norm(tg.ones(0, 3), None, None, training=True).shape == (0, 3)
     with pytest.raises(TypeError, match="floating point"):
         F.layer_norm(tg.ones(2, 3, dtype=tg.int64), 3)
 

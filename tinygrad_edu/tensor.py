@@ -566,7 +566,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
         if self.data.dtype.kind not in "biu":
             raise _errors.ArgumentDtypeError(
                 f"~: only bool and integer tensors can be inverted, got dtype {self.dtype}")
-        return Tensor._make(np.invert(self.data), None, False)
+        return Tensor._make(np.asarray(np.invert(self.data)), None, False)  # (0-d: numpy gives a scalar)
 
     def __and__(self, other) -> "Tensor":
         """Elementwise and: logical for bool tensors, bitwise for integers (PyTorch's `&`)."""

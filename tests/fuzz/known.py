@@ -77,6 +77,7 @@ KNOWN: list[Known] = [
           text="multiple views"),
     Known("softmax", "nan/inf", "tg finite where torch nan", "softmax of a row with an inf logit: nan "
           "where the inf is and 0 elsewhere here, nan everywhere in PyTorch (as the row above)"),
+    Known("softmax_method", "nan/inf", "tg finite where torch nan", "as for softmax"),
     Known("setitem", "no error", "", "t[i] = v where v shares t's memory: PyTorch refuses; numpy reads v "
           "before writing, so here it is computed (correctly)", text="memory location"),
     Known("log_softmax_method", "raises", "", "log_softmax of an empty integer tensor (see softmax_method)",

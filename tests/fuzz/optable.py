@@ -746,5 +746,71 @@ def _loss_extra(b, name):
     b.add(fn, f"F.{fn}({a}, {target})", [a, target])
 
 
+@op("rounding", extra=True)
+def _rounding(b, name):
+    a = b.pick(FLOAT)
+    if a is not None:
+        fn = choice(b, ["floor", "ceil", "trunc", "round", "frac", "log2", "log10", "exp2", "rsqrt"])
+        b.add(fn, choice(b, [f"{a}.{fn}()", f"tg.{fn}({a})"]), [a])
+
+
+@op("layout", extra=True)
+def _layout(b, name):
+    a = b.pick()
+    if a is None:
+        return
+    m = b.meta(a)
+    kind = choice(b, ["tril", "triu", "repeat", "flip", "unbind", "where"])
+    if kind in ("tril", "triu"):
+        code = f"{a}.{kind}({b.draw(st.integers(-2, 2))})"
+    elif kind == "repeat":
+        reps = [b.draw(st.integers(1, 2)) for _ in range(m.ndim + b.draw(st.integers(0, 1)))]
+        code = f"{a}.repeat({', '.join(map(str, reps)) or '()'})"
+    elif kind == "flip":
+        code = f"{a}.flip({dim_arg(b, m.ndim)})"
+    elif kind == "unbind":
+        if m.ndim == 0 or 0 in m.shape:
+            return
+        code = f"{a}.unbind({dim_arg(b, m.ndim)})[0]"
+    else:
+        code = f"{a}.where({a} > 0, {b.scalar('float')})"
+    b.add(kind, code, [a])
+
+
+@op("normalization", extra=True)
+def _normalization(b, name):
+    a = b.pick(lambda m: m.is_float and m.ndim >= 1)
+    if a is None:
+        return
+    m = b.meta(a)
+    if m.ndim >= 2 and chance(b, 50):
+        b.add("batch_norm", f"F.batch_norm({a}, None, None, training=True)", [a])
+    else:
+        k = b.draw(st.integers(1, m.ndim))
+        b.add("layer_norm", f"F.layer_norm({a}, {tuple(m.shape[m.ndim - k:])})", [a])
+
+
+@op("conv_pool", extra=True)
+def _conv_pool(b, name):
+    a = b.pick(lambda m: m.is_float and m.ndim in (3, 4) and min(m.shape[-2:]) >= 2)
+    if a is None:
+        return
+    m = b.meta(a)
+    fn = choice(b, ["conv", "max_pool", "avg_pool", "adaptive_avg_pool"])
+    d = m.ndim - 2 if m.ndim == 4 and chance(b, 70) else 1
+    if d == 1 and m.ndim == 4:
+        return
+    if fn == "conv":
+        channels = m.shape[1]
+        w = b.new_input((b.draw(st.integers(1, 3)), channels) + (2,) * d, m.dtype)
+        code = f"F.conv{d}d({a}, {w}, padding={b.draw(st.integers(0, 1))}, stride={b.draw(st.integers(1, 2))})"
+        return b.add("conv", code, [a, w])
+    if fn == "adaptive_avg_pool":
+        return b.add(fn, f"F.adaptive_avg_pool{d}d({a}, {b.draw(st.integers(1, 3))})", [a])
+    ceil = choice(b, ["True", "False"])
+    b.add(fn, f"F.{fn}{d}d({a}, 2, stride={b.draw(st.integers(1, 2))}, padding={b.draw(st.integers(0, 1))}, "
+              f"ceil_mode={ceil})", [a])
+
+
 EXTRA_OPS = sorted({o.name for o in OPS if o.extra})
 CORE_OPS = sorted({o.name for o in OPS if not o.extra})

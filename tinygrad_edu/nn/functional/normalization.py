@@ -25,8 +25,8 @@ from .checks import check_float
 def normalized_dims(normalized_shape, op: str) -> tuple:
     """normalized_shape as a tuple of positive ints (one int is accepted, as in PyTorch)."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if not shape or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape):
-        raise ValueError(f"{op}: normalized_shape must be a positive int or a non-empty tuple of them, "
+    if not shape or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise ValueError(f"{op}: normalized_shape must be a size (an int >= 0) or a non-empty tuple of them, "
                          f"got {normalized_shape!r}")
     return shape
 
@@ -49,6 +49,8 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
     for name, t in (("weight", weight), ("bias", bias)):
         if t is not None and t.shape != shape:
             raise RuntimeError(f"layer_norm: {name} must have shape normalized_shape {shape}, got {t.shape}")
+    if input.numel() == 0:  # nothing to normalize (PyTorch returns the empty input too)
+        return input * 1
     dims = tuple(range(input.ndim - len(shape), input.ndim))
     centered = input - input.mean(dims, keepdim=True)
     out = centered / (centered.var(dims, keepdim=True, unbiased=False) + eps).sqrt()
@@ -82,6 +84,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise RuntimeError(f"batch_norm: {name} should have {C} elements (one per channel), got shape {t.shape}")
     dims = (0,) + tuple(range(2, input.ndim))
     per_channel = (1, C) + (1,) * (input.ndim - 2)
+    if input.numel() == 0:  # nothing to normalize (PyTorch returns the empty input too)
+        return input * 1
     if training or running_mean is None or running_var is None:
         n = input.numel() // C
         if training and n <= 1:
