@@ -940,12 +940,6 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
         stays correct, and this tensor takes the new grad_fn. Nodes that saved this tensor
         before see its version change and refuse to use the overwritten data.
         """
-        if not self.data.flags.writeable:  # (numpy's broadcast views are read-only)
-            raise RuntimeError(
-                f"{op}: this tensor of shape {self.shape} is read-only: it was made by expand (a "
-                f"broadcast view whose elements may share one memory location) or from a read-only "
-                f"numpy array. Use an out-of-place op (v = v * ...) or change a .clone() of it."
-            )
         recording = _grad_state.enabled and (
             self.requires_grad or (other is not None and other.requires_grad)
         ) and self.data.dtype.kind == "f"  # an integer tensor never requires grad
@@ -963,6 +957,12 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
                 f"{op}: this tensor of shape {self.shape} is a view of {_view_base(self)} that "
                 f"requires grad; changing it in place would change that tensor behind autograd's "
                 f"back. Use an out-of-place op (v = v + ...) or .clone() the view first."
+            )
+        if not self.data.flags.writeable:  # (numpy's broadcast views are read-only)
+            raise RuntimeError(
+                f"{op}: this tensor of shape {self.shape} is read-only: it was made by expand (a "
+                f"broadcast view whose elements may share one memory location) or from a read-only "
+                f"numpy array. Use an out-of-place op (v = v * ...) or change a .clone() of it."
             )
         if recording:
             new = self._compute_from_copy(op, compute)
