@@ -384,3 +384,17 @@ def test_inverting_a_0d_mask_keeps_it_a_bool_tensor():
     assert inverted.data.__class__ is np.ndarray and inverted.dtype == tg.bool
     with pytest.raises(TypeError, match="subtraction with a bool tensor"):
         0.0 - inverted  # (the numpy scalar inside slipped past the bool check)
+
+
+def test_sigmoid_underflows_to_exactly_zero_without_a_warning():
+    """σ(x) for x below -709 was the smallest normal number (1.2e-308): so sigmoid(-inf).all()
+    was True and 1/σ finite, where PyTorch gives 0 (found by the differential fuzz)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = tg.tensor([-np.inf, -1e6, -720.0, -700.0, -30.0, 0.0, np.inf]).sigmoid()
+    values = y.tolist()  # (e^720 overflows float64: σ(-720) is 0 here and in PyTorch)
+    assert values[:3] == [0.0, 0.0, 0.0] and 0 < values[3] < 1e-300
+    assert values[4] == pytest.approx(9.357622968840175e-14)
+    assert not tg.tensor([1.0, -np.inf]).sigmoid().all().item()

@@ -123,14 +123,6 @@ KNOWN: list[Known] = [
     Known("prod", "grad2: raises", "", "prod's second derivative over an empty dimension", text="reshape"),
     Known("binary_cross_entropy_with_logits", "grad2: value", "", "second derivative of the logits "
           "loss with pos_weight at saturated logits: the two formulas round differently"),
-    Known("log", "nan/inf", "tg finite where torch inf", "log of sigmoid(x) for x below -709 (float64): "
-          "sigmoid there returns the smallest normal number (1.2e-308) rather than underflowing to 0, "
-          "so the log is -709, not -inf"),
-    Known("getitem", "shape", "", "a mask such as v > 0 over a value derived from sigmoid(x) for x below "
-          "-709: 1.2e-308 here, 0 in PyTorch (the sigmoid row above), so the mask selects it",
-          text="e-308"),
-    Known("reciprocal", "nan/inf", "tg finite where torch inf", "1 / sigmoid(x) for x below -709: "
-          "8.2e307 here, inf in PyTorch (the sigmoid row above)", text="e+307"),
     # Not a difference of ours: PyTorch 2.x fails an internal assertion in the backward of
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "
