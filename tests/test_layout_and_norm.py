@@ -214,3 +214,9 @@ def test_batch_norm_matches_pytorch(torch, kind, shape, kwargs):
     theirs.eval()
     x = rng.standard_normal(shape)
     np.testing.assert_allclose(ours(tg.tensor(x)).numpy(), theirs(torch.tensor(x)).detach().numpy(), rtol=1e-10)
+
+
+def test_flip_of_a_0d_tensor_is_a_copy():
+    assert tg.tensor(1).flip(-1).item() == 1 and tg.tensor(2.0).flip(0).item() == 2.0
+    with pytest.raises(IndexError):
+        tg.tensor(1.0).flip(1)

@@ -57,6 +57,8 @@ class LayoutMethods:
         """The order of the entries reversed along each of `dims` (a copy, as in PyTorch)."""
         dims = _ints(dims, "flip")
         axes = {_ops.normalize_dim(d, self.ndim, "flip") for d in dims}
+        if self.ndim == 0:  # (dim 0 or -1 of a 0-d tensor: nothing to reverse)
+            return self.clone()
         if len(axes) != len(dims):
             raise RuntimeError(f"flip: dims {dims} has a dim more than once")
         out = self

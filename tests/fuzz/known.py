@@ -78,6 +78,11 @@ KNOWN: list[Known] = [
     Known("softmax", "nan/inf", "tg finite where torch nan", "softmax of a row with an inf logit: nan "
           "where the inf is and 0 elsewhere here, nan everywhere in PyTorch (as the row above)"),
     Known("softmax_method", "nan/inf", "tg finite where torch nan", "as for softmax"),
+    Known("layer_norm", "nan/inf", "", "float32 values near 1e30, whose variance overflows: inf/nan "
+          "conventions differ (as for std)"),
+    Known("batch_norm", "nan/inf", "", "as for layer_norm"),
+    Known("norm", "grad: value", "", "norm over one element whose square underflows (|x| < 1e-19 in "
+          "float32): the gradient is sign(x) here (the norm is |x|, exactly); PyTorch gives 0"),
     Known("setitem", "no error", "", "t[i] = v where v shares t's memory: PyTorch refuses; numpy reads v "
           "before writing, so here it is computed (correctly)", text="memory location"),
     Known("log_softmax_method", "raises", "", "log_softmax of an empty integer tensor (see softmax_method)",
