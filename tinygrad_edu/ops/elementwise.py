@@ -24,29 +24,23 @@ class Log1p(Op):
 class Log2(Op):
     """log₂ x;  d/dx = 1 / (x ln 2)   (numpy's log2: log₂ 8 is exactly 3)"""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return np.log2(x.data)
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, = ctx.saved_tensors
-        return grad / (x * np.log(2.0))
-
-
-class Log10(Op):
-    """log₁₀ x;  d/dx = 1 / (x ln 10)   (numpy's log10: log₁₀ 100 is exactly 2)"""
+    numpy_log, ln_base = staticmethod(np.log2), np.log(2.0)
 
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return np.log10(x.data)
+        return ctx.fn.numpy_log(x.data)
 
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
-        return grad / (x * np.log(10.0))
+        return grad / (x * ctx.fn.ln_base)
+
+
+class Log10(Log2):
+    """log₁₀ x;  d/dx = 1 / (x ln 10)   (numpy's log10: log₁₀ 100 is exactly 2; Log2's formulas)"""
+
+    numpy_log, ln_base = staticmethod(np.log10), np.log(10.0)
 
 
 class Expm1(Op):
