@@ -398,3 +398,22 @@ def test_sigmoid_underflows_to_exactly_zero_without_a_warning():
     assert values[:3] == [0.0, 0.0, 0.0] and 0 < values[3] < 1e-300
     assert values[4] == pytest.approx(9.357622968840175e-14)
     assert not tg.tensor([1.0, -np.inf]).sigmoid().all().item()
+
+
+def test_var_and_std_of_equal_values_are_exactly_zero():
+    x = tg.ones(3, 3).clamp(max=0.4)  # 0.4 three times: the first mean is off in the last bit
+    assert x.std(1).tolist() == [0.0] * 3 and x.var(1).tolist() == [0.0] * 3
+    assert x.std(1).reciprocal().tolist() == [float("inf")] * 3  # as PyTorch
+
+
+def test_view_refuses_a_shape_that_needs_a_copy():
+    x = tg.ones(3, 4)
+    with pytest.raises(RuntimeError, match="cannot be viewed"):
+        x.t().view(12)
+    assert x.t().reshape(12).shape == (12,) and x.view(2, 6).shape == (2, 6)
+
+
+def test_nll_loss_with_every_target_ignored_and_no_classes():
+    x = tg.ones(2, 0, requires_grad=True)
+    assert np.isnan(F.nll_loss(x, tg.tensor([-100, -100])).item())
+    assert F.nll_loss(x, tg.tensor([-100, -100]), reduction="sum").item() == 0.0

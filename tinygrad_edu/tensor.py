@@ -790,6 +790,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
         axes = _ops.normalize_dims(dim, self.ndim, "var")
         divisor = int(np.prod([self.shape[a] for a in axes])) - _correction(unbiased, correction)
         centered = self - self.mean(axes, keepdim=True)
+        centered = centered - centered.mean(axes, keepdim=True)  # (a second pass: exactly 0 for equal values)
         return (centered * centered).sum(axes, keepdim=keepdim) / max(divisor, 0)
 
     def std(self, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> "Tensor":
@@ -806,7 +807,17 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
             return self
         return _ops.Reshape.apply(self, shape)
 
-    view = reshape
+    def view(self, *shape) -> "Tensor":
+        """`reshape` that shares memory, as PyTorch's view: a shape that would need a copy (a
+        transposed matrix flattened) raises instead of silently copying."""
+        out = self.reshape(*shape)
+        base, source = out.data.base, self.data
+        if out is not self and out.data.size and (base is None or (base is not source and base is not source.base)):
+            raise RuntimeError(
+                f"view: a tensor of shape {self.shape} with these strides cannot be viewed as shape "
+                f"{out.shape} without copying (its memory is not laid out in that order, e.g. after "
+                f"transpose); use .reshape(...), which copies, or .contiguous().view(...)")
+        return out
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> "Tensor":
         if self.ndim == 0:

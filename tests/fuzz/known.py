@@ -81,6 +81,11 @@ KNOWN: list[Known] = [
     Known("layer_norm", "nan/inf", "", "float32 values near 1e30, whose variance overflows: inf/nan "
           "conventions differ (as for std)"),
     Known("batch_norm", "nan/inf", "", "as for layer_norm"),
+    Known("batch_norm", "value", "", "a channel whose values are all equal, in float32: the output is "
+          "rounding noise divided by sqrt(eps), and the two libraries' means differ in the last bit"),
+    Known("layer_norm", "value", "", "as for batch_norm: a row of equal float32 values"),
+    Known("conv", "shape", "", "a convolution over zero input channels: PyTorch returns an empty tensor; "
+          "here the output has its usual shape, all zeros (the sum over no channels)"),
     Known("norm", "grad: value", "", "norm over one element whose square underflows (|x| < 1e-19 in "
           "float32): the gradient is sign(x) here (the norm is |x|, exactly); PyTorch gives 0"),
     Known("setitem", "no error", "", "t[i] = v where v shares t's memory: PyTorch refuses; numpy reads v "

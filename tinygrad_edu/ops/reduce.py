@@ -111,6 +111,8 @@ class Std(Op):
         ctx.divisor = ctx.count - correction
         ctx.save_for_backward(x)
         centered = x.data - np.add.reduce(x.data, axis=axes, keepdims=True) / max(ctx.count, 1)
+        # a second pass: exactly 0 for equal values (the first mean may be off in the last bit)
+        centered = centered - np.add.reduce(centered, axis=axes, keepdims=True) / max(ctx.count, 1)
         squares = np.add.reduce(centered * centered, axis=axes, keepdims=keepdim)
         if ctx.divisor > 0:
             var = squares / ctx.divisor
@@ -128,4 +130,5 @@ class Std(Op):
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = xp.where(flat, 0.0, grad / (std * max(ctx.divisor, 0)))
             centered = x - xp.sum(x, ctx.axes, keepdims=True) / max(ctx.count, 1)
+            centered = centered - xp.sum(centered, ctx.axes, keepdims=True) / max(ctx.count, 1)
             return spread(xp, scaled, ctx) * centered

@@ -115,6 +115,11 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
             raise ValueError(f"{op}: weight must have one entry per class, shape ({n_classes},), "
                              f"got {w.shape}")
     everything_counts = bool(counted.all())
+    if not counted.any():  # every target ignored: 0 per target (nan for the mean, 0/0), gradient 0
+        nothing = input.reshape(-1)[:0].sum()  # (0, and still connected to input)
+        if reduction == "none":
+            return nothing.expand(t.shape) * 1
+        return nothing + (float("nan") if reduction == "mean" else 0.0)
     safe_t = t if everything_counts else np.where(counted, t, 0)
 
     if input.ndim == 1:
