@@ -15,6 +15,7 @@ gradients (and second derivatives) come from those ops.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ...autograd.grad_mode import no_grad
@@ -84,13 +85,13 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
             raise RuntimeError(f"batch_norm: {name} should have {C} elements (one per channel), got shape {t.shape}")
     dims = (0,) + tuple(range(2, input.ndim))
     per_channel = (1, C) + (1,) * (input.ndim - 2)
+    n = math.prod(input.shape[d] for d in dims)  # values per channel
+    if training and n == 1:  # (as PyTorch: one value has no variance to normalize by)
+        raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input "
+                         f"of shape {input.shape}")
     if input.numel() == 0:  # nothing to normalize (PyTorch returns the empty input too)
         return input * 1
     if training or running_mean is None or running_var is None:
-        n = input.numel() // C
-        if training and n <= 1:
-            raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input "
-                             f"of shape {input.shape}")
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, keepdim=True, unbiased=False)
         if training and running_mean is not None and running_var is not None and momentum is not None:
