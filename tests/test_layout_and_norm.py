@@ -220,3 +220,12 @@ def test_flip_of_a_0d_tensor_is_a_copy():
     assert tg.tensor(1).flip(-1).item() == 1 and tg.tensor(2.0).flip(0).item() == 2.0
     with pytest.raises(IndexError):
         tg.tensor(1.0).flip(1)
+
+
+def test_repeat_is_a_copy():
+    """numpy's reshape of the expanded tensor could keep a view of the input, so zeroing the
+    input in place changed the repeated tensor (found by the differential fuzz)."""
+    x = tg.tensor([[[1.0]], [[2.0]], [[3.0]]])
+    tiled, same = x.repeat(2, 1, 2, 2), x.repeat(1, 1, 1)
+    x.transpose(0, -1).zero_()
+    assert tiled[0, 2].tolist() == [[3.0, 3.0], [3.0, 3.0]] and same.tolist() == [[[1.0]], [[2.0]], [[3.0]]]

@@ -51,7 +51,9 @@ class LayoutMethods:
         # (n,) repeated r times is (1, n) expanded to (r, n), then flattened: r copies one after the other
         spread = self.reshape(tuple(d for n in shape for d in (1, n)))
         tiled = spread.expand(tuple(d for r, n in zip(sizes, shape) for d in (r, n)))
-        return tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
+        out = tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
+        # a copy, as PyTorch's: numpy's reshape can keep a view of this tensor's memory
+        return out.clone() if out.data.base is not None and np.may_share_memory(out.data, self.data) else out
 
     def flip(self, *dims) -> "Tensor":
         """The order of the entries reversed along each of `dims` (a copy, as in PyTorch)."""
