@@ -24,12 +24,13 @@ from ...tensor import Tensor
 from .checks import check_float, check_tensor
 from .shaping import pad as _pad
 
-_LETTERS = "pqrs"  # output positions (one letter per spatial dim); kernel offsets: "wxyz"
-_KERNEL_LETTERS = "wxyz"
+# einsum letters, one per spatial dim: output positions, and offsets inside the kernel
+_LETTERS = "pq"
+_KERNEL_LETTERS = "wx"
 
 
 def _tuple(value, dims: int, op: str, what: str) -> tuple:
-    """An int (the same for every spatial dim) or a tuple of `dims` ints."""
+    """An int (the same for every spatial dim) or a tuple of `dims` ints, as a tuple."""
     values = (value,) * dims if isinstance(value, (int, np.integer)) else tuple(value)
     if len(values) != dims or not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
         raise ValueError(f"{op}: {what} must be an int or a tuple of {dims} ints, got {value!r}")
