@@ -417,3 +417,10 @@ def test_nll_loss_with_every_target_ignored_and_no_classes():
     x = tg.ones(2, 0, requires_grad=True)
     assert np.isnan(F.nll_loss(x, tg.tensor([-100, -100])).item())
     assert F.nll_loss(x, tg.tensor([-100, -100]), reduction="sum").item() == 0.0
+
+
+def test_argmax_of_a_vector_holds_an_array():
+    index = tg.tensor([1.0, 3.0, 2.0]).argmax(dim=-1)
+    assert index.data.__class__ is np.ndarray and index.item() == 1
+    with pytest.raises(TypeError, match="subtraction with a bool tensor"):
+        float("inf") - index.bool()

@@ -774,7 +774,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
             shape = tuple(1 if i == axis else n for i, n in enumerate(self.shape)) if keepdim else \
                 self.shape[:axis] + self.shape[axis + 1:]
             return Tensor._make(np.zeros(shape, np.int64), None, False)
-        return Tensor._make(fn(self.data, axis=axis, keepdims=keepdim).astype(np.int64), None, False)
+        # (np.asarray: reducing a 1-D tensor gives numpy a scalar, but a Tensor holds an array)
+        return Tensor._make(np.asarray(fn(self.data, axis=axis, keepdims=keepdim), dtype=np.int64), None, False)
 
     def logsumexp(self, dim, keepdim: bool = False) -> "Tensor":
         """log Σ exp(x) over `dim` (required, as in PyTorch; a tuple of dims is allowed), without
@@ -1151,7 +1152,7 @@ def _is_bool(x) -> bool:
     if isinstance(x, (bool, np.bool_)):
         return True
     data = x.data if isinstance(x, Tensor) else x
-    return isinstance(data, np.ndarray) and data.dtype.kind == "b"
+    return isinstance(data, (np.ndarray, np.generic)) and data.dtype.kind == "b"
 
 
 def _correction(unbiased: bool, correction) -> int:
