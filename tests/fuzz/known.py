@@ -103,6 +103,10 @@ KNOWN: list[Known] = [
           "PyTorch allows it (no two elements overlap)", text="made by expand"),
     Known("in_place_view", "raises", "", "as for in_place", text="made by expand"),
     Known("setitem", "raises", "", "as for in_place: t[i] = v on a view made by expand", text="made by expand"),
+    Known("in_place", "raises", "", "in-place on a view made by expand of a tensor that requires grad: "
+          "refused here (its history cannot be rebased through a broadcast)", text="behind autograd's back"),
+    Known("in_place_view", "raises", "", "as for in_place", text="behind autograd's back"),
+    Known("setitem", "raises", "", "as for in_place", text="behind autograd's back"),
     Known("in_place", "error type", "tg TypeError, torch RuntimeError", "`parts[k] /= x` on the tuple from "
           "split/chunk: the in-place op is computed here (see 'in-place on an output of split'), then Python "
           "cannot store the result back into the tuple; PyTorch refuses the in-place op first", text="tuple"),
