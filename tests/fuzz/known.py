@@ -88,6 +88,11 @@ KNOWN: list[Known] = [
           "(ill-conditioned): the two formulas round differently (checked against float64: neither is exact, "
           "this one no further off)"),
     Known("batch_norm", "grad: value", "", "as for layer_norm"),
+    Known("conv", "nan/inf", "", "a convolution whose inf weight meets the zero padding: inf·0 = nan "
+          "here (the padded input is multiplied like any other), PyTorch's kernels skip the padding"),
+    Known("std", "grad: value", "", "std of equal values is exactly 0 here (a two-pass mean), so its "
+          "gradient is 0 by PyTorch's own rule; PyTorch's std there is rounding noise (1e-16) and its "
+          "gradient follows that noise"),
     Known("conv", "shape", "", "a convolution over zero input channels: PyTorch returns an empty tensor; "
           "here the output has its usual shape, all zeros (the sum over no channels)"),
     Known("norm", "grad: value", "", "norm over one element whose square underflows (|x| < 1e-19 in "
