@@ -138,6 +138,8 @@ KNOWN: list[Known] = [
           "conventions differ"),
     Known("prod", "no error", "", "prod(None): the product of everything here; PyTorch wants no "
           "argument for that"),
+    Known("div", "grad: value", "", "the gradient of a / b for tiny b: -(g·(a/b))/b here (no b², which "
+          "underflows), -g·a/b² in PyTorch; e.g. d(x/x)/dx is exactly 0 here, a rounding residue there"),
     Known("div", "grad2: value", "", "second derivatives of a / b where b = 0: inf/0 conventions"),
     Known("pow", "grad: no error", "", "a bool Python number as the base of ** (False ** x): PyTorch's "
           "backward fails there (an internal assertion); here it is computed"),
