@@ -145,6 +145,9 @@ KNOWN: list[Known] = [
           "backward fails there (an internal assertion); here it is computed"),
     Known("softmax", "raises", "", "softmax of an empty integer tensor (see softmax_method)",
           text="floating point"),
+    Known("prod", "grad2: value", "", "second derivatives of prod with a tiny element: exact here (each "
+          "is a product of the other elements), PyTorch's formula divides by the element (e.g. -4e183 "
+          "where the answer is -0.4375)"),
     Known("prod", "grad2: raises", "", "prod's second derivative over an empty dimension", text="reshape"),
     Known("binary_cross_entropy_with_logits", "grad2: value", "", "second derivative of the logits "
           "loss with pos_weight at saturated logits: the two formulas round differently"),
