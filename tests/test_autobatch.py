@@ -505,3 +505,29 @@ def test_an_exception_in_the_block_passes_through():
             y = x * 2
             raise KeyError("boom")
     assert y.tolist() == [2.0, 4.0] and not tg.is_autobatch_enabled()
+
+
+def test_view_inside_autobatch_is_not_refused():
+    """view() checks that it shares memory; a lazy result has no memory yet, and a view of a
+    tensor viewed before (so with a version counter) was refused inside the block."""
+    w = tg.randn(2, 3, requires_grad=True)
+    w.view(6)
+    with tg.autobatch():
+        ys = [(w * float(i)).view(6).sum() for i in range(3)]
+        z = w.view(3, 2)
+    assert z.shape == (3, 2) and [y.item() for y in ys] == pytest.approx([i * w.sum().item() for i in range(3)])
+
+
+def test_python_numbers_that_differ_per_example_are_not_shared():
+    """`w * float(i)` lifts each number to a Number (a Tensor subclass); the executor took it for a
+    non-tensor argument and used the first example's number for all (every result was w * 0)."""
+    w = tg.randn(2, 3, requires_grad=True, dtype=np.float64)
+    eager = tg.stack([(w * float(i) + 2 ** i).sum() for i in range(4)]).sum()
+    eager.backward()
+    expected = w.grad.numpy().copy()
+    w.grad = None
+    with tg.autobatch():
+        batched = tg.stack([(w * float(i) + 2 ** i).sum() for i in range(4)]).sum()
+    batched.backward()
+    assert batched.item() == pytest.approx(eager.item(), rel=1e-12)
+    np.testing.assert_allclose(w.grad.numpy(), expected, rtol=1e-12)

@@ -70,7 +70,7 @@ def stack_elementwise(cls, records) -> None:
     args = list(records[0].args)
     stacked = False
     for i, a in enumerate(args):
-        if a.__class__ is not Tensor:
+        if not isinstance(a, Tensor):  # (a lifted Python number is a Tensor subclass, Number)
             continue
         column = [r.args[i] for r in records]
         if _same(column):
