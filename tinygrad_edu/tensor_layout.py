@@ -52,8 +52,9 @@ class LayoutMethods:
         spread = self.reshape(tuple(d for n in shape for d in (1, n)))
         tiled = spread.expand(tuple(d for r, n in zip(sizes, shape) for d in (r, n)))
         out = tiled.reshape(tuple(r * n for r, n in zip(sizes, shape)))
-        # a copy, as PyTorch's: numpy's reshape can keep a view of this tensor's memory
-        return out.clone() if out.data.base is not None and np.may_share_memory(out.data, self.data) else out
+        # a copy, as PyTorch's: numpy's reshape can keep a view of this tensor's memory (then the
+        # result shares this tensor's version counter, as every view does)
+        return out.clone() if out._version_counter is self._version_counter else out
 
     def flip(self, *dims) -> "Tensor":
         """The order of the entries reversed along each of `dims` (a copy, as in PyTorch)."""
