@@ -158,7 +158,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 # ---- pooling ---------------------------------------------------------------------------------
 
 def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode: bool, dims: int, op: str,
-                  value: float) -> tuple[Tensor, bool, int]:
+                  value: float) -> tuple:
+    """(windows, unbatched, kernel, stride, padding): the windows of the input (pads filled with
+    `value`) and the pooling geometry as tuples, stride defaulting to the kernel size."""
     check_float(input, op)
     x, unbatched = _batched(input, dims, op)
     kernel = _tuple(kernel_size, dims, op, "kernel_size")
@@ -170,12 +172,13 @@ def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mo
         raise RuntimeError(f"{op}: pad should be at most half of the effective kernel size, got padding "
                            f"{padding} for kernel {kernel}")
     w = windows(x, kernel, stride, padding, dilation, op, value, ceil_mode)
-    return w, unbatched, math.prod(kernel)
+    return w, unbatched, kernel, stride, padding
 
 
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, dims, op):
-    w, unbatched, k = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, dims, op, -np.inf)
-    flat = w.reshape(w.shape[:2 + dims] + (k,))
+    w, unbatched, kernel, _, _ = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, dims, op,
+                                               -np.inf)
+    flat = w.reshape(w.shape[:2 + dims] + (math.prod(kernel),))
     out = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
     if return_indices:
         raise NotImplementedError(f"{op}: return_indices=True is not implemented (the indices into the "
@@ -202,17 +205,16 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
 
 
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dims, op):
-    w, unbatched, k = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode, dims, op, 0.0)
+    w, unbatched, kernel, stride, padding = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode, dims,
+                                                          op, 0.0)
     axes = tuple(range(2 + dims, 2 + 2 * dims))
     if divisor_override is not None:
         out = w.sum(axes) / divisor_override
     elif count_include_pad and not ceil_mode:  # every window lies inside the padded input
         out = w.mean(axes)
     else:
-        kernel = _tuple(kernel_size, dims, op, "kernel_size")
-        stride = kernel if stride is None else _tuple(stride, dims, op, "stride")
-        counts = _window_counts(input.shape[-dims:], w.shape[2:2 + dims], kernel, stride,
-                                _tuple(padding, dims, op, "padding"), count_include_pad)
+        counts = _window_counts(input.shape[-dims:], w.shape[2:2 + dims], kernel, stride, padding,
+                                count_include_pad)
         out = w.sum(axes) / Tensor._make(counts.astype(w.dtype), None, False)
     return out.squeeze(0) if unbatched else out
 
