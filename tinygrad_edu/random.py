@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .devices import CPU, check_device
+
 _generator: np.random.Generator = np.random.default_rng()
 
 
@@ -49,8 +51,6 @@ class Generator:
     """
 
     def __init__(self, device="cpu") -> None:
-        from .devices import check_device
-
         check_device(device, "Generator")
         self.seed()
 
@@ -80,9 +80,7 @@ class Generator:
 
     @property
     def device(self):
-        from .devices import device
-
-        return device("cpu")
+        return CPU
 
     def __repr__(self) -> str:
         return f"<tinygrad_edu.Generator, seed {self._initial_seed}>"

@@ -12,9 +12,8 @@ from .parameter import Parameter
 
 
 def _pairs(values, container: str) -> Iterable:
-    if isinstance(values, Mapping):
-        return values.items()
-    if isinstance(values, (ModuleDict, ParameterDict)):
+    """(key, value) pairs from a mapping (anything with .items()) or an iterable of pairs."""
+    if hasattr(values, "items"):
         return values.items()
     try:
         return [(k, v) for k, v in values]

@@ -76,9 +76,9 @@ class DataLoader:
         self.drop_last = drop_last
         self.sampler = sampler
         self.batch_sampler = batch_sampler
-        self._auto_collation = batch_sampler is not None or (self._iterable and batch_size is not None)
-        if collate_fn is None:
-            collate_fn = default_collate if self._auto_collation else default_convert
+        if collate_fn is None:  # batches are joined; single examples (batch_size=None) only converted
+            batched = batch_sampler is not None or (self._iterable and batch_size is not None)
+            collate_fn = default_collate if batched else default_convert
         self.collate_fn = collate_fn
 
     def __iter__(self):
