@@ -118,7 +118,7 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
     if not counted.any():  # every target ignored: 0 per target (nan for the mean, 0/0), gradient 0
         nothing = input.reshape(-1)[:0].sum()  # (0, and still connected to input)
         if reduction == "none":
-            return nothing.expand(t.shape) * 1
+            return nothing.expand(t.shape) * 1  # (* 1: a tensor of its own, not a read-only broadcast)
         return nothing + (float("nan") if reduction == "mean" else 0.0)
     safe_t = t if everything_counts else np.where(counted, t, 0)
 
@@ -140,7 +140,7 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
         loss = loss.where(Tensor._make(counted, None, False), 0.0)
     if reduction == "mean":
         total = float(per_target.sum())
-        if total == 0:  # nothing counted: the mean is 0/0 = nan, but no input moved it (gradient 0)
+        if total == 0:  # the counted targets' weights sum to 0: the mean is 0/0 = nan, gradient 0
             return loss.sum() + float("nan")
         return loss.sum() / total
     return _reduce(loss, reduction)
