@@ -23,6 +23,9 @@ from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort,
                         numel, outer, prod,
                         reciprocal, round, rsqrt, sign, softmax, sort, square, std, t, topk, tril, triu, trunc,
                         unbind, var)
+from .functions_indexing import *  # noqa: F403  (each of these three lists its names in __all__)
+from .functions_pointwise import *  # noqa: F403
+from .functions_shaping import *  # noqa: F403
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, manual_seed
 from .sampling import bernoulli, multinomial

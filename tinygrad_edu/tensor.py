@@ -22,8 +22,11 @@ from .conversion import ConversionMethods
 from .devices import check_device
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
+from .tensor_indexing import IndexingMethods
 from .tensor_layout import LayoutMethods
 from .tensor_math import MathMethods
+from .tensor_pointwise import PointwiseMethods
+from .tensor_shaping import ShapingMethods
 
 Scalar = int | float | bool
 _new_tensor = object.__new__
@@ -95,7 +98,8 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
     return sized_zeros(args, _dtype.get_default_dtype(), "Tensor")
 
 
-class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods):
+class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
+             IndexingMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -1192,6 +1196,12 @@ _tensor_math.Tensor, _tensor_math._ops, _tensor_math._return_types = Tensor, _op
 from . import tensor_layout as _tensor_layout  # noqa: E402
 
 _tensor_layout.Tensor, _tensor_layout._ops = Tensor, _ops
+from . import tensor_indexing as _tensor_indexing  # noqa: E402
+from . import tensor_pointwise as _tensor_pointwise  # noqa: E402
+from . import tensor_shaping as _tensor_shaping  # noqa: E402
+
+for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_indexing):
+    _mixin.Tensor, _mixin._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402

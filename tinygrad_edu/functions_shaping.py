@@ -1,0 +1,7 @@
+"""Function forms (`tg.<name>`) of PyTorch's shape and reduction functions.
+
+`tinygrad_edu/__init__.py` exports every name in `__all__`.
+"""
+from __future__ import annotations
+
+__all__: list[str] = []
