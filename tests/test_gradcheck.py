@@ -201,3 +201,24 @@ def test_numerical_grad_eps_and_non_tensor_args():
 def test_numerical_grad_needs_a_scalar_function():
     with pytest.raises(ValueError, match="one number"):
         tg.numerical_grad(lambda t: t * 2, tg.tensor([1.0, 2.0]))
+
+
+def test_empty_inputs_are_checked_like_any_other():
+    """An empty input has no elements to perturb (its Jacobian columns are empty), as in
+    PyTorch's gradcheck; a wrong gradient of the other input is still caught."""
+    empty = tg.zeros(0, 3, dtype=tg.float64, requires_grad=True)
+    y = tg.randn(3, dtype=tg.float64, requires_grad=True)
+    assert tg.gradcheck(lambda a, b: (a * b).sum(0) + b * b, (empty, y))
+    assert tg.gradgradcheck(lambda a, b: (a * b).sum(0) + b * b, (empty, y))
+
+    class Wrong(tg.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return b * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return None, grad * 3
+
+    with pytest.raises(tg.GradcheckError):
+        tg.gradcheck(Wrong.apply, (empty, y))
