@@ -3,7 +3,8 @@ hooks and anomaly detection. Public names are re-exported from `tinygrad_edu`.
 
 As in PyTorch, this package is also the `tg.autograd` namespace: `tg.autograd.Function`,
 `tg.autograd.grad`, `tg.autograd.backward`, `tg.autograd.gradcheck`/`gradgradcheck`,
-`tg.autograd.set_detect_anomaly`/`detect_anomaly`, `tg.autograd.no_grad`, `tg.autograd.Variable`.
+`tg.autograd.set_detect_anomaly`/`detect_anomaly`, `tg.autograd.no_grad`, `tg.autograd.Variable`,
+and the submodule `tg.autograd.functional` (jacobian, hessian, vjp, jvp, vhp, hvp).
 Those names are looked up when first used: Tensor imports this package before it exists.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ _NAMES = {
     "is_grad_enabled": ("tinygrad_edu.autograd.grad_mode", "is_grad_enabled"),
     "gradcheck": ("tinygrad_edu.gradcheck", "gradcheck"),
     "gradgradcheck": ("tinygrad_edu.gradcheck", "gradgradcheck"),
+    "functional": ("tinygrad_edu.autograd.functional", None),  # the submodule: jacobian, hessian, vjp, ...
 }
 
 __all__ = sorted(_NAMES)
@@ -34,7 +36,9 @@ def __getattr__(name: str):
     if name not in _NAMES:
         raise AttributeError(f"module 'tinygrad_edu.autograd' has no attribute {name!r}")
     module, attribute = _NAMES[name]
-    value = getattr(importlib.import_module(module), attribute)
+    value = importlib.import_module(module)
+    if attribute is not None:
+        value = getattr(value, attribute)
     globals()[name] = value  # found directly next time
     return value
 

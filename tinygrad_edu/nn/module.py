@@ -21,6 +21,7 @@ import numpy as np
 
 from .. import devices as _devices
 from ..tensor import Tensor
+from .module_hooks import RemovableHandle, add_hook, call_with_hooks
 from .parameter import Parameter, mark_as_parameter
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -43,7 +44,23 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define it in the subclass")
 
     def __call__(self, *args, **kwargs):
+        if self.__dict__.get("_forward_pre_hooks") or self.__dict__.get("_forward_hooks"):
+            return call_with_hooks(self, args, kwargs)  # (module_hooks.py)
         return self.forward(*args, **kwargs)
+
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """Call `hook(module, args)` before each forward; a returned value replaces args (a
+        non-tuple becomes a 1-tuple). With `with_kwargs`: `hook(module, args, kwargs)`, which may
+        return `(args, kwargs)`. `prepend` runs it before the hooks already registered."""
+        return add_hook(self, "_forward_pre_hooks", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """Call `hook(module, args, output)` after each forward (`hook(module, args, kwargs,
+        output)` with `with_kwargs`); a returned value replaces the output. `always_call` runs it
+        even when forward raises. Returns a handle: `handle.remove()` unregisters the hook."""
+        return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs, always_call)
 
     def __setstate__(self, state: dict) -> None:
         """After copy.deepcopy or pickle: the copied parameters are Parameters too."""

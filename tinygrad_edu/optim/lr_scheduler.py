@@ -1,7 +1,9 @@
-"""Learning-rate schedulers, as `torch.optim.lr_scheduler` (LambdaLR, StepLR, MultiStepLR,
-ExponentialLR, CosineAnnealingLR): each changes the "lr" of the
-optimizer's parameter groups when its `step()` is called, usually once per epoch, after
-`optimizer.step()`.
+"""Learning-rate schedulers, as `torch.optim.lr_scheduler`: the base class and the schedules
+given by a formula of the epoch (LambdaLR, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR)
+are here; warm-ups and polynomial decay are in `schedulers_simple`, cycles in `schedulers_cyclic`,
+ReduceLROnPlateau in `plateau`, SequentialLR and ChainedScheduler in `schedulers_combined`, all
+importable from here. Each changes the "lr" of the optimizer's parameter groups when its `step()`
+is called, usually once per epoch, after `optimizer.step()`.
 
     scheduler = lr_scheduler.StepLR(optimizer, step_size=30, gamma=0.1)
     for epoch in range(100):
@@ -19,7 +21,9 @@ from typing import Any, Callable, Iterable
 
 from .optimizer import Optimizer
 
-__all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR"]
+__all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
+           "ConstantLR", "LinearLR", "MultiplicativeLR", "PolynomialLR", "OneCycleLR", "CyclicLR",
+           "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"]
 
 
 class LRScheduler:
@@ -44,10 +48,16 @@ class LRScheduler:
                                    f"(saved while a scheduler was attached) first, or use last_epoch=-1")
         self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
         self.last_epoch = last_epoch
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """The step a scheduler takes when it is created (also used by SequentialLR)."""
         self._step_count = 0
         self._is_initial = True
-        self.step()
-        self._is_initial = False
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
 
     def get_lr(self) -> list[float]:
         """The learning rates for the current `last_epoch` (called by `step`)."""
@@ -65,12 +75,17 @@ class LRScheduler:
                           "order optimizer.step(), then lr_scheduler.step(), or the first value of the "
                           "learning-rate schedule is skipped", UserWarning, stacklevel=2)
         self._step_count += 1
+        if epoch is not None:
+            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in PyTorch); call "
+                          "`scheduler.step()` without it", UserWarning, stacklevel=2)
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Set the groups' learning rates for the next epoch, or for `epoch` (the closed form)."""
         if epoch is None:
             self.last_epoch += 1
             values = self.get_lr()
         else:
-            warnings.warn("The epoch parameter in `scheduler.step()` is deprecated (as in PyTorch); call "
-                          "`scheduler.step()` without it", UserWarning, stacklevel=2)
             self.last_epoch = epoch
             values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
         for group, lr in zip(self.optimizer.param_groups, values):
@@ -233,3 +248,10 @@ class CosineAnnealingLR(LRScheduler):
     def _get_closed_form_lr(self) -> list[float]:
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.last_epoch / self.T_max)) / 2
                 for base_lr in self.base_lrs]
+
+
+# the other schedulers live in their own files (which import LRScheduler from here)
+from .plateau import ReduceLROnPlateau  # noqa: E402
+from .schedulers_combined import ChainedScheduler, SequentialLR  # noqa: E402
+from .schedulers_cyclic import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR  # noqa: E402
+from .schedulers_simple import ConstantLR, LinearLR, MultiplicativeLR, PolynomialLR  # noqa: E402

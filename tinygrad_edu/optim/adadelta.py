@@ -1,0 +1,63 @@
+"""Adadelta, in PyTorch's form (a learning rate on top of Zeiler's unit-correcting ratio)."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from .optimizer import Optimizer, check_number
+
+
+def reject_differentiable(name: str, differentiable: bool) -> None:
+    """PyTorch's `differentiable=True` records the update in the graph; our updates are numpy
+    outside the graph, so say so instead of silently ignoring it."""
+    if differentiable:
+        raise NotImplementedError(f"{name}: differentiable=True is not supported: tinygrad_edu updates the "
+                                  f"parameters with numpy, outside the autograd graph")
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler, "ADADELTA: An Adaptive Learning Rate Method", 2012), PyTorch's form:
+
+        g ← ∇p + weight_decay · p                   (g ← -g first if maximize)
+        v ← ρ v + (1 - ρ) g²                        (running mean of g², "square_avg")
+        Δ ← √(u + eps) / √(v + eps) · g             (u: running mean of Δ², "acc_delta")
+        u ← ρ u + (1 - ρ) Δ²
+        p ← p - lr · Δ
+
+    Zeiler's method is lr = 1 (the default): the ratio of the two root-mean-squares gives the
+    step its units, so no learning rate needs tuning.
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0.0, foreach: bool | None = None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False) -> None:
+        # foreach/capturable choose PyTorch's kernels and devices (same numbers): accepted, no effect here
+        reject_differentiable("Adadelta", differentiable)
+        super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
+                                      capturable=capturable, foreach=foreach, differentiable=differentiable))
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        check_number("Adadelta", "rho", group["rho"])
+        if group["rho"] > 1:
+            raise ValueError(f"Adadelta: Invalid rho value: {group['rho']} (rho must be in [0, 1])")
+        check_number("Adadelta", "eps", group["eps"], what="epsilon value")
+
+    def _update(self, param, grad, state, group) -> None:
+        rho, eps = group["rho"], group["eps"]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(param)
+            state["acc_delta"] = np.zeros_like(param)
+        state["step"] += 1
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg *= rho
+        square_avg += (1 - rho) * grad * grad
+        std = np.sqrt(square_avg + eps)
+        delta = np.sqrt(acc_delta + eps) / std * grad
+        acc_delta *= rho
+        acc_delta += (1 - rho) * delta * delta
+        param -= group["lr"] * delta

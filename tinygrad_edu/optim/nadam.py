@@ -1,0 +1,74 @@
+"""NAdam: Adam with Nesterov momentum and a momentum schedule, in PyTorch's form."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from .adadelta import reject_differentiable
+from .adam import lerp_
+from .adamax import check_betas_and_eps
+from .optimizer import Optimizer, check_number
+
+
+class NAdam(Optimizer):
+    """NAdam (Dozat, "Incorporating Nesterov Momentum into Adam", 2016), PyTorch's form; t counts
+    this parameter's steps and ψ is `momentum_decay`:
+
+        g ← ∇p (+ weight_decay · p, unless decoupled)       (g ← -g first if maximize)
+        p ← p · (1 - lr · weight_decay)                     (only if decoupled_weight_decay)
+        μₜ = β₁ (1 - ½ · 0.96^(t ψ)),  μₜ₊₁ = β₁ (1 - ½ · 0.96^((t + 1) ψ))
+        Πₜ = μ₁ μ₂ ⋯ μₜ                                     ("mu_product")
+        m ← β₁ m + (1 - β₁) g,        v ← β₂ v + (1 - β₂) g²
+        d = √(v / (1 - β₂ᵗ)) + eps
+        p ← p - lr (1 - μₜ) / (1 - Πₜ) · g / d - lr μₜ₊₁ / (1 - Πₜ μₜ₊₁) · m / d
+    """
+
+    def __init__(self, params: Iterable, lr: float = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False) -> None:
+        # foreach/capturable choose PyTorch's kernels and devices (same numbers): accepted, no effect here
+        reject_differentiable("NAdam", differentiable)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      momentum_decay=momentum_decay, decoupled_weight_decay=decoupled_weight_decay,
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable))
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        check_betas_and_eps("NAdam", group)
+        check_number("NAdam", "momentum_decay", group["momentum_decay"])
+
+    def _load_state_value(self, p, index, key: str, value):
+        """As the base class, but the scalar state entries (PyTorch keeps 0-d tensors) become floats."""
+        if key == "mu_product":
+            return float(value)  # (a number, a 0-d array, or a one-element tensor of ours or PyTorch's)
+        return super()._load_state_value(p, index, key, value)
+
+    def _update(self, param, grad, state, group) -> None:
+        beta1, beta2 = group["betas"]
+        lr, weight_decay, psi = group["lr"], group["weight_decay"], group["momentum_decay"]
+        if not state:
+            state["step"] = 0
+            state["mu_product"] = 1.0
+            state["exp_avg"] = np.zeros_like(param)
+            state["exp_avg_sq"] = np.zeros_like(param)
+        state["step"] += 1
+        t = state["step"]
+        if weight_decay:
+            if group["decoupled_weight_decay"]:
+                param *= 1 - lr * weight_decay
+            else:
+                grad = grad + weight_decay * param
+        mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
+        mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
+        state["mu_product"] *= mu
+        mu_product = state["mu_product"]
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        denom = np.sqrt(exp_avg_sq / (1 - beta2 ** t)) + group["eps"]
+        param += (-lr * (1.0 - mu) / (1.0 - mu_product)) * (grad / denom)
+        param += (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)

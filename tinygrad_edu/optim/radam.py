@@ -1,0 +1,68 @@
+"""RAdam: Adam with the variance of its adaptive learning rate rectified, in PyTorch's form."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from .adadelta import reject_differentiable
+from .adam import lerp_
+from .adamax import check_betas_and_eps
+from .optimizer import Optimizer
+
+
+class RAdam(Optimizer):
+    """RAdam (Liu et al., "On the Variance of the Adaptive Learning Rate and Beyond", 2020),
+    PyTorch's form; t counts this parameter's steps:
+
+        g ← ∇p (+ weight_decay · p, unless decoupled)       (g ← -g first if maximize)
+        p ← p · (1 - lr · weight_decay)                     (only if decoupled_weight_decay)
+        m ← β₁ m + (1 - β₁) g,        v ← β₂ v + (1 - β₂) g²,      m̂ = m / (1 - β₁ᵗ)
+        ρ∞ = 2 / (1 - β₂) - 1,        ρₜ = ρ∞ - 2 t β₂ᵗ / (1 - β₂ᵗ)
+        if ρₜ > 5:  r = √((ρₜ - 4)(ρₜ - 2) ρ∞ / ((ρ∞ - 4)(ρ∞ - 2) ρₜ))
+                    p ← p - lr · m̂ · √(1 - β₂ᵗ) / (√v + eps) · r
+        else:       p ← p - lr · m̂                           (SGD with momentum while v is unreliable)
+    """
+
+    def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0.0, decoupled_weight_decay: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False) -> None:
+        # foreach/capturable choose PyTorch's kernels and devices (same numbers): accepted, no effect here
+        reject_differentiable("RAdam", differentiable)
+        super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
+                                      maximize=maximize, foreach=foreach, capturable=capturable,
+                                      decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
+
+    def _check_options(self, group: dict[str, Any]) -> None:
+        super()._check_options(group)
+        check_betas_and_eps("RAdam", group)
+
+    def _update(self, param, grad, state, group) -> None:
+        beta1, beta2 = group["betas"]
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(param)
+            state["exp_avg_sq"] = np.zeros_like(param)
+        state["step"] += 1
+        t = state["step"]
+        if weight_decay:
+            if group["decoupled_weight_decay"]:
+                param *= 1 - lr * weight_decay
+            else:
+                grad = grad + weight_decay * param
+        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        lerp_(exp_avg, grad, 1 - beta1)
+        exp_avg_sq *= beta2
+        exp_avg_sq += (1 - beta2) * grad * grad
+        bias_correction2 = 1 - beta2 ** t
+        bias_corrected_exp_avg = exp_avg / (1 - beta1 ** t)
+        rho_inf = 2 / (1 - beta2) - 1
+        rho_t = rho_inf - 2 * t * beta2 ** t / bias_correction2
+        if rho_t > 5.0:
+            rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
+            adaptive_lr = bias_correction2 ** 0.5 / (np.sqrt(exp_avg_sq) + group["eps"])
+            param -= bias_corrected_exp_avg * lr * adaptive_lr * rect
+        else:
+            param -= bias_corrected_exp_avg * lr
