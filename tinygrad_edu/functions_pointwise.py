@@ -1,7 +1,201 @@
-"""Function forms (`tg.<name>`) of PyTorch's elementwise math functions.
+"""Function forms (`tg.<name>`) of PyTorch's elementwise math functions: `tg.atan2(y, x)` is
+`y.atan2(x)` (tensor_pointwise.py), and the comparisons `tg.eq`, `tg.greater`, ... and
+`tg.remainder` of tensor.py.
 
 `tinygrad_edu/__init__.py` exports every name in `__all__`.
 """
 from __future__ import annotations
 
-__all__: list[str] = []
+from .tensor import Tensor
+
+
+def _tensor(x) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def _unary(name: str, math: str):
+    def function(input) -> Tensor:
+        return getattr(_tensor(input), name)()
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"{math}, elementwise (`input.{name}()`)."
+    return function
+
+
+tan = _unary("tan", "tan x")
+asin = arcsin = _unary("asin", "arcsin x")
+acos = arccos = _unary("acos", "arccos x")
+atan = arctan = _unary("atan", "arctan x")
+sinh = _unary("sinh", "sinh x")
+cosh = _unary("cosh", "cosh x")
+asinh = arcsinh = _unary("asinh", "arsinh x")
+acosh = arccosh = _unary("acosh", "arcosh x")
+atanh = arctanh = _unary("atanh", "artanh x")
+erf = _unary("erf", "The error function erf x = 2/√π ∫₀ˣ e^(-t²) dt")
+erfc = _unary("erfc", "The complementary error function erfc x = 1 - erf x")
+erfinv = _unary("erfinv", "The inverse error function")
+deg2rad = _unary("deg2rad", "Degrees to radians, x·π/180")
+rad2deg = _unary("rad2deg", "Radians to degrees, x·180/π")
+sinc = _unary("sinc", "The normalized sinc sin(πx)/(πx) (1 at 0)")
+logical_not = _unary("logical_not", "`x == 0` as a bool tensor")
+bitwise_not = _unary("bitwise_not", "~x for bool and integer tensors")
+
+
+def atan2(input, other: Tensor) -> Tensor:
+    """The angle of the point (x=other, y=input) in (-π, π], broadcasting."""
+    return _tensor(input).atan2(other)
+
+
+arctan2 = atan2
+
+
+def lerp(input, end: Tensor, weight) -> Tensor:
+    """input + weight·(end - input); weight a number or a tensor."""
+    return _tensor(input).lerp(end, weight)
+
+
+def addcmul(input, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    """input + value·tensor1·tensor2."""
+    return _tensor(input).addcmul(tensor1, tensor2, value=value)
+
+
+def addcdiv(input, tensor1: Tensor, tensor2: Tensor, *, value=1) -> Tensor:
+    """input + value·tensor1/tensor2."""
+    return _tensor(input).addcdiv(tensor1, tensor2, value=value)
+
+
+def clamp_min(input, min) -> Tensor:
+    """max(input, min), min a number or a tensor."""
+    return _tensor(input).clamp_min(min)
+
+
+def clamp_max(input, max) -> Tensor:
+    """min(input, max), max a number or a tensor."""
+    return _tensor(input).clamp_max(max)
+
+
+def nan_to_num(input, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    """nan, +inf, -inf replaced by nan, posinf, neginf (defaults: 0 and the dtype's extremes)."""
+    return _tensor(input).nan_to_num(nan, posinf, neginf)
+
+
+def hypot(input, other: Tensor) -> Tensor:
+    """√(input² + other²) without overflow."""
+    return _tensor(input).hypot(other)
+
+
+def logaddexp(input, other: Tensor) -> Tensor:
+    """log(e^input + e^other), computed stably."""
+    return _tensor(input).logaddexp(other)
+
+
+def logaddexp2(input, other: Tensor) -> Tensor:
+    """log₂(2^input + 2^other), computed stably."""
+    return _tensor(input).logaddexp2(other)
+
+
+def xlogy(input, other) -> Tensor:
+    """input·log(other), 0 where input = 0; either (not both) may be a number."""
+    if not isinstance(input, Tensor):
+        if not isinstance(other, Tensor):
+            raise TypeError(f"xlogy(): one of input and other must be a Tensor, got "
+                            f"{type(input).__name__} and {type(other).__name__}")
+        if not isinstance(input, (int, float)):
+            raise TypeError(f"xlogy(): argument 'input' must be a Tensor or a number, not {type(input).__name__}")
+        return _number_xlogy(input, other)
+    return input.xlogy(other)
+
+
+def _number_xlogy(number, other: Tensor) -> Tensor:
+    """xlogy(number, tensor): the number takes the tensor's (float) dtype."""
+    y = other._as_float()
+    return y._lift(number).xlogy(y)
+
+
+def fmod(input, other) -> Tensor:
+    """The remainder of input/other with the sign of input (C's fmod)."""
+    return _tensor(input).fmod(other)
+
+
+def remainder(input, other) -> Tensor:
+    """The remainder of input/other with the sign of other (Python's %)."""
+    return _tensor(input).remainder(other) if isinstance(input, Tensor) else other.__rmod__(input)
+
+
+def true_divide(dividend, divisor) -> Tensor:
+    """dividend / divisor (true division)."""
+    return _tensor(dividend) / divisor
+
+
+def floor_divide(input, other) -> Tensor:
+    """input / other rounded down; no gradient."""
+    return _tensor(input).floor_divide(other)
+
+
+def heaviside(input, values: Tensor) -> Tensor:
+    """0 where input < 0, 1 where input > 0, values where input = 0; no gradient."""
+    return _tensor(input).heaviside(values)
+
+
+def logical_and(input, other: Tensor) -> Tensor:
+    """input and other, elementwise (non-zero is true); a bool tensor."""
+    return _tensor(input).logical_and(other)
+
+
+def logical_or(input, other: Tensor) -> Tensor:
+    """input or other, elementwise; a bool tensor."""
+    return _tensor(input).logical_or(other)
+
+
+def logical_xor(input, other: Tensor) -> Tensor:
+    """Exactly one of input and other non-zero; a bool tensor."""
+    return _tensor(input).logical_xor(other)
+
+
+def _comparison(name: str, symbol: str):
+    def function(input, other) -> Tensor:
+        return getattr(_tensor(input), name)(other)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"input {symbol} other, elementwise (broadcasting); a bool tensor, no gradient."
+    return function
+
+
+eq = _comparison("eq", "==")
+ne = not_equal = _comparison("ne", "!=")
+lt = less = _comparison("lt", "<")
+le = less_equal = _comparison("le", "<=")
+gt = greater = _comparison("gt", ">")
+ge = greater_equal = _comparison("ge", ">=")
+
+
+def addmm(input, mat1: Tensor, mat2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta·input + alpha·(mat1 @ mat2)."""
+    return _tensor(input).addmm(mat1, mat2, beta=beta, alpha=alpha)
+
+
+def addmv(input, mat: Tensor, vec: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta·input + alpha·(mat @ vec)."""
+    return _tensor(input).addmv(mat, vec, beta=beta, alpha=alpha)
+
+
+def addbmm(input, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta·input + alpha·Σ_b batch1[b] @ batch2[b]."""
+    return _tensor(input).addbmm(batch1, batch2, beta=beta, alpha=alpha)
+
+
+def baddbmm(input, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta·input + alpha·(batch1 @ batch2), batch by batch."""
+    return _tensor(input).baddbmm(batch1, batch2, beta=beta, alpha=alpha)
+
+
+__all__ = [
+    "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh",
+    "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh",
+    "erf", "erfc", "erfinv", "deg2rad", "rad2deg", "sinc",
+    "lerp", "addcmul", "addcdiv", "clamp_min", "clamp_max", "nan_to_num", "hypot", "logaddexp", "logaddexp2",
+    "xlogy", "fmod", "remainder", "true_divide", "floor_divide", "heaviside",
+    "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_not",
+    "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal", "not_equal",
+    "addmm", "addmv", "addbmm", "baddbmm",
+]

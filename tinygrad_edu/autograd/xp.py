@@ -108,6 +108,7 @@ class _Namespace:
 numpy_xp = _Namespace(
     "numpy",
     exp=np.exp, log=np.log, sqrt=np.sqrt, sin=np.sin, cos=np.cos, tanh=np.tanh, sigmoid=_sigmoid,
+    sinh=np.sinh, cosh=np.cosh,
     sign=np.sign, where=np.where, maximum=np.maximum, clip=np.clip,
     sum=lambda x, axis=None, keepdims=False: np.add.reduce(x, axis=axis, keepdims=keepdims),
     reshape=np.reshape, broadcast_to=_broadcast_to, transpose=np.transpose,
@@ -208,6 +209,7 @@ tensor_xp = _Namespace(
     "tensor",
     exp=lambda x: _t(x).exp(), log=lambda x: _t(x).log(), sqrt=lambda x: _t(x).sqrt(),
     sin=lambda x: _t(x).sin(), cos=lambda x: _t(x).cos(), tanh=lambda x: _t(x).tanh(),
+    sinh=lambda x: _t(x).sinh(), cosh=lambda x: _t(x).cosh(),
     sigmoid=lambda x: _t(x).sigmoid(),
     sign=lambda x: Tensor._make(np.sign(_t(x).data), None, False),  # derivative 0: a constant
     where=_tensor_where, maximum=lambda a, b: _t(a).maximum(b),

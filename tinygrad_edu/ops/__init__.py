@@ -14,6 +14,8 @@ from .scan import Cumsum, Prod
 from .select import Clamp, Maximum, Minimum, Where, where
 from .shape import Cat, Expand, Flatten, Permute, Reshape, Squeeze, Unsqueeze
 from .sort import order_indices
+from .special import Erfc, Erfinv
+from .trig import Acos, Acosh, Asin, Asinh, Atan, Atan2, Atanh, Cosh, Sinh, Tan
 from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Sqrt, Tanh
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "Exp", "Log", "Sqrt", "Abs", "Sin", "Cos", "Tanh", "Sigmoid", "Relu",
     "Log1p", "Log2", "Log10", "Expm1", "Reciprocal", "Square", "Sign", "Floor", "Ceil", "Trunc", "Round",
     "Cumsum", "Prod", "Norm", "order_indices",
+    "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Erfc", "Erfinv",
     "Einsum", "parse_equation",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",
 ]
