@@ -3,6 +3,7 @@ subclass with its forward (numpy) and its backward -- one formula over `ctx.xp`,
 or on Tensors when it must be differentiated again -- side by side."""
 from .arithmetic import Add, Div, Mul, Neg, Pow, Sub
 from .copy import Cast, Clone
+from .diagonal import Diagonal, diagonal_index
 from .dims import normalize_dim, normalize_dims
 from .einsum import Einsum, parse_equation
 from .elementwise import Ceil, Expm1, Floor, Log1p, Log2, Log10, Reciprocal, Round, Sign, Square, Trunc
@@ -27,5 +28,6 @@ __all__ = [
     "Cumsum", "Prod", "Norm", "order_indices",
     "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Erfc", "Erfinv",
     "Einsum", "parse_equation",
+    "Diagonal", "diagonal_index",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",
 ]
