@@ -424,3 +424,21 @@ def test_argmax_of_a_vector_holds_an_array():
     assert index.data.__class__ is np.ndarray and index.item() == 1
     with pytest.raises(TypeError, match="subtraction with a bool tensor"):
         float("inf") - index.bool()
+
+
+def test_cat_of_one_tensor_and_transpose_of_a_dim_with_itself_are_new_tensors():
+    """As in PyTorch: cat copies even one tensor (writing into the result leaves the input
+    alone), and transpose(d, d) or t() of a vector is a new view (it has a node of its own)."""
+    x = tg.randn(3, requires_grad=True)
+    joined = tg.cat([x])
+    assert joined is not x and joined.grad_fn is not None
+    with tg.no_grad():
+        joined.mul_(0)
+    assert (x.data != 0).all()
+    s = tg.tensor(2.0)
+    for base, view in ((x, x.transpose(0, 0)), (x, x.t()), (s, s.t())):
+        assert view is not base and np.shares_memory(view.data, base.data)
+    v = x.t()
+    assert v.grad_fn is not None and np.shares_memory(v.data, x.data)
+    v.sum().backward()
+    assert np.array_equal(x.grad.data, np.ones(3))

@@ -167,9 +167,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"cat: tensor {i} has shape {t.shape}, which does not match tensor 0's shape "
                 f"{first.shape} outside dim {dim} (all axes but the one joined must be equal)"
             )
-    if len(tensors) == 1:
-        return tensors[0]
-    return ops.Cat.apply(axis, *_in_common_dtype(tensors))
+    return ops.Cat.apply(axis, *_in_common_dtype(tensors))  # (a new tensor even for one: PyTorch's cat copies)
 
 
 def _in_common_dtype(tensors: list) -> list:

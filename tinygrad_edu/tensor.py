@@ -869,9 +869,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         axes = list(range(self.ndim))
         a = _ops.normalize_dim(dim0, self.ndim, "transpose")
         b = _ops.normalize_dim(dim1, self.ndim, "transpose")
-        if a == b or self.ndim == 0:
-            return self
-        axes[a], axes[b] = axes[b], axes[a]
+        if self.ndim:  # (a == b, or a 0-d tensor: still a new view, as in PyTorch)
+            axes[a], axes[b] = axes[b], axes[a]
         return _ops.Permute.apply(self, tuple(axes))
 
     def expand(self, *shape) -> "Tensor":

@@ -75,11 +75,11 @@ class MathMethods:
         return self.unsqueeze(1) * vec2.unsqueeze(0)
 
     def t(self) -> "Tensor":
-        """The transpose of a matrix; a tensor with fewer than 2 dims is returned as it is."""
+        """The transpose of a matrix; of a tensor with fewer than 2 dims, a view of it as it is."""
         if self.ndim > 2:
             raise RuntimeError(f"t: expects a tensor with at most 2 dimensions, got shape {self.shape} "
                                f"(use transpose(d0, d1), permute or .mT)")
-        return self.transpose(0, 1) if self.ndim == 2 else self
+        return self.transpose(0, 1) if self.ndim == 2 else _ops.Permute.apply(self, tuple(range(self.ndim)))
 
     @property
     def mT(self) -> "Tensor":
