@@ -18,6 +18,7 @@ from .parameter import Parameter
 
 class _ConvNd(Module):
     dims = 2
+    transposed = False  # ConvTranspose: weight (in_channels, out_channels / groups, *kernel)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
@@ -40,7 +41,8 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else _tuple(padding, self.dims, name, "padding")
         self.dilation = _tuple(dilation, self.dims, name, "dilation")
         self.padding_mode = padding_mode
-        self.weight = Parameter(zeros((out_channels, in_channels // groups) + self.kernel_size, dtype=dtype))
+        channels = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
+        self.weight = Parameter(zeros(channels + self.kernel_size, dtype=dtype))
         if bias:
             self.bias = Parameter(zeros(out_channels, dtype=dtype))
         else:
@@ -65,6 +67,8 @@ class _ConvNd(Module):
             parts.append(f"padding={self.padding}")
         if self.dilation != (1,) * self.dims:
             parts.append(f"dilation={self.dilation}")
+        if getattr(self, "output_padding", (0,) * self.dims) != (0,) * self.dims:
+            parts.append(f"output_padding={self.output_padding}")
         if self.groups != 1:
             parts.append(f"groups={self.groups}")
         if self.bias is None:
@@ -91,6 +95,70 @@ class Conv2d(_ConvNd):
     >>> conv = nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1)
     >>> conv(tg.ones(8, 1, 28, 28)).shape, conv
     ((8, 16, 14, 14), Conv2d(1, 16, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)))
+    """
+
+    dims = 2
+
+
+class _ConvTransposeNd(_ConvNd):
+    transposed = True
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
+                 groups: int = 1, bias: bool = True, dilation=1, padding_mode: str = "zeros", device=None,
+                 dtype=None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}, got '
+                             f"{padding_mode!r}")
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias,
+                         padding_mode, device, dtype)
+        self.output_padding = _tuple(output_padding, self.dims, type(self).__name__, "output_padding")
+
+    def _output_padding(self, input: Tensor, output_size) -> tuple:
+        """The output_padding that makes the output `output_size` (PyTorch's rule: the sizes
+        that a stride-s convolution maps to the input's size are min .. min + s - 1)."""
+        if output_size is None:
+            return self.output_padding
+        dims, name = self.dims, type(self).__name__
+        non_spatial = 2 if input.ndim == dims + 2 else 1
+        output_size = [int(n) for n in output_size]
+        if len(output_size) == non_spatial + dims:
+            output_size = output_size[non_spatial:]
+        if len(output_size) != dims:
+            raise ValueError(f"{name}: for {input.ndim}D input, output_size must have {dims} or "
+                             f"{non_spatial + dims} elements (got {len(output_size)})")
+        spatial = input.shape[non_spatial:]
+        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
+                    zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
+        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
+        if any(not lo <= n <= hi for n, lo, hi in zip(output_size, smallest, largest)):
+            raise ValueError(f"{name}: requested an output size of {output_size}, but valid sizes range from "
+                             f"{smallest} to {largest} (for an input of {tuple(spatial)})")
+        return tuple(n - lo for n, lo in zip(output_size, smallest))
+
+    def forward(self, input: Tensor, output_size=None) -> Tensor:
+        """The transposed convolution of `input`; `output_size` picks among the output sizes a
+        strided convolution could have come from (it sets output_padding)."""
+        conv = F.conv_transpose1d if self.dims == 1 else F.conv_transpose2d
+        return conv(input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
+                    self.groups, self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed convolution over (N, C_in, L) (the adjoint of Conv1d; also called a fractionally
+    strided convolution): weight (C_in, C_out / groups, k), bias (C_out,),
+    L_out = (L - 1)·stride - 2·padding + dilation·(k - 1) + output_padding + 1."""
+
+    dims = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed convolution over (N, C_in, H, W): weight (C_in, C_out / groups, kh, kw), bias
+    (C_out,); the learnt upsampling of decoders and GAN generators.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> up = nn.ConvTranspose2d(16, 8, kernel_size=2, stride=2)
+    >>> up(tg.ones(1, 16, 7, 7)).shape, up.weight.shape
+    ((1, 8, 14, 14), (16, 8, 2, 2))
     """
 
     dims = 2

@@ -14,6 +14,7 @@ from ..ops import normalize_dim
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .functional.layers import embedding_padding_idx
 from .module import Module
 from .parameter import Parameter
 
@@ -65,34 +66,65 @@ class Embedding(Module):
     (2, 2, 4)
     """
 
-    def __init__(self, num_embeddings: int, embedding_dim: int, dtype=None) -> None:
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight=None, _freeze: bool = False, device=None, dtype=None) -> None:
         super().__init__()
         _check_size(num_embeddings, "Embedding", "num_embeddings")
         _check_size(embedding_dim, "Embedding", "embedding_dim")
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
-        self.weight = Parameter(zeros(num_embeddings, embedding_dim, dtype=dtype))
-        self.reset_parameters()
+        self.padding_idx = embedding_padding_idx(padding_idx, num_embeddings, "Embedding")
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        if _weight is None:
+            self.weight = Parameter(zeros(num_embeddings, embedding_dim, dtype=dtype))
+            self.reset_parameters()
+        else:
+            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
+                raise AssertionError(f"Embedding: the shape of _weight {tuple(_weight.shape)} does not match "
+                                     f"(num_embeddings, embedding_dim) = ({num_embeddings}, {embedding_dim})")
+            self.weight = Parameter(_weight)
+        self.weight.requires_grad = not _freeze
 
     @classmethod
-    def from_pretrained(cls, embeddings, freeze: bool = True) -> "Embedding":
-        """An Embedding whose table is a copy of `embeddings` (2-D), frozen unless freeze=False."""
+    def from_pretrained(cls, embeddings, freeze: bool = True, padding_idx: int | None = None,
+                        max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                        sparse: bool = False) -> "Embedding":
+        """An Embedding whose table is a copy of `embeddings` (2-D), frozen unless freeze=False
+        (the padding_idx row keeps its pretrained values)."""
         table = embeddings.data if isinstance(embeddings, Tensor) else Tensor(embeddings).data
         if table.ndim != 2:
             raise ValueError(f"Embedding.from_pretrained: expects a 2-D table, got shape {table.shape}")
-        emb = cls(table.shape[0], table.shape[1], dtype=table.dtype)
+        emb = cls(table.shape[0], table.shape[1], padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse,
+                  dtype=table.dtype)
         emb.weight.data[...] = table
         emb.weight.requires_grad = not freeze
         return emb
 
     def reset_parameters(self) -> None:
+        """N(0, 1) entries, and a row of zeros at padding_idx (as PyTorch)."""
         init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0
 
-    def forward(self, indices) -> Tensor:
-        return F.embedding(indices, self.weight)
+    def forward(self, input) -> Tensor:
+        return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
+                           self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:
-        return f"{self.num_embeddings}, {self.embedding_dim}"
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq is not False:
+            s += ", scale_grad_by_freq=True"
+        if self.sparse is not False:
+            s += ", sparse=True"
+        return s
 
 
 class Dropout(Module):

@@ -25,7 +25,7 @@ class _Loss(Module):
         self.reduction = reduction
 
     def extra_repr(self) -> str:
-        return "" if self.reduction == "mean" else f"reduction={self.reduction!r}"
+        return ""  # PyTorch prints every loss without its options: `MSELoss()`, `TripletMarginLoss()`
 
 
 def _as_buffer(value) -> Tensor | None:
@@ -106,20 +106,16 @@ class NLLLoss(_WeightedLoss):
 
 
 class CrossEntropyLoss(NLLLoss):
-    """Softmax cross-entropy from logits: `F.cross_entropy`. (label_smoothing other than 0 is not
-    implemented.)"""
+    """Softmax cross-entropy from logits: `F.cross_entropy` (with its `label_smoothing`)."""
 
     def __init__(self, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
-        if label_smoothing != 0.0:
-            raise NotImplementedError(f"CrossEntropyLoss: label_smoothing={label_smoothing} is not "
-                                      f"implemented (only 0.0)")
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Tensor, target) -> Tensor:
         return F.cross_entropy(input, target, self.weight, ignore_index=self.ignore_index,
-                               reduction=self.reduction)
+                               reduction=self.reduction, label_smoothing=self.label_smoothing)
 
 
 class BCELoss(_WeightedLoss):

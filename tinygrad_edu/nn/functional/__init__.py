@@ -6,7 +6,9 @@ layer_norm and the losses, with PyTorch's names, arguments and defaults.
     loss = F.cross_entropy(model(x), labels)
 """
 from .activation import log_softmax, relu, sigmoid, softmax, tanh
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .binary_losses import binary_cross_entropy_with_logits
+from .channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
 from .convolution import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -17,14 +19,61 @@ from .convolution import (
     max_pool1d,
     max_pool2d,
 )
+from .distance import pairwise_distance
 from .divergence import kl_div
+from .group_normalization import group_norm, instance_norm, local_response_norm, rms_norm
 from .layers import _check_dropout_p, dropout, embedding, linear
+from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import binary_cross_entropy, cross_entropy, mse_loss, nll_loss
+from .margin_losses import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from .normalization import batch_norm, layer_norm
+from .piecewise import (
+    celu,
+    glu,
+    gumbel_softmax,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    hardtanh_,
+    mish,
+    prelu,
+    relu6,
+    rrelu,
+    rrelu_,
+    selu,
+    softmin,
+    softshrink,
+    softsign,
+    tanhshrink,
+    threshold,
+    threshold_,
+)
 from .pointwise import elu, gelu, leaky_relu, logsigmoid, silu, softplus
 from .regression_losses import huber_loss, l1_loss, smooth_l1_loss
+from .resampling import (
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 from .shaping import one_hot, pad
 from .similarity import cosine_similarity, normalize
+from .transposed_convolution import conv_transpose1d, conv_transpose2d
 
 __all__ = ["sigmoid", "tanh", "relu", "softmax", "log_softmax", "leaky_relu", "elu", "silu", "softplus",
            "logsigmoid", "gelu", "linear", "dropout", "embedding", "layer_norm", "batch_norm", "one_hot", "pad",
@@ -32,3 +81,13 @@ __all__ = ["sigmoid", "tanh", "relu", "softmax", "log_softmax", "leaky_relu", "e
            "adaptive_avg_pool1d", "adaptive_avg_pool2d",
            "cosine_similarity", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "nll_loss",
            "cross_entropy", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div"]
+__all__ += ["scaled_dot_product_attention", "multi_head_attention_forward", "conv_transpose1d", "conv_transpose2d"]
+__all__ += ["margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "triplet_margin_loss",
+            "triplet_margin_with_distance_loss", "soft_margin_loss", "multilabel_soft_margin_loss", "multi_margin_loss",
+            "multilabel_margin_loss", "poisson_nll_loss", "gaussian_nll_loss", "group_norm", "instance_norm",
+            "rms_norm", "local_response_norm"]
+__all__ += ["relu6", "hardtanh", "hardsigmoid", "hardswish", "selu", "celu", "mish", "softsign", "softmin", "threshold",
+            "tanhshrink", "softshrink", "hardshrink", "glu", "prelu", "rrelu", "gumbel_softmax", "pairwise_distance",
+            "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "interpolate",
+            "pixel_shuffle", "pixel_unshuffle", "adaptive_max_pool1d", "adaptive_max_pool2d", "hardtanh_", "threshold_",
+            "rrelu_", "upsample", "upsample_nearest", "upsample_bilinear"]

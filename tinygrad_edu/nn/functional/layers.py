@@ -95,9 +95,15 @@ def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
     return x * Tensor._make(mask, None, False)
 
 
-def embedding(indices, weight: Tensor) -> Tensor:
-    """Rows of `weight` (num_embeddings, dim) picked by integer `indices` of any shape; the
-    result has shape indices.shape + (dim,). A row used twice gets both gradients summed.
+def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Rows of `weight` (num_embeddings, dim) picked by integer indices `input` of any shape; the
+    result has shape input.shape + (dim,). A row used twice gets both gradients summed.
+
+    padding_idx (negative counts from the end): that row gets no gradient (its value is still
+    returned). max_norm: the rows used are first rescaled in place, outside autograd, to a
+    norm_type-norm of at most max_norm, as PyTorch does. sparse=True is accepted, but the gradient
+    is dense; scale_grad_by_freq=True is not implemented.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.embedding(tg.tensor([0, 2, 0]), tg.eye(3)).tolist()
@@ -106,12 +112,38 @@ def embedding(indices, weight: Tensor) -> Tensor:
     if weight.__class__ is not Tensor or weight.ndim != 2:
         raise ValueError(f"embedding: weight must be a 2-D Tensor (num_embeddings, dim), got "
                          f"{getattr(weight, 'shape', type(weight).__name__)}")
-    idx = indices.data if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = input.data if isinstance(input, Tensor) else np.asarray(input)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     n = weight.data.shape[0]
+    padding_idx = embedding_padding_idx(padding_idx, n, "embedding")
     if idx.size and (idx.min() < 0 or idx.max() >= n):
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings "
                          f"(valid: 0 to {n - 1})")
-    return weight[idx]
+    if scale_grad_by_freq:
+        raise NotImplementedError("embedding: scale_grad_by_freq=True is not implemented")
+    if max_norm is not None and idx.size:
+        rows = np.unique(idx)  # (PyTorch's embedding_renorm_: in place, not recorded)
+        norms = np.linalg.norm(weight.data[rows], ord=norm_type, axis=1)
+        too_long = norms > max_norm
+        weight.data[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None].astype(weight.data.dtype)
+    out = weight[idx]
+    if padding_idx is not None and out.requires_grad and (idx == padding_idx).any():
+        from ...ops.select import where
+
+        out = where(Tensor._make((idx == padding_idx)[..., None], None, False), out.detach(), out)
+    return out
+
+
+def embedding_padding_idx(padding_idx, num_embeddings: int, op: str) -> int | None:
+    """padding_idx checked against num_embeddings, a negative one counted from the end (PyTorch
+    raises AssertionError for one out of range)."""
+    if padding_idx is None:
+        return None
+    if isinstance(padding_idx, bool) or not isinstance(padding_idx, (int, np.integer)):
+        raise TypeError(f"{op}: padding_idx must be an int or None, got {padding_idx!r}")
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise AssertionError(f"{op}: padding_idx must be within num_embeddings: got {padding_idx} for "
+                             f"{num_embeddings} embeddings (valid: {-num_embeddings} to {num_embeddings - 1})")
+    return int(padding_idx) % num_embeddings

@@ -15,7 +15,14 @@ from ...autograd.xp import numpy_xp
 from ...ops.op import Op
 from ...tensor import Tensor
 from .activation import log_softmax
-from .checks import ArgumentDtypeError, as_float_tensor, check_float, check_same_shape
+from .checks import (
+    ArgumentDtypeError,
+    ArgumentValueError,
+    as_float_tensor,
+    check_float,
+    check_same_shape,
+    legacy_reduction,
+)
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -146,32 +153,69 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
     return _reduce(loss, reduction)
 
 
-def cross_entropy(input: Tensor, target, weight: Tensor | None = None, ignore_index: int = -100,
-                  reduction: str = "mean") -> Tensor:
+def cross_entropy(input: Tensor, target, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
+                  reduce=None, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Softmax cross-entropy from logits: exactly `nll_loss(log_softmax(input, 1), target)`,
     computed without overflow (logits of ±1000 are fine). The class axis is 1 (0 for a 1-D input).
 
     `target` holds class indices, or -- with the input's shape and a float dtype -- a probability
     per class (then loss_n = -Σ_c target[n, c] · log_softmax(input)[n, c]).
 
+    `label_smoothing` ε in [0, 1] mixes the target with the uniform distribution over the C
+    classes (Szegedy et al., "Rethinking the Inception architecture for computer vision", 2016):
+    probabilities q become (1 - ε)·q + ε/C; for class indices the loss is, as in PyTorch,
+    (1 - ε)·(the loss above) + ε/C · (the same reduction of -Σ_c w[c] · log_softmax(input)[c]),
+    ignored targets adding 0 and 'mean' dividing by the same count (or total weight) as nll_loss.
+
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.cross_entropy(tg.tensor([[1000.0, 0.0]]), tg.tensor([1]))
     tensor(1000.)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_float(input, "cross_entropy")
     _check_reduction(reduction, "cross_entropy")
     if input.ndim == 0:
         raise ValueError("cross_entropy: input must be (C,) or (N, C, ...), got a 0-d tensor")
+    if label_smoothing > 1.0:
+        raise ArgumentValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    smoothing = float(label_smoothing) if label_smoothing > 0.0 else 0.0  # (PyTorch ignores a negative one)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
-    if input.ndim == 2 and weight is None and t.dtype.kind in "iu":
+    if input.ndim == 2 and weight is None and t.dtype.kind in "iu" and not smoothing:
         t = _class_indices(t, input, "cross_entropy")
         if _check_range(t, input.shape[1], ignore_index, "cross_entropy").all():
             return CrossEntropy.apply(input, t, reduction)
     class_dim = 0 if input.ndim == 1 else 1
     log_probs = log_softmax(input, class_dim)
     if t.dtype.kind == "f":
-        return _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction)
-    return _nll_loss(log_probs, target, weight, ignore_index, reduction, "cross_entropy")
+        return _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction, smoothing)
+    loss = _nll_loss(log_probs, target, weight, ignore_index, reduction, "cross_entropy")
+    if not smoothing:
+        return loss
+    uniform = _uniform_target_loss(log_probs, t, class_dim, weight, ignore_index, reduction)
+    return (1 - smoothing) * loss + uniform * (smoothing / input.shape[class_dim])
+
+
+def _uniform_target_loss(log_probs: Tensor, t: np.ndarray, class_dim: int, weight, ignore_index: int,
+                         reduction: str) -> Tensor:
+    """The label-smoothing term of cross_entropy with class indices, PyTorch's definition:
+    -Σ_c w[c] · log_probs[c] per target (0 where ignored), reduced as nll_loss reduces."""
+    counted = t != ignore_index
+    if weight is not None:
+        w = (weight.data if isinstance(weight, Tensor) else np.asarray(weight)).astype(log_probs.data.dtype)
+        shape = [1] * log_probs.ndim
+        shape[class_dim] = -1
+        log_probs = log_probs * Tensor._make(w.reshape(shape), None, False)
+    per_target = -log_probs.sum(class_dim)
+    if not counted.all():
+        per_target = per_target.where(Tensor._make(counted, None, False), 0.0)
+    if reduction == "none":
+        return per_target
+    if reduction == "sum":
+        return per_target.sum()
+    total = float(w[t[counted]].sum()) if weight is not None else float(counted.sum())
+    if total == 0:  # nothing counted (or zero total weight): 0/0, as in nll_loss
+        return per_target.sum() + float("nan")
+    return per_target.sum() / total
 
 
 class CrossEntropy(Op):
@@ -207,13 +251,15 @@ class CrossEntropy(Op):
 
 
 
-def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction) -> Tensor:
+def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction, smoothing: float = 0.0) -> Tensor:
     if t.ndim != log_probs.ndim:  # floats shaped like class indices: most likely labels as floats
         _class_indices(t, log_probs, "cross_entropy")
     if t.shape != log_probs.shape:
         raise ValueError(f"cross_entropy: a target of probabilities must have the input's shape "
                          f"{log_probs.shape}, got {t.shape}")
     target = target if isinstance(target, Tensor) else Tensor._make(t, None, False)
+    if smoothing:  # mixed with the uniform distribution over the classes
+        target = target * (1 - smoothing) + smoothing / log_probs.shape[class_dim]
     terms = log_probs * target
     if weight is not None:
         w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)

@@ -67,24 +67,29 @@ _OTHER_MODES = ("reflect", "replicate", "circular")
 def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
     """Pad with `value` (0 by default): `pad` = (before, after) for the last axis, then for the
     one before it, and so on -- (1, 1) widens the last axis by one on each side, (0, 0, 2, 0)
-    adds two rows at the top. Negative amounts crop. Only mode='constant' is implemented.
+    adds two rows at the top. Negative amounts crop. mode='reflect', 'replicate' or 'circular'
+    pads the last 1 to 3 axes of a batched or unbatched input with mirrored, repeated or
+    wrapped-around values instead (nn/functional/resampling.py).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.pad(tg.ones(1, 2), (1, 2), value=7.0)
     tensor([[7., 1., 1., 7., 7.]])
     """
     check_tensor(input, "pad")
-    if mode != "constant":
-        if mode in _OTHER_MODES:
-            raise NotImplementedError(f"pad: mode {mode!r} is not implemented; only mode='constant' is "
-                                      f"(PyTorch also has {', '.join(map(repr, _OTHER_MODES))})")
-        raise NotImplementedError(f"pad: unknown padding mode {mode!r}; PyTorch's modes are 'constant', "
-                                  f"{', '.join(map(repr, _OTHER_MODES))} (only 'constant' here)")
+    if mode != "constant" and mode not in _OTHER_MODES:
+        raise NotImplementedError(f"pad: unknown padding mode {mode!r}; the modes are 'constant', "
+                                  f"{', '.join(map(repr, _OTHER_MODES))}")
     if isinstance(pad, Tensor) or not isinstance(pad, (tuple, list)) or not all(
             isinstance(p, (int, np.integer)) and not isinstance(p, bool) for p in pad):
         raise TypeError(f"pad: pad must be a tuple of ints, got {pad!r}")
     if len(pad) % 2:
         raise ArgumentValueError(f"pad: pad must hold (before, after) pairs, an even number of ints; got {len(pad)}")
+    if mode != "constant":
+        if value is not None:
+            raise ArgumentValueError(f"pad: padding mode {mode!r} doesn't take a value argument (got value={value})")
+        from .resampling import pad_nonconstant  # (resampling imports convolution, which imports this file)
+
+        return pad_nonconstant(input, tuple(int(p) for p in pad), mode)
     if len(pad) > 2 * input.ndim:
         raise ArgumentValueError(f"pad: {len(pad)} pad amounts are {len(pad) // 2} pairs, but the input "
                                  f"of shape {input.shape} has only {input.ndim} dimensions")
