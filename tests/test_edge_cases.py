@@ -442,3 +442,41 @@ def test_cat_of_one_tensor_and_transpose_of_a_dim_with_itself_are_new_tensors():
     assert v.grad_fn is not None and np.shares_memory(v.data, x.data)
     v.sum().backward()
     assert np.array_equal(x.grad.data, np.ones(3))
+
+
+@pytest.mark.parametrize("name,args", [("hardsigmoid", ()), ("hardswish", ()), ("softshrink", ()),
+                                       ("hardshrink", ()), ("threshold", (0.6, 2.5))])
+def test_piecewise_activations_keep_nan_and_inf_as_pytorch(name, args):
+    """(Found by the differential fuzz.) A nan input stays nan, as in PyTorch: the pieces are
+    chosen by tests that are false for nan; and hardswish(-inf) is -inf·0 = nan, hardswish(-3) -0.0."""
+    x = tg.tensor([np.nan, -np.inf, np.inf, -3.0, 3.0, 0.5, -0.5, 0.0])
+    out = getattr(F, name)(x, *args).data
+    assert np.isnan(out[0])
+    if name == "hardswish":
+        assert np.isnan(out[1]) and out[3] == 0 and np.signbit(out[3])
+
+
+@pytest.mark.parametrize("fn", [F.elu, F.celu, F.selu])
+def test_elu_family_second_derivative_at_zero_is_the_right_pieces(fn):
+    """(Found by the differential fuzz.) At x = 0 the first derivative is the slope of the left
+    piece (α·e⁰, as PyTorch) and the second derivative is 0, as PyTorch's; left of 0 it is α·eˣ·(1/α)."""
+    x = tg.tensor(0.0, requires_grad=True)
+    first, = tg.grad(fn(x), x, create_graph=True)
+    second, = tg.grad(first, x)
+    assert second.item() == 0.0
+    x = tg.tensor(-0.5, requires_grad=True)
+    first, = tg.grad(F.elu(x), x, create_graph=True)
+    assert tg.grad(first, x)[0].item() == pytest.approx(np.exp(-0.5), rel=1e-12)
+
+
+def test_scatter_value_and_index_add_keep_self_dtype():
+    """(Found by the differential fuzz.) As in PyTorch: scatter's number (positional or value=)
+    is taken in self's dtype, and index_add of integer or bool tensors keeps their dtype, alpha
+    converted to it (2.5 is 2 for ints)."""
+    ints = tg.tensor([1, 1])
+    for out in (ints.scatter(0, tg.tensor([1, 1]), 0.8), ints.scatter(0, tg.tensor([1, 1]), value=0.8)):
+        assert out.dtype == np.int64 and out.tolist() == [1, 0]
+    added = tg.tensor([1, 2]).index_add(0, tg.tensor([1, 1]), tg.tensor([3, 4]), alpha=2.5)
+    assert added.dtype == np.int64 and added.tolist() == [1, 16]
+    flags = tg.tensor([True, False]).index_add(0, tg.tensor([1]), tg.tensor([True]), alpha=-0.6)
+    assert flags.dtype == np.bool_ and flags.tolist() == [True, True]

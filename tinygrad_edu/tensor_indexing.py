@@ -114,7 +114,9 @@ class IndexingMethods:
             return source
         if isinstance(source, np.ndarray):
             return self._scatter_source(Tensor(source), None, op)
-        return self._lift(source)._cast(self.data.dtype)
+        # a number is converted to self's dtype first (0.8 into an int tensor is 0, as in PyTorch),
+        # and lifted as a Number: one value for every place the index names
+        return self._lift(np.asarray(source).astype(self.data.dtype).item())
 
     def scatter(self, dim: int, index: "Tensor", src=None, *, value=None, reduce: str | None = None) -> "Tensor":
         """A copy of self with src's elements written at `index` along `dim`: for dim = 0,
@@ -235,6 +237,11 @@ class IndexingMethods:
                                    "index_add")
         key, axis, positions = self._slice_key(dim, index, "index_add", negative_ok=False)
         source = self._check_source(source, axis, positions.size, "index_add")
+        if self.data.dtype.kind != "f":  # no gradient here: alpha is taken in self's dtype, as in PyTorch
+            alpha = np.asarray(alpha).astype(self.data.dtype)
+            out = self.data.copy()
+            np.add.at(out, key, (source.data * alpha).astype(self.data.dtype))
+            return Tensor._make(out, None, False)
         added = source if alpha == 1 else source * alpha
         return self + _ops.IndexAdd.apply(added, key, self.shape)
 

@@ -155,6 +155,8 @@ KNOWN: list[Known] = [
     # `False ** x` (a bool Python number as the base).
     Known("pow", "grad: no error", "", "a PyTorch bug (INTERNAL ASSERT in pow's backward with a "
           "bool base), not a tinygrad_edu behaviour", text="INTERNAL ASSERT"),
+    Known("hardsigmoid", "grad2: no error", "", "PyTorch has no second derivative of hardsigmoid "
+          "(its backward raises 'not implemented'); here every op differentiates twice"),
 ]
 
 

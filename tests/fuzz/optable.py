@@ -812,5 +812,7 @@ def _conv_pool(b, name):
               f"ceil_mode={ceil})", [a])
 
 
+from . import optable_more  # noqa: E402, F401  (registers the second round's names)
+
 EXTRA_OPS = sorted({o.name for o in OPS if o.extra})
 CORE_OPS = sorted({o.name for o in OPS if not o.extra})

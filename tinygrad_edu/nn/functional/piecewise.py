@@ -98,7 +98,8 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     _float(input, "hardsigmoid")
 
     def compute(x: Tensor) -> Tensor:
-        return where((x > -3) & (x < 3), x / 6 + 0.5, _constant((x.data >= 3).astype(x.data.dtype)))
+        # (the test picks the outer pieces, so that a nan takes the middle one and stays nan)
+        return where((x <= -3) | (x >= 3), _constant((x.data >= 3).astype(x.data.dtype)), x / 6 + 0.5)
 
     return _maybe_inplace("hardsigmoid", input, inplace, compute)
 
@@ -109,7 +110,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     _float(input, "hardswish")
 
     def compute(x: Tensor) -> Tensor:
-        return where(x <= -3, 0.0, where(x >= 3, x, x * (x + 3) / 6))
+        # x·0 on the left, as PyTorch's x·hardsigmoid(x): -inf gives nan, -3 gives -0.0
+        return where(x <= -3, x * 0, where(x >= 3, x, x * (x + 3) / 6))
 
     return _maybe_inplace("hardswish", input, inplace, compute)
 
@@ -127,7 +129,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     def compute(x: Tensor) -> Tensor:
         if x.data.dtype.kind != "f":
             return _constant(np.where(x.data > threshold, x.data, value).astype(x.data.dtype))
-        return where(x > threshold, x, _constant(np.asarray(value, dtype=x.data.dtype)))
+        return where(x <= threshold, _constant(np.asarray(value, dtype=x.data.dtype)), x)  # (nan stays nan)
 
     return _maybe_inplace("threshold", input, inplace, compute)
 
@@ -141,13 +143,14 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - λ for x > λ, x + λ for x < -λ, 0 in [-λ, λ] (derivative 0 at ±λ)."""
     _float(input, "softshrink")
     _check_lambd(lambd, "softshrink")
-    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, 0.0))
+    # input·0 in the middle, not 0: a nan stays nan, as in PyTorch (whose gradient there is 0 too)
+    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, input * 0))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > λ, 0 in [-λ, λ] (derivative 0 at ±λ)."""
     _float(input, "hardshrink")
-    return where((input > lambd) | (input < -lambd), input, 0.0)
+    return where((input >= -lambd) & (input <= lambd), 0.0, input)  # (the test is false for nan: it stays nan)
 
 
 # ---- smooth ----------------------------------------------------------------------------------

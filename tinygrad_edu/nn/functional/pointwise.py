@@ -60,8 +60,9 @@ class Elu(Op):
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         xp = ctx.xp
-        # e^min(x, 0): the x > 0 branch is not taken, and must not overflow
-        return xp.where(x > 0, grad, grad * ctx.alpha * xp.exp(xp.clip(x, None, 0.0)))
+        # e^x only where x < 0 (elsewhere e^0, so the x > 0 branch, not taken, cannot overflow;
+        # and at x = 0 the slope α has derivative 0, the second derivative PyTorch gives there)
+        return xp.where(x > 0, grad, grad * ctx.alpha * xp.exp(xp.where(x < 0, x, 0.0)))
 
 
 class Softplus(Op):
