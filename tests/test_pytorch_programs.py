@@ -998,6 +998,88 @@ def small_cnn(torch, nn, F, optim):
             "state": list(model.state_dict())}
 
 
+@program
+def dcgan_generator(torch, nn, F, optim):
+    """The generator and discriminator of the DCGAN tutorial, shrunk: transposed convolutions,
+    batch norm, LeakyReLU, Tanh, BCE-with-logits, Adam with betas, one step each."""
+    generator = nn.Sequential(
+        nn.ConvTranspose2d(4, 8, 4, 1, 0, bias=False), nn.BatchNorm2d(8), nn.ReLU(True),
+        nn.ConvTranspose2d(8, 4, 4, 2, 1, bias=False), nn.BatchNorm2d(4), nn.ReLU(True),
+        nn.ConvTranspose2d(4, 1, 4, 2, 1, bias=False), nn.Tanh(),
+    )
+    discriminator = nn.Sequential(
+        nn.Conv2d(1, 4, 4, 2, 1, bias=False), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(4, 8, 4, 2, 1, bias=False), nn.BatchNorm2d(8), nn.LeakyReLU(0.2, inplace=True),
+        nn.Conv2d(8, 1, 4, 1, 0, bias=False), nn.Flatten(),
+    )
+    init_from_numpy(torch, generator, seed=31, scale=0.2)
+    init_from_numpy(torch, discriminator, seed=32, scale=0.2)
+    opt_g = optim.Adam(generator.parameters(), lr=2e-3, betas=(0.5, 0.999))
+    opt_d = optim.Adam(discriminator.parameters(), lr=2e-3, betas=(0.5, 0.999))
+    rng = np.random.default_rng(33)
+    real = torch.from_numpy(np.tanh(rng.standard_normal((6, 1, 16, 16))))
+    noise = torch.from_numpy(rng.standard_normal((6, 4, 1, 1)))
+    ones, zeros = torch.ones(6, 1), torch.zeros(6, 1)
+    losses = []
+    for _ in range(3):
+        fake = generator(noise)
+        loss_d = (F.binary_cross_entropy_with_logits(discriminator(real), ones)
+                  + F.binary_cross_entropy_with_logits(discriminator(fake.detach()), zeros))
+        opt_d.zero_grad()
+        loss_d.backward()
+        opt_d.step()
+        loss_g = F.binary_cross_entropy_with_logits(discriminator(fake), ones)
+        opt_g.zero_grad()
+        loss_g.backward()
+        opt_g.step()
+        losses.append((loss_d.item(), loss_g.item()))
+    assert fake.shape == (6, 1, 16, 16) and all(math.isfinite(a) and math.isfinite(b) for a, b in losses)
+    return {"losses": losses, "fake": fake, "g_grad": generator[0].weight.grad,
+            "running_mean": generator[1].running_mean, "repr": repr(generator[0])}
+
+
+@program
+def transformer_classifier(torch, nn, F, optim):
+    """A sequence classifier from nn.TransformerEncoder with a padding mask, GELU, label
+    smoothing, AdamW, gradient clipping and a OneCycle schedule (dropout 0: deterministic)."""
+    class Classifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(12, 8, padding_idx=0)
+            layer = nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, batch_first=True, activation="gelu")
+            self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+            self.head = nn.Linear(8, 3)
+
+        def forward(self, tokens):
+            pad = tokens == 0
+            h = self.encoder(self.embed(tokens), src_key_padding_mask=pad)
+            keep = (~pad).unsqueeze(-1).to(h.dtype)
+            return self.head((h * keep).sum(1) / keep.sum(1))
+
+    model = Classifier()
+    init_from_numpy(torch, model, seed=41, scale=0.3)
+    rng = np.random.default_rng(42)
+    tokens = rng.integers(1, 12, size=(8, 6))
+    tokens[::2, 4:] = 0  # every other sequence is two tokens shorter
+    tokens = torch.from_numpy(tokens)
+    labels = torch.from_numpy((tokens.numpy() % 3).max(1))
+    opt = optim.AdamW(model.parameters(), lr=0.01, weight_decay=0.01)
+    schedule = optim.lr_scheduler.OneCycleLR(opt, max_lr=0.02, total_steps=6)
+    history, rates = [], []
+    for _ in range(6):
+        loss = F.cross_entropy(model(tokens), labels, label_smoothing=0.1)
+        opt.zero_grad()
+        loss.backward()
+        norm = nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        schedule.step()
+        history.append(loss.item())
+        rates.append(schedule.get_last_lr()[0])
+    assert history[-1] < history[0]
+    return {"history": history, "rates": rates, "norm": norm, "pad_grad": model.embed.weight.grad[0],
+            "keys": list(model.state_dict())[:6]}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""
