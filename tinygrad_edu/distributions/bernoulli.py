@@ -1,0 +1,111 @@
+"""The Bernoulli distribution (a coin that shows 1 with probability p), as
+`torch.distributions.Bernoulli`, given by `probs` or by `logits` (log-odds)."""
+from __future__ import annotations
+
+from numbers import Number
+
+import numpy as np
+
+from ..autograd.grad_mode import no_grad
+from ..creation import arange
+from ..nn.functional import binary_cross_entropy_with_logits
+from ..ops.select import where
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution
+from .noise import uniform_array
+from .parameters import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+
+
+class Bernoulli(Distribution):
+    """P(1) = p, P(0) = 1 - p; give either `probs` (p) or `logits` (log p/(1 - p)), not both.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.distributions.Bernoulli(logits=tg.tensor([0.0])).probs
+    tensor([0.5000])
+    """
+
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
+
+    def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
+                 validate_args: bool | None = None) -> None:
+        if (probs is None) == (logits is None):
+            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+        if probs is not None:
+            is_scalar = isinstance(probs, Number)
+            (self.probs,) = broadcast_all(probs)
+        else:
+            is_scalar = isinstance(logits, Number)
+            (self.logits,) = broadcast_all(logits)
+        self._param = self.probs if probs is not None else self.logits
+        super().__init__(() if is_scalar else self._param.shape, validate_args=validate_args)
+
+    def expand(self, batch_shape: tuple, _instance=None) -> "Bernoulli":
+        new = self._get_checked_instance(Bernoulli, _instance)
+        batch_shape = tuple(batch_shape)
+        if "probs" in self.__dict__:
+            new.probs = self.probs.expand(batch_shape)
+            new._param = new.probs
+        if "logits" in self.__dict__:
+            new.logits = self.logits.expand(batch_shape)
+            new._param = new.logits
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        """log p - log(1 - p), of p clamped to [eps, 1 - eps]."""
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        """σ(logits)."""
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self) -> tuple:
+        return self._param.shape
+
+    @property
+    def mean(self) -> Tensor:
+        return self.probs
+
+    @property
+    def mode(self) -> Tensor:
+        """1 where p > 1/2, 0 where p < 1/2, NaN at p = 1/2 (both are modes)."""
+        probs = self.probs.detach()
+        mode = (probs >= 0.5).to(probs.dtype)
+        return where(probs == 0.5, Tensor(np.array(np.nan, dtype=probs.dtype)), mode)
+
+    @property
+    def variance(self) -> Tensor:
+        """p (1 - p)."""
+        return self.probs * (1 - self.probs)
+
+    def sample(self, sample_shape: tuple = ()) -> Tensor:
+        """0s and 1s (in the parameters' float dtype), 1 with probability p; no gradient."""
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            probs = np.broadcast_to(self.probs.data, shape)
+            return Tensor((uniform_array(shape) < probs).astype(probs.dtype))
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """x log p + (1 - x) log(1 - p), computed from the logits as -BCEWithLogits(logits, x)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        logits, value = broadcast_all(self.logits, value)
+        return -binary_cross_entropy_with_logits(logits, value, reduction="none")
+
+    def entropy(self) -> Tensor:
+        """-p log p - (1 - p) log(1 - p)."""
+        return binary_cross_entropy_with_logits(self.logits, self.probs, reduction="none")
+
+    def enumerate_support(self, expand: bool = True) -> Tensor:
+        """[0, 1] along dim 0, with the batch dims after it."""
+        values = arange(2, dtype=self._param.dtype).reshape((-1,) + (1,) * len(self._batch_shape))
+        if expand:
+            values = values.expand((-1,) + self._batch_shape)
+        return values

@@ -1,0 +1,86 @@
+"""The normal (Gaussian) distribution N(loc, scale²), as `torch.distributions.Normal`."""
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+from ..autograd.grad_mode import no_grad
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution
+from .noise import standard_normal
+from .parameters import broadcast_all
+
+_HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
+
+
+class Normal(Distribution):
+    """N(loc, scale²): density exp(-(x - loc)²/(2 scale²)) / (scale √(2π)).
+
+    >>> import tinygrad_edu as tg
+    >>> tg.distributions.Normal(tg.tensor([0.0]), tg.tensor([1.0])).log_prob(tg.tensor([0.0]))
+    tensor([-0.9189])
+    """
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.shape
+        super().__init__(batch_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape: tuple, _instance=None) -> "Normal":
+        new = self._get_checked_instance(Normal, _instance)
+        batch_shape = tuple(batch_shape)
+        new.loc = self.loc.expand(batch_shape)
+        new.scale = self.scale.expand(batch_shape)
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+    @property
+    def stddev(self) -> Tensor:
+        return self.scale
+
+    @property
+    def variance(self) -> Tensor:
+        return self.stddev.pow(2)
+
+    def sample(self, sample_shape: tuple = ()) -> Tensor:
+        with no_grad():
+            return self.rsample(sample_shape)
+
+    def rsample(self, sample_shape: tuple = ()) -> Tensor:
+        """loc + eps·scale with eps ~ N(0, 1): d/dloc = 1, d/dscale = eps."""
+        eps = standard_normal(self._extended_shape(sample_shape), self.loc.dtype)
+        return self.loc + eps * self.scale
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """-(x - loc)²/(2 scale²) - log scale - log √(2π)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return -((value - self.loc) ** 2) / (2 * self.scale ** 2) - self.scale.log() - _HALF_LOG_TWO_PI
+
+    def cdf(self, value: Tensor) -> Tensor:
+        """(1 + erf((x - loc)/(scale √2)))/2."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return 0.5 * (1 + ((value - self.loc) * self.scale.reciprocal() / math.sqrt(2)).erf())
+
+    def icdf(self, value: Tensor) -> Tensor:
+        """loc + scale √2 erfinv(2p - 1)."""
+        return self.loc + self.scale * (2 * value - 1).erfinv() * math.sqrt(2)
+
+    def entropy(self) -> Tensor:
+        """1/2 + log(2π)/2 + log scale."""
+        return 0.5 + _HALF_LOG_TWO_PI + self.scale.log()

@@ -1,0 +1,73 @@
+"""The Poisson distribution over counts 0, 1, 2, ..., as `torch.distributions.Poisson`."""
+from __future__ import annotations
+
+import math
+from numbers import Number
+
+import numpy as np
+
+from .. import random
+from ..autograd.grad_mode import no_grad
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution
+from .parameters import broadcast_all
+
+_lgamma_elementwise = np.frompyfunc(math.lgamma, 1, 1)
+
+
+def _log_factorial(value: Tensor) -> Tensor:
+    """log k! = lgamma(k + 1) of the counts, as a constant (counts are data, not parameters)."""
+    k = np.asarray(value.data, dtype=np.float64)
+    return Tensor(np.asarray(_lgamma_elementwise(k + 1), dtype=np.float64).astype(value.dtype, copy=False))
+
+
+class Poisson(Distribution):
+    """Poisson(rate): P(k) = rate^k e^(-rate) / k!. `log_prob` is differentiable in `rate`; the log k!
+    term is a constant (no gradient with respect to the value, which PyTorch would give).
+
+    >>> import tinygrad_edu as tg
+    >>> tg.distributions.Poisson(tg.tensor([2.0])).log_prob(tg.tensor([0.0]))
+    tensor([-2.])
+    """
+
+    arg_constraints = {"rate": constraints.nonnegative}
+    support = constraints.nonnegative_integer
+
+    def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
+        (self.rate,) = broadcast_all(rate)
+        super().__init__(() if isinstance(rate, Number) else self.rate.shape, validate_args=validate_args)
+
+    def expand(self, batch_shape: tuple, _instance=None) -> "Poisson":
+        new = self._get_checked_instance(Poisson, _instance)
+        batch_shape = tuple(batch_shape)
+        new.rate = self.rate.expand(batch_shape)
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def mean(self) -> Tensor:
+        return self.rate
+
+    @property
+    def mode(self) -> Tensor:
+        return self.rate.floor()
+
+    @property
+    def variance(self) -> Tensor:
+        return self.rate
+
+    def sample(self, sample_shape: tuple = ()) -> Tensor:
+        """Counts (in the rate's float dtype, as PyTorch) of shape sample_shape + batch_shape."""
+        shape = self._extended_shape(sample_shape)
+        with no_grad():
+            rate = np.broadcast_to(self.rate.data, shape)
+            return Tensor(random.generator().poisson(rate).astype(rate.dtype))
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        """k log rate - rate - log k! (0·log 0 = 0, so P(0) = e^(-rate) also at rate 0)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        rate, value = broadcast_all(self.rate, value)
+        return value.xlogy(rate) - rate - _log_factorial(value)
