@@ -480,3 +480,23 @@ def test_scatter_value_and_index_add_keep_self_dtype():
     assert added.dtype == np.int64 and added.tolist() == [1, 16]
     flags = tg.tensor([True, False]).index_add(0, tg.tensor([1]), tg.tensor([True]), alpha=-0.6)
     assert flags.dtype == np.bool_ and flags.tolist() == [True, True]
+
+
+def test_logaddexp_second_derivative_at_a_tie():
+    """(Found by the differential fuzz.) logaddexp(a, b) is smooth where a = b; choosing the
+    larger argument with maximum/minimum split the tie and lost the second derivative there.
+    d²/db² log(eᵃ + eᵇ) = σ(b - a)·(1 - σ(b - a)) = 1/4 at a tie."""
+    a = tg.tensor([0.8], requires_grad=True)
+    b = tg.tensor([0.8], requires_grad=True)
+    _, db = tg.grad(tg.logaddexp(a, b).sum(), [a, b], create_graph=True)
+    daa, dbb = tg.grad(db.sum(), [a, b])
+    assert dbb.item() == pytest.approx(0.25, rel=1e-12) and daa.item() == pytest.approx(-0.25, rel=1e-12)
+
+
+@pytest.mark.parametrize("make", [lambda x: x.prod(-1), lambda x: x.cumprod(0), lambda x: x.prod()])
+def test_prod_and_cumprod_of_empty_tensors_differentiate(make):
+    """(Found by the differential fuzz.) The gradient of a product over an empty tensor has the
+    tensor's (empty) shape; it raised in reshape before."""
+    x = tg.zeros(3, 0, 3, requires_grad=True)
+    make(x).sum().backward()
+    assert x.grad.shape == (3, 0, 3)

@@ -54,13 +54,12 @@ def group_last(shape: tuple, axes: tuple) -> tuple[tuple, tuple]:
 def prod_others(x: np.ndarray, axes: tuple) -> np.ndarray:
     """For every element, the product of the other elements of its group (the elements that
     `prod` over `axes` multiplies together): left running product times right running product."""
+    if x.size == 0:  # (no elements: nothing to multiply; reshape could not infer the -1 below)
+        return np.ones_like(x)
     order, inverse = group_last(x.shape, axes)
     moved = np.transpose(x, order)
     lead = moved.shape[:len(moved.shape) - len(axes)]
     flat = moved.reshape(lead + (-1,))
-    n = flat.shape[-1]
-    if n == 0:
-        return np.ones_like(x)
     ones = np.ones(lead + (1,), dtype=x.dtype)
     left = np.concatenate([ones, np.cumprod(flat[..., :-1], axis=-1)], axis=-1)
     right = np.concatenate([np.cumprod(flat[..., :0:-1], axis=-1)[..., ::-1], ones], axis=-1)
