@@ -202,7 +202,7 @@ def test_loss_argument_errors():
 def test_mse_loss(reduction, rng):
     x, y = rng.standard_normal((2, 3, 4))
     expected = {"none": (x - y) ** 2, "sum": ((x - y) ** 2).sum(), "mean": ((x - y) ** 2).mean()}[reduction]
-    np.testing.assert_allclose(F.mse_loss(tg.tensor(x), tg.tensor(y), reduction).data, expected, rtol=1e-14)
+    np.testing.assert_allclose(F.mse_loss(tg.tensor(x), tg.tensor(y), reduction=reduction).data, expected, rtol=1e-14)
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

@@ -191,7 +191,7 @@ def test_batch_norm_errors():
     with pytest.raises(ValueError, match="more than 1 value per channel"):
         nn.BatchNorm1d(3)(tg.ones(1, 3))
     with pytest.raises(ValueError, match="num_features"):
-        nn.BatchNorm1d(0)
+        nn.BatchNorm1d(-1)
     nn.BatchNorm1d(3).eval()(tg.ones(1, 3))  # one sample is fine for evaluation
 
 

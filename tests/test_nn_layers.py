@@ -281,7 +281,7 @@ def test_loss_modules_equal_the_functions(rng):
     p = x.sigmoid()
     y = tg.tensor(rng.uniform(size=(4, 3)))
     assert nn.BCELoss()(p, y).item() == F.binary_cross_entropy(p, y).item()
-    np.testing.assert_array_equal(nn.MSELoss(reduction="none")(x, y).data, F.mse_loss(x, y, "none").data)
+    np.testing.assert_array_equal(nn.MSELoss(reduction="none")(x, y).data, F.mse_loss(x, y, reduction="none").data)
 
 
 def test_loss_modules_check_the_reduction_and_keep_weight_in_the_state_dict():

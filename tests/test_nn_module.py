@@ -287,7 +287,7 @@ def test_repr_looks_like_pytorch():
         "  (0): Linear(in_features=2, out_features=3, bias=True)\n"
         "  (1): Sigmoid()\n"
         "  (2): Sequential(\n"
-        "    (0): Dropout(p=0.1)\n"
+        "    (0): Dropout(p=0.1, inplace=False)\n"
         "    (1): LSTMCell(3, 4)\n"
         "  )\n"
         ")"

@@ -47,6 +47,9 @@ def _public_names() -> set[str]:
     if F is not None:
         names |= {f"F.{n}" for n, obj in vars(F).items()
                   if not n.startswith("_") and inspect.isfunction(obj) and obj.__module__.startswith("tinygrad_edu")}
+    linalg = getattr(tg, "linalg", None)  # tg.linalg.inv, ...: the names torch.linalg has
+    if linalg is not None:
+        names |= {f"tg.linalg.{n}" for n in getattr(linalg, "__all__", ())}
     return names
 
 
@@ -86,7 +89,11 @@ def test_registry_names_exist():
 # registry checks it only if some entry's graph -- or the graph of that entry's recorded
 # backward, which gradgradcheck differentiates -- contains it. A Function that no entry reaches
 # must be registered (or excused here, with the reason).
-EXCUSED_FUNCTIONS: dict[str, str] = {}
+EXCUSED_FUNCTIONS: dict[str, str] = {
+    "BackwardHookIdentity": "the identity that Module's full backward hooks put around a module's inputs and "
+                            "outputs (nn/backward_hooks.py), no public op; tests/test_module_api.py compares the "
+                            "gradients with and without hooks with torch's",
+}
 
 
 def _all_function_classes() -> set[type]:

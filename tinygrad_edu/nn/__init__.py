@@ -35,14 +35,19 @@ from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import (
     AdaptiveAvgPool1d,
     AdaptiveAvgPool2d,
+    AdaptiveAvgPool3d,
     AvgPool1d,
     AvgPool2d,
+    AvgPool3d,
     Conv1d,
     Conv2d,
+    Conv3d,
     ConvTranspose1d,
     ConvTranspose2d,
+    ConvTranspose3d,
     MaxPool1d,
     MaxPool2d,
+    MaxPool3d,
 )
 from .group_normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, RMSNorm
 from .layers import (
@@ -75,7 +80,21 @@ from .loss import (
     NLLLoss,
     SmoothL1Loss,
 )
-from .module import Module, ModuleList, Sequential
+from .module import Buffer, Module, ModuleList, Sequential
+from .more_layers import (
+    AdaptiveMaxPool3d,
+    Bilinear,
+    ChannelShuffle,
+    EmbeddingBag,
+    Fold,
+    LPPool1d,
+    LPPool2d,
+    LPPool3d,
+    MaxUnpool1d,
+    MaxUnpool2d,
+    MaxUnpool3d,
+    Unfold,
+)
 from .more_losses import (
     CosineEmbeddingLoss,
     GaussianNLLLoss,
@@ -89,9 +108,10 @@ from .more_losses import (
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
-from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
 from .parameter import Parameter
 from .recurrent import GRUCell, LSTMCell, RNNCell
+from .recurrent import _Cell as RNNCellBase  # (PyTorch's name for the cells' common base)
 from .resampling import (
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
@@ -116,7 +136,7 @@ from .resampling import (
     ZeroPad2d,
     ZeroPad3d,
 )
-from .rnn import GRU, LSTM, RNN
+from .rnn import GRU, LSTM, RNN, RNNBase
 from .transformer import (
     Transformer,
     TransformerDecoder,

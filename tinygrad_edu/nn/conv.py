@@ -1,5 +1,5 @@
-"""Convolution and pooling layers: `nn.Conv1d`, `nn.Conv2d`, `nn.MaxPool1d/2d`, `nn.AvgPool1d/2d`,
-`nn.AdaptiveAvgPool1d/2d` -- the module forms of functional/convolution.py, with PyTorch's
+"""Convolution and pooling layers: `nn.Conv1d/2d/3d`, `nn.ConvTranspose1d/2d/3d`, `nn.MaxPool1d/2d/3d`,
+`nn.AvgPool1d/2d/3d`, `nn.AdaptiveAvgPool1d/2d/3d` -- the module forms of functional/convolution.py, with PyTorch's
 arguments, parameter names, initialisation and reprs, so a state_dict moves between the two.
 """
 from __future__ import annotations
@@ -30,8 +30,9 @@ class _ConvNd(Module):
         if in_channels % groups or out_channels % groups:
             raise ValueError(f"{name}: in_channels ({in_channels}) and out_channels ({out_channels}) must both "
                              f"be divisible by groups ({groups})")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"{name}: padding_mode={padding_mode!r} is not implemented; only 'zeros'")
+        if padding_mode not in _PADDING_MODES:
+            raise ValueError(f"{name}: padding_mode must be one of {', '.join(map(repr, _PADDING_MODES))}, "
+                             f"got {padding_mode!r}")
         if isinstance(padding, str) and padding not in ("same", "valid"):
             raise ValueError(f"{name}: padding must be an int, a tuple, 'valid' or 'same', got {padding!r}")
         check_device(device, name)
@@ -41,6 +42,7 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else _tuple(padding, self.dims, name, "padding")
         self.dilation = _tuple(dilation, self.dims, name, "dilation")
         self.padding_mode = padding_mode
+        self._reversed_padding_repeated_twice = _pad_amounts(self.padding, self.kernel_size, self.dilation)
         channels = (in_channels, out_channels // groups) if self.transposed else (out_channels, in_channels // groups)
         self.weight = Parameter(zeros(channels + self.kernel_size, dtype=dtype))
         if bias:
@@ -58,7 +60,10 @@ class _ConvNd(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        conv = F.conv1d if self.dims == 1 else F.conv2d
+        conv = (F.conv1d, F.conv2d, F.conv3d)[self.dims - 1]
+        if self.padding_mode != "zeros":  # pad with mirrored/repeated/wrapped values, then convolve unpadded
+            padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            return conv(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
         return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
 
     def extra_repr(self) -> str:
@@ -73,7 +78,24 @@ class _ConvNd(Module):
             parts.append(f"groups={self.groups}")
         if self.bias is None:
             parts.append("bias=False")
+        if self.padding_mode != "zeros":
+            parts.append(f"padding_mode={self.padding_mode}")
         return ", ".join(parts)
+
+
+_PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+
+
+def _pad_amounts(padding, kernel_size: tuple, dilation: tuple) -> list:
+    """F.pad's amounts for a conv's padding, last dim first ((1, 2) -> [2, 2, 1, 1]), as PyTorch's
+    `_reversed_padding_repeated_twice`; 'same' puts the odd one of dilation·(k - 1) after."""
+    if padding == "valid":
+        return [0, 0] * len(kernel_size)
+    if padding == "same":
+        pairs = [(d * (k - 1) // 2, d * (k - 1) - d * (k - 1) // 2) for d, k in zip(dilation, kernel_size)]
+    else:
+        pairs = [(p, p) for p in padding]
+    return [amount for pair in reversed(pairs) for amount in pair]
 
 
 class Conv1d(_ConvNd):
@@ -98,6 +120,18 @@ class Conv2d(_ConvNd):
     """
 
     dims = 2
+
+
+class Conv3d(_ConvNd):
+    """Convolution over (N, C_in, D, H, W) (volumes, video clips): weight (C_out, C_in / groups, kd,
+    kh, kw), bias (C_out,); arguments as Conv2d's, with triples.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> nn.Conv3d(2, 4, kernel_size=3, padding=1)(tg.ones(1, 2, 5, 6, 7)).shape
+    (1, 4, 5, 6, 7)
+    """
+
+    dims = 3
 
 
 class _ConvTransposeNd(_ConvNd):
@@ -138,7 +172,7 @@ class _ConvTransposeNd(_ConvNd):
     def forward(self, input: Tensor, output_size=None) -> Tensor:
         """The transposed convolution of `input`; `output_size` picks among the output sizes a
         strided convolution could have come from (it sets output_padding)."""
-        conv = F.conv_transpose1d if self.dims == 1 else F.conv_transpose2d
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self.dims - 1]
         return conv(input, self.weight, self.bias, self.stride, self.padding, self._output_padding(input, output_size),
                     self.groups, self.dilation)
 
@@ -164,6 +198,13 @@ class ConvTranspose2d(_ConvTransposeNd):
     dims = 2
 
 
+class ConvTranspose3d(_ConvTransposeNd):
+    """Transposed convolution over (N, C_in, D, H, W): weight (C_in, C_out / groups, kd, kh, kw),
+    bias (C_out,); each output size as ConvTranspose2d's."""
+
+    dims = 3
+
+
 class _MaxPoolNd(Module):
     dims = 2
 
@@ -175,7 +216,7 @@ class _MaxPoolNd(Module):
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        pool = F.max_pool1d if self.dims == 1 else F.max_pool2d
+        pool = (F.max_pool1d, F.max_pool2d, F.max_pool3d)[self.dims - 1]
         return pool(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
                     self.return_indices)
 
@@ -201,6 +242,12 @@ class MaxPool2d(_MaxPoolNd):
     dims = 2
 
 
+class MaxPool3d(_MaxPoolNd):
+    """The largest value in each window of (N, C, D, H, W); stride defaults to kernel_size."""
+
+    dims = 3
+
+
 class _AvgPoolNd(Module):
     dims = 2
 
@@ -219,8 +266,9 @@ class _AvgPoolNd(Module):
         if self.dims == 1:
             return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                                 self.count_include_pad)
-        return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
+        pool = F.avg_pool2d if self.dims == 2 else F.avg_pool3d
+        return pool(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad,
+                    self.divisor_override)
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
@@ -238,6 +286,12 @@ class AvgPool2d(_AvgPoolNd):
     dims = 2
 
 
+class AvgPool3d(_AvgPoolNd):
+    """The mean of each window of (N, C, D, H, W) (padded zeros count unless count_include_pad=False)."""
+
+    dims = 3
+
+
 class _AdaptiveAvgPoolNd(Module):
     dims = 2
 
@@ -246,7 +300,7 @@ class _AdaptiveAvgPoolNd(Module):
         self.output_size = output_size
 
     def forward(self, input: Tensor) -> Tensor:
-        pool = F.adaptive_avg_pool1d if self.dims == 1 else F.adaptive_avg_pool2d
+        pool = (F.adaptive_avg_pool1d, F.adaptive_avg_pool2d, F.adaptive_avg_pool3d)[self.dims - 1]
         return pool(input, self.output_size)
 
     def extra_repr(self) -> str:
@@ -264,3 +318,9 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     channel's whole H×W (the usual last step of a convolutional classifier)."""
 
     dims = 2
+
+
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+    """Average pooling of (N, C, D, H, W) to a given output size."""
+
+    dims = 3

@@ -14,17 +14,61 @@ ordinary attribute lookup (PyTorch finds them through a slower `__getattr__`).
 """
 from __future__ import annotations
 
-from collections import namedtuple
-from typing import Any, Callable, Iterable, Iterator
+import warnings
+from collections import OrderedDict, namedtuple
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 
 from .. import devices as _devices
 from ..tensor import Tensor
+from . import backward_hooks
 from .module_hooks import RemovableHandle, add_hook, call_with_hooks
 from .parameter import Parameter, mark_as_parameter
 
-IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
+
+class _IncompatibleKeys(namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What `load_state_dict` returns: `(missing_keys, unexpected_keys)`, printed as PyTorch's."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+IncompatibleKeys = _IncompatibleKeys
+_EXTRA_STATE_KEY = "_extra_state"
+
+
+class _BufferMeta(type):
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, Tensor) and obj.__dict__.get("_is_buffer", False)
+
+
+class Buffer(metaclass=_BufferMeta):
+    """A tensor marked to become a buffer when assigned to a Module attribute (as
+    `register_buffer` does), in `state_dict()` unless `persistent=False`. Returns a detached
+    Tensor (`type(b) is tg.Tensor`), as PyTorch's `nn.Buffer` returns a tensor.
+
+    >>> import tinygrad_edu as tg
+    >>> from tinygrad_edu.nn.module import Buffer, Module
+    >>> m = Module()
+    >>> m.steps = Buffer(tg.zeros(1))
+    >>> list(m.state_dict()), [name for name, _ in m.named_buffers()]
+    (['steps'], ['steps'])
+    """
+
+    def __new__(cls, data: Tensor | None = None, *, persistent: bool = True) -> Tensor:  # type: ignore[misc]
+        if data is None:
+            data = Tensor._make(np.empty((0,)), None, False)
+        tensor = data.detach().requires_grad_(data.requires_grad)
+        tensor.persistent = persistent
+        tensor._is_buffer = True
+        return tensor
 
 
 class Module:
@@ -44,7 +88,9 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define it in the subclass")
 
     def __call__(self, *args, **kwargs):
-        if self.__dict__.get("_forward_pre_hooks") or self.__dict__.get("_forward_hooks"):
+        state = self.__dict__
+        if (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")
+                or state.get("_backward_pre_hooks")):
             return call_with_hooks(self, args, kwargs)  # (module_hooks.py)
         return self.forward(*args, **kwargs)
 
@@ -61,6 +107,28 @@ class Module:
         output)` with `with_kwargs`); a returned value replaces the output. `always_call` runs it
         even when forward raises. Returns a handle: `handle.remove()` unregisters the hook."""
         return add_hook(self, "_forward_hooks", hook, prepend, with_kwargs, always_call)
+
+    def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_output)` when the gradients with respect to the module's outputs
+        have been computed (a tuple, one per output); a returned tuple replaces grad_output."""
+        return backward_hooks.register(self, "_backward_pre_hooks", hook, prepend, full=True)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """Call `hook(module, grad_input, grad_output)` when the gradients with respect to the
+        module's positional inputs have been computed: one entry per positional argument (None
+        for a non-Tensor, zeros for a Tensor that does not require grad, as in PyTorch); a returned
+        tuple replaces grad_input. If no input requires grad, the hook runs as soon as grad_output
+        is known, with grad_input all None. The hook must not change its arguments in place
+        (see backward_hooks.py)."""
+        return backward_hooks.register(self, "_backward_hooks", hook, prepend, full=True)
+
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated in PyTorch (its grad_input was that of the last op inside forward, not of the
+        module): here it behaves as `register_full_backward_hook`, and warns."""
+        warnings.warn("register_backward_hook is deprecated: use register_full_backward_hook. Here it behaves "
+                      "like register_full_backward_hook (grad_input is the gradient with respect to the "
+                      "module's inputs)", FutureWarning, stacklevel=2)
+        return backward_hooks.register(self, "_backward_hooks", hook, False, full=False)
 
     def __setstate__(self, state: dict) -> None:
         """After copy.deepcopy or pickle: the copied parameters are Parameters too."""
@@ -104,10 +172,12 @@ class Module:
                     f"(assign a Module or None)"
                 )
             modules[name] = None
-        elif name in buffers:
+        elif name in buffers or isinstance(value, Buffer):
             if value is not None and not isinstance(value, Tensor):
                 raise TypeError(f"cannot assign a {type(value).__name__} to buffer {name!r} (a Tensor or None)")
             buffers[name] = value
+            if isinstance(value, Buffer):  # nn.Buffer(t, persistent=...) says whether it is saved
+                (self._non_persistent.discard if value.persistent else self._non_persistent.add)(name)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -147,20 +217,25 @@ class Module:
     register_module = add_module
 
     # ---- walking the tree ---------------------------------------------------------------
-    def named_modules(self, prefix: str = "", memo: set | None = None) -> Iterator[tuple[str, "Module"]]:
-        """This module and every module inside it, each once, with dotted names ('' for self)."""
+    def named_modules(self, memo: set | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, "Module"]]:
+        """This module and every module inside it with dotted names ('' for self); a module that
+        appears twice is listed once, unless `remove_duplicate=False`. `memo`: the set of modules
+        already listed (it is filled in)."""
         if memo is None:
             memo = set()
-        if id(self) in memo:
+        if self in memo:
             return
-        memo.add(id(self))
+        if remove_duplicate:
+            memo.add(self)
         yield prefix, self
         for name, module in self._modules.items():
             if module is not None:
-                yield from module.named_modules(f"{prefix}.{name}" if prefix else name, memo)
+                yield from module.named_modules(memo, f"{prefix}.{name}" if prefix else name, remove_duplicate)
 
-    def modules(self) -> Iterator["Module"]:
-        for _, module in self.named_modules():
+    def modules(self, remove_duplicate: bool = True) -> Iterator["Module"]:
+        """This module and every module inside it (`named_modules` without the names)."""
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
@@ -174,28 +249,86 @@ class Module:
         for _, module in self.named_children():
             yield module
 
-    def named_parameters(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        """(dotted name, parameter) pairs, e.g. ('fc1.weight', ...); a parameter shared by two
-        modules is listed once, under the first name."""
+    def _named_members(self, registry: str, prefix: str, recurse: bool,
+                       remove_duplicate: bool) -> Iterator[tuple[str, Tensor]]:
         seen = set()
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
+        modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate) if recurse else [(prefix, self)]
         for module_prefix, module in modules:
-            for name, param in module._parameters.items():
-                if param is None or id(param) in seen:
+            for name, tensor in getattr(module, registry).items():
+                if tensor is None or id(tensor) in seen:
                     continue
-                seen.add(id(param))
-                yield (f"{module_prefix}.{name}" if module_prefix else name), param
+                if remove_duplicate:
+                    seen.add(id(tensor))
+                yield (f"{module_prefix}.{name}" if module_prefix else name), tensor
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, parameter) pairs, e.g. ('fc1.weight', ...); a parameter shared by two
+        modules is listed once, under the first name (under each with `remove_duplicate=False`).
+        `recurse=False`: this module's own parameters only."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_buffers(self, prefix: str = "", recurse: bool = True) -> Iterator[tuple[str, Tensor]]:
-        modules = self.named_modules(prefix) if recurse else [(prefix, self)]
-        for module_prefix, module in modules:
-            for name, buf in module._buffers.items():
-                if buf is not None:
-                    yield (f"{module_prefix}.{name}" if module_prefix else name), buf
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs, persistent or not; duplicates as in named_parameters."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    # ---- finding things by dotted name ---------------------------------------------------
+    def get_submodule(self, target: str) -> "Module":
+        """The sub-module at the dotted path `target` ('' is self), e.g. "encoder.layers.0";
+        AttributeError naming the first part of the path that is missing or not a Module."""
+        if target == "":
+            return self
+        module = self
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(type(module).__name__ + " has no attribute `" + item + "`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
+        return module
+
+    def set_submodule(self, target: str, module: "Module", strict: bool = False) -> None:
+        """Put `module` at the dotted path `target`, replacing the module there or (unless
+        `strict`) adding it to the existing parent module."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(type(parent).__name__ + " has no attribute `" + name + "`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError("`" + name + "` is not an nn.Module")
+        setattr(parent, name, module)
+
+    def get_parameter(self, target: str) -> Tensor:
+        """The parameter at the dotted path `target`, e.g. "fc1.weight" (AttributeError if the
+        path is missing or does not end at a Parameter)."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(type(module).__name__ + " has no attribute `" + name + "`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError("`" + name + "` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path `target`, e.g. "bn.running_mean" (AttributeError if the
+        path is missing or does not end at a buffer)."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(type(module).__name__ + " has no attribute `" + name + "`")
+        if name not in module._buffers:
+            raise AttributeError("`" + name + "` is not a buffer")
+        return getattr(module, name)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         for _, buf in self.named_buffers(recurse=recurse):
@@ -286,60 +419,152 @@ class Module:
             param.requires_grad_(requires_grad)
         return self
 
-    # ---- state ---------------------------------------------------------------------------
-    def state_dict(self, prefix: str = "") -> dict[str, Tensor]:
-        """Every parameter and persistent buffer by dotted name, in registration order: the
-        same keys and shapes as the equivalent PyTorch model. The values share memory with the
-        model (they are detached views, like PyTorch's)."""
-        state: dict[str, Tensor] = {}
-        self._save_to(state, prefix)
-        return state
+    def to_empty(self, *, device, recurse: bool = True) -> "Module":
+        """PyTorch moves the parameters and buffers to `device` without copying their values
+        (they become uninitialised memory, to be filled by an initialiser or load_state_dict).
+        The only device here is the CPU, where they are already: returns self, values kept."""
+        _devices.check_device(device, "Module.to_empty")
+        return self
 
-    def _save_to(self, state: dict, prefix: str) -> None:
+    def share_memory(self) -> "Module":
+        """Returns self. (PyTorch moves the tensors to shared memory for torch.multiprocessing;
+        numpy arrays stay in this process.)"""
+        return self
+
+    def type(self, dst_type) -> "Module":
+        """Cast every parameter and buffer, floating point or not, to `dst_type` (a dtype, a legacy
+        type such as `tg.DoubleTensor`, or its name), in place; returns self. A parameter that
+        requires grad cannot become an integer (RuntimeError, as in PyTorch)."""
+        dtype = Tensor._make(np.empty((0,)), None, False).type(dst_type).dtype
+        for module in self.modules():
+            for t in list(module._parameters.values()) + list(module._buffers.values()):
+                if t is None or t.data.dtype == dtype:
+                    continue
+                if t.requires_grad and dtype.kind != "f":
+                    raise RuntimeError(f"Module.type: a parameter that requires gradients must stay floating "
+                                       f"point, cannot become {dtype}")
+                t.data = t.data.astype(dtype)
+                t._version += 1
+                if t.grad is not None:
+                    t.grad = Tensor._make(t.grad.data.astype(dtype), None, False)
+        return self
+
+    # ---- state ---------------------------------------------------------------------------
+    def get_extra_state(self) -> Any:
+        """Override, with `set_extra_state`, to save more than tensors: what it returns is put
+        under the key `_extra_state` of `state_dict()` and given to `set_extra_state` by
+        `load_state_dict` (as in PyTorch). Not called unless the class defines it."""
+        raise RuntimeError(f"{type(self).__name__}.get_extra_state: define get_extra_state (and "
+                           f"set_extra_state) in the class to save extra state")
+
+    def set_extra_state(self, state: Any) -> None:
+        """Receives, from `load_state_dict`, what `get_extra_state` returned (see there)."""
+        raise RuntimeError(f"{type(self).__name__}.set_extra_state: define set_extra_state (and "
+                           f"get_extra_state) in the class to load extra state")
+
+    def _defines(self, method: str) -> bool:
+        return getattr(type(self), method) is not getattr(Module, method)
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, prefix, keep_vars)` each time `state_dict()` is about to save this
+        module."""
+        return _add_state_hook(self, "_state_dict_pre_hooks", hook)
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, state_dict, prefix, local_metadata)` after `state_dict()` saved this
+        module and those inside it; it may change state_dict in place and must return None."""
+        return _add_state_hook(self, "_state_dict_post_hooks", hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)` before `load_state_dict` loads this module: it may change
+        state_dict (a copy of the caller's) in place, e.g. rename old keys; a message appended to
+        error_msgs makes loading fail."""
+        return _add_state_hook(self, "_load_state_dict_pre_hooks", hook)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, incompatible_keys)` after `load_state_dict` loaded this module and
+        those inside it; it may change `incompatible_keys.missing_keys` / `.unexpected_keys` in
+        place (strict loading then judges what is left) and must return None."""
+        return _add_state_hook(self, "_load_state_dict_post_hooks", hook)
+
+    def state_dict(self, *args, destination: dict | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
+        """Every parameter and persistent buffer by dotted name, in registration order (and
+        `_extra_state` of modules that define get_extra_state): the same keys and shapes as the
+        equivalent PyTorch model, in an OrderedDict. The values share memory with the model: they
+        are detached, unless `keep_vars=True` gives the parameters themselves. `destination`: a
+        dict to fill (and return) instead; `prefix` goes before every key."""
+        if args:
+            warnings.warn("state_dict: positional args are being deprecated, use kwargs instead "
+                          "(destination=, prefix=, keep_vars=)", FutureWarning, stacklevel=2)
+            destination = args[0] if destination is None else destination
+            prefix = args[1] if len(args) > 1 and prefix == "" else prefix
+            keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
+        if destination is None:
+            destination = OrderedDict()
+        hooks = self.__dict__
+        for hook in hooks.get("_state_dict_pre_hooks", {}).values():
+            hook(self, prefix, keep_vars)
         for name, param in self._parameters.items():
             if param is not None:
-                state[prefix + name] = param.detach()
+                destination[prefix + name] = param if keep_vars else param.detach()
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent:
-                state[prefix + name] = buf.detach()
+                destination[prefix + name] = buf if keep_vars else buf.detach()
+        if self._defines("get_extra_state"):
+            destination[prefix + _EXTRA_STATE_KEY] = self.get_extra_state()
         for name, module in self._modules.items():
             if module is not None:
-                module._save_to(state, f"{prefix}{name}.")
+                module.state_dict(destination=destination, prefix=f"{prefix}{name}.", keep_vars=keep_vars)
+        for hook in hooks.get("_state_dict_post_hooks", {}).values():
+            if hook(self, destination, prefix, {"version": 1}) is not None:
+                raise RuntimeError("state_dict post-hook must return None")
+        return destination
 
-    def _state_targets(self) -> dict[str, Tensor]:
-        """The tensors a state dict is loaded into, by key (shared ones under every name)."""
-        targets: dict[str, Tensor] = {}
+    def _walk(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
+        """(prefix with its dot, module) for self and every module inside, parents first, a shared
+        module under each of its names (how state dicts are saved and loaded)."""
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child._walk(f"{prefix}{name}.")
 
-        def walk(module: Module, prefix: str) -> None:
-            for name, param in module._parameters.items():
-                if param is not None:
-                    targets[prefix + name] = param
-            for name, buf in module._buffers.items():
-                if buf is not None and name not in module._non_persistent:
-                    targets[prefix + name] = buf
-            for name, child in module._modules.items():
-                if child is not None:
-                    walk(child, f"{prefix}{name}.")
-
-        walk(self, "")
-        return targets
-
-    def load_state_dict(self, state_dict: dict, strict: bool = True) -> IncompatibleKeys:
-        """Copy values (arrays, Tensors or nested lists) into the existing parameters, in place,
-        so optimizers that hold them keep working.
+    def load_state_dict(self, state_dict: dict, strict: bool = True, assign: bool = False) -> IncompatibleKeys:
+        """Copy values (arrays, Tensors or nested lists) into the existing parameters and buffers,
+        in place, so optimizers that hold them keep working; with `assign=True` the state dict's
+        tensors become the module's (as new Parameters where they were parameters, keeping
+        requires_grad; create optimizers afterwards). Modules that define set_extra_state get
+        their `_extra_state`.
 
         A shape mismatch, or a value that is not an array (such as a ragged nested list), always
-        raises `RuntimeError` naming the key. Missing or unexpected keys raise it too
-        when `strict` (the default); with `strict=False` they are returned as
-        `(missing_keys, unexpected_keys)`.
+        raises `RuntimeError` naming the key, and nothing is changed. Missing or unexpected keys
+        raise it too when `strict` (the default); with `strict=False` they are returned as
+        `(missing_keys, unexpected_keys)`. Load hooks (register_load_state_dict_pre_hook /
+        _post_hook) run as in PyTorch.
         """
-        if not isinstance(state_dict, dict):
+        if not isinstance(state_dict, Mapping):
             raise TypeError(f"load_state_dict: expected a dict of name -> array, got {type(state_dict).__name__}")
-        targets = self._state_targets()
-        missing = [key for key in targets if key not in state_dict]
-        unexpected = [key for key in state_dict if key not in targets]
+        state_dict = dict(state_dict)  # the pre-hooks may change this copy, never the caller's dict
+        missing, unexpected, hook_errors = [], [], []
+        walk = list(self._walk())
+        for prefix, module in walk:
+            for hook in module.__dict__.get("_load_state_dict_pre_hooks", {}).values():
+                hook(module, state_dict, prefix, {}, strict, missing, unexpected, hook_errors)
+        targets, extra = {}, {}  # key -> (module, name, tensor); key -> module with set_extra_state
+        for prefix, module in walk:
+            for name, param in module._parameters.items():
+                if param is not None:
+                    targets[prefix + name] = (module, name, param)
+            for name, buf in module._buffers.items():
+                if buf is not None and name not in module._non_persistent:
+                    targets[prefix + name] = (module, name, buf)
+            if module._defines("set_extra_state"):
+                extra[prefix + _EXTRA_STATE_KEY] = module
+        missing += [key for key in list(targets) + list(extra) if key not in state_dict]
+        unexpected += [key for key in state_dict if key not in targets and key not in extra]
         values, mismatched = {}, []
-        for key, target in targets.items():
+        for key, (_, _, target) in targets.items():
             if key not in state_dict:
                 continue
             value = state_dict[key]
@@ -354,23 +579,43 @@ class Module:
             elif array.dtype.kind not in "biuf":
                 mismatched.append(f"{key!r}: the state dict holds non-numeric data of dtype {array.dtype}")
             else:
-                values[key] = array
-        problems = []
-        if strict and missing:
-            problems.append("missing keys (in the model, not in the state dict): " + ", ".join(map(repr, missing)))
-        if strict and unexpected:
-            problems.append("unexpected keys (in the state dict, not in the model): "
-                            + ", ".join(map(repr, unexpected)))
+                values[key] = value if assign and isinstance(value, Tensor) else array
+        post_hooks = [(module, hook) for _, module in reversed(walk)  # (children before their parent)
+                      for hook in module.__dict__.get("_load_state_dict_post_hooks", {}).values()]
+        problems = list(hook_errors)
         if mismatched:
             problems.append("shape mismatch for " + "; ".join(mismatched))
-        if problems:
-            raise RuntimeError(f"load_state_dict: error(s) loading the state dict into "
-                               f"{type(self).__name__} (nothing was changed):\n  " + "\n  ".join(problems))
-        for key, array in values.items():
-            target = targets[key]
-            np.copyto(target.data, array, casting="unsafe")
-            target._version += 1  # like an in-place copy: graphs that saved the old value notice
-        return IncompatibleKeys(missing, unexpected)
+        if problems or (strict and (missing or unexpected) and not post_hooks):
+            raise RuntimeError(self._load_error(problems, missing if strict else [], unexpected if strict else []))
+        for key, value in values.items():
+            module, name, target = targets[key]
+            if assign:
+                _assign_loaded(module, name, target, value)
+            else:
+                np.copyto(target.data, value, casting="unsafe")
+                target._version += 1  # like an in-place copy: graphs that saved the old value notice
+        for key, module in extra.items():
+            if key in state_dict:
+                module.set_extra_state(state_dict[key])
+        keys = IncompatibleKeys(missing, unexpected)
+        for module, hook in post_hooks:
+            if hook(module, keys) is not None:
+                raise AssertionError("Hooks registered with ``register_load_state_dict_post_hook`` are not expected "
+                                     "to return new values, if incompatible_keys need to be modified, it should be "
+                                     "done inplace.")
+        if strict and (missing or unexpected):  # (only reached with post-hooks: the values are loaded, as PyTorch)
+            raise RuntimeError(self._load_error([], missing, unexpected, loaded=True))
+        return keys
+
+    def _load_error(self, problems: list, missing: list, unexpected: list, loaded: bool = False) -> str:
+        if missing:
+            problems.insert(0, "missing keys (in the model, not in the state dict): " + ", ".join(map(repr, missing)))
+        if unexpected:
+            problems.insert(1 if missing else 0, "unexpected keys (in the state dict, not in the model): "
+                            + ", ".join(map(repr, unexpected)))
+        done = "the values that were there are loaded" if loaded else "nothing was changed"
+        return (f"load_state_dict: error(s) loading the state dict into {type(self).__name__} ({done}):\n  "
+                + "\n  ".join(problems))
 
     # ---- printing ------------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -378,15 +623,14 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = []
-        for name, module in self._modules.items():
-            body = repr(module).replace("\n", "\n  ")
-            lines.append(f"  ({name}): {body}")
+        """PyTorch's layout: `Name(extra)` for a leaf, else one indented line per line of
+        extra_repr() and per child, `(name): repr(child)`."""
         extra = self.extra_repr()
-        if not lines:
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): {_indented(repr(module))}" for name, module in self._modules.items()]
+        if len(extra_lines) == 1 and not child_lines:
             return f"{type(self).__name__}({extra})"
-        head = f"{type(self).__name__}(" + (f"\n  {extra}" if extra else "")
-        return head + "\n" + "\n".join(lines) + "\n)"
+        return _block(type(self).__name__, extra_lines + child_lines)
 
 
 class _ModuleSequence(Module):
@@ -465,6 +709,33 @@ class ModuleList(_ModuleSequence):
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward(): iterate over it and call its modules")
 
+    def __repr__(self) -> str:
+        """As PyTorch's: consecutive children with the same repr are shown once, as
+        `(0-2): 3 x Linear(...)` -- a stack of identical layers reads as one line."""
+        groups: list[list] = []  # [first index, last index, repr]
+        for i, module in enumerate(self._modules.values()):
+            text = repr(module)
+            if groups and groups[-1][2] == text:
+                groups[-1][1] = i
+            else:
+                groups.append([i, i, text])
+        lines = [_indented(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}")
+                 for first, last, text in groups]
+        return _block(type(self).__name__, lines)
+
+
+def _indented(text: str) -> str:
+    """Every line of a child's repr but the first indented by 2, blank lines left empty (PyTorch's)."""
+    first, *rest = text.split("\n")
+    return "\n".join([first] + [("  " + line) if line.strip() else "" for line in rest])
+
+
+def _block(name: str, lines: list[str]) -> str:
+    """`Name(` + one indented line each + `)`, or `Name()` without lines."""
+    if not lines:
+        return f"{name}()"
+    return f"{name}(\n  " + "\n  ".join(lines) + "\n)"
+
 
 def _check_module(module, container: str) -> Module:
     if not isinstance(module, Module):
@@ -478,3 +749,23 @@ def _list_index(index: int, length: int, container: str) -> int:
     if not -length <= index < length:
         raise IndexError(f"{container}: index {index} is out of range for {length} modules")
     return int(index) % length
+
+
+def _add_state_hook(module: Module, kind: str, hook: Callable) -> RemovableHandle:
+    """Put `hook` in `module.<kind>` (a dict id -> hook, run in order), made at the first one."""
+    if not callable(hook):
+        raise TypeError(f"register{kind[:-1]}: the hook must be a function, got {type(hook).__name__}")
+    hooks = module.__dict__.setdefault(kind, {})
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
+
+
+def _assign_loaded(module: Module, name: str, target: Tensor, value) -> None:
+    """load_state_dict(assign=True): the state dict's tensor becomes the module's (a Parameter
+    where there was one, keeping its requires_grad)."""
+    if isinstance(target, Parameter):
+        array = value.data if isinstance(value, Tensor) else value
+        setattr(module, name, Parameter(array, requires_grad=target.requires_grad))
+    else:
+        setattr(module, name, value if isinstance(value, Tensor) else Tensor._make(value, None, False))

@@ -68,9 +68,13 @@ def call_with_hooks(module, args: tuple, kwargs: dict) -> Any:
       with `with_kwargs=True` it is `hook(module, args, kwargs)` and may return (args, kwargs);
     - a forward hook `hook(module, args, output)` (`hook(module, args, kwargs, output)` with
       `with_kwargs`) may return a new output;
-    - hooks registered with `always_call=True` run even if forward raised (the error is then raised).
+    - hooks registered with `always_call=True` run even if forward raised (the error is then raised);
+    - with backward hooks (backward_hooks.py), the inputs are wrapped after the pre-hooks and the
+      output after the forward hooks.
     """
-    for hook_id, hook in list(module._forward_pre_hooks.items()):
+    state = module.__dict__
+    pre_hooks, forward_hooks = state.get("_forward_pre_hooks", {}), state.get("_forward_hooks", {})
+    for hook_id, hook in list(pre_hooks.items()):
         if hook_id in module._forward_pre_hooks_with_kwargs:
             result = hook(module, args, kwargs)
             if result is not None:
@@ -82,15 +86,21 @@ def call_with_hooks(module, args: tuple, kwargs: dict) -> Any:
             result = hook(module, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+    backward = None
+    if state.get("_backward_hooks") or state.get("_backward_pre_hooks"):
+        from .backward_hooks import ModuleCall
+
+        backward = ModuleCall(module)
+        args = backward.wrap_inputs(args)
     called = set()
     try:
         output = module.forward(*args, **kwargs)
-        for hook_id, hook in list(module._forward_hooks.items()):
+        for hook_id, hook in list(forward_hooks.items()):
             called.add(hook_id)
             output = _run_forward_hook(module, hook_id, hook, args, kwargs, output)
-        return output
+        return output if backward is None else backward.wrap_outputs(output)
     except Exception:
-        for hook_id, hook in list(module._forward_hooks.items()):
+        for hook_id, hook in list(forward_hooks.items()):
             if hook_id in module._forward_hooks_always_called and hook_id not in called:
                 try:
                     _run_forward_hook(module, hook_id, hook, args, kwargs, None)

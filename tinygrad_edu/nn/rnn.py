@@ -12,6 +12,10 @@ is one matrix product for the whole sequence.
 The backward direction reads the sequence from its end; its outputs are put back in time order
 and concatenated after the forward ones. Between layers, dropout (while training) applies to
 the outputs of every layer but the last.
+
+Every input is run as a packed batch (nn/utils/rnn.py): a padded (L, N, in) input is L steps of N
+rows each, a `PackedSequence` has fewer rows at the later steps, so each sequence stops (and,
+reversed, starts) at its own last step; its output is a PackedSequence again.
 """
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from . import init
 from .module import Module
 from .parameter import Parameter
 from .recurrent import check_nonlinearity, gru_step, lstm_step, rnn_step
+from .utils.rnn import PackedSequence
 
 
 class RNNBase(Module):
@@ -81,19 +86,37 @@ class RNNBase(Module):
     def _cell_step(self, gi: Tensor, gh: Tensor, state: tuple) -> tuple:
         raise NotImplementedError
 
-    def forward(self, input: Tensor, hx=None):
+    def forward(self, input: Tensor | PackedSequence, hx=None):
+        """`(output, h_n)`, or `(output, (h_n, c_n))` for an LSTM; `output` is a PackedSequence
+        when `input` is one (see the subclasses' docstrings for the shapes)."""
         name = type(self).__name__
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{name}: input must be a Tensor, got {type(input).__name__}")
-        if input.ndim not in (2, 3):
+        packed = isinstance(input, PackedSequence)
+        if packed:
+            data = input.data
+            batch_sizes = [int(n) for n in input.batch_sizes.data]
+            if data.ndim != 2:
+                raise ValueError(f"{name}: a packed input's data must be 2-D (sum of lengths, input_size), got "
+                                 f"shape {data.shape}")
+        elif not isinstance(input, Tensor):
+            raise TypeError(f"{name}: input must be a Tensor or a PackedSequence, got {type(input).__name__}")
+        elif input.ndim not in (2, 3):
             raise ValueError(f"{name}: expected input to be 2-D (L, input_size) or 3-D (batched), got "
                              f"{input.ndim}-D of shape {input.shape}")
-        if input.shape[-1] != self.input_size:
+        else:
+            data = input
+        if data.shape[-1] != self.input_size:
             raise ShapeError(f"{name}: input.size(-1) must be equal to input_size: expected "
-                             f"{self.input_size}, got {input.shape[-1]} (input of shape {input.shape})")
-        unbatched = input.ndim == 2
-        x = input.unsqueeze(1) if unbatched else (input.transpose(0, 1) if self.batch_first else input)
-        batch = x.shape[1]
+                             f"{self.input_size}, got {data.shape[-1]} (input of shape {data.shape})")
+        unbatched = not packed and input.ndim == 2
+        if not packed:  # (L, N, in) as packed data: L steps of N rows each
+            x = input.unsqueeze(1) if unbatched else (input.transpose(0, 1) if self.batch_first else input)
+            steps, batch = x.shape[0], x.shape[1]
+            if steps == 0:
+                raise RuntimeError(f"{name}: Expected sequence length to be larger than 0 in RNN (input of shape "
+                                   f"{input.shape})")
+            batch_sizes = [batch] * steps
+            data = x.reshape(steps * batch, self.input_size)
+        batch = batch_sizes[0]
         directions = 2 if self.bidirectional else 1
         state_shape = (self.num_layers * directions, batch, self.hidden_size)
         if hx is None:
@@ -108,38 +131,71 @@ class RNNBase(Module):
                     which = f"hidden[{i}]" if self.n_states > 1 else "hidden"
                     raise ShapeError(f"{name}: expected {which} of shape {shown}, got "
                                      f"{s.squeeze(1).shape if unbatched else s.shape}")
+            if packed and input.sorted_indices is not None:  # the states follow the sorted batch
+                initial = tuple(s[:, input.sorted_indices.data] for s in initial)
         finals = []  # the final state of each layer and direction
+        x = data
         for layer in range(self.num_layers):
             outputs = []
             for d, suffix in enumerate(("", "_reverse")[:directions]):
                 k = layer * directions + d
                 state = None if initial is None else tuple(s[k] for s in initial)
-                out, final = self._run(x, self._weights(layer, suffix), state, reverse=d == 1)
+                out, final = self._run(x, batch_sizes, self._weights(layer, suffix), state, reverse=d == 1)
                 outputs.append(out)
                 finals.append(final)
-            x = outputs[0] if directions == 1 else cat(outputs, dim=2)
+            x = outputs[0] if directions == 1 else cat(outputs, dim=1)
             if self.dropout > 0 and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, self.training)
         last = tuple(stack([final[i] for final in finals]) for i in range(self.n_states))  # (h_n[, c_n])
-        if unbatched:
-            x, last = x.squeeze(1), tuple(s.squeeze(1) for s in last)
-        elif self.batch_first:
-            x = x.transpose(0, 1)
-        return x, (last if self.n_states > 1 else last[0])
+        if packed:
+            if input.unsorted_indices is not None:  # back to the caller's order
+                last = tuple(s[:, input.unsorted_indices.data] for s in last)
+            output = PackedSequence(x, input.batch_sizes, input.sorted_indices, input.unsorted_indices)
+        else:
+            output = x.reshape(len(batch_sizes), batch, x.shape[-1])
+            if unbatched:
+                output, last = output.squeeze(1), tuple(s.squeeze(1) for s in last)
+            elif self.batch_first:
+                output = output.transpose(0, 1)
+        return output, (last if self.n_states > 1 else last[0])
 
-    def _run(self, x: Tensor, weights, state, reverse: bool):
-        """One layer in one direction over x (L, N, in): outputs (L, N, H) and the final state."""
+    def _run(self, x: Tensor, batch_sizes: list[int], weights, state, reverse: bool):
+        """One layer in one direction over packed rows x (sum of batch_sizes, in): step t is the
+        next batch_sizes[t] rows, the first that many sequences (sorted longest first). Returns
+        the outputs (rows as x, H) and each sequence's final state: the forward direction sets
+        aside the states of sequences that end; the backward one starts at each sequence's last
+        step, adding its initial state when the batch grows."""
         w_ih, w_hh, b_ih, b_hh = weights
-        steps, batch = x.shape[0], x.shape[1]
+        batch = batch_sizes[0]
         # the input's contribution to the gates, for all steps in one matrix product
         projected = F.linear(x, w_ih, b_ih)
         if state is None:
             state = (Tensor._make(zeros(batch, self.hidden_size, dtype=x.dtype).data, None, False),) * self.n_states
-        outputs = [None] * steps
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-            state = self._cell_step(projected[t], F.linear(state[0], w_hh, b_hh), state)
-            outputs[t] = state[0]
-        return stack(outputs), state
+        starts = [0]
+        for n in batch_sizes:
+            starts.append(starts[-1] + n)
+        outputs = [None] * len(batch_sizes)
+        if not reverse:
+            finished = []  # states of sequences that ended, in the order they ended
+            for t, n in enumerate(batch_sizes):
+                if n < state[0].shape[0]:
+                    finished.append(tuple(s[n:] for s in state))
+                    state = tuple(s[:n] for s in state)
+                state = self._cell_step(projected[starts[t]:starts[t + 1]], F.linear(state[0], w_hh, b_hh), state)
+                outputs[t] = state[0]
+            if finished:  # the later a sequence ended, the nearer the top of the sorted batch
+                state = tuple(cat([state[i]] + [f[i] for f in reversed(finished)]) for i in range(self.n_states))
+        else:
+            initial = state
+            if batch_sizes[-1] < batch:
+                state = tuple(s[:batch_sizes[-1]] for s in initial)
+            for t in range(len(batch_sizes) - 1, -1, -1):
+                n, running = batch_sizes[t], state[0].shape[0]
+                if n > running:  # sequences whose last step is t join with their initial state
+                    state = tuple(cat([s, s0[running:n]]) for s, s0 in zip(state, initial))
+                state = self._cell_step(projected[starts[t]:starts[t + 1]], F.linear(state[0], w_hh, b_hh), state)
+                outputs[t] = state[0]
+        return cat(outputs), state
 
     def extra_repr(self) -> str:
         parts = [f"{self.input_size}, {self.hidden_size}"]  # (PyTorch does not show an RNN's nonlinearity)
@@ -164,6 +220,8 @@ class LSTM(RNNBase):
     for one unbatched sequence. h_0 and c_0: (D·num_layers, N, hidden_size) each, zeros when
     omitted. output: (L, N, D·hidden_size) -- the last layer's h_t at every step (batch first
     if batch_first); h_n and c_n: the final state of every layer and direction, shaped as h_0.
+    A `PackedSequence` input (nn.utils.rnn.pack_padded_sequence) gives a PackedSequence output,
+    and h_n, c_n taken at each sequence's own last step, in the batch's original order.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
     >>> lstm = nn.LSTM(3, 5, num_layers=2, batch_first=True)

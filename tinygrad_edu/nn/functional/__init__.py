@@ -5,22 +5,34 @@ layer_norm and the losses, with PyTorch's names, arguments and defaults.
     import tinygrad_edu.nn.functional as F
     loss = F.cross_entropy(model(x), labels)
 """
+from ...numpy_names import accept_numpy_names as _accept_numpy_names
 from .activation import log_softmax, relu, sigmoid, softmax, tanh
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .bilinear import bilinear
 from .binary_losses import binary_cross_entropy_with_logits
 from .channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
+from .channel_shuffle import channel_shuffle
 from .convolution import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
     conv1d,
     conv2d,
+    conv3d,
     max_pool1d,
+    max_pool1d_with_indices,
     max_pool2d,
+    max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
 )
 from .distance import pairwise_distance
 from .divergence import kl_div
+from .embedding_bag import embedding_bag
+from .folding import fold, unfold
 from .group_normalization import group_norm, instance_norm, local_response_norm, rms_norm
 from .layers import _check_dropout_p, dropout, embedding, linear
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
@@ -37,6 +49,7 @@ from .margin_losses import (
     triplet_margin_with_distance_loss,
 )
 from .normalization import batch_norm, layer_norm
+from .pdist import pdist
 from .piecewise import (
     celu,
     glu,
@@ -60,6 +73,18 @@ from .piecewise import (
     threshold_,
 )
 from .pointwise import elu, gelu, leaky_relu, logsigmoid, silu, softplus
+from .pooling import (
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
+)
 from .regression_losses import huber_loss, l1_loss, smooth_l1_loss
 from .resampling import (
     adaptive_max_pool1d,
@@ -73,7 +98,7 @@ from .resampling import (
 )
 from .shaping import one_hot, pad
 from .similarity import cosine_similarity, normalize
-from .transposed_convolution import conv_transpose1d, conv_transpose2d
+from .transposed_convolution import conv_transpose1d, conv_transpose2d, conv_transpose3d
 
 __all__ = ["sigmoid", "tanh", "relu", "softmax", "log_softmax", "leaky_relu", "elu", "silu", "softplus",
            "logsigmoid", "gelu", "linear", "dropout", "embedding", "layer_norm", "batch_norm", "one_hot", "pad",
@@ -91,3 +116,12 @@ __all__ += ["relu6", "hardtanh", "hardsigmoid", "hardswish", "selu", "celu", "mi
             "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "interpolate",
             "pixel_shuffle", "pixel_unshuffle", "adaptive_max_pool1d", "adaptive_max_pool2d", "hardtanh_", "threshold_",
             "rrelu_", "upsample", "upsample_nearest", "upsample_bilinear"]
+__all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_avg_pool3d", "adaptive_max_pool3d",
+            "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+            "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
+            "max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "unfold", "fold",
+            "bilinear", "embedding_bag", "pdist", "channel_shuffle"]
+
+# F.softmax(x, axis=1), F.cosine_similarity(a, b, axis=0), F.pairwise_distance(a, b, keepdims=True):
+# every function here that takes dim/keepdim also takes numpy's axis/keepdims, as PyTorch's do
+_accept_numpy_names(globals(), list(globals()))

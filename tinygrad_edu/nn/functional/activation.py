@@ -18,14 +18,14 @@ from ...ops.op import Op
 from ...tensor import Tensor
 
 
-def sigmoid(x: Tensor) -> Tensor:
+def sigmoid(input: Tensor) -> Tensor:
     """σ(x) = 1 / (1 + e⁻ˣ), elementwise."""
-    return x.sigmoid()
+    return input.sigmoid()
 
 
-def tanh(x: Tensor) -> Tensor:
+def tanh(input: Tensor) -> Tensor:
     """tanh(x), elementwise."""
-    return x.tanh()
+    return input.tanh()
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -64,27 +64,33 @@ class Softmax(Op):
         return s * (grad - ctx.xp.sum(grad * s, ctx.dim, keepdims=True))
 
 
-def _softmax_dim(x: Tensor, dim, op: str) -> int:
+def _softmax_input(x: Tensor, dim, dtype, op: str) -> tuple:
+    """(x converted to dtype, the axis), after PyTorch's checks."""
     if not isinstance(x, Tensor):
         raise TypeError(f"{op}: expected a Tensor, got {type(x).__name__}")
-    if dim is None:
+    if dim is None:  # (PyTorch guesses an axis, with a deprecation warning; a guess hides bugs)
         raise TypeError(f"{op}: dim is required (e.g. {op}(x, dim=1) for a batch of logits)")
     axis = normalize_dim(dim, x.ndim, op)  # (a bad dim is reported first, as in PyTorch)
+    if dtype is not None:
+        x = x.to(dtype)
     if x.data.dtype.kind != "f":
         raise ArgumentDtypeError(f"{op}: needs a floating point tensor, got dtype {x.dtype}")
-    return axis
+    return x, axis
 
 
-def softmax(x: Tensor, dim: int) -> Tensor:
-    """exp(x) / Σ exp(x) over `dim`: probabilities that sum to 1 along that axis.
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """exp(x) / Σ exp(x) over `dim`: probabilities that sum to 1 along that axis. `dtype`
+    converts the input first (e.g. an integer tensor to floats). `dim` is required here
+    (PyTorch's default None picks an axis with a deprecation warning).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.softmax(tg.tensor([[1000.0, 1000.0]]), dim=1)
     tensor([[0.5000, 0.5000]])
     """
-    return Softmax.apply(x, _softmax_dim(x, dim, "softmax"))
+    return Softmax.apply(*_softmax_input(input, dim, dtype, "softmax"))
 
 
-def log_softmax(x: Tensor, dim: int) -> Tensor:
-    """log(softmax(x)) over `dim`, computed without overflow or log(0)."""
-    return LogSoftmax.apply(x, _softmax_dim(x, dim, "log_softmax"))
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """log(softmax(x)) over `dim`, computed without overflow or log(0); `dtype` converts the
+    input first."""
+    return LogSoftmax.apply(*_softmax_input(input, dim, dtype, "log_softmax"))

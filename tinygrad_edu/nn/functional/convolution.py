@@ -1,5 +1,6 @@
-"""Convolution and pooling over 1 or 2 spatial dims, as PyTorch's conv1d/conv2d, max_pool, avg_pool
-and adaptive_avg_pool: the input is (N, C, L) or (N, C, H, W) (or without N).
+"""Convolution and pooling over 1, 2 or 3 spatial dims, as PyTorch's conv1d/2d/3d, max_pool (with
+return_indices), avg_pool and adaptive_avg_pool: the input is (N, C, L), (N, C, H, W) or
+(N, C, D, H, W) (or without N).
 
 Each is composed from ops that already differentiate (twice): the input is padded (`F.pad`),
 every window the kernel visits is gathered with one integer index (im2col -- each output
@@ -25,8 +26,8 @@ from .checks import check_float, check_tensor
 from .shaping import pad as _pad
 
 # einsum letters, one per spatial dim: output positions, and offsets inside the kernel
-_LETTERS = "pq"
-_KERNEL_LETTERS = "wx"
+_LETTERS = "pqr"
+_KERNEL_LETTERS = "wxy"
 
 
 def _tuple(value, dims: int, op: str, what: str) -> tuple:
@@ -155,6 +156,18 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
 
 
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0, dilation=1,
+           groups: int = 1) -> Tensor:
+    """Cross-correlation of (N, C, D, H, W) with weight (O, C / groups, kd, kh, kw):
+    (N, O, D_out, H_out, W_out), each size as conv2d's, as PyTorch's conv3d (volumes, video).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.conv3d(tg.ones(1, 2, 4, 4, 4), tg.ones(3, 2, 2, 2, 2), stride=2).shape
+    (1, 3, 2, 2, 2)
+    """
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
 # ---- pooling ---------------------------------------------------------------------------------
 
 def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode: bool, dims: int, op: str,
@@ -176,32 +189,72 @@ def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mo
 
 
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, dims, op):
-    w, unbatched, kernel, _, _ = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode, dims, op,
-                                               -np.inf)
+    w, unbatched, kernel, stride, padding = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode,
+                                                          dims, op, -np.inf)
     flat = w.reshape(w.shape[:2 + dims] + (math.prod(kernel),))
-    out = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
-    if return_indices:
-        raise NotImplementedError(f"{op}: return_indices=True is not implemented (the indices into the "
-                                  f"input are what max_unpool needs, which is not here either)")
-    return out.values.squeeze(0) if unbatched else out.values
+    values, best = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
+    if unbatched:
+        values = values.squeeze(0)
+    if not return_indices:
+        return values
+    spatial = input.shape[-dims:]
+    dilation = _tuple(dilation, dims, op, "dilation")
+    offsets = np.unravel_index(best.data, kernel)  # where the max is inside its window, per spatial dim
+    position = np.zeros(best.shape, dtype=np.int64)
+    for d in range(dims):  # input index = window start + offset·dilation - padding; flattened per plane
+        start = (np.arange(best.shape[2 + d]) * stride[d]).reshape([-1 if i == d else 1 for i in range(dims)])
+        position = position * spatial[d] + start + offsets[d] * dilation[d] - padding[d]
+    indices = Tensor._make(position[0] if unbatched else position, None, False)
+    return values, indices
 
 
 def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
-    """The largest value in each window of (N, C, L)."""
+               return_indices: bool = False):
+    """The largest value in each window of (N, C, L); with return_indices=True also where each
+    one is (int64 positions in L, what max_unpool1d takes)."""
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 1, "max_pool1d")
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
-               return_indices: bool = False) -> Tensor:
+               return_indices: bool = False):
     """The largest value in each kernel_size window of (N, C, H, W); stride defaults to kernel_size.
+    With return_indices=True, (values, indices): the flat position h·W + w of each max in its
+    input plane (int64), as PyTorch's and as max_unpool2d takes them.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 5.,  7.],
               [13., 15.]]]])
+    >>> F.max_pool2d(tg.arange(16.0).reshape(1, 1, 4, 4), 2, return_indices=True)[1]
+    tensor([[[[ 5,  7],
+              [13, 15]]]])
     """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2, "max_pool2d")
+
+
+def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """The largest value in each window of (N, C, D, H, W); indices (return_indices=True) are flat
+    positions d·H·W + h·W + w in each input volume."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d")
+
+
+def max_pool1d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple:
+    """max_pool1d's (values, indices), whatever return_indices says (PyTorch's)."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 1, "max_pool1d")
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple:
+    """max_pool2d's (values, indices), whatever return_indices says (PyTorch's)."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 2, "max_pool2d")
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+                            return_indices: bool = False) -> tuple:
+    """max_pool3d's (values, indices), whatever return_indices says (PyTorch's)."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, True, 3, "max_pool3d")
 
 
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dims, op):
@@ -245,6 +298,13 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
                      "avg_pool2d")
 
 
+def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each kernel_size window of (N, C, D, H, W); as avg_pool2d."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3,
+                     "avg_pool3d")
+
+
 def _adaptive_avg_pool(input: Tensor, output_size, dims: int, op: str) -> Tensor:
     check_float(input, op)
     x, unbatched = _batched(input, dims, op)
@@ -270,3 +330,9 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """Average pooling to a given output size (int or (H_out, W_out); None keeps that dim), as
     PyTorch's: `F.adaptive_avg_pool2d(x, 1)` is the mean over each channel's H×W."""
     return _adaptive_avg_pool(input, output_size, 2, "adaptive_avg_pool2d")
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Average pooling of (N, C, D, H, W) to a given output size (an int or (D_out, H_out, W_out),
+    None keeping that dim)."""
+    return _adaptive_avg_pool(input, output_size, 3, "adaptive_avg_pool3d")

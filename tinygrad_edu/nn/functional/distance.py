@@ -11,7 +11,6 @@ import numpy as np
 
 from ...dtype import get_default_dtype
 from ...errors import ShapeError
-from ...numpy_names import accept_numpy_names
 from ...tensor import Tensor
 from .checks import check_tensor
 
@@ -39,5 +38,3 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
         return diff.reshape(1).norm(p, -1).reshape(())
     return diff.norm(p, -1, keepdim=keepdim)
 
-
-accept_numpy_names(globals(), ["pairwise_distance"])  # keepdims= as well as keepdim=

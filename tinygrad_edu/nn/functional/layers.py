@@ -43,21 +43,21 @@ def linear_grads(xp, grad, x, weight, need_x: bool, need_w: bool) -> tuple:
     return (grad @ weight if need_x else None), grad_w
 
 
-def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """x @ weight.T + bias, with weight of shape (out_features, in_features) like PyTorch.
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """input @ weight.T + bias, with weight of shape (out_features, in_features) like PyTorch.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.zeros(4)).shape
     (2, 4)
     """
-    if x.__class__ is not Tensor or weight.__class__ is not Tensor:
-        raise TypeError(f"linear: x and weight must be Tensors, got {type(x).__name__} and "
+    if input.__class__ is not Tensor or weight.__class__ is not Tensor:
+        raise TypeError(f"linear: input and weight must be Tensors, got {type(input).__name__} and "
                         f"{type(weight).__name__}")
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
-    if x.ndim == 0 or x.data.shape[-1] != weight.data.shape[1]:
+    if input.ndim == 0 or input.data.shape[-1] != weight.data.shape[1]:
         raise ValueError(
-            f"linear: input of shape {x.shape} does not fit weight of shape {weight.shape}: the last "
+            f"linear: input of shape {input.shape} does not fit weight of shape {weight.shape}: the last "
             f"axis of the input must be in_features = {weight.shape[1]}"
         )
     if bias is not None:
@@ -66,9 +66,9 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         if bias.data.shape != (weight.data.shape[0],):
             raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) to match weight of "
                              f"shape {weight.shape}, got {bias.shape}")
-    if x.ndim == 1:  # a single sample: treat it as a batch of one
-        return Linear.apply(x.unsqueeze(0), weight, bias).squeeze(0)
-    return Linear.apply(x, weight, bias)
+    if input.ndim == 1:  # a single sample: treat it as a batch of one
+        return Linear.apply(input.unsqueeze(0), weight, bias).squeeze(0)
+    return Linear.apply(input, weight, bias)
 
 
 def _check_dropout_p(p, op: str) -> None:
@@ -76,23 +76,28 @@ def _check_dropout_p(p, op: str) -> None:
         raise ValueError(f"{op}: dropout probability has to be between 0 and 1, got {p!r}")
 
 
-def dropout(x: Tensor, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Inverted dropout: while training, zero each element with probability p and scale the
-    survivors by 1/(1-p), so the expected value is unchanged; otherwise return x.
+    survivors by 1/(1-p), so the expected value is unchanged; otherwise return input.
+    `inplace=True` overwrites `input` (like `input.mul_(mask)`), which must then not be a leaf
+    that requires grad.
 
     The mask is drawn from the framework's generator (`tg.manual_seed`).
     """
     _check_dropout_p(p, "dropout")
     if not training or p == 0:
-        return x
-    if x.data.dtype.kind != "f":
-        raise TypeError(f"dropout: needs a floating point tensor, got dtype {x.dtype}")
+        return input
+    if input.data.dtype.kind != "f":
+        raise TypeError(f"dropout: needs a floating point tensor, got dtype {input.dtype}")
     if p == 1:
-        mask = np.zeros(x.data.shape, dtype=x.data.dtype)
+        mask = np.zeros(input.data.shape, dtype=input.data.dtype)
     else:
-        keep = generator().random(x.data.shape) >= p
-        mask = keep.astype(x.data.dtype) * x.data.dtype.type(1 / (1 - p))
-    return x * Tensor._make(mask, None, False)
+        keep = generator().random(input.data.shape) >= p
+        mask = keep.astype(input.data.dtype) * input.data.dtype.type(1 / (1 - p))
+    mask = Tensor._make(mask, None, False)
+    if inplace:
+        return input._in_place("dropout_", lambda old: old * mask)
+    return input * mask
 
 
 def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,

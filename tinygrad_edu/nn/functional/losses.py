@@ -49,14 +49,37 @@ def _difference(input, target, op: str) -> Tensor:
     return input - target
 
 
+def _weighted(loss: Tensor, weight, reduction: str, op: str, mean_over_weight: bool) -> Tensor:
+    """loss · weight (weight of the loss's shape, else ValueError as PyTorch), reduced; with
+    mean_over_weight, 'mean' is the weighted average Σ w·loss / Σ w."""
+    w = as_float_tensor(weight, loss, op, "weight")
+    if w.shape != loss.shape:
+        raise ValueError(f"{op}: weight of shape {w.shape} must have the input's shape {loss.shape}")
+    loss = loss * w
+    if reduction == "mean" and mean_over_weight:
+        return loss.sum() / w.sum()
+    return _reduce(loss, reduction)
+
+
 # ---- mean squared error ------------------------------------------------------------------
-def mse_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
-    """(input - target)², averaged (or summed) over all elements.
+def mse_loss(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean",
+             weight: Tensor | None = None) -> Tensor:
+    """(input - target)², averaged (or summed) over all elements. With `weight` (the input's
+    shape) each squared error is multiplied by its weight and 'mean' is Σ w·d² / Σ w, as in
+    PyTorch. `size_average` and `reduce` are PyTorch's deprecated spellings of `reduction`.
 
     Input and target must have the same shape: a silently broadcast target ((N, 1) against
-    (N,) makes an N×N matrix of errors) is a classic bug, so it is an error here."""
+    (N,) makes an N×N matrix of errors) is a classic bug, so it is an error here.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.mse_loss(tg.tensor([1.0, 3.0]), tg.tensor([0.0, 0.0]), weight=tg.tensor([3.0, 1.0]))
+    tensor(3.)
+    """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction, "mse_loss")
     diff = _difference(input, target, "mse_loss")
+    if weight is not None:
+        return _weighted(diff * diff, weight, reduction, "mse_loss", mean_over_weight=True)
     return _reduce(diff * diff, reduction)
 
 
@@ -94,19 +117,21 @@ def _check_range(t: np.ndarray, n_classes: int, ignore_index: int, op: str) -> n
     return counted
 
 
-def nll_loss(input: Tensor, target, weight: Tensor | None = None, ignore_index: int = -100,
-             reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target, weight: Tensor | None = None, size_average=None, ignore_index: int = -100,
+             reduce=None, reduction: str = "mean") -> Tensor:
     """Negative log likelihood of the target classes: loss_n = -weight[t_n] · input[n, t_n].
 
     `input` holds log-probabilities, shape (N, C) (or (C,) with one target, or (N, C, d...)
     with target (N, d...)); `target` holds class indices. Targets equal to `ignore_index` add
     nothing. 'mean' divides by the number (or total weight) of counted targets.
+    `size_average` and `reduce` are PyTorch's deprecated spellings of `reduction`.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> logp = tg.tensor([[-0.1, -2.3], [-1.2, -0.4]])
     >>> F.nll_loss(logp, tg.tensor([0, 1]))          # (0.1 + 0.4) / 2
     tensor(0.2500)
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     return _nll_loss(input, target, weight, ignore_index, reduction, "nll_loss")
 
 
@@ -305,16 +330,18 @@ class BinaryCrossEntropy(Op):
         return grad_p, grad_y
 
 
-def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None,
-                         reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, size_average=None,
+                         reduce=None, reduction: str = "mean") -> Tensor:
     """Cross-entropy between probabilities `input` (in [0, 1], e.g. after a sigmoid) and
     targets in [0, 1] of the same shape. Each log is clamped at -100, like PyTorch, so p = 0 or
     1 gives a large finite loss instead of inf. `weight` multiplies each element's loss.
+    `size_average` and `reduce` are PyTorch's deprecated spellings of `reduction`.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.binary_cross_entropy(tg.tensor([0.0, 1.0]), tg.tensor([1.0, 1.0]), reduction="none")
     tensor([100.,   0.])
     """
+    reduction = legacy_reduction(size_average, reduce, reduction)
     check_float(input, "binary_cross_entropy")
     _check_reduction(reduction, "binary_cross_entropy")
     target = as_float_tensor(target, input, "binary_cross_entropy")

@@ -26,7 +26,6 @@ import numpy as np
 
 from ...dtype import get_default_dtype
 from ...errors import ArgumentDtypeError, ArgumentValueError, NotImplementedForDtype
-from ...numpy_names import accept_numpy_names
 from ...ops import normalize_dim
 from ...ops.select import where
 from ...random import generator
@@ -309,4 +308,3 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 __all__ = ["hardtanh", "relu6", "hardsigmoid", "hardswish", "threshold", "softshrink", "hardshrink", "selu",
            "celu", "mish", "softsign", "tanhshrink", "glu", "softmin", "prelu", "rrelu", "gumbel_softmax", "hardtanh_",
            "threshold_", "rrelu_"]
-accept_numpy_names(globals(), __all__)  # F.softmin(x, axis=1), F.glu(x, axis=0)

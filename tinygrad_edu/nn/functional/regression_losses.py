@@ -19,8 +19,8 @@ import numpy as np
 from ...ops.op import Op
 from ...ops.unary import sign_times
 from ...tensor import Tensor
-from .checks import ArgumentValueError, as_float_tensor, legacy_reduction
-from .losses import _check_reduction, _difference, _reduce
+from .checks import ArgumentValueError, legacy_reduction
+from .losses import _check_reduction, _difference, _reduce, _weighted
 
 
 class SmoothL1(Op):
@@ -39,16 +39,6 @@ class SmoothL1(Op):
         d, = ctx.saved_tensors
         xp, beta = ctx.xp, ctx.beta
         return xp.where((d > -beta) & (d < beta), grad * d / beta, sign_times(xp, d, grad))
-
-
-def _weighted(loss: Tensor, weight, reduction: str, op: str, mean_over_weight: bool) -> Tensor:
-    w = as_float_tensor(weight, loss, op, "weight")
-    if w.shape != loss.shape:
-        raise ValueError(f"{op}: weight of shape {w.shape} must have the input's shape {loss.shape}")
-    loss = loss * w
-    if reduction == "mean" and mean_over_weight:
-        return loss.sum() / w.sum()
-    return _reduce(loss, reduction)
 
 
 def l1_loss(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean",

@@ -1,4 +1,4 @@
-"""Transposed convolution (PyTorch's conv_transpose1d/conv_transpose2d): the adjoint of conv, so
+"""Transposed convolution (PyTorch's conv_transpose1d/2d/3d): the adjoint of conv, so
 its forward is conv's backward with respect to the input. Each input element scatters a
 copy of the kernel, scaled by it, into the output:
 
@@ -121,3 +121,16 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
                            "conv_transpose2d")
+
+
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+                     output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """Transposed convolution of (N, C_in, D, H, W) with weight (C_in, C_out / groups, kd, kh, kw):
+    (N, C_out, D_out, H_out, W_out), each size as conv_transpose2d's.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.conv_transpose3d(tg.ones(1, 2, 2, 3, 3), tg.ones(2, 4, 2, 2, 2), stride=2).shape
+    (1, 4, 4, 6, 6)
+    """
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                           "conv_transpose3d")
