@@ -478,8 +478,13 @@ def _zero_with_gradient_one(x: "Tensor") -> "Tensor":
 def _log_add(x: "Tensor", y: "Tensor", log1p_of_power) -> "Tensor":
     """max(x, y) + log1p_of_power(min(x, y) - max(x, y)) for logaddexp and logaddexp2. Where x
     and y are the same infinity, min - max would be nan: 0 is used there (the result is then that
-    infinity, as PyTorch gives)."""
-    high, low = x.maximum(y), x.minimum(y)
+    infinity, as PyTorch gives).
+
+    The larger one is chosen by a mask, not by maximum/minimum: a + log1p(e^(b - a)) is the same
+    function whichever of the two is a, so its derivatives are exact at ties too (maximum and
+    minimum split a tie's gradient, which loses the second derivative there)."""
+    x_is_larger = _constant(np.broadcast_to(x.data >= y.data, np.broadcast_shapes(x.shape, y.shape)))
+    high, low = _ops.where(x_is_larger, x, y), _ops.where(x_is_larger, y, x)
     with np.errstate(invalid="ignore"):  # (inf - inf, replaced just below)
         difference = low - high
     same_infinity = (x.data == y.data) & np.isinf(x.data)
