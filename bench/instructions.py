@@ -56,6 +56,9 @@ def instructions(script: str, which: str, chains: int) -> int:
 
 
 def per_op(script: str, which: str, few: int, many: int) -> float:
+    # one plain run first, so that both counted runs import from the same compiled .pyc files (a
+    # source file changed since its last import would be compiled inside one of them only)
+    subprocess.run([sys.executable, script, which, "0"], check=True, capture_output=True)
     return (instructions(script, which, many) - instructions(script, which, few)) / ((many - few) * N_OPS)
 
 
