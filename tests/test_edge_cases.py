@@ -500,3 +500,20 @@ def test_prod_and_cumprod_of_empty_tensors_differentiate(make):
     x = tg.zeros(3, 0, 3, requires_grad=True)
     make(x).sum().backward()
     assert x.grad.shape == (3, 0, 3)
+
+
+def test_clamp_with_tensor_bounds():
+    """clamp/clip take tensor bounds that broadcast, as PyTorch: min(max(x, lo), hi); each bound
+    gets the gradient where it is the result, x keeps it at ties, and where lo > hi the result is
+    hi. (A tensor bound recursed forever before.)"""
+    x = tg.tensor([-2.0, 0.5, 3.0, 0.0], requires_grad=True)
+    lo = tg.tensor([0.0, 0.0, 0.0, 0.0], requires_grad=True)
+    hi = tg.tensor(1.0, requires_grad=True)
+    out = tg.clamp(x, lo, hi)
+    assert out.tolist() == [0.0, 0.5, 1.0, 0.0]
+    out.backward(tg.tensor([1.0, 2.0, 3.0, 4.0]))
+    assert x.grad.tolist() == [0.0, 2.0, 0.0, 4.0] and lo.grad.tolist() == [1.0, 0.0, 0.0, 0.0]
+    assert hi.grad.item() == 3.0
+    crossed = tg.tensor([0.0]).clamp(min=tg.tensor([2.0]), max=tg.tensor([1.0]))
+    assert crossed.tolist() == [1.0]
+    assert tg.clip(tg.tensor([1, 5]), tg.tensor([2, 2]), tg.tensor(4)).tolist() == [2, 4]

@@ -14,7 +14,7 @@ from .devices import device, get_default_device, set_default_device
 from .dtype import (finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                     is_floating_point, set_default_dtype, uint8)
 from .errors import ShapeError
-from .functions import (abs, add, cat, chunk, clamp, cos, div, exp, flatten, log, logsumexp, matmul,
+from .functions import (abs, add, cat, chunk, clamp, clip, cos, div, exp, flatten, log, logsumexp, matmul,
                         maximum, mean, minimum, mul, neg, permute, pow, relu, reshape, sigmoid, sin,
                         split, sqrt, squeeze, stack, sub, sum, tanh, transpose, unsqueeze, where)
 from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, ceil, clone, cumsum, dot,
@@ -33,8 +33,9 @@ from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                            IntTensor, LongTensor, ShortTensor, Size, is_tensor, set_default_tensor_type)
-from . import backends, cuda  # noqa: E402  (tg.cuda.is_available() is False; CPU only)
-from . import data, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, tg.utils, tg.viz, tg.data)
+from . import backends, cuda, special  # noqa: E402  (tg.cuda.is_available() is False; CPU only; tg.special)
+from . import data, distributions, linalg, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, ...)
+from .linalg.legacy import *  # noqa: E402, F403  (tg.inverse, tg.det, tg.svd, ...: torch.* linear algebra)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 
 __version__ = "0.1.0"

@@ -82,8 +82,15 @@ def relu(x) -> Tensor:
     return _tensor(x).relu()
 
 
-def clamp(x, min: float | None = None, max: float | None = None) -> Tensor:
-    return _tensor(x).clamp(min, max)
+def clamp(input, min=None, max=None) -> Tensor:
+    """Each element limited to [min, max]: numbers, or tensors that broadcast with input."""
+    return _tensor(input).clamp(min, max)
+
+
+def clip(input, min: float | None = None, max: float | None = None) -> Tensor:
+    """Another name for clamp, as `torch.clip`: each element limited to [min, max] (either bound
+    may be None); the gradient is 1 inside, 0 outside."""
+    return _tensor(input).clamp(min, max)
 
 
 def maximum(a, b) -> Tensor:

@@ -189,7 +189,149 @@ def baddbmm(input, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1) -> Tensor
     return _tensor(input).baddbmm(batch1, batch2, beta=beta, alpha=alpha)
 
 
+# ---- the long tail (tensor_more.py) ---------------------------------------------------------------
+absolute = _unary("absolute", "|x|")
+negative = _unary("negative", "-x")
+positive = _unary("positive", "x itself")
+fix = _unary("fix", "x rounded toward zero (trunc)")
+sgn = _unary("sgn", "The sign of x, -1, 0 or 1")
+lgamma = _unary("lgamma", "log |Γ(x)|")
+digamma = _unary("digamma", "ψ(x) = d/dx log Γ(x)")
+i0 = _unary("i0", "I₀(x), the modified Bessel function of the first kind of order 0")
+signbit = _unary("signbit", "True where the sign bit is set (x < 0 or -0.0)")
+isneginf = _unary("isneginf", "True where x is -inf")
+isposinf = _unary("isposinf", "True where x is +inf")
+isreal = _unary("isreal", "True for every element of a real tensor")
+
+
+def multiply(input, other) -> Tensor:
+    """input * other."""
+    return _tensor(input).mul(other)
+
+
+def subtract(input, other, *, alpha=1) -> Tensor:
+    """input - alpha·other."""
+    return _tensor(input).sub(other, alpha=alpha)
+
+
+def divide(input, other, *, rounding_mode: str | None = None) -> Tensor:
+    """input / other; rounding_mode 'trunc' or 'floor' rounds the quotient."""
+    return _tensor(input).divide(other, rounding_mode=rounding_mode)
+
+
+def polygamma(n: int, input) -> Tensor:
+    """ψ⁽ⁿ⁾(input), the n-th derivative of digamma (n ≥ 0)."""
+    return _tensor(input).polygamma(n)
+
+
+def mvlgamma(input, p: int) -> Tensor:
+    """The multivariate log-gamma function of dimension p."""
+    return _tensor(input).mvlgamma(p)
+
+
+def logit(input, eps: float | None = None) -> Tensor:
+    """log(p/(1 - p)), p clamped to [eps, 1 - eps] when eps is given."""
+    return _tensor(input).logit(eps)
+
+
+def copysign(input, other) -> Tensor:
+    """|input| with the sign of other."""
+    return _tensor(input).copysign(other)
+
+
+def fmax(input, other: Tensor) -> Tensor:
+    """The elementwise maximum, a nan losing to a number."""
+    return _tensor(input).fmax(other)
+
+
+def fmin(input, other: Tensor) -> Tensor:
+    """The elementwise minimum, a nan losing to a number."""
+    return _tensor(input).fmin(other)
+
+
+def float_power(input, exponent) -> Tensor:
+    """input ** exponent in float64; either may be a number."""
+    if not isinstance(input, Tensor):
+        if not isinstance(exponent, Tensor):
+            raise TypeError("float_power(): one of input and exponent must be a Tensor")
+        return Tensor(float(input), dtype="float64").float_power(exponent)
+    return input.float_power(exponent)
+
+
+def ldexp(input, other: Tensor) -> Tensor:
+    """input · 2^other."""
+    return _tensor(input).ldexp(other)
+
+
+def frexp(input: Tensor):
+    """(mantissa, exponent) with input = mantissa · 2^exponent, 0.5 ≤ |mantissa| < 1."""
+    return _tensor(input).frexp()
+
+
+def nextafter(input, other: Tensor) -> Tensor:
+    """The next float after input toward other."""
+    return _tensor(input).nextafter(other)
+
+
+def gcd(input, other: Tensor) -> Tensor:
+    """The greatest common divisor of integers, elementwise."""
+    return _tensor(input).gcd(other)
+
+
+def lcm(input, other: Tensor) -> Tensor:
+    """The least common multiple of integers, elementwise."""
+    return _tensor(input).lcm(other)
+
+
+def _bitwise_function(name: str, symbol: str):
+    def function(input, other) -> Tensor:
+        if not isinstance(input, Tensor):  # (a number first: it takes the tensor's integer dtype)
+            return getattr(_tensor(other)._lift(input), name)(other)
+        return getattr(input, name)(other)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"input {symbol} other, elementwise, for integer and bool tensors; no gradient."
+    return function
+
+
+bitwise_and = _bitwise_function("bitwise_and", "&")
+bitwise_or = _bitwise_function("bitwise_or", "|")
+bitwise_xor = _bitwise_function("bitwise_xor", "^")
+bitwise_left_shift = _bitwise_function("bitwise_left_shift", "<<")
+bitwise_right_shift = _bitwise_function("bitwise_right_shift", ">>")
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """Whether the one element of a one-element tensor is not zero."""
+    return _tensor(input).is_nonzero()
+
+
+def is_same_size(input: Tensor, other: Tensor) -> bool:
+    """Whether both tensors have the same shape."""
+    return _tensor(input).is_same_size(other)
+
+
+def is_signed(input: Tensor) -> bool:
+    """Whether input's dtype can hold negative numbers."""
+    return _tensor(input).is_signed()
+
+
+def is_complex(input: Tensor) -> bool:
+    """False: there are no complex dtypes here."""
+    return False
+
+
+def is_inference(input: Tensor) -> bool:
+    """False: no tensor here is an inference tensor."""
+    return False
+
+
 __all__ = [
+    "absolute", "negative", "positive", "fix", "sgn", "lgamma", "digamma", "i0", "signbit", "isneginf",
+    "isposinf", "isreal", "multiply", "subtract", "divide", "polygamma", "mvlgamma", "logit", "copysign",
+    "fmax", "fmin", "float_power", "ldexp", "frexp", "nextafter", "gcd", "lcm", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "is_nonzero", "is_same_size", "is_signed",
+    "is_complex", "is_inference",
     "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "asinh", "acosh", "atanh",
     "arcsin", "arccos", "arctan", "arctan2", "arcsinh", "arccosh", "arctanh",
     "erf", "erfc", "erfinv", "deg2rad", "rad2deg", "sinc",

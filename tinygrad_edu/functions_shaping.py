@@ -457,4 +457,95 @@ def corrcoef(input) -> Tensor:
     return _tensor(input).corrcoef()
 
 
+# ---- the long tail (tensor_more_layout.py) -------------------------------------------------------
+__all__ += ["ravel", "tile", "msort", "split_with_sizes", "narrow_copy", "select", "select_scatter", "slice_scatter",
+            "diagonal_scatter", "diagflat", "dist", "renorm", "kthvalue", "inner", "vdot", "ger", "addr"]
+
+
+def ravel(input) -> Tensor:
+    """All elements in one dim."""
+    return _tensor(input).ravel()
+
+
+def tile(input, dims) -> Tensor:
+    """input repeated dims[i] times along each dim (1s put in front of a short dims)."""
+    return _tensor(input).tile(dims)
+
+
+def msort(input) -> Tensor:
+    """input sorted along dim 0."""
+    return _tensor(input).msort()
+
+
+def split_with_sizes(input, split_sizes, dim: int = 0) -> tuple:
+    """Pieces of the given sizes along dim."""
+    return _tensor(input).split_with_sizes(split_sizes, dim)
+
+
+def narrow_copy(input, dim: int, start: int, length: int) -> Tensor:
+    """A copy of input.narrow(dim, start, length)."""
+    return _tensor(input).narrow_copy(dim, start, length)
+
+
+def select(input, dim: int, index: int) -> Tensor:
+    """input at position index of dim, that dim removed (a view)."""
+    return _tensor(input).select(dim, index)
+
+
+def select_scatter(input, src: Tensor, dim: int, index: int) -> Tensor:
+    """A copy of input with input.select(dim, index) replaced by src."""
+    return _tensor(input).select_scatter(src, dim, index)
+
+
+def slice_scatter(input, src: Tensor, dim: int = 0, start: int | None = None, end: int | None = None,
+                  step: int = 1) -> Tensor:
+    """A copy of input with the slice start:end:step of dim replaced by src."""
+    return _tensor(input).slice_scatter(src, dim, start, end, step)
+
+
+def diagonal_scatter(input, src: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """A copy of input with input.diagonal(offset, dim1, dim2) replaced by src."""
+    return _tensor(input).diagonal_scatter(src, offset, dim1, dim2)
+
+
+def diagflat(input, offset: int = 0) -> Tensor:
+    """The flattened input on diagonal `offset` of a square matrix."""
+    return _tensor(input).diagflat(offset)
+
+
+def dist(input, other: Tensor, p=2) -> Tensor:
+    """The p-norm of input - other."""
+    return _tensor(input).dist(other, p)
+
+
+def renorm(input, p, dim: int, maxnorm) -> Tensor:
+    """Sub-tensors along dim with p-norm above maxnorm scaled down to maxnorm."""
+    return _tensor(input).renorm(p, dim, maxnorm)
+
+
+def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
+    """(values, indices) of the k-th smallest element along dim."""
+    return _tensor(input).kthvalue(k, dim, keepdim)
+
+
+def inner(input, other: Tensor) -> Tensor:
+    """The inner product over the last dims."""
+    return _tensor(input).inner(other)
+
+
+def vdot(input, other: Tensor) -> Tensor:
+    """The dot product of two 1-D tensors."""
+    return _tensor(input).vdot(other)
+
+
+def ger(input, vec2: Tensor) -> Tensor:
+    """The outer product (outer)."""
+    return _tensor(input).outer(vec2)
+
+
+def addr(input, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+    """beta·input + alpha·outer(vec1, vec2)."""
+    return _tensor(input).addr(vec1, vec2, beta=beta, alpha=alpha)
+
+
 accept_numpy_names(globals(), list(__all__))  # tg.median(t, axis=0), as PyTorch accepts

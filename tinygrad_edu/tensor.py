@@ -24,7 +24,10 @@ from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
 from .tensor_indexing import IndexingMethods
 from .tensor_layout import LayoutMethods
+from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
+from .tensor_more import MoreMethods
+from .tensor_more_layout import MoreLayoutMethods
 from .tensor_pointwise import PointwiseMethods
 from .tensor_shaping import ShapingMethods
 
@@ -99,7 +102,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
-             IndexingMethods):
+             IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -437,12 +440,25 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         return self._lift(other).__floordiv__(self)
 
     def __mod__(self, other) -> "Tensor":
-        """a % b with the sign of b (PyTorch's remainder, Python's %): a - b·⌊a/b⌋;
+        """a % b with the sign of b (PyTorch's remainder, Python's %): a - b·⌊a/b⌋, with the
+        exact values PyTorch computes (fmod, then + b where the signs differ: 1.0 % 0.1 is
+        0.09999999999999995, not the 0.09999999999999998 of the formula);
         ∂/∂a = 1, ∂/∂b = -⌊a/b⌋."""
         a, b = self._promoted_with(other)
-        if a.data.dtype.kind != "f":
-            return Tensor._make(np.asarray(np.remainder(a.data, b.data)), None, False)
-        return a - b * (a // b)
+        exact = _remainder_values(a, b)
+        if a.data.dtype.kind != "f" or not (_grad_state.enabled and (a.requires_grad or b.requires_grad)):
+            return Tensor._make(exact, None, False)
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            quotient = np.floor_divide(a.data, b.data)
+        # where a/b overflows but the remainder is finite, 0·inf would spoil the value: gradient 0 there
+        quotient = np.where(np.isfinite(quotient) | np.isnan(exact), quotient, 0).astype(exact.dtype)
+        # the exact values minus a term that is +0 in value (so a -0.0 stays -0.0) and carries the
+        # derivatives: ∂/∂a = -∂/∂a (-a - (-a)) = 1 (a non-finite a gives nan, as the value is),
+        # ∂/∂b = -⌊a/b⌋ (0 where b is infinite)
+        minus_a = -a
+        with np.errstate(invalid="ignore"):  # (0·inf and inf - inf where the value is nan anyway)
+            carrier = _zero_with_gradient_one(b) * Tensor._make(quotient, None, False) + (minus_a - minus_a.detach())
+            return Tensor._make(exact, None, False) - carrier
 
     def __rmod__(self, other) -> "Tensor":
         return self._lift(other).__mod__(self)
@@ -634,9 +650,23 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             raise _errors.ArgumentDtypeError("relu: bool inputs are not supported (as in PyTorch)")
         return _ops.Relu.apply(self)
 
-    def clamp(self, min: float | None = None, max: float | None = None) -> "Tensor":
-        """Limit values to [min, max] (either may be None)."""
+    def clamp(self, min: "float | Tensor | None" = None, max: "float | Tensor | None" = None) -> "Tensor":
+        """Limit values to [min, max] (either may be None). A bound may be a tensor that
+        broadcasts with this one: then the result is min(max(x, min), max), built from `where`,
+        and each bound gets the gradient where it is the result (x keeps it at ties), as PyTorch."""
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            return self._clamp_by_tensors(min, max)
         return _ops.Clamp.apply(self, min, max)
+
+    def _clamp_by_tensors(self, low, high) -> "Tensor":
+        out = self
+        if low is not None:
+            out, low = out._promoted_with(low)
+            out = _ops.where(out < low, low, out)
+        if high is not None:
+            out, high = out._promoted_with(high)
+            out = _ops.where(out > high, high, out)  # (also where low > high: the result is high)
+        return out
 
     clip = clamp
 
@@ -1186,6 +1216,33 @@ def _shape_args(shape: Sequence, op: str) -> tuple:
         raise TypeError(f"{op}: a shape must be ints, got {tuple(shape)!r}") from None
 
 
+def _remainder_values(a: Tensor, b: Tensor) -> np.ndarray:
+    """a % b (operands already promoted to one dtype) computed as PyTorch's CPU kernel does:
+    m = fmod(a, b), then m + b where m ≠ 0 and m, b have different signs. (numpy's remainder
+    agrees except for the sign of a zero result.)"""
+    try:
+        np.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ShapeError(f"remainder: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+    kind = a.data.dtype.kind
+    if kind == "b":
+        raise _errors.NotImplementedForDtype("remainder: not implemented for two bool tensors (as in PyTorch)")
+    if kind != "f":
+        if not np.all(b.data):
+            raise RuntimeError("remainder: integer division by zero (ZeroDivisionError)")
+        return np.asarray(np.remainder(a.data, b.data))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.asarray(np.fmod(a.data, b.data))
+        return np.asarray(np.where((m != 0) & ((b.data < 0) != (m < 0)), m + b.data, m))
+
+
+def _zero_with_gradient_one(x: Tensor) -> Tensor:
+    """+0 everywhere, with derivative 1 with respect to x where x is finite (inf - inf would be
+    nan). Added to exact values computed in numpy, it carries their gradient."""
+    finite = _ops.where(Tensor._make(np.isfinite(x.data), None, False), x, 0.0)
+    return finite - finite.detach()
+
+
 # The ops import Tensor, so they are imported after it is defined.
 from . import ops as _ops  # noqa: E402
 from . import return_types as _return_types  # noqa: E402
@@ -1196,10 +1253,12 @@ from . import tensor_layout as _tensor_layout  # noqa: E402
 
 _tensor_layout.Tensor, _tensor_layout._ops = Tensor, _ops
 from . import tensor_indexing as _tensor_indexing  # noqa: E402
+from . import tensor_more as _tensor_more  # noqa: E402
+from . import tensor_more_layout as _tensor_more_layout  # noqa: E402
 from . import tensor_pointwise as _tensor_pointwise  # noqa: E402
 from . import tensor_shaping as _tensor_shaping  # noqa: E402
 
-for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_indexing):
+for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_indexing, _tensor_more, _tensor_more_layout):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402

@@ -229,7 +229,7 @@ class _Exits:
         self.capturing = bool(self.captured)
 
     def leaf(self, leaf: Tensor, grad, fresh: bool = False) -> None:
-        if self.wanted is None and not (leaf._hooks and self.hooks):
+        if self.wanted is None and not ((leaf._hooks or leaf._post_accumulate_hooks) and self.hooks):
             _accumulate(leaf, grad, self.create_graph, fresh)
         elif self.wanted is None or id(leaf) in self.wanted:
             entry = self.held.get(id(leaf))
@@ -255,6 +255,8 @@ class _Exits:
         for leaf, grad in self.held.values():
             if self.wanted is None:
                 _accumulate(leaf, _hooked(leaf._hooks, grad, "leaf", leaf.shape), self.create_graph)
+                for hook in list(leaf._post_accumulate_hooks or ()):  # (register_post_accumulate_grad_hook)
+                    hook(leaf)
             elif leaf._hooks and self.hooks:
                 self.held[id(leaf)][1] = _hooked(leaf._hooks, grad, "leaf", leaf.shape)
         if self.inputs is None:

@@ -117,7 +117,54 @@ numpy_xp = _Namespace(
     index_add=_index_add, replace=_replace, values=lambda x: x,
     abs=np.abs, zeros_like=np.zeros_like, flip=np.flip, cumsum=_cumsum,
     prod_others=lambda x, axes: _prod_others(x, axes), einsum=lambda eq, *xs: _einsum(eq, *xs),
+    polygamma=lambda n, x: _special_array("polygamma_array", n, x),
+    bessel_i=lambda order, x: _special_array("bessel_i_array", order, x),
+    inv=lambda a: _linalg_array("inv", a), solve=lambda a, b: _linalg_array("solve", a, b),
+    solve_triangular=lambda a, b, upper, unitriangular=False: _linalg_array("solve_triangular", a, b, upper,
+                                                                             unitriangular),
+    adjugate=lambda a: _linalg_array("adjugate", a), matrix_exp=lambda a: _linalg_array("matrix_exp", a),
 )
+
+
+def _special_array(name: str, order: int, x: np.ndarray) -> np.ndarray:
+    """polygamma ψ⁽ⁿ⁾ or the Bessel function Iᵥ of an array (ops/special_functions.py)."""
+    from ..ops import special_functions
+
+    return getattr(special_functions, name)(order, x)
+
+
+def _tensor_special(name: str, order: int, x) -> Tensor:
+    """The op Polygamma or BesselI (ops/special_functions.py) on a tensor: differentiable again."""
+    from ..ops import special_functions
+
+    return getattr(special_functions, name).apply(_t(x), order)
+
+
+def _linalg_array(name: str, *args):
+    """inv, solve, solve_triangular, adjugate or matrix_exp of arrays (linalg/arrays.py)."""
+    from ..linalg import arrays
+
+    return getattr(arrays, name)(*args)
+
+
+def _tensor_solve_triangular(a, b, upper: bool, unitriangular: bool = False) -> Tensor:
+    from ..linalg import solve_triangular
+
+    return solve_triangular(_t(a), _t(b), upper=upper, unitriangular=unitriangular)
+
+
+def _tensor_adjugate(a) -> Tensor:
+    """adj(A) = det(A)·A⁻¹ as ops (so it differentiates again; needs an invertible A)."""
+    from ..linalg import det, inv
+
+    return det(_t(a))[..., None, None] * inv(_t(a))
+
+
+def _tensor_linalg(name: str, *args) -> Tensor:
+    """The linalg function `name` (inv, solve, matrix_exp) on tensors: differentiable again."""
+    from .. import linalg
+
+    return getattr(linalg, name)(*[_t(x) for x in args])
 
 
 def _t(x) -> Tensor:
@@ -224,4 +271,9 @@ tensor_xp = _Namespace(
     abs=lambda x: _t(x).abs(),
     zeros_like=lambda x: Tensor._make(np.zeros_like(_t(x).data), None, False),  # a constant
     flip=_tensor_flip, cumsum=_tensor_cumsum, prod_others=_tensor_prod_others, einsum=_tensor_einsum,
+    polygamma=lambda n, x: _tensor_special("Polygamma", n, x),
+    bessel_i=lambda order, x: _tensor_special("BesselI", order, x),
+    inv=lambda a: _tensor_linalg("inv", a), solve=lambda a, b: _tensor_linalg("solve", a, b),
+    solve_triangular=_tensor_solve_triangular, adjugate=_tensor_adjugate,
+    matrix_exp=lambda a: _tensor_linalg("matrix_exp", a),
 )
