@@ -517,3 +517,13 @@ def test_clamp_with_tensor_bounds():
     crossed = tg.tensor([0.0]).clamp(min=tg.tensor([2.0]), max=tg.tensor([1.0]))
     assert crossed.tolist() == [1.0]
     assert tg.clip(tg.tensor([1, 5]), tg.tensor([2, 2]), tg.tensor(4)).tolist() == [2, 4]
+
+
+def test_error_types_of_train_and_random_fills_are_pytorchs():
+    """Module.train(1) is a ValueError and normal_/uniform_ of an integer tensor a
+    NotImplementedError, the types PyTorch raises."""
+    with pytest.raises(ValueError, match="boolean"):
+        nn.Linear(2, 2).train(1)
+    for fill in ("normal_", "uniform_"):
+        with pytest.raises(NotImplementedError, match="floating point"):
+            getattr(tg.zeros(2, dtype=tg.int64), fill)()

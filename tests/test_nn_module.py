@@ -139,7 +139,7 @@ def test_train_and_eval_reach_every_submodule():
     assert not any(m.training for m in model.modules())
     model.train()
     assert all(m.training for m in model.modules())
-    with pytest.raises(TypeError, match="mode must be a bool"):
+    with pytest.raises(ValueError, match="mode must be a bool"):
         model.train("no")
 
 

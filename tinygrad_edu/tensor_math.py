@@ -368,7 +368,8 @@ class MathMethods:
 
     def _random_generator(self, op: str, generator) -> np.random.Generator:
         if self.data.dtype.kind != "f":
-            raise TypeError(f"{op}: fills floating point tensors only, this one has dtype {self.dtype}")
+            raise _errors.NotImplementedForDtype(  # (PyTorch: NotImplementedError too)
+                f"{op}: fills floating point tensors only, this one has dtype {self.dtype}")
         return rng_of(generator, op)
 
     def _overwrite(self, op: str, value: "Tensor") -> "Tensor":

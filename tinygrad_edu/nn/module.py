@@ -353,7 +353,8 @@ class Module:
     def train(self, mode: bool = True) -> "Module":
         """Set training mode (Dropout drops) on this module and all inside it; returns self."""
         if not isinstance(mode, bool):
-            raise TypeError(f"train: mode must be a bool, got {type(mode).__name__}")
+            raise ValueError(f"train: training mode is expected to be boolean (mode must be a bool), got "
+                             f"{type(mode).__name__}")  # (PyTorch's type and words)
         for module in self.modules():
             object.__setattr__(module, "training", mode)
         return self
