@@ -527,3 +527,15 @@ def test_error_types_of_train_and_random_fills_are_pytorchs():
     for fill in ("normal_", "uniform_"):
         with pytest.raises(NotImplementedError, match="floating point"):
             getattr(tg.zeros(2, dtype=tg.int64), fill)()
+
+
+def test_binary_cross_entropy_weight_may_not_grow_the_loss():
+    """As PyTorch: the weight broadcasts to the input's shape, not beyond it."""
+    p, y = tg.tensor([0.2, 0.5, 0.9]), tg.tensor([0.0, 1.0, 1.0])
+    with pytest.raises(RuntimeError, match="weight of shape \\(2, 3\\)"):
+        F.binary_cross_entropy(p, y, tg.ones(2, 3))
+    with pytest.raises(RuntimeError, match="does not broadcast"):
+        F.binary_cross_entropy(p, y, tg.ones(2))
+    rows = F.binary_cross_entropy(p.expand(2, 3), y.expand(2, 3), tg.tensor([1.0, 0.0, 2.0]), reduction="sum")
+    expected = -2 * (np.log(0.8) + 2 * np.log(0.9))
+    assert rows.item() == pytest.approx(expected, rel=1e-12)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.xp import numpy_xp
+from ...errors import ShapeError
 from ...ops.op import Op
 from ...tensor import Tensor
 from .activation import log_softmax
@@ -330,6 +331,13 @@ class BinaryCrossEntropy(Op):
         return grad_p, grad_y
 
 
+def _broadcasts_to(shape: tuple, target: tuple) -> bool:
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
 def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, size_average=None,
                          reduce=None, reduction: str = "mean") -> Tensor:
     """Cross-entropy between probabilities `input` (in [0, 1], e.g. after a sigmoid) and
@@ -353,5 +361,9 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, si
                          f"cross_entropy)")
     loss = BinaryCrossEntropy.apply(input, target)
     if weight is not None:
-        loss = loss * as_float_tensor(weight, input, "binary_cross_entropy", "weight")
+        weight = as_float_tensor(weight, input, "binary_cross_entropy", "weight")
+        if not _broadcasts_to(weight.shape, input.shape):  # (it may not grow the loss)
+            raise ShapeError(f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast "
+                             f"to the input's shape {input.shape}")
+        loss = loss * weight
     return _reduce(loss, reduction)
