@@ -539,3 +539,15 @@ def test_binary_cross_entropy_weight_may_not_grow_the_loss():
     rows = F.binary_cross_entropy(p.expand(2, 3), y.expand(2, 3), tg.tensor([1.0, 0.0, 2.0]), reduction="sum")
     expected = -2 * (np.log(0.8) + 2 * np.log(0.9))
     assert rows.item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_empty_inputs_of_median_glu_and_logcumsumexp_ties():
+    """(Found by the differential fuzz.) median of nothing is nan and still requires grad; glu
+    of an empty dim is empty; logcumsumexp's second derivative is exact where values are equal."""
+    x = tg.zeros(1, 0, requires_grad=True)
+    assert np.isnan(x.median().item()) and x.median().requires_grad
+    assert F.glu(tg.zeros(2, 0)).shape == (2, 0)
+    a = tg.tensor([1.0, 1.0], requires_grad=True)
+    first, = tg.grad((a.logcumsumexp(0) * tg.tensor([0.0, 1.0])).sum(), a, create_graph=True)
+    second, = tg.grad(first[1], a)  # d²/da₁² log(e^a₀ + e^a₁) = σ(1 - σ) = 1/4 at a tie
+    assert second.tolist() == pytest.approx([-0.25, 0.25], rel=1e-12)

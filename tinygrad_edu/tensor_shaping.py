@@ -447,8 +447,9 @@ class ShapingMethods:
         if dim is None:
             flat = self.reshape(-1)
             if not flat.shape[0]:
-                return Tensor._make(np.asarray(np.nan, self.data.dtype if self.data.dtype.kind == "f" else
-                                               np.float64), None, False)
+                dtype = self.data.dtype if self.data.dtype.kind == "f" else np.float64
+                nan = Tensor._make(np.asarray(np.nan, dtype), None, False)
+                return flat.sum() + nan if flat.requires_grad else nan  # (connected to self, as PyTorch's)
             index = _median_positions(flat.data, 0, ignore_nan)
             return flat[index.reshape(1)].reshape(())
         if not self.ndim:
@@ -630,12 +631,11 @@ def _dims_list(dims, ndim: int, op: str) -> list:
 
 
 def _log_add_exp(a: "Tensor", b: "Tensor") -> "Tensor":
-    """log(exp(a) + exp(b)) = max(a, b) + log1p(exp(-|a - b|)); where the max is ±inf it is the
-    max (-inf with -inf would give nan otherwise)."""
-    top = a.maximum(b)
-    infinite = Tensor._make(np.isinf(top.data), None, False)
-    gap = (_ops.where(infinite, 0.0, a) - _ops.where(infinite, 0.0, b)).abs()
-    return _ops.where(infinite, top, top + (-gap).exp().log1p())
+    """log(exp(a) + exp(b)), as tg.logaddexp computes it (tensor_pointwise.py): exact derivatives
+    also where a = b, and the infinities as PyTorch."""
+    from .tensor_pointwise import _log_add
+
+    return _log_add(a, b, lambda d: d.exp().log1p())
 
 
 def _median_positions(data: np.ndarray, axis: int, ignore_nan: bool) -> np.ndarray:

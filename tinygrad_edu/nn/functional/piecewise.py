@@ -79,7 +79,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
         if x.data.dtype.kind != "f":  # (no gradient for integers: the clipped numbers)
             return _constant(np.clip(x.data, min_val, max_val).astype(x.data.dtype))
         clipped = _constant(np.clip(x.data, min_val, max_val))
-        return where((x > min_val) & (x < max_val), x, clipped)
+        # (tests that are false for nan: a nan stays nan and passes its gradient on, as PyTorch's)
+        return where((x <= min_val) | (x >= max_val), clipped, x)
 
     return _maybe_inplace("hardtanh", input, inplace, compute)
 
@@ -97,8 +98,10 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     _float(input, "hardsigmoid")
 
     def compute(x: Tensor) -> Tensor:
-        # (the test picks the outer pieces, so that a nan takes the middle one and stays nan)
-        return where((x <= -3) | (x >= 3), _constant((x.data >= 3).astype(x.data.dtype)), x / 6 + 0.5)
+        # the outer pieces as constants computed by numpy (0, 1, or nan for nan): a nan stays nan
+        # and gets gradient 0, as PyTorch's
+        outer = _constant(np.clip(x.data / 6 + 0.5, 0, 1))
+        return where((x > -3) & (x < 3), x / 6 + 0.5, outer)
 
     return _maybe_inplace("hardsigmoid", input, inplace, compute)
 
@@ -109,8 +112,11 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     _float(input, "hardswish")
 
     def compute(x: Tensor) -> Tensor:
-        # x·0 on the left, as PyTorch's x·hardsigmoid(x): -inf gives nan, -3 gives -0.0
-        return where(x <= -3, x * 0, where(x >= 3, x, x * (x + 3) / 6))
+        # x·0 on the left, as PyTorch's x·hardsigmoid(x): -inf gives nan, -3 gives -0.0; a nan
+        # fails both tests and takes the right piece. The middle piece reads x only inside
+        # (-3, 3): elsewhere its unused gradient would be 0·(2x + 3)/6, which is nan at ±inf.
+        inside = where((x > -3) & (x < 3), x, 0.0)
+        return where(x <= -3, x * 0, where(x < 3, inside * (inside + 3) / 6, x))
 
     return _maybe_inplace("hardswish", input, inplace, compute)
 
@@ -142,8 +148,10 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - λ for x > λ, x + λ for x < -λ, 0 in [-λ, λ] (derivative 0 at ±λ)."""
     _float(input, "softshrink")
     _check_lambd(lambd, "softshrink")
-    # input·0 in the middle, not 0: a nan stays nan, as in PyTorch (whose gradient there is 0 too)
-    return where(input > lambd, input - lambd, where(input < -lambd, input + lambd, input * 0))
+    # the middle test is false for nan: a nan takes an outer piece, stays nan and passes its
+    # gradient on, as PyTorch's; input·0 in the middle keeps -0.0 for negative inputs, as there
+    middle = (input >= -lambd) & (input <= lambd)
+    return where(middle, input * 0, where(input > lambd, input - lambd, input + lambd))
 
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -211,6 +219,8 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     if n % 2:
         raise ArgumentValueError(f"glu: the halved dimension must be even, but dimension {axis} of the input of "
                                  f"shape {input.shape} has size {n}")
+    if n == 0:  # (nothing to halve: an empty result, as PyTorch's)
+        return input * 1
     a, b = input.split(n // 2, axis)
     return a * b.sigmoid()
 
