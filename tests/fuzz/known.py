@@ -171,7 +171,6 @@ KNOWN: list[Known] = [
     Known("hardsigmoid", "grad: value", "", _NAN_PIECE),
     Known("norm", "nan/inf", "tg finite where torch inf", "the norm of one element is |x| here; PyTorch "
           "squares it, so 1e200 overflows to inf (and 1e-200 underflows to 0)"),
-    Known("*", "grad: value", "", _NAN_PIECE + " (the same, reached through another op)", text="nan"),
 ]
 
 
