@@ -1,6 +1,7 @@
-"""The shape, join and reduction names of tensor_shaping.py / functions_shaping.py: values,
-dtypes, shapes and gradients against PyTorch (where installed), views that share memory where
-PyTorch's do, error types; and a few checks against numpy or by hand that need no torch.
+"""The shape, join and reduction names of tensor_shaping.py, tensor_statistics.py and
+functions_shaping.py: values, dtypes, shapes and gradients against PyTorch (where installed),
+views that share memory where PyTorch's do, error types; and a few checks against numpy or by
+hand that need no torch.
 Their gradients are also in the gradcheck registry (tests/registry/shaping.py)."""
 from __future__ import annotations
 

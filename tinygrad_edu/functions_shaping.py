@@ -1,6 +1,6 @@
 """Function forms (`tg.<name>`) of PyTorch's shape and reduction functions: the method forms of
-tensor_shaping.py, and the functions of several tensors (hstack, meshgrid, block_diag, tensordot,
-cdist, broadcast_tensors, ...), each composed from existing differentiable ops.
+tensor_shaping.py and tensor_statistics.py, and the functions of several tensors (hstack,
+meshgrid, block_diag, tensordot, cdist, broadcast_tensors, ...), each composed from existing differentiable ops.
 
 `tinygrad_edu/__init__.py` exports every name in `__all__`.
 """

@@ -30,6 +30,7 @@ from .tensor_more import MoreMethods
 from .tensor_more_layout import MoreLayoutMethods
 from .tensor_pointwise import PointwiseMethods
 from .tensor_shaping import ShapingMethods
+from .tensor_statistics import StatisticsMethods
 
 Scalar = int | float | bool
 _new_tensor = object.__new__
@@ -102,7 +103,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
-             IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods):
+             IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -1257,8 +1258,10 @@ from . import tensor_more as _tensor_more  # noqa: E402
 from . import tensor_more_layout as _tensor_more_layout  # noqa: E402
 from . import tensor_pointwise as _tensor_pointwise  # noqa: E402
 from . import tensor_shaping as _tensor_shaping  # noqa: E402
+from . import tensor_statistics as _tensor_statistics  # noqa: E402
 
-for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_indexing, _tensor_more, _tensor_more_layout):
+for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_more,
+               _tensor_more_layout):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402

@@ -1,5 +1,5 @@
-"""Registry entries for the shape, join and reduction names of tensor_shaping.py and
-functions_shaping.py: views, joins and splits, scans (cumprod, cummax, logcumsumexp, diff) and
+"""Registry entries for the shape, join and reduction names of tensor_shaping.py,
+tensor_statistics.py and functions_shaping.py: views, joins and splits, scans (cumprod, cummax, logcumsumexp, diff) and
 order statistics (median, mode, quantile) -- composed from other ops, or ops/diagonal.py."""
 import tinygrad_edu as tg
 
