@@ -1,7 +1,7 @@
 """Function forms (`tg.<name>`) of PyTorch's indexing, scatter and selection functions.
 
 The differentiable ones (`tg.scatter`, `tg.index_add`, `tg.take`, `tg.masked_select`, ...) call the
-Tensor methods of tensor_indexing.py. The selection functions -- results whose shape depends on
+Tensor methods of tensor_scatter.py and tensor_indexing.py. The selection functions -- results whose shape depends on
 the values: `nonzero`, `unique`, `bincount`, `histc`, `searchsorted`, ... -- are computed here with
 numpy and have no gradient (as in PyTorch); integer results are int64, as there.
 

@@ -29,6 +29,7 @@ from .tensor_math import MathMethods
 from .tensor_more import MoreMethods
 from .tensor_more_layout import MoreLayoutMethods
 from .tensor_pointwise import PointwiseMethods
+from .tensor_scatter import ScatterMethods
 from .tensor_shaping import ShapingMethods
 from .tensor_statistics import StatisticsMethods
 
@@ -103,7 +104,8 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
-             IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods):
+             IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods,
+             ScatterMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -1257,11 +1259,12 @@ from . import tensor_indexing as _tensor_indexing  # noqa: E402
 from . import tensor_more as _tensor_more  # noqa: E402
 from . import tensor_more_layout as _tensor_more_layout  # noqa: E402
 from . import tensor_pointwise as _tensor_pointwise  # noqa: E402
+from . import tensor_scatter as _tensor_scatter  # noqa: E402
 from . import tensor_shaping as _tensor_shaping  # noqa: E402
 from . import tensor_statistics as _tensor_statistics  # noqa: E402
 
-for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_more,
-               _tensor_more_layout):
+for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_scatter,
+               _tensor_more, _tensor_more_layout):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402

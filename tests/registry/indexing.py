@@ -1,5 +1,5 @@
 """Scatter, index_*, take, masked_select/scatter, put and the in-place shape changes
-(tensor_indexing.py, functions_indexing.py): gradchecked, including repeated indices where the
+(tensor_scatter.py, tensor_indexing.py, functions_indexing.py): gradchecked, including repeated indices where the
 op adds them up (scatter_add, index_add, index_put/put with accumulate). Plain scatter, index_copy
 and index_put write one of several repeated elements, an unspecified one (as in PyTorch), so
 their indices here name each place once. The selection functions have no gradient."""
