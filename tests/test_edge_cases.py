@@ -551,3 +551,11 @@ def test_empty_inputs_of_median_glu_and_logcumsumexp_ties():
     first, = tg.grad((a.logcumsumexp(0) * tg.tensor([0.0, 1.0])).sum(), a, create_graph=True)
     second, = tg.grad(first[1], a)  # d²/da₁² log(e^a₀ + e^a₁) = σ(1 - σ) = 1/4 at a tie
     assert second.tolist() == pytest.approx([-0.25, 0.25], rel=1e-12)
+
+
+def test_elu_gradient_at_nan_takes_the_straight_branch():
+    """(Found by the differential fuzz.) PyTorch's elu backward tests x <= 0, so a nan input
+    passes the gradient on times scale (selu: 1.0507), not times α·scale."""
+    x = tg.tensor([np.nan, 2.0], requires_grad=True)
+    F.selu(x).backward(tg.tensor([1.0, 1.0]))
+    assert x.grad.tolist() == pytest.approx([1.0507009873554805, 1.0507009873554805], rel=1e-15)

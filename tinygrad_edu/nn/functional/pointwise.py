@@ -61,8 +61,9 @@ class Elu(Op):
         x, = ctx.saved_tensors
         xp = ctx.xp
         # e^x only where x < 0 (elsewhere e^0, so the x > 0 branch, not taken, cannot overflow;
-        # and at x = 0 the slope α has derivative 0, the second derivative PyTorch gives there)
-        return xp.where(x > 0, grad, grad * ctx.alpha * xp.exp(xp.where(x < 0, x, 0.0)))
+        # and at x = 0 the slope α has derivative 0, the second derivative PyTorch gives there).
+        # The test is x <= 0, as PyTorch's: a nan takes the straight branch.
+        return xp.where(x <= 0, grad * ctx.alpha * xp.exp(xp.where(x < 0, x, 0.0)), grad)
 
 
 class Softplus(Op):
