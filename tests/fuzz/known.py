@@ -171,6 +171,10 @@ KNOWN: list[Known] = [
     Known("hardsigmoid", "grad: value", "", _NAN_PIECE),
     Known("norm", "nan/inf", "tg finite where torch inf", "the norm of one element is |x| here; PyTorch "
           "squares it, so 1e200 overflows to inf (and 1e-200 underflows to 0)"),
+    Known("group_norm", "nan/inf", "tg finite where torch nan", "group_norm of values near 1e200: the "
+          "variance here is computed from centred values and stays finite; PyTorch's squares overflow"),
+    Known("softmin", "nan/inf", "tg finite where torch nan", "softmin is softmax(-x): a row with an inf "
+          "entry, as for softmax"),
 ]
 
 
