@@ -61,9 +61,24 @@ class Distribution:
                         f"distribution {self!r} to satisfy the constraint {constraint!r}, but found invalid "
                         f"values:\n{value}")
 
+    # The parameters that `expand` broadcasts to a new batch shape. A distribution whose state is
+    # just parameters of shape batch_shape lists them here and inherits `expand` (PyTorch writes it
+    # out in every class); one with more state (event dims, lazy parameters) overrides `expand`.
+    _expand_params: tuple = ()
+
     def expand(self, batch_shape: tuple, _instance=None) -> "Distribution":
         """A new distribution of the same kind with its parameters expanded to `batch_shape`."""
-        raise NotImplementedError
+        if not self._expand_params:
+            raise NotImplementedError
+        # the class that lists the parameters; a subclass with another __init__ may set more state
+        owner = next(cls for cls in type(self).__mro__ if "_expand_params" in vars(cls))
+        new = self._get_checked_instance(owner, _instance)
+        batch_shape = tuple(batch_shape)
+        for name in self._expand_params:
+            setattr(new, name, getattr(self, name).expand(batch_shape))
+        Distribution.__init__(new, batch_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
 
     @property
     def batch_shape(self) -> tuple:

@@ -1,17 +1,14 @@
 """The exponential distribution, as `torch.distributions.Exponential`."""
 from __future__ import annotations
 
-from numbers import Number
-
 from ..creation import zeros_like
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .families import RateDistribution
 from .noise import standard_exponential
-from .parameters import broadcast_all
 
 
-class Exponential(Distribution):
+class Exponential(RateDistribution):
     """Exp(rate): density rate·exp(-rate·x) for x >= 0.
 
     >>> import tinygrad_edu as tg
@@ -22,18 +19,7 @@ class Exponential(Distribution):
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
-
-    def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(() if isinstance(rate, Number) else self.rate.shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: tuple, _instance=None) -> "Exponential":
-        new = self._get_checked_instance(Exponential, _instance)
-        batch_shape = tuple(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+    _expand_params = ("rate",)
 
     @property
     def mean(self) -> Tensor:

@@ -1,17 +1,13 @@
 """The Laplace (double exponential) distribution, as `torch.distributions.Laplace`."""
 from __future__ import annotations
 
-from numbers import Number
-
 from ..dtype import finfo
 from ..tensor import Tensor
-from . import constraints
-from .distribution import Distribution
+from .families import LocScale
 from .noise import uniform
-from .parameters import broadcast_all
 
 
-class Laplace(Distribution):
+class Laplace(LocScale):
     """Laplace(loc, scale): density exp(-|x - loc|/scale)/(2 scale).
 
     >>> import tinygrad_edu as tg
@@ -19,31 +15,7 @@ class Laplace(Distribution):
     tensor(2.)
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.shape
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: tuple, _instance=None) -> "Laplace":
-        new = self._get_checked_instance(Laplace, _instance)
-        batch_shape = tuple(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.scale = self.scale.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
+    _expand_params = ("loc", "scale")
 
     @property
     def variance(self) -> Tensor:

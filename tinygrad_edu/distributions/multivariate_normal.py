@@ -15,6 +15,7 @@ from ..creation import eye
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .families import SymmetricAboutLoc
 from .noise import standard_normal
 from .parameters import lazy_property
 from .triangular import cholesky, solve_lower
@@ -38,7 +39,7 @@ def precision_to_scale_tril(precision: Tensor) -> Tensor:
     return solve_lower(l_inv, eye(precision.shape[-1], dtype=precision.dtype))
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(SymmetricAboutLoc):
     """N(loc, Σ) over vectors of length n = loc.shape[-1]; give exactly one of
     `covariance_matrix` (Σ), `precision_matrix` (Σ⁻¹) or `scale_tril` (L, Σ = L Lᵀ).
 
@@ -112,14 +113,6 @@ class MultivariateNormal(Distribution):
         l = cholesky(l @ l.mT, "MultivariateNormal")
         l_inv = solve_lower(l, eye(self._event_shape[0], dtype=self.loc.dtype))
         return (l_inv.mT @ l_inv).expand(self._batch_shape + self._event_shape + self._event_shape)
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
 
     @property
     def variance(self) -> Tensor:

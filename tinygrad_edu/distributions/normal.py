@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import math
-from numbers import Number
 
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
-from . import constraints
-from .distribution import Distribution
+from .families import LocScale
 from .noise import standard_normal
-from .parameters import broadcast_all
 
 _HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 
-class Normal(Distribution):
+class Normal(LocScale):
     """N(loc, scale²): density exp(-(x - loc)²/(2 scale²)) / (scale √(2π)).
 
     >>> import tinygrad_edu as tg
@@ -22,31 +19,7 @@ class Normal(Distribution):
     tensor([-0.9189])
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.shape
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: tuple, _instance=None) -> "Normal":
-        new = self._get_checked_instance(Normal, _instance)
-        batch_shape = tuple(batch_shape)
-        new.loc = self.loc.expand(batch_shape)
-        new.scale = self.scale.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def mean(self) -> Tensor:
-        return self.loc
-
-    @property
-    def mode(self) -> Tensor:
-        return self.loc
+    _expand_params = ("loc", "scale")
 
     @property
     def stddev(self) -> Tensor:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from numbers import Number
 
 import numpy as np
 
@@ -10,7 +9,7 @@ from .. import random
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .families import RateDistribution
 from .parameters import broadcast_all
 
 _lgamma_elementwise = np.frompyfunc(math.lgamma, 1, 1)
@@ -22,7 +21,7 @@ def _log_factorial(value: Tensor) -> Tensor:
     return Tensor(np.asarray(_lgamma_elementwise(k + 1), dtype=np.float64).astype(value.dtype, copy=False))
 
 
-class Poisson(Distribution):
+class Poisson(RateDistribution):
     """Poisson(rate): P(k) = rate^k e^(-rate) / k!. `log_prob` is differentiable in `rate`; the log k!
     term is a constant (no gradient with respect to the value, which PyTorch would give).
 
@@ -33,18 +32,7 @@ class Poisson(Distribution):
 
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
-
-    def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(() if isinstance(rate, Number) else self.rate.shape, validate_args=validate_args)
-
-    def expand(self, batch_shape: tuple, _instance=None) -> "Poisson":
-        new = self._get_checked_instance(Poisson, _instance)
-        batch_shape = tuple(batch_shape)
-        new.rate = self.rate.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+    _expand_params = ("rate",)
 
     @property
     def mean(self) -> Tensor:

@@ -22,6 +22,7 @@ class Uniform(Distribution):
     """
 
     has_rsample = True
+    _expand_params = ("low", "high")
 
     def __init__(self, low: Tensor | float, high: Tensor | float, validate_args: bool | None = None) -> None:
         self.low, self.high = broadcast_all(low, high)
@@ -31,15 +32,6 @@ class Uniform(Distribution):
     @property
     def arg_constraints(self) -> dict:
         return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
-
-    def expand(self, batch_shape: tuple, _instance=None) -> "Uniform":
-        new = self._get_checked_instance(Uniform, _instance)
-        batch_shape = tuple(batch_shape)
-        new.low = self.low.expand(batch_shape)
-        new.high = self.high.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):

@@ -1,0 +1,53 @@
+"""Base classes of the distributions that share a parametrisation, so that their constructor,
+mean and mode are written once: a location `loc` (Normal, Laplace, MultivariateNormal), with a
+scale (Normal, Laplace), or a `rate` (Exponential, Poisson). PyTorch has no such classes; it
+writes these lines out in each distribution.
+
+Each concrete distribution still lists its own `_expand_params` (see `Distribution.expand`), so
+that the error about a subclass with its own __init__ names that distribution, as in PyTorch.
+"""
+from __future__ import annotations
+
+from numbers import Number
+
+from ..tensor import Tensor
+from . import constraints
+from .distribution import Distribution
+from .parameters import broadcast_all
+
+
+class SymmetricAboutLoc(Distribution):
+    """A distribution symmetric about `loc` and most likely there, so that its mean and its mode
+    are both loc. A subclass sets `self.loc`."""
+
+    @property
+    def mean(self) -> Tensor:
+        return self.loc
+
+    @property
+    def mode(self) -> Tensor:
+        return self.loc
+
+
+class LocScale(SymmetricAboutLoc):
+    """loc + scale·Z for Z of a fixed distribution symmetric about 0 on the real line (the standard
+    normal for Normal, the standard Laplace for Laplace), with loc and scale numbers or tensors that
+    broadcast together. Being loc + scale·Z, a sample is differentiable in loc and scale: has_rsample."""
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    def __init__(self, loc: Tensor | float, scale: Tensor | float, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.shape
+        super().__init__(batch_shape, validate_args=validate_args)
+
+
+class RateDistribution(Distribution):
+    """A distribution given by the `rate` of a Poisson process, a number or a tensor: Exponential
+    (the time between two events) and Poisson (the number of events in unit time)."""
+
+    def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
+        (self.rate,) = broadcast_all(rate)
+        super().__init__(() if isinstance(rate, Number) else self.rate.shape, validate_args=validate_args)
