@@ -28,7 +28,7 @@ from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
 from .tensor_more import MoreMethods
 from .tensor_more_layout import MoreLayoutMethods
-from .tensor_pointwise import PointwiseMethods
+from .tensor_pointwise import PointwiseMethods, _zero_with_gradient_one
 from .tensor_scatter import ScatterMethods
 from .tensor_shaping import ShapingMethods
 from .tensor_statistics import StatisticsMethods
@@ -1237,13 +1237,6 @@ def _remainder_values(a: Tensor, b: Tensor) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         m = np.asarray(np.fmod(a.data, b.data))
         return np.asarray(np.where((m != 0) & ((b.data < 0) != (m < 0)), m + b.data, m))
-
-
-def _zero_with_gradient_one(x: Tensor) -> Tensor:
-    """+0 everywhere, with derivative 1 with respect to x where x is finite (inf - inf would be
-    nan). Added to exact values computed in numpy, it carries their gradient."""
-    finite = _ops.where(Tensor._make(np.isfinite(x.data), None, False), x, 0.0)
-    return finite - finite.detach()
 
 
 # The ops import Tensor, so they are imported after it is defined.

@@ -50,6 +50,16 @@ def _check_range(positions: np.ndarray, size: int, dim: int, op: str, negative_o
     return positions + size * (positions < 0) if negative_ok else positions
 
 
+def _shape_with_mask(self, mask, op: str) -> tuple:
+    """The shape self and `mask` broadcast to, or a ShapeError naming op and both shapes
+    (masked_scatter and masked_select)."""
+    try:
+        return np.broadcast_shapes(self.shape, mask.shape)
+    except ValueError:
+        raise _errors.ShapeError(f"{op}: the mask of shape {mask.shape} cannot be broadcast "
+                                 f"with self of shape {self.shape}") from None
+
+
 def _same_dtype(self, other, op: str, what: str) -> None:
     if other.data.dtype != self.data.dtype:
         raise RuntimeError(f"{op}: self and {what} must have the same dtype, got {self.dtype} and {other.dtype}")
@@ -69,11 +79,7 @@ class IndexingMethods:
         """A copy of self with source's elements, in order, written where the bool `mask` (which
         broadcasts with self) is True; source needs at least as many elements as mask has Trues."""
         mask = self._bool_mask(mask, "masked_scatter")
-        try:
-            shape = np.broadcast_shapes(self.shape, mask.shape)
-        except ValueError:
-            raise _errors.ShapeError(f"masked_scatter: the mask of shape {mask.shape} cannot be broadcast "
-                                     f"with self of shape {self.shape}") from None
+        shape = _shape_with_mask(self, mask, "masked_scatter")
         if not isinstance(source, Tensor):
             raise TypeError(f"masked_scatter: source must be a Tensor, got {type(source).__name__}")
         _same_dtype(self, source, "masked_scatter", "source")
@@ -96,11 +102,7 @@ class IndexingMethods:
         """The elements where the bool `mask` is True, as a 1-D tensor (self and mask broadcast
         together); the gradient goes back to those elements."""
         mask = self._bool_mask(mask, "masked_select")
-        try:
-            shape = np.broadcast_shapes(self.shape, mask.shape)
-        except ValueError:
-            raise _errors.ShapeError(f"masked_select: the mask of shape {mask.shape} cannot be broadcast "
-                                     f"with self of shape {self.shape}") from None
+        shape = _shape_with_mask(self, mask, "masked_select")
         base = self if self.shape == shape else self.expand(shape)
         if not shape:
             return base.reshape(1)[mask.reshape(1)]

@@ -19,7 +19,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import NotImplementedForDtype, ShapeError
+from .errors import NotImplementedForDtype
+
+# The helpers shared with the other elementwise methods live in tensor_pointwise.py (one copy).
+from .tensor_pointwise import _broadcast, _constant, _in_place_unary, _need_tensor
 
 Tensor = _ops = None  # set by tensor.py
 
@@ -27,25 +30,6 @@ Tensor = _ops = None  # set by tensor.py
 class frexp(NamedTuple):  # noqa: N801 (PyTorch's name: torch.return_types.frexp)
     mantissa: "Tensor"
     exponent: "Tensor"
-
-
-def _constant(array) -> "Tensor":
-    return Tensor._make(np.asarray(array), None, False)
-
-
-def _need_tensor(value, op: str, name: str = "other") -> "Tensor":
-    if not isinstance(value, Tensor):
-        raise TypeError(f"{op}(): argument '{name}' must be a Tensor, not {type(value).__name__} "
-                        f"(wrap a number as tg.tensor(value))")
-    return value
-
-
-def _broadcast(op: str, *tensors) -> tuple:
-    try:
-        return np.broadcast_shapes(*(t.shape for t in tensors))
-    except ValueError:
-        shapes = " and ".join(str(t.shape) for t in tensors)
-        raise ShapeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
 
 
 def _integers_only(x: "Tensor", op: str, bools: bool = True) -> None:
@@ -412,15 +396,6 @@ def _same_dtype_in_place(op: str, x: "Tensor", dtype) -> None:
     if dtype is not None and np.dtype(dtype) != x.data.dtype:
         raise RuntimeError(f"{op}: the input has dtype {x.dtype} and the result would have dtype "
                            f"{np.dtype(dtype)}; in place they must match (as in PyTorch)")
-
-
-def _in_place_unary(name: str, method: str):
-    def in_place(self) -> "Tensor":
-        return self._in_place(name, getattr(Tensor, method))
-
-    in_place.__name__ = in_place.__qualname__ = name
-    in_place.__doc__ = f"In-place `{method}`: x.{name}() writes x.{method}() into x."
-    return in_place
 
 
 def _in_place_binary(name: str, method: str):

@@ -21,7 +21,7 @@ Tensor = _ops = None  # set by tensor.py
 _LN2 = math.log(2.0)
 
 
-def _need_tensor(value, op: str, name: str) -> "Tensor":
+def _need_tensor(value, op: str, name: str = "other") -> "Tensor":
     """`value` if it is a Tensor; PyTorch's functions such as atan2 refuse numbers there."""
     if not isinstance(value, Tensor):
         raise TypeError(f"{op}(): argument '{name}' must be a Tensor, not {type(value).__name__} "
@@ -444,18 +444,20 @@ class PointwiseMethods:
         return self._in_place(op, compute, recorded)
 
 
-def _in_place_unary(name: str, method: str):
+def _in_place_unary(name: str, method: str, note: str = ""):
+    """The method `name` (e.g. "tan_") that writes x.method() into x; `note` ends its docstring.
+    (Also used by tensor_more.py.)"""
     def in_place(self) -> "Tensor":
         return self._in_place(name, getattr(Tensor, method))
 
     in_place.__name__ = in_place.__qualname__ = name
-    in_place.__doc__ = f"In-place `{method}`: x.{name}() writes x.{method}() into x (float tensors only)."
+    in_place.__doc__ = f"In-place `{method}`: x.{name}() writes x.{method}() into x{note}."
     return in_place
 
 
 for _name in ("tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "arcsin", "arccos",
               "arctan", "arcsinh", "arccosh", "arctanh", "erf", "erfc", "erfinv", "deg2rad", "rad2deg", "sinc"):
-    setattr(PointwiseMethods, f"{_name}_", _in_place_unary(f"{_name}_", _name))
+    setattr(PointwiseMethods, f"{_name}_", _in_place_unary(f"{_name}_", _name, " (float tensors only)"))
 del _name
 
 
@@ -470,7 +472,8 @@ def _whole_if_integer(value, *tensors):
 
 def _zero_with_gradient_one(x: "Tensor") -> "Tensor":
     """A tensor of zeros whose derivative with respect to x is 1 where x is finite (x - x, with
-    infinities left out: inf - inf would be nan)."""
+    infinities left out: inf - inf would be nan). Added to exact values computed in numpy, it
+    carries their gradient (remainder and fmod here, and in tensor.py)."""
     finite = _ops.where(_constant(np.isfinite(x.data)), x, 0.0)
     return finite - finite.detach()
 

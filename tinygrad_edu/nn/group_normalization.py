@@ -6,13 +6,13 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 
-from ..creation import ones, zeros
+from ..creation import ones
 from ..devices import check_device
 from ..tensor import Tensor
 from . import functional as F
 from .functional.normalization import normalized_dims
 from .module import Module
-from .normalization import _BatchNorm
+from .normalization import _affine_parameters, _BatchNorm, _reset_affine_parameters
 from .parameter import Parameter
 
 
@@ -35,20 +35,10 @@ class GroupNorm(Module):
             raise ValueError(f"GroupNorm: num_channels ({num_channels}) must be divisible by num_groups "
                              f"({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        if affine:
-            self.weight = Parameter(ones(num_channels, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(zeros(num_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels, affine, bias, dtype)
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            self.weight.data[...] = 1
-        if self.bias is not None:
-            self.bias.data[...] = 0
+        _reset_affine_parameters(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)

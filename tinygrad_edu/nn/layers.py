@@ -56,6 +56,21 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+def _embedding_table(module: Module, name: str, _weight, dtype) -> None:
+    """The `weight` table (num_embeddings, embedding_dim) of Embedding and EmbeddingBag (`name`):
+    `_weight` itself if given (its shape checked), else zeros filled by reset_parameters (N(0, 1)
+    with a zero row at padding_idx)."""
+    num_embeddings, embedding_dim = module.num_embeddings, module.embedding_dim
+    if _weight is None:
+        module.weight = Parameter(zeros(num_embeddings, embedding_dim, dtype=dtype))
+        module.reset_parameters()
+    else:
+        if tuple(_weight.shape) != (num_embeddings, embedding_dim):
+            raise AssertionError(f"{name}: the shape of _weight {tuple(_weight.shape)} does not match "
+                                 f"(num_embeddings, embedding_dim) = ({num_embeddings}, {embedding_dim})")
+        module.weight = Parameter(_weight)
+
+
 class Embedding(Module):
     """A lookup table: row i of `weight` (num_embeddings, embedding_dim) is the vector of index i.
     `weight` starts as N(0, 1), like PyTorch.
@@ -77,14 +92,7 @@ class Embedding(Module):
         self.padding_idx = embedding_padding_idx(padding_idx, num_embeddings, "Embedding")
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
-        if _weight is None:
-            self.weight = Parameter(zeros(num_embeddings, embedding_dim, dtype=dtype))
-            self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise AssertionError(f"Embedding: the shape of _weight {tuple(_weight.shape)} does not match "
-                                     f"(num_embeddings, embedding_dim) = ({num_embeddings}, {embedding_dim})")
-            self.weight = Parameter(_weight)
+        _embedding_table(self, "Embedding", _weight, dtype)
         self.weight.requires_grad = not _freeze
 
     @classmethod

@@ -310,10 +310,7 @@ class Module:
     def get_parameter(self, target: str) -> Tensor:
         """The parameter at the dotted path `target`, e.g. "fc1.weight" (AttributeError if the
         path is missing or does not end at a Parameter)."""
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(type(module).__name__ + " has no attribute `" + name + "`")
+        module, name = _owner_and_name(self, target)
         param = getattr(module, name)
         if not isinstance(param, Parameter):
             raise AttributeError("`" + name + "` is not an nn.Parameter")
@@ -322,10 +319,7 @@ class Module:
     def get_buffer(self, target: str) -> Tensor:
         """The buffer at the dotted path `target`, e.g. "bn.running_mean" (AttributeError if the
         path is missing or does not end at a buffer)."""
-        module_path, _, name = target.rpartition(".")
-        module = self.get_submodule(module_path)
-        if not hasattr(module, name):
-            raise AttributeError(type(module).__name__ + " has no attribute `" + name + "`")
+        module, name = _owner_and_name(self, target)
         if name not in module._buffers:
             raise AttributeError("`" + name + "` is not a buffer")
         return getattr(module, name)
@@ -723,6 +717,17 @@ class ModuleList(_ModuleSequence):
         lines = [_indented(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}")
                  for first, last, text in groups]
         return _block(type(self).__name__, lines)
+
+
+def _owner_and_name(root: Module, target: str) -> tuple[Module, str]:
+    """For get_parameter and get_buffer: the sub-module that holds the last name of the dotted
+    path `target` ("fc1.weight": root.fc1 and "weight"), and that name; AttributeError if the
+    path is missing."""
+    module_path, _, name = target.rpartition(".")
+    module = root.get_submodule(module_path)
+    if not hasattr(module, name):
+        raise AttributeError(type(module).__name__ + " has no attribute `" + name + "`")
+    return module, name
 
 
 def _indented(text: str) -> str:

@@ -14,7 +14,7 @@ from . import functional as F
 from . import init
 from .functional.convolution import _tuple
 from .functional.layers import embedding_padding_idx
-from .layers import _check_size
+from .layers import Embedding, _check_size, _embedding_table
 from .module import Module
 from .parameter import Parameter
 from .resampling import _AdaptiveMaxPoolNd
@@ -197,14 +197,7 @@ class EmbeddingBag(Module):
         self.max_norm, self.norm_type, self.scale_grad_by_freq = max_norm, norm_type, scale_grad_by_freq
         self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
         self.padding_idx = embedding_padding_idx(padding_idx, num_embeddings, "EmbeddingBag")
-        if _weight is None:
-            self.weight = Parameter(zeros(num_embeddings, embedding_dim, dtype=dtype))
-            self.reset_parameters()
-        else:
-            if tuple(_weight.shape) != (num_embeddings, embedding_dim):
-                raise AssertionError(f"EmbeddingBag: the shape of _weight {tuple(_weight.shape)} does not match "
-                                     f"(num_embeddings, embedding_dim) = ({num_embeddings}, {embedding_dim})")
-            self.weight = Parameter(_weight)
+        _embedding_table(self, "EmbeddingBag", _weight, dtype)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze: bool = True, max_norm: float | None = None, norm_type: float = 2.0,
@@ -220,11 +213,8 @@ class EmbeddingBag(Module):
         bag.weight.requires_grad = not freeze
         return bag
 
-    def reset_parameters(self) -> None:
-        """N(0, 1) entries, and a row of zeros at padding_idx (as PyTorch)."""
-        init.normal_(self.weight)
-        if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
+    # N(0, 1) entries, and a row of zeros at padding_idx (as PyTorch): as Embedding's
+    reset_parameters = Embedding.reset_parameters
 
     def forward(self, input, offsets=None, per_sample_weights: Tensor | None = None) -> Tensor:
         return F.embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq,

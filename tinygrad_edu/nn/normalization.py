@@ -14,6 +14,24 @@ from .module import Module
 from .parameter import Parameter
 
 
+def _affine_parameters(module: Module, shape, affine: bool, bias: bool, dtype) -> None:
+    """Register a norm layer's learned scale `weight` (ones) and shift `bias` (zeros) of `shape`,
+    or None in their place (bias needs affine). Absent ones are registered all the same, as in
+    PyTorch, so `layer.bias is None` works and the state_dict keys match. (LayerNorm, the
+    BatchNorms and InstanceNorms, GroupNorm.)"""
+    module.register_parameter("weight", Parameter(ones(shape, dtype=dtype)) if affine else None)
+    module.register_parameter("bias", Parameter(zeros(shape, dtype=dtype)) if affine and bias else None)
+
+
+def _reset_affine_parameters(module: Module) -> None:
+    """A norm layer's `weight` back to 1 and `bias` back to 0 (those it has)."""
+    if module.weight is not None:
+        module.weight.data[...] = 1
+    if module.bias is not None:
+        module.bias.data[...] = 0
+
+
+
 class LayerNorm(Module):
     """y = (x - E[x]) / sqrt(Var[x] + eps) * weight + bias over the last dims `normalized_shape`;
     `weight` starts at 1 and `bias` at 0 (both of shape normalized_shape; none with
@@ -33,21 +51,10 @@ class LayerNorm(Module):
         self.normalized_shape = normalized_dims(normalized_shape, "LayerNorm")
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(ones(self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(zeros(self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype)
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            self.weight.data[...] = 1
-        if self.bias is not None:
-            self.bias.data[...] = 0
+        _reset_affine_parameters(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -71,14 +78,7 @@ class _BatchNorm(Module):
         check_device(device, name)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(ones(num_features, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(zeros(num_features, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features, affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, dtype=dtype))

@@ -79,6 +79,22 @@ def _activation(activation, layer: Module) -> None:
     layer.activation = activation
 
 
+def _feed_forward_and_norms(layer: Module, d_model: int, dim_feedforward: int, dropout: float,
+                            layer_norm_eps: float, norm_first: bool, bias: bool, dtype, blocks: int) -> None:
+    """The sub-modules every transformer layer has after its attention, in PyTorch's order (which
+    is the order of the state_dict keys): the feed-forward net linear1, dropout, linear2, then
+    for each of the layer's `blocks` residual blocks a LayerNorm (norm1, norm2, ...) and after
+    those a Dropout (dropout1, dropout2, ...). Shared by the encoder and the decoder layer."""
+    layer.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+    layer.dropout = Dropout(dropout)
+    layer.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+    layer.norm_first = norm_first
+    for i in range(1, blocks + 1):
+        setattr(layer, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype))
+    for i in range(1, blocks + 1):
+        setattr(layer, f"dropout{i}", Dropout(dropout))
+
+
 class TransformerEncoderLayer(Module):
     """Self-attention and a feed-forward net, each with a residual connection and LayerNorm.
 
@@ -99,14 +115,9 @@ class TransformerEncoderLayer(Module):
         check_device(device, "TransformerEncoderLayer")
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first,
                                             dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        # linear1, dropout, linear2; norm1, norm2; dropout1, dropout2 (self-attention and feed-forward)
+        _feed_forward_and_norms(self, d_model, dim_feedforward, dropout, layer_norm_eps, norm_first, bias, dtype,
+                                blocks=2)
         _activation(activation, self)
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
@@ -149,16 +160,9 @@ class TransformerDecoderLayer(Module):
                                             dtype=dtype)
         self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, batch_first=batch_first,
                                                  bias=bias, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
+        # linear1, dropout, linear2; norm1-3; dropout1-3 (self-attention, attention to memory, feed-forward)
+        _feed_forward_and_norms(self, d_model, dim_feedforward, dropout, layer_norm_eps, norm_first, bias, dtype,
+                                blocks=3)
         self.activation = _get_activation_fn(activation) if isinstance(activation, str) else activation
 
     def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None,
@@ -179,10 +183,8 @@ class TransformerDecoderLayer(Module):
             x = self.norm3(x + self._ff_block(x))
         return x
 
-    def _sa_block(self, x: Tensor, attn_mask, key_padding_mask, is_causal: bool = False) -> Tensor:
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, is_causal=is_causal,
-                           need_weights=False)[0]
-        return self.dropout1(x)
+    # self-attention, then dropout1: the same block as the encoder layer's
+    _sa_block = TransformerEncoderLayer._sa_block
 
     def _mha_block(self, x: Tensor, mem: Tensor, attn_mask, key_padding_mask, is_causal: bool = False) -> Tensor:
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask, key_padding_mask=key_padding_mask,

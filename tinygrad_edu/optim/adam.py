@@ -18,6 +18,47 @@ def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
         start[...] = end - (end - start) * (1 - weight)
 
 
+def check_betas_and_eps(name: str, group: dict[str, Any]) -> None:
+    """The checks PyTorch makes on the options of the Adam family: 0 <= eps, 0 <= β₁, β₂ < 1."""
+    check_number(name, "eps", group["eps"], what="epsilon value")
+    betas = group["betas"] = tuple(group["betas"])
+    if len(betas) != 2:
+        raise ValueError(f"{name}: betas must be two numbers (β₁, β₂), got {betas!r}")
+    for i, beta in enumerate(betas):
+        check_number(name, f"betas[{i}]", beta, high=1.0, what=f"beta parameter at index {i}")
+
+
+def moments_step(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any],
+                 **scalars: float) -> tuple[int, np.ndarray]:
+    """The start of a step that Adam, NAdam and RAdam share (written once, so the three stay the
+    same); returns the step's number t (1 at the first) and the gradient used:
+
+    - at the first step the state is made, in PyTorch's key order: "step", any `scalars` (NAdam's
+      "mu_product"), then the moving averages "exp_avg" (m) and "exp_avg_sq" (v) at zero;
+    - weight decay, decoupled (AdamW: the weights shrink, in place) or not (Adam: an L2 penalty
+      folded into the gradient);
+    - m ← β₁ m + (1 - β₁) g and v ← β₂ v + (1 - β₂) g², in place, rounded as PyTorch's.
+    """
+    if not state:
+        state["step"] = 0
+        state.update(scalars)
+        state["exp_avg"] = np.zeros_like(param)
+        state["exp_avg_sq"] = np.zeros_like(param)
+    state["step"] += 1
+    lr, weight_decay = group["lr"], group["weight_decay"]
+    if weight_decay:
+        if group["decoupled_weight_decay"]:
+            param *= 1 - lr * weight_decay      # AdamW: decay the weights, not the gradient
+        else:
+            grad = grad + weight_decay * param  # Adam: L2 penalty folded into the gradient
+    beta1, beta2 = group["betas"]
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    lerp_(m, grad, 1 - beta1)
+    v *= beta2
+    v += (1 - beta2) * grad * grad  # in the order of PyTorch's addcmul
+    return state["step"], grad
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba, "Adam: A Method for Stochastic Optimization", 2015), PyTorch's form;
     t counts this parameter's steps:
@@ -41,37 +82,16 @@ class Adam(Optimizer):
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def _check_options(self, group: dict[str, Any]) -> None:
-        name = type(self).__name__
         super()._check_options(group)
-        check_number(name, "eps", group["eps"], what="epsilon value")
-        betas = group["betas"] = tuple(group["betas"])
-        if len(betas) != 2:
-            raise ValueError(f"{name}: betas must be two numbers (β₁, β₂), got {betas!r}")
-        for i, beta in enumerate(betas):
-            check_number(name, f"betas[{i}]", beta, high=1.0, what=f"beta parameter at index {i}")
+        check_betas_and_eps(type(self).__name__, group)
 
     def _update(self, param, grad, state, group) -> None:
         beta1, beta2 = group["betas"]
-        lr, weight_decay = group["lr"], group["weight_decay"]
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(param)
-            state["exp_avg_sq"] = np.zeros_like(param)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(param)
-        state["step"] += 1
-        t = state["step"]
-        if weight_decay:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay      # AdamW: decay the weights, not the gradient
-            else:
-                grad = grad + weight_decay * param  # Adam: L2 penalty folded into the gradient
+        lr = group["lr"]
+        t, grad = moments_step(param, grad, state, group)
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(m, grad, 1 - beta1)
-        v *= beta2
-        v += (1 - beta2) * grad * grad  # in the order of PyTorch's addcmul
         if group["amsgrad"]:
-            if "max_exp_avg_sq" not in state:  # amsgrad switched on after some steps
+            if "max_exp_avg_sq" not in state:  # made at the first amsgrad step (also when switched on later)
                 state["max_exp_avg_sq"] = np.zeros_like(param)
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]

@@ -6,18 +6,8 @@ from typing import Any, Iterable
 import numpy as np
 
 from .adadelta import reject_differentiable
-from .adam import lerp_
-from .optimizer import Optimizer, check_number
-
-
-def check_betas_and_eps(name: str, group: dict[str, Any]) -> None:
-    """The checks PyTorch makes on the options of the Adam family: 0 <= eps, 0 <= β₁, β₂ < 1."""
-    check_number(name, "eps", group["eps"], what="epsilon value")
-    betas = group["betas"] = tuple(group["betas"])
-    if len(betas) != 2:
-        raise ValueError(f"{name}: betas must be two numbers (β₁, β₂), got {betas!r}")
-    for i, beta in enumerate(betas):
-        check_number(name, f"betas[{i}]", beta, high=1.0, what=f"beta parameter at index {i}")
+from .adam import check_betas_and_eps, lerp_
+from .optimizer import Optimizer
 
 
 class Adamax(Optimizer):

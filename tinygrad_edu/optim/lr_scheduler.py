@@ -107,6 +107,23 @@ class LRScheduler:
 _LRScheduler = LRScheduler  # the base class's older name, still used by subclasses in the wild
 
 
+def _lambdas_per_group(optimizer: Optimizer, lr_lambda, not_a_function: str) -> list:
+    """One function per parameter group, from one function (used for every group) or a list of
+    them; a ValueError for a list of the wrong length, a TypeError (`not_a_function` and the
+    type's name) for anything that is not callable. (LambdaLR and MultiplicativeLR.)"""
+    if isinstance(lr_lambda, (list, tuple)):
+        if len(lr_lambda) != len(optimizer.param_groups):
+            raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)} "
+                             f"(one function per parameter group)")
+        lr_lambdas = list(lr_lambda)
+    else:
+        lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
+    for fn in lr_lambdas:
+        if not callable(fn):
+            raise TypeError(f"{not_a_function} {type(fn).__name__}")
+    return lr_lambdas
+
+
 class LambdaLR(LRScheduler):
     """lr = initial_lr · lr_lambda(epoch); `lr_lambda` is one function or a list with one per
     parameter group.
@@ -117,16 +134,8 @@ class LambdaLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
         self.optimizer = optimizer
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)} "
-                                 f"(one function per parameter group)")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(f"LambdaLR: lr_lambda must be a function of the epoch, got {type(fn).__name__}")
+        self.lr_lambdas = _lambdas_per_group(optimizer, lr_lambda,
+                                             "LambdaLR: lr_lambda must be a function of the epoch, got")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:

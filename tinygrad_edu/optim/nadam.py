@@ -6,8 +6,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .adadelta import reject_differentiable
-from .adam import lerp_
-from .adamax import check_betas_and_eps
+from .adam import check_betas_and_eps, moments_step
 from .optimizer import Optimizer, check_number
 
 
@@ -48,27 +47,13 @@ class NAdam(Optimizer):
 
     def _update(self, param, grad, state, group) -> None:
         beta1, beta2 = group["betas"]
-        lr, weight_decay, psi = group["lr"], group["weight_decay"], group["momentum_decay"]
-        if not state:
-            state["step"] = 0
-            state["mu_product"] = 1.0
-            state["exp_avg"] = np.zeros_like(param)
-            state["exp_avg_sq"] = np.zeros_like(param)
-        state["step"] += 1
-        t = state["step"]
-        if weight_decay:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param
+        lr, psi = group["lr"], group["momentum_decay"]
+        t, grad = moments_step(param, grad, state, group, mu_product=1.0)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         state["mu_product"] *= mu
         mu_product = state["mu_product"]
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
         denom = np.sqrt(exp_avg_sq / (1 - beta2 ** t)) + group["eps"]
         param += (-lr * (1.0 - mu) / (1.0 - mu_product)) * (grad / denom)
         param += (-lr * mu_next / (1.0 - mu_product * mu_next)) * (exp_avg / denom)

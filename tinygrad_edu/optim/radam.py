@@ -6,8 +6,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .adadelta import reject_differentiable
-from .adam import lerp_
-from .adamax import check_betas_and_eps
+from .adam import check_betas_and_eps, moments_step
 from .optimizer import Optimizer
 
 
@@ -40,22 +39,9 @@ class RAdam(Optimizer):
 
     def _update(self, param, grad, state, group) -> None:
         beta1, beta2 = group["betas"]
-        lr, weight_decay = group["lr"], group["weight_decay"]
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(param)
-            state["exp_avg_sq"] = np.zeros_like(param)
-        state["step"] += 1
-        t = state["step"]
-        if weight_decay:
-            if group["decoupled_weight_decay"]:
-                param *= 1 - lr * weight_decay
-            else:
-                grad = grad + weight_decay * param
+        lr = group["lr"]
+        t, grad = moments_step(param, grad, state, group)
         exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-        lerp_(exp_avg, grad, 1 - beta1)
-        exp_avg_sq *= beta2
-        exp_avg_sq += (1 - beta2) * grad * grad
         bias_correction2 = 1 - beta2 ** t
         bias_corrected_exp_avg = exp_avg / (1 - beta1 ** t)
         rho_inf = 2 / (1 - beta2) - 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .lr_scheduler import LambdaLR, LRScheduler
+from .lr_scheduler import LambdaLR, LRScheduler, _lambdas_per_group
 from .optimizer import Optimizer
 
 
@@ -88,16 +88,8 @@ class MultiplicativeLR(LRScheduler):
     def __init__(self, optimizer: Optimizer, lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
                  last_epoch: int = -1) -> None:
         self.optimizer = optimizer
-        if isinstance(lr_lambda, (list, tuple)):
-            if len(lr_lambda) != len(optimizer.param_groups):
-                raise ValueError(f"Expected {len(optimizer.param_groups)} lr_lambdas, but got {len(lr_lambda)} "
-                                 f"(one function per parameter group)")
-            self.lr_lambdas = list(lr_lambda)
-        else:
-            self.lr_lambdas = [lr_lambda] * len(optimizer.param_groups)
-        for fn in self.lr_lambdas:
-            if not callable(fn):
-                raise TypeError(f"MultiplicativeLR: lr_lambda should be a function, but got {type(fn).__name__}")
+        self.lr_lambdas = _lambdas_per_group(optimizer, lr_lambda,
+                                             "MultiplicativeLR: lr_lambda should be a function, but got")
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
