@@ -1080,6 +1080,131 @@ def transformer_classifier(torch, nn, F, optim):
             "keys": list(model.state_dict())[:6]}
 
 
+@program
+def vae_with_distributions(torch, nn, F, optim):
+    """The reparameterised Gaussian of a VAE: an encoder gives (mu, log_var), a Normal's rsample
+    (with fixed noise here, so both libraries see the same draw), a Bernoulli decoder's log_prob
+    and the closed-form KL to N(0, 1) from kl_divergence; a few Adam steps."""
+    D = torch.distributions
+    encoder, decoder = nn.Linear(6, 4), nn.Linear(2, 6)
+    init_from_numpy(torch, encoder, seed=51, scale=0.3)
+    init_from_numpy(torch, decoder, seed=52, scale=0.3)
+    rng = np.random.default_rng(53)
+    x = torch.from_numpy((rng.random((5, 6)) > 0.5).astype(np.float64))
+    noise = torch.from_numpy(rng.standard_normal((5, 2)))
+    opt = optim.Adam(list(encoder.parameters()) + list(decoder.parameters()), lr=0.05)
+    history = []
+    for _ in range(5):
+        mu, log_var = encoder(x).chunk(2, dim=-1)
+        posterior = D.Normal(mu, (0.5 * log_var).exp())
+        z = posterior.loc + posterior.scale * noise  # rsample with this noise
+        likelihood = D.Bernoulli(logits=decoder(z)).log_prob(x).sum(-1)
+        kl = D.kl_divergence(posterior, D.Normal(torch.zeros_like(mu), torch.ones_like(mu))).sum(-1)
+        loss = (kl - likelihood).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(loss.item())
+    assert history[-1] < history[0]
+    return {"history": history, "entropy": posterior.entropy().detach(), "mean": posterior.mean.detach(),
+            "grad": encoder.weight.grad}
+
+
+@program
+def packed_lstm_classifier(torch, nn, F, optim):
+    """Variable-length sequences through pack_padded_sequence, a bidirectional two-layer LSTM and
+    pad_packed_sequence; the final hidden states of both directions classify each sequence."""
+    from_lengths = [5, 3, 4, 2]
+    rng = np.random.default_rng(61)
+    padded = torch.from_numpy(rng.standard_normal((4, 5, 3)))
+    lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    head = nn.Linear(8, 2)
+    init_from_numpy(torch, lstm, seed=62, scale=0.4)
+    init_from_numpy(torch, head, seed=63, scale=0.4)
+    labels = torch.tensor([0, 1, 1, 0])
+    opt = optim.SGD(list(lstm.parameters()) + list(head.parameters()), lr=0.5)
+    history = []
+    for _ in range(4):
+        packed = nn.utils.rnn.pack_padded_sequence(padded, torch.tensor(from_lengths), batch_first=True,
+                                                   enforce_sorted=False)
+        out, (h, c) = lstm(packed)
+        unpacked, lengths = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+        loss = F.cross_entropy(head(torch.cat([h[-2], h[-1]], dim=1)), labels)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(loss.item())
+    assert history[-1] < history[0] and unpacked.shape == (4, 5, 8)
+    return {"history": history, "lengths": lengths, "unpacked": unpacked.detach(), "h": h.detach(),
+            "grad": lstm.weight_hh_l1_reverse.grad}
+
+
+@program
+def least_squares_and_hessian(torch, nn, F, optim):
+    """Linear algebra a tutorial meets: solve, lstsq, det/slogdet, cholesky, eigh, norms, and a
+    Hessian from torch.autograd.functional; gradients flow through all of them."""
+    rng = np.random.default_rng(71)
+    A = torch.tensor(rng.standard_normal((5, 3)), requires_grad=True)
+    b = torch.tensor(rng.standard_normal((5, 1)))
+    x = torch.linalg.lstsq(A, b).solution
+    residual = torch.linalg.vector_norm(A @ x - b)
+    S = A.T @ A + torch.eye(3)
+    L = torch.linalg.cholesky(S)
+    sign, logabsdet = torch.linalg.slogdet(S)
+    eigenvalues = torch.linalg.eigvalsh(S)
+    total = residual + logabsdet + torch.linalg.solve(S, torch.ones(3, 1)).sum() + eigenvalues.max()
+    total.backward()
+
+    def energy(v):
+        return (v ** 3).sum() + (v[0] * v[1]) ** 2
+
+    hessian = torch.autograd.functional.hessian(energy, torch.tensor([1.0, 2.0, -1.0]))
+    assert float(sign) == 1.0
+    return {"x": x.detach(), "residual": residual.item(), "L": L.detach(), "logdet": logabsdet.item(),
+            "det": torch.linalg.det(S).item(), "grad": A.grad, "hessian": hessian,
+            "fro": torch.linalg.matrix_norm(S).item()}
+
+
+@program
+def hooks_and_schedulers(torch, nn, F, optim):
+    """Inspecting a network as tutorials do: forward hooks that record activations, a full
+    backward hook that records gradients, a tensor hook, and a ReduceLROnPlateau schedule."""
+    model = nn.Sequential(nn.Linear(3, 5), nn.GELU(), nn.LayerNorm(5), nn.Linear(5, 2))
+    init_from_numpy(torch, model, seed=81, scale=0.5)
+    seen, grads = {}, {}
+
+    def keep_output(name):
+        def hook(module, args, output):
+            seen[name] = output.detach().clone()
+        return hook
+
+    def keep_grads(module, grad_input, grad_output):
+        grads["out"] = grad_output[0].detach().clone()
+
+    handles = [model[1].register_forward_hook(keep_output("gelu")),
+               model[2].register_forward_hook(keep_output("norm")),
+               model[3].register_full_backward_hook(keep_grads)]
+    rng = np.random.default_rng(82)
+    x = torch.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    x.register_hook(lambda g: g * 2)
+    targets = torch.tensor([0, 1, 1, 0])
+    opt = optim.SGD(model.parameters(), lr=0.3, momentum=0.5)
+    schedule = optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0)
+    rates = []
+    for step in range(4):
+        loss = F.cross_entropy(model(x), targets)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        schedule.step(1.0 if step % 2 else 2.0)  # a plateau every other step
+        rates.append(opt.param_groups[0]["lr"])
+    for handle in handles:
+        handle.remove()
+    model(x)  # no hook runs now
+    return {"gelu": seen["gelu"], "norm": seen["norm"], "grad_out": grads["out"], "x_grad": x.grad,
+            "rates": rates, "repr": repr(model)}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""
