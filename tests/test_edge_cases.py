@@ -559,3 +559,16 @@ def test_elu_gradient_at_nan_takes_the_straight_branch():
     x = tg.tensor([np.nan, 2.0], requires_grad=True)
     F.selu(x).backward(tg.tensor([1.0, 1.0]))
     assert x.grad.tolist() == pytest.approx([1.0507009873554805, 1.0507009873554805], rel=1e-15)
+
+
+def test_median_of_all_elements_shares_the_gradient_among_ties():
+    """(Found by the differential fuzz.) As PyTorch's median() and nanmedian(): the gradient is
+    shared evenly by every element equal to the median (every nan, if the median is nan); the
+    value is the element itself."""
+    x = tg.tensor([2.4, 2.4, 1.0, 3.0, 2.4], requires_grad=True)
+    m = x.median()
+    m.backward()
+    assert m.item() == 2.4 and x.grad.tolist() == pytest.approx([1 / 3, 1 / 3, 0, 0, 1 / 3], rel=1e-15)
+    x = tg.tensor([2.4, np.nan, 1.0, np.nan], requires_grad=True)
+    x.median().backward()
+    assert x.grad.tolist() == [0.0, 0.5, 0.0, 0.5]

@@ -165,7 +165,8 @@ class StatisticsMethods:
                 nan = Tensor._make(np.asarray(np.nan, dtype), None, False)
                 return flat.sum() + nan if flat.requires_grad else nan  # (connected to self, as PyTorch's)
             index = _median_positions(flat.data, 0, ignore_nan)
-            return flat[index.reshape(1)].reshape(())
+            picked = flat[index.reshape(1)].reshape(())
+            return _spread_over_ties(flat, picked) if flat.requires_grad else picked
         if not self.ndim:
             _ops.normalize_dim(dim, 0, op)
             return _RETURN_TYPES[op](self.clone(), Tensor._make(np.zeros((), np.int64), None, False))
@@ -345,6 +346,20 @@ def _log_add_exp(a: "Tensor", b: "Tensor") -> "Tensor":
     from .tensor_pointwise import _log_add
 
     return _log_add(a, b, lambda d: d.exp().log1p())
+
+
+def _spread_over_ties(flat: "Tensor", picked: "Tensor") -> "Tensor":
+    """The median of all elements with PyTorch's gradient: shared evenly by every element equal to
+    it (every nan, if it is nan), not given to the one picked. The value stays the element's
+    own: picked + (S - S) with S the tied elements' weighted sum, which is exactly 0 (for a
+    finite value; an infinite or nan one is the mean of its equal copies, exact too)."""
+    value = picked.data
+    ties = np.flatnonzero(np.isnan(flat.data) if np.isnan(value) else flat.data == value)
+    tied = flat[Tensor._make(ties, None, False)]
+    if not np.isfinite(value):
+        return tied.mean()
+    share = tied.sum() / len(ties)
+    return picked.detach() + (share - share.detach())
 
 
 def _median_positions(data: np.ndarray, axis: int, ignore_nan: bool) -> np.ndarray:

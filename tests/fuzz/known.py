@@ -175,6 +175,8 @@ KNOWN: list[Known] = [
           "variance here is computed from centred values and stays finite; PyTorch's squares overflow"),
     Known("softmin", "nan/inf", "tg finite where torch nan", "softmin is softmax(-x): a row with an inf "
           "entry, as for softmax"),
+    Known("soft_margin_loss", "nan/inf", "tg finite where torch inf", "soft_margin_loss is computed as "
+          "-logsigmoid(y·x) here, which does not overflow; PyTorch's log(1 + exp(-y·x)) gives inf"),
 ]
 
 
