@@ -1205,6 +1205,72 @@ def hooks_and_schedulers(torch, nn, F, optim):
             "rates": rates, "repr": repr(model)}
 
 
+@program
+def seq2seq_attention(torch, nn, F, optim):
+    """The encoder-decoder with Bahdanau attention of PyTorch's translation tutorial, shrunk:
+    Embedding + GRU encoder, an additive attention, a GRU decoder fed its own greedy guesses
+    (topk) after one teacher-forced step, NLLLoss over log_softmax, Adam."""
+    SOS, V, H, T = 0, 7, 6, 4
+
+    class Attention(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.Wa, self.Ua, self.Va = nn.Linear(H, H), nn.Linear(H, H), nn.Linear(H, 1)
+
+        def forward(self, query, keys):
+            scores = self.Va(torch.tanh(self.Wa(query) + self.Ua(keys)))
+            weights = F.softmax(scores.squeeze(2).unsqueeze(1), dim=-1)
+            return torch.bmm(weights, keys), weights
+
+    class Decoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding(V, H)
+            self.attention = Attention()
+            self.gru = nn.GRU(2 * H, H, batch_first=True)
+            self.out = nn.Linear(H, V)
+
+        def forward(self, encoder_outputs, hidden, target):
+            batch = encoder_outputs.size(0)
+            token = torch.empty(batch, 1, dtype=torch.long).fill_(SOS)
+            outputs, attentions = [], []
+            for i in range(T):
+                query = hidden.permute(1, 0, 2)
+                context, weights = self.attention(query, encoder_outputs)
+                step_in = torch.cat((self.embedding(token), context), dim=2)
+                output, hidden = self.gru(step_in, hidden)
+                outputs.append(self.out(output))
+                attentions.append(weights)
+                if i == 0:
+                    token = target[:, i].unsqueeze(1)  # teacher forcing for the first step
+                else:
+                    _, topi = outputs[-1].topk(1)
+                    token = topi.squeeze(-1).detach()
+            return F.log_softmax(torch.cat(outputs, dim=1), dim=-1), torch.cat(attentions, dim=1)
+
+    embedding, encoder, decoder = nn.Embedding(V, H), nn.GRU(H, H, batch_first=True), Decoder()
+    for seed, module in enumerate((embedding, encoder, decoder)):
+        init_from_numpy(torch, module, seed=90 + seed, scale=0.4)
+    rng = np.random.default_rng(93)
+    source = torch.from_numpy(rng.integers(1, V, size=(3, 5)))
+    target = torch.from_numpy(rng.integers(1, V, size=(3, T)))
+    params = list(embedding.parameters()) + list(encoder.parameters()) + list(decoder.parameters())
+    opt = optim.Adam(params, lr=0.02)
+    criterion = nn.NLLLoss()
+    history = []
+    for _ in range(4):
+        encoder_outputs, hidden = encoder(embedding(source))
+        log_probs, attentions = decoder(encoder_outputs, hidden, target)
+        loss = criterion(log_probs.view(-1, log_probs.size(-1)), target.view(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(loss.item())
+    assert history[-1] < history[0] and attentions.shape == (3, T, 5)
+    return {"history": history, "attentions": attentions.detach(), "grad": decoder.attention.Va.weight.grad,
+            "guess": log_probs.argmax(-1)}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""
