@@ -1271,6 +1271,80 @@ def seq2seq_attention(torch, nn, F, optim):
             "guess": log_probs.argmax(-1)}
 
 
+@program
+def bilstm_crf(torch, nn, F, optim):
+    """The BiLSTM-CRF tagger of PyTorch's "Advanced: making dynamic decisions" tutorial, shrunk:
+    the forward algorithm with log-sum-exp in a Python loop, the gold path score, Viterbi
+    decoding with .item() and argmax, SGD with weight decay."""
+    START, STOP, TAGS, H = 3, 4, 5, 4
+
+    def log_sum_exp(vec):
+        best = vec[0, torch.argmax(vec, dim=1).item()]
+        return best + torch.log(torch.sum(torch.exp(vec - best.view(1, -1).expand(1, vec.size()[1]))))
+
+    class Tagger(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embeds = nn.Embedding(6, 3)
+            self.lstm = nn.LSTM(3, H // 2, num_layers=1, bidirectional=True)
+            self.to_tag = nn.Linear(H, TAGS)
+            self.transitions = nn.Parameter(torch.zeros(TAGS, TAGS))
+
+        def features(self, sentence):
+            hidden = (torch.zeros(2, 1, H // 2), torch.zeros(2, 1, H // 2))
+            out, _ = self.lstm(self.embeds(sentence).view(len(sentence), 1, -1), hidden)
+            return self.to_tag(out.view(len(sentence), H))
+
+        def forward_score(self, feats):
+            alphas = torch.full((1, TAGS), -10000.0)
+            alphas[0][START] = 0.0
+            for feat in feats:
+                alphas = torch.cat([log_sum_exp(alphas + self.transitions[tag].view(1, -1)
+                                                + feat[tag].view(1, -1).expand(1, TAGS)).view(1)
+                                    for tag in range(TAGS)]).view(1, -1)
+            return log_sum_exp(alphas + self.transitions[STOP])
+
+        def gold_score(self, feats, tags):
+            tags = torch.cat([torch.tensor([START], dtype=torch.long), tags])
+            score = torch.zeros(1)
+            for i, feat in enumerate(feats):
+                score = score + self.transitions[tags[i + 1], tags[i]] + feat[tags[i + 1]]
+            return score + self.transitions[STOP, tags[-1]]
+
+        def viterbi(self, feats):
+            backpointers, scores = [], torch.full((1, TAGS), -10000.0)
+            scores[0][START] = 0
+            for feat in feats:
+                best = [torch.argmax(scores + self.transitions[t]).item() for t in range(TAGS)]
+                values = [(scores + self.transitions[t])[0][best[t]].view(1) for t in range(TAGS)]
+                scores = (torch.cat(values) + feat).view(1, -1)
+                backpointers.append(best)
+            terminal = scores + self.transitions[STOP]
+            tag = torch.argmax(terminal).item()
+            path = [tag]
+            for best in reversed(backpointers):
+                tag = best[tag]
+                path.append(tag)
+            return terminal[0][path[0]].item(), list(reversed(path))[1:]
+
+    model = Tagger()
+    init_from_numpy(torch, model, seed=101, scale=0.4)
+    sentence, tags = torch.tensor([1, 2, 5, 0]), torch.tensor([0, 1, 2, 1])
+    opt = optim.SGD(model.parameters(), lr=0.05, weight_decay=1e-4)
+    history = []
+    for _ in range(3):
+        feats = model.features(sentence)
+        loss = model.forward_score(feats) - model.gold_score(feats, tags)
+        model.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(loss.item())
+    with torch.no_grad():
+        best_score, path = model.viterbi(model.features(sentence))
+    assert history[-1] < history[0] and len(path) == 4
+    return {"history": history, "best": best_score, "path": path, "transitions_grad": model.transitions.grad}
+
+
 # ---- running and comparing ---------------------------------------------------------------------
 def namespaces(library: str):
     """The four names a PyTorch program imports, from torch or from tinygrad_edu."""
