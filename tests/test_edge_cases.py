@@ -572,3 +572,13 @@ def test_median_of_all_elements_shares_the_gradient_among_ties():
     x = tg.tensor([2.4, np.nan, 1.0, np.nan], requires_grad=True)
     x.median().backward()
     assert x.grad.tolist() == [0.0, 0.5, 0.0, 0.5]
+
+
+def test_reshape_view_and_squeeze_to_the_same_shape_are_new_views():
+    """As PyTorch: reshape/view/view_as to the same shape and squeeze with nothing to squeeze
+    return a new view with a node of its own (they returned self, whose grad_fn and identity
+    leaked; torch.func-style code that takes x.view_as(x) as a fresh input broke)."""
+    x = tg.randn(2, 3, requires_grad=True)
+    for view in (x.reshape(2, 3), x.view(2, 3), x.view_as(x), x.reshape_as(x), x.squeeze()):
+        assert view is not x and view.grad_fn is not None and np.shares_memory(view.data, x.data)
+    assert x.contiguous() is x  # (as PyTorch's: already contiguous)

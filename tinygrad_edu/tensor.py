@@ -839,11 +839,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
 
     # ---- shape (ops/shape.py) -----------------------------------------------------------
     def reshape(self, *shape) -> "Tensor":
-        """Same numbers in a new shape; one axis may be -1 (inferred)."""
-        shape = _shape_args(shape, "reshape")
-        if shape == self.data.shape:
-            return self
-        return _ops.Reshape.apply(self, shape)
+        """Same numbers in a new shape; one axis may be -1 (inferred). Always a new tensor (a view
+        of this one even for the same shape, as PyTorch's)."""
+        return _ops.Reshape.apply(self, _shape_args(shape, "reshape"))
 
     def view(self, *shape) -> "Tensor":
         """`reshape` that shares memory, as PyTorch's view: a shape that would need a copy (a
@@ -877,7 +875,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         else:
             axes = _ops.normalize_dims(dim, self.ndim, "squeeze")
             shape = tuple(n for i, n in enumerate(self.shape) if not (i in axes and n == 1))
-        return self if shape == self.shape else _ops.Squeeze.apply(self, shape)
+        return _ops.Squeeze.apply(self, shape)  # (a new view even with nothing to squeeze, as PyTorch's)
 
     def unsqueeze(self, dim: int) -> "Tensor":
         """Insert an axis of size 1 at `dim` (from -ndim-1 to ndim)."""
