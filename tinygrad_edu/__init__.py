@@ -34,7 +34,7 @@ from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                            IntTensor, LongTensor, ShortTensor, Size, is_tensor, set_default_tensor_type)
 from . import backends, cuda, special  # noqa: E402  (tg.cuda.is_available() is False; CPU only; tg.special)
-from . import data, distributions, linalg, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, ...)
+from . import data, distributions, func, linalg, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, ...)
 from .linalg.legacy import *  # noqa: E402, F403  (tg.inverse, tg.det, tg.svd, ...: torch.* linear algebra)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 

@@ -1,0 +1,80 @@
+"""What every transform of tg.func shares: fresh variables to differentiate by, deciding
+whether the results must stay differentiable, and gradients with zeros for unused inputs.
+
+PyTorch's functorch gives each transform its own "level"; here the same effect comes from the
+ordinary tape: a transform differentiates with respect to its own fresh variables, and records
+the backward pass (create_graph) only when the function's graph also reaches some *other* leaf
+that requires grad -- a variable of an enclosing transform (grad of grad, hessian) or a tensor
+the user will call .backward() on later. Otherwise its results are plain tensors, as PyTorch's.
+"""
+from __future__ import annotations
+
+from ..autograd.function import Node
+from ..autograd.functional import _grad
+from ..tensor import Tensor
+
+
+def check_tensors(values: list, api: str = "transform API") -> None:
+    """Only Tensors can be differentiated (PyTorch's ValueError)."""
+    for v in values:
+        if not isinstance(v, Tensor):
+            raise ValueError(f"Thing passed to {api} must be Tensor, got {type(v)}")
+
+
+def variables(values: list[Tensor], outer_grad: bool) -> list[Tensor]:
+    """A fresh tensor per value to differentiate by: a copy (clone) that stays connected to the value when
+    the value itself requires grad (and grad mode was on outside), else a new leaf."""
+    result = []
+    for v in values:
+        if not v.is_floating_point():
+            raise RuntimeError(f"only Tensors of floating point dtype can require gradients; got an input of "
+                               f"dtype {v.dtype} and shape {tuple(v.shape)}")
+        result.append(v.clone() if outer_grad and v.requires_grad else v.detach().requires_grad_(True))
+    return result
+
+
+def reaches_other_leaf(outputs: list, own: list[Tensor]) -> bool:
+    """Does the graph of `outputs` reach a leaf that requires grad and is not one of `own`?"""
+    own_ids = {id(t) for t in own}
+    stack, seen = [], set()
+    for out in outputs:
+        if isinstance(out, Tensor) and out.requires_grad:
+            if out.grad_fn is None:
+                if id(out) not in own_ids:
+                    return True
+            else:
+                stack.append(out.grad_fn)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        for edge in getattr(node, "edges", ()):
+            if edge is None:
+                continue
+            if isinstance(edge, Tensor):
+                if id(edge) not in own_ids:
+                    return True
+            elif isinstance(edge, Node):
+                stack.append(edge)
+            elif edge.__class__ is tuple:
+                stack.append(edge[0])
+    return False
+
+
+def zeros_like(x: Tensor) -> Tensor:
+    """Zeros of x's shape and dtype, not connected to anything."""
+    return Tensor._make(x.data * 0, None, False)
+
+
+def gradients(outputs: list[Tensor], inputs: list[Tensor], seeds: list, create_graph: bool) -> list[Tensor]:
+    """Σ seedᵀ ∂output/∂input for every input (zeros where an input was not used); detached unless
+    create_graph."""
+    grads = _grad(outputs, inputs, seeds, create_graph)
+    grads = [zeros_like(x) if g is None else g for g, x in zip(grads, inputs)]
+    return grads if create_graph else [g.detach() for g in grads]
+
+
+def maybe_detach(value, keep: bool):
+    """`value` (a Tensor or anything else) detached unless `keep`."""
+    return value if keep or not isinstance(value, Tensor) else value.detach()
