@@ -1,5 +1,6 @@
 """`nn.utils`: gradient clipping and flat parameter vectors, as in `torch.nn.utils` (and
-`nn.utils.rnn.pad_sequence`, in rnn.py).
+`nn.utils.rnn.pad_sequence`, in rnn.py; weight_norm, spectral_norm and parametrizations in their
+own files).
 
 Clipping rescales the gradients after `backward()` and before `optimizer.step()`, the usual guard
 against exploding gradients in recurrent networks (Pascanu, Mikolov & Bengio, "On the difficulty
@@ -18,7 +19,9 @@ import numpy as np
 
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor
-from . import rnn  # noqa: F401  (nn.utils.rnn.pad_sequence)
+from . import parametrizations, parametrize, prune, rnn  # noqa: F401  (rnn: nn.utils.rnn.pad_sequence)
+from .spectral_norm import remove_spectral_norm, spectral_norm  # noqa: F401  (the older hook-based forms)
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
 
 
 def _tensors(parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
