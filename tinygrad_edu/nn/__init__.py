@@ -97,6 +97,7 @@ from .more_layers import (
 )
 from .more_losses import (
     CosineEmbeddingLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     MarginRankingLoss,

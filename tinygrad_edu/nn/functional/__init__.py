@@ -29,6 +29,7 @@ from .convolution import (
     max_pool3d,
     max_pool3d_with_indices,
 )
+from .ctc import ctc_loss
 from .distance import pairwise_distance
 from .divergence import kl_div
 from .embedding_bag import embedding_bag
@@ -96,6 +97,7 @@ from .resampling import (
     upsample_bilinear,
     upsample_nearest,
 )
+from .sampling_grid import affine_grid, grid_sample
 from .shaping import one_hot, pad
 from .similarity import cosine_similarity, normalize
 from .transposed_convolution import conv_transpose1d, conv_transpose2d, conv_transpose3d
@@ -121,6 +123,7 @@ __all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_
             "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices",
             "max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "unfold", "fold",
             "bilinear", "embedding_bag", "pdist", "channel_shuffle"]
+__all__ += ["affine_grid", "grid_sample", "ctc_loss"]
 
 # F.softmax(x, axis=1), F.cosine_similarity(a, b, axis=0), F.pairwise_distance(a, b, keepdims=True):
 # every function here that takes dim/keepdim also takes numpy's axis/keepdims, as PyTorch's do

@@ -1,4 +1,4 @@
-"""Resampling: F.pad's reflect/replicate/circular modes, interpolate (upsampling), pixel_shuffle /
+"""Resampling: F.pad's reflect/replicate/circular modes, interpolate (upsampling, bicubic too), pixel_shuffle /
 pixel_unshuffle and adaptive_max_pool1d/2d, with PyTorch's formulas.
 
 Every one is an integer-index gather along each resampled axis (plus, for linear interpolation,
@@ -10,6 +10,7 @@ adds up repeated indices:
     pad, circular    [0 1 2 3] -(2, 2)-> [2 3 | 0 1 2 3 | 0 1]
     nearest          out[i] = x[min(⌊i·s⌋, n - 1)],  s = n_in / n_out (or 1/scale_factor)
     nearest-exact    out[i] = x[min(⌊(i + ½)·s⌋, n - 1)]
+    bicubic          out[i] = Σ_k w_k(src - ⌊src⌋)·x[clamp(⌊src⌋ - 1 + k)], k = 0..3 (cubic convolution)
     linear           src = s·(i + ½) - ½ (≥ 0), or i·(n_in - 1)/(n_out - 1) with align_corners;
                      out[i] = (1 - λ)·x[⌊src⌋] + λ·x[⌊src⌋ + 1],  λ = src - ⌊src⌋
     adaptive max     out[i] = max x[⌊i·n/s⌋ : ⌈(i + 1)·n/s⌉]
@@ -166,6 +167,36 @@ def _linear_weights(n_in: int, n_out: int, scale, align_corners: bool, dtype) ->
     return i0, i1, (t(1) - lambda1).astype(dtype), lambda1
 
 
+_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
+
+
+def _cubic_weights(n_in: int, n_out: int, scale, align_corners: bool, dtype) -> tuple[list, list]:
+    """The 4 taps and weights of cubic convolution (Keys, "Cubic convolution interpolation for
+    digital image processing", 1981, with A = -0.75): out[i] = Σ_k w_k[i]·x[clamp(⌊src⌋ - 1 + k)],
+    t = src - ⌊src⌋, w = (W2(t + 1), W1(t), W1(1 - t), W2(2 - t)) with
+    W1(d) = ((A + 2)d - (A + 3))d² + 1 (|d| ≤ 1) and W2(d) = ((A·d - 5A)d + 8A)d - 4A (1 < |d| < 2).
+    src is not clamped at 0 (unlike linear); the taps are clamped to the border, as PyTorch."""
+    t = np.dtype(dtype).type
+    out = np.arange(n_out).astype(dtype)
+    if align_corners:
+        src = (t(n_in - 1) / t(n_out - 1) if n_out > 1 else t(0)) * out
+    else:
+        src = _inverse_scale(n_in, n_out, scale, dtype) * (out + t(0.5)) - t(0.5)
+    base = np.floor(src)
+    frac = (src - base).astype(dtype)
+    a = t(_CUBIC_A)
+
+    def near(d):
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d):
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+
+    weights = [far(frac + 1), near(frac), near(1 - frac), far(2 - frac)]
+    taps = [np.clip(base.astype(np.int64) - 1 + k, 0, n_in - 1) for k in range(4)]
+    return taps, [np.asarray(wt, dtype) for wt in weights]
+
+
 def _along(weights: np.ndarray, axis: int, ndim: int) -> Tensor:
     shape = [1] * ndim
     shape[axis] = -1
@@ -178,7 +209,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     `scale_factor` (output size ⌊n·scale⌋), with mode 'nearest', 'nearest-exact', 'linear' (3-D),
     'bilinear' (4-D), 'trilinear' (5-D) or 'area' (3-D/4-D: adaptive average pooling).
     Linear modes take align_corners (default False): with True, the corner pixels of input and
-    output are aligned. bicubic and antialias=True are not implemented.
+    output are aligned. 'bicubic' (4-D) uses cubic convolution with A = -0.75 and clamps at the
+    border, as PyTorch (so it may overshoot the input's range). antialias=True is not implemented.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.interpolate(tg.tensor([[[1.0, 2.0]]]), scale_factor=2)
@@ -200,9 +232,9 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode in _LINEAR_MODES and _LINEAR_MODES[mode] != dims:
         raise NotImplementedError(f"interpolate: got a {input.ndim}D input of shape {input.shape}, but {mode} mode "
                                   f"needs a {_LINEAR_MODES[mode] + 2}D input")
-    if mode == "bicubic":
-        raise NotImplementedError("interpolate: mode 'bicubic' is not implemented here (nearest, nearest-exact, "
-                                  "linear, bilinear, trilinear and area are)")
+    if mode == "bicubic" and dims != 2:
+        raise NotImplementedError(f"interpolate: got a {input.ndim}D input of shape {input.shape}, but bicubic mode "
+                                  f"needs a 4D input")
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not implemented here")
     sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor)
@@ -222,6 +254,11 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
             index = _nearest_index(n_in, n_out, scales[k], mode == "nearest-exact")
             if n_out != n_in or mode != "nearest":
                 out = _gather(out, axis, index)
+            continue
+        if mode == "bicubic":
+            taps, weights = _cubic_weights(n_in, n_out, scales[k], bool(align_corners), input.data.dtype)
+            terms = [_gather(out, axis, t) * _along(wt, axis, out.ndim) for t, wt in zip(taps, weights)]
+            out = terms[0] + terms[1] + terms[2] + terms[3]
             continue
         i0, i1, lambda0, lambda1 = _linear_weights(n_in, n_out, scales[k], bool(align_corners), input.data.dtype)
         out = _gather(out, axis, i0) * _along(lambda0, axis, out.ndim) + \
