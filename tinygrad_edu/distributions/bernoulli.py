@@ -13,11 +13,12 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .families import BinaryEvent
 from .noise import uniform_array
-from .parameters import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .parameters import broadcast_all
 
 
-class Bernoulli(Distribution):
+class Bernoulli(BinaryEvent, Distribution):
     """P(1) = p, P(0) = 1 - p; give either `probs` (p) or `logits` (log p/(1 - p)), not both.
 
     >>> import tinygrad_edu as tg
@@ -54,20 +55,6 @@ class Bernoulli(Distribution):
         Distribution.__init__(new, batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """log p - log(1 - p), of p clamped to [eps, 1 - eps]."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """σ(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self) -> tuple:
-        return self._param.shape
 
     @property
     def mean(self) -> Tensor:

@@ -10,7 +10,8 @@ from ..creation import arange
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .parameters import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .families import BinaryEvent
+from .parameters import broadcast_all
 
 
 def _clamp_by_zero(x: Tensor) -> Tensor:
@@ -18,7 +19,7 @@ def _clamp_by_zero(x: Tensor) -> Tensor:
     return (x.clamp(min=0) + x - x.clamp(max=0)) / 2
 
 
-class Binomial(Distribution):
+class Binomial(BinaryEvent, Distribution):
     """Binomial(n = total_count, p): P(k) = C(n, k) p^k (1 - p)^(n-k), k = 0..n. Give either `probs`
     or `logits`, not both; total_count (an int or a tensor) takes the parameter's dtype.
 
@@ -63,20 +64,6 @@ class Binomial(Distribution):
     def support(self):
         """The integers 0..total_count."""
         return constraints.integer_interval(0, self.total_count)
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """log p - log(1 - p), of p clamped to [eps, 1 - eps]."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """σ(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
-
-    @property
-    def param_shape(self) -> tuple:
-        return self._param.shape
 
     @property
     def mean(self) -> Tensor:

@@ -1,6 +1,7 @@
 """Base classes of the distributions that share a parametrisation, so that their constructor,
 mean and mode are written once: a location `loc` (Normal, Laplace, MultivariateNormal), with a
-scale (Normal, Laplace), or a `rate` (Exponential, Poisson). PyTorch has no such classes; it
+scale (Normal, Laplace), a `rate` (Exponential, Poisson), or the probability of a yes/no
+event as `probs` or `logits` (Bernoulli, Binomial, Geometric). PyTorch has no such classes; it
 writes these lines out in each distribution.
 
 Each concrete distribution still lists its own `_expand_params` (see `Distribution.expand`), so
@@ -13,7 +14,7 @@ from numbers import Number
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .parameters import broadcast_all
+from .parameters import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
 
 
 class SymmetricAboutLoc(Distribution):
@@ -51,3 +52,22 @@ class RateDistribution(Distribution):
     def __init__(self, rate: Tensor | float, validate_args: bool | None = None) -> None:
         (self.rate,) = broadcast_all(rate)
         super().__init__(() if isinstance(rate, Number) else self.rate.shape, validate_args=validate_args)
+
+
+class BinaryEvent:
+    """The parameters of a yes/no event (Bernoulli, Binomial, Geometric): given `probs` or
+    `logits`, the other is computed on first use and kept; `_param` is the one given."""
+
+    @lazy_property
+    def logits(self) -> Tensor:
+        """log p - log(1 - p), of p clamped to [eps, 1 - eps]."""
+        return probs_to_logits(self.probs, is_binary=True)
+
+    @lazy_property
+    def probs(self) -> Tensor:
+        """σ(logits)."""
+        return logits_to_probs(self.logits, is_binary=True)
+
+    @property
+    def param_shape(self) -> tuple:
+        return self._param.shape

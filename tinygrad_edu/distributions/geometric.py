@@ -14,11 +14,12 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .families import BinaryEvent
 from .noise import uniform_array
-from .parameters import broadcast_all, lazy_property, logits_to_probs, probs_to_logits
+from .parameters import broadcast_all
 
 
-class Geometric(Distribution):
+class Geometric(BinaryEvent, Distribution):
     """Geometric(p): P(k) = (1 - p)^k p for k = 0, 1, 2, ... Give either `probs` (in (0, 1]) or
     `logits`, not both.
 
@@ -57,16 +58,6 @@ class Geometric(Distribution):
         Distribution.__init__(new, batch_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
-
-    @lazy_property
-    def logits(self) -> Tensor:
-        """log p - log(1 - p), of p clamped to [eps, 1 - eps]."""
-        return probs_to_logits(self.probs, is_binary=True)
-
-    @lazy_property
-    def probs(self) -> Tensor:
-        """σ(logits)."""
-        return logits_to_probs(self.logits, is_binary=True)
 
     @property
     def mean(self) -> Tensor:
