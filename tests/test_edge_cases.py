@@ -582,3 +582,13 @@ def test_reshape_view_and_squeeze_to_the_same_shape_are_new_views():
     for view in (x.reshape(2, 3), x.view(2, 3), x.view_as(x), x.reshape_as(x), x.squeeze()):
         assert view is not x and view.grad_fn is not None and np.shares_memory(view.data, x.data)
     assert x.contiguous() is x  # (as PyTorch's: already contiguous)
+
+
+def test_roll_of_an_empty_tensor_is_a_copy_whatever_the_dims():
+    """(Found by the differential fuzz.) As PyTorch: an empty tensor rolls to an empty copy,
+    without checking the dims."""
+    x = tg.zeros(0, 2)
+    out = x.roll(-3, 5)
+    assert out.shape == (0, 2) and out is not x
+    with pytest.raises(IndexError):
+        tg.zeros(1, 2).roll(1, 5)

@@ -172,6 +172,8 @@ class ShapingMethods:
     def roll(self, shifts, dims=None) -> "Tensor":
         """Entries shifted by `shifts` along `dims`, those pushed off the end coming back at the
         start; with no dims, over the flattened tensor (then put back in shape). A copy."""
+        if not self.numel():  # nothing to move; PyTorch does not check the dims then either
+            return self.clone()
         shifts = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
         if dims is None:
             if len(shifts) != 1:

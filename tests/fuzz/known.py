@@ -177,6 +177,9 @@ KNOWN: list[Known] = [
           "entry, as for softmax"),
     Known("soft_margin_loss", "nan/inf", "tg finite where torch inf", "soft_margin_loss is computed as "
           "-logsigmoid(y·x) here, which does not overflow; PyTorch's log(1 + exp(-y·x)) gives inf"),
+    Known("reshape", "no error", "", "view() of the result of an elementwise op on a transposed tensor: "
+          "PyTorch's result keeps the input's strides, so some views need a copy and are refused; here "
+          "the result is laid out in order and the view works", text="view size is not compatible"),
 ]
 
 
