@@ -6,11 +6,8 @@
 """
 from __future__ import annotations
 
+from .functions import _tensor
 from .tensor import Tensor
-
-
-def _tensor(x) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _unary(name: str, math: str):
@@ -119,7 +116,7 @@ def fmod(input, other) -> Tensor:
 
 def remainder(input, other) -> Tensor:
     """The remainder of input/other with the sign of other (Python's %)."""
-    return _tensor(input).remainder(other) if isinstance(input, Tensor) else other.__rmod__(input)
+    return input.remainder(other) if isinstance(input, Tensor) else other.__rmod__(input)
 
 
 def true_divide(dividend, divisor) -> Tensor:

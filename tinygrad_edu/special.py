@@ -17,7 +17,11 @@ import math
 
 import numpy as np
 
+from .functions import _tensor
+from .functions_pointwise import xlogy
+from .ops.special_functions import BesselI, Ndtri
 from .tensor import Tensor
+from .tensor_pointwise import _constant
 
 __all__ = ["expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma", "psi", "polygamma", "multigammaln",
            "i0", "i1", "xlogy", "xlog1py", "log1p", "expm1", "exp2", "logsumexp", "softmax", "log_softmax",
@@ -25,14 +29,6 @@ __all__ = ["expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma", "psi
 
 _SQRT_HALF = math.sqrt(0.5)
 _LOG_SQRT_TWO_PI = 0.5 * math.log(2 * math.pi)
-
-
-def _tensor(x) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
-def _constant(array) -> Tensor:
-    return Tensor._make(np.asarray(array), None, False)
 
 
 def expit(input) -> Tensor:
@@ -91,16 +87,7 @@ def i0(input) -> Tensor:
 def i1(input) -> Tensor:
     """I₁(x), the modified Bessel function of the first kind of order 1;
     d/dx I₁ = (I₀ + I₂)/2."""
-    from .ops.special_functions import BesselI
-
     return BesselI.apply(_tensor(input)._as_float(), 1)
-
-
-def xlogy(input, other) -> Tensor:
-    """input·log(other), 0 where input = 0."""
-    from .functions_pointwise import xlogy as _xlogy
-
-    return _xlogy(input, other)
 
 
 def xlog1py(input, other) -> Tensor:
@@ -174,8 +161,6 @@ def ndtr(input) -> Tensor:
 
 def ndtri(input) -> Tensor:
     """Φ⁻¹(p), the inverse of the standard normal CDF (-inf at 0, inf at 1, nan outside)."""
-    from .ops.special_functions import Ndtri
-
     return Ndtri.apply(_tensor(input)._as_float())
 
 

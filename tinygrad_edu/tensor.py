@@ -28,7 +28,7 @@ from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
 from .tensor_more import MoreMethods
 from .tensor_more_layout import MoreLayoutMethods
-from .tensor_pointwise import PointwiseMethods, _zero_with_gradient_one
+from .tensor_pointwise import PointwiseMethods, _broadcast, _no_integer_zero_division, _zero_with_gradient_one
 from .tensor_scatter import ScatterMethods
 from .tensor_shaping import ShapingMethods
 from .tensor_statistics import StatisticsMethods
@@ -662,14 +662,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         return _ops.Clamp.apply(self, min, max)
 
     def _clamp_by_tensors(self, low, high) -> "Tensor":
-        out = self
-        if low is not None:
-            out, low = out._promoted_with(low)
-            out = _ops.where(out < low, low, out)
-        if high is not None:
-            out, high = out._promoted_with(high)
-            out = _ops.where(out > high, high, out)  # (also where low > high: the result is high)
-        return out
+        """clamp with a tensor bound: clamp_min, then clamp_max (tensor_pointwise.py), so where
+        low > high the result is high, and a nan bound gives nan, as PyTorch's."""
+        out = self if low is None else self.clamp_min(low)
+        return out if high is None else out.clamp_max(high)
 
     clip = clamp
 
@@ -1221,16 +1217,12 @@ def _remainder_values(a: Tensor, b: Tensor) -> np.ndarray:
     """a % b (operands already promoted to one dtype) computed as PyTorch's CPU kernel does:
     m = fmod(a, b), then m + b where m ≠ 0 and m, b have different signs. (numpy's remainder
     agrees except for the sign of a zero result.)"""
-    try:
-        np.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ShapeError(f"remainder: shapes {a.shape} and {b.shape} cannot be broadcast together") from None
+    _broadcast("remainder", a, b)
     kind = a.data.dtype.kind
     if kind == "b":
         raise _errors.NotImplementedForDtype("remainder: not implemented for two bool tensors (as in PyTorch)")
     if kind != "f":
-        if not np.all(b.data):
-            raise RuntimeError("remainder: integer division by zero (ZeroDivisionError)")
+        _no_integer_zero_division(b, "remainder")
         return np.asarray(np.remainder(a.data, b.data))
     with np.errstate(invalid="ignore", divide="ignore"):
         m = np.asarray(np.fmod(a.data, b.data))

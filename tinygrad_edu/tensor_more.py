@@ -22,7 +22,14 @@ import numpy as np
 from .errors import NotImplementedForDtype
 
 # The helpers shared with the other elementwise methods live in tensor_pointwise.py (one copy).
-from .tensor_pointwise import _broadcast, _constant, _in_place_unary, _need_tensor
+from .tensor_pointwise import (
+    _broadcast,
+    _constant,
+    _in_place_unary,
+    _need_tensor,
+    _no_integer_zero_division,
+    _tensor_pair,
+)
 
 Tensor = _ops = None  # set by tensor.py
 
@@ -84,8 +91,7 @@ class MoreMethods:
             _broadcast("divide", self, other)
         a, b = self._promoted_with(other)
         if a.data.dtype.kind in "biu":
-            if not np.all(b.data):
-                raise RuntimeError("divide: integer division by zero (ZeroDivisionError)")
+            _no_integer_zero_division(b, "divide")
             quotient = np.floor_divide(a.data, b.data)
             if rounding_mode == "trunc":  # floor, then one up where the exact quotient was negative
                 quotient = quotient + ((quotient < 0) & (quotient * b.data != a.data))
@@ -131,9 +137,7 @@ class MoreMethods:
         return self._nan_ignoring_best(other, "fmin", np.less_equal)
 
     def _nan_ignoring_best(self, other, op: str, better) -> "Tensor":
-        other = _need_tensor(other, op)
-        _broadcast(op, self, other)
-        a, b = self._promoted_with(other)
+        a, b = _tensor_pair(op, self, other)
         with np.errstate(invalid="ignore"):
             take_self = better(a.data, b.data) | np.isnan(b.data) if a.data.dtype.kind == "f" else \
                 better(a.data, b.data)
@@ -167,9 +171,7 @@ class MoreMethods:
 
     def nextafter(self, other: "Tensor") -> "Tensor":
         """The next float after self in the direction of other; float tensors only, no gradient."""
-        other = _need_tensor(other, "nextafter")
-        _broadcast("nextafter", self, other)
-        a, b = self._promoted_with(other)
+        a, b = _tensor_pair("nextafter", self, other)
         if a.data.dtype.kind != "f":
             raise NotImplementedForDtype(f"nextafter: not implemented for dtype {a.dtype} (as in PyTorch); "
                                          f"it takes float tensors only")
@@ -184,9 +186,7 @@ class MoreMethods:
         return self._integer_pair(other, "lcm", np.lcm)
 
     def _integer_pair(self, other, op: str, numpy_function) -> "Tensor":
-        other = _need_tensor(other, op)
-        _broadcast(op, self, other)
-        a, b = self._promoted_with(other)
+        a, b = _tensor_pair(op, self, other)
         _integers_only(a, op, bools=False)
         return _constant(numpy_function(a.data, b.data))
 

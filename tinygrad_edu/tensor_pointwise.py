@@ -38,6 +38,14 @@ def _broadcast(op: str, *tensors) -> tuple:
         raise ShapeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
 
 
+def _tensor_pair(op: str, x: "Tensor", other) -> tuple:
+    """x and `other` (which must be a Tensor) in one common dtype, once their shapes are known to
+    broadcast; the start of every two-tensor method here (atan2, hypot, fmax, gcd, ...)."""
+    other = _need_tensor(other, op, "other")
+    _broadcast(op, x, other)
+    return x._promoted_with(other)
+
+
 def _constant(array) -> "Tensor":
     """An array (or number) met in a formula, as a tensor that takes no gradient."""
     return Tensor._make(np.asarray(array), None, False)
@@ -79,9 +87,7 @@ class PointwiseMethods:
     def atan2(self, other: "Tensor") -> "Tensor":
         """The angle of the point (other, self), in (-π, π]: atan2(y=self, x=other), broadcasting.
         ∂/∂y = x/(x² + y²), ∂/∂x = -y/(x² + y²)."""
-        other = _need_tensor(other, "atan2", "other")
-        _broadcast("atan2", self, other)
-        y, x = self._promoted_with(other)
+        y, x = _tensor_pair("atan2", self, other)
         return _ops.Atan2.apply(y._as_float(), x._as_float())
 
     def sinh(self) -> "Tensor":
@@ -202,9 +208,7 @@ class PointwiseMethods:
         """√(self² + other²), without overflow or underflow in between: both are divided by the
         larger magnitude m first, √((x/m)² + (y/m)²)·m (m is a constant for the gradient, exactly
         so: the expression equals √(x² + y²) for every m > 0). ∂/∂x = x/hypot."""
-        other = _need_tensor(other, "hypot", "other")
-        _broadcast("hypot", self, other)
-        x, y = self._promoted_with(other)
+        x, y = _tensor_pair("hypot", self, other)
         _require_float_kind(x, "hypot")
         scale = np.maximum(np.abs(x.data), np.abs(y.data))
         scale = _constant(np.where((scale > 0) & np.isfinite(scale), scale, 1).astype(x.data.dtype))
@@ -213,17 +217,13 @@ class PointwiseMethods:
     def logaddexp(self, other: "Tensor") -> "Tensor":
         """log(eˣ + eʸ) = max + log1p(e^(min - max)), which neither overflows nor loses the tiny
         values (logaddexp(0, -40) = 4.2e-18); -inf with -inf gives -inf, as in PyTorch."""
-        other = _need_tensor(other, "logaddexp", "other")
-        _broadcast("logaddexp", self, other)
-        x, y = self._promoted_with(other)
+        x, y = _tensor_pair("logaddexp", self, other)
         _require_float_kind(x, "logaddexp")
         return _log_add(x, y, lambda d: d.exp().log1p())
 
     def logaddexp2(self, other: "Tensor") -> "Tensor":
         """log₂(2ˣ + 2ʸ) = max + log1p(2^(min - max))/ln 2."""
-        other = _need_tensor(other, "logaddexp2", "other")
-        _broadcast("logaddexp2", self, other)
-        x, y = self._promoted_with(other)
+        x, y = _tensor_pair("logaddexp2", self, other)
         _require_float_kind(x, "logaddexp2")
         return _log_add(x, y, lambda d: (d * _LN2).exp().log1p() / _LN2)
 

@@ -14,23 +14,14 @@ lost them).
 from __future__ import annotations
 
 import math
-from statistics import NormalDist
 
 import numpy as np
 
 from .op import Op
+from .special_functions import _STANDARD_NORMAL, elementwise
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _SQRT_PI_OVER_TWO = math.sqrt(math.pi) / 2
-_STANDARD_NORMAL = NormalDist()
-
-
-def _elementwise(scalar_function, x: np.ndarray) -> np.ndarray:
-    """scalar_function of each element of the float array x, in x's dtype (float16/float32
-    computed in float64 and rounded, as PyTorch's CPU kernels do)."""
-    with np.errstate(invalid="ignore"):  # (a nan input gives nan quietly, as in PyTorch)
-        values = np.frompyfunc(scalar_function, 1, 1)(x.astype(np.float64, copy=False))
-    return np.asarray(values, dtype=np.float64).astype(x.dtype, copy=False)
 
 
 def _erfinv_scalar(y: float) -> float:
@@ -53,7 +44,7 @@ class Erfc(Op):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return _elementwise(math.erfc, x.data)
+        return elementwise(math.erfc, x.data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -67,7 +58,7 @@ class Erfinv(Op):
 
     @staticmethod
     def forward(ctx, y):
-        return ctx.save_output(_elementwise(_erfinv_scalar, y.data))
+        return ctx.save_output(elementwise(_erfinv_scalar, y.data))
 
     @staticmethod
     def backward(ctx, grad):

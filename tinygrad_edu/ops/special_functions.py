@@ -38,9 +38,6 @@ def _lgamma_scalar(v: float) -> float:
         return math.inf
 
 
-_lgamma_elementwise = np.frompyfunc(_lgamma_scalar, 1, 1)
-
-
 def _wide(x: np.ndarray) -> np.ndarray:
     """x in float64, flattened to 1-D (the vectorised formulas index into it; see _narrow)."""
     return np.asarray(x, dtype=np.float64).reshape(-1)
@@ -53,9 +50,17 @@ def _narrow(values, like: np.ndarray) -> np.ndarray:
     return np.asarray(values, dtype=np.float64).reshape(like.shape).astype(dtype, copy=False)
 
 
+def elementwise(scalar_function, x: np.ndarray) -> np.ndarray:
+    """scalar_function (a Python function of one float) of each element of x, computed in float64
+    and rounded to x's float dtype, as PyTorch's CPU kernels do for float16/float32 (also ops/special.py)."""
+    with np.errstate(invalid="ignore"):  # (a nan input gives nan quietly, as in PyTorch)
+        values = np.frompyfunc(scalar_function, 1, 1)(_wide(x))
+    return _narrow(values, x)
+
+
 def lgamma_array(x: np.ndarray) -> np.ndarray:
     """log |Γ(x)| of each element (inf at the poles 0, -1, -2, ...)."""
-    return _narrow(_lgamma_elementwise(_wide(x)), x)
+    return elementwise(_lgamma_scalar, x)
 
 
 def _digamma_positive(z: np.ndarray) -> np.ndarray:
@@ -212,8 +217,7 @@ def _ndtri_scalar(p: float) -> float:
     return math.nan  # (outside [0, 1], or nan)
 
 
-_STANDARD_NORMAL = NormalDist()
-_ndtri_elementwise = np.frompyfunc(_ndtri_scalar, 1, 1)
+_STANDARD_NORMAL = NormalDist()  # (also used by ops/special.py)
 _SQRT_TWO_PI = math.sqrt(2 * math.pi)
 
 
@@ -223,7 +227,7 @@ class Ndtri(Op):
 
     @staticmethod
     def forward(ctx, p):
-        return ctx.save_output(_narrow(_ndtri_elementwise(_wide(p.data)), p.data))
+        return ctx.save_output(elementwise(_ndtri_scalar, p.data))
 
     @staticmethod
     def backward(ctx, grad):
