@@ -14,6 +14,7 @@ import numpy as np
 from . import dtype as _dtype
 from .devices import check_device
 from .errors import NotImplementedForDtype
+from .functions import _tensor
 from .numpy_names import accept_numpy_names
 from .ops import normalize_dim, normalize_dims
 from .tensor import Tensor
@@ -25,10 +26,6 @@ __all__ = [
     "nonzero", "argwhere", "count_nonzero", "unique", "unique_consecutive", "bincount", "histc",
     "bucketize", "searchsorted", "tril_indices", "triu_indices", "set_num_threads", "get_num_threads",
 ]
-
-
-def _tensor(x) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
 
 
 def _constant(array) -> Tensor:

@@ -14,7 +14,7 @@ import numpy as np
 
 from . import ops
 from .errors import ShapeError
-from .functions import _in_common_dtype, cat
+from .functions import _in_common_dtype, _tensor, cat
 from .numpy_names import accept_numpy_names
 from .tensor import Tensor
 
@@ -29,11 +29,7 @@ __all__: list[str] = [
 ]
 
 
-def _tensor(x) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(x)
-
-
-def _tensors(tensors, op: str) -> list:
+def _tensors(tensors) -> list:
     """`f(a, b)` and `f([a, b])` both mean the tensors a and b."""
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tensors[0]
@@ -207,20 +203,20 @@ def dsplit(input, indices_or_sections) -> tuple:
     return _tensor(input).dsplit(indices_or_sections)
 
 
-def _at_least(tensors: tuple, op: str, reshape):
+def _at_least(tensors: tuple, reshape):
     if len(tensors) == 1 and isinstance(tensors[0], Tensor):
         return reshape(tensors[0])
-    return tuple(reshape(t) for t in _tensors(tensors, op))
+    return tuple(reshape(t) for t in _tensors(tensors))
 
 
 def atleast_1d(*tensors):
     """Each tensor with at least 1 dim (a 0-d one becomes shape (1,)); one tensor in, one out."""
-    return _at_least(tensors, "atleast_1d", lambda t: t.reshape(1) if t.ndim == 0 else t)
+    return _at_least(tensors, lambda t: t.reshape(1) if t.ndim == 0 else t)
 
 
 def atleast_2d(*tensors):
     """Each tensor with at least 2 dims: 0-d -> (1, 1), (n,) -> (1, n)."""
-    return _at_least(tensors, "atleast_2d", lambda t: t.reshape((1,) * (2 - t.ndim) + t.shape) if t.ndim < 2 else t)
+    return _at_least(tensors, lambda t: t.reshape((1,) * (2 - t.ndim) + t.shape) if t.ndim < 2 else t)
 
 
 def atleast_3d(*tensors):
@@ -232,7 +228,7 @@ def atleast_3d(*tensors):
             return t.reshape(1, t.shape[0], 1)
         return t.unsqueeze(-1) if t.ndim == 2 else t
 
-    return _at_least(tensors, "atleast_3d", three)
+    return _at_least(tensors, three)
 
 
 def block_diag(*tensors) -> Tensor:
@@ -258,7 +254,7 @@ def block_diag(*tensors) -> Tensor:
 def meshgrid(*tensors, indexing: str | None = None) -> tuple:
     """Coordinate grids of 1-D tensors: with indexing='ij' output i varies along dim i; with 'xy'
     the first two dims are swapped (as numpy's meshgrid). Views of the inputs."""
-    tensors = _tensors(tensors, "meshgrid")
+    tensors = _tensors(tensors)
     if indexing is None:
         warnings.warn("meshgrid: in an upcoming PyTorch release it will be required to pass the indexing "
                       "argument; 'ij' is used", UserWarning, stacklevel=2)
@@ -287,7 +283,7 @@ def meshgrid(*tensors, indexing: str | None = None) -> tuple:
 
 def cartesian_prod(*tensors) -> Tensor:
     """Every combination of one entry of each 1-D tensor, as the rows of a matrix (itertools.product)."""
-    tensors = _tensors(tensors, "cartesian_prod")
+    tensors = _tensors(tensors)
     for t in tensors:
         if t.ndim != 1:
             raise RuntimeError(f"cartesian_prod: expects 1-D tensors, got shape {t.shape}")

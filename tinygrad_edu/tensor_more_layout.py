@@ -370,32 +370,32 @@ class MoreLayoutMethods:
         """Replace each element x by callable(x), a Python function of one number (CPU only, slow;
         for a tensor that does not require grad)."""
         self._no_grad_in_place("apply_")
-        results = np.vectorize(callable, otypes=[self.data.dtype])(self.data) if self.data.size else self.data
-        return self._write_numbers(results)
+        return self._write_numbers("apply_", callable)
 
     def map_(self, tensor: "Tensor", callable) -> "Tensor":
         """Replace each element x by callable(x, y), y the element of `tensor` (broadcast to self)."""
         self._no_grad_in_place("map_")
         other = np.broadcast_to(_need_tensor(tensor, "map_", "tensor").data, self.shape)
-        return self._write_numbers(np.vectorize(callable, otypes=[self.data.dtype])(self.data, other)
-                                   if self.data.size else self.data)
+        return self._write_numbers("map_", callable, other)
 
     def map2_(self, x: "Tensor", y: "Tensor", callable) -> "Tensor":
         """Replace each element s by callable(s, x, y), x and y broadcast to self."""
         self._no_grad_in_place("map2_")
         xs = np.broadcast_to(_need_tensor(x, "map2_", "x").data, self.shape)
         ys = np.broadcast_to(_need_tensor(y, "map2_", "y").data, self.shape)
-        return self._write_numbers(np.vectorize(callable, otypes=[self.data.dtype])(self.data, xs, ys)
-                                   if self.data.size else self.data)
+        return self._write_numbers("map2_", callable, xs, ys)
 
     def _no_grad_in_place(self, op: str) -> None:
         if self.requires_grad:
             raise RuntimeError(f"{op}: can't call {op}() on a tensor that requires grad (autograd cannot "
                                f"follow a Python function); use t.detach().{op}(...) instead")
 
-    def _write_numbers(self, values: np.ndarray) -> "Tensor":
+    def _write_numbers(self, op: str, callable, *others: np.ndarray) -> "Tensor":
+        """self[i] = callable(self[i], others[0][i], ...) for every element, in place."""
+        values = np.vectorize(callable, otypes=[self.data.dtype])(self.data, *others) if self.data.size else self.data
         if not self.data.flags.writeable:
-            raise RuntimeError(f"this tensor of shape {self.shape} is read-only (a broadcast or unfold view)")
+            raise RuntimeError(f"{op}: this tensor of shape {self.shape} is read-only (a broadcast or unfold "
+                               f"view); write into a copy, t.clone().{op}(...)")
         np.copyto(self.data, values, casting="unsafe")
         self._version += 1
         return self

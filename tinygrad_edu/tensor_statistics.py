@@ -52,7 +52,6 @@ class aminmax(NamedTuple):
     max: "Tensor"
 
 
-_RETURN_TYPES = {"cummax": cummax, "cummin": cummin, "median": median, "nanmedian": nanmedian}
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
@@ -83,17 +82,16 @@ class StatisticsMethods:
     def cummax(self, dim: int):
         """The running maximum along `dim` and where it was found: the named tuple
         (values, indices); a tie moves the index to the later element, NaN wins, as in PyTorch."""
-        return self._cumulative_best(dim, "cummax", np.maximum)
+        return self._cumulative_best(dim, cummax, np.maximum)
 
     def cummin(self, dim: int):
         """The running minimum along `dim` and where it was found (see cummax)."""
-        return self._cumulative_best(dim, "cummin", np.minimum)
+        return self._cumulative_best(dim, cummin, np.minimum)
 
-    def _cumulative_best(self, dim: int, op: str, best):
+    def _cumulative_best(self, dim: int, result: type, best):
         if not self.ndim:
-            _ops.normalize_dim(dim, 0, op)
-            return _RETURN_TYPES[op](self.clone(), Tensor._make(np.zeros((), np.int64), None, False))
-        axis = _ops.normalize_dim(dim, self.ndim, op)
+            return _of_a_number(self, dim, result)
+        axis = _ops.normalize_dim(dim, self.ndim, result.__name__)
         data = self.data
         running = best.accumulate(data, axis=axis) if data.size else data
         new_best = data == running
@@ -103,7 +101,7 @@ class StatisticsMethods:
         indices = np.maximum.accumulate(np.where(new_best, places, 0), axis=axis) if data.size else \
             np.zeros(self.shape, np.int64)
         indices = Tensor._make(indices.astype(np.int64), None, False)
-        return _RETURN_TYPES[op](self.gather(axis, indices), indices)
+        return result(self.gather(axis, indices), indices)
 
     def logcumsumexp(self, dim: int) -> "Tensor":
         """log(Σ_{j≤i} exp(x_j)) along `dim`, without overflow or underflow: a scan of pairwise
@@ -151,13 +149,13 @@ class StatisticsMethods:
     def median(self, dim: int | None = None, keepdim: bool = False):
         """No dim: the lower median of all the values (NaN if there is one). With dim: the named
         tuple (values, indices) along `dim`. The gradient goes to the element picked."""
-        return self._middle(dim, keepdim, "median", ignore_nan=False)
+        return self._middle(dim, keepdim, median, ignore_nan=False)
 
     def nanmedian(self, dim: int | None = None, keepdim: bool = False):
         """`median` of the values that are not NaN (NaN only where all are)."""
-        return self._middle(dim, keepdim, "nanmedian", ignore_nan=True)
+        return self._middle(dim, keepdim, nanmedian, ignore_nan=True)
 
-    def _middle(self, dim, keepdim: bool, op: str, ignore_nan: bool):
+    def _middle(self, dim, keepdim: bool, result: type, ignore_nan: bool):
         if dim is None:
             flat = self.reshape(-1)
             if not flat.shape[0]:
@@ -168,8 +166,8 @@ class StatisticsMethods:
             picked = flat[index.reshape(1)].reshape(())
             return _spread_over_ties(flat, picked) if flat.requires_grad else picked
         if not self.ndim:
-            _ops.normalize_dim(dim, 0, op)
-            return _RETURN_TYPES[op](self.clone(), Tensor._make(np.zeros((), np.int64), None, False))
+            return _of_a_number(self, dim, result)
+        op = result.__name__
         axis = _ops.normalize_dim(dim, self.ndim, op)
         if not self.shape[axis]:
             raise IndexError(f"{op}: cannot reduce over dim {dim}, which is empty (shape {self.shape})")
@@ -177,14 +175,13 @@ class StatisticsMethods:
         values = self.gather(axis, indices)
         if not keepdim:
             values, indices = values.squeeze(axis), indices.squeeze(axis)
-        return _RETURN_TYPES[op](values, indices)
+        return result(values, indices)
 
     def mode(self, dim: int = -1, keepdim: bool = False):
         """The most frequent value along `dim` (the smallest of equally frequent ones) and the
         index of its last occurrence: the named tuple (values, indices)."""
         if not self.ndim:
-            _ops.normalize_dim(dim, 0, "mode")
-            return mode(self.clone(), Tensor._make(np.zeros((), np.int64), None, False))
+            return _of_a_number(self, dim, mode)
         axis = _ops.normalize_dim(dim, self.ndim, "mode")
         if not self.shape[axis]:
             raise IndexError(f"mode: cannot reduce over dim {dim}, which is empty (shape {self.shape})")
@@ -340,6 +337,13 @@ class StatisticsMethods:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
+def _of_a_number(x: "Tensor", dim: int, result: type):
+    """(values, indices) of a 0-d tensor along its only dim (0 or -1), as PyTorch: a copy of
+    itself, at index 0."""
+    _ops.normalize_dim(dim, 0, result.__name__)
+    return result(x.clone(), Tensor._make(np.zeros((), np.int64), None, False))
+
+
 def _log_add_exp(a: "Tensor", b: "Tensor") -> "Tensor":
     """log(exp(a) + exp(b)), as tg.logaddexp computes it (tensor_pointwise.py): exact derivatives
     also where a = b, and the infinities as PyTorch."""

@@ -16,11 +16,9 @@ from .op import Op
 
 def window_index(shape: tuple, dimension: int, size: int, step: int, windows: int) -> tuple:
     """The integer index arrays `x[index]` that read the windows in the output's layout."""
-    ndim = len(shape)
-    out_ndim = ndim + 1
     index = []
-    for d in range(ndim):
-        view_shape = [1] * out_ndim
+    for d in range(len(shape)):
+        view_shape = [1] * (len(shape) + 1)
         if d == dimension:
             view_shape[d], view_shape[-1] = windows, size
             positions = (np.arange(windows) * step)[:, None] + np.arange(size)[None, :]
@@ -40,19 +38,21 @@ class Unfold(Op):
     @staticmethod
     def forward(ctx, x, dimension, size, step):
         data = x.data
+        ctx.input_shape, ctx.window = data.shape, (dimension, size, step)
         if data.ndim == 0:  # a 0-d tensor is one window of one element, as in PyTorch
-            ctx.index = ()
             return as_strided(data, (1,), (0,), writeable=False)
         windows = (data.shape[dimension] - size) // step + 1
         shape = data.shape[:dimension] + (windows,) + data.shape[dimension + 1:] + (size,)
         strides = (data.strides[:dimension] + (data.strides[dimension] * step,) + data.strides[dimension + 1:]
                    + (data.strides[dimension],))
-        ctx.index = window_index(data.shape, dimension, size, step, windows)
-        ctx.input_shape = data.shape
         return as_strided(data, shape, strides, writeable=False)
 
     @staticmethod
     def backward(ctx, grad):
-        if ctx.index == ():
+        shape = ctx.input_shape
+        if not shape:
             return ctx.xp.reshape(grad, ())
-        return ctx.xp.index_add(grad, ctx.index, ctx.input_shape)
+        # the index arrays are built here, not in forward: only a backward needs them
+        dimension, size, step = ctx.window
+        windows = (shape[dimension] - size) // step + 1
+        return ctx.xp.index_add(grad, window_index(shape, dimension, size, step, windows), shape)
