@@ -95,13 +95,18 @@ def _grad(outputs, inputs, grad_outputs, create_graph: bool) -> list:
                                create_graph=create_graph, allow_unused=True))
 
 
+def _constant_zeros(x: Tensor) -> Tensor:
+    """Zeros of x's shape and dtype, connected to nothing: the derivative by an unused input."""
+    return Tensor._make(x.data * 0, None, False)
+
+
 def _zeros_for_none(grads: list, like: tuple[Tensor, ...], strict: bool, message: str) -> tuple[Tensor, ...]:
     result = []
     for i, (g, x) in enumerate(zip(grads, like)):
         if g is None:
             if strict:
                 raise RuntimeError(message.format(i=i))
-            g = Tensor._make(x.data * 0, None, False)  # zeros of x's shape and dtype
+            g = _constant_zeros(x)
         result.append(g)
     return tuple(result)
 
@@ -156,7 +161,7 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
         _, is_outputs_tuple, outputs = _call(func, inputs, "jvp")
         _check_outputs(outputs, strict)
         # u: a dummy "gradient of the outputs" (its value does not matter: g is linear in it)
-        dummies = tuple(Tensor._make(out.data * 0, None, False).requires_grad_(True) for out in outputs)
+        dummies = tuple(_constant_zeros(out).requires_grad_(True) for out in outputs)
         g = _grad(outputs, inputs, dummies, create_graph=True)
         used = [(g_i, v_i) for g_i, v_i in zip(g, v) if g_i is not None]
         if strict and len(used) < len(inputs):
@@ -185,7 +190,7 @@ def _jacobian_rows(outputs, inputs, create_graph: bool, strict: bool) -> list[li
                     if strict:
                         raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. "
                                            f"This is not allowed in strict mode.")
-                    g = Tensor._make(x.data * 0, None, False)
+                    g = _constant_zeros(x)
                 per_element[j].append(g)
         rows.append([_stack(per_element[j], out.shape + x.shape, x) for j, x in enumerate(inputs)])
     return rows

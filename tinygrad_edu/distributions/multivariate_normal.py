@@ -2,7 +2,7 @@
 given by the covariance Σ, the precision Σ⁻¹, or the lower Cholesky factor L of Σ = L Lᵀ.
 
 Everything is computed from L (`_unbroadcasted_scale_tril`): a covariance or precision matrix is
-factored once by a Cholesky decomposition composed of Tensor ops (see triangular.py), so
+factored once by a Cholesky decomposition (tg.linalg.cholesky, see triangular.py), so
 gradients reach whichever matrix was given.
 """
 from __future__ import annotations

@@ -10,6 +10,7 @@ the user will call .backward() on later. Otherwise its results are plain tensors
 from __future__ import annotations
 
 from ..autograd.function import Node
+from ..autograd.functional import _constant_zeros as zeros_like  # (zeros of x's shape and dtype, no graph)
 from ..autograd.functional import _grad
 from ..tensor import Tensor
 
@@ -60,11 +61,6 @@ def reaches_other_leaf(outputs: list, own: list[Tensor]) -> bool:
             elif edge.__class__ is tuple:
                 stack.append(edge[0])
     return False
-
-
-def zeros_like(x: Tensor) -> Tensor:
-    """Zeros of x's shape and dtype, not connected to anything."""
-    return Tensor._make(x.data * 0, None, False)
 
 
 def gradients(outputs: list[Tensor], inputs: list[Tensor], seeds: list, create_graph: bool) -> list[Tensor]:

@@ -27,6 +27,12 @@ def dtype_word(dtype) -> str:
     return name[:-len("Tensor")] if name else str(dtype)
 
 
+def check_no_out(op: str, out) -> None:
+    """`out=` (PyTorch's write-into-this-tensor argument) is not offered: results are new tensors."""
+    if out is not None:
+        raise TypeError(f"{op}: out= is not supported; use the returned tensor")
+
+
 def check_float(op: str, A: Tensor, name: str = "input") -> None:
     """Linear algebra needs floating point numbers (an integer matrix's inverse is not integer)."""
     if A.data.dtype.kind != "f" or A.data.dtype == np.float16:

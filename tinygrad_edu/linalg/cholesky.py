@@ -6,7 +6,7 @@ import numpy as np
 
 from ..ops.op import Op
 from ..tensor import Tensor
-from .checks import LinAlgError, as_tensor, batch_prefix, check_float, check_matrix, check_square
+from .checks import LinAlgError, as_tensor, batch_prefix, check_float, check_matrix, check_no_out, check_square
 from .inverse import inv, solve
 
 
@@ -75,8 +75,7 @@ def cholesky(A, *, upper: bool = False, out=None) -> Tensor:
     tensor([[2., 0.],
             [1., 1.]])
     """
-    if out is not None:
-        raise TypeError("linalg.cholesky: out= is not supported; use the returned tensor")
+    check_no_out("linalg.cholesky", out)
     A = as_tensor(A)
     check_square("linalg.cholesky", A)
     L = Cholesky.apply(A)
@@ -91,8 +90,7 @@ def cholesky_legacy(input, upper: bool = False, *, out=None) -> Tensor:
 def cholesky_solve(B, L, upper: bool = False, *, out=None) -> Tensor:
     """X with AX = B, given the Cholesky factor L of A = LLᵀ (or U with A = UᵀU when upper=True):
     A⁻¹B. Differentiable in B and in L (the gradient for L is that of A = LLᵀ, as in PyTorch)."""
-    if out is not None:
-        raise TypeError("cholesky_solve: out= is not supported; use the returned tensor")
+    check_no_out("cholesky_solve", out)
     B, L = as_tensor(B), as_tensor(L)
     check_square("cholesky_solve", L)
     check_matrix("cholesky_solve", B, "B")
@@ -103,8 +101,7 @@ def cholesky_solve(B, L, upper: bool = False, *, out=None) -> Tensor:
 
 def cholesky_inverse(L, upper: bool = False, *, out=None) -> Tensor:
     """A⁻¹ given the Cholesky factor L of A = LLᵀ (or U with A = UᵀU when upper=True)."""
-    if out is not None:
-        raise TypeError("cholesky_inverse: out= is not supported; use the returned tensor")
+    check_no_out("cholesky_inverse", out)
     L = as_tensor(L)
     check_square("cholesky_inverse", L)
     return inv(L.mT @ L if upper else L @ L.mT)

@@ -6,7 +6,7 @@ import numpy as np
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import return_types
-from .checks import as_tensor, check_square
+from .checks import as_tensor, check_no_out, check_square
 from .outputs import save_outputs, saved_outputs
 
 
@@ -46,8 +46,7 @@ def eigh(A, UPLO: str = "L", *, out=None) -> return_types.linalg_eigh:
     (UPLO='L') or upper ('U') triangle is read. An eigenvector's sign is arbitrary: a loss should
     not depend on it (use e.g. Q diag(λ) Qᵀ or |Q|); with repeated eigenvalues the eigenvectors
     are not unique and their gradient is not defined."""
-    if out is not None:
-        raise TypeError("linalg.eigh: out= is not supported; use the returned tensor")
+    check_no_out("linalg.eigh", out)
     A = as_tensor(A)
     check_square("linalg.eigh", A)
     if UPLO not in ("L", "U"):
@@ -59,6 +58,5 @@ def eigh(A, UPLO: str = "L", *, out=None) -> return_types.linalg_eigh:
 def eigvalsh(A, UPLO: str = "L", *, out=None) -> Tensor:
     """The eigenvalues of each symmetric matrix of A, ascending; gradient Q diag(Ḡ) Qᵀ, defined
     also for repeated eigenvalues."""
-    if out is not None:
-        raise TypeError("linalg.eigvalsh: out= is not supported; use the returned tensor")
+    check_no_out("linalg.eigvalsh", out)
     return eigh(A, UPLO).eigenvalues

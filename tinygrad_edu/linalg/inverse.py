@@ -13,7 +13,7 @@ import numpy as np
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import arrays
-from .checks import as_tensor, check_float, check_matrix, check_square
+from .checks import as_tensor, check_float, check_matrix, check_no_out, check_square
 from .return_types import linalg_slogdet
 
 
@@ -112,7 +112,7 @@ def inv(A, *, out=None) -> Tensor:
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
     """
-    _no_out("linalg.inv", out)
+    check_no_out("linalg.inv", out)
     A = as_tensor(A)
     check_square("linalg.inv", A)
     return Inv.apply(A)
@@ -120,7 +120,7 @@ def inv(A, *, out=None) -> Tensor:
 
 def det(A, *, out=None) -> Tensor:
     """The determinant of each square matrix of A (..., n, n); shape (...)."""
-    _no_out("linalg.det", out)
+    check_no_out("linalg.det", out)
     A = as_tensor(A)
     check_square("linalg.det", A)
     return Det.apply(A)
@@ -130,7 +130,7 @@ def slogdet(A, *, out=None) -> linalg_slogdet:
     """(sign, logabsdet) with det A = sign·exp(logabsdet): the log of a determinant that would
     overflow or underflow. sign is 0 and logabsdet -inf for a singular matrix; only logabsdet
     has a gradient (A⁻ᵀ)."""
-    _no_out("linalg.slogdet", out)
+    check_no_out("linalg.slogdet", out)
     A = as_tensor(A)
     check_square("linalg.slogdet", A)
     sign = np.asarray(np.linalg.slogdet(A.data)[0], dtype=A.data.dtype)
@@ -151,7 +151,7 @@ def solve(A, B, *, left: bool = True, out=None) -> Tensor:
     """X with AX = B (or XA = B when left=False), for A (..., n, n) and B (..., n, k), or B a
     vector (n,) / a batch of vectors (..., n); batch axes broadcast. Computed by LU, which is
     faster and more accurate than inv(A) @ B. LinAlgError if A is singular."""
-    _no_out("linalg.solve", out)
+    check_no_out("linalg.solve", out)
     A, B = as_tensor(A), as_tensor(B)
     check_square("linalg.solve", A)
     check_float("linalg.solve", B, "B")
@@ -180,7 +180,7 @@ def solve_triangular(A, B, *, upper: bool, left: bool = True, unitriangular: boo
     """X with TX = B (or XT = B when left=False), T the upper or lower triangle of A (..., n, n),
     B (..., n, k); the other triangle of A is not read, nor its diagonal if `unitriangular`.
     A zero on the diagonal gives inf/nan, as in PyTorch."""
-    _no_out("linalg.solve_triangular", out)
+    check_no_out("linalg.solve_triangular", out)
     A, B = as_tensor(A), as_tensor(B)
     check_square("linalg.solve_triangular", A)
     check_matrix("linalg.solve_triangular", B, "B")
@@ -199,7 +199,3 @@ def _common_dtype(A: Tensor, B: Tensor) -> tuple:
     dtype = np.result_type(A.data.dtype, B.data.dtype)
     return (A if A.data.dtype == dtype else A.to(dtype)), (B if B.data.dtype == dtype else B.to(dtype))
 
-
-def _no_out(op: str, out) -> None:
-    if out is not None:
-        raise TypeError(f"{op}: out= is not supported; use the returned tensor")

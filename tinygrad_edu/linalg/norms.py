@@ -8,7 +8,7 @@ import math
 
 from ..ops.dims import normalize_dim
 from ..tensor import Tensor
-from .checks import as_tensor, check_float, check_matrix
+from .checks import as_tensor, check_float, check_matrix, check_no_out
 from .inverse import inv
 from .svd import svdvals
 
@@ -18,8 +18,7 @@ _MATRIX_ORDS = ("fro", "nuc", 1, -1, 2, -2, math.inf, -math.inf)
 def vector_norm(x, ord=2, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """‖x‖_ord = (Σ|x|^ord)^(1/ord) over `dim` (all elements when None, as if flattened);
     ord = inf gives max|x|, -inf min|x|, 0 the number of non-zeros. Gradient 0 at x = 0."""
-    if out is not None:
-        raise TypeError("linalg.vector_norm: out= is not supported; use the returned tensor")
+    check_no_out("linalg.vector_norm", out)
     x = as_tensor(x)
     check_float("linalg.vector_norm", x)
     if isinstance(ord, str) or isinstance(ord, bool) or not isinstance(ord, (int, float)):
@@ -34,8 +33,7 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim: bool = False, *, dtype=None
     """The matrix norm of each matrix over the two dims `dim`: 'fro' (√Σa²), 'nuc' (Σσ),
     2 / -2 (largest / smallest singular value), 1 / -1 (max / min column sum of |a|),
     inf / -inf (max / min row sum of |a|)."""
-    if out is not None:
-        raise TypeError("linalg.matrix_norm: out= is not supported; use the returned tensor")
+    check_no_out("linalg.matrix_norm", out)
     A = as_tensor(A)
     if dtype is not None:
         A = A.to(dtype)
@@ -69,8 +67,7 @@ def norm(input, ord=None, dim=None, keepdim: bool = False, *, dtype=None, out=No
     """A vector or matrix norm, as torch.linalg.norm: an int `dim` gives vector norms, a 2-tuple
     matrix norms; with dim=None, ord=None is the 2-norm of all elements, and any other ord needs
     a 1-D (vector norm) or 2-D (matrix norm) input."""
-    if out is not None:
-        raise TypeError("linalg.norm: out= is not supported; use the returned tensor")
+    check_no_out("linalg.norm", out)
     A = as_tensor(input)
     if isinstance(dim, int):
         dim = (dim,)
@@ -94,8 +91,7 @@ def norm(input, ord=None, dim=None, keepdim: bool = False, *, dtype=None, out=No
 def cond(A, p=None, *, out=None) -> Tensor:
     """The condition number of each matrix: σ_max/σ_min for p = None or 2 (σ_min/σ_max for -2),
     otherwise ‖A‖_p·‖A⁻¹‖_p ('fro', 'nuc', inf, -inf, 1, -1; square invertible A)."""
-    if out is not None:
-        raise TypeError("linalg.cond: out= is not supported; use the returned tensor")
+    check_no_out("linalg.cond", out)
     A = as_tensor(A)
     check_matrix("linalg.cond", A)
     check_float("linalg.cond", A)

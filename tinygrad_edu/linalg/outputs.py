@@ -15,8 +15,7 @@ from ..tensor import Tensor
 
 def save_outputs(ctx, *arrays: np.ndarray) -> tuple:
     """Keep forward's results for backward (freed with the other saved values); returns them."""
-    ctx._saved_output = arrays
-    return arrays
+    return ctx.save_output(arrays)  # (the one saved-output slot holds the whole tuple)
 
 
 def saved_outputs(ctx) -> tuple:

@@ -8,7 +8,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import return_types
-from .checks import as_tensor, check_float, check_matrix
+from .checks import as_tensor, check_float, check_matrix, check_no_out
 
 
 class Pinv(Op):
@@ -71,8 +71,7 @@ def pinv(A, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tenso
     """A⁺, the Moore-Penrose pseudo-inverse of each matrix of A (..., m, n), shape (..., n, m):
     the least-squares, least-norm solver (A⁺b minimizes ‖Ax - b‖, then ‖x‖). Singular values
     below max(atol, rtol·σ₁) are treated as zero (rtol defaults to eps·max(m, n))."""
-    if out is not None:
-        raise TypeError("linalg.pinv: out= is not supported; use the returned tensor")
+    check_no_out("linalg.pinv", out)
     A = as_tensor(A)
     check_matrix("linalg.pinv", A)
     check_float("linalg.pinv", A)
@@ -86,8 +85,7 @@ def pinverse(input, rcond: float = 1e-15) -> Tensor:
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian: bool = False, out=None) -> Tensor:
     """The number of singular values above max(atol, rtol·σ₁) of each matrix (int64, no gradient)."""
-    if out is not None:
-        raise TypeError("linalg.matrix_rank: out= is not supported; use the returned tensor")
+    check_no_out("linalg.matrix_rank", out)
     A = as_tensor(A)
     check_matrix("linalg.matrix_rank", A)
     check_float("linalg.matrix_rank", A)

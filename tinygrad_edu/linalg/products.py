@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .checks import as_tensor, check_float
+from .checks import as_tensor, check_float, check_no_out
 from .inverse import inv
 
 
@@ -13,8 +13,7 @@ def multi_dot(tensors, *, out=None) -> Tensor:
     """A₁ A₂ ⋯ Aₖ with the cheapest order of multiplications (the textbook dynamic program of
     the matrix chain problem: T. Cormen et al., "Introduction to Algorithms", §15.2). The first
     argument may be a vector (a row), the last a vector (a column); the others are matrices."""
-    if out is not None:
-        raise TypeError("multi_dot(): out= is not supported; use the returned tensor")
+    check_no_out("multi_dot()", out)
     tensors = [as_tensor(t) for t in tensors]
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
@@ -71,8 +70,7 @@ def _chain_order(dims: list) -> list:
 def matrix_power(A, n: int, *, out=None) -> Tensor:
     """Aⁿ for each square matrix of A, by repeated squaring (about 2·log₂ n products); A⁰ = I,
     and a negative n is the power of A⁻¹. Integer matrices are allowed for n ≥ 0."""
-    if out is not None:
-        raise TypeError("linalg.matrix_power: out= is not supported; use the returned tensor")
+    check_no_out("linalg.matrix_power", out)
     A = as_tensor(A)
     if A.ndim < 2 or A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"linalg.matrix_power: A must be batches of square matrices, got shape {tuple(A.shape)}")
@@ -97,8 +95,7 @@ def matrix_power(A, n: int, *, out=None) -> Tensor:
 
 def vecdot(x, y, *, dim: int = -1, out=None) -> Tensor:
     """Σᵢ xᵢyᵢ along `dim` (the dot product of vectors, batched; the inputs broadcast)."""
-    if out is not None:
-        raise TypeError("linalg.vecdot: out= is not supported; use the returned tensor")
+    check_no_out("linalg.vecdot", out)
     return (as_tensor(x) * as_tensor(y)).sum(dim)
 
 
@@ -106,8 +103,7 @@ def cross(input, other, *, dim: int = -1, out=None) -> Tensor:
     """The cross product of 3-vectors along `dim` (default the last), the inputs broadcast."""
     from ..functions_shaping import cross as _cross
 
-    if out is not None:
-        raise TypeError("linalg.cross: out= is not supported; use the returned tensor")
+    check_no_out("linalg.cross", out)
     input, other = as_tensor(input), as_tensor(other)
     if input.ndim != other.ndim:
         raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions, got shapes "
@@ -118,8 +114,7 @@ def cross(input, other, *, dim: int = -1, out=None) -> Tensor:
 
 def matmul(input, other, *, out=None) -> Tensor:
     """input @ other (an alias of tg.matmul)."""
-    if out is not None:
-        raise TypeError("linalg.matmul: out= is not supported; use the returned tensor")
+    check_no_out("linalg.matmul", out)
     return as_tensor(input) @ as_tensor(other)
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from ..ops.op import Op
 from . import return_types
-from .checks import as_tensor, check_float, check_matrix
+from .checks import as_tensor, check_float, check_matrix, check_no_out
 from .outputs import save_outputs, saved_outputs
 
 
@@ -66,8 +66,7 @@ def qr(A, mode: str = "reduced", *, out=None) -> return_types.linalg_qr:
     """(Q, R) with A = QR for each matrix of A (..., m, n), k = min(m, n):
     mode='reduced' Q (m, k), R (k, n); 'complete' Q (m, m), R (m, n); 'r' only R (Q is empty).
     The signs are LAPACK's (R's diagonal may be negative), as in PyTorch."""
-    if out is not None:
-        raise TypeError("linalg.qr: out= is not supported; use the returned tensor")
+    check_no_out("linalg.qr", out)
     A = as_tensor(A)
     check_matrix("linalg.qr", A)
     check_float("linalg.qr", A)

@@ -7,7 +7,7 @@ import numpy as np
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import return_types
-from .checks import as_tensor, check_float, check_matrix
+from .checks import as_tensor, check_float, check_matrix, check_no_out
 from .outputs import save_outputs, saved_outputs
 
 
@@ -60,8 +60,7 @@ def svd(A, full_matrices: bool = True, *, driver=None, out=None) -> return_types
     (m, m) and Vh (n, n) when full_matrices (PyTorch's default), else (m, k) and (k, n),
     k = min(m, n). Singular vectors are unique only up to sign: a loss should not depend on it
     (use U diag(S) Vh, or S alone: svdvals)."""
-    if out is not None:
-        raise TypeError("linalg.svd: out= is not supported; use the returned tensor")
+    check_no_out("linalg.svd", out)
     A = as_tensor(A)
     check_matrix("linalg.svd", A)
     check_float("linalg.svd", A)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import math
 
 from ..tensor import Tensor
-from .checks import as_tensor
+from .checks import as_tensor, check_no_out
 from .inverse import inv, solve
 
 
 def tensorinv(A, ind: int = 2, *, out=None) -> Tensor:
     """The inverse of A as a map from its last dims to its first `ind` dims: the X of shape
     A.shape[ind:] + A.shape[:ind] with tensordot(A, X, ind) = I (needs prod of both groups equal)."""
-    if out is not None:
-        raise TypeError("linalg.tensorinv: out= is not supported; use the returned tensor")
+    check_no_out("linalg.tensorinv", out)
     A = as_tensor(A)
     if not isinstance(ind, int) or ind <= 0:
         raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {ind}")
@@ -27,8 +26,7 @@ def tensorinv(A, ind: int = 2, *, out=None) -> Tensor:
 def tensorsolve(A, B, dims=None, *, out=None) -> Tensor:
     """X with tensordot(A, X, X.ndim) = B, X of shape A.shape[B.ndim:]; `dims` are dims of A moved
     to the end first."""
-    if out is not None:
-        raise TypeError("linalg.tensorsolve: out= is not supported; use the returned tensor")
+    check_no_out("linalg.tensorsolve", out)
     A, B = as_tensor(A), as_tensor(B)
     if dims is not None:
         dims = (dims,) if isinstance(dims, int) else tuple(dims)
