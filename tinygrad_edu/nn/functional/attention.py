@@ -24,15 +24,11 @@ import numpy as np
 from ...functions import cat
 from ...tensor import Tensor
 from .activation import softmax
-from .checks import check_float, check_tensor
+from .checks import check_float, check_tensor, constant
 from .layers import _check_dropout_p, dropout, linear
 from .shaping import pad
 
 _SDPA = "scaled_dot_product_attention"
-
-
-def _constant(array: np.ndarray) -> Tensor:
-    return Tensor._make(array, None, False)
 
 
 def _check_sdpa_inputs(query, key, value, attn_mask, is_causal: bool) -> None:
@@ -74,7 +70,7 @@ def _safe_softmax(scores: Tensor) -> Tensor:
     dead = np.all(scores.data == -np.inf, axis=-1, keepdims=True)
     if not dead.any():
         return softmax(scores, -1)
-    dead = _constant(dead)
+    dead = constant(dead)
     return softmax(scores.masked_fill(dead, 0.0), -1).masked_fill(dead, 0.0)
 
 
@@ -115,7 +111,7 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     scale_factor = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = (query @ key.transpose(-2, -1)) * scale_factor  # (..., L, S)
     if is_causal:
-        attn_mask = _constant(np.tril(np.ones((L, S), dtype=bool)))
+        attn_mask = constant(np.tril(np.ones((L, S), dtype=bool)))
     if attn_mask is not None:
         try:
             fits = np.broadcast_shapes(attn_mask.shape, batch + (L, S)) == batch + (L, S)
@@ -148,7 +144,7 @@ def _canonical_mask(mask, name: str, other=None, other_name: str = "", target_dt
         warnings.warn(f"Support for mismatched {name} and {other_name} is deprecated. Use same type for both "
                       f"instead.", UserWarning, stacklevel=3)
     if mask.dtype == np.bool_:
-        return _constant(np.where(mask.data, -np.inf, 0.0).astype(target_dtype))
+        return constant(np.where(mask.data, -np.inf, 0.0).astype(target_dtype))
     return mask
 
 
@@ -268,7 +264,7 @@ def multi_head_attention_forward(query: Tensor, key: Tensor, value: Tensor, embe
     k = _heads(k, static_k, bsz * num_heads, head_dim, "static_k")
     v = _heads(v, static_v, bsz * num_heads, head_dim, "static_v")
     if add_zero_attn:
-        zeros = _constant(np.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype))
+        zeros = constant(np.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype))
         k, v = cat([k, zeros], 1), cat([v, zeros.to(v.dtype)], 1)
         attn_mask = None if attn_mask is None else pad(attn_mask, (0, 1))
         key_padding_mask = None if key_padding_mask is None else pad(key_padding_mask, (0, 1))

@@ -1,5 +1,6 @@
-"""Argument checks shared by the functional ops, and the two exception types they raise
-(defined in errors.py, with `tg.ShapeError`; re-exported here for the functional modules).
+"""Argument checks shared by the functional ops, the exception types they raise (defined in
+errors.py, with `tg.ShapeError`; re-exported here for the functional modules), and `constant`,
+which wraps a numpy array the ops computed (a mask, an index table) as a Tensor without gradient.
 
 PyTorch reports a bad argument value or dtype with `RuntimeError` (or `NotImplementedError`, a
 subclass of it) where Python convention says `ValueError` or `TypeError`. These exceptions are
@@ -10,8 +11,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import ArgumentDtypeError, ArgumentValueError  # noqa: F401 (re-exported)
+from ...errors import ArgumentDtypeError, ArgumentValueError, NotImplementedForDtype, ShapeError  # noqa: F401 (re-exported)
 from ...tensor import Tensor
+
+
+class FloatOnlyError(NotImplementedForDtype, ArgumentDtypeError):
+    """An op PyTorch defines for floating point tensors only: a NotImplementedError, as PyTorch
+    raises ("not implemented for 'Long'"), and a TypeError."""
+
+
+def constant(array: np.ndarray) -> Tensor:
+    """`array` as a Tensor outside the graph (no gradient flows into it)."""
+    return Tensor._make(array, None, False)
 
 
 def check_tensor(x, op: str, what: str = "input") -> None:
@@ -25,6 +36,14 @@ def check_float(x, op: str, what: str = "input") -> None:
     if x.data.dtype.kind != "f":
         raise ArgumentDtypeError(f"{op}: {what} must be a floating point tensor, got dtype {x.dtype} "
                                  f"(convert with .float() or .double())")
+
+
+def check_float_only(x, op: str) -> None:
+    """As check_float, for the ops PyTorch leaves unimplemented for integers: FloatOnlyError."""
+    check_tensor(x, op)
+    if x.data.dtype.kind != "f":
+        raise FloatOnlyError(f"{op}: not implemented for integer or bool tensors (got dtype {x.dtype}); "
+                             f"convert with .float() or .double()")
 
 
 def as_float_tensor(value, like: Tensor, op: str, what: str = "target") -> Tensor:
@@ -47,6 +66,15 @@ def check_same_shape(input: Tensor, target: Tensor, op: str) -> None:
     if target.shape != input.shape:
         raise ValueError(f"{op}: input of shape {input.shape} and target of shape {target.shape} "
                          f"must have the same shape")
+
+
+def check_broadcast(op: str, **tensors: Tensor) -> None:
+    """ShapeError (a RuntimeError, as PyTorch's) naming every shape when they do not broadcast."""
+    try:
+        np.broadcast_shapes(*(t.shape for t in tensors.values()))
+    except ValueError:
+        shapes = ", ".join(f"{name} {t.shape}" for name, t in tensors.items())
+        raise ShapeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
 
 
 def legacy_reduction(size_average, reduce, reduction: str) -> str:

@@ -63,7 +63,6 @@ def windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: t
             value: float = 0.0, ceil_mode: bool = False) -> Tensor:
     """x (N, C, *spatial) -> (N, C, *out, *kernel): the inputs under the kernel at every output
     position (padding filled with `value`), gathered with one integer index per spatial dim."""
-    dims = len(kernel)
     spatial = x.shape[2:]
     out = tuple(_out_size(n, k, s, p, d, ceil_mode)
                 for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
@@ -77,14 +76,20 @@ def windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: t
         amounts += [p, p + e]
     if any(amounts):
         x = _pad(x, tuple(amounts), value=value)
+    # window i of dim d reads positions i·stride + j·dilation, j = 0 .. kernel - 1
+    return gather_windows(x, [np.arange(o)[:, None] * s + np.arange(k) * d
+                              for o, s, k, d in zip(out, stride, kernel, dilation)])
+
+
+def gather_windows(x: Tensor, positions: list) -> Tensor:
+    """x (N, C, *spatial) and, per spatial dim, a table (out, K) of the input positions each
+    window reads -> (N, C, *out, *K), gathered with one integer index per spatial dim."""
+    dims = len(positions)
     index = [slice(None), slice(None)]
-    for d in range(dims):
-        positions = np.arange(out[d]) * stride[d]
-        offsets = np.arange(kernel[d]) * dilation[d]
+    for d, table in enumerate(positions):  # table's axes go to output axis d and kernel axis dims + d
         shape = [1] * (2 * dims)
-        shape[d], shape[dims + d] = out[d], kernel[d]
-        index.append((positions.reshape([-1 if i == d else 1 for i in range(2 * dims)]) +
-                      offsets.reshape([-1 if i == dims + d else 1 for i in range(2 * dims)])).reshape(shape))
+        shape[d], shape[dims + d] = table.shape
+        index.append(table.reshape(shape))
     return x[tuple(index)]
 
 

@@ -21,10 +21,8 @@ import numpy as np
 from ...errors import ShapeError
 from ...functions import cat
 from ...tensor import Tensor
-
-
-def _const(data: np.ndarray) -> Tensor:
-    return Tensor._make(np.ascontiguousarray(data), None, False)
+from .checks import constant
+from .losses import _check_reduction
 
 
 def _lengths(value, what: str) -> np.ndarray:
@@ -50,11 +48,11 @@ def _sequence_nll(lp: Tensor, labels: np.ndarray, blank: int) -> Tensor | None:
     reach[:min(2, size)] = True
     if steps == 0:  # no frames: only the empty target has an alignment (probability 1)
         return lp.sum() * 0 if len(labels) == 0 else None
-    alpha = emit[0] * _const(reach.astype(dtype))
+    alpha = emit[0] * constant(reach.astype(dtype))
     for t in range(1, steps):
         prev = reach
-        candidates = [alpha, cat([_const(np.zeros(1, dtype)), alpha[:-1]]),
-                      cat([_const(np.zeros(min(2, size), dtype)), alpha[:-2]]) if size > 2 else None]
+        candidates = [alpha, cat([constant(np.zeros(1, dtype)), alpha[:-1]]),
+                      cat([constant(np.zeros(min(2, size), dtype)), alpha[:-2]]) if size > 2 else None]
         ok = [prev, np.concatenate([[False], prev[:-1]]), np.concatenate([[False, False], prev[:-2]]) & skip]
         if size <= 2:
             candidates, ok = candidates[:2], ok[:2]
@@ -64,10 +62,10 @@ def _sequence_nll(lp: Tensor, labels: np.ndarray, blank: int) -> Tensor | None:
         peak = np.where(reach, peak, 0).astype(dtype)  # a constant shift: log Σ exp(a - m) + m
         total = None
         for c, mask in zip(candidates, ok):
-            term = (c - _const(peak)).exp() * _const(mask.astype(dtype))
+            term = (c - constant(peak)).exp() * constant(mask.astype(dtype))
             total = term if total is None else total + term
-        safe = total.where(_const(reach), _const(np.ones(size, dtype)))  # log 1 = 0 where nothing arrives
-        alpha = (safe.log() + _const(peak) + emit[t]) * _const(reach.astype(dtype))
+        safe = total.where(constant(reach), constant(np.ones(size, dtype)))  # log 1 = 0 where nothing arrives
+        alpha = (safe.log() + constant(peak) + emit[t]) * constant(reach.astype(dtype))
     ends = [s for s in (size - 1, size - 2) if s >= 0 and reach[s]]
     if not ends:
         return None
@@ -95,8 +93,7 @@ def ctc_loss(log_probs: Tensor, targets, input_lengths, target_lengths, blank: i
     """
     if not isinstance(log_probs, Tensor):
         raise TypeError(f"ctc_loss: log_probs must be a Tensor, got {type(log_probs).__name__}")
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+    _check_reduction(reduction, "ctc_loss")
     if log_probs.ndim not in (2, 3):
         raise ShapeError(f"ctc_loss: log_probs must be (T, N, C) or unbatched (T, C), got shape {log_probs.shape}")
     if log_probs.data.dtype.kind != "f":
@@ -137,14 +134,14 @@ def ctc_loss(log_probs: Tensor, targets, input_lengths, target_lengths, blank: i
         nll = _sequence_nll(lp[:in_len[n], n], rows[n].astype(np.int64), blank)
         if nll is None:  # no alignment: inf (or 0), with no gradient
             value = 0.0 if zero_infinity else np.inf
-            nll = lp[0:0, n].sum() + _const(np.asarray(value, lp.data.dtype))
+            nll = lp[0:0, n].sum() + constant(np.asarray(value, lp.data.dtype))
         else:  # PyTorch's gradient: + exp(log_probs) on the used frames (value + 0; see the docstring)
             used = lp[:in_len[n], n].exp()
-            nll = nll + (used.sum() - _const(np.asarray(used.data.sum(), lp.data.dtype)))
+            nll = nll + (used.sum() - constant(np.asarray(used.data.sum(), lp.data.dtype)))
         losses.append(nll.reshape(1))
-    loss = cat(losses) if losses else _const(np.zeros(0, lp.data.dtype))
+    loss = cat(losses) if losses else constant(np.zeros(0, lp.data.dtype))
     if reduction == "none":
         return loss.reshape(()) if unbatched else loss
     if reduction == "sum":
         return loss.sum()
-    return (loss / _const(np.maximum(tgt_len, 1).astype(lp.data.dtype))).mean()
+    return (loss / constant(np.maximum(tgt_len, 1).astype(lp.data.dtype))).mean()

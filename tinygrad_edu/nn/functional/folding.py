@@ -17,7 +17,7 @@ import numpy as np
 from ...creation import zeros
 from ...tensor import Tensor
 from .checks import check_float
-from .convolution import windows
+from .convolution import _out_size, windows
 
 
 def _pair(value, what: str, op: str) -> tuple:
@@ -43,8 +43,7 @@ def _geometry(kernel_size, dilation, padding, stride, op: str) -> tuple:
 
 def _blocks(size: tuple, kernel: tuple, dilation: tuple, padding: tuple, stride: tuple) -> tuple:
     """How many positions the kernel visits along each spatial dim."""
-    return tuple((n + 2 * p - d * (k - 1) - 1) // s + 1
-                 for n, k, d, p, s in zip(size, kernel, dilation, padding, stride))
+    return tuple(_out_size(n, k, s, p, d) for n, k, d, p, s in zip(size, kernel, dilation, padding, stride))
 
 
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:

@@ -15,10 +15,9 @@ import math
 
 import numpy as np
 
-from ...errors import ShapeError
 from ...ops import where
 from ...tensor import Tensor
-from .checks import as_float_tensor, check_float, legacy_reduction
+from .checks import as_float_tensor, check_broadcast, check_float, legacy_reduction
 from .losses import _check_reduction, _reduce
 
 
@@ -37,11 +36,7 @@ def poisson_nll_loss(input: Tensor, target, log_input: bool = True, full: bool =
     _check_reduction(reduction, op)
     check_float(input, op)
     target = as_float_tensor(target, input, op)
-    try:
-        np.broadcast_shapes(input.shape, target.shape)
-    except ValueError:
-        raise ShapeError(f"{op}: input of shape {input.shape} and target of shape {target.shape} cannot be "
-                         f"broadcast together") from None
+    check_broadcast(op, input=input, target=target)
     if log_input:
         loss = input.exp() - target * input
     else:

@@ -26,7 +26,14 @@ import numpy as np
 from ...errors import ShapeError
 from ...ops import where
 from ...tensor import Tensor
-from .checks import ArgumentDtypeError, ArgumentValueError, as_float_tensor, check_float, legacy_reduction
+from .checks import (
+    ArgumentDtypeError,
+    ArgumentValueError,
+    as_float_tensor,
+    check_broadcast,
+    check_float,
+    legacy_reduction,
+)
 from .losses import _check_reduction, _reduce
 from .pointwise import logsigmoid
 
@@ -35,15 +42,6 @@ def _reduction(size_average, reduce, reduction: str, op: str) -> str:
     reduction = legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction, op)
     return reduction
-
-
-def _check_broadcast(op: str, **tensors: Tensor) -> None:
-    """ShapeError (a RuntimeError, as PyTorch's) naming every shape when they do not broadcast."""
-    try:
-        np.broadcast_shapes(*(t.shape for t in tensors.values()))
-    except ValueError:
-        shapes = ", ".join(f"{name} {t.shape}" for name, t in tensors.items())
-        raise ShapeError(f"{op}: shapes {shapes} cannot be broadcast together") from None
 
 
 def _labels(target, op: str) -> np.ndarray:
@@ -68,7 +66,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target, margin: float = 
     if not input1.ndim == input2.ndim == target.ndim:
         raise ShapeError(f"{op}: input1, input2 and target must have the same number of dims, got shapes "
                          f"{input1.shape}, {input2.shape} and {target.shape}")
-    _check_broadcast(op, input1=input1, input2=input2, target=target)
+    check_broadcast(op, input1=input1, input2=input2, target=target)
     return _reduce((-target * (input1 - input2) + margin).clamp(min=0), reduction)
 
 
@@ -86,7 +84,7 @@ def hinge_embedding_loss(input: Tensor, target, margin: float = 1.0, size_averag
     reduction = _reduction(size_average, reduce, reduction, op)
     check_float(input, op)
     y = _labels(target, op)
-    _check_broadcast(op, input=input, target=Tensor._make(np.asarray(y), None, False))
+    check_broadcast(op, input=input, target=Tensor._make(np.asarray(y), None, False))
     pull_apart = where(y != 1, (margin - input).clamp(min=0), 0.0)
     pull_together = where(y != -1, input, 0.0)
     return _reduce(pull_apart + pull_together, reduction)
@@ -116,13 +114,13 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target, margin: float 
     if input1.ndim != expected or input2.ndim != expected:
         raise ShapeError(f"{op}: a {y.ndim}-d target needs {expected}-d inputs, got input1 {input1.shape} "
                          f"and input2 {input2.shape}")
-    _check_broadcast(op, input1=input1, input2=input2)
+    check_broadcast(op, input1=input1, input2=input2)
     dim = y.ndim
     dot = (input1 * input2).sum(dim)
     squared1 = (input1 * input1).sum(dim) + _COSINE_EPS
     squared2 = (input2 * input2).sum(dim) + _COSINE_EPS
     cos = dot / (squared1 * squared2).sqrt()
-    _check_broadcast(op, cos=cos, target=Tensor._make(y, None, False))
+    check_broadcast(op, cos=cos, target=Tensor._make(y, None, False))
     loss = where(y == 1, 1 - cos, 0.0) + where(y == -1, (cos - margin).clamp(min=0), 0.0)
     return _reduce(loss, reduction)
 
@@ -164,7 +162,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     for name, t in (("anchor", anchor), ("positive", positive), ("negative", negative)):
         check_float(t, op, name)
     _check_triplet(anchor, positive, negative, margin, op)
-    _check_broadcast(op, anchor=anchor, positive=positive, negative=negative)
+    check_broadcast(op, anchor=anchor, positive=positive, negative=negative)
     return _triplet(_pairwise_distance(anchor, positive, p, eps), _pairwise_distance(anchor, negative, p, eps),
                     lambda: _pairwise_distance(positive, negative, p, eps), margin, swap, reduction)
 
@@ -204,7 +202,7 @@ def soft_margin_loss(input: Tensor, target, size_average=None, reduce=None, redu
         raise RuntimeError(f"{op}: the loss is not differentiable with respect to target, which requires grad "
                            f"(pass target.detach())")
     target = as_float_tensor(target, input, op)
-    _check_broadcast(op, input=input, target=target)
+    check_broadcast(op, input=input, target=target)
     return _reduce(-logsigmoid(input * target), reduction)
 
 
@@ -222,7 +220,7 @@ def multilabel_soft_margin_loss(input: Tensor, target, weight: Tensor | None = N
     reduction = _reduction(size_average, reduce, reduction, op)
     check_float(input, op)
     target = as_float_tensor(target, input, op)
-    _check_broadcast(op, input=input, target=target)
+    check_broadcast(op, input=input, target=target)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * as_float_tensor(weight, input, op, "weight")

@@ -25,39 +25,23 @@ from __future__ import annotations
 import numpy as np
 
 from ...dtype import get_default_dtype
-from ...errors import ArgumentDtypeError, ArgumentValueError, NotImplementedForDtype
+from ...errors import ArgumentValueError
 from ...ops import normalize_dim
 from ...ops.select import where
 from ...random import generator
 from ...tensor import Tensor
 from .activation import softmax
-from .checks import check_tensor
+from .checks import check_float_only, check_tensor, constant
 from .pointwise import elu, leaky_relu, softplus
-
-
-class FloatOnlyError(NotImplementedForDtype, ArgumentDtypeError):
-    """An activation PyTorch defines for floating point tensors only: a NotImplementedError, as
-    PyTorch raises ("not implemented for 'Long'"), and a TypeError."""
-
-
-def _float(x, op: str) -> None:
-    check_tensor(x, op)
-    if x.data.dtype.kind != "f":
-        raise FloatOnlyError(f"{op}: not implemented for integer or bool tensors (got dtype {x.dtype}); "
-                             f"convert with .float() or .double()")
 
 
 def _as_float(x: Tensor) -> Tensor:
     """An integer tensor as the default float dtype (softsign and tanhshrink accept ints, as PyTorch)."""
-    return x if x.data.dtype.kind == "f" else _constant(x.data.astype(get_default_dtype()))
+    return x if x.data.dtype.kind == "f" else constant(x.data.astype(get_default_dtype()))
 
 
 def _maybe_inplace(op: str, x: Tensor, inplace: bool, compute) -> Tensor:
     return x._in_place(op + "_", compute) if inplace else compute(x)
-
-
-def _constant(values: np.ndarray) -> Tensor:
-    return Tensor._make(values, None, False)
 
 
 # ---- piecewise linear ------------------------------------------------------------------------
@@ -77,8 +61,8 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace
 
     def compute(x: Tensor) -> Tensor:
         if x.data.dtype.kind != "f":  # (no gradient for integers: the clipped numbers)
-            return _constant(np.clip(x.data, min_val, max_val).astype(x.data.dtype))
-        clipped = _constant(np.clip(x.data, min_val, max_val))
+            return constant(np.clip(x.data, min_val, max_val).astype(x.data.dtype))
+        clipped = constant(np.clip(x.data, min_val, max_val))
         # (tests that are false for nan: a nan stays nan and passes its gradient on, as PyTorch's)
         return where((x <= min_val) | (x >= max_val), clipped, x)
 
@@ -95,12 +79,12 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """0 for x ≤ -3, 1 for x ≥ 3, x/6 + 1/2 between (derivative 1/6 strictly inside, else 0)
     (Howard et al., "Searching for MobileNetV3", 2019)."""
-    _float(input, "hardsigmoid")
+    check_float_only(input, "hardsigmoid")
 
     def compute(x: Tensor) -> Tensor:
         # the outer pieces as constants computed by numpy (0, 1, or nan for nan): a nan stays nan
         # and gets gradient 0, as PyTorch's
-        outer = _constant(np.clip(x.data / 6 + 0.5, 0, 1))
+        outer = constant(np.clip(x.data / 6 + 0.5, 0, 1))
         return where((x > -3) & (x < 3), x / 6 + 0.5, outer)
 
     return _maybe_inplace("hardsigmoid", input, inplace, compute)
@@ -109,7 +93,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x · hardsigmoid(x): 0 for x ≤ -3, x for x ≥ 3, x(x + 3)/6 between (Howard et al.,
     "Searching for MobileNetV3", 2019). At -3 and 3 the derivative is the outer piece's (0, 1)."""
-    _float(input, "hardswish")
+    check_float_only(input, "hardswish")
 
     def compute(x: Tensor) -> Tensor:
         # x·0 on the left, as PyTorch's x·hardsigmoid(x): -inf gives nan, -3 gives -0.0; a nan
@@ -133,8 +117,8 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 
     def compute(x: Tensor) -> Tensor:
         if x.data.dtype.kind != "f":
-            return _constant(np.where(x.data > threshold, x.data, value).astype(x.data.dtype))
-        return where(x <= threshold, _constant(np.asarray(value, dtype=x.data.dtype)), x)  # (nan stays nan)
+            return constant(np.where(x.data > threshold, x.data, value).astype(x.data.dtype))
+        return where(x <= threshold, constant(np.asarray(value, dtype=x.data.dtype)), x)  # (nan stays nan)
 
     return _maybe_inplace("threshold", input, inplace, compute)
 
@@ -146,7 +130,7 @@ def _check_lambd(lambd: float, op: str) -> None:
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - λ for x > λ, x + λ for x < -λ, 0 in [-λ, λ] (derivative 0 at ±λ)."""
-    _float(input, "softshrink")
+    check_float_only(input, "softshrink")
     _check_lambd(lambd, "softshrink")
     # the middle test is false for nan: a nan takes an outer piece, stays nan and passes its
     # gradient on, as PyTorch's; input·0 in the middle keeps -0.0 for negative inputs, as there
@@ -156,7 +140,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > λ, 0 in [-λ, λ] (derivative 0 at ±λ)."""
-    _float(input, "hardshrink")
+    check_float_only(input, "hardshrink")
     return where((input >= -lambd) & (input <= lambd), 0.0, input)  # (the test is false for nan: it stays nan)
 
 
@@ -169,14 +153,14 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale · elu(x, α) with α = 1.6733, scale = 1.0507: activations keep mean 0 and variance 1
     through a deep net (Klambauer et al., "Self-normalizing neural networks", 2017)."""
-    _float(input, "selu")
+    check_float_only(input, "selu")
     return _maybe_inplace("selu", input, inplace, lambda x: elu(x, _SELU_ALPHA) * _SELU_SCALE)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, α(e^(x/α) - 1)) = α · elu(x/α) (Barron, "Continuously differentiable
     exponential linear units", 2017)."""
-    _float(input, "celu")
+    check_float_only(input, "celu")
     if alpha == 0:
         raise ArgumentValueError("celu: alpha cannot be 0 (the formula divides by it)")
     return _maybe_inplace("celu", input, inplace, lambda x: elu(x / alpha, 1.0) * alpha)
@@ -185,7 +169,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x · tanh(softplus(x)) (Misra, "Mish: a self regularized non-monotonic activation
     function", 2019)."""
-    _float(input, "mish")
+    check_float_only(input, "mish")
     return _maybe_inplace("mish", input, inplace, lambda x: x * softplus(x, 1.0, 40.0).tanh())
 
 
@@ -211,7 +195,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     >>> F.glu(tg.tensor([[2.0, 0.0]]))
     tensor([[1.]])
     """
-    _float(input, "glu")
+    check_float_only(input, "glu")
     if input.ndim == 0:
         raise ArgumentValueError("glu: does not support 0-d tensors (scalars): there are no two halves")
     axis = normalize_dim(dim, input.ndim, "glu")
@@ -243,7 +227,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x where x > 0, weight · x elsewhere; `weight` holds one slope, or one per channel (dim 1 of
     the input; a 0-d or 1-d input is one channel) (He et al., "Delving deep into rectifiers", 2015)."""
-    _float(input, "prelu")
+    check_float_only(input, "prelu")
     check_tensor(weight, "prelu", "weight")
     if weight.ndim > 1:
         raise ArgumentValueError(f"prelu: weight must be a scalar or a 1-D tensor, got shape {weight.shape}")
@@ -264,7 +248,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
     convolutional network", 2015): while training, each x ≤ 0 is multiplied by its own slope drawn
     from U(lower, upper) (the generator of `tg.manual_seed`); otherwise leaky_relu with the
     mean slope (lower + upper)/2."""
-    _float(input, "rrelu")
+    check_float_only(input, "rrelu")
     if lower > upper:
         raise ArgumentValueError(f"rrelu: the lower bound must be at most the upper bound, got lower={lower} "
                                  f"and upper={upper}")
@@ -273,7 +257,7 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, trainin
 
     def compute(x: Tensor) -> Tensor:
         slopes = generator().uniform(lower, upper, x.shape).astype(x.data.dtype)
-        return x * _constant(np.where(x.data > 0, 1, slopes).astype(x.data.dtype))
+        return x * constant(np.where(x.data > 0, 1, slopes).astype(x.data.dtype))
 
     return _maybe_inplace("rrelu", input, inplace, compute)
 
@@ -285,9 +269,9 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     returns the one-hot of its argmax, with the soft sample's gradient (straight-through) (Jang,
     Gu & Poole, "Categorical reparameterization with Gumbel-softmax", 2017). `eps` is unused, as
     in PyTorch."""
-    _float(logits, "gumbel_softmax")
+    check_float_only(logits, "gumbel_softmax")
     gumbels = -np.log(generator().exponential(1.0, logits.shape)).astype(logits.data.dtype)
-    soft = softmax((logits + _constant(gumbels)) / tau, dim)
+    soft = softmax((logits + constant(gumbels)) / tau, dim)
     if not hard:
         return soft
     axis = normalize_dim(dim, max(soft.ndim, 1), "gumbel_softmax")
@@ -297,7 +281,7 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
         np.put_along_axis(one_hot, index, 1, axis=axis)
     else:
         one_hot[...] = 1
-    return _constant(one_hot) - soft.detach() + soft
+    return constant(one_hot) - soft.detach() + soft
 
 
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:

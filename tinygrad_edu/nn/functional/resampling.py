@@ -28,8 +28,8 @@ import numpy as np
 
 from ...errors import ShapeError
 from ...tensor import Tensor
-from .convolution import _batched, adaptive_avg_pool1d, adaptive_avg_pool2d
-from .piecewise import FloatOnlyError, _float
+from .checks import FloatOnlyError, check_float_only
+from .convolution import _batched, adaptive_avg_pool1d, adaptive_avg_pool2d, gather_windows
 
 # ---- padding ---------------------------------------------------------------------------------
 
@@ -358,7 +358,7 @@ def _adaptive_index(n: int, s: int) -> np.ndarray:
 
 
 def _adaptive_max_pool(input: Tensor, output_size, return_indices: bool, dims: int, op: str):
-    _float(input, op)
+    check_float_only(input, op)
     x, unbatched = _batched(input, dims, op)
     if isinstance(output_size, (int, np.integer)) or output_size is None:
         sizes = (output_size,) * dims
@@ -377,12 +377,7 @@ def _adaptive_max_pool(input: Tensor, output_size, return_indices: bool, dims: i
         indices = Tensor._make(np.zeros(values.shape, np.int64), None, False)
     else:
         windows = [_adaptive_index(n, s) for n, s in zip(spatial, sizes)]
-        index = [slice(None), slice(None)]
-        for d, w in enumerate(windows):  # (out_0, ..., out_{D-1}, K_0, ..., K_{D-1}) per spatial dim
-            shape = [1] * (2 * dims)
-            shape[d], shape[dims + d] = w.shape
-            index.append(w.reshape(shape))
-        gathered = x[tuple(index)]
+        gathered = gather_windows(x, windows)  # (N, C, out_0, ..., out_{D-1}, K_0, ..., K_{D-1})
         flat = gathered.reshape(gathered.shape[:2 + dims] + (-1,))
         values, best = flat.max(-1)
         position = np.zeros(best.shape, dtype=np.int64)  # the flat input index of each max, for return_indices

@@ -23,6 +23,7 @@ import numpy as np
 
 from ...errors import ShapeError
 from ...tensor import Tensor
+from .checks import constant
 
 _DEFAULT_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
                     "Please specify align_corners=True if the old behavior is desired. See the documentation of "
@@ -34,10 +35,6 @@ def _align(align_corners: bool | None) -> bool:
         warnings.warn(_DEFAULT_WARNING, UserWarning, stacklevel=3)
         return False
     return bool(align_corners)
-
-
-def _const(data: np.ndarray) -> Tensor:
-    return Tensor._make(np.ascontiguousarray(data), None, False)
 
 
 def _base_coords(n: int, align_corners: bool, dtype) -> np.ndarray:
@@ -85,7 +82,7 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     axes = [_base_coords(n, align, dtype) for n in reversed(spatial)]
     mesh = np.meshgrid(*axes, indexing="ij")  # each in (W, H[, D]) order
     base = np.stack([m.transpose(tuple(reversed(range(dims)))) for m in mesh] + [np.ones(spatial, dtype)], -1)
-    base = _const(base.reshape(1, -1, dims + 1))  # (1, prod(spatial), dims + 1)
+    base = constant(base.reshape(1, -1, dims + 1))  # (1, prod(spatial), dims + 1)
     grid = base @ theta.transpose(1, 2)  # (N, prod(spatial), dims)
     return grid.reshape(size[0], *spatial, dims)
 
@@ -106,8 +103,8 @@ def _reflect(coord: Tensor, twice_low: int, twice_high: int) -> Tensor:
     low, span = twice_low / 2, (twice_high - twice_low) / 2
     dist = (coord - low).abs()
     flips = np.floor(dist.data / span)
-    extra = dist - _const((flips * span).astype(dist.data.dtype))
-    even = _const(flips % 2 == 0)
+    extra = dist - constant((flips * span).astype(dist.data.dtype))
+    even = constant(flips % 2 == 0)
     return (extra + low).where(even, span - extra + low)
 
 
@@ -134,7 +131,7 @@ def _pick(input: Tensor, iy: np.ndarray, ix: np.ndarray) -> Tensor:
     values = input[batch, channel, rows, cols]
     if inside.all():
         return values
-    return values * _const(inside[:, None].astype(input.data.dtype))
+    return values * constant(inside[:, None].astype(input.data.dtype))
 
 
 def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
@@ -185,11 +182,11 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if mode == "nearest":
         out = _pick(input, np.rint(iy.data).astype(np.int64), np.rint(ix.data).astype(np.int64))
         if grid.requires_grad:  # the grid gets a zero gradient, as in PyTorch (rounding is flat)
-            out = out.where(_const(np.ones((1,) * out.ndim, bool)), (ix + iy).unsqueeze(1))
+            out = out.where(constant(np.ones((1,) * out.ndim, bool)), (ix + iy).unsqueeze(1))
         return out
     x0, y0 = np.floor(ix.data).astype(np.int64), np.floor(iy.data).astype(np.int64)
-    dx = ix - _const(x0.astype(ix.data.dtype))  # in [0, 1): the weight of the right neighbour
-    dy = iy - _const(y0.astype(iy.data.dtype))
+    dx = ix - constant(x0.astype(ix.data.dtype))  # in [0, 1): the weight of the right neighbour
+    dy = iy - constant(y0.astype(iy.data.dtype))
     dx, dy = dx.unsqueeze(1), dy.unsqueeze(1)  # (N, 1, Ho, Wo), broadcast over channels
     top = _pick(input, y0, x0) * (1 - dx) + _pick(input, y0, x0 + 1) * dx
     bottom = _pick(input, y0 + 1, x0) * (1 - dx) + _pick(input, y0 + 1, x0 + 1) * dx

@@ -38,9 +38,6 @@ def _spread(x: Tensor, stride: tuple) -> Tensor:
 def _conv_transpose(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, output_padding,
                     groups: int, dilation, dims: int, op: str) -> Tensor:
     check_float(input, op)
-    if not isinstance(input, Tensor) or input.ndim not in (dims + 1, dims + 2):
-        raise RuntimeError(f"{op}: expected a {dims + 1}D (unbatched) or {dims + 2}D (batched) input, got shape "
-                           f"{getattr(input, 'shape', None)}")
     x, unbatched = _batched(input, dims, op)
     if not isinstance(weight, Tensor) or weight.ndim != dims + 2:
         raise RuntimeError(f"{op}: weight must be a {dims + 2}D tensor (in_channels, out_channels / groups, "
