@@ -24,7 +24,7 @@ import numpy as np
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from .module_hooks import RemovableHandle
+from .module_hooks import RemovableHandle, insert_hook, make_call_hook_state
 
 
 class BackwardHookIdentity(Function):
@@ -47,21 +47,15 @@ class BackwardHookIdentity(Function):
 def register(module, kind: str, hook: Callable, prepend: bool, full: bool) -> RemovableHandle:
     """Put `hook` in `module.<kind>` (a dict id -> hook, run in order), first if `prepend`. Old
     style (`register_backward_hook`) and full backward hooks cannot be mixed, as in PyTorch."""
-    if not callable(hook):
-        raise TypeError(f"register{kind[:-1]}: the hook must be a function, got {type(hook).__name__}")
     if kind == "_backward_hooks":
         previous = module.__dict__.get("_is_full_backward_hook")
         if previous is not None and previous != full:
             raise RuntimeError("Cannot use both regular backward hooks and full backward hooks on a single Module. "
                                "Please use only one of them.")
+    make_call_hook_state(module)
+    handle = insert_hook(module, kind, hook, prepend)
+    if kind == "_backward_hooks":
         module.__dict__["_is_full_backward_hook"] = full
-    hooks = module.__dict__.setdefault(kind, {})  # made at the first registration: most modules have none
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    if prepend:
-        items = list(hooks.items())
-        hooks.clear()
-        hooks.update([items[-1]] + items[:-1])
     return handle
 
 

@@ -23,7 +23,7 @@ import numpy as np
 from .. import devices as _devices
 from ..tensor import Tensor
 from . import backward_hooks
-from .module_hooks import RemovableHandle, add_hook, call_with_hooks
+from .module_hooks import RemovableHandle, add_hook, call_with_hooks, insert_hook
 from .parameter import Parameter, mark_as_parameter
 
 
@@ -88,10 +88,8 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define it in the subclass")
 
     def __call__(self, *args, **kwargs):
-        state = self.__dict__
-        if (state.get("_forward_pre_hooks") or state.get("_forward_hooks") or state.get("_backward_hooks")
-                or state.get("_backward_pre_hooks")):
-            return call_with_hooks(self, args, kwargs)  # (module_hooks.py)
+        if "_forward_hooks" in self.__dict__:  # made at the first hook registration (module_hooks.py)
+            return call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
@@ -378,13 +376,7 @@ class Module:
         dtype = np.dtype(dtype)
         if dtype.kind != "f":
             raise TypeError(f"to: parameters must stay floating point, got dtype {dtype}")
-        for module in self.modules():
-            for t in list(module._parameters.values()) + list(module._buffers.values()):
-                if t is not None and t.data.dtype.kind == "f" and t.data.dtype != dtype:
-                    t.data = t.data.astype(dtype)
-                    t._version += 1
-                    if t.grad is not None:
-                        t.grad = Tensor._make(t.grad.data.astype(dtype), None, False)
+        self._cast_in_place(dtype, only_floating=True)
         return self
 
     def cpu(self) -> "Module":
@@ -431,18 +423,23 @@ class Module:
         type such as `tg.DoubleTensor`, or its name), in place; returns self. A parameter that
         requires grad cannot become an integer (RuntimeError, as in PyTorch)."""
         dtype = Tensor._make(np.empty((0,)), None, False).type(dst_type).dtype
+        self._cast_in_place(dtype, only_floating=False)
+        return self
+
+    def _cast_in_place(self, dtype: np.dtype, only_floating: bool) -> None:
+        """For `to` and `type`: every parameter and buffer (the floating point ones only, if
+        `only_floating`) and its gradient get arrays of `dtype`; the tensors stay the same objects."""
         for module in self.modules():
             for t in list(module._parameters.values()) + list(module._buffers.values()):
-                if t is None or t.data.dtype == dtype:
+                if t is None or t.data.dtype == dtype or (only_floating and t.data.dtype.kind != "f"):
                     continue
                 if t.requires_grad and dtype.kind != "f":
                     raise RuntimeError(f"Module.type: a parameter that requires gradients must stay floating "
                                        f"point, cannot become {dtype}")
                 t.data = t.data.astype(dtype)
-                t._version += 1
+                t._version += 1  # like an in-place change: graphs that saved the old value notice
                 if t.grad is not None:
                     t.grad = Tensor._make(t.grad.data.astype(dtype), None, False)
-        return self
 
     # ---- state ---------------------------------------------------------------------------
     def get_extra_state(self) -> Any:
@@ -463,25 +460,25 @@ class Module:
     def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, prefix, keep_vars)` each time `state_dict()` is about to save this
         module."""
-        return _add_state_hook(self, "_state_dict_pre_hooks", hook)
+        return insert_hook(self, "_state_dict_pre_hooks", hook)
 
     def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, state_dict, prefix, local_metadata)` after `state_dict()` saved this
         module and those inside it; it may change state_dict in place and must return None."""
-        return _add_state_hook(self, "_state_dict_post_hooks", hook)
+        return insert_hook(self, "_state_dict_post_hooks", hook)
 
     def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
         unexpected_keys, error_msgs)` before `load_state_dict` loads this module: it may change
         state_dict (a copy of the caller's) in place, e.g. rename old keys; a message appended to
         error_msgs makes loading fail."""
-        return _add_state_hook(self, "_load_state_dict_pre_hooks", hook)
+        return insert_hook(self, "_load_state_dict_pre_hooks", hook)
 
     def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, incompatible_keys)` after `load_state_dict` loaded this module and
         those inside it; it may change `incompatible_keys.missing_keys` / `.unexpected_keys` in
         place (strict loading then judges what is left) and must return None."""
-        return _add_state_hook(self, "_load_state_dict_post_hooks", hook)
+        return insert_hook(self, "_load_state_dict_post_hooks", hook)
 
     def state_dict(self, *args, destination: dict | None = None, prefix: str = "",
                    keep_vars: bool = False) -> dict[str, Any]:
@@ -517,13 +514,11 @@ class Module:
                 raise RuntimeError("state_dict post-hook must return None")
         return destination
 
-    def _walk(self, prefix: str = "") -> Iterator[tuple[str, "Module"]]:
-        """(prefix with its dot, module) for self and every module inside, parents first, a shared
-        module under each of its names (how state dicts are saved and loaded)."""
-        yield prefix, self
-        for name, child in self._modules.items():
-            if child is not None:
-                yield from child._walk(f"{prefix}{name}.")
+    def _walk(self) -> Iterator[tuple[str, "Module"]]:
+        """(key prefix, module) for self ('') and every module inside ('fc1.'), parents first, a
+        shared module under each of its names (how state dicts are saved and loaded)."""
+        for name, module in self.named_modules(remove_duplicate=False):
+            yield (f"{name}." if name else ""), module
 
     def load_state_dict(self, state_dict: dict, strict: bool = True, assign: bool = False) -> IncompatibleKeys:
         """Copy values (arrays, Tensors or nested lists) into the existing parameters and buffers,
@@ -755,16 +750,6 @@ def _list_index(index: int, length: int, container: str) -> int:
     if not -length <= index < length:
         raise IndexError(f"{container}: index {index} is out of range for {length} modules")
     return int(index) % length
-
-
-def _add_state_hook(module: Module, kind: str, hook: Callable) -> RemovableHandle:
-    """Put `hook` in `module.<kind>` (a dict id -> hook, run in order), made at the first one."""
-    if not callable(hook):
-        raise TypeError(f"register{kind[:-1]}: the hook must be a function, got {type(hook).__name__}")
-    hooks = module.__dict__.setdefault(kind, {})
-    handle = RemovableHandle(hooks)
-    hooks[handle.id] = hook
-    return handle
 
 
 def _assign_loaded(module: Module, name: str, target: Tensor, value) -> None:

@@ -37,23 +37,38 @@ class RemovableHandle:
         self.remove()
 
 
-def add_hook(module, kind: str, hook: Callable, prepend: bool, with_kwargs: bool,
-             always_call: bool = False) -> RemovableHandle:
-    """Register `hook` in `module.<kind>` (a dict id -> hook, run in order), first if `prepend`."""
+def insert_hook(module, kind: str, hook: Callable, prepend: bool = False, *extra: set) -> RemovableHandle:
+    """Put `hook` in `module.<kind>` (a dict id -> hook, run in order; made at the first one, as most
+    modules have none), first if `prepend`. `extra`: sets of hook ids that removing it also clears."""
     if not callable(hook):
         raise TypeError(f"register{kind[:-1]}: the hook must be a function, got {type(hook).__name__}")
-    for name, empty in (("_forward_pre_hooks", dict), ("_forward_hooks", dict), ("_forward_pre_hooks_with_kwargs", set),
-                        ("_forward_hooks_with_kwargs", set), ("_forward_hooks_always_called", set)):
-        module.__dict__.setdefault(name, empty())  # made at the first registration: most modules have none
-    hooks = module.__dict__[kind]
-    with_kwargs_ids = module.__dict__[kind + "_with_kwargs"]
-    always_ids = module.__dict__["_forward_hooks_always_called"]
-    handle = RemovableHandle(hooks, with_kwargs_ids, always_ids)
+    hooks = module.__dict__.setdefault(kind, {})
+    handle = RemovableHandle(hooks, *extra)
     hooks[handle.id] = hook
     if prepend:
         items = list(hooks.items())
         hooks.clear()
         hooks.update([items[-1]] + items[:-1])
+    return handle
+
+
+def make_call_hook_state(module) -> None:
+    """The dicts and sets that call_with_hooks reads, made at the first forward or backward hook:
+    once they exist, Module.__call__ goes through call_with_hooks (most modules never get a hook,
+    and their calls check one key)."""
+    for name, empty in (("_forward_pre_hooks", dict), ("_forward_hooks", dict), ("_backward_pre_hooks", dict),
+                        ("_backward_hooks", dict), ("_forward_pre_hooks_with_kwargs", set),
+                        ("_forward_hooks_with_kwargs", set), ("_forward_hooks_always_called", set)):
+        module.__dict__.setdefault(name, empty())
+
+
+def add_hook(module, kind: str, hook: Callable, prepend: bool, with_kwargs: bool,
+             always_call: bool = False) -> RemovableHandle:
+    """Register a forward pre-hook or forward hook (`kind`) of `module`, first if `prepend`."""
+    make_call_hook_state(module)
+    with_kwargs_ids = module.__dict__[kind + "_with_kwargs"]
+    always_ids = module.__dict__["_forward_hooks_always_called"]
+    handle = insert_hook(module, kind, hook, prepend, with_kwargs_ids, always_ids)
     if with_kwargs:
         with_kwargs_ids.add(handle.id)
     if always_call:

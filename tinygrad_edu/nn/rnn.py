@@ -19,6 +19,7 @@ reversed, starts) at its own last step; its output is a PackedSequence again.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import warnings
 
@@ -171,9 +172,7 @@ class RNNBase(Module):
         projected = F.linear(x, w_ih, b_ih)
         if state is None:
             state = (Tensor._make(zeros(batch, self.hidden_size, dtype=x.dtype).data, None, False),) * self.n_states
-        starts = [0]
-        for n in batch_sizes:
-            starts.append(starts[-1] + n)
+        starts = [0, *itertools.accumulate(batch_sizes)]  # step t is rows starts[t]:starts[t + 1]
         outputs = [None] * len(batch_sizes)
         if not reverse:
             finished = []  # states of sequences that ended, in the order they ended

@@ -5,15 +5,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
-
-
-def reject_differentiable(name: str, differentiable: bool) -> None:
-    """PyTorch's `differentiable=True` records the update in the graph; our updates are numpy
-    outside the graph, so say so instead of silently ignoring it."""
-    if differentiable:
-        raise NotImplementedError(f"{name}: differentiable=True is not supported: tinygrad_edu updates the "
-                                  f"parameters with numpy, outside the autograd graph")
+from .optimizer import Optimizer, check_number, reject_differentiable
 
 
 class Adadelta(Optimizer):

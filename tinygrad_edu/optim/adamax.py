@@ -5,9 +5,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .adadelta import reject_differentiable
 from .adam import check_betas_and_eps, lerp_
-from .optimizer import Optimizer
+from .optimizer import Optimizer, reject_differentiable
 
 
 class Adamax(Optimizer):

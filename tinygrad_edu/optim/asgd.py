@@ -5,8 +5,7 @@ from typing import Iterable
 
 import numpy as np
 
-from .adadelta import reject_differentiable
-from .optimizer import Optimizer
+from .optimizer import Optimizer, reject_differentiable
 
 
 class ASGD(Optimizer):

@@ -5,9 +5,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .adadelta import reject_differentiable
 from .adam import check_betas_and_eps, moments_step
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, check_number, reject_differentiable
 
 
 class NAdam(Optimizer):

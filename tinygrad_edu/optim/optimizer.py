@@ -40,6 +40,14 @@ def check_number(optimizer: str, name: str, value, low: float = 0.0, high: float
         raise ValueError(f"{optimizer}: Invalid {what or name + ' value'}: {value} ({name} must be {bound})")
 
 
+def reject_differentiable(name: str, differentiable: bool) -> None:
+    """PyTorch's `differentiable=True` records the update in the graph; our updates are numpy
+    outside the graph, so say so instead of silently ignoring it."""
+    if differentiable:
+        raise NotImplementedError(f"{name}: differentiable=True is not supported: tinygrad_edu updates the "
+                                  f"parameters with numpy, outside the autograd graph")
+
+
 class Optimizer:
     """Base class: parameter groups (each a dict of options plus "params"), per-parameter
     state, `zero_grad`, `step`, `state_dict`/`load_state_dict`.
