@@ -1,8 +1,8 @@
 """Deliberate, documented differences from PyTorch: the fuzz does not report these.
 
-Each entry mirrors a row of docs/from-pytorch.md ("What differs") and gives its reason. Keep
-this list short: a difference belongs here only once the project has decided it is deliberate
-and has documented it for users.
+Each entry mirrors a row of docs/from-pytorch.md ("What behaves differently" or "Edge cases that
+differ on purpose") and gives its reason. Keep this list short: a difference belongs here only
+once the project has decided it is deliberate and has documented it for users.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _NAN_PIECE = ("the gradient of a piecewise activation at a nan input: PyTorch's 
 KNOWN: list[Known] = [
     Known("mse_loss", "raises", "", "mse_loss of different shapes: PyTorch broadcasts with "
           "a warning; tinygrad_edu raises ValueError, since (N, 1) against (N,) is a bug, not a "
-          "wish (docs/from-pytorch.md, 'What differs').", text="shape"),
+          "wish (docs/from-pytorch.md, 'What behaves differently').", text="shape"),
     Known("amin", "grad: nan/inf", "tg finite where torch nan",
           "amax/amin select the gradient with where (an inf arriving from above stays on the winners); "
           "PyTorch multiplies by a 0/1 mask, so inf·0 = nan elsewhere (docs/from-pytorch.md)."),

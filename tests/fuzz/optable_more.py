@@ -1,4 +1,4 @@
-"""Op-table entries for the PyTorch names added in the second round (pointwise math, shape and
+"""More op-table entries, for PyTorch names beyond the first table (pointwise math, shape and
 scan ops, scatter and selection, more activations, losses and normalizations). Imported by
 optable.py, whose `op` registers them; each line runs in both libraries, as there."""
 from __future__ import annotations

@@ -160,3 +160,4 @@ register("tg.xlogy(tg.special.xlog1py)", lambda x, y: tg.special.xlog1py(x, y), 
          [(2, 1), positive(1, 3)], [(), positive(3)])
 register("Tensor.log(tg.special.entr)", lambda x: tg.special.entr(x), *POS)
 register("Tensor.i0(tg.special.i1)", lambda x: tg.special.i1(x * 5), *ONE)
+register("Tensor.erfc(tg.special.ndtr)", lambda x: tg.special.ndtr(x * 3), *ONE)
