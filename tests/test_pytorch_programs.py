@@ -29,18 +29,39 @@ import numpy as np
 import pytest
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
-PROGRAMS = {}
-XFAIL = {}  # program name -> reason (a name tinygrad_edu lacks or gets wrong; see the issue)
+class Programs:
+    """A set of programs and the parametrized test that runs them; other test files make their
+    own (`programs = Programs()`, `@programs.add`, `test_... = programs.test()`)."""
+
+    def __init__(self) -> None:
+        self.functions: dict = {}
+        self.xfail: dict = {}  # program name -> reason (a name tinygrad_edu lacks or gets wrong)
+
+    def add(self, fn=None, *, xfail: str | None = None):
+        """Register `fn(torch, nn, F, optim) -> dict` as a program run with both libraries."""
+        def register(fn):
+            assert fn.__name__ not in self.functions, f"two programs named {fn.__name__}"
+            self.functions[fn.__name__] = fn
+            if xfail:
+                self.xfail[fn.__name__] = xfail
+            return fn
+        return register(fn) if fn is not None else register
+
+    def test(self):
+        """The test function: each program runs here (and in PyTorch, when installed) and agrees."""
+        params = [pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=self.xfail[name])]
+                               if name in self.xfail else []) for name in self.functions]
+
+        @pytest.mark.parametrize("name", params)
+        def test_program_runs_here_and_matches_pytorch(name):
+            check_program(self.functions[name], name)
+
+        return test_program_runs_here_and_matches_pytorch
 
 
-def program(fn=None, *, xfail: str | None = None):
-    """Register `fn(torch, nn, F, optim) -> dict` as a program run with both libraries."""
-    def register(fn):
-        PROGRAMS[fn.__name__] = fn
-        if xfail:
-            XFAIL[fn.__name__] = xfail
-        return fn
-    return register(fn) if fn is not None else register
+PROGRAMS_HERE = Programs()
+program = PROGRAMS_HERE.add
+PROGRAMS = PROGRAMS_HERE.functions
 
 
 def init_from_numpy(torch, module, seed: int, scale: float = 0.5) -> None:
@@ -1353,14 +1374,25 @@ def namespaces(library: str):
             importlib.import_module(f"{library}.optim"))
 
 
-def run(name: str, library: str) -> dict:
+def run(fn, library: str) -> dict:
     torch, nn, F, optim = namespaces(library)
     before = torch.get_default_dtype()
     torch.set_default_dtype(torch.float64)
     try:
-        return PROGRAMS[name](torch, nn, F, optim)
+        return fn(torch, nn, F, optim)
     finally:
         torch.set_default_dtype(before)
+
+
+def check_program(fn, name: str) -> None:
+    """Run `fn` with tinygrad_edu (finite results, its own asserts) and, when installed, with
+    PyTorch: the two results must agree."""
+    ours = normalize(run(fn, "tinygrad_edu"))
+    assert _all_finite(ours), f"{name}: a NaN or inf in the result"
+    if not HAS_TORCH:
+        return  # the program's own asserts (falling losses, gradcheck) were the check
+    theirs = normalize(run(fn, "torch"))
+    assert_same(ours, theirs, name)
 
 
 def normalize(value):
@@ -1415,20 +1447,7 @@ def _all_finite(value) -> bool:
     return not isinstance(value[1], float) or math.isfinite(value[1])
 
 
-def _params():
-    for name in PROGRAMS:
-        marks = [pytest.mark.xfail(strict=True, reason=XFAIL[name])] if name in XFAIL else []
-        yield pytest.param(name, marks=marks, id=name)
-
-
-@pytest.mark.parametrize("name", list(_params()))
-def test_program_runs_here_and_matches_pytorch(name):
-    ours = normalize(run(name, "tinygrad_edu"))
-    assert _all_finite(ours), f"{name}: a NaN or inf in the result"
-    if not HAS_TORCH:
-        return  # the program's own asserts (falling losses, gradcheck) were the check
-    theirs = normalize(run(name, "torch"))
-    assert_same(ours, theirs, name)
+test_program_runs_here_and_matches_pytorch = PROGRAMS_HERE.test()
 
 
 def test_at_least_twelve_programs():
