@@ -358,3 +358,20 @@ def test_logdet_of_negative_determinant_is_nan_like_torch(torch):
     assert np.isnan(tg.logdet(tg.tensor(A)).item()) and np.isnan(torch.logdet(torch.tensor(A)).item())
     B = np.diag([1.0, 0.0])
     assert tg.logdet(tg.tensor(B)).item() == torch.logdet(torch.tensor(B)).item() == -math.inf
+
+
+@pytest.mark.parametrize("decompose", [
+    lambda A: tg.linalg.qr(A), lambda A: tg.linalg.eigh(A), lambda A: tg.linalg.svd(A, full_matrices=False)])
+@pytest.mark.parametrize("which", [0, 1])
+def test_a_factor_changed_in_place_stops_backward(decompose, which):
+    """Backward of a decomposition uses its factors: one modified in place afterwards would give a
+    wrong gradient, so backward raises instead (as PyTorch does), naming the output."""
+    A = tg.tensor(_spd((3, 3)), requires_grad=True)
+    factors = decompose(A)
+    loss = sum(f.sum() for f in factors)
+    factors[which].mul_(2)
+    with pytest.raises(RuntimeError, match=f"output {which} .*modified by an in-place operation"):
+        loss.backward()
+    fresh = decompose(A)  # untouched factors: backward runs
+    sum(f.sum() for f in fresh).backward()
+    assert np.isfinite(A.grad.numpy()).all()

@@ -459,6 +459,13 @@ def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
                 o._output_nr = nr
         outs.append(o)
     ctx.n_outputs = len(outs)
+    if ctx._saved_output is not None:  # it kept its results (a decomposition's factors): each gets
+        # a version counter, so that backward notices one changed in place (linalg/outputs.py)
+        counters = []
+        for o in outs:
+            o._version_counter = counter = [0]
+            counters.append(counter)
+        ctx._output_version = tuple(counters)
     ctx.watched = True
     ctx.output_shapes = tuple(shapes)
     ctx.output_dtypes = tuple(dtypes)

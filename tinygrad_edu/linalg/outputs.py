@@ -23,6 +23,13 @@ def saved_outputs(ctx) -> tuple:
     arrays = ctx._saved_output
     if arrays is None or ctx._freed:
         raise RuntimeError(_FREED_MESSAGE.format(name=ctx.name()))
+    for nr, counter in enumerate(ctx._output_version):
+        if counter[0] != 0:
+            raise RuntimeError(
+                f"{ctx.name()}: its output {nr} (shape {arrays[nr].shape}) was modified by an "
+                f"in-place operation, but backward needs its original value. Use an out-of-place "
+                f"op (e.g. `q = q * 2` instead of `q.mul_(2)`) or .clone() it first."
+            )
     if not ctx.create_graph:
         return arrays
     outs = []
