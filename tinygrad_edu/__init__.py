@@ -28,12 +28,15 @@ from .functions_pointwise import *  # noqa: F403
 from .functions_shaping import *  # noqa: F403
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, manual_seed
+from .determinism import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
+                          is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
+                          use_deterministic_algorithms)
 from .sampling import bernoulli, multinomial
 from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,
                            IntTensor, LongTensor, ShortTensor, Size, is_tensor, set_default_tensor_type)
-from . import backends, cuda, special  # noqa: E402  (tg.cuda.is_available() is False; CPU only; tg.special)
+from . import accelerator, backends, cuda, special  # noqa: E402  (tg.cuda.is_available() is False; CPU only; tg.special)
 from . import data, distributions, func, linalg, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, ...)
 from .linalg.legacy import *  # noqa: E402, F403  (tg.inverse, tg.det, tg.svd, ...: torch.* linear algebra)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)

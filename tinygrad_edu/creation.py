@@ -12,6 +12,8 @@ True
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import dtype as _dtype
@@ -61,6 +63,10 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
     """
     check_device(device, "tensor")
     dtype = None if dtype is None else _dtype.as_dtype(dtype, "tensor")
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() "
+                      "or sourceTensor.detach().clone().requires_grad_(True), rather than "
+                      "tg.tensor(sourceTensor).", UserWarning, stacklevel=2)
     if isinstance(data, (list, tuple)) and _holds_tensors(data):
         dtype = dtype or _list_dtype(data)
         data = _tensor_list(data)

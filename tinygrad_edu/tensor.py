@@ -764,12 +764,13 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         index = index.data if isinstance(index, Tensor) else np.asarray(index)
         if index.dtype.kind not in "iu":
             raise TypeError(f"gather: index must be an integer tensor, got dtype {index.dtype}")
-        if index.ndim != self.ndim:
+        if max(index.ndim, 1) != max(self.ndim, 1):  # (PyTorch counts 0-d as 1-d here)
             raise RuntimeError(
                 f"gather: index has {index.ndim} dimensions but the tensor has {self.ndim}; they "
                 f"must be equal (shapes {tuple(index.shape)} and {self.shape})")
-        if not self.ndim:
-            return self[()] if not index.ndim else self.reshape(1)[index.reshape(1)].reshape(())
+        if self.ndim + index.ndim < 2:  # 0-d and 0-d, or 0-d and 1-d: as vectors, then the index's shape
+            _ops.normalize_dim(dim, self.ndim, "gather")
+            return self.reshape(-1).gather(0, index.reshape(-1)).reshape(index.shape)
         axis = _ops.normalize_dim(dim, self.ndim, "gather")
         for d, (n, m) in enumerate(zip(index.shape, self.shape)):
             if d != axis and n > m:

@@ -35,6 +35,10 @@ class ScatterMethods:
         writes (src's leading index.shape block; src may be larger, as in PyTorch)."""
         positions = _index_array(index, op)
         src_tensor = _is_tensor_source(src)
+        if self.ndim == 1:  # PyTorch counts a 0-d index or src as 1-d here (one-hot: scatter_(0, y, value=1))
+            positions = positions.reshape(-1)
+            if src_tensor and src.ndim == 0:
+                src = src.reshape(1)
         if positions.ndim != self.ndim:
             raise RuntimeError(f"{op}: index must have as many dimensions as self, got index of shape "
                                f"{positions.shape} and self of shape {self.shape}")

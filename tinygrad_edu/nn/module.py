@@ -637,13 +637,12 @@ class _ModuleSequence(Module):
         return iter(self._modules.values())
 
     def __getitem__(self, index: int | slice):
-        items = list(self._modules.values())
         if isinstance(index, slice):
-            return self._from_list(items[index])
+            return self._sliced(index)
+        items = list(self._modules.values())
         return items[_list_index(index, len(items), type(self).__name__)]
 
-    @classmethod
-    def _from_list(cls, modules: list[Module]):
+    def _sliced(self, index: slice):
         raise NotImplementedError
 
 
@@ -665,9 +664,9 @@ class Sequential(_ModuleSequence):
             for module in modules:
                 self.append(module)
 
-    @classmethod
-    def _from_list(cls, modules: list[Module]) -> "Sequential":
-        return cls(*modules)
+    def _sliced(self, index: slice) -> "Sequential":
+        """A Sequential of those children under their own names (net[:2].conv_1 still works)."""
+        return type(self)(dict(list(self._modules.items())[index]))
 
     def forward(self, x):
         for module in self._modules.values():
@@ -683,9 +682,9 @@ class ModuleList(_ModuleSequence):
         if modules is not None:
             self.extend(modules)
 
-    @classmethod
-    def _from_list(cls, modules: list[Module]) -> "ModuleList":
-        return cls(modules)
+    def _sliced(self, index: slice) -> "ModuleList":
+        """A ModuleList of those children, numbered again from "0" (as PyTorch's)."""
+        return type(self)(list(self._modules.values())[index])
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
         for module in modules:

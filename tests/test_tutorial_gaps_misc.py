@@ -1,0 +1,100 @@
+"""Small gaps that PyTorch tutorial programs ran into: tg.accelerator, the deterministic-algorithms
+switch, Sequential slices keeping their children's names, tg.tensor(a_tensor) warning, and
+scatter/gather with a 0-d index on a vector (the one-hot transform of "Learn the Basics")."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn as nn
+
+
+def test_accelerator_says_cpu_like_the_tutorials_expect():
+    device = tg.accelerator.current_accelerator().type if tg.accelerator.is_available() else "cpu"
+    assert device == "cpu" and tg.accelerator.device_count() == 0
+    for ask in (tg.accelerator.current_device_index, tg.accelerator.synchronize,
+                lambda: tg.accelerator.set_device_index(0)):
+        with pytest.raises(RuntimeError, match="no.*accelerator|none is available"):
+            ask()
+
+
+def test_deterministic_switch_records_what_it_was_told():
+    assert tg.are_deterministic_algorithms_enabled() is False
+    try:
+        tg.use_deterministic_algorithms(True, warn_only=True)
+        assert tg.are_deterministic_algorithms_enabled() and tg.is_deterministic_algorithms_warn_only_enabled()
+        assert tg.get_deterministic_debug_mode() == 1
+        tg.set_deterministic_debug_mode("error")
+        assert tg.get_deterministic_debug_mode() == 2 and not tg.is_deterministic_algorithms_warn_only_enabled()
+        with pytest.raises(TypeError, match="must be bool"):
+            tg.use_deterministic_algorithms(1)
+        with pytest.raises(RuntimeError, match="debug_mode"):
+            tg.set_deterministic_debug_mode("sometimes")
+    finally:
+        tg.use_deterministic_algorithms(False)
+    assert tg.get_deterministic_debug_mode() == 0
+
+
+def test_sequential_slice_keeps_names_and_modulelist_slice_renumbers():
+    m = nn.Sequential()
+    m.add_module("conv_1", nn.Conv2d(1, 1, 1))
+    m.add_module("relu_1", nn.ReLU())
+    m.add_module("loss_1", nn.Identity())
+    head = m[:2]
+    assert isinstance(head, nn.Sequential) and [n for n, _ in head.named_children()] == ["conv_1", "relu_1"]
+    assert head.conv_1 is m.conv_1 and list(head.state_dict()) == ["conv_1.weight", "conv_1.bias"]
+    assert [n for n, _ in m[::2].named_children()] == ["conv_1", "loss_1"] and len(m[:0]) == 0
+    listed = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.Sigmoid()])
+    assert [n for n, _ in listed[1:].named_children()] == ["0", "1"]
+
+
+def test_tensor_of_a_tensor_warns_as_pytorch_does():
+    source = tg.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.warns(UserWarning, match="detach\\(\\).clone\\(\\)"):
+        copy = tg.tensor(source)
+    assert not copy.requires_grad and copy.tolist() == [1.0, 2.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tg.tensor([1.0, 2.0])  # no warning from data that is not a tensor
+
+
+def test_one_hot_by_scatter_with_a_0d_index():
+    """Learn the Basics, Transforms: Lambda(lambda y: zeros(10).scatter_(0, tensor(y), value=1))."""
+    one_hot = tg.zeros(10, dtype=tg.float).scatter_(0, tg.tensor(3), value=1)
+    assert one_hot.tolist() == [0, 0, 0, 1, 0, 0, 0, 0, 0, 0] and one_hot.dtype == np.float32
+    src = tg.tensor(2.0, requires_grad=True)
+    out = tg.zeros(5).scatter(0, tg.tensor(3), src)
+    out.sum().backward()
+    assert out.tolist() == [0, 0, 0, 2, 0] and src.grad.item() == 1.0
+    assert tg.zeros(5).scatter_add(0, tg.tensor(1), tg.tensor([2.0, 5.0])).tolist() == [0, 2, 0, 0, 0]
+    with pytest.raises(RuntimeError, match="as many dimensions"):
+        tg.zeros(2, 3).scatter_(0, tg.tensor(1), value=1.0)  # a 0-d index on a matrix: an error in PyTorch too
+
+
+def test_gather_with_0d_index_or_0d_self():
+    x = tg.arange(4.0).requires_grad_()
+    picked = x.gather(0, tg.tensor(3))
+    assert picked.shape == () and picked.item() == 3.0
+    picked.backward()
+    assert x.grad.tolist() == [0, 0, 0, 1]
+    assert tg.tensor(5.0).gather(0, tg.tensor([0])).tolist() == [5.0]
+    with pytest.raises(RuntimeError, match="dimensions"):
+        tg.arange(4.0).reshape(2, 2).gather(0, tg.tensor(1))
+
+
+def test_the_same_as_pytorch():
+    torch = pytest.importorskip("torch")
+    assert torch.zeros(10).scatter_(0, torch.tensor(3), value=1).tolist() == \
+        tg.zeros(10).scatter_(0, tg.tensor(3), value=1).tolist()
+    assert torch.arange(4.0).gather(0, torch.tensor(3)).shape == tg.arange(4.0).gather(0, tg.tensor(3)).shape
+    seq = torch.nn.Sequential()
+    seq.add_module("a", torch.nn.ReLU())
+    seq.add_module("b", torch.nn.Tanh())
+    mine = nn.Sequential()
+    mine.add_module("a", nn.ReLU())
+    mine.add_module("b", nn.Tanh())
+    assert str(seq[1:]) == str(mine[1:])
+    assert torch.accelerator.is_available() == tg.accelerator.is_available()
