@@ -180,6 +180,9 @@ KNOWN: list[Known] = [
     Known("reshape", "no error", "", "view() of the result of an elementwise op on a transposed tensor: "
           "PyTorch's result keeps the input's strides, so some views need a copy and are refused; here "
           "the result is laid out in order and the view works", text="view size is not compatible"),
+    Known("kron", "no error", "", "kron of a result of nonzero(): PyTorch views a non-contiguous "
+          "intermediate and refuses; here the intermediate is laid out in order and kron works (as for "
+          "view() above)", text="view size is not compatible"),
     Known("logaddexp", "grad: no error", "", "logaddexp with a bool tensor: the bool is taken as 0/1 here; "
           "PyTorch computes the value but its backward refuses the bool subtraction", text="bool tensor"),
     Known("cos", "grad2: value", "", "cos/sin of an argument near 1e59 (here the variance of values near "
