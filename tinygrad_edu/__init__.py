@@ -27,7 +27,7 @@ from .functions_indexing import *  # noqa: F403  (each of these three lists its 
 from .functions_pointwise import *  # noqa: F403
 from .functions_shaping import *  # noqa: F403
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
-from .random import Generator, manual_seed
+from .random import Generator, initial_seed, manual_seed
 from .determinism import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
                           is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
                           use_deterministic_algorithms)

@@ -11,7 +11,10 @@ import numpy as np
 
 from .devices import CPU, check_device
 
-_generator: np.random.Generator = np.random.default_rng()
+# As PyTorch's default generator: seeded at start from the operating system's entropy with a
+# random 64-bit number, which `initial_seed()` reports until `manual_seed` replaces it.
+_initial_seed: int = int(np.random.SeedSequence().entropy) % 2**64
+_generator: np.random.Generator = np.random.default_rng(_initial_seed)
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -20,9 +23,23 @@ def manual_seed(seed: int) -> np.random.Generator:
     >>> import tinygrad_edu as tg
     >>> _ = tg.manual_seed(0)
     """
-    global _generator
-    _generator = np.random.default_rng(_seed_value(seed, "manual_seed"))
+    global _generator, _initial_seed
+    _initial_seed = _seed_value(seed, "manual_seed")
+    _generator = np.random.default_rng(_initial_seed)
     return _generator
+
+
+def initial_seed() -> int:
+    """The seed the framework's generator last started from: the one given to the last
+    `manual_seed` (a negative seed wrapped to 64 bits, as in PyTorch), or without one the random
+    64-bit seed chosen when tinygrad_edu was imported. As `torch.initial_seed`.
+
+    >>> import tinygrad_edu as tg
+    >>> _ = tg.manual_seed(7)
+    >>> tg.initial_seed()
+    7
+    """
+    return _initial_seed
 
 
 def _seed_value(seed, op: str) -> int:

@@ -1,10 +1,11 @@
 """torch.func.functional_call: run a module with some parameters and buffers replaced by given
-tensors (e.g. detached copies to differentiate by), putting the originals back afterwards."""
+tensors (e.g. detached copies to differentiate by), putting the originals back afterwards; and
+stack_module_state, which stacks the parameters of several models for `vmap(functional_call)`."""
 from __future__ import annotations
 
 from typing import Any, Sequence
 
-__all__ = ["functional_call"]
+__all__ = ["functional_call", "stack_module_state"]
 
 _MISSING = object()
 
@@ -74,3 +75,49 @@ def functional_call(module, parameter_and_buffer_dicts: dict | Sequence[dict], a
                 object.__delattr__(owner, leaf)
             else:
                 object.__setattr__(owner, leaf, old)
+
+
+def _stacked_leaf(tensors: list, name: str):
+    """The tensors stacked on a new first dimension; a fresh leaf that requires grad when all of
+    them do (so an optimizer can train the stack), a plain tensor when none does."""
+    from ..functions import stack
+
+    wants_grad = [t.requires_grad for t in tensors]
+    if any(wants_grad) and not all(wants_grad):
+        raise RuntimeError(f"Expected {name} from each model to have the same .requires_grad")
+    result = stack(tensors)
+    return result.detach().requires_grad_() if all(wants_grad) else result
+
+
+def stack_module_state(models) -> tuple[dict, dict]:
+    """torch.func.stack_module_state: for M models of one class, `(params, buffers)`, two dicts
+    that map each state_dict-style name ("fc1.weight") to the M tensors stacked on a new first
+    dimension -- the input of `vmap(functional_call)` over an ensemble.
+
+    The stacked parameters are new leaves that require grad (unconnected to the models' own
+    parameters: an optimizer can train them directly); stacked buffers do not require grad.
+    `models` is a list or an nn.ModuleList; they must all be in the same train/eval mode.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> from tinygrad_edu.func import functional_call, stack_module_state, vmap
+    >>> models = [nn.Linear(3, 2) for _ in range(4)]
+    >>> params, buffers = stack_module_state(models)
+    >>> params["weight"].shape, params["weight"].is_leaf, params["weight"].requires_grad, buffers
+    ((4, 2, 3), True, True, {})
+    >>> out = vmap(lambda p, b, x: functional_call(models[0], (p, b), (x,)), in_dims=(0, 0, None))(
+    ...     params, buffers, tg.ones(5, 3))
+    >>> out.shape
+    (4, 5, 2)
+    """
+    models = list(models)
+    if not models:
+        raise RuntimeError("stack_module_state: Expected at least one model, got 0.")
+    if len({m.training for m in models}) != 1:
+        raise RuntimeError("stack_module_state: Expected all models to have the same training/eval mode.")
+    if any(type(m) is not type(models[0]) for m in models):
+        raise RuntimeError("stack_module_state: Expected all models to be of the same class.")
+    all_params = [dict(m.named_parameters()) for m in models]
+    params = {name: _stacked_leaf([p[name] for p in all_params], name) for name in all_params[0]}
+    all_buffers = [dict(m.named_buffers()) for m in models]
+    buffers = {name: _stacked_leaf([b[name] for b in all_buffers], name) for name in all_buffers[0]}
+    return params, buffers

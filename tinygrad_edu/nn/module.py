@@ -359,28 +359,72 @@ class Module:
         """Convert every floating point parameter and buffer (and gradient) to a dtype, in place,
         as PyTorch's `Module.to`: `model.to(tg.float64)`, `model.to("cpu")`, `model.to(device,
         dtype)`, `model.to(tensor)`. The tensors stay the same objects, their arrays are replaced;
-        returns self. The only device is the CPU (anything else raises RuntimeError). Create
-        optimizers after converting."""
+        returns self. Create optimizers after converting.
+
+        The only device with values is the CPU (cuda and the others raise RuntimeError).
+        `model.to("meta")` keeps every parameter's and buffer's shape, dtype and requires_grad but
+        drops its values (see `devices.MetaArray`): the model is then a template, e.g. for
+        `tg.func.functional_call` with parameters of its own; computing with the dropped values
+        raises RuntimeError. Back to real tensors with `to_empty(device="cpu")` (`to("cpu")`
+        raises NotImplementedError, as in PyTorch: there are no values to copy).
+
+        >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+        >>> template = nn.Linear(3, 2).to("meta")
+        >>> template.weight.shape, template.weight.requires_grad
+        ((2, 3), True)
+        >>> out = tg.func.functional_call(template, {"weight": tg.ones(2, 3), "bias": tg.zeros(2)}, tg.ones(1, 3))
+        >>> out.tolist()
+        [[3.0, 3.0]]
+        """
         for arg in args:
             if isinstance(arg, Tensor):
                 dtype = arg.dtype
+                device = _devices.META if isinstance(arg.data, _devices.MetaArray) else None
             elif isinstance(arg, (str, _devices.device)) or (isinstance(arg, int) and not isinstance(arg, bool)):
                 device = arg
             elif isinstance(arg, bool):
                 continue  # non_blocking given positionally
             else:
                 dtype = arg
-        _devices.check_device(device, "Module.to")
-        if dtype is None:
-            return self
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"to: parameters must stay floating point, got dtype {dtype}")
-        self._cast_in_place(dtype, only_floating=True)
+        if dtype is not None:
+            dtype = np.dtype(dtype)
+            if dtype.kind != "f":
+                raise TypeError(f"to: parameters must stay floating point, got dtype {dtype}")
+        if _devices.is_meta(device):
+            self._to_meta()
+        else:
+            _devices.check_device(device, "Module.to")
+            if device is not None:
+                self._refuse_meta_copy()
+        if dtype is not None:
+            self._cast_in_place(dtype, only_floating=True)
         return self
 
+    def _tensors(self, recurse: bool = True) -> Iterator[Tensor]:
+        """Every parameter and buffer (of the sub-modules too, if `recurse`), for to / to_empty."""
+        for module in self.modules() if recurse else (self,):
+            for t in list(module._parameters.values()) + list(module._buffers.values()):
+                if t is not None:
+                    yield t
+
+    def _to_meta(self, recurse: bool = True) -> None:
+        """For to('meta'): each parameter, buffer and gradient keeps its shape and dtype, loses
+        its values (a MetaArray of one element's memory replaces the array)."""
+        for t in self._tensors(recurse):
+            t.data = _devices.meta_array(t.shape, t.dtype)
+            t._version += 1
+            if t.grad is not None:
+                t.grad = Tensor._make(_devices.meta_array(t.grad.shape, t.grad.dtype), None, False)
+
+    def _refuse_meta_copy(self) -> None:
+        if any(isinstance(t.data, _devices.MetaArray) for t in self._tensors()):
+            raise NotImplementedError("Cannot copy out of meta tensor; no data! Please use Module.to_empty() "
+                                      "instead of Module.to() when moving module from meta to a different device.")
+
     def cpu(self) -> "Module":
-        """Returns self: everything is on the CPU already."""
+        """Returns self: everything is on the CPU already (NotImplementedError for a module on
+        the 'meta' device, as in PyTorch: use `to_empty(device="cpu")`)."""
+        self._refuse_meta_copy()
         return self
 
     def cuda(self, device=None) -> "Module":
@@ -409,8 +453,19 @@ class Module:
     def to_empty(self, *, device, recurse: bool = True) -> "Module":
         """PyTorch moves the parameters and buffers to `device` without copying their values
         (they become uninitialised memory, to be filled by an initialiser or load_state_dict).
-        The only device here is the CPU, where they are already: returns self, values kept."""
+        Here: on the CPU, tensors on the 'meta' device get arrays of their shape and dtype (zeros;
+        PyTorch's are uninitialised) and the others keep their values; `device="meta"` drops the
+        values as `to("meta")`. Only the module's own tensors unless `recurse`. Returns self."""
+        if _devices.is_meta(device):
+            self._to_meta(recurse)
+            return self
         _devices.check_device(device, "Module.to_empty")
+        for t in self._tensors(recurse):
+            if isinstance(t.data, _devices.MetaArray):
+                t.data = np.zeros(t.shape, t.dtype)
+                t._version += 1
+                if t.grad is not None:
+                    t.grad = None
         return self
 
     def share_memory(self) -> "Module":

@@ -23,7 +23,9 @@ class DataLoader:
     - `len(loader)` is the number of batches.
     - `num_workers`, `pin_memory`, `timeout`, `prefetch_factor`, `persistent_workers` and
       `multiprocessing_context` are accepted and change nothing: loading runs in this process.
-      `worker_init_fn`, if given, is called once with 0 at the start of each pass.
+      `worker_init_fn` is called as PyTorch calls it in a worker process, so only when
+      `num_workers > 0`: here once, with worker id 0, at the start of each pass. With
+      `num_workers=0` (no workers) it is never called, as in PyTorch.
 
     >>> import tinygrad_edu as tg
     >>> from tinygrad_edu.utils.data import TensorDataset
@@ -82,7 +84,7 @@ class DataLoader:
         self.collate_fn = collate_fn
 
     def __iter__(self):
-        if self.worker_init_fn is not None:
+        if self.worker_init_fn is not None and self.num_workers > 0:  # (PyTorch calls it in workers only)
             self.worker_init_fn(0)
         if self._iterable:
             yield from self._stream()
