@@ -12,7 +12,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from .devices import _KNOWN_TYPES as _DEVICE_TYPES
-from .devices import CPU, check_device
+from .devices import CPU, META, MetaArray, check_device
 from .devices import device as _device_type
 
 
@@ -162,8 +162,14 @@ class ConversionMethods:
 
     @property
     def device(self) -> _device_type:
-        """Always `device(type='cpu')`: numpy computes on the CPU."""
-        return CPU
+        """`device(type='cpu')`: numpy computes on the CPU (`device(type='meta')` for a parameter
+        of a module moved with `Module.to('meta')`, which has a shape but no values)."""
+        return META if self.data.__class__ is MetaArray else CPU
+
+    @property
+    def is_meta(self) -> bool:
+        """True for a tensor of a module moved with `Module.to('meta')` (shape, no values)."""
+        return self.data.__class__ is MetaArray
 
     is_cuda = False
     is_cpu = True
