@@ -4,8 +4,10 @@
     import tinygrad_edu.optim as optim
     opt = optim.AdamW(model.parameters(), lr=1e-3)
     scheduler = optim.lr_scheduler.StepLR(opt, step_size=10, gamma=0.5)
+
+Weight averaging (SWA, EMA) is in `optim.swa_utils`, as in PyTorch.
 """
-from . import lr_scheduler
+from . import lr_scheduler, swa_utils
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
@@ -20,4 +22,4 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
-           "Rprop", "ASGD", "LBFGS", "lr_scheduler"]
+           "Rprop", "ASGD", "LBFGS", "lr_scheduler", "swa_utils"]

@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number, reject_differentiable
+from .optimizer import Optimizer, advance_step, as_state, check_kernel_options, check_number, scalar_dtype, scalar_state
 
 
 class Adadelta(Optimizer):
@@ -21,11 +21,13 @@ class Adadelta(Optimizer):
     step its units, so no learning rate needs tuning.
     """
 
+    _scalar_state_keys = ("step",)  # (see Optimizer._load_state_value)
+
     def __init__(self, params: Iterable, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
-                 weight_decay: float = 0.0, foreach: bool | None = None, *, capturable: bool = False,
+                 weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
         # foreach/capturable choose PyTorch's kernels and devices (same numbers): accepted, no effect here
-        reject_differentiable("Adadelta", differentiable)
+        check_kernel_options("Adadelta", foreach=foreach, differentiable=differentiable)
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize,
                                       capturable=capturable, foreach=foreach, differentiable=differentiable))
 
@@ -39,13 +41,13 @@ class Adadelta(Optimizer):
     def _update(self, param, grad, state, group) -> None:
         rho, eps = group["rho"], group["eps"]
         if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(param)
-            state["acc_delta"] = np.zeros_like(param)
-        state["step"] += 1
+            state["step"] = scalar_state(0.0, scalar_dtype())
+            state["square_avg"] = as_state(np.zeros_like(param))
+            state["acc_delta"] = as_state(np.zeros_like(param))
+        advance_step(state)
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
-        square_avg, acc_delta = state["square_avg"], state["acc_delta"]
+        square_avg, acc_delta = state["square_avg"].data, state["acc_delta"].data
         square_avg *= rho
         square_avg += (1 - rho) * grad * grad
         std = np.sqrt(square_avg + eps)

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, advance_step, as_state, check_kernel_options, check_number, scalar_dtype, scalar_state
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
@@ -29,22 +29,25 @@ def check_betas_and_eps(name: str, group: dict[str, Any]) -> None:
 
 
 def moments_step(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any],
-                 **scalars: float) -> tuple[int, np.ndarray]:
+                 **scalars: float) -> tuple[float, np.ndarray]:
     """The start of a step that Adam, NAdam and RAdam share (written once, so the three stay the
-    same); returns the step's number t (1 at the first) and the gradient used:
+    same); returns the step's number t (1.0 at the first) and the gradient used:
 
     - at the first step the state is made, in PyTorch's key order: "step", any `scalars` (NAdam's
-      "mu_product"), then the moving averages "exp_avg" (m) and "exp_avg_sq" (v) at zero;
+      "mu_product") as 0-d Tensors, then the moving averages "exp_avg" (m) and "exp_avg_sq" (v)
+      at zero;
     - weight decay, decoupled (AdamW: the weights shrink, in place) or not (Adam: an L2 penalty
       folded into the gradient);
     - m ← β₁ m + (1 - β₁) g and v ← β₂ v + (1 - β₂) g², in place, rounded as PyTorch's.
     """
     if not state:
-        state["step"] = 0
-        state.update(scalars)
-        state["exp_avg"] = np.zeros_like(param)
-        state["exp_avg_sq"] = np.zeros_like(param)
-    state["step"] += 1
+        dtype = scalar_dtype(group.get("fused"))
+        state["step"] = scalar_state(0.0, dtype)
+        for key, value in scalars.items():
+            state[key] = scalar_state(value, dtype)
+        state["exp_avg"] = as_state(np.zeros_like(param))
+        state["exp_avg_sq"] = as_state(np.zeros_like(param))
+    t = advance_step(state)
     lr, weight_decay = group["lr"], group["weight_decay"]
     if weight_decay:
         if group["decoupled_weight_decay"]:
@@ -52,11 +55,11 @@ def moments_step(param: np.ndarray, grad: np.ndarray, state: dict[str, Any], gro
         else:
             grad = grad + weight_decay * param  # Adam: L2 penalty folded into the gradient
     beta1, beta2 = group["betas"]
-    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m, v = state["exp_avg"].data, state["exp_avg_sq"].data
     lerp_(m, grad, 1 - beta1)
     v *= beta2
     v += (1 - beta2) * grad * grad  # in the order of PyTorch's addcmul
-    return state["step"], grad
+    return t, grad
 
 
 class Adam(Optimizer):
@@ -73,12 +76,19 @@ class Adam(Optimizer):
     from Reddi et al., "On the Convergence of Adam and Beyond", 2018.
     """
 
+    _scalar_state_keys = ("step",)  # (see Optimizer._load_state_value)
+
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False, decoupled_weight_decay: bool = False) -> None:
-        # foreach is PyTorch's choice of kernel (the numbers are the same): accepted, no effect here
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
+                 foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None,
+                 decoupled_weight_decay: bool = False) -> None:
+        # foreach/capturable/fused choose PyTorch's kernels and devices (the numbers are the same):
+        # accepted, no effect here
+        check_kernel_options(type(self).__name__, foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
-                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                                      amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,
+                                      differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
     def _check_options(self, group: dict[str, Any]) -> None:
@@ -89,12 +99,13 @@ class Adam(Optimizer):
         beta1, beta2 = group["betas"]
         lr = group["lr"]
         t, grad = moments_step(param, grad, state, group)
-        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m, v = state["exp_avg"].data, state["exp_avg_sq"].data
         if group["amsgrad"]:
             if "max_exp_avg_sq" not in state:  # made at the first amsgrad step (also when switched on later)
-                state["max_exp_avg_sq"] = np.zeros_like(param)
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            v = state["max_exp_avg_sq"]
+                state["max_exp_avg_sq"] = as_state(np.zeros_like(param))
+            v_max = state["max_exp_avg_sq"].data
+            np.maximum(v_max, v, out=v_max)
+            v = v_max
         step_size = lr / (1 - beta1 ** t)
         denom = np.sqrt(v) / (1 - beta2 ** t) ** 0.5 + group["eps"]
         param -= step_size * (m / denom)
@@ -108,6 +119,8 @@ class AdamW(Adam):
 
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
                  eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False, foreach: bool | None = None) -> None:
+                 maximize: bool = False, foreach: bool | None = None, capturable: bool = False,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
+                         capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)

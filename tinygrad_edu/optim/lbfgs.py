@@ -6,7 +6,8 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from ..tensor import Tensor
+from .optimizer import Optimizer, as_state, check_number
 
 
 def cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None) -> float:
@@ -135,6 +136,8 @@ class LBFGS(Optimizer):
     """
 
     _state_has_param_shape = False  # the state holds flat vectors of all parameters
+    # the state entries that PyTorch keeps as tensors (we compute with their arrays)
+    _tensor_state_keys = ("d", "old_dirs", "old_stps", "ro", "al", "H_diag", "prev_flat_grad")
 
     def __init__(self, params: Iterable, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9, history_size: int = 100,
@@ -197,6 +200,32 @@ class LBFGS(Optimizer):
         self._set_param(x)
         return loss, flat_grad
 
+    # ---- the state: Tensors between steps (as PyTorch's), arrays and numpy numbers within ----
+    def _load_state_value(self, p, index, key: str, value, fused=None):
+        """As the base class; besides, the floats that older versions kept where PyTorch keeps
+        0-d tensors (ro, al, H_diag) become 0-d Tensors of the parameters' dtype."""
+        if key in self._tensor_state_keys and isinstance(value, float):
+            return as_state(np.array(value, dtype=p.data.dtype))
+        return super()._load_state_value(p, index, key, value, fused)
+
+    @staticmethod
+    def _unwrap(value):
+        """A state Tensor as the array (or, if 0-d, the numpy number) the algorithm computes with."""
+        if isinstance(value, Tensor):
+            return value.data if value.data.ndim else value.data[()]
+        if isinstance(value, list):
+            return [LBFGS._unwrap(v) for v in value]
+        return value
+
+    @staticmethod
+    def _wrap(value):
+        """Arrays and numpy numbers as Tensors (no copy); None and Python numbers stay."""
+        if isinstance(value, (np.ndarray, np.floating)):
+            return as_state(np.asarray(value))
+        if isinstance(value, list):
+            return [LBFGS._wrap(v) for v in value]
+        return value
+
     def step(self, closure: Callable[[], Any] | None = None):  # type: ignore[override]
         """Run up to max_iter L-BFGS iterations; `closure` (required) recomputes the loss and its
         gradients. Returns the loss from the first call of the closure."""
@@ -228,6 +257,9 @@ class LBFGS(Optimizer):
             return orig_loss
 
         # what the previous step() left
+        for key in self._tensor_state_keys:
+            if key in state:
+                state[key] = self._unwrap(state[key])
         d, t = state.get("d"), state.get("t")
         old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
         H_diag, prev_flat_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
@@ -313,4 +345,7 @@ class LBFGS(Optimizer):
 
         state.update(d=d, t=t, old_dirs=old_dirs, old_stps=old_stps, ro=ro, H_diag=H_diag,
                      prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
+        for key in self._tensor_state_keys:
+            if key in state:
+                state[key] = self._wrap(state[key])
         return orig_loss

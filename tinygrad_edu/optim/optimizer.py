@@ -5,6 +5,19 @@ An optimizer holds references to the parameters (plain Tensors) and, in `step()`
 arrays in place with numpy -- outside the graph, as an update must be. Parameters whose `.grad`
 is None are skipped.
 
+`optimizer.state[p]` holds Tensors, as in PyTorch: the running averages have the parameter's
+shape and dtype, and the step counter (like NAdam's "mu_product" and ASGD's "eta" and "mu") is a
+0-d Tensor of float64 if the default dtype is float64, else float32 (PyTorch's rule; its default
+dtype is float32, ours float64). Each Tensor wraps an array that `step()` updates in place, so
+keeping state as Tensors costs no copies.
+
+PyTorch's kernel and device options are accepted where PyTorch accepts them and change nothing
+here (the update is the same numpy code): `foreach`, `fused=True` (PyTorch's fused CPU kernels
+compute the same update) and `capturable=True` (for CUDA graphs; PyTorch refuses it on the CPU at
+the first step, we ignore it). `fused=True` with `foreach=True` or `differentiable=True` raises
+RuntimeError as in PyTorch, and `differentiable=True` raises NotImplementedError: our updates are
+numpy outside the autograd graph.
+
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     for x, y in batches:
         opt.zero_grad()
@@ -24,6 +37,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad
+from ..dtype import get_default_dtype
 from ..tensor import Tensor
 
 Closure = Callable[[], Any]
@@ -48,6 +62,58 @@ def reject_differentiable(name: str, differentiable: bool) -> None:
                                   f"parameters with numpy, outside the autograd graph")
 
 
+def check_kernel_options(name: str, *, foreach: bool | None, differentiable: bool,
+                         fused: bool | None = None) -> None:
+    """PyTorch's checks of `fused` (RuntimeError, its messages), then `reject_differentiable`.
+    `foreach`, `fused` and `capturable` choose PyTorch's kernels and devices; the numbers are
+    the same, so here they are accepted and change nothing."""
+    if fused:
+        if differentiable:
+            raise RuntimeError(f"{name}: `fused` does not support `differentiable`")
+        if foreach:
+            raise RuntimeError(f"{name}: `fused` and `foreach` cannot be `True` together.")
+    reject_differentiable(name, differentiable)
+
+
+# ---- the state as Tensors -------------------------------------------------------------------------
+def scalar_dtype(fused: bool | None = None) -> np.dtype:
+    """The dtype of scalar state (step counts, NAdam's mu_product, ASGD's eta and mu), by
+    PyTorch's rule: float64 if the default dtype is float64, else float32; always float32 for
+    fused optimizers."""
+    if not fused and get_default_dtype() == np.float64:
+        return np.dtype(np.float64)
+    return np.dtype(np.float32)
+
+
+def as_state(array: np.ndarray) -> Tensor:
+    """`array` as a Tensor without a copy: `step()` keeps updating the array in place (through
+    `.data`), and `optimizer.state[p]` shows Tensors, as PyTorch's does."""
+    return Tensor._make(array, None, False)
+
+
+def scalar_state(value: float, dtype: np.dtype) -> Tensor:
+    """A 0-d Tensor holding a scalar state entry (a step count, a running product)."""
+    return Tensor._make(np.array(value, dtype=dtype), None, False)
+
+
+def advance_step(state: dict[str, Any]) -> float:
+    """step ← step + 1, in place in its 0-d Tensor; returns the new count as a Python float, as
+    PyTorch reads it (`step.item()`) to compute bias corrections."""
+    step = state["step"].data
+    count = step.item() + 1
+    step[()] = count  # (rounded to the step's dtype as PyTorch's `step += 1`; faster than a ufunc on 0-d)
+    return step.item()
+
+
+def snapshot(value):
+    """A copy of a state entry that later steps will not change (Tensors get their own array)."""
+    if isinstance(value, Tensor):
+        return Tensor._make(value.data.copy(), None, False)
+    if isinstance(value, (list, tuple)):
+        return type(value)(snapshot(v) for v in value)
+    return copy.deepcopy(value)
+
+
 class Optimizer:
     """Base class: parameter groups (each a dict of options plus "params"), per-parameter
     state, `zero_grad`, `step`, `state_dict`/`load_state_dict`.
@@ -60,6 +126,10 @@ class Optimizer:
     # Optimizers whose state arrays have their parameter's shape (all but L-BFGS, which keeps
     # flat vectors): load_state_dict checks those shapes.
     _state_has_param_shape = True
+    # The 0-d state entries of the built-in optimizers (("step",) for most): load_state_dict
+    # turns plain numbers saved for them (by older versions) into 0-d Tensors of
+    # `scalar_dtype()`; a user's subclass keeps its numbers as they are, as in PyTorch.
+    _scalar_state_keys: tuple[str, ...] = ()
 
     def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
@@ -202,8 +272,9 @@ class Optimizer:
     # ---- state dicts ----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
         """`{"state": {index: {...}}, "param_groups": [{options..., "params": [indices]}]}`, with
-        parameters numbered in order across groups, as PyTorch. Arrays are copies (a snapshot);
-        the result can be written with `tg.save`."""
+        parameters numbered in order across groups, as PyTorch. The state's Tensors are copies
+        (a snapshot: PyTorch's are the live tensors, so it needs a deepcopy to keep one); the
+        result can be written with `tg.save`."""
         index: dict[int, int] = {}
         groups = []
         for group in self.param_groups:
@@ -216,13 +287,15 @@ class Optimizer:
         for group in self.param_groups:
             for p in group["params"]:
                 if self.state.get(p):
-                    state[index[id(p)]] = copy.deepcopy(self.state[p])
+                    state[index[id(p)]] = {k: snapshot(v) for k, v in self.state[p].items()}
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore options and per-parameter state saved by `state_dict()` (possibly through
         `tg.save`/`tg.load`); the parameters themselves stay the ones given to this optimizer.
-        Parameters are matched by position, group by group, as in PyTorch."""
+        Parameters are matched by position, group by group, as in PyTorch. The state may hold
+        our Tensors, PyTorch's tensors, arrays or plain numbers (checkpoints of older versions);
+        it is copied, in the dtypes PyTorch would use."""
         name = type(self).__name__
         if not isinstance(state_dict, dict) or "state" not in state_dict or "param_groups" not in state_dict:
             raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and 'param_groups'")
@@ -236,43 +309,55 @@ class Optimizer:
                 raise ValueError(f"{name}.load_state_dict: parameter group {i} has {len(saved['params'])} "
                                  f"parameters in the state dict and {len(group['params'])} here")
             for saved_index, p in zip(saved["params"], group["params"]):
-                by_index[int(saved_index)] = p
+                # fused optimizers count steps in float32; the option as it will be after loading
+                by_index[int(saved_index)] = p, saved.get("fused", group.get("fused"))
         new_state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         for key, values in state_dict["state"].items():
-            p = by_index.get(int(key))
+            p, fused = by_index.get(int(key), (None, None))
             if p is None:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {key}, which no group lists")
-            new_state[p] = {k: self._load_state_value(p, key, k, v) for k, v in values.items()}
+            new_state[p] = {k: self._load_state_value(p, key, k, v, fused)
+                            for k, v in values.items()}
         for saved, group in zip(saved_groups, self.param_groups):
             for k, v in saved.items():
                 if k not in ("params", "param_names"):
                     group[k] = tuple(v) if isinstance(v, list) else copy.deepcopy(v)
         self.state = new_state
 
-    def _load_state_value(self, p: Tensor, index, key: str, value):
-        """A saved state entry as this optimizer keeps it: arrays (also PyTorch tensors) in the
-        parameter's dtype, the step counter as a Python number."""
+    def _load_state_value(self, p: Tensor, index, key: str, value, fused: bool | None = None):
+        """A saved state entry as this optimizer keeps it, following PyTorch's load_state_dict:
+        tensors and arrays (ours, PyTorch's or numpy's) become Tensors of the parameter's dtype,
+        except "step", which keeps a float dtype it was saved with; plain numbers saved for a
+        scalar entry become 0-d Tensors of `scalar_dtype()`; other numbers stay numbers."""
         if isinstance(value, (list, tuple)):
-            return type(value)(self._load_state_value(p, index, key, v) for v in value)
+            return type(value)(self._load_state_value(p, index, key, v, fused) for v in value)
         if isinstance(value, Tensor):
             value = value.data
-        if value is None or isinstance(value, (bool, int, float, str)):
+        if value is None or isinstance(value, (bool, str)):
+            return value
+        if isinstance(value, (int, float)):
+            if key in self._scalar_state_keys:  # a checkpoint that kept the number, not a tensor
+                return scalar_state(value, scalar_dtype(fused))
             return value
         array = np.asarray(value)  # (asarray: PyTorch tensors' __array__ predates numpy 2's copy=)
-        if key == "step" or array.ndim == 0 and not self._state_has_param_shape:
-            number = array.item()
-            return int(number) if float(number).is_integer() else number
-        array = np.array(array, dtype=p.data.dtype)  # a copy: the state must not share memory
-        if self._state_has_param_shape and array.shape != p.data.shape:
+        if key == "step":
+            if array.size != 1:
+                raise ValueError(f"{type(self).__name__}.load_state_dict: 'step' of parameter {index} must be one "
+                                 f"number, got an array of shape {array.shape}")
+            dtype = scalar_dtype(fused) if fused or array.dtype.kind != "f" else array.dtype
+            return scalar_state(array.reshape(()), dtype)
+        dtype = p.data.dtype if p.data.dtype.kind == "f" else array.dtype
+        array = np.array(array, dtype=dtype)  # a copy: the state must not share memory
+        if self._state_has_param_shape and key not in self._scalar_state_keys and array.shape != p.data.shape:
             raise ValueError(f"{type(self).__name__}.load_state_dict: {key!r} of parameter {index} has shape "
                              f"{array.shape}, the parameter has shape {p.data.shape}")
-        return array
+        return as_state(array)
 
     def __repr__(self) -> str:
-        lines = [f"{type(self).__name__} ("]
+        """As PyTorch prints an optimizer: each group's options sorted by name, a blank line
+        between groups."""
+        text = f"{type(self).__name__} ("
         for i, group in enumerate(self.param_groups):
-            lines.append(f"Parameter Group {i}")
-            for k in sorted(group):
-                if k != "params":
-                    lines.append(f"    {k}: {group[k]}")
-        return "\n".join(lines) + "\n)"
+            text += f"\nParameter Group {i}\n"
+            text += "".join(f"    {k}: {group[k]}\n" for k in sorted(group) if k != "params")
+        return text + ")"

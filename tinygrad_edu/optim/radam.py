@@ -6,7 +6,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .adam import check_betas_and_eps, moments_step
-from .optimizer import Optimizer, reject_differentiable
+from .optimizer import Optimizer, check_kernel_options
 
 
 class RAdam(Optimizer):
@@ -22,12 +22,14 @@ class RAdam(Optimizer):
         else:       p ← p - lr · m̂                           (SGD with momentum while v is unreliable)
     """
 
+    _scalar_state_keys = ("step",)  # (see Optimizer._load_state_value)
+
     def __init__(self, params: Iterable, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
-                 eps: float = 1e-8, weight_decay: float = 0.0, decoupled_weight_decay: bool = False, *,
+                 eps: float = 1e-8, weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach: bool | None = None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False) -> None:
         # foreach/capturable choose PyTorch's kernels and devices (same numbers): accepted, no effect here
-        reject_differentiable("RAdam", differentiable)
+        check_kernel_options("RAdam", foreach=foreach, differentiable=differentiable)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay, differentiable=differentiable))
@@ -40,7 +42,7 @@ class RAdam(Optimizer):
         beta1, beta2 = group["betas"]
         lr = group["lr"]
         t, grad = moments_step(param, grad, state, group)
-        exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+        exp_avg, exp_avg_sq = state["exp_avg"].data, state["exp_avg_sq"].data
         bias_correction2 = 1 - beta2 ** t
         bias_corrected_exp_avg = exp_avg / (1 - beta1 ** t)
         rho_inf = 2 / (1 - beta2) - 1

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from .adam import lerp_
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, advance_step, as_state, check_kernel_options, check_number, scalar_dtype, scalar_state
 
 
 class RMSprop(Optimizer):
@@ -21,12 +21,17 @@ class RMSprop(Optimizer):
         p ← p - lr · g / a                          otherwise
     """
 
+    _scalar_state_keys = ("step",)  # (see Optimizer._load_state_value)
+
     def __init__(self, params: Iterable, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
-                 weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False, *,
-                 foreach: bool | None = None, maximize: bool = False) -> None:
-        # foreach is PyTorch's choice of kernel (the numbers are the same): accepted, no effect here
+                 weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
+                 foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
+        # foreach/capturable choose PyTorch's kernels and devices (the numbers are the same): accepted,
+        # no effect here
+        check_kernel_options("RMSprop", foreach=foreach, differentiable=differentiable)
         super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered,
-                                      weight_decay=weight_decay, foreach=foreach, maximize=maximize))
+                                      weight_decay=weight_decay, capturable=capturable, foreach=foreach,
+                                      maximize=maximize, differentiable=differentiable))
 
     def _check_options(self, group: dict[str, Any]) -> None:
         super()._check_options(group)
@@ -37,31 +42,31 @@ class RMSprop(Optimizer):
     def _update(self, param, grad, state, group) -> None:
         alpha, momentum = group["alpha"], group["momentum"]
         if not state:
-            state["step"] = 0
-            state["square_avg"] = np.zeros_like(param)
+            state["step"] = scalar_state(0.0, scalar_dtype())
+            state["square_avg"] = as_state(np.zeros_like(param))
             if momentum > 0:
-                state["momentum_buffer"] = np.zeros_like(param)
+                state["momentum_buffer"] = as_state(np.zeros_like(param))
             if group["centered"]:
-                state["grad_avg"] = np.zeros_like(param)
-        state["step"] += 1
+                state["grad_avg"] = as_state(np.zeros_like(param))
+        advance_step(state)
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
-        square_avg = state["square_avg"]
+        square_avg = state["square_avg"].data
         square_avg *= alpha
         square_avg += (1 - alpha) * grad * grad
         if group["centered"]:
-            grad_avg = state.get("grad_avg")
-            if grad_avg is None:  # (centered switched on after the first step)
-                grad_avg = state["grad_avg"] = np.zeros_like(param)
+            if "grad_avg" not in state:  # (centered switched on after the first step)
+                state["grad_avg"] = as_state(np.zeros_like(param))
+            grad_avg = state["grad_avg"].data
             lerp_(grad_avg, grad, 1 - alpha)
             avg = np.sqrt(square_avg - grad_avg * grad_avg)
         else:
             avg = np.sqrt(square_avg)
         avg += group["eps"]
         if momentum > 0:
-            buf = state.get("momentum_buffer")
-            if buf is None:  # (momentum switched on after the first step)
-                buf = state["momentum_buffer"] = np.zeros_like(param)
+            if "momentum_buffer" not in state:  # (momentum switched on after the first step)
+                state["momentum_buffer"] = as_state(np.zeros_like(param))
+            buf = state["momentum_buffer"].data
             buf *= momentum
             buf += grad / avg
             param -= group["lr"] * buf

@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, reject_differentiable
+from .optimizer import Optimizer, advance_step, as_state, check_kernel_options, scalar_dtype, scalar_state
 
 
 class Rprop(Optimizer):
@@ -23,11 +23,13 @@ class Rprop(Optimizer):
     Meant for full-batch training: with mini-batches the signs are noisy.
     """
 
+    _scalar_state_keys = ("step",)  # (see Optimizer._load_state_value)
+
     def __init__(self, params: Iterable, lr: float = 1e-2, etas: tuple[float, float] = (0.5, 1.2),
                  step_sizes: tuple[float, float] = (1e-6, 50), *, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
         # foreach/capturable choose PyTorch's kernels and devices (same numbers): accepted, no effect here
-        reject_differentiable("Rprop", differentiable)
+        check_kernel_options("Rprop", foreach=foreach, differentiable=differentiable)
         super().__init__(params, dict(lr=lr, etas=tuple(etas), step_sizes=tuple(step_sizes), foreach=foreach,
                                       maximize=maximize, differentiable=differentiable, capturable=capturable))
 
@@ -45,11 +47,11 @@ class Rprop(Optimizer):
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         if not state:
-            state["step"] = 0
-            state["prev"] = np.zeros_like(param)
-            state["step_size"] = np.full_like(param, group["lr"])
-        state["step"] += 1
-        prev, step_size = state["prev"], state["step_size"]
+            state["step"] = scalar_state(0.0, scalar_dtype())
+            state["prev"] = as_state(np.zeros_like(param))
+            state["step_size"] = as_state(np.full_like(param, group["lr"]))
+        advance_step(state)
+        prev, step_size = state["prev"].data, state["step_size"].data
         sign = np.sign(grad * prev)
         factor = np.where(sign > 0, etaplus, np.where(sign < 0, etaminus, 1.0)).astype(param.dtype)
         step_size *= factor

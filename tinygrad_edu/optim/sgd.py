@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .optimizer import Optimizer, check_number
+from .optimizer import Optimizer, as_state, check_kernel_options, check_number
 
 
 class SGD(Optimizer):
@@ -23,12 +23,14 @@ class SGD(Optimizer):
     >>> opt = SGD(model.parameters(), lr=0.1, momentum=0.9, nesterov=True)   # doctest: +SKIP
     """
 
-    def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0.0, dampening: float = 0.0,
-                 weight_decay: float = 0.0, nesterov: bool = False, *, maximize: bool = False,
-                 foreach: bool | None = None) -> None:
-        # foreach is PyTorch's choice of kernel (the numbers are the same): accepted, no effect here
+    def __init__(self, params: Iterable, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
+        # foreach/fused choose PyTorch's kernels (the numbers are the same): accepted, no effect here
+        check_kernel_options("SGD", foreach=foreach, differentiable=differentiable, fused=fused)
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize, foreach=foreach))
+                                      nesterov=nesterov, maximize=maximize, foreach=foreach,
+                                      differentiable=differentiable, fused=fused))
 
     def _check_options(self, group: dict[str, Any]) -> None:
         super()._check_options(group)
@@ -44,10 +46,12 @@ class SGD(Optimizer):
         if weight_decay:
             grad = grad + weight_decay * param
         if momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = np.array(grad, dtype=param.dtype)
+            buffer = state.get("momentum_buffer")
+            if buffer is None:
+                buf = np.array(grad, dtype=param.dtype)  # (a copy)
+                state["momentum_buffer"] = as_state(buf)
             else:
+                buf = buffer.data
                 buf *= momentum
                 buf += (1 - group["dampening"]) * grad
             grad = grad + momentum * buf if group["nesterov"] else buf
