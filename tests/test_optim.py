@@ -780,7 +780,7 @@ def test_scheduler_errors():
         lr_scheduler.ExponentialLR("sgd", gamma=0.5)
     with pytest.raises(ValueError, match="Expected 1 lr_lambdas, but got 2"):
         lr_scheduler.LambdaLR(opt, [lambda e: 1.0, lambda e: 1.0])
-    with pytest.raises(ValueError, match="step_size must be a positive integer"):
+    with pytest.raises(ValueError, match="step_size must be a positive number"):
         lr_scheduler.StepLR(opt, step_size=0)
 
 

@@ -98,3 +98,17 @@ def test_the_same_as_pytorch():
     mine.add_module("b", nn.Tanh())
     assert str(seq[1:]) == str(mine[1:])
     assert torch.accelerator.is_available() == tg.accelerator.is_available()
+
+
+def test_steplr_takes_a_float_step_size_as_the_torchtext_tutorials_write_it():
+    params = [tg.zeros(1, requires_grad=True)]
+    scheduler = tg.optim.lr_scheduler.StepLR(tg.optim.SGD(params, lr=5), 1.0, gamma=0.1)
+    rates = []
+    for _ in range(3):
+        scheduler.optimizer.step()
+        scheduler.step()
+        rates.append(scheduler.get_last_lr()[0])
+    assert np.allclose(rates, [0.5, 0.05, 0.005])
+    for bad in (0, -1.0, "2", True):
+        with pytest.raises(ValueError, match="positive number"):
+            tg.optim.lr_scheduler.StepLR(tg.optim.SGD(params, lr=5), bad)
