@@ -112,3 +112,12 @@ def test_steplr_takes_a_float_step_size_as_the_torchtext_tutorials_write_it():
     for bad in (0, -1.0, "2", True):
         with pytest.raises(ValueError, match="positive number"):
             tg.optim.lr_scheduler.StepLR(tg.optim.SGD(params, lr=5), bad)
+
+
+def test_bilinear_refuses_mixed_dtypes_as_pytorch():
+    import tinygrad_edu.nn.functional as F
+    with pytest.raises(RuntimeError, match="bilinear: input1 has dtype float32 but input2 has dtype float64"):
+        F.bilinear(tg.ones(1, 2, dtype=tg.float32), tg.ones(1, 1, dtype=tg.float64), tg.ones(1, 2, 1, dtype=tg.float32))
+    with pytest.raises(RuntimeError, match="bias has dtype float64"):
+        F.bilinear(tg.ones(1, 2, dtype=tg.float32), tg.ones(1, 1, dtype=tg.float32),
+                   tg.ones(1, 2, 1, dtype=tg.float32), tg.ones(1, dtype=tg.float64))

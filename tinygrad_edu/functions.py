@@ -1,5 +1,11 @@
 """Function forms of the tensor methods (`tg.exp(x)` is `x.exp()`), and ops that take several
-tensors: `cat`, `stack`, `where`, `maximum`, `minimum`."""
+tensors: `cat`, `stack`, `where`, `maximum`, `minimum`.
+
+The parameters have PyTorch's names (`tg.add(input=x, other=y, alpha=2)`), and the functions
+that take `out=` in PyTorch take it here too: the result is written into that tensor, in place,
+and it is returned (out_argument.py has the rules; `same_dtype=True` marks the ops whose out
+must have exactly the result's dtype).
+"""
 from __future__ import annotations
 
 import builtins
@@ -9,6 +15,7 @@ from . import dtype as _dtype
 from . import ops
 from .errors import ArgumentValueError, ShapeError
 from .numpy_names import accept_numpy_names
+from .out_argument import dtype_for_out, written_to
 from .tensor import Tensor
 
 
@@ -16,147 +23,200 @@ def _tensor(x) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor(x)
 
 
-def add(input, other, *, alpha=1) -> Tensor:
-    """input + alpha·other."""
-    return _tensor(input).add(other, alpha=alpha)
+def add(input, other, *, alpha=1, out=None) -> Tensor:
+    """input + alpha·other.
+
+    >>> import tinygrad_edu as tg
+    >>> y = tg.zeros(2)
+    >>> tg.add(tg.tensor([1.0, 2.0]), tg.tensor([10.0, 20.0]), alpha=2, out=y) is y, y
+    (True, tensor([21., 42.]))
+    """
+    return written_to(out, "add", _tensor(input).add(other, alpha=alpha))
 
 
-def sub(input, other, *, alpha=1) -> Tensor:
+def sub(input, other, *, alpha=1, out=None) -> Tensor:
     """input - alpha·other."""
-    return _tensor(input).sub(other, alpha=alpha)
+    return written_to(out, "sub", _tensor(input).sub(other, alpha=alpha))
 
 
-def mul(a, b) -> Tensor:
-    return _tensor(a) * b
+def mul(input, other, *, out=None) -> Tensor:
+    """input · other, elementwise (broadcasting)."""
+    return written_to(out, "mul", _tensor(input) * other)
 
 
-def div(a, b) -> Tensor:
-    return _tensor(a) / b
+def div(input, other, *, rounding_mode: str | None = None, out=None) -> Tensor:
+    """input / other; rounding_mode 'trunc' or 'floor' rounds the quotient."""
+    return written_to(out, "div", _tensor(input).divide(other, rounding_mode=rounding_mode))
 
 
-def pow(a, b) -> Tensor:
-    return _tensor(a) ** b
+def pow(input, exponent, *, out=None) -> Tensor:
+    """input ** exponent; either may be a number (`tg.pow(2, t)` is 2 ** t)."""
+    if not isinstance(input, Tensor) and isinstance(exponent, Tensor):
+        return written_to(out, "pow", input ** exponent)  # (Tensor.__rpow__: the number takes t's dtype)
+    return written_to(out, "pow", _tensor(input) ** exponent)
 
 
-def neg(a) -> Tensor:
-    return -_tensor(a)
+def neg(input, *, out=None) -> Tensor:
+    """-input."""
+    return written_to(out, "neg", -_tensor(input), same_dtype=True)
 
 
-def matmul(a, b) -> Tensor:
-    return _tensor(a).matmul(b)
+def matmul(input, other, *, out=None) -> Tensor:
+    """The matrix product, with numpy's rules for 1-D and batched operands (see Tensor.matmul)."""
+    return written_to(out, "matmul", _tensor(input).matmul(other), same_dtype=True)
 
 
-def exp(x) -> Tensor:
-    return _tensor(x).exp()
+def exp(input, *, out=None) -> Tensor:
+    return written_to(out, "exp", _tensor(input).exp())
 
 
-def log(x) -> Tensor:
-    return _tensor(x).log()
+def log(input, *, out=None) -> Tensor:
+    return written_to(out, "log", _tensor(input).log())
 
 
-def sqrt(x) -> Tensor:
-    return _tensor(x).sqrt()
+def sqrt(input, *, out=None) -> Tensor:
+    return written_to(out, "sqrt", _tensor(input).sqrt())
 
 
-def abs(x) -> Tensor:
-    return _tensor(x).abs()
+def abs(input, *, out=None) -> Tensor:
+    return written_to(out, "abs", _tensor(input).abs(), same_dtype=True)
 
 
-def sin(x) -> Tensor:
-    return _tensor(x).sin()
+def sin(input, *, out=None) -> Tensor:
+    return written_to(out, "sin", _tensor(input).sin())
 
 
-def cos(x) -> Tensor:
-    return _tensor(x).cos()
+def cos(input, *, out=None) -> Tensor:
+    return written_to(out, "cos", _tensor(input).cos())
 
 
-def tanh(x) -> Tensor:
-    return _tensor(x).tanh()
+def tanh(input, *, out=None) -> Tensor:
+    return written_to(out, "tanh", _tensor(input).tanh())
 
 
-def sigmoid(x) -> Tensor:
-    return _tensor(x).sigmoid()
+def sigmoid(input, *, out=None) -> Tensor:
+    return written_to(out, "sigmoid", _tensor(input).sigmoid())
 
 
-def relu(x) -> Tensor:
-    return _tensor(x).relu()
+def relu(input) -> Tensor:
+    return _tensor(input).relu()
 
 
-def clamp(input, min=None, max=None) -> Tensor:
+def clamp(input, min=None, max=None, *, out=None) -> Tensor:
     """Each element limited to [min, max]: numbers, or tensors that broadcast with input."""
-    return _tensor(input).clamp(min, max)
+    return written_to(out, "clamp", _tensor(input).clamp(min, max), same_dtype=True)
 
 
-def clip(input, min: float | None = None, max: float | None = None) -> Tensor:
+def clip(input, min: float | None = None, max: float | None = None, *, out=None) -> Tensor:
     """Another name for clamp, as `torch.clip`: each element limited to [min, max] (either bound
     may be None); the gradient is 1 inside, 0 outside."""
-    return _tensor(input).clamp(min, max)
+    return written_to(out, "clip", _tensor(input).clamp(min, max), same_dtype=True)
 
 
-def maximum(a, b) -> Tensor:
-    """Elementwise larger of a and b (both broadcast)."""
-    return _tensor(a).maximum(b)
+def maximum(input, other, *, out=None) -> Tensor:
+    """Elementwise larger of input and other (both broadcast)."""
+    return written_to(out, "maximum", _tensor(input).maximum(other))
 
 
-def minimum(a, b) -> Tensor:
-    """Elementwise smaller of a and b."""
-    return _tensor(a).minimum(b)
+def minimum(input, other, *, out=None) -> Tensor:
+    """Elementwise smaller of input and other."""
+    return written_to(out, "minimum", _tensor(input).minimum(other))
 
 
-where = ops.where
+def where(condition, input=None, other=None, *, out=None):
+    """Elementwise `input if condition else other`, broadcasting all three (either value may be
+    a number); differentiable in input and other. `where(condition)` alone is
+    `nonzero(condition, as_tuple=True)`, as in PyTorch.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.tensor([-1.0, 2.0])
+    >>> tg.where(x > 0, x, 0.0)
+    tensor([0., 2.])
+    """
+    if input is None and other is None and out is None:
+        return _tensor(condition).nonzero(as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where(): expects condition, input and other (or the condition alone)")
+    return written_to(out, "where", ops.where(condition, input, other), same_dtype=True)
 
 
-def sum(x, dim=None, keepdim: bool = False) -> Tensor:
-    return _tensor(x).sum(dim, keepdim)
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """The sum over `dim` (an int, a tuple, or None for all); with `dtype` (or an `out`) the
+    input is converted to that dtype first, as in PyTorch."""
+    dtype = dtype_for_out(dtype, out)
+    return written_to(out, "sum", _in_dtype(_tensor(input), dtype, lambda x: x.sum(dim, keepdim)),
+                      same_dtype=True)
 
 
-def mean(x, dim=None, keepdim: bool = False) -> Tensor:
-    return _tensor(x).mean(dim, keepdim)
+def _in_dtype(x: Tensor, dtype, reduce) -> Tensor:
+    """reduce(x) computed in `dtype` (None: x's own): x converted first, the result kept in dtype
+    (a sum of bools counts, so in the bool dtype it is `any`)."""
+    if dtype is None:
+        return reduce(x)
+    dtype = _dtype.as_dtype(dtype, "dtype")
+    result = reduce(x.to(dtype))
+    return result if result.dtype == dtype else result.to(dtype)
 
 
-def logsumexp(x, dim=None, keepdim: bool = False) -> Tensor:
-    return _tensor(x).logsumexp(dim, keepdim)
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """The mean over `dim`; with `dtype` (a float dtype) the input is converted first."""
+    x = _tensor(input)
+    if dtype is not None:
+        dtype = _dtype.as_dtype(dtype, "mean")
+        if dtype.kind != "f":
+            raise ArgumentValueError(f"mean(): could not infer output dtype. Optional dtype must be a floating "
+                                     f"point dtype, got {dtype}")
+        x = x.to(dtype)
+    return written_to(out, "mean", x.mean(dim, keepdim), same_dtype=dtype is not None)
 
 
-def reshape(x, *shape) -> Tensor:
-    return _tensor(x).reshape(*shape)
+def logsumexp(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
+    return written_to(out, "logsumexp", _tensor(input).logsumexp(dim, keepdim))
 
 
-def transpose(x, dim0: int, dim1: int) -> Tensor:
-    return _tensor(x).transpose(dim0, dim1)
+def reshape(input, *shape) -> Tensor:
+    return _tensor(input).reshape(*shape)
 
 
-def permute(x, *dims) -> Tensor:
-    return _tensor(x).permute(*dims)
+def transpose(input, dim0: int, dim1: int) -> Tensor:
+    return _tensor(input).transpose(dim0, dim1)
 
 
-def flatten(x, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    return _tensor(x).flatten(start_dim, end_dim)
+def permute(input, *dims) -> Tensor:
+    return _tensor(input).permute(*dims)
 
 
-def squeeze(x, dim=None) -> Tensor:
-    return _tensor(x).squeeze(dim)
+def flatten(input, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    return _tensor(input).flatten(start_dim, end_dim)
 
 
-def unsqueeze(x, dim: int) -> Tensor:
-    return _tensor(x).unsqueeze(dim)
+def squeeze(input, dim=None) -> Tensor:
+    return _tensor(input).squeeze(dim)
 
 
-def split(x, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
-    return _tensor(x).split(split_size_or_sections, dim)
+def unsqueeze(input, dim: int) -> Tensor:
+    return _tensor(input).unsqueeze(dim)
 
 
-def chunk(x, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
-    return _tensor(x).chunk(chunks, dim)
+def split(tensor, split_size_or_sections, dim: int = 0) -> tuple[Tensor, ...]:
+    return _tensor(tensor).split(split_size_or_sections, dim)
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def chunk(input, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    return _tensor(input).chunk(chunks, dim)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out=None) -> Tensor:
     """Join tensors along an existing axis `dim`; all other axes must match.
 
     >>> import tinygrad_edu as tg
     >>> tg.cat([tg.zeros(1, 2), tg.ones(2, 2)]).shape
     (3, 2)
     """
+    return written_to(out, "cat", _cat(tensors, dim), cast_error=TypeError)  # (PyTorch's type here)
+
+
+def _cat(tensors: Sequence[Tensor], dim: int) -> Tensor:
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError("cat: expects a list or tuple of tensors, e.g. tg.cat([a, b], dim=0)")
     if not tensors:
@@ -187,7 +247,7 @@ def _in_common_dtype(tensors: list) -> list:
     return [t if t.data.dtype == dtype else t._cast(dtype) for t in tensors]
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out=None) -> Tensor:
     """Join tensors of the same shape along a new axis `dim`."""
     if isinstance(tensors, Tensor) or not isinstance(tensors, (list, tuple)):
         raise TypeError("stack: expects a list or tuple of tensors")
@@ -201,34 +261,35 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                 f"stack needs tensors of equal shape"
             )
     axis = ops.normalize_dim(dim, tensors[0].ndim, "stack", new_axis=True)
-    return ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in _in_common_dtype(tensors)])
+    joined = ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in _in_common_dtype(tensors)])
+    return written_to(out, "stack", joined, cast_error=TypeError)
 
 
 # ---- function forms of more Tensor methods (products, norms, scans, sorting, reductions) -------
 
-def mm(input, mat2) -> Tensor:
+def mm(input, mat2, *, out=None) -> Tensor:
     """Matrix product of two 2-D tensors."""
-    return _tensor(input).mm(mat2)
+    return written_to(out, "mm", _tensor(input).mm(mat2), same_dtype=True)
 
 
-def bmm(input, mat2) -> Tensor:
+def bmm(input, mat2, *, out=None) -> Tensor:
     """Batched matrix product: (b, n, k) @ (b, k, m) -> (b, n, m)."""
-    return _tensor(input).bmm(mat2)
+    return written_to(out, "bmm", _tensor(input).bmm(mat2), same_dtype=True)
 
 
-def mv(input, vec) -> Tensor:
+def mv(input, vec, *, out=None) -> Tensor:
     """Matrix-vector product: (n, m) @ (m,) -> (n,)."""
-    return _tensor(input).mv(vec)
+    return written_to(out, "mv", _tensor(input).mv(vec), same_dtype=True)
 
 
-def dot(input, other) -> Tensor:
+def dot(input, tensor, *, out=None) -> Tensor:
     """Inner product of two 1-D tensors."""
-    return _tensor(input).dot(other)
+    return written_to(out, "dot", _tensor(input).dot(tensor), same_dtype=True)
 
 
-def outer(input, vec2) -> Tensor:
+def outer(input, vec2, *, out=None) -> Tensor:
     """Outer product of two vectors: out[i, j] = input[i]·vec2[j]."""
-    return _tensor(input).outer(vec2)
+    return written_to(out, "outer", _tensor(input).outer(vec2))
 
 
 def t(input) -> Tensor:
@@ -238,29 +299,27 @@ def t(input) -> Tensor:
 
 def norm(input, p="fro", dim=None, keepdim: bool = False, out=None, dtype=None) -> Tensor:
     """The vector p-norm over `dim` (see Tensor.norm)."""
-    if out is not None:
-        raise TypeError("norm: out= is not supported; use the returned tensor")
-    return _tensor(input).norm(p, dim, keepdim, dtype=dtype)
+    return written_to(out, "norm", _tensor(input).norm(p, dim, keepdim, dtype=dtype), same_dtype=True)
 
 
-def softmax(input, dim: int, dtype=None) -> Tensor:
+def softmax(input, dim: int, dtype=None, *, out=None) -> Tensor:
     """exp(x) / Σ exp(x) along `dim`."""
-    return _tensor(input).softmax(dim, dtype=dtype)
+    return written_to(out, "softmax", _tensor(input).softmax(dim, dtype=dtype), same_dtype=True)
 
 
-def log_softmax(input, dim: int, dtype=None) -> Tensor:
+def log_softmax(input, dim: int, dtype=None, *, out=None) -> Tensor:
     """log(softmax(x)) along `dim`, computed stably."""
-    return _tensor(input).log_softmax(dim, dtype=dtype)
+    return written_to(out, "log_softmax", _tensor(input).log_softmax(dim, dtype=dtype), same_dtype=True)
 
 
-def tril(input, diagonal: int = 0) -> Tensor:
+def tril(input, diagonal: int = 0, *, out=None) -> Tensor:
     """The lower triangle of the last two dims, the rest 0 (see Tensor.tril)."""
-    return _tensor(input).tril(diagonal)
+    return written_to(out, "tril", _tensor(input).tril(diagonal), same_dtype=True)
 
 
-def triu(input, diagonal: int = 0) -> Tensor:
+def triu(input, diagonal: int = 0, *, out=None) -> Tensor:
     """The upper triangle of the last two dims, the rest 0 (see Tensor.triu)."""
-    return _tensor(input).triu(diagonal)
+    return written_to(out, "triu", _tensor(input).triu(diagonal), same_dtype=True)
 
 
 def flip(input, dims) -> Tensor:
@@ -295,90 +354,67 @@ def masked_fill(input, mask, value) -> Tensor:
     return _tensor(input).masked_fill(mask, value)
 
 
-def index_select(input, dim: int, index) -> Tensor:
+def index_select(input, dim: int, index, *, out=None) -> Tensor:
     """The entries at `index` (a 1-D integer tensor) along `dim`."""
-    return _tensor(input).index_select(dim, index)
+    return written_to(out, "index_select", _tensor(input).index_select(dim, index), same_dtype=True)
 
 
-def gather(input, dim: int, index) -> Tensor:
-    """out[i][j] = input[i][index[i][j]] for dim = 1 (see Tensor.gather)."""
-    return _tensor(input).gather(dim, index)
+def gather(input, dim: int, index, *, sparse_grad: bool = False, out=None) -> Tensor:
+    """out[i][j] = input[i][index[i][j]] for dim = 1 (see Tensor.gather); `sparse_grad` is
+    accepted, the gradient is dense."""
+    return written_to(out, "gather", _tensor(input).gather(dim, index), same_dtype=True)
 
 
-def sign(input) -> Tensor:
-    return _tensor(input).sign()
+# the elementwise functions: name, Tensor method, whether out= must have the result's dtype
+def _elementwise(name: str, same_dtype: bool):
+    def function(input, *, out=None) -> Tensor:
+        return written_to(out, name, getattr(_tensor(input), name)(), same_dtype=same_dtype)
+
+    function.__name__ = function.__qualname__ = name
+    function.__doc__ = f"`input.{name}()`, as a function."
+    return function
 
 
-def floor(input) -> Tensor:
-    return _tensor(input).floor()
+sign = _elementwise("sign", same_dtype=True)
+floor = _elementwise("floor", same_dtype=True)
+ceil = _elementwise("ceil", same_dtype=True)
+trunc = _elementwise("trunc", same_dtype=True)
+frac = _elementwise("frac", same_dtype=True)
+reciprocal = _elementwise("reciprocal", same_dtype=False)
+square = _elementwise("square", same_dtype=False)
+log2 = _elementwise("log2", same_dtype=False)
+log10 = _elementwise("log10", same_dtype=False)
+exp2 = _elementwise("exp2", same_dtype=False)
+rsqrt = _elementwise("rsqrt", same_dtype=False)
+log1p = _elementwise("log1p", same_dtype=False)
+expm1 = _elementwise("expm1", same_dtype=False)
 
 
-def ceil(input) -> Tensor:
-    return _tensor(input).ceil()
+def round(input, *, decimals: int = 0, out=None) -> Tensor:  # noqa: A001 (PyTorch's name)
+    return written_to(out, "round", _tensor(input).round(decimals), same_dtype=True)
 
 
-def trunc(input) -> Tensor:
-    return _tensor(input).trunc()
+def prod(input, dim: int | None = None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """Product of all elements, or along one `dim` (in `dtype`, or out's dtype, when given)."""
+    dtype = dtype_for_out(dtype, out)
+    result = _in_dtype(_tensor(input), dtype, lambda x: x.prod(dim, keepdim))
+    return written_to(out, "prod", result, same_dtype=True)
 
 
-def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
-    return _tensor(input).round(decimals)
+def cumsum(input, dim: int, *, dtype=None, out=None) -> Tensor:
+    """Running sum along `dim` (in `dtype`, or out's dtype, when given)."""
+    dtype = dtype_for_out(dtype, out)
+    return written_to(out, "cumsum", _in_dtype(_tensor(input), dtype, lambda x: x.cumsum(dim)), same_dtype=True)
 
 
-def frac(input) -> Tensor:
-    return _tensor(input).frac()
-
-
-def reciprocal(input) -> Tensor:
-    return _tensor(input).reciprocal()
-
-
-def square(input) -> Tensor:
-    return _tensor(input).square()
-
-
-def log2(input) -> Tensor:
-    return _tensor(input).log2()
-
-
-def log10(input) -> Tensor:
-    return _tensor(input).log10()
-
-
-def exp2(input) -> Tensor:
-    return _tensor(input).exp2()
-
-
-def rsqrt(input) -> Tensor:
-    return _tensor(input).rsqrt()
-
-
-def log1p(input) -> Tensor:
-    return _tensor(input).log1p()
-
-
-def expm1(input) -> Tensor:
-    return _tensor(input).expm1()
-
-
-def prod(input, dim: int | None = None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """Product of all elements, or along one `dim`."""
-    return _tensor(input).prod(dim, keepdim, dtype=dtype)
-
-
-def cumsum(input, dim: int, *, dtype=None) -> Tensor:
-    """Running sum along `dim`."""
-    return _tensor(input).cumsum(dim, dtype=dtype)
-
-
-def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True, *, out=None):
     """The k largest (or smallest) values along `dim` and their indices."""
-    return _tensor(input).topk(k, dim, largest, sorted)
+    return written_to(out, "topk", _tensor(input).topk(k, dim, largest, sorted))
 
 
-def sort(input, dim: int = -1, descending: bool = False, stable: bool = False):
+def sort(input, dim: int = -1, descending: bool = False, stable: bool = False, *, out=None):
     """`(values, indices)` of the tensor sorted along `dim`."""
-    return _tensor(input).sort(dim, descending, stable)
+    return written_to(out, "sort", _tensor(input).sort(dim, descending, stable))
 
 
 def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
@@ -386,43 +422,56 @@ def argsort(input, dim: int = -1, descending: bool = False, stable: bool = False
     return _tensor(input).argsort(dim, descending, stable)
 
 
-def max(input, dim=None, keepdim: bool = False):
+def max(input, dim=None, keepdim: bool = False, *, other=None, out=None):
     """`max(x)`: the largest value; `max(x, dim)`: the named tuple (values, indices) along
-    `dim`; `max(a, b)` with two tensors: the elementwise `maximum`."""
-    return _tensor(input).max(dim, keepdim)
+    `dim` (out= a tuple of two tensors); `max(a, b)` or `max(a, other=b)` with two tensors:
+    the elementwise `maximum`."""
+    return _best(input, dim, keepdim, other, out, "max")
 
 
-def min(input, dim=None, keepdim: bool = False):
+def min(input, dim=None, keepdim: bool = False, *, other=None, out=None):
     """`min(x)`, `min(x, dim)` -> (values, indices), `min(a, b)` = `minimum`; see `max`."""
-    return _tensor(input).min(dim, keepdim)
+    return _best(input, dim, keepdim, other, out, "min")
 
 
-def amax(input, dim=(), keepdim: bool = False) -> Tensor:
+def _best(input, dim, keepdim: bool, other, out, op: str):
+    if other is not None:
+        if dim is not None:
+            raise TypeError(f"{op}(): got both dim and other; give a dim, or another tensor")
+        dim = other
+    elementwise = isinstance(dim, Tensor)  # max(a, b) is maximum(a, b), by PyTorch's name too
+    name = {"max": "maximum", "min": "minimum"}[op] if elementwise else op
+    return written_to(out, name, getattr(_tensor(input), op)(dim, keepdim))
+
+
+def amax(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
     """Largest values over `dim` (ties share the gradient)."""
-    return _tensor(input).amax(dim, keepdim)
+    return written_to(out, "amax", _tensor(input).amax(dim, keepdim), same_dtype=True)
 
 
-def amin(input, dim=(), keepdim: bool = False) -> Tensor:
+def amin(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
     """Smallest values over `dim` (ties share the gradient)."""
-    return _tensor(input).amin(dim, keepdim)
+    return written_to(out, "amin", _tensor(input).amin(dim, keepdim), same_dtype=True)
 
 
-def argmax(input, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _tensor(input).argmax(dim, keepdim)
+def argmax(input, dim: int | None = None, keepdim: bool = False, *, out=None) -> Tensor:
+    return written_to(out, "argmax", _tensor(input).argmax(dim, keepdim), same_dtype=True)
 
 
-def argmin(input, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _tensor(input).argmin(dim, keepdim)
+def argmin(input, dim: int | None = None, keepdim: bool = False, *, out=None) -> Tensor:
+    return written_to(out, "argmin", _tensor(input).argmin(dim, keepdim), same_dtype=True)
 
 
-def var(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> Tensor:
+def var(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None, out=None) -> Tensor:
     """Variance over `dim` (divisor N - 1 unless unbiased=False or another correction)."""
-    return _tensor(input).var(dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+    result = _tensor(input).var(dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+    return written_to(out, "var", result)
 
 
-def std(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> Tensor:
+def std(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None, out=None) -> Tensor:
     """Standard deviation over `dim`."""
-    return _tensor(input).std(dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+    result = _tensor(input).std(dim, unbiased=unbiased, keepdim=keepdim, correction=correction)
+    return written_to(out, "std", result)
 
 
 def numel(input) -> int:
@@ -430,12 +479,12 @@ def numel(input) -> int:
     return _tensor(input).numel()
 
 
-def all(input, dim=None, keepdim: bool = False) -> Tensor:
-    return _tensor(input).all(dim, keepdim)
+def all(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
+    return written_to(out, "all", _tensor(input).all(dim, keepdim), same_dtype=True)
 
 
-def any(input, dim=None, keepdim: bool = False) -> Tensor:
-    return _tensor(input).any(dim, keepdim)
+def any(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
+    return written_to(out, "any", _tensor(input).any(dim, keepdim), same_dtype=True)
 
 
 def isclose(input, other, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:

@@ -5,6 +5,9 @@ Tensor methods of tensor_scatter.py and tensor_indexing.py. The selection functi
 the values: `nonzero`, `unique`, `bincount`, `histc`, `searchsorted`, ... -- are computed here with
 numpy and have no gradient (as in PyTorch); integer results are int64, as there.
 
+Those that take `out=` in PyTorch take it here (out_argument.py): the result is written into out
+in place, which must have exactly the result's dtype.
+
 `tinygrad_edu/__init__.py` exports every name in `__all__`.
 """
 from __future__ import annotations
@@ -17,6 +20,7 @@ from .errors import NotImplementedForDtype
 from .functions import _tensor
 from .numpy_names import accept_numpy_names
 from .ops import normalize_dim, normalize_dims
+from .out_argument import written_to
 from .tensor import Tensor
 from .threads import get_num_threads, set_num_threads
 
@@ -33,25 +37,27 @@ def _constant(array) -> Tensor:
 
 
 # ---- differentiable: the Tensor methods -------------------------------------------------------
-def scatter(input, dim: int, index, src=None, *, value=None, reduce: str | None = None) -> Tensor:
+def scatter(input, dim: int, index, src=None, *, value=None, reduce: str | None = None, out=None) -> Tensor:
     """A copy of input with src's elements (or `value`) written at `index` along `dim` (Tensor.scatter)."""
-    return _tensor(input).scatter(dim, index, src, value=value, reduce=reduce)
+    result = _tensor(input).scatter(dim, index, src, value=value, reduce=reduce)
+    return written_to(out, "scatter", result, same_dtype=True)
 
 
-def scatter_add(input, dim: int, index, src) -> Tensor:
+def scatter_add(input, dim: int, index, src, *, out=None) -> Tensor:
     """input with src's elements added at `index` along `dim`, repeats adding up (Tensor.scatter_add)."""
-    return _tensor(input).scatter_add(dim, index, src)
+    return written_to(out, "scatter_add", _tensor(input).scatter_add(dim, index, src), same_dtype=True)
 
 
-def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bool = True) -> Tensor:
+def scatter_reduce(input, dim: int, index, src, reduce: str, *, include_self: bool = True, out=None) -> Tensor:
     """src's elements reduced ('sum', 'prod', 'mean', 'amax', 'amin') into input at `index`
     along `dim` (Tensor.scatter_reduce)."""
-    return _tensor(input).scatter_reduce(dim, index, src, reduce, include_self=include_self)
+    result = _tensor(input).scatter_reduce(dim, index, src, reduce, include_self=include_self)
+    return written_to(out, "scatter_reduce", result, same_dtype=True)
 
 
-def index_add(input, dim: int, index, source, *, alpha=1) -> Tensor:
+def index_add(input, dim: int, index, source, *, alpha=1, out=None) -> Tensor:
     """input + alpha·source added at the positions `index` along `dim` (Tensor.index_add)."""
-    return _tensor(input).index_add(dim, index, source, alpha=alpha)
+    return written_to(out, "index_add", _tensor(input).index_add(dim, index, source, alpha=alpha), same_dtype=True)
 
 
 def index_fill(input, dim: int, index, value) -> Tensor:
@@ -59,9 +65,9 @@ def index_fill(input, dim: int, index, value) -> Tensor:
     return _tensor(input).index_fill(dim, index, value)
 
 
-def index_copy(input, dim: int, index, source) -> Tensor:
+def index_copy(input, dim: int, index, source, *, out=None) -> Tensor:
     """A copy of input with the slices at `index` along `dim` replaced by source's (Tensor.index_copy)."""
-    return _tensor(input).index_copy(dim, index, source)
+    return written_to(out, "index_copy", _tensor(input).index_copy(dim, index, source), same_dtype=True)
 
 
 def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
@@ -79,9 +85,9 @@ def masked_scatter(input, mask, source) -> Tensor:
     return _tensor(input).masked_scatter(mask, source)
 
 
-def masked_select(input, mask) -> Tensor:
+def masked_select(input, mask, *, out=None) -> Tensor:
     """The elements of input where `mask` is True, as a 1-D tensor (Tensor.masked_select)."""
-    return _tensor(input).masked_select(mask)
+    return written_to(out, "masked_select", _tensor(input).masked_select(mask), same_dtype=True)
 
 
 def put(input, index, source, accumulate: bool = False) -> Tensor:
@@ -89,18 +95,18 @@ def put(input, index, source, accumulate: bool = False) -> Tensor:
     return _tensor(input).put(index, source, accumulate)
 
 
-def take(input, index) -> Tensor:
+def take(input, index, *, out=None) -> Tensor:
     """The elements of input, read flat, at `index`; the result has index's shape (Tensor.take)."""
-    return _tensor(input).take(index)
+    return written_to(out, "take", _tensor(input).take(index), same_dtype=True)
 
 
-def take_along_dim(input, indices, dim: int | None = None) -> Tensor:
+def take_along_dim(input, indices, dim: int | None = None, *, out=None) -> Tensor:
     """gather along `dim` with broadcasting, or take on the flattened input (Tensor.take_along_dim)."""
-    return _tensor(input).take_along_dim(indices, dim)
+    return written_to(out, "take_along_dim", _tensor(input).take_along_dim(indices, dim), same_dtype=True)
 
 
 # ---- selection: no gradient -----------------------------------------------------------------
-def nonzero(input, *, as_tuple: bool = False):
+def nonzero(input, *, out=None, as_tuple: bool = False):
     """The positions of the non-zero elements of input: an (n, ndim) int64 tensor, one row per
     element in row-major order; with `as_tuple=True` one 1-D tensor per dim (a 0-d input counts
     as 1-D there), which indexes input: `x[x.nonzero(as_tuple=True)]`.
@@ -113,7 +119,7 @@ def nonzero(input, *, as_tuple: bool = False):
     data = _tensor(input).data
     if as_tuple:
         return tuple(_constant(p.astype(np.int64)) for p in np.nonzero(np.atleast_1d(data)))
-    return _constant(np.argwhere(data).astype(np.int64))
+    return written_to(out, "nonzero", _constant(np.argwhere(data).astype(np.int64)), same_dtype=True)
 
 
 def argwhere(input) -> Tensor:
@@ -207,7 +213,7 @@ def bincount(input, weights=None, minlength: int = 0) -> Tensor:
     return _constant(np.bincount(x.data, weights=w.data, minlength=minlength).astype(dtype))
 
 
-def histc(input, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+def histc(input, bins: int = 100, min: float = 0, max: float = 0, *, out=None) -> Tensor:
     """A histogram of input: the counts in `bins` equal bins between min and max (elements
     outside are left out; the last bin includes max). With min = max the data's own minimum and
     maximum are used (widened by 1 each way if they are equal, too). Floats only; the counts
@@ -228,7 +234,7 @@ def histc(input, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
     edges = np.linspace(low, high, bins + 1).astype(x.dtype)
     inside = data[(data >= low) & (data <= high)]
     positions = np.minimum(np.searchsorted(edges, inside, side="right") - 1, bins - 1)
-    return _constant(np.bincount(positions, minlength=bins).astype(x.dtype))
+    return written_to(out, "histc", _constant(np.bincount(positions, minlength=bins).astype(x.dtype)), same_dtype=True)
 
 
 def _side(right: bool, side: str | None) -> str:
@@ -245,18 +251,19 @@ def _positions(found: np.ndarray, out_int32: bool) -> Tensor:
     return _constant(np.asarray(found, dtype=np.int32 if out_int32 else np.int64))
 
 
-def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False) -> Tensor:
+def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False, out=None) -> Tensor:
     """The bucket of each element of input: the i with boundaries[i-1] < x <= boundaries[i]
     (with `right=True`, boundaries[i-1] <= x < boundaries[i]); `boundaries` a sorted 1-D tensor."""
     bounds = _tensor(boundaries)
     if bounds.ndim != 1:
         raise RuntimeError(f"bucketize: boundaries must be a 1-D tensor, got shape {bounds.shape}")
     values = input.data if isinstance(input, Tensor) else np.asarray(input)
-    return _positions(np.searchsorted(bounds.data, values, side="right" if right else "left"), out_int32)
+    found = _positions(np.searchsorted(bounds.data, values, side="right" if right else "left"), out_int32)
+    return written_to(out, "bucketize", found, same_dtype=True)
 
 
 def searchsorted(sorted_sequence, values, *, out_int32: bool = False, right: bool = False,
-                 side: str | None = None, sorter=None) -> Tensor:
+                 side: str | None = None, out=None, sorter=None) -> Tensor:
     """Where each of `values` would go in `sorted_sequence` to keep it sorted (along its last
     dim; an N-d sequence pairs its leading dims with those of values): the first such place, or
     with `right=True` / `side='right'` the last. `sorter` gives the order of an unsorted sequence."""
@@ -270,7 +277,8 @@ def searchsorted(sorted_sequence, values, *, out_int32: bool = False, right: boo
     scalar = not isinstance(values, Tensor)
     vals = np.asarray(values) if scalar else values.data
     if seq.ndim == 1:
-        return _positions(np.searchsorted(data, vals, side=how), out_int32)
+        found = _positions(np.searchsorted(data, vals, side=how), out_int32)
+        return written_to(out, "searchsorted", found, same_dtype=True)
     if scalar or vals.shape[:-1] != seq.shape[:-1]:
         raise RuntimeError(f"searchsorted: the leading dims of sorted_sequence {seq.shape} and values "
                            f"{np.shape(vals)} must match (or sorted_sequence must be 1-D)")
@@ -278,7 +286,7 @@ def searchsorted(sorted_sequence, values, *, out_int32: bool = False, right: boo
     wanted = vals.reshape(rows.shape[0], -1)
     found = np.stack([np.searchsorted(r, w, side=how) for r, w in zip(rows, wanted)]) if rows.shape[0] else \
         np.zeros(wanted.shape, np.int64)
-    return _positions(found.reshape(vals.shape), out_int32)
+    return written_to(out, "searchsorted", _positions(found.reshape(vals.shape), out_int32), same_dtype=True)
 
 
 def _triangle_indices(row: int, col: int, offset: int, dtype, op: str, lower: bool) -> Tensor:

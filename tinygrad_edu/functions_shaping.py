@@ -2,6 +2,9 @@
 tensor_shaping.py and tensor_statistics.py, and the functions of several tensors (hstack,
 meshgrid, block_diag, tensordot, cdist, broadcast_tensors, ...), each composed from existing differentiable ops.
 
+Those that take `out=` in PyTorch take it here (out_argument.py: the result is written into out
+in place; `same_dtype=True` marks the ops whose out must have exactly the result's dtype).
+
 `tinygrad_edu/__init__.py` exports every name in `__all__`.
 """
 from __future__ import annotations
@@ -14,8 +17,9 @@ import numpy as np
 
 from . import ops
 from .errors import ShapeError
-from .functions import _in_common_dtype, _tensor, cat
+from .functions import _in_common_dtype, _in_dtype, _tensor, cat
 from .numpy_names import accept_numpy_names
+from .out_argument import dtype_for_out, written_to
 from .tensor import Tensor
 
 __all__: list[str] = [
@@ -126,9 +130,9 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
     return _tensor(input).diagonal(offset, dim1, dim2)
 
 
-def diag(input, diagonal: int = 0) -> Tensor:
+def diag(input, diagonal: int = 0, *, out=None) -> Tensor:
     """Vector -> square matrix with it on a diagonal; matrix -> that diagonal (a copy)."""
-    return _tensor(input).diag(diagonal)
+    return written_to(out, "diag", _tensor(input).diag(diagonal), same_dtype=True)
 
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
@@ -142,45 +146,47 @@ def trace(input) -> Tensor:
 
 
 # ---- joining and splitting -----------------------------------------------------------------------
-def _joined(tensors: list, dim: int) -> Tensor:
-    """`cat`, always a new tensor (cat of one tensor is that tensor; PyTorch's is a copy)."""
-    out = cat(tensors, dim)
-    return out.clone() if any(out is t for t in tensors) else out
+def _joined(tensors: list, dim: int, out, op: str) -> Tensor:
+    """`cat`, always a new tensor (cat of one tensor is that tensor; PyTorch's is a copy); with
+    `out`, written into it (a dtype that cannot hold the result is a TypeError, as cat's)."""
+    joined = cat(tensors, dim)
+    joined = joined.clone() if any(joined is t for t in tensors) else joined
+    return written_to(out, op, joined, cast_error=TypeError)
 
 
-def concat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+def concat(tensors: Sequence[Tensor], dim: int = 0, *, out=None) -> Tensor:
     """Another name for `cat`."""
-    return _joined(_sequence(tensors, "concat"), dim)
+    return _joined(_sequence(tensors, "concat"), dim, out, "concat")
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, out=None) -> Tensor:
     """numpy's name for `cat` (its dim is called axis)."""
-    return _joined(_sequence(tensors, "concatenate"), axis)
+    return _joined(_sequence(tensors, "concatenate"), axis, out, "concatenate")
 
 
-def hstack(tensors: Sequence[Tensor]) -> Tensor:
+def hstack(tensors: Sequence[Tensor], *, out=None) -> Tensor:
     """Joined along dim 1 (dim 0 for 1-D tensors); 0-d tensors count as 1-D."""
     tensors = atleast_1d(_sequence(tensors, "hstack"))
-    return _joined(list(tensors), 0 if tensors[0].ndim == 1 else 1)
+    return _joined(list(tensors), 0 if tensors[0].ndim == 1 else 1, out, "hstack")
 
 
-def vstack(tensors: Sequence[Tensor]) -> Tensor:
+def vstack(tensors: Sequence[Tensor], *, out=None) -> Tensor:
     """Joined along dim 0 after making each at least 2-D (a vector becomes a row)."""
-    return _joined(list(atleast_2d(_sequence(tensors, "vstack"))), 0)
+    return _joined(list(atleast_2d(_sequence(tensors, "vstack"))), 0, out, "vstack")
 
 
 row_stack = vstack
 
 
-def dstack(tensors: Sequence[Tensor]) -> Tensor:
+def dstack(tensors: Sequence[Tensor], *, out=None) -> Tensor:
     """Joined along dim 2 after making each at least 3-D."""
-    return _joined(list(atleast_3d(_sequence(tensors, "dstack"))), 2)
+    return _joined(list(atleast_3d(_sequence(tensors, "dstack"))), 2, out, "dstack")
 
 
-def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+def column_stack(tensors: Sequence[Tensor], *, out=None) -> Tensor:
     """Vectors (and numbers) as columns, joined with matrices along dim 1."""
     tensors = _sequence(tensors, "column_stack")
-    return _joined([t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], 1)
+    return _joined([t.reshape(t.numel(), 1) if t.ndim <= 1 else t for t in tensors], 1, out, "column_stack")
 
 
 def tensor_split(input, indices_or_sections, dim: int = 0) -> tuple:
@@ -301,17 +307,18 @@ def repeat_interleave(input, repeats=None, dim: int | None = None, *, output_siz
     return _tensor(input).repeat_interleave(repeats, dim, output_size=output_size)
 
 
-def kron(input, other) -> Tensor:
+def kron(input, other, *, out=None) -> Tensor:
     """The Kronecker product."""
-    return _tensor(input).kron(other)
+    return written_to(out, "kron", _tensor(input).kron(other))
 
 
 def tensordot(a, b, dims=2, out=None) -> Tensor:
     """Σ over paired dims of a and b: `dims=n` pairs the last n dims of a with the first n of b;
     `dims=([1, 0], [0, 1])` names the pairs. The result has a's free dims, then b's."""
-    if out is not None:
-        raise TypeError("tensordot: out= is not supported; use the returned tensor")
-    a, b = _tensor(a), _tensor(b)
+    return written_to(out, "tensordot", _tensordot(_tensor(a), _tensor(b), dims), same_dtype=True)
+
+
+def _tensordot(a: Tensor, b: Tensor, dims) -> Tensor:
     if isinstance(dims, Tensor):
         dims = dims.tolist()
     if isinstance(dims, (int, np.integer)):
@@ -338,9 +345,9 @@ def tensordot(a, b, dims=2, out=None) -> Tensor:
     return a2.matmul(b2).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
 
 
-def cross(input, other, dim: int | None = None) -> Tensor:
+def cross(input, other, dim: int | None = None, *, out=None) -> Tensor:
     """The cross product of 3-vectors along `dim`."""
-    return _tensor(input).cross(other, dim)
+    return written_to(out, "cross", _tensor(input).cross(other, dim), same_dtype=True)
 
 
 def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
@@ -361,29 +368,30 @@ def cdist(x1, x2, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if
 
 
 # ---- scans and reductions ------------------------------------------------------------------------
-def cumprod(input, dim: int, *, dtype=None) -> Tensor:
-    """Running product along `dim`."""
-    return _tensor(input).cumprod(dim, dtype=dtype)
+def cumprod(input, dim: int, *, dtype=None, out=None) -> Tensor:
+    """Running product along `dim` (in `dtype`, or out's dtype, when given)."""
+    dtype = dtype_for_out(dtype, out)
+    return written_to(out, "cumprod", _in_dtype(_tensor(input), dtype, lambda x: x.cumprod(dim)), same_dtype=True)
 
 
-def cummax(input, dim: int):
+def cummax(input, dim: int, *, out=None):
     """Running maximum along `dim`: (values, indices)."""
-    return _tensor(input).cummax(dim)
+    return written_to(out, "cummax", _tensor(input).cummax(dim))
 
 
-def cummin(input, dim: int):
+def cummin(input, dim: int, *, out=None):
     """Running minimum along `dim`: (values, indices)."""
-    return _tensor(input).cummin(dim)
+    return written_to(out, "cummin", _tensor(input).cummin(dim))
 
 
-def logcumsumexp(input, dim: int) -> Tensor:
+def logcumsumexp(input, dim: int, *, out=None) -> Tensor:
     """log of the running sum of exp along `dim`, computed stably."""
-    return _tensor(input).logcumsumexp(dim)
+    return written_to(out, "logcumsumexp", _tensor(input).logcumsumexp(dim), same_dtype=True)
 
 
-def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None) -> Tensor:
+def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None, *, out=None) -> Tensor:
     """The n-th forward difference along `dim`."""
-    return _tensor(input).diff(n, dim, prepend, append)
+    return written_to(out, "diff", _tensor(input).diff(n, dim, prepend, append))
 
 
 def var_mean(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, correction=None) -> tuple:
@@ -402,45 +410,49 @@ def std_mean(input, dim=None, unbiased: bool = True, keepdim: bool = False, *, c
     return input.std(dim, unbiased, keepdim, correction=correction), input.mean(dim, keepdim)
 
 
-def median(input, dim: int | None = None, keepdim: bool = False):
-    """The lower median (no dim), or (values, indices) along `dim`."""
-    return _tensor(input).median(dim, keepdim)
+def median(input, dim: int | None = None, keepdim: bool = False, *, out=None):
+    """The lower median (no dim), or (values, indices) along `dim` (out= a tuple of two)."""
+    return written_to(out, "median", _tensor(input).median(dim, keepdim), same_dtype=True)
 
 
-def nanmedian(input, dim: int | None = None, keepdim: bool = False):
+def nanmedian(input, dim: int | None = None, keepdim: bool = False, *, out=None):
     """`median` ignoring NaN."""
-    return _tensor(input).nanmedian(dim, keepdim)
+    return written_to(out, "nanmedian", _tensor(input).nanmedian(dim, keepdim), same_dtype=True)
 
 
-def mode(input, dim: int = -1, keepdim: bool = False):
+def mode(input, dim: int = -1, keepdim: bool = False, *, out=None):
     """The most frequent value along `dim` and an index of it: (values, indices)."""
-    return _tensor(input).mode(dim, keepdim)
+    return written_to(out, "mode", _tensor(input).mode(dim, keepdim))
 
 
-def quantile(input, q, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+def quantile(input, q, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear",
+             out=None) -> Tensor:
     """The q-th quantiles along `dim`."""
-    return _tensor(input).quantile(q, dim, keepdim, interpolation=interpolation)
+    result = _tensor(input).quantile(q, dim, keepdim, interpolation=interpolation)
+    return written_to(out, "quantile", result, same_dtype=True)
 
 
 def nanquantile(input, q, dim: int | None = None, keepdim: bool = False, *,
-                interpolation: str = "linear") -> Tensor:
+                interpolation: str = "linear", out=None) -> Tensor:
     """`quantile` ignoring NaN."""
-    return _tensor(input).nanquantile(q, dim, keepdim, interpolation=interpolation)
+    result = _tensor(input).nanquantile(q, dim, keepdim, interpolation=interpolation)
+    return written_to(out, "nanquantile", result, same_dtype=True)
 
 
-def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
     """The mean of the values that are not NaN."""
-    return _tensor(input).nanmean(dim, keepdim, dtype=dtype)
+    return written_to(out, "nanmean", _tensor(input).nanmean(dim, keepdim, dtype=dtype))
 
 
-def nansum(input, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    """The sum of the values that are not NaN."""
-    return _tensor(input).nansum(dim, keepdim, dtype=dtype)
+def nansum(input, dim=None, keepdim: bool = False, *, dtype=None, out=None) -> Tensor:
+    """The sum of the values that are not NaN (in `dtype`, or out's dtype, when given)."""
+    dtype = dtype_for_out(dtype, out)
+    return written_to(out, "nansum", _tensor(input).nansum(dim, keepdim, dtype=dtype), same_dtype=True)
 
 
-def aminmax(input, *, dim: int | None = None, keepdim: bool = False):
+def aminmax(input, *, dim: int | None = None, keepdim: bool = False, out=None):
     """(min, max) over `dim` (all values when None)."""
-    return _tensor(input).aminmax(dim=dim, keepdim=keepdim)
+    return written_to(out, "aminmax", _tensor(input).aminmax(dim=dim, keepdim=keepdim))
 
 
 def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
@@ -451,6 +463,14 @@ def cov(input, *, correction: int = 1, fweights=None, aweights=None) -> Tensor:
 def corrcoef(input) -> Tensor:
     """Pearson's correlation coefficients of the variables in the rows of input."""
     return _tensor(input).corrcoef()
+
+
+__all__ += ["as_strided"]
+
+
+def as_strided(input, size, stride, storage_offset: int | None = None) -> Tensor:
+    """A view of input's memory with the given sizes and strides, in elements (Tensor.as_strided)."""
+    return _tensor(input).as_strided(size, stride, storage_offset)
 
 
 # ---- the long tail (tensor_more_layout.py) -------------------------------------------------------
@@ -468,9 +488,9 @@ def tile(input, dims) -> Tensor:
     return _tensor(input).tile(dims)
 
 
-def msort(input) -> Tensor:
+def msort(input, *, out=None) -> Tensor:
     """input sorted along dim 0."""
-    return _tensor(input).msort()
+    return written_to(out, "msort", _tensor(input).msort(), same_dtype=True)
 
 
 def split_with_sizes(input, split_sizes, dim: int = 0) -> tuple:
@@ -478,9 +498,9 @@ def split_with_sizes(input, split_sizes, dim: int = 0) -> tuple:
     return _tensor(input).split_with_sizes(split_sizes, dim)
 
 
-def narrow_copy(input, dim: int, start: int, length: int) -> Tensor:
+def narrow_copy(input, dim: int, start: int, length: int, *, out=None) -> Tensor:
     """A copy of input.narrow(dim, start, length)."""
-    return _tensor(input).narrow_copy(dim, start, length)
+    return written_to(out, "narrow_copy", _tensor(input).narrow_copy(dim, start, length), same_dtype=True)
 
 
 def select(input, dim: int, index: int) -> Tensor:
@@ -514,34 +534,34 @@ def dist(input, other: Tensor, p=2) -> Tensor:
     return _tensor(input).dist(other, p)
 
 
-def renorm(input, p, dim: int, maxnorm) -> Tensor:
+def renorm(input, p, dim: int, maxnorm, *, out=None) -> Tensor:
     """Sub-tensors along dim with p-norm above maxnorm scaled down to maxnorm."""
-    return _tensor(input).renorm(p, dim, maxnorm)
+    return written_to(out, "renorm", _tensor(input).renorm(p, dim, maxnorm), same_dtype=True)
 
 
-def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
+def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False, *, out=None):
     """(values, indices) of the k-th smallest element along dim."""
-    return _tensor(input).kthvalue(k, dim, keepdim)
+    return written_to(out, "kthvalue", _tensor(input).kthvalue(k, dim, keepdim))
 
 
-def inner(input, other: Tensor) -> Tensor:
+def inner(input, other: Tensor, *, out=None) -> Tensor:
     """The inner product over the last dims."""
-    return _tensor(input).inner(other)
+    return written_to(out, "inner", _tensor(input).inner(other), same_dtype=True)
 
 
-def vdot(input, other: Tensor) -> Tensor:
+def vdot(input, other: Tensor, *, out=None) -> Tensor:
     """The dot product of two 1-D tensors."""
-    return _tensor(input).vdot(other)
+    return written_to(out, "vdot", _tensor(input).vdot(other), same_dtype=True)
 
 
-def ger(input, vec2: Tensor) -> Tensor:
+def ger(input, vec2: Tensor, *, out=None) -> Tensor:
     """The outer product (outer)."""
-    return _tensor(input).outer(vec2)
+    return written_to(out, "ger", _tensor(input).outer(vec2))
 
 
-def addr(input, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1) -> Tensor:
+def addr(input, vec1: Tensor, vec2: Tensor, *, beta=1, alpha=1, out=None) -> Tensor:
     """beta·input + alpha·outer(vec1, vec2)."""
-    return _tensor(input).addr(vec1, vec2, beta=beta, alpha=alpha)
+    return written_to(out, "addr", _tensor(input).addr(vec1, vec2, beta=beta, alpha=alpha))
 
 
 accept_numpy_names(globals(), list(__all__))  # tg.median(t, axis=0), as PyTorch accepts

@@ -5,10 +5,11 @@
 - reading at indices: `take`, `take_along_dim`, `masked_select`;
 - results whose shape depends on the values: `nonzero`, `argwhere`, `count_nonzero`, `unique`,
   `unique_consecutive`, `bincount`, `histc` (computed in functions_indexing.py, no gradient);
-- memory attributes (`stride`, `nbytes`, `data_ptr`...), `retains_grad`, `detach_` and the
-  in-place shape changes `squeeze_`, `unsqueeze_`, `transpose_`, `t_`.
+- memory attributes (`stride`, `nbytes`, `data_ptr`, `untyped_storage`, `storage`...) and
+  `as_strided`, a view of the memory in any geometry (ops/strided.py, with its own backward);
+  `retains_grad`, `detach_` and the in-place shape changes `squeeze_`, `unsqueeze_`, `transpose_`, `t_`.
 
-Nothing here has a backward formula of its own: writing is `SetItem` (x[index] = v) or
+Apart from as_strided, nothing here has a backward formula of its own: writing is `SetItem` (x[index] = v) or
 `x + IndexAdd(v)` (zeros with v added at index, repeats accumulate) and reading is `GetItem`, so
 every gradient, and the gradient of every gradient, comes from ops/index.py. The index checks follow PyTorch's,
 op by op (which ops wrap negative indices, and which exception an index out of range raises).
@@ -18,9 +19,12 @@ op by op (which ops wrap negative indices, and which exception an index out of r
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import errors as _errors
+from . import storage as _storage
 from .autograd.grad_mode import _state as _grad_state
 
 Tensor = _ops = None  # set by tensor.py
@@ -247,15 +251,46 @@ class IndexingMethods:
     def storage_offset(self) -> int:
         """Where this tensor's first element lies in the memory it shares with others, counted in
         elements (t[1:].storage_offset() is t.stride(0))."""
-        root = self.data
-        while isinstance(root.base, np.ndarray):
-            root = root.base
-        delta = self.data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-        return int(delta // self.data.itemsize)
+        root = _storage.root_array(self.data)
+        return int((_storage.address(self.data) - _storage.address(root)) // self.data.itemsize)
 
     def data_ptr(self) -> int:
         """The memory address of the first element."""
-        return int(self.data.__array_interface__["data"][0])
+        return _storage.address(self.data)
+
+    def untyped_storage(self) -> "_storage.UntypedStorage":
+        """The memory this tensor's elements live in, shared with every view of it, as bytes:
+        `t.untyped_storage().data_ptr() == t.view(2, 8).untyped_storage().data_ptr()`."""
+        return _storage.UntypedStorage(self.data)
+
+    def storage(self) -> "_storage.TypedStorage":
+        """The memory as elements of this tensor's dtype. PyTorch deprecates it (with a warning,
+        once per process, as here) in favour of `untyped_storage()`."""
+        _warn_typed_storage_once()
+        return _storage.TypedStorage(self.data, self.data.dtype)
+
+    def as_strided(self, size, stride, storage_offset: int | None = None) -> "Tensor":
+        """A view of this tensor's memory (its storage) with the given sizes and strides, counted
+        in elements as in PyTorch (numpy counts bytes): element [i, j] is
+        storage[storage_offset + i·stride[0] + j·stride[1]], storage_offset being this tensor's
+        own when not given. Changing the view in place changes this tensor. Windows may overlap
+        (such a view is read-only); the gradient of each element goes to the one it reads, summed
+        over overlapping windows.
+
+        >>> import tinygrad_edu as tg
+        >>> a = tg.arange(9.0)
+        >>> s = a.as_strided((2, 2), (3, 1), 1)
+        >>> s
+        tensor([[1., 2.],
+                [4., 5.]])
+        >>> _ = s.mul_(-1); a
+        tensor([ 0., -1., -2.,  3., -4., -5.,  6.,  7.,  8.])
+        """
+        from .ops.strided import AsStrided  # (the ops import Tensor)
+
+        size, stride = _int_tuple(size, "size"), _int_tuple(stride, "stride")
+        offset = self.storage_offset() if storage_offset is None else int(storage_offset)
+        return AsStrided.apply(self, size, stride, offset)
 
     @property
     def retains_grad(self) -> bool:
@@ -323,6 +358,26 @@ class IndexingMethods:
         if self.ndim > 2:
             raise RuntimeError(f"t_: expects a tensor with at most 2 dimensions, got shape {self.shape}")
         return self.transpose_(0, 1) if self.ndim == 2 else self._reshape_in_place("t_", lambda t: _new_node(t, t))
+
+
+_TYPED_STORAGE_WARNED = []  # (PyTorch warns about TypedStorage once per process)
+
+
+def _warn_typed_storage_once() -> None:
+    if not _TYPED_STORAGE_WARNED:
+        _TYPED_STORAGE_WARNED.append(True)
+        warnings.warn("TypedStorage is deprecated. It will be removed in the future and UntypedStorage will be the "
+                      "only storage class. This should only matter to you if you are using storages directly.  To "
+                      "access UntypedStorage directly, use tensor.untyped_storage() instead of tensor.storage()",
+                      UserWarning, stacklevel=3)
+
+
+def _int_tuple(sizes, what: str) -> tuple:
+    """as_strided's size or stride: a sequence of ints (a list, a tuple, a tg.Size)."""
+    if isinstance(sizes, Tensor) or not isinstance(sizes, (list, tuple)) or not all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes):
+        raise TypeError(f"as_strided(): argument '{what}' must be a tuple of ints, got {sizes!r}")
+    return tuple(int(n) for n in sizes)
 
 
 def _new_node(t, out):

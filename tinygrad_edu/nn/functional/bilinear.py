@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ...functions import einsum
 from ...tensor import Tensor
-from .checks import check_float, check_tensor
+from .checks import check_float, check_same_dtype, check_tensor
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -23,6 +23,7 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     check_float(input1, op, "input1")
     check_float(input2, op, "input2")
     check_tensor(weight, op, "weight")
+    check_same_dtype(op, input1=input1, input2=input2, weight=weight, bias=bias)
     if input1.ndim == 0 or input2.ndim == 0:
         raise IndexError(f"{op}: input1 and input2 need at least one dim (the features), got shapes "
                          f"{input1.shape} and {input2.shape}")

@@ -46,6 +46,21 @@ def check_float_only(x, op: str) -> None:
                              f"convert with .float() or .double()")
 
 
+def check_same_dtype(op: str, **tensors) -> None:
+    """Tensors that an op combines without promoting (F.linear's input and weight, a loss's input
+    and target or class weights) must share one dtype, as in PyTorch: a float32 batch through a
+    float64 layer is an error there, not a silent float64 result. None entries are skipped.
+    Raises ArgumentDtypeError (a RuntimeError, PyTorch's type, and a TypeError)."""
+    named = [(name, t) for name, t in tensors.items() if t is not None]
+    (first_name, first), *others = named
+    for name, t in others:
+        if t.dtype != first.dtype:
+            raise ArgumentDtypeError(
+                f"{op}: {first_name} has dtype {first.dtype} but {name} has dtype {t.dtype}; they must have "
+                f"the same dtype (PyTorch does not convert them either): convert one, e.g. "
+                f"{first_name}.to({name}.dtype)")
+
+
 def as_float_tensor(value, like: Tensor, op: str, what: str = "target") -> Tensor:
     """A target-like argument as a Tensor of `like`'s float dtype (numbers and lists are accepted,
     integer tensors are converted as PyTorch's type promotion would)."""

@@ -7,6 +7,7 @@ from ...ops.linalg import transposed_times
 from ...ops.op import Op
 from ...random import generator
 from ...tensor import Tensor
+from .checks import ArgumentDtypeError, check_same_dtype
 
 
 class Linear(Op):
@@ -45,6 +46,8 @@ def linear_grads(xp, grad, x, weight, need_x: bool, need_w: bool) -> tuple:
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """input @ weight.T + bias, with weight of shape (out_features, in_features) like PyTorch.
+    Input, weight and bias must have one dtype, as in PyTorch (a float32 batch through a float64
+    layer is an error, not a float64 result).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.zeros(4)).shape
@@ -53,6 +56,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input.__class__ is not Tensor or weight.__class__ is not Tensor:
         raise TypeError(f"linear: input and weight must be Tensors, got {type(input).__name__} and "
                         f"{type(weight).__name__}")
+    check_same_dtype("linear", input=input, weight=weight)
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
     if input.ndim == 0 or input.data.shape[-1] != weight.data.shape[1]:
@@ -63,6 +67,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if bias is not None:
         if bias.__class__ is not Tensor:
             raise TypeError(f"linear: bias must be a Tensor or None, got {type(bias).__name__}")
+        check_same_dtype("linear", bias=bias, weight=weight)
         if bias.data.shape != (weight.data.shape[0],):
             raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) to match weight of "
                              f"shape {weight.shape}, got {bias.shape}")
@@ -118,8 +123,9 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
         raise ValueError(f"embedding: weight must be a 2-D Tensor (num_embeddings, dim), got "
                          f"{getattr(weight, 'shape', type(weight).__name__)}")
     idx = input.data if isinstance(input, Tensor) else np.asarray(input)
-    if idx.dtype.kind not in "iu":
-        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if idx.dtype not in (np.int64, np.int32):  # (PyTorch's embedding takes these two, no other dtype)
+        raise ArgumentDtypeError(f"embedding: indices must be integers of dtype int64 (or int32), got dtype "
+                                 f"{idx.dtype}; convert them with .long()")
     n = weight.data.shape[0]
     padding_idx = embedding_padding_idx(padding_idx, n, "embedding")
     if idx.size and (idx.min() < 0 or idx.max() >= n):

@@ -6,6 +6,10 @@
     binary_cross_entropy: -(y · log p + (1 - y) · log(1 - p)),  each log clamped at -100
 
 With class weights w, the mean is Σ loss / Σ w[t] (a weighted average), as in PyTorch.
+
+Dtypes follow PyTorch too: mse_loss promotes (a float32 input with a float64 target gives a
+float64 loss), but binary_cross_entropy needs a target of the input's dtype, nll_loss and
+cross_entropy need class weights of the input's dtype and int64 (or uint8) class indices.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from .checks import (
     ArgumentValueError,
     as_float_tensor,
     check_float,
+    check_same_dtype,
     check_same_shape,
     legacy_reduction,
 )
@@ -85,6 +90,14 @@ def mse_loss(input: Tensor, target, size_average=None, reduce=None, reduction: s
 
 
 # ---- negative log likelihood ---------------------------------------------------------------
+def _check_index_dtype(target, op: str) -> None:
+    """Class indices in a tensor must be int64 or uint8, as PyTorch's nll_loss requires ("expected
+    target dtype to be Long or Byte"); an int32 tensor is refused there too."""
+    if isinstance(target, Tensor) and target.data.dtype.kind in "iu" and target.data.dtype not in (np.int64, np.uint8):
+        raise ArgumentDtypeError(f"{op}: class indices must be an int64 (or uint8) tensor, got dtype {target.dtype}; "
+                                 f"convert them with target.long()")
+
+
 def _class_indices(target, input: Tensor, op: str) -> np.ndarray:
     """The target as an int array whose shape fits the input: (N, d...) for (N, C, d...), () for (C,)."""
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
@@ -139,6 +152,9 @@ def nll_loss(input: Tensor, target, weight: Tensor | None = None, size_average=N
 def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, op: str) -> Tensor:
     check_float(input, op)
     _check_reduction(reduction, op)
+    _check_index_dtype(target, op)
+    if isinstance(weight, Tensor):
+        check_same_dtype(op, input=input, weight=weight)
     t = _class_indices(target, input, op)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     counted = _check_range(t, n_classes, ignore_index, op)
@@ -206,6 +222,7 @@ def cross_entropy(input: Tensor, target, weight: Tensor | None = None, size_aver
         raise ArgumentValueError(f"cross_entropy: label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
     smoothing = float(label_smoothing) if label_smoothing > 0.0 else 0.0  # (PyTorch ignores a negative one)
     t = target.data if isinstance(target, Tensor) else np.asarray(target)
+    _check_index_dtype(target, "cross_entropy")
     if input.ndim == 2 and weight is None and t.dtype.kind in "iu" and not smoothing:
         t = _class_indices(t, input, "cross_entropy")
         if _check_range(t, input.shape[1], ignore_index, "cross_entropy").all():
@@ -291,7 +308,8 @@ def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction, smoo
         w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
         shape = [1] * log_probs.ndim
         shape[class_dim] = -1
-        terms = terms * Tensor._make(w.astype(log_probs.data.dtype).reshape(shape), None, False)
+        dtype = w.dtype if w.dtype.kind == "f" else log_probs.data.dtype  # (float weights promote, as in PyTorch)
+        terms = terms * Tensor._make(w.astype(dtype).reshape(shape), None, False)
     loss = -terms.sum(class_dim)
     if reduction == "mean" and log_probs.ndim > 1:
         return loss.sum() / float(log_probs.shape[0] * int(np.prod(log_probs.shape[2:])))
@@ -341,8 +359,9 @@ def _broadcasts_to(shape: tuple, target: tuple) -> bool:
 def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, size_average=None,
                          reduce=None, reduction: str = "mean") -> Tensor:
     """Cross-entropy between probabilities `input` (in [0, 1], e.g. after a sigmoid) and
-    targets in [0, 1] of the same shape. Each log is clamped at -100, like PyTorch, so p = 0 or
-    1 gives a large finite loss instead of inf. `weight` multiplies each element's loss.
+    targets in [0, 1] of the same shape and dtype (PyTorch does not promote here). Each log is
+    clamped at -100, like PyTorch, so p = 0 or 1 gives a large finite loss instead of inf.
+    `weight` multiplies each element's loss (the loss keeps the input's dtype).
     `size_average` and `reduce` are PyTorch's deprecated spellings of `reduction`.
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
@@ -352,6 +371,8 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, si
     reduction = legacy_reduction(size_average, reduce, reduction)
     check_float(input, "binary_cross_entropy")
     _check_reduction(reduction, "binary_cross_entropy")
+    if isinstance(target, Tensor):
+        check_same_dtype("binary_cross_entropy", input=input, target=target)
     target = as_float_tensor(target, input, "binary_cross_entropy")
     check_same_shape(input, target, "binary_cross_entropy")
     if input.data.size and (input.data.min() < 0 or input.data.max() > 1):
@@ -365,5 +386,5 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, si
         if not _broadcasts_to(weight.shape, input.shape):  # (it may not grow the loss)
             raise ShapeError(f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast "
                              f"to the input's shape {input.shape}")
-        loss = loss * weight
+        loss = loss * weight.to(input.dtype)  # (PyTorch's loss keeps the input's dtype)
     return _reduce(loss, reduction)
