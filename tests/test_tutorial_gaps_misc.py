@@ -22,8 +22,10 @@ def test_accelerator_says_cpu_like_the_tutorials_expect():
 
 
 def test_deterministic_switch_records_what_it_was_told():
-    assert tg.are_deterministic_algorithms_enabled() is False
+    before = (tg.are_deterministic_algorithms_enabled(), tg.is_deterministic_algorithms_warn_only_enabled())
     try:
+        tg.use_deterministic_algorithms(False)
+        assert tg.are_deterministic_algorithms_enabled() is False
         tg.use_deterministic_algorithms(True, warn_only=True)
         assert tg.are_deterministic_algorithms_enabled() and tg.is_deterministic_algorithms_warn_only_enabled()
         assert tg.get_deterministic_debug_mode() == 1
@@ -33,9 +35,10 @@ def test_deterministic_switch_records_what_it_was_told():
             tg.use_deterministic_algorithms(1)
         with pytest.raises(RuntimeError, match="debug_mode"):
             tg.set_deterministic_debug_mode("sometimes")
-    finally:
         tg.use_deterministic_algorithms(False)
-    assert tg.get_deterministic_debug_mode() == 0
+        assert tg.get_deterministic_debug_mode() == 0
+    finally:
+        tg.use_deterministic_algorithms(before[0], warn_only=before[1])
 
 
 def test_sequential_slice_keeps_names_and_modulelist_slice_renumbers():

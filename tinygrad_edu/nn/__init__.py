@@ -69,6 +69,21 @@ from .layers import (
     Tanh,
     Unflatten,
 )
+from .lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyBatchNorm3d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyConv3d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyConvTranspose3d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
+    LazyLinear,
+)
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -110,7 +125,7 @@ from .more_losses import (
     TripletMarginWithDistanceLoss,
 )
 from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from .recurrent import GRUCell, LSTMCell, RNNCell
 from .recurrent import _Cell as RNNCellBase  # (PyTorch's name for the cells' common base)
 from .resampling import (

@@ -24,7 +24,7 @@ from .. import devices as _devices
 from ..tensor import Tensor
 from . import backward_hooks
 from .module_hooks import RemovableHandle, add_hook, call_with_hooks, insert_hook
-from .parameter import Parameter, mark_as_parameter
+from .parameter import Parameter, is_lazy, mark_as_parameter
 
 
 class _IncompatibleKeys(namedtuple("_IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -613,6 +613,8 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
+            if is_lazy(value) and is_lazy(target):  # a lazy module's placeholders into another's: nothing to copy
+                continue
             try:
                 array = value.data if isinstance(value, Tensor) else np.asarray(value)
             except (ValueError, TypeError) as err:  # e.g. a ragged nested list: rows of different lengths
