@@ -37,13 +37,15 @@ class Programs:
         self.functions: dict = {}
         self.xfail: dict = {}  # program name -> reason (a name tinygrad_edu lacks or gets wrong)
 
-    def add(self, fn=None, *, xfail: str | None = None):
-        """Register `fn(torch, nn, F, optim) -> dict` as a program run with both libraries."""
+    def add(self, fn=None, *, xfail: str | None = None, differs: str | None = None):
+        """Register `fn(torch, nn, F, optim) -> dict` as a program run with both libraries.
+        `xfail`: it fails here (a gap, named in the reason); `differs`: it runs here, but its result
+        differs from PyTorch's (e.g. printed text), so it fails only where torch is installed."""
         def register(fn):
             assert fn.__name__ not in self.functions, f"two programs named {fn.__name__}"
             self.functions[fn.__name__] = fn
-            if xfail:
-                self.xfail[fn.__name__] = xfail
+            if xfail or (differs and HAS_TORCH):
+                self.xfail[fn.__name__] = xfail or differs
             return fn
         return register(fn) if fn is not None else register
 
