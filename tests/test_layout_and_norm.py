@@ -72,7 +72,7 @@ def test_errors():
 def test_rounding_keeps_integers_and_rounds_halves_to_even():
     assert tg.tensor([0.5, 1.5, 2.5, -0.5]).round().tolist() == [0.0, 2.0, 2.0, -0.0]
     assert tg.tensor([3, -2]).floor().dtype == tg.int64 and tg.tensor([3, -2]).round().tolist() == [3, -2]
-    assert str(tg.tensor([1.5], requires_grad=True).floor().grad_fn) == "<FloorBackward0>"
+    assert str(tg.tensor([1.5], requires_grad=True).floor().grad_fn).startswith("<FloorBackward0 object at 0x")
     assert np.floor(tg.tensor([1.5], requires_grad=True)).grad_fn is not None  # numpy's ufunc runs ours
 
 

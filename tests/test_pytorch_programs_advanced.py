@@ -135,9 +135,7 @@ def extending_linear_function(torch, nn, F, optim):
 
 # ---- 2. More of "Extending torch.autograd": the PyTorch 2 setup_context style, mark_non_differentiable,
 #         set_materialize_grads, once_differentiable -------------------------------------------------
-@programs.add(xfail="Function.apply always passes ctx to forward (no setup_context style); "
-                    "ctx.set_materialize_grads is missing; ctx.mark_non_differentiable is a no-op; "
-                    "torch.autograd.function.once_differentiable is missing")
+@programs.add
 def function_ctx_features(torch, nn, F, optim):
     Function = torch.autograd.Function  # from torch.autograd import Function
     once_differentiable = submodule(torch, "autograd.function").once_differentiable
@@ -431,7 +429,7 @@ def autograd_functional_api(torch, nn, F, optim):
 
 
 # ---- 5. WGAN-GP gradient penalty with torch.autograd.grad; tensor hooks and retain_grad -------------
-@programs.add(xfail="torch.autograd.grad does not accept only_inputs= (PyTorch: deprecated, still accepted)")
+@programs.add
 def gradient_penalty_and_hooks(torch, nn, F, optim):
     autograd = torch.autograd  # from torch import autograd
 
@@ -486,8 +484,7 @@ def gradient_penalty_and_hooks(torch, nn, F, optim):
 
 
 # ---- 6. "Autograd mechanics" saved tensors; "Hooks for autograd saved tensors"; forward-mode AD -------
-@programs.add(xfail="grad_fn._saved_self / _saved_result are missing; torch.autograd.graph "
-                    "(saved_tensors_hooks) is missing; torch.autograd.forward_ad is missing")
+@programs.add
 def saved_tensors_and_forward_ad(torch, nn, F, optim):
     rng = np.random.default_rng(7)
     x = torch.from_numpy(rng.standard_normal(5)).requires_grad_()

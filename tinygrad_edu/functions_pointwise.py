@@ -333,8 +333,8 @@ def is_complex(input: Tensor) -> bool:
 
 
 def is_inference(input: Tensor) -> bool:
-    """False: no tensor here is an inference tensor."""
-    return False
+    """`input.is_inference()`: True for results of ops run inside `tg.inference_mode()`."""
+    return input.is_inference()
 
 
 __all__ = [

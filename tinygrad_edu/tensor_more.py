@@ -271,8 +271,8 @@ class MoreMethods:
         return False
 
     def is_inference(self) -> bool:
-        """False: no tensor here is an inference tensor (inference_mode only turns gradients off)."""
-        return False
+        """True for the result of an op run inside `tg.inference_mode()`, as in PyTorch."""
+        return getattr(self, "_inference", False)
 
     # ---- bits ------------------------------------------------------------------------------------
     def bitwise_and(self, other) -> "Tensor":

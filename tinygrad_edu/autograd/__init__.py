@@ -4,7 +4,10 @@ hooks and anomaly detection. Public names are re-exported from `tinygrad_edu`.
 As in PyTorch, this package is also the `tg.autograd` namespace: `tg.autograd.Function`,
 `tg.autograd.grad`, `tg.autograd.backward`, `tg.autograd.gradcheck`/`gradgradcheck`,
 `tg.autograd.set_detect_anomaly`/`detect_anomaly`, `tg.autograd.no_grad`, `tg.autograd.Variable`,
-and the submodule `tg.autograd.functional` (jacobian, hessian, vjp, jvp, vhp, hvp).
+and the submodules `tg.autograd.functional` (jacobian, hessian, vjp, jvp, vhp, hvp),
+`tg.autograd.graph` (saved_tensors_hooks, save_on_cpu, disable_saved_tensors_hooks),
+`tg.autograd.forward_ad` (dual_level, make_dual, unpack_dual) and `tg.autograd.function`
+(Function, once_differentiable).
 Those names are looked up when first used: Tensor imports this package before it exists.
 """
 from __future__ import annotations
@@ -27,6 +30,8 @@ _NAMES = {
     "gradcheck": ("tinygrad_edu.gradcheck", "gradcheck"),
     "gradgradcheck": ("tinygrad_edu.gradcheck", "gradgradcheck"),
     "functional": ("tinygrad_edu.autograd.functional", None),  # the submodule: jacobian, hessian, vjp, ...
+    "graph": ("tinygrad_edu.autograd.graph", None),  # saved_tensors_hooks, save_on_cpu, ...
+    "forward_ad": ("tinygrad_edu.autograd.forward_ad", None),  # dual_level, make_dual, unpack_dual
 }
 
 __all__ = sorted(_NAMES)

@@ -1,11 +1,14 @@
 """The functions of PyTorch's `torch.autograd` namespace that have no other home here:
-`backward` over several outputs, `set_detect_anomaly`, and the old `Variable` wrapper."""
+`backward` over several outputs, `set_detect_anomaly`, the old `Variable` wrapper, and
+`inference_mode`."""
 from __future__ import annotations
 
+import functools
+import threading
 from typing import Sequence
 
 from ..tensor import Tensor
-from . import anomaly
+from . import anomaly, function
 from .differentiate import outputs_and_gradients, seed_gradient
 from .engine import _accumulate, run_backward
 from .grad_mode import no_grad
@@ -77,9 +80,65 @@ class Variable(metaclass=_VariableMeta):
         return tensor.detach().requires_grad_(requires_grad)
 
 
+class _InferenceState(threading.local):
+    on = False  # inside inference_mode() (and not inside an inference_mode(False) in it)
+
+
+_inference = _InferenceState()
+_inference_lock = threading.Lock()
+
+
 class inference_mode(no_grad):  # noqa: N801 (PyTorch's name)
-    """`with tg.inference_mode():` (or as a decorator) -- here the same as `tg.no_grad()`:
-    nothing is recorded. `inference_mode(False)` records as usual."""
+    """`with tg.inference_mode():` (or as a decorator) -- nothing is recorded, as under
+    `tg.no_grad()`, and the results of ops inside are *inference tensors*
+    (`t.is_inference()` is True), as in PyTorch. `inference_mode(False)` records as usual.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.ones(2, requires_grad=True)
+    >>> with tg.inference_mode():
+    ...     y = x * 2
+    >>> y.requires_grad, y.is_inference(), x.is_inference()
+    (False, True, False)
+    """
 
     def __init__(self, mode: bool = True) -> None:
         self._mode = not mode
+        self._inference: list = []  # what was on before each (nested) entry
+
+    def __enter__(self) -> None:
+        super().__enter__()
+        self._inference.append(_inference.on)
+        _inference.on = not self._mode
+        if not self._mode:
+            _count_inference(+1)
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        _inference.on = self._inference.pop()
+        if not self._mode:
+            _count_inference(-1)
+
+    def __call__(self, fn):
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with inference_mode(not self._mode):
+                return fn(*args, **kwargs)
+        return wrapper
+
+
+def _count_inference(change: int) -> None:
+    with _inference_lock:
+        function._inference_open += change
+
+
+def mark_inference(cls: type, args: tuple, out) -> None:
+    """Results of an op run inside inference_mode are inference tensors (called by
+    Function.apply while an inference_mode block is open in some thread). A view of a normal
+    tensor stays a normal tensor, as in PyTorch."""
+    if not _inference.on:
+        return
+    if cls.returns_view and isinstance(args[0], Tensor) and not args[0].is_inference():
+        return
+    for t in out if out.__class__ is tuple else (out,):
+        if isinstance(t, Tensor):
+            t._inference = True

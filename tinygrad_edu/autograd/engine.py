@@ -106,7 +106,8 @@ _creation_order = operator.attrgetter("seq")
 
 def _call_user_backward(node: Node, grads_in: list) -> tuple:
     """A user's Function written with Tensor ops (not `xp_backward`): Tensors in, arrays out."""
-    grads = node.fn.backward(node, *[Tensor._make(np.asarray(g), None, False) for g in grads_in])
+    grads = node.fn.backward(node, *[None if g is None else Tensor._make(np.asarray(g), None, False)
+                                     for g in grads_in])  # (None: see set_materialize_grads)
     if grads.__class__ is not tuple:
         grads = (grads,)
     if len(grads) > len(node.edges) and any(g is not None for g in grads[len(node.edges):]):
@@ -239,14 +240,15 @@ class _Exits:
                 entry[1] = entry[1] + grad
 
     def arriving(self, node: Node, grads: list) -> list:
-        """The gradients reaching `node`'s outputs, after their hooks; unused outputs get zeros."""
+        """The gradients reaching `node`'s outputs, after their hooks; unused outputs get zeros
+        (None if its Function asked for that: ctx.set_materialize_grads(False))."""
         if self.hooks and (node.pre_hooks is not None or node.retained is not None):
             grads = _run_output_hooks(node, grads, self.create_graph)
         if self.capturing:
             for nr, g in enumerate(grads):
                 if (node, nr) in self.captured and g is not None:
                     self.captured[(node, nr)] = g
-        if node.n_outputs > 1 and any(g is None for g in grads):
+        if node.n_outputs > 1 and node.materialize_grads and any(g is None for g in grads):
             grads = [_zeros(shape, dtype, self.create_graph) if g is None else g
                      for g, shape, dtype in zip(grads, node.output_shapes, node.output_dtypes)]
         return grads

@@ -6,7 +6,8 @@ Calling `SomeOp.apply(*args)`:
      that forward/backward see and the result's `grad_fn` -- wires it to its inputs (the
      *edges*) and gives it the next number in creation order;
   2. runs `forward(ctx, *args)` (nothing inside records; forward may return an ndarray or a
-     Tensor, or a tuple of them);
+     Tensor, or a tuple of them) -- or, for a Function written in PyTorch 2's style with a
+     `setup_context` of its own, `forward(*args)` and then `setup_context(ctx, args, result)`;
   3. wraps the result in a Tensor whose `grad_fn` is the node.
 Otherwise forward runs with a throwaway ctx and nothing is remembered.
 
@@ -15,6 +16,7 @@ that number, largest first, is a valid order for the backward pass (see engine.p
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import weakref
 
@@ -42,6 +44,20 @@ def _share(shapes: tuple) -> tuple:
     needs = tuple([shape.__class__ is tuple for shape in shapes])  # (CONSTANT, None: no gradient)
     pair = _SHARED[shapes] = (shapes, needs)
     return pair
+
+# Open `tg.autograd.graph.saved_tensors_hooks` blocks, in any thread (graph.py counts them), and
+# open `inference_mode` blocks (api.py). While both are 0, saving and computing cost one check of
+# a number each; only then do graph.py and api.py look at the calling thread's own state.
+_hooks_open = 0
+_inference_open = 0
+
+
+def _saved_attribute(name: str) -> property:
+    def read(node: "Node"):
+        from .graph import saved_attribute  # (graph.py imports this module)
+        return saved_attribute(node, name)
+    return property(read, doc=f"PyTorch's `grad_fn.{name}`: a value this op saved (graph.py).")
+
 
 _FREED_MESSAGE = (
     "{name}: trying to backward through the graph a second time (or to read saved tensors after "
@@ -78,6 +94,15 @@ class Node:
     watched = False  # hooks, retain_grad or several outputs: the engine looks closer (engine.py)
     forward_stack = None
     is_view = False  # the output shares memory (and version counter) with input 0
+    label = None  # a PyTorch name for name() to give instead (F.mse_loss's Mean node: "MseLossBackward0")
+    materialize_grads = True  # ctx.set_materialize_grads(False): outputs without a gradient get None
+    non_differentiable = None  # ctx.mark_non_differentiable(*outputs): those outputs
+
+    # What some built-in ops saved, under PyTorch's names (y = a * b: y.grad_fn._saved_self is a)
+    _saved_self = _saved_attribute("_saved_self")
+    _saved_other = _saved_attribute("_saved_other")
+    _saved_exponent = _saved_attribute("_saved_exponent")
+    _saved_result = _saved_attribute("_saved_result")
 
     def __init__(self, fn: type) -> None:
         self.fn = fn
@@ -86,6 +111,10 @@ class Node:
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
+        if _hooks_open:  # maybe inside saved_tensors_hooks: pack_hook keeps them instead (graph.py)
+            from .graph import pack_saved
+            if pack_saved(self, tensors):
+                return
         versions = []
         numbers = False
         for t in tensors:
@@ -103,8 +132,20 @@ class Node:
         self._saved_output = array
         return array
 
-    def mark_non_differentiable(self, *tensors) -> None:  # PyTorch name; outputs here are few
-        pass
+    def mark_non_differentiable(self, *tensors) -> None:
+        """Say which of forward's results (the very objects it returns) are not differentiable,
+        such as the indices of a sort: they come out with requires_grad=False and no grad_fn, and
+        backward gets zeros for them (None after set_materialize_grads(False))."""
+        for t in tensors:
+            if not isinstance(t, (Tensor, np.ndarray)):
+                raise RuntimeError(f"mark_non_differentiable: only forward's result tensors can be marked, "
+                                   f"but got a {type(t).__name__}")
+        self.non_differentiable = tensors
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward receives None (not zeros) for an output whose gradient was not
+        computed (one result of several that the loss did not use); backward must check for it."""
+        self.materialize_grads = bool(value)
 
     # ---- what backward may read ----------------------------------------------------------
     @property
@@ -124,11 +165,15 @@ class Node:
         """What forward saved. A Function whose backward is written against `ctx.xp`
         (`xp_backward = True`, every built-in op) gets arrays, or Tensors under create_graph;
         any other Function gets Tensors, as in PyTorch."""
-        if self._saved_versions is _FREED:
+        versions = self._saved_versions
+        if versions is _FREED:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
         saved = self._saved
         if saved is None:
             return ()
+        if versions is PACKED:  # kept by a pack hook: unpack_hook gives them back (graph.py)
+            from .graph import unpack_saved
+            return unpack_saved(self)
         as_arrays = self.fn.xp_backward and not _grad_state.enabled
         values = []
         for t, version in zip(saved, self._saved_versions):
@@ -151,6 +196,9 @@ class Node:
         Tensor, so that second derivatives flow through it."""
         if self._saved_versions is _FREED or self._saved_output is None:
             raise RuntimeError(_FREED_MESSAGE.format(name=self.name()))
+        if self._saved_output.__class__ is Packed:  # kept by a pack hook (graph.py)
+            from .graph import unpack_output
+            return unpack_output(self)
         if self._output_version[0] != 0:
             raise RuntimeError(
                 f"{self.name()}: its output (shape {self._saved_output.shape}) was modified by an "
@@ -178,6 +226,9 @@ class Node:
     # ---- introspection (PyTorch names) ---------------------------------------------------
     def name(self) -> str:
         # PyTorch's names: a built-in op's node is MulBackward0, a user's Function's CubeBackward
+        # (or the label a composite function gave its result's node)
+        if self.label is not None:
+            return self.label
         return self.fn.__name__ + ("Backward0" if self.fn.__module__.startswith("tinygrad_edu.") else "Backward")
 
     @property
@@ -200,7 +251,10 @@ class Node:
         raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
 
     def __repr__(self) -> str:
-        return f"<{self.name()}>"
+        # PyTorch's form: <MulBackward0 object at 0x7f...>; a user's Function's node is a class of
+        # torch.autograd.function there, and its node is this module's Node here
+        user = self.label is None and not self.fn.__module__.startswith("tinygrad_edu.")
+        return f"<{__name__ + '.' if user else ''}{self.name()} object at {hex(id(self))}>"
 
 
 def edge_source(edge) -> tuple | None:
@@ -214,6 +268,7 @@ def edge_source(edge) -> tuple | None:
 
 CONSTANT = "constant"  # input_shapes entry of a tensor argument that needs no gradient
 _FREED = ("freed",)  # _saved_versions of a node whose saved values backward released
+PACKED = ("packed",)  # _saved_versions of a node whose saved values pack hooks keep (graph.py)
 _UNCHANGED = {(0,) * n: (0,) * n for n in range(1, 9)}
 
 
@@ -232,6 +287,17 @@ class _Unrecorded(Node):
 
     def save_output(self, array: np.ndarray) -> np.ndarray:
         return array
+
+
+class Packed:
+    """A saved tensor as a pack hook keeps it (graph.py): what pack_hook returned, the
+    unpack_hook that gives the tensor back, and where the tensor was in the graph."""
+
+    __slots__ = ("value", "unpack_hook", "grad_fn", "output_nr", "leaf")
+
+    def __init__(self, value, unpack_hook, grad_fn, output_nr: int, leaf) -> None:
+        self.value, self.unpack_hook = value, unpack_hook
+        self.grad_fn, self.output_nr, self.leaf = grad_fn, output_nr, leaf
 
 
 class AccumulateGrad:
@@ -256,7 +322,7 @@ class AccumulateGrad:
         return id(self.variable)
 
     def __repr__(self) -> str:
-        return "<AccumulateGrad>"
+        return f"<AccumulateGrad object at {hex(id(self))}>"
 
 
 class Function:
@@ -297,6 +363,25 @@ class Function:
     ...     def backward(ctx, grad):
     ...         x, = ctx.saved_tensors        # an ndarray, or a Tensor under create_graph
     ...         return grad * 2 * x
+
+    PyTorch 2's style works too: `forward` without ctx, and a `setup_context(ctx, inputs, output)`
+    that saves what backward needs (`inputs` is the tuple of arguments, `output` what forward
+    returned):
+
+    >>> class Exp(tg.Function):
+    ...     @staticmethod
+    ...     def forward(x):
+    ...         return x.exp()
+    ...     @staticmethod
+    ...     def setup_context(ctx, inputs, output):
+    ...         ctx.save_for_backward(output)
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         result, = ctx.saved_tensors
+    ...         return grad * result
+    >>> x = tg.tensor([0.0, 1.0], requires_grad=True)
+    >>> Exp.apply(x).sum().backward(); x.grad
+    tensor([1.0000, 2.7183])
     """
 
     # A forward that only uses numpy (every built-in op) may say so: apply then skips turning
@@ -312,6 +397,8 @@ class Function:
     # "permute", with the dims as argument 1) says how to write a change of the view back.
     returns_view = False
     view_kind = None
+    # It defines setup_context (PyTorch 2's style): set by __init_subclass__
+    _separate_setup = False
 
     @staticmethod
     def forward(ctx: Node, *args):
@@ -320,6 +407,18 @@ class Function:
     @staticmethod
     def backward(ctx: Node, *grad_outputs):
         raise NotImplementedError
+
+    @staticmethod
+    def setup_context(ctx: Node, inputs: tuple, output) -> None:
+        """PyTorch 2's style: a subclass that defines this gets `forward(*args)` without ctx,
+        then `setup_context(ctx, args, forward's result)` (grad mode off in both)."""
+        raise NotImplementedError
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._separate_setup = cls.setup_context is not Function.setup_context
+        if cls._separate_setup:
+            cls.forward_records = True  # (its forward is the user's: run it through _run_forward)
 
     @classmethod
     def apply(cls, *args):
@@ -354,20 +453,19 @@ class Function:
                 edges.append(None)
         if not recording:  # nothing to remember: forward only, with a throwaway ctx
             ctx = _Unrecorded(cls)
-            if not (cls.forward_records and _grad_state.enabled):
-                raw = cls.forward(ctx, *args)
-            else:
-                _grad_state.enabled = False  # forward never records
-                try:
-                    raw = cls.forward(ctx, *args)
-                finally:
-                    _grad_state.enabled = True
+            raw = _run_forward(cls, ctx, args) if cls.forward_records else cls.forward(ctx, *args)
             if raw.__class__ is np.ndarray:
                 out = Tensor._make(raw, None, False)
-                return _as_view(cls, args, out) if cls.returns_view else out
-            if raw.__class__ is tuple:
-                return tuple(_as_output(r, args) for r in raw)
-            return _as_output(raw, args)
+                if cls.returns_view:
+                    _as_view(cls, args, out)
+            elif raw.__class__ is tuple:
+                out = tuple(_as_output(r, args) for r in raw)
+            else:
+                out = _as_output(raw, args)
+            if _inference_open:  # maybe inside inference_mode: results are inference tensors (api.py)
+                from .api import mark_inference
+                mark_inference(cls, args, out)
+            return out
 
         ctx = _new_node(Node)  # (Node.__init__'s three fields, without the call)
         ctx.fn = cls
@@ -382,11 +480,10 @@ class Function:
             ctx.forward_stack = anomaly.forward_stack()
 
         if cls.forward_records:
-            _grad_state.enabled = False  # forward never records
-            try:
-                raw = cls.forward(ctx, *args)
-            finally:
-                _grad_state.enabled = True
+            raw = _run_forward(cls, ctx, args)
+            marked = ctx.non_differentiable
+            if marked is not None and raw.__class__ is not tuple and _is_one_of(raw, marked):
+                return _as_output(raw, args)  # its one result is not differentiable: no grad_fn
         else:
             raw = cls.forward(ctx, *args)
 
@@ -404,9 +501,32 @@ class Function:
             out.requires_grad = True
         if ctx._saved_output is not None:  # the output's version counter tells if it changes in place
             ctx._output_version = out._version_counter = [0]
+            if _hooks_open:  # maybe inside saved_tensors_hooks: pack the output too (graph.py)
+                from .graph import pack_output
+                pack_output(ctx, out)
         if cls.returns_view:
             _as_view(cls, args, out)
         return out
+
+
+def _run_forward(cls: type, ctx: Node, args: tuple):
+    """A user's forward, with grad mode off: it may use Tensor ops, but nothing inside records.
+    In PyTorch 2's style forward gets no ctx; setup_context then gets the arguments and its result."""
+    previous = _grad_state.enabled
+    _grad_state.enabled = False
+    try:
+        if not cls._separate_setup:
+            raw = cls.forward(ctx, *args)
+        else:
+            if ctx.__class__ is _Unrecorded:  # (PyTorch: all False when nothing is recorded)
+                ctx.needs_input_grad = (False,) * len(args)
+            raw = cls.forward(*args)
+            cls.setup_context(ctx, args, raw)
+    finally:
+        _grad_state.enabled = previous
+    if raw.__class__ is not tuple and isinstance(raw, tuple):  # a named tuple (x.sort()): several results
+        raw = tuple(raw)
+    return raw
 
 
 def _as_view(cls: type, args: tuple, out: Tensor) -> Tensor:
@@ -447,12 +567,13 @@ def _is_one_of(t: Tensor, args) -> bool:
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
     outs, shapes, dtypes = [], [], []
+    marked = ctx.non_differentiable  # (ctx.mark_non_differentiable: matched by identity)
     for nr, raw in enumerate(raws):
         o = _as_output(raw, args)
         shapes.append(o.data.shape)
         dtype = o.data.dtype
         dtypes.append(dtype)
-        if dtype.kind == "f":
+        if dtype.kind == "f" and (marked is None or not _is_one_of(raw, marked)):
             o.grad_fn = ctx
             o.requires_grad = True
             if nr or o._output_nr:  # (an output 0 keeps the class default: no instance dict)
@@ -470,3 +591,75 @@ def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     ctx.output_shapes = tuple(shapes)
     ctx.output_dtypes = tuple(dtypes)
     return tuple(outs)
+
+
+# ---- @once_differentiable ------------------------------------------------------------------
+
+def once_differentiable(backward):
+    """Decorator for a Function's backward that cannot itself be differentiated (it uses numpy,
+    say): it runs with grad mode off, and if a higher derivative is asked for through it
+    (create_graph=True), differentiating its results raises RuntimeError. PyTorch's
+    `torch.autograd.function.once_differentiable`; put it under `@staticmethod`.
+
+    >>> import tinygrad_edu as tg
+    >>> from tinygrad_edu.autograd.function import once_differentiable
+    >>> class Clip(tg.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x.clamp(-1.0, 1.0)
+    ...     @staticmethod
+    ...     @once_differentiable
+    ...     def backward(ctx, grad):
+    ...         x, = ctx.saved_tensors
+    ...         return grad * (x.abs() <= 1.0)
+    >>> x = tg.tensor([-2.0, 0.5], requires_grad=True)
+    >>> Clip.apply(x).sum().backward(); x.grad
+    tensor([0., 1.])
+    """
+    @functools.wraps(backward)
+    def wrapper(ctx, *grads):
+        # a derivative of the results is asked for if the backward pass is recorded and the
+        # gradients it receives depend on something that requires grad
+        recorded = _grad_state.enabled and any(g.__class__ is Tensor and g.requires_grad for g in grads)
+        if ctx.fn.xp_backward:  # its formula then sees arrays, as in any backward not recorded
+            grads = tuple([g.data if g.__class__ is Tensor else g for g in grads])
+        previous = _grad_state.enabled
+        _grad_state.enabled = False
+        try:
+            results = backward(ctx, *grads)
+        finally:
+            _grad_state.enabled = previous
+        return _delayed_error(results) if recorded else results
+    return wrapper
+
+
+class _DelayedError(Function):
+    """The node of results of a @once_differentiable backward under create_graph: its own
+    backward raises (PyTorch's DelayedError node, named "Error")."""
+
+    @staticmethod
+    def forward(ctx, *values):
+        ctx.label = "Error"
+        return values[0].data if len(values) == 1 else tuple([v.data for v in values])
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("trying to differentiate twice a function that was marked with @once_differentiable")
+
+
+def _delayed_error(results):
+    """`results` (one value or a tuple; Nones stay None) as tensors whose grad_fn raises."""
+    items = results if results.__class__ is tuple else (results,)
+    present = [i for i, r in enumerate(items) if r is not None]
+    if not present:
+        return results
+    # stand-ins that require grad, so that the results get a grad_fn (PyTorch does the same)
+    leaves = [Tensor._make(np.asarray(items[i].data if items[i].__class__ is Tensor else items[i]), None, True)
+              for i in present]
+    outs = _DelayedError.apply(*leaves)
+    outs = outs if outs.__class__ is tuple else (outs,)
+    wrapped = list(items)
+    for i, o in zip(present, outs):
+        wrapped[i] = o
+    return tuple(wrapped) if results.__class__ is tuple else wrapped[0]
