@@ -124,3 +124,26 @@ def test_bilinear_refuses_mixed_dtypes_as_pytorch():
     with pytest.raises(RuntimeError, match="bias has dtype float64"):
         F.bilinear(tg.ones(1, 2, dtype=tg.float32), tg.ones(1, 1, dtype=tg.float32),
                    tg.ones(1, 2, 1, dtype=tg.float32), tg.ones(1, dtype=tg.float64))
+
+
+def test_losses_print_pytorchs_node_names():
+    """print(loss) shows PyTorch's grad_fn name, though the loss is composed of smaller ops here."""
+    import tinygrad_edu.nn.functional as F
+    x = tg.tensor([[0.2, 0.7], [0.4, 0.1]], requires_grad=True)
+    target, labels = tg.tensor([[0.0, 1.0], [1.0, 0.0]]), tg.tensor([1, 0])
+    expected = {
+        "MseLossBackward0": [F.mse_loss(x, target), F.mse_loss(x, target, reduction="none")],
+        "NllLossBackward0": [F.cross_entropy(x, labels), F.cross_entropy(x, labels, reduction="sum"),
+                             F.cross_entropy(x, labels, weight=tg.ones(2)), F.nll_loss(x, labels)],
+        "BinaryCrossEntropyBackward0": [F.binary_cross_entropy(x, target)],
+        "BinaryCrossEntropyWithLogitsBackward0": [F.binary_cross_entropy_with_logits(x, target)],
+        "SmoothL1LossBackward0": [F.smooth_l1_loss(x, target)],
+        "HuberLossBackward0": [F.huber_loss(x, target)],
+    }
+    for name, losses in expected.items():
+        for loss in losses:
+            assert loss.grad_fn.name() == name and f"grad_fn=<{name}>" in repr(loss)
+    loss = F.mse_loss(x, target)
+    loss.backward()  # only the name changed: the gradient is the mean's
+    assert np.allclose(x.grad.numpy(), (x.detach().numpy() - target.numpy()) / 2)
+    assert F.cross_entropy(x, tg.tensor([[0.5, 0.5], [1.0, 0.0]])).grad_fn.name() != "NllLossBackward0"  # soft targets

@@ -13,7 +13,7 @@ log(0).
 from __future__ import annotations
 
 from ...tensor import Tensor
-from .checks import as_float_tensor, check_float, legacy_reduction
+from .checks import as_float_tensor, check_float, legacy_reduction, named_as_pytorch
 from .losses import _check_reduction, _reduce
 from .pointwise import LogSigmoid
 
@@ -49,4 +49,4 @@ def binary_cross_entropy_with_logits(input: Tensor, target, weight: Tensor | Non
     if loss.shape != input.shape:
         raise ValueError(f"{op}: weight or pos_weight would broadcast the loss from the input's shape "
                          f"{input.shape} to {loss.shape}")
-    return _reduce(loss, reduction)
+    return named_as_pytorch(_reduce(loss, reduction), "BinaryCrossEntropyWithLogitsBackward0")

@@ -28,6 +28,7 @@ from .checks import (
     check_same_dtype,
     check_same_shape,
     legacy_reduction,
+    named_as_pytorch,
 )
 
 _REDUCTIONS = ("mean", "sum", "none")
@@ -85,8 +86,9 @@ def mse_loss(input: Tensor, target, size_average=None, reduce=None, reduction: s
     _check_reduction(reduction, "mse_loss")
     diff = _difference(input, target, "mse_loss")
     if weight is not None:
-        return _weighted(diff * diff, weight, reduction, "mse_loss", mean_over_weight=True)
-    return _reduce(diff * diff, reduction)
+        return named_as_pytorch(_weighted(diff * diff, weight, reduction, "mse_loss", mean_over_weight=True),
+                                "MseLossBackward0")
+    return named_as_pytorch(_reduce(diff * diff, reduction), "MseLossBackward0")
 
 
 # ---- negative log likelihood ---------------------------------------------------------------
@@ -146,7 +148,7 @@ def nll_loss(input: Tensor, target, weight: Tensor | None = None, size_average=N
     tensor(0.2500)
     """
     reduction = legacy_reduction(size_average, reduce, reduction)
-    return _nll_loss(input, target, weight, ignore_index, reduction, "nll_loss")
+    return named_as_pytorch(_nll_loss(input, target, weight, ignore_index, reduction, "nll_loss"), "NllLossBackward0")
 
 
 def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, op: str) -> Tensor:
@@ -226,14 +228,14 @@ def cross_entropy(input: Tensor, target, weight: Tensor | None = None, size_aver
     if input.ndim == 2 and weight is None and t.dtype.kind in "iu" and not smoothing:
         t = _class_indices(t, input, "cross_entropy")
         if _check_range(t, input.shape[1], ignore_index, "cross_entropy").all():
-            return CrossEntropy.apply(input, t, reduction)
+            return named_as_pytorch(CrossEntropy.apply(input, t, reduction), "NllLossBackward0")
     class_dim = 0 if input.ndim == 1 else 1
     log_probs = log_softmax(input, class_dim)
     if t.dtype.kind == "f":
         return _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction, smoothing)
     loss = _nll_loss(log_probs, target, weight, ignore_index, reduction, "cross_entropy")
     if not smoothing:
-        return loss
+        return named_as_pytorch(loss, "NllLossBackward0")
     uniform = _uniform_target_loss(log_probs, t, class_dim, weight, ignore_index, reduction)
     return (1 - smoothing) * loss + uniform * (smoothing / input.shape[class_dim])
 
@@ -387,4 +389,4 @@ def binary_cross_entropy(input: Tensor, target, weight: Tensor | None = None, si
             raise ShapeError(f"binary_cross_entropy: weight of shape {weight.shape} does not broadcast "
                              f"to the input's shape {input.shape}")
         loss = loss * weight.to(input.dtype)  # (PyTorch's loss keeps the input's dtype)
-    return _reduce(loss, reduction)
+    return named_as_pytorch(_reduce(loss, reduction), "BinaryCrossEntropyBackward0")

@@ -19,7 +19,7 @@ import numpy as np
 from ...ops.op import Op
 from ...ops.unary import sign_times
 from ...tensor import Tensor
-from .checks import ArgumentValueError, legacy_reduction
+from .checks import ArgumentValueError, legacy_reduction, named_as_pytorch
 from .losses import _check_reduction, _difference, _reduce, _weighted
 
 
@@ -72,7 +72,8 @@ def smooth_l1_loss(input: Tensor, target, size_average=None, reduce=None, reduct
     if beta < 0:
         raise ArgumentValueError(f"smooth_l1_loss: beta must be >= 0 (0 gives l1_loss), got {beta}")
     d = _difference(input, target, "smooth_l1_loss")
-    return _reduce(d.abs() if beta == 0 else SmoothL1.apply(d, float(beta)), reduction)
+    return named_as_pytorch(_reduce(d.abs() if beta == 0 else SmoothL1.apply(d, float(beta)), reduction),
+                            "SmoothL1LossBackward0")
 
 
 def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.0,
@@ -90,5 +91,6 @@ def huber_loss(input: Tensor, target, reduction: str = "mean", delta: float = 1.
         raise ArgumentValueError(f"huber_loss: delta must be > 0, got {delta}")
     loss = delta * SmoothL1.apply(_difference(input, target, "huber_loss"), float(delta))  # (see the top)
     if weight is not None:
-        return _weighted(loss, weight, reduction, "huber_loss", mean_over_weight=False)
-    return _reduce(loss, reduction)
+        return named_as_pytorch(_weighted(loss, weight, reduction, "huber_loss", mean_over_weight=False),
+                                "HuberLossBackward0")
+    return named_as_pytorch(_reduce(loss, reduction), "HuberLossBackward0")
