@@ -897,10 +897,16 @@ def test_grad_fn_name_and_next_functions():
     (lambda x: x - 1, "SubBackward0"), (lambda x: x / 2, "DivBackward0"), (lambda x: x ** 2, "PowBackward0"),
     (lambda x: -x, "NegBackward0"), (lambda x: x.exp(), "ExpBackward0"), (lambda x: x.sum(), "SumBackward0"),
     (lambda x: x.mean(), "MeanBackward0"), (lambda x: x.max(), "MaxBackward0"),
-    (lambda x: x.reshape(2, 1), "ReshapeBackward0"), (lambda x: x[0], "GetItemBackward0"),
-    (lambda x: x.reshape(1, 2) @ x.reshape(2, 1), "MatMulBackward0"), (lambda x: x.relu(), "ReluBackward0"),
+    (lambda x: x.reshape(2, 1), "ViewBackward0"), (lambda x: x[0], "SelectBackward0"),
+    (lambda x: x[1:], "SliceBackward0"), (lambda x: x[[1, 0]], "IndexBackward0"),
+    (lambda x: x[None], "UnsqueezeBackward0"),
+    (lambda x: x.reshape(1, 2) @ x.reshape(2, 1), "MmBackward0"), (lambda x: x.relu(), "ReluBackward0"),
+    (lambda x: x.reshape(1, 2).sum(1), "SumBackward1"), (lambda x: x.float(), "ToCopyBackward0"),
+    (lambda x: x.clamp(0, 1), "ClampBackward1"),
+    (lambda x: x ** x, "PowBackward1"), (lambda x: tg.stack([x, x]), "StackBackward0"),
 ])
 def test_grad_fn_names(make, name):
+    """PyTorch's names (checked against torch 2.13 where it is installed)."""
     assert make(leaf([1.0, 2.0])).grad_fn.name() == name
 
 
@@ -1085,3 +1091,18 @@ def test_grad_mode_decorators_keep_their_mode():
         return (x * 2).requires_grad
 
     assert records() and not does_not_record() and tg.is_grad_enabled()
+
+
+def test_grad_fn_names_are_pytorchs():
+    torch = pytest.importorskip("torch")
+    ours = leaf([[1.0, 2.0], [3.0, 4.0]])
+    theirs = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    weight, bias = np.ones((3, 2)), np.ones(3)
+    for make in (lambda m, x: x[0], lambda m, x: x[:, 1], lambda m, x: x[0, 1:], lambda m, x: x[1:],
+                 lambda m, x: x.view(4), lambda m, x: x.sum(1), lambda m, x: x.sum(), lambda m, x: x @ x,
+                 lambda m, x: x ** 2, lambda m, x: x.clamp(0, 3), lambda m, x: m.stack([x, x]),
+                 lambda m, x: m.nn.functional.linear(x, m.tensor(weight), m.tensor(bias)),
+                 lambda m, x: m.nn.functional.linear(x, m.tensor(weight)),
+                 lambda m, x: m.nn.functional.mse_loss(x, m.zeros(2, 2, dtype=m.float64)),
+                 lambda m, x: m.nn.functional.cross_entropy(x, m.tensor([0, 1]))):
+        assert make(tg, ours).grad_fn.name() == make(torch, theirs).grad_fn.name()

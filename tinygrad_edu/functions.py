@@ -13,6 +13,7 @@ from typing import Sequence
 
 from . import dtype as _dtype
 from . import ops
+from .autograd.function import named_as_pytorch
 from .errors import ArgumentValueError, ShapeError
 from .numpy_names import accept_numpy_names
 from .out_argument import dtype_for_out, written_to
@@ -262,7 +263,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0, *, out=None) -> Tensor:
             )
     axis = ops.normalize_dim(dim, tensors[0].ndim, "stack", new_axis=True)
     joined = ops.Cat.apply(axis, *[t.unsqueeze(axis) for t in _in_common_dtype(tensors)])
-    return written_to(out, "stack", joined, cast_error=TypeError)
+    return written_to(out, "stack", named_as_pytorch(joined, "StackBackward0"), cast_error=TypeError)
 
 
 # ---- function forms of more Tensor methods (products, norms, scans, sorting, reductions) -------

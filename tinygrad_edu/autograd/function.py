@@ -229,7 +229,12 @@ class Node:
         # (or the label a composite function gave its result's node)
         if self.label is not None:
             return self.label
-        return self.fn.__name__ + ("Backward0" if self.fn.__module__.startswith("tinygrad_edu.") else "Backward")
+        fn = self.fn
+        if not fn.__module__.startswith("tinygrad_edu."):
+            return fn.__name__ + "Backward"
+        if fn.node_name is None:
+            return fn.__name__ + "Backward0"
+        return fn.node_name if fn.node_name.__class__ is str else fn.node_name(self)
 
     @property
     def next_functions(self) -> tuple:
@@ -255,6 +260,16 @@ class Node:
         # torch.autograd.function there, and its node is this module's Node here
         user = self.label is None and not self.fn.__module__.startswith("tinygrad_edu.")
         return f"<{__name__ + '.' if user else ''}{self.name()} object at {hex(id(self))}>"
+
+
+def named_as_pytorch(out: Tensor, name: str) -> Tensor:
+    """Give `out`'s node PyTorch's name for it, so that `print(loss)` shows
+    `grad_fn=<MseLossBackward0>` as in PyTorch, though here the loss is composed of smaller ops
+    (its last one a mean). Only the name changes: the node and its gradient stay what they are."""
+    node = out.grad_fn
+    if node.__class__ is Node:  # (not under tg.autobatch, where it is a pending record)
+        node.label = name
+    return out
 
 
 def edge_source(edge) -> tuple | None:
@@ -397,6 +412,9 @@ class Function:
     # "permute", with the dims as argument 1) says how to write a change of the view back.
     returns_view = False
     view_kind = None
+    # PyTorch's name for this op's node when it is not <class name>Backward0: a string, or a
+    # function of the node (GetItem's is SelectBackward0 for x[0], SliceBackward0 for x[1:], ...)
+    node_name = None
     # It defines setup_context (PyTorch 2's style): set by __init_subclass__
     _separate_setup = False
 

@@ -92,6 +92,12 @@ class Pow(Op):
     """a ** b;  ∂/∂a = b·a^(b-1),  ∂/∂b = a^b·ln a  (0 where a = 0 and b ≥ 0, nan for a < 0, as PyTorch)"""
 
     @staticmethod
+    def node_name(ctx) -> str:
+        """PyTorch's: PowBackward0 for a number exponent (x ** 2), PowBackward1 for a tensor one."""
+        saved = ctx._saved
+        return "PowBackward1" if saved and saved[1].__class__ is not np.ndarray else "PowBackward0"
+
+    @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
         if a.data.dtype.kind in "iu" and b.data.dtype.kind in "iu" and b.data.ndim == 0 and b.data < 0:

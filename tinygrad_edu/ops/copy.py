@@ -20,6 +20,8 @@ class Clone(Op):
 class Cast(Op):
     """x converted to `dtype`;  the gradient is converted back to x's dtype"""
 
+    node_name = "ToCopyBackward0"  # (PyTorch's: x.double(), x.to(dtype))
+
     @staticmethod
     def forward(ctx, x, dtype):
         ctx.in_dtype = x.data.dtype

@@ -49,6 +49,23 @@ class GetItem(Op):
     """x[index];  backward: a zero tensor of x's shape with the gradient added at `index`"""
 
     @staticmethod
+    def node_name(ctx) -> str:
+        """PyTorch's name, from the last step of the key: x[0] and x[:, 0] are SelectBackward0,
+        x[1:] and x[0, 1:] SliceBackward0, x[None] UnsqueezeBackward0, x[indices] IndexBackward0."""
+        key = ctx.index if ctx.index.__class__ is tuple else (ctx.index,)
+        for k in key:
+            if not isinstance(k, (int, np.integer, slice)) and k is not None and k is not Ellipsis:
+                return "IndexBackward0"  # an integer array, a list or a mask
+        for k in reversed(key):
+            if k is None:
+                return "UnsqueezeBackward0"
+            if isinstance(k, (int, np.integer)):
+                return "SelectBackward0"
+            if k.__class__ is slice and k != slice(None):
+                return "SliceBackward0"
+        return "AliasBackward0"  # x[...] or x[:]
+
+    @staticmethod
     def forward(ctx, x, index):
         ctx.index, ctx.in_shape = index, x.data.shape
         try:

@@ -13,6 +13,16 @@ class MatMul(Op):
     """
 
     @staticmethod
+    def node_name(ctx) -> str:
+        """PyTorch's MmBackward0 for a product of two matrices (BmmBackward0 for stacks of them)."""
+        shapes = [s for s in ctx.input_shapes if s.__class__ is tuple]
+        if ctx._saved:
+            shapes += [t.shape for t in ctx._saved if t is not None]
+        if shapes and all(len(s) == 2 for s in shapes):
+            return "MmBackward0"
+        return "BmmBackward0" if shapes and all(len(s) == 3 for s in shapes) else "MatMulBackward0"
+
+    @staticmethod
     def forward(ctx, a, b):
         if a.data.shape[-1] != b.data.shape[-2]:
             raise ShapeError(

@@ -9,8 +9,18 @@ from .dims import kept_shape, remember_axes, spread
 from .op import Op
 
 
+def _numbered(op: str):
+    """PyTorch numbers a reduction's node by its overload: x.sum() is SumBackward0, x.sum(dim) SumBackward1."""
+    def node_name(ctx) -> str:
+        whole = not ctx.keepdim and len(ctx.axes) == len(ctx.in_shape)
+        return f"{op}Backward{0 if whole else 1}"
+    return staticmethod(node_name)
+
+
 class Sum(Op):
     """Σ x over `axes`;  ∂/∂xᵢ = 1"""
+
+    node_name = _numbered("Sum")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):
@@ -27,6 +37,8 @@ class Sum(Op):
 
 class Mean(Op):
     """(1/N) Σ x over `axes`;  ∂/∂xᵢ = 1/N  (the mean of nothing is nan, as in PyTorch)"""
+
+    node_name = _numbered("Mean")
 
     @staticmethod
     def forward(ctx, x, axes, keepdim):

@@ -85,6 +85,8 @@ class Minimum(Maximum):
 class Clamp(Op):
     """x limited to [min, max];  d/dx = 1 where min ≤ x ≤ max, else 0 (PyTorch's convention)"""
 
+    node_name = "ClampBackward1"  # (PyTorch's name for clamp with number bounds)
+
     @staticmethod
     def forward(ctx, x, low, high):
         if low is None and high is None:

@@ -13,6 +13,7 @@ class Reshape(Op):
 
     returns_view = True  # numpy reshapes without copying when it can (we count it a view always)
     view_kind = "reshape"
+    node_name = "ViewBackward0"  # (PyTorch's name for view, reshape and flatten of a contiguous tensor)
 
     @staticmethod
     def forward(ctx, x, shape):
@@ -33,9 +34,13 @@ class Reshape(Op):
 class Squeeze(Reshape):
     """Drop axes of size 1 (a reshape, named for the graph picture)."""
 
+    node_name = None  # SqueezeBackward0, as PyTorch names it
+
 
 class Unsqueeze(Reshape):
     """Insert an axis of size 1 (a reshape, named for the graph picture)."""
+
+    node_name = None  # UnsqueezeBackward0, as PyTorch names it
 
 
 class Flatten(Reshape):

@@ -70,7 +70,9 @@ def _labelled(word: str, lines: list[str]) -> list[str]:
 
 
 def _op_label(node: Node) -> str:
-    name = node.name()  # MulBackward0 (a built-in op) or CubeBackward (a user's Function)
+    # the op's own class name (Mul, Linear, GetItem, a user's Cube), or the PyTorch name a composite
+    # gave its result (MseLoss); printing a grad_fn gives PyTorch's names (AddmmBackward0, ...)
+    name = node.fn.__name__ if node.label is None else node.name()
     label = name[: name.rfind("Backward")] if "Backward" in name else name
     batch = getattr(node, "batch_size", None)  # one call for a batch of examples (tg.autobatch)
     return label if batch is None else f"{label} ×{batch}"

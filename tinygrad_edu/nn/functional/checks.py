@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...autograd.function import Node
+from ...autograd.function import named_as_pytorch  # noqa: F401 (re-exported for the losses)
 from ...errors import ArgumentDtypeError, ArgumentValueError, NotImplementedForDtype, ShapeError  # noqa: F401 (re-exported)
 from ...tensor import Tensor
 
@@ -24,16 +24,6 @@ class FloatOnlyError(NotImplementedForDtype, ArgumentDtypeError):
 def constant(array: np.ndarray) -> Tensor:
     """`array` as a Tensor outside the graph (no gradient flows into it)."""
     return Tensor._make(array, None, False)
-
-
-def named_as_pytorch(out: Tensor, name: str) -> Tensor:
-    """Give `out`'s node PyTorch's name for it, so that `print(loss)` shows
-    `grad_fn=<MseLossBackward0>` as in PyTorch, though here the loss is composed of smaller ops
-    (its last one a mean). Only the name changes: the node and its gradient stay what they are."""
-    node = out.grad_fn
-    if node.__class__ is Node:  # (not under tg.autobatch, where it is a pending record)
-        node.label = name
-    return out
 
 
 def check_tensor(x, op: str, what: str = "input") -> None:

@@ -7,7 +7,7 @@ from ...ops.linalg import transposed_times
 from ...ops.op import Op
 from ...random import generator
 from ...tensor import Tensor
-from .checks import ArgumentDtypeError, check_same_dtype
+from .checks import ArgumentDtypeError, check_same_dtype, named_as_pytorch
 
 
 class Linear(Op):
@@ -16,6 +16,15 @@ class Linear(Op):
     ∂L/∂x = G W,   ∂L/∂W = Gᵀ x (summed over all leading axes),   ∂L/∂b = Σ G
     (the engine sums G down to b's shape).
     """
+
+    @staticmethod
+    def node_name(ctx) -> str:
+        """PyTorch's: AddmmBackward0 for a matrix input (MmBackward0 without a bias); its linear
+        of another rank ends with a view of the product."""
+        x = ctx._saved[0] if ctx._saved else None  # (kept when the weight needs a gradient)
+        if x is not None and x.ndim != 2:
+            return "ViewBackward0" if x.ndim == 1 or ctx.input_shapes[2] is not None else "UnsafeViewBackward0"
+        return "MmBackward0" if ctx.input_shapes[2] is None else "AddmmBackward0"
 
     @staticmethod
     def forward(ctx, x, weight, bias):
@@ -144,7 +153,7 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
         from ...ops.select import where
 
         out = where(Tensor._make((idx == padding_idx)[..., None], None, False), out.detach(), out)
-    return out
+    return named_as_pytorch(out, "EmbeddingBackward0")
 
 
 def embedding_padding_idx(padding_idx, num_embeddings: int, op: str) -> int | None:
