@@ -147,3 +147,16 @@ def test_losses_print_pytorchs_node_names():
     loss.backward()  # only the name changed: the gradient is the mean's
     assert np.allclose(x.grad.numpy(), (x.detach().numpy() - target.numpy()) / 2)
     assert F.cross_entropy(x, tg.tensor([[0.5, 0.5], [1.0, 0.0]])).grad_fn.name() != "NllLossBackward0"  # soft targets
+
+
+def test_tensor_with_a_dtype_is_not_rounded_through_the_default_dtype():
+    before = tg.get_default_dtype()
+    try:
+        tg.set_default_dtype(tg.float32)
+        assert tg.tensor([1.1], dtype=tg.float64).item() == 1.1
+        assert tg.tensor(1.1, dtype=tg.float64).item() == 1.1
+        assert tg.tensor([[1.1, 2.0]], dtype=tg.float64).tolist() == [[1.1, 2.0]]
+        assert tg.tensor([1.7], dtype=tg.int64).tolist() == [1]
+        assert tg.tensor([1.1]).dtype == np.float32  # without a dtype: the default, as before
+    finally:
+        tg.set_default_dtype(before)

@@ -40,6 +40,12 @@ from . import accelerator, backends, cuda, special  # noqa: E402  (tg.cuda.is_av
 from . import data, distributions, func, linalg, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, ...)
 from .linalg.legacy import *  # noqa: E402, F403  (tg.inverse, tg.det, tg.svd, ...: torch.* linear algebra)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
+from .promotion import can_cast, promote_types, result_type  # noqa: E402  (PyTorch's promotion rules)
+from .arrays import asarray, typename  # noqa: E402
+from .compiling import compile, get_float32_matmul_precision, set_float32_matmul_precision  # noqa: E402, A004
+from .amp import autocast  # noqa: E402  (tg.autocast is tg.amp.autocast: casts nothing, see amp.py)
+from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
+from . import amp, testing  # noqa: E402  (tg.amp.GradScaler, tg.testing.assert_close)
 
 __version__ = "0.1.0"
 

@@ -33,3 +33,6 @@ def manual_seed_all(seed: int) -> None:
 
 def empty_cache() -> None:
     """Does nothing: there is no GPU memory to release."""
+
+
+from . import _cuda_amp as amp  # noqa: E402, F401  (tg.cuda.amp.GradScaler / autocast: deprecated, as in PyTorch)

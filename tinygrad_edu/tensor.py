@@ -47,14 +47,14 @@ def _to_array(data, dtype) -> np.ndarray:
         array = np.asarray(data, dtype=np.bool_)
     elif isinstance(data, int):
         array = np.asarray(data, dtype=np.int64)
-    elif isinstance(data, float):
-        array = np.asarray(data, dtype=_dtype.get_default_dtype())
+    elif isinstance(data, float):  # (straight to the dtype asked for: not rounded through the default first)
+        array = np.asarray(data, dtype=_dtype.get_default_dtype() if dtype is None else np.float64)
     elif isinstance(data, (list, tuple, np.generic)):
         try:
             array = np.asarray(data)
         except ValueError as err:
             raise ValueError(f"Tensor: the nested list is ragged or malformed ({err})") from None
-        if array.dtype.kind == "f" and not isinstance(data, np.generic):
+        if array.dtype.kind == "f" and not isinstance(data, np.generic) and dtype is None:
             array = array.astype(_dtype.get_default_dtype(), copy=False)
         elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
             array = array.astype(np.int64, copy=False)

@@ -170,6 +170,8 @@ not_differentiable(
     "tg.set_grad_enabled", "tg.is_grad_enabled", "tg.grad", "tg.Function", "tg.detect_anomaly",
     "tg.is_anomaly_enabled", "tg.gradcheck", "tg.gradgradcheck", "tg.numerical_grad", "tg.save",
     "tg.load", "tg.ShapeError", "tg.LoadError", "tg.GradcheckError",
+    "tg.compile", "tg.set_float32_matmul_precision", "tg.get_float32_matmul_precision", "tg.result_type",
+    "tg.can_cast", "tg.promote_types", "tg.asarray", "tg.typename", "tg.autocast", "tg.vmap",
 )
 
 
