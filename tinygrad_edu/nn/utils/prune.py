@@ -288,6 +288,16 @@ class L1Unstructured(BasePruningMethod):
         return Tensor(mask)
 
 
+def _structured_counts(t: Tensor, amount, dim: int) -> tuple[int, int]:
+    """(channels along `dim`, how many of them to prune), after PyTorch's checks of both."""
+    _validate_structured_pruning(t)
+    _validate_pruning_dim(t, dim)
+    n_channels = t.shape[dim]
+    n_prune = _compute_nparams_toprune(amount, n_channels)
+    _validate_pruning_amount(n_prune, n_channels)
+    return n_channels, n_prune
+
+
 class RandomStructured(BasePruningMethod):
     """Prune `amount` whole channels (slices along `dim`) chosen at random (an int: that many; a
     float in [0, 1]: that fraction of the channels, rounded)."""
@@ -302,11 +312,7 @@ class RandomStructured(BasePruningMethod):
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         from ...random import generator
 
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        n_channels = t.shape[self.dim]
-        n_prune = _compute_nparams_toprune(self.amount, n_channels)
-        _validate_pruning_amount(n_prune, n_channels)
+        n_channels, n_prune = _structured_counts(t, self.amount, self.dim)
         if n_prune == 0:
             return default_mask
         prob = generator().random(n_channels)  # keep the channels above the n_prune-th smallest
@@ -329,11 +335,7 @@ class LnStructured(BasePruningMethod):
         self.dim = dim
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
-        _validate_structured_pruning(t)
-        _validate_pruning_dim(t, self.dim)
-        n_channels = t.shape[self.dim]
-        n_prune = _compute_nparams_toprune(self.amount, n_channels)
-        _validate_pruning_amount(n_prune, n_channels)
+        n_channels, n_prune = _structured_counts(t, self.amount, self.dim)
         norm = _compute_norm(_values(t), self.n, self.dim)
         keep = topk_indices(norm, n_channels - n_prune, largest=True)  # keep the largest norms
         if n_prune == 0:
