@@ -134,7 +134,7 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
         raise ValueError(f"embedding: weight must be a 2-D Tensor (num_embeddings, dim), got "
                          f"{getattr(weight, 'shape', type(weight).__name__)}")
     idx = input.data if isinstance(input, Tensor) else np.asarray(input)
-    if idx.dtype not in (np.int64, np.int32):  # (PyTorch's embedding takes these two, no other dtype)
+    if idx.dtype.kind != "i" or idx.dtype.itemsize < 4:  # int64 or int32: PyTorch's embedding takes no other
         raise ArgumentDtypeError(f"embedding: indices must be integers of dtype int64 (or int32), got dtype "
                                  f"{idx.dtype}; convert them with .long()")
     n = weight.data.shape[0]
