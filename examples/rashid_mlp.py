@@ -58,9 +58,9 @@ class RashidNetwork:
                  seed: int = 0) -> None:
         tg.manual_seed(seed)
         self.learning_rate = learning_rate
-        self.W_ih = tg.tensor(tg.randn(hidden_nodes, input_nodes) * input_nodes ** -0.5,
+        self.W_ih = tg.tensor(tg.randn(hidden_nodes, input_nodes).numpy() * input_nodes ** -0.5,
                               requires_grad=True, name="W_ih")
-        self.W_ho = tg.tensor(tg.randn(output_nodes, hidden_nodes) * hidden_nodes ** -0.5,
+        self.W_ho = tg.tensor(tg.randn(output_nodes, hidden_nodes).numpy() * hidden_nodes ** -0.5,
                               requires_grad=True, name="W_ho")
 
     def query(self, inputs: tg.Tensor) -> tuple[tg.Tensor, tg.Tensor]:

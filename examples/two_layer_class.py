@@ -43,7 +43,7 @@ class NeuralNetwork:
         for layer, (n_in, n_out) in enumerate(zip(layer_sizes[:-1], layer_sizes[1:]), start=1):
             # Uniform in ±1/√n_in keeps the first sigmoids away from their flat tails.
             bound = 1 / np.sqrt(n_in)
-            W = tg.tensor(bound * (2 * tg.rand(n_in, n_out) - 1), requires_grad=True, name=f"W{layer}")
+            W = tg.tensor(bound * (2 * tg.rand(n_in, n_out).numpy() - 1), requires_grad=True, name=f"W{layer}")
             b = tg.tensor(np.zeros(n_out), requires_grad=True, name=f"b{layer}")
             self.weights.append(W)
             self.biases.append(b)
