@@ -25,24 +25,24 @@ def device_count() -> int:
     return 0
 
 
-def _none(name: str):
+def _no_accelerator(name: str):
     raise RuntimeError(f"tg.accelerator.{name}: cannot access an accelerator device when none is "
                        f"available (tinygrad_edu computes on the CPU with numpy)")
 
 
 def current_device_index() -> int:
     """Raises RuntimeError, as PyTorch does when no accelerator is available."""
-    _none("current_device_index")
+    _no_accelerator("current_device_index")
 
 
 def set_device_index(device) -> None:
     """Raises RuntimeError: there is no device to choose."""
-    _none("set_device_index")
+    _no_accelerator("set_device_index")
 
 
 def synchronize(device=None) -> None:
     """Raises RuntimeError, as PyTorch does when no accelerator is available."""
-    _none("synchronize")
+    _no_accelerator("synchronize")
 
 
 current_device_idx, set_device_idx = current_device_index, set_device_index  # (PyTorch's older names)

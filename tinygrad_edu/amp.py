@@ -130,11 +130,12 @@ class GradScaler:
                  backoff_factor: float = 0.5, growth_interval: int = 2000, enabled: bool = True) -> None:
         self._device = device
         self._enabled = enabled
-        if enabled and device != "cpu":
-            name = "torch.cuda.amp.GradScaler" if device == "cuda" else f"GradScaler on {device!r}"
-            warnings.warn(f"{name} is enabled, but CUDA is not available.  Disabling." if device == "cuda" else
-                          f"{name} is enabled, but {device!r} is not available.  Disabling.",
-                          UserWarning, stacklevel=2)
+        if enabled and device != "cpu":  # (PyTorch's words for CUDA)
+            if device == "cuda":
+                message = "torch.cuda.amp.GradScaler is enabled, but CUDA is not available.  Disabling."
+            else:
+                message = f"GradScaler on {device!r} is enabled, but {device!r} is not available.  Disabling."
+            warnings.warn(message, UserWarning, stacklevel=2)
             self._enabled = False
         if self._enabled:
             assert growth_factor > 1.0, "The growth factor must be > 1.0."

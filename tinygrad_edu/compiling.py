@@ -53,8 +53,7 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: 
     """
     if model is None:  # @tg.compile(...) with arguments: the decorator (it checks `mode`, as PyTorch's)
         def decorate(fn: Callable) -> Callable:
-            return compile(fn, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
-                           options=options, name=name, disable=disable)
+            return compile(fn, mode=mode, options=options)  # (the other arguments are ignored)
         return decorate
     _check_mode(mode, options)
     if not callable(model):

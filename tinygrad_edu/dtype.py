@@ -56,9 +56,22 @@ def result_type(a: np.ndarray, b: np.ndarray) -> np.dtype:
     if (a.ndim == 0) == (b.ndim == 0):
         return promote_types(da, db)
     dims, zero = (da, db) if b.ndim == 0 else (db, da)
-    if _category(zero) > _category(dims) or dims.kind == "b":
-        return promote_types(dims, zero)
-    return dims
+    return combine_categories(dims, zero)
+
+
+def combine_categories(higher: np.dtype, lower: np.dtype) -> np.dtype:
+    """PyTorch's `combine_categories`: the dtype of the operand of higher priority (a tensor with
+    dimensions over a 0-d one, a 0-d one over a Python number) wins, unless `lower` is of a
+    higher category (float over integer over bool) -- then, or when `higher` is bool, both promote."""
+    if _category(lower) > _category(higher) or higher.kind == "b":
+        return promote_types(higher, lower)
+    return higher
+
+
+def can_cast(source: np.dtype, target: np.dtype) -> bool:
+    """PyTorch's canCast: a value of dtype `source` may be stored as `target` unless that lowers
+    its category (a float never becomes an integer or bool, an integer never a bool)."""
+    return _category(source) <= _category(target)
 
 
 # ---- PyTorch's dtype names --------------------------------------------------------------------

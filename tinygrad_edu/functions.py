@@ -67,36 +67,29 @@ def matmul(input, other, *, out=None) -> Tensor:
     return written_to(out, "matmul", _tensor(input).matmul(other), same_dtype=True)
 
 
-def exp(input, *, out=None) -> Tensor:
-    return written_to(out, "exp", _tensor(input).exp())
+def _elementwise(name: str, same_dtype: bool = False):
+    """The function form `name(input, *, out=None)` of the Tensor method `name` (also used by
+    functions_pointwise.py); `same_dtype`: out= must have exactly the result's dtype."""
+    def function(input, *, out=None) -> Tensor:
+        return written_to(out, name, getattr(_tensor(input), name)(), same_dtype=same_dtype)
+
+    function.__name__ = function.__qualname__ = name
+    # the code object named too, so that a traceback (and an error naming the op that raised,
+    # nn/parameter.py) says exp, not _elementwise.<locals>.function
+    renamed = {"co_name": name, "co_qualname": name} if hasattr(function.__code__, "co_qualname") else {"co_name": name}
+    function.__code__ = function.__code__.replace(**renamed)
+    function.__doc__ = f"`input.{name}()`, as a function."
+    return function
 
 
-def log(input, *, out=None) -> Tensor:
-    return written_to(out, "log", _tensor(input).log())
-
-
-def sqrt(input, *, out=None) -> Tensor:
-    return written_to(out, "sqrt", _tensor(input).sqrt())
-
-
-def abs(input, *, out=None) -> Tensor:
-    return written_to(out, "abs", _tensor(input).abs(), same_dtype=True)
-
-
-def sin(input, *, out=None) -> Tensor:
-    return written_to(out, "sin", _tensor(input).sin())
-
-
-def cos(input, *, out=None) -> Tensor:
-    return written_to(out, "cos", _tensor(input).cos())
-
-
-def tanh(input, *, out=None) -> Tensor:
-    return written_to(out, "tanh", _tensor(input).tanh())
-
-
-def sigmoid(input, *, out=None) -> Tensor:
-    return written_to(out, "sigmoid", _tensor(input).sigmoid())
+exp = _elementwise("exp")
+log = _elementwise("log")
+sqrt = _elementwise("sqrt")
+abs = _elementwise("abs", same_dtype=True)  # noqa: A001 (PyTorch's name)
+sin = _elementwise("sin")
+cos = _elementwise("cos")
+tanh = _elementwise("tanh")
+sigmoid = _elementwise("sigmoid")
 
 
 def relu(input) -> Tensor:
@@ -366,29 +359,19 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False, out=None) -> Te
     return written_to(out, "gather", _tensor(input).gather(dim, index), same_dtype=True)
 
 
-# the elementwise functions: name, Tensor method, whether out= must have the result's dtype
-def _elementwise(name: str, same_dtype: bool):
-    def function(input, *, out=None) -> Tensor:
-        return written_to(out, name, getattr(_tensor(input), name)(), same_dtype=same_dtype)
-
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = f"`input.{name}()`, as a function."
-    return function
-
-
 sign = _elementwise("sign", same_dtype=True)
 floor = _elementwise("floor", same_dtype=True)
 ceil = _elementwise("ceil", same_dtype=True)
 trunc = _elementwise("trunc", same_dtype=True)
 frac = _elementwise("frac", same_dtype=True)
-reciprocal = _elementwise("reciprocal", same_dtype=False)
-square = _elementwise("square", same_dtype=False)
-log2 = _elementwise("log2", same_dtype=False)
-log10 = _elementwise("log10", same_dtype=False)
-exp2 = _elementwise("exp2", same_dtype=False)
-rsqrt = _elementwise("rsqrt", same_dtype=False)
-log1p = _elementwise("log1p", same_dtype=False)
-expm1 = _elementwise("expm1", same_dtype=False)
+reciprocal = _elementwise("reciprocal")
+square = _elementwise("square")
+log2 = _elementwise("log2")
+log10 = _elementwise("log10")
+exp2 = _elementwise("exp2")
+rsqrt = _elementwise("rsqrt")
+log1p = _elementwise("log1p")
+expm1 = _elementwise("expm1")
 
 
 def round(input, *, decimals: int = 0, out=None) -> Tensor:  # noqa: A001 (PyTorch's name)

@@ -11,20 +11,13 @@ float -> int no).
 """
 from __future__ import annotations
 
-from .functions import _tensor
+from .functions import _elementwise, _tensor
 from .out_argument import written_to
 from .tensor import Tensor
 
 
-def _unary(name: str, math: str, same_dtype: bool = False, takes_out: bool = True):
-    if takes_out:
-        def function(input, *, out=None) -> Tensor:
-            return written_to(out, name, getattr(_tensor(input), name)(), same_dtype=same_dtype)
-    else:  # (PyTorch's positive and isreal take no out=)
-        def function(input) -> Tensor:
-            return getattr(_tensor(input), name)()
-
-    function.__name__ = function.__qualname__ = name
+def _unary(name: str, math: str, same_dtype: bool = False):
+    function = _elementwise(name, same_dtype)
     function.__doc__ = f"{math}, elementwise (`input.{name}()`)."
     return function
 
@@ -201,7 +194,6 @@ def baddbmm(input, batch1: Tensor, batch2: Tensor, *, beta=1, alpha=1, out=None)
 # ---- the long tail (tensor_more.py) ---------------------------------------------------------------
 absolute = _unary("absolute", "|x|", same_dtype=True)
 negative = _unary("negative", "-x", same_dtype=True)
-positive = _unary("positive", "x itself", takes_out=False)
 fix = _unary("fix", "x rounded toward zero (trunc)", same_dtype=True)
 sgn = _unary("sgn", "The sign of x, -1, 0 or 1", same_dtype=True)
 lgamma = _unary("lgamma", "log |Γ(x)|")
@@ -210,7 +202,16 @@ i0 = _unary("i0", "I₀(x), the modified Bessel function of the first kind of or
 signbit = _unary("signbit", "True where the sign bit is set (x < 0 or -0.0)", same_dtype=True)
 isneginf = _unary("isneginf", "True where x is -inf", same_dtype=True)
 isposinf = _unary("isposinf", "True where x is +inf", same_dtype=True)
-isreal = _unary("isreal", "True for every element of a real tensor", takes_out=False)
+
+
+def positive(input) -> Tensor:
+    """x itself (`input.positive()`); PyTorch's positive takes no out=."""
+    return _tensor(input).positive()
+
+
+def isreal(input) -> Tensor:
+    """True for every element of a real tensor (`input.isreal()`); no out=, as in PyTorch."""
+    return _tensor(input).isreal()
 
 
 def multiply(input, other, *, out=None) -> Tensor:

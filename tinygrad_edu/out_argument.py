@@ -25,15 +25,8 @@ import warnings
 import numpy as np
 
 from .autograd.grad_mode import is_grad_enabled, no_grad
+from .dtype import can_cast
 from .tensor import Tensor
-
-
-def can_cast(source: np.dtype, target: np.dtype) -> bool:
-    """PyTorch's canCast: whether a result of dtype `source` may be stored in a `target` tensor.
-    A float never goes into an integer or bool tensor, an integer never into a bool tensor."""
-    if source.kind == "f" and target.kind in "iub":
-        return False
-    return not (source.kind in "iu" and target.kind == "b")
 
 
 def dtype_for_out(dtype, out):
@@ -106,5 +99,4 @@ def _resize(op: str, out: Tensor, shape: tuple) -> None:
             f"You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
             f"t.resize_(0).", UserWarning, stacklevel=5)
     out.data = np.empty(shape, dtype=out.dtype)
-    if out._view_of is not None:  # it no longer shares its base's memory
-        out._view_of = None
+    out._view_of = None  # (it no longer shares a base's memory)

@@ -47,15 +47,10 @@ def promote_types(type1: np.dtype, type2: np.dtype) -> np.dtype:
 
 
 def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None:
-    """PyTorch's `combine_categories`: the `higher`-priority group's dtype wins unless `lower`
-    is of a higher category (float over integer/bool, integer over bool): then both promote."""
-    if higher is None:
-        return lower
-    if lower is None or higher.kind == "f":
-        return higher
-    if higher.kind == "b" or lower.kind == "f":
-        return _dtype.promote_types(higher, lower)
-    return higher
+    """Two priority groups' dtypes combined (None: the group is empty)."""
+    if higher is None or lower is None:
+        return lower if higher is None else higher
+    return _dtype.combine_categories(higher, lower)
 
 
 def _number_dtype(value) -> np.dtype:
@@ -100,4 +95,4 @@ def can_cast(from_: np.dtype, to: np.dtype) -> bool:
     """
     source = _check_dtype(from_, "can_cast", "from_")
     target = _check_dtype(to, "can_cast", "to")
-    return _dtype._category(source) <= _dtype._category(target)
+    return _dtype.can_cast(source, target)

@@ -102,19 +102,19 @@ class inference_mode(no_grad):  # noqa: N801 (PyTorch's name)
     """
 
     def __init__(self, mode: bool = True) -> None:
-        self._mode = not mode
-        self._inference: list = []  # what was on before each (nested) entry
+        self._mode = not mode  # the grad mode inside: off in inference mode
+        self._previous_inference: list = []  # _inference.on before each (nested) entry
 
     def __enter__(self) -> None:
         super().__enter__()
-        self._inference.append(_inference.on)
+        self._previous_inference.append(_inference.on)
         _inference.on = not self._mode
         if not self._mode:
             _count_inference(+1)
 
     def __exit__(self, *exc) -> None:
         super().__exit__(*exc)
-        _inference.on = self._inference.pop()
+        _inference.on = self._previous_inference.pop()
         if not self._mode:
             _count_inference(-1)
 

@@ -110,15 +110,17 @@ def grad(
     else:
         seeds = [seed_gradient(o, g, "grad", create_graph) for o, g in zip(outputs, grad_outputs)]
         results = run_backward(outputs, seeds, retain_graph, create_graph, inputs=inputs)
+    results = list(results)
     for i, (t, g) in enumerate(zip(inputs, results)):
-        if g is None and not allow_unused:
+        if g is not None:
+            continue
+        if materialize_grads:  # zeros (requiring grad under create_graph, as in PyTorch)
+            results[i] = Tensor._make(np.zeros_like(t.data), None, create_graph)
+        elif not allow_unused:
             raise RuntimeError(
                 f"grad: input {i} (shape {t.shape}) was not used to compute the outputs, so it has "
                 f"no gradient; pass allow_unused=True to get None for it"
             )
-    if materialize_grads:  # zeros for the unused inputs (requiring grad under create_graph, as PyTorch)
-        results = [Tensor._make(np.zeros_like(t.data), None, create_graph) if g is None else g
-                   for t, g in zip(inputs, results)]
     return tuple(results)
 
 

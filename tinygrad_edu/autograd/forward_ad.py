@@ -32,7 +32,7 @@ import numpy as np
 from ..tensor import Tensor
 from .engine import run_backward
 from .function import Node
-from .grad_mode import _state as _grad_state
+from .grad_mode import enable_grad
 
 __all__ = ["UnpackedDualTensor", "dual_level", "enter_dual_level", "exit_dual_level", "make_dual",
            "unpack_dual"]
@@ -180,9 +180,7 @@ def _jvp(out: Tensor) -> Tensor | None:
         raise RuntimeError("unpack_dual: the graph of this tensor was freed by a backward pass; forward AD here "
                            "computes tangents from that graph (see tinygrad_edu.autograd.forward_ad), so call "
                            "unpack_dual before backward(), or pass retain_graph=True to backward()")
-    previous = _grad_state.enabled
-    _grad_state.enabled = True
-    try:
+    with enable_grad():
         v = Tensor._make(np.zeros_like(out.data), None, True)  # any v: g(v) = Jᵀv is linear in it
         grads = run_backward([out], [v], retain_graph=True, create_graph=True, inputs=duals, hooks=False)
         used = [(g, entry.tangent) for g, entry in zip(grads, _level) if g is not None]
@@ -197,8 +195,6 @@ def _jvp(out: Tensor) -> Tensor | None:
         if total.requires_grad:
             seed = Tensor._make(np.ones_like(total.data), None, False) if keep_graph else np.ones_like(total.data)
             jvp, = run_backward([total], [seed], retain_graph=True, create_graph=keep_graph, inputs=[v], hooks=False)
-    finally:
-        _grad_state.enabled = previous
     if jvp is None:  # (out depends on the duals only through ops whose derivative is 0)
         return Tensor._make(np.zeros_like(out.data), None, False)
     return jvp

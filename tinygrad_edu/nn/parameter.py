@@ -106,7 +106,9 @@ def _operation_name(frame) -> str | None:
     (the user's own code, or Module's load_state_dict/to machinery)."""
     name = None
     while frame is not None:
-        module, qualname = frame.f_globals.get("__name__", ""), frame.f_code.co_qualname
+        code = frame.f_code
+        qualname = getattr(code, "co_qualname", code.co_name)  # (Python 3.10 has no co_qualname)
+        module = frame.f_globals.get("__name__", "")
         if module.split(".")[0] == "numpy":  # (numpy's own Python code, e.g. np.shape: look past it)
             frame = frame.f_back
             continue
@@ -187,6 +189,8 @@ class UninitializedTensorMixin(Tensor):
     the refusals, the repr."""
 
     __slots__ = ()  # (the same layout as Tensor's, so that materialize can change the class)
+    # PyTorch's attribute, kept for code that reads it; materialize always makes a plain Tensor
+    # (a Parameter is a Tensor marked by nn.Parameter, see above)
     cls_to_become: type = Tensor
 
     def materialize(self, shape, device=None, dtype=None) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..storage import address, elements_of, root_array
+from ..storage import elements_of
 from .op import Op
 
 
@@ -30,9 +30,7 @@ def storage_places(shape: tuple, strides: tuple, offset: int) -> np.ndarray:
 
 def input_places(x) -> np.ndarray:
     """The storage places of the elements of tensor x (its stride() and storage_offset())."""
-    itemsize = x.data.itemsize
-    offset = (address(x.data) - address(root_array(x.data))) // itemsize
-    return storage_places(x.shape, tuple(s // itemsize for s in x.data.strides), offset)
+    return storage_places(x.shape, x.stride(), x.storage_offset())
 
 
 def check_geometry(size: tuple, stride: tuple, offset: int, storage_size: int, itemsize: int) -> None:

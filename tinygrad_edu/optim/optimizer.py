@@ -93,7 +93,7 @@ def as_state(array: np.ndarray) -> Tensor:
 
 def scalar_state(value: float, dtype: np.dtype) -> Tensor:
     """A 0-d Tensor holding a scalar state entry (a step count, a running product)."""
-    return Tensor._make(np.array(value, dtype=dtype), None, False)
+    return as_state(np.array(value, dtype=dtype))
 
 
 def advance_step(state: dict[str, Any]) -> float:
@@ -108,7 +108,7 @@ def advance_step(state: dict[str, Any]) -> float:
 def snapshot(value):
     """A copy of a state entry that later steps will not change (Tensors get their own array)."""
     if isinstance(value, Tensor):
-        return Tensor._make(value.data.copy(), None, False)
+        return as_state(value.data.copy())
     if isinstance(value, (list, tuple)):
         return type(value)(snapshot(v) for v in value)
     return copy.deepcopy(value)

@@ -336,10 +336,10 @@ class LnStructured(BasePruningMethod):
 
     def compute_mask(self, t: Tensor, default_mask: Tensor) -> Tensor:
         n_channels, n_prune = _structured_counts(t, self.amount, self.dim)
-        norm = _compute_norm(_values(t), self.n, self.dim)
-        keep = topk_indices(norm, n_channels - n_prune, largest=True)  # keep the largest norms
+        norm = _compute_norm(_values(t), self.n, self.dim)  # (first: it checks `n`, as PyTorch's)
         if n_prune == 0:
             return default_mask
+        keep = topk_indices(norm, n_channels - n_prune, largest=True)  # keep the largest norms
         mask = _channel_mask(t, self.dim, keep)
         return Tensor(mask * _values(default_mask).astype(mask.dtype))
 
