@@ -527,6 +527,30 @@ def test_set_grad_enabled():
         assert (x * 2).requires_grad
 
 
+def test_set_grad_enabled_as_a_call_takes_effect_at_once():
+    """PyTorch's own docstring example: `torch.set_grad_enabled(False)` without `with` turns
+    recording off until it is turned on again (it used to wait for a `with`)."""
+    x = leaf([1.0])
+    try:
+        tg.set_grad_enabled(False)
+        assert not tg.is_grad_enabled() and not (x * 2).requires_grad
+        tg.set_grad_enabled(True)
+        assert (x * 2).requires_grad
+        with tg.no_grad():  # a `with` restores the mode from before the call
+            with tg.set_grad_enabled(True):
+                assert (x * 2).requires_grad
+            assert not tg.is_grad_enabled()
+
+        @tg.set_grad_enabled(False)  # as a decorator it changes nothing until called
+        def evaluate(t):
+            return t * 2
+
+        assert tg.is_grad_enabled()
+        assert not evaluate(x).requires_grad and tg.is_grad_enabled()
+    finally:
+        tg.set_grad_enabled(True)
+
+
 def test_grad_mode_is_per_thread():
     x = leaf([1.0])
     inside = threading.Event()

@@ -72,8 +72,31 @@ class enable_grad(_GradModeSwitch):
 
 
 class set_grad_enabled(_GradModeSwitch):
-    """`with tg.set_grad_enabled(False): ...` -- grad mode chosen by a flag."""
+    """Grad mode chosen by a flag, as PyTorch's: it takes effect at once, so it works as a plain
+    call as well as in `with` (which restores the previous mode at its end) or as a decorator.
+
+    >>> import tinygrad_edu as tg
+    >>> x = tg.ones(1, requires_grad=True)
+    >>> with tg.set_grad_enabled(False):
+    ...     y = x * 2
+    >>> y.requires_grad
+    False
+    >>> _ = tg.set_grad_enabled(False)   # a call: off from here on
+    >>> (x * 2).requires_grad
+    False
+    >>> _ = tg.set_grad_enabled(True)
+    >>> (x * 2).requires_grad
+    True
+    """
 
     def __init__(self, mode: bool = True) -> None:
         self._mode = bool(mode)
+        self._previous = _state.enabled
+        _state.enabled = self._mode
 
+    def __enter__(self) -> None:  # (the mode is already set; __exit__ restores the one before)
+        _state.enabled = self._mode
+
+    def __call__(self, fn):
+        _state.enabled = self._previous  # as a decorator it changes nothing until fn is called
+        return super().__call__(fn)
