@@ -142,3 +142,4 @@ def mark_inference(cls: type, args: tuple, out) -> None:
     for t in out if out.__class__ is tuple else (out,):
         if isinstance(t, Tensor):
             t._inference = True
+            function._inference_made = True  # (from now on, save_for_backward looks for them)

@@ -64,7 +64,8 @@ def run_backward(
             grads_in = buffers.pop(node, None)
             grads_out = sent = None
             if grads_in is not None:  # (None: no gradient reached it)
-                if node.watched or exits.capturing:  # hooks, retain_grad, tg.grad's captures
+                watched = node.watched or exits.capturing  # hooks, retain_grad, tg.grad's captures
+                if watched:
                     grads_in = exits.arriving(node, grads_in)
                 if node.fn.xp_backward or create_graph:
                     grads_out = node.fn.backward(node, *grads_in)  # the op's formula
@@ -72,6 +73,8 @@ def run_backward(
                     grads_out = _call_user_backward(node, grads_in)
                 if grads_out.__class__ is not tuple:
                     grads_out = (grads_out,)
+                if watched and node.node_hooks and hooks:  # (grad_fn.register_hook)
+                    grads_out = _run_node_hooks(node, grads_in, grads_out, create_graph)
                 if check_anomaly:
                     anomaly.check_gradients(node, grads_out)
                 sent = [] if observer is not None else None
@@ -244,6 +247,8 @@ class _Exits:
         (None if its Function asked for that: ctx.set_materialize_grads(False))."""
         if self.hooks and (node.pre_hooks is not None or node.retained is not None):
             grads = _run_output_hooks(node, grads, self.create_graph)
+        if self.hooks and node.node_prehooks:  # (grad_fn.register_prehook: after the tensors' hooks)
+            grads = _run_node_prehooks(node, grads, self.create_graph)
         if self.capturing:
             for nr, g in enumerate(grads):
                 if (node, nr) in self.captured and g is not None:
@@ -329,3 +334,50 @@ def _run_output_hooks(node: Node, grads: list, create_graph: bool) -> list:
                 else:
                     tensor.grad = tensor.grad + (g.detach() if g.__class__ is Tensor else g)
     return grads
+
+
+# ---- hooks on a node (grad_fn.register_prehook / register_hook) -------------------------------
+
+def _run_node_prehooks(node: Node, grads: list, create_graph: bool) -> list:
+    """hook(grad_outputs) for each prehook in turn; a returned tuple replaces grad_outputs."""
+    outputs = tuple([_seen(g) for g in grads])
+    for hook in list(node.node_prehooks):
+        outputs = _hook_result(hook, hook(outputs), outputs)
+    return [_unseen(g, create_graph) for g in outputs]
+
+
+def _run_node_hooks(node: Node, grads_in: list, grads_out: tuple, create_graph: bool) -> tuple:
+    """hook(grad_inputs, grad_outputs) after the node's backward. grad_inputs has one entry per
+    tensor input (next_functions' order); what a hook returns replaces them."""
+    tensor_args = [i for i, shape in enumerate(node.input_shapes) if shape is not None]
+    inputs = tuple([_seen(grads_out[i]) if i < len(grads_out) else None for i in tensor_args])
+    outputs = tuple([_seen(g) for g in grads_in])
+    for hook in list(node.node_hooks):
+        inputs = _hook_result(hook, hook(inputs, outputs), inputs)
+    new = list(grads_out) + [None] * (len(node.edges) - len(grads_out))
+    for i, g in zip(tensor_args, inputs):
+        new[i] = _unseen(g, create_graph)
+    return tuple(new)
+
+
+def _hook_result(hook, result, before: tuple) -> tuple:
+    if result is None:
+        return before
+    result = tuple(result)
+    if len(result) != len(before):
+        name = getattr(hook, "__qualname__", repr(hook))
+        raise RuntimeError(f"hook {name!r} has returned an incorrect number of values (got {len(result)}, "
+                           f"but expected {len(before)})")
+    return result
+
+
+def _seen(grad):
+    """A gradient as a hook sees it: a Tensor (or None)."""
+    return grad if grad is None or grad.__class__ is Tensor else Tensor._make(np.asarray(grad), None, False)
+
+
+def _unseen(grad, create_graph: bool):
+    """What a hook gave back, as the engine carries it: an array, or a Tensor under create_graph."""
+    if grad is None or create_graph:
+        return grad
+    return grad.data if isinstance(grad, Tensor) else np.asarray(grad)

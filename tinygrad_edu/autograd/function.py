@@ -25,6 +25,7 @@ import numpy as np
 from ..tensor import Number, Tensor, WholeView
 from . import anomaly
 from .grad_mode import _state as _grad_state
+from .hooks import RemovableHandle
 from .scope import _state as _scope_state
 from .xp import numpy_xp, tensor_xp
 
@@ -50,6 +51,7 @@ def _share(shapes: tuple) -> tuple:
 # a number each; only then do graph.py and api.py look at the calling thread's own state.
 _hooks_open = 0
 _inference_open = 0
+_inference_made = False  # some inference tensor exists (api.py): saving one for backward must raise
 
 
 def _saved_attribute(name: str) -> property:
@@ -97,6 +99,9 @@ class Node:
     label = None  # a PyTorch name for name() to give instead (F.mse_loss's Mean node: "MseLossBackward0")
     materialize_grads = True  # ctx.set_materialize_grads(False): outputs without a gradient get None
     non_differentiable = None  # ctx.mark_non_differentiable(*outputs): those outputs
+    dirty = None  # ctx.mark_dirty(*inputs): inputs forward changed in place and returns
+    node_prehooks = None  # grad_fn.register_prehook(hook): hook(grad_outputs), before backward
+    node_hooks = None  # grad_fn.register_hook(hook): hook(grad_inputs, grad_outputs), after it
 
     # What some built-in ops saved, under PyTorch's names (y = a * b: y.grad_fn._saved_self is a)
     _saved_self = _saved_attribute("_saved_self")
@@ -111,6 +116,8 @@ class Node:
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
         """Keep tensors for backward. Changing one in place afterwards makes backward raise."""
+        if _inference_made:
+            _refuse_inference_tensors(self, tensors)
         if _hooks_open:  # maybe inside saved_tensors_hooks: pack_hook keeps them instead (graph.py)
             from .graph import pack_saved
             if pack_saved(self, tensors):
@@ -141,6 +148,15 @@ class Node:
                 raise RuntimeError(f"mark_non_differentiable: only forward's result tensors can be marked, "
                                    f"but got a {type(t).__name__}")
         self.non_differentiable = tensors
+
+    def mark_dirty(self, *tensors) -> None:
+        """Say that forward changed these input tensors in place and returns them: they come out
+        as the very same objects, their version goes up (so nodes that saved their old value
+        refuse to use it), and their history continues from this op. PyTorch's ctx.mark_dirty."""
+        for t in tensors:
+            if not isinstance(t, Tensor):
+                raise RuntimeError(f"mark_dirty: only input tensors can be marked, got a {type(t).__name__}")
+        self.dirty = tensors
 
     def set_materialize_grads(self, value: bool) -> None:
         """With False, backward receives None (not zeros) for an output whose gradient was not
@@ -252,8 +268,25 @@ class Node:
                 pairs.append(edge_source(edge))
         return tuple(pairs)
 
-    def register_hook(self, fn):  # hooks on outputs go through Tensor.register_hook
-        raise NotImplementedError("register hooks on tensors: tensor.register_hook(fn)")
+    def register_prehook(self, hook) -> RemovableHandle:
+        """Call `hook(grad_outputs)` before this node's backward, with the tuple of gradients
+        that reached its outputs (after the tensors' own hooks); a returned tuple replaces them."""
+        if self.node_prehooks is None:
+            self.node_prehooks = []
+        self.watched = True
+        self.node_prehooks.append(hook)
+        return RemovableHandle(self.node_prehooks, hook)
+
+    def register_hook(self, hook) -> RemovableHandle:
+        """Call `hook(grad_inputs, grad_outputs)` after this node's backward: `grad_inputs` holds
+        the gradient it sends to each tensor input (one per entry of next_functions, None where
+        none is sent), `grad_outputs` what reached its outputs; a returned tuple replaces
+        grad_inputs."""
+        if self.node_hooks is None:
+            self.node_hooks = []
+        self.watched = True
+        self.node_hooks.append(hook)
+        return RemovableHandle(self.node_hooks, hook)
 
     def __repr__(self) -> str:
         # PyTorch's form: <MulBackward0 object at 0x7f...>; a user's Function's node is a class of
@@ -471,7 +504,12 @@ class Function:
                 edges.append(None)
         if not recording:  # nothing to remember: forward only, with a throwaway ctx
             ctx = _Unrecorded(cls)
-            raw = _run_forward(cls, ctx, args) if cls.forward_records else cls.forward(ctx, *args)
+            if cls.forward_records:
+                raw = _run_forward(cls, ctx, args)
+                if ctx.dirty is not None:  # (ctx.mark_dirty: the changed inputs come back themselves)
+                    return _changed_in_place(ctx, args, raw, None)
+            else:
+                raw = cls.forward(ctx, *args)
             if raw.__class__ is np.ndarray:
                 out = Tensor._make(raw, None, False)
                 if cls.returns_view:
@@ -499,6 +537,8 @@ class Function:
 
         if cls.forward_records:
             raw = _run_forward(cls, ctx, args)
+            if ctx.dirty is not None:
+                return _changed_in_place(ctx, args, raw, ctx)
             marked = ctx.non_differentiable
             if marked is not None and raw.__class__ is not tuple and _is_one_of(raw, marked):
                 return _as_output(raw, args)  # its one result is not differentiable: no grad_fn
@@ -580,6 +620,59 @@ def _is_one_of(t: Tensor, args) -> bool:
         if a is t:
             return True
     return False
+
+
+def _changed_in_place(ctx: Node, args: tuple, raw, node: Node | None):
+    """forward changed some inputs in place (ctx.mark_dirty) and returned them: each comes back
+    as the same Tensor object, one version newer, and (when recorded) the output of `node`."""
+    raws = raw if raw.__class__ is tuple else (raw,)
+    for t in ctx.dirty:
+        if not _is_one_of(t, args) or not _is_one_of(t, raws):
+            raise RuntimeError(f"{ctx.name()}: a tensor marked dirty must be an input that forward also returns")
+        if node is not None and t.requires_grad and t.grad_fn is None:
+            raise RuntimeError(f"{ctx.name()}: a leaf tensor that requires grad cannot be changed in place "
+                               f"(mark_dirty) while gradients are recorded; change a .clone() of it")
+        if t._view_of is not None or (t.grad_fn is not None and t.grad_fn.is_view):
+            raise NotImplementedError(f"{ctx.name()}: mark_dirty on a view is not supported here; "
+                                      f"change a .clone() in place instead")
+    # the outputs as usual (the changed inputs by their arrays, so that fresh Tensors hold them) ...
+    fresh = tuple([r.data if _is_one_of(r, ctx.dirty) else r for r in raws])
+    if node is None:
+        outs = tuple([_as_output(r, args) for r in fresh])
+    elif raw.__class__ is tuple:
+        outs = _wrap_outputs(node, args, fresh)
+    else:
+        outs = (_as_output(fresh[0], args),)
+        outs[0].grad_fn, outs[0].requires_grad = node, True
+    # ... then each changed input takes its output's place on the tape and is returned instead
+    results = []
+    for r, out in zip(raws, outs):
+        if _is_one_of(r, ctx.dirty):
+            r.grad_fn, r.requires_grad = out.grad_fn, out.requires_grad or r.requires_grad
+            if out._output_nr or r._output_nr:
+                r._output_nr = out._output_nr
+            r._version += 1
+            if node is not None:
+                _resave(node, r)
+            out = r
+        results.append(out)
+    return tuple(results) if raw.__class__ is tuple else results[0]
+
+
+def _resave(ctx: Node, t: Tensor) -> None:
+    """forward may save a tensor it then marks dirty: what it saved is the changed value."""
+    if ctx._saved is not None and ctx._saved_versions not in (PACKED, _FREED):
+        ctx._saved_versions = tuple([t._version if s is t else v for s, v in zip(ctx._saved, ctx._saved_versions)])
+
+
+def _refuse_inference_tensors(ctx: Node, tensors: tuple) -> None:
+    """An inference tensor has no version counter to watch, so backward could not tell whether
+    it changed: PyTorch refuses to save one, and so do we."""
+    for t in tensors:
+        if t is not None and getattr(t, "_inference", False):
+            raise RuntimeError(f"{ctx.name()}: inference tensors cannot be saved for backward (this one was made "
+                               f"inside tg.inference_mode()). Make a .clone() of it outside inference_mode "
+                               f"to get a normal tensor and use that in autograd.")
 
 
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
