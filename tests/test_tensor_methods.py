@@ -709,3 +709,19 @@ def test_docstring_examples_run(obj):
     for test in finder.find(obj, obj.__name__, globs={}):
         runner.run(test)
     assert runner.failures == 0 and runner.tries > 0
+
+
+def test_einsum_sublist_format():
+    """PyTorch's other spelling of einsum (its docstring's example): operands each followed by a
+    list of dim numbers, Ellipsis for broadcast dims, and the output's list last."""
+    rng = np.random.default_rng(0)
+    a = tg.tensor(rng.standard_normal((5, 2, 3)), requires_grad=True)
+    b = tg.tensor(rng.standard_normal((5, 3, 4)), requires_grad=True)
+    out = tg.einsum(a, [..., 0, 1], b, [..., 1, 2], [..., 0, 2])
+    np.testing.assert_allclose(out.data, a.data @ b.data)
+    out.sum().backward()
+    np.testing.assert_allclose(a.grad.data, np.ones((5, 2, 4)) @ b.data.transpose(0, 2, 1))
+    assert tg.einsum(tg.tensor([1.0, 2.0]), [0], tg.tensor([3.0, 4.0]), [0]).item() == 11.0
+    assert tg.einsum(tg.eye(2), [1, 0]).shape == (2, 2)  # no output list: implicit, like "ba"
+    with pytest.raises(ValueError, match="valid range"):
+        tg.einsum(a, [52, 0, 1])

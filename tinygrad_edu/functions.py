@@ -494,7 +494,15 @@ def einsum(equation: str, *operands) -> Tensor:
     >>> import tinygrad_edu as tg
     >>> tg.einsum("i,i->", tg.tensor([1.0, 2.0]), tg.tensor([3.0, 4.0]))
     tensor(11.)
+
+    PyTorch's sublist format works too: each operand followed by a list of dims as integers in
+    [0, 52) (`...` for broadcast dims), and optionally the output's list at the end:
+
+    >>> tg.einsum(tg.eye(2), [0, 1], tg.tensor([1.0, 2.0]), [1], [0])
+    tensor([1., 2.])
     """
+    if not isinstance(equation, str):  # the sublist format: operand, dims, operand, dims, [output dims]
+        equation, operands = _sublist_equation((equation, *operands))
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     tensors = [_tensor(x) for x in operands]
@@ -503,6 +511,33 @@ def einsum(equation: str, *operands) -> Tensor:
                            f"{[str(t.dtype) for t in tensors]}")
     inputs, output = ops.parse_equation(equation, [t.shape for t in tensors])
     return ops.Einsum.apply(",".join(inputs) + "->" + output, *tensors)
+
+
+def _sublist_equation(args: tuple) -> tuple[str, tuple]:
+    """einsum(a, [0, 1], b, [1, 2], [0, 2]) as ("ab,bc->ac", (a, b)): dim k is the k-th letter of
+    a-zA-Z, as in PyTorch, and Ellipsis is '...'."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def subscripts(dims) -> str:
+        text = ""
+        for d in dims:
+            if d is Ellipsis:
+                text += "..."
+            elif not isinstance(d, int) or isinstance(d, bool) or not 0 <= d < 52:
+                raise ValueError(f"einsum(): subscript {d!r} in subscript list is not within the valid range [0, 52)")
+            else:
+                text += letters[d]
+        return text
+
+    operands, inputs = [], []
+    for i in range(0, len(args) - 1, 2):
+        operand, dims = args[i], args[i + 1]
+        if isinstance(operand, (list, tuple)):
+            raise TypeError(f"einsum(): expected a tensor as operand {i // 2} in the sublist format, got a list")
+        operands.append(operand)
+        inputs.append(subscripts(dims))
+    output = "->" + subscripts(args[-1]) if len(args) % 2 == 1 else ""
+    return ",".join(inputs) + output, tuple(operands)
 
 
 accept_numpy_names(globals(), list(globals()))  # tg.cat(ts, axis=0), tg.sum(t, axis=1), as PyTorch accepts
