@@ -32,6 +32,7 @@ from .determinism import (are_deterministic_algorithms_enabled, get_deterministi
                           is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
                           use_deterministic_algorithms)
 from .sampling import bernoulli, multinomial
+from .sampling_normal import normal, poisson
 from .repr import get_printoptions, printoptions, set_printoptions
 from .serialization import LoadError, load, save
 from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor,

@@ -1,5 +1,7 @@
 """`tg.special`: PyTorch's `torch.special` names, mapped to the implementations elsewhere (the
-special functions themselves are in ops/special_functions.py, ops/special.py and nn/functional/erf.py).
+special functions themselves are in ops/special_functions.py, ops/special.py and nn/functional/erf.py;
+erfcx, i0e, i1e, zeta, gammainc, gammaincc, airy_ai, the Bessel functions and the orthogonal polynomials
+are in special_more.py).
 
     expit = sigmoid, gammaln = lgamma, psi = digamma, multigammaln = mvlgamma; and
     logit, erf, erfc, erfinv, digamma, polygamma, i0, i1, xlogy, xlog1py, log1p, expm1, exp2,
@@ -20,12 +22,14 @@ import numpy as np
 from .functions import _tensor
 from .functions_pointwise import xlogy
 from .ops.special_functions import BesselI, Ndtri
+from .special_more import *  # noqa: F403  (erfcx, i0e, i1e, zeta, gammainc, Bessel functions, polynomials)
+from .special_more import __all__ as _more
 from .tensor import Tensor
 from .tensor_pointwise import _constant
 
 __all__ = ["expit", "logit", "erf", "erfc", "erfinv", "gammaln", "digamma", "psi", "polygamma", "multigammaln",
            "i0", "i1", "xlogy", "xlog1py", "log1p", "expm1", "exp2", "logsumexp", "softmax", "log_softmax",
-           "sinc", "round", "entr", "ndtr", "ndtri", "log_ndtr"]
+           "sinc", "round", "entr", "ndtr", "ndtri", "log_ndtr"] + _more
 
 _SQRT_HALF = math.sqrt(0.5)
 _LOG_SQRT_TWO_PI = 0.5 * math.log(2 * math.pi)
