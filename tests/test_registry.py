@@ -98,6 +98,9 @@ EXCUSED_FUNCTIONS: dict[str, str] = {
     "BackwardHookIdentity": "the identity that Module's full backward hooks put around a module's inputs and "
                             "outputs (nn/backward_hooks.py), no public op; tests/test_module_api.py compares the "
                             "gradients with and without hooks with torch's",
+    "NoDerivative": "the node of results PyTorch cannot differentiate either (ldl_factor, ldl_solve, geqrf, a "
+                    "failed cholesky_ex; linalg/no_derivative.py): its backward raises by design; "
+                    "tests/test_docs_gaps_linalg.py checks that it does, with PyTorch's words",
 }
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 class LinalgMethods:
     """A.inverse(), A.det(), A.logdet(), A.slogdet(), A.pinverse(), A.cholesky(),
-    A.cholesky_solve(L), A.cholesky_inverse(), A.qr(), A.svd(), A.matrix_power(n), A.matrix_exp():
-    each is the tg.<name> function with self as its first argument."""
+    A.cholesky_solve(L), A.cholesky_inverse(), A.qr(), A.svd(), A.matrix_power(n), A.matrix_exp(),
+    A.lu(), B.lu_solve(LU, pivots), B.triangular_solve(A), A.geqrf(), A.orgqr(tau),
+    A.ormqr(tau, C): each is the tg.<name> function with self as its first argument."""
 
     def inverse(self):
         """The inverse of each square matrix (tg.linalg.inv)."""
@@ -70,3 +71,33 @@ class LinalgMethods:
         """e^self for each square matrix."""
         from .linalg import legacy
         return legacy.matrix_exp(self)
+
+    def lu(self, pivot: bool = True, get_infos: bool = False):
+        """(LU, pivots) of the packed LU factorization (torch.lu; (LU, pivots, info) with get_infos)."""
+        from .linalg import legacy
+        return legacy.lu(self, pivot, get_infos)
+
+    def lu_solve(self, LU_data, LU_pivots):
+        """X with AX = self, A given as lu_factor's (LU_data, LU_pivots) (torch.lu_solve)."""
+        from .linalg import legacy
+        return legacy.lu_solve(self, LU_data, LU_pivots)
+
+    def triangular_solve(self, A, upper: bool = True, transpose: bool = False, unitriangular: bool = False):
+        """(solution, cloned_coefficient) with A X = self, A triangular (torch.triangular_solve)."""
+        from .linalg import legacy
+        return legacy.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def geqrf(self):
+        """(a, tau): self's QR decomposition in LAPACK's compact form (torch.geqrf)."""
+        from .linalg import legacy
+        return legacy.geqrf(self)
+
+    def orgqr(self, input2):
+        """The Q of geqrf's (self, input2) (tg.linalg.householder_product)."""
+        from .linalg import legacy
+        return legacy.orgqr(self, input2)
+
+    def ormqr(self, input2, input3, left: bool = True, transpose: bool = False):
+        """Q·input3 (or input3·Q, Qᵀ with transpose) for Q given by geqrf's (self, input2) (torch.ormqr)."""
+        from .linalg import legacy
+        return legacy.ormqr(self, input2, input3, left, transpose)
