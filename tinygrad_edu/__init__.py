@@ -6,11 +6,14 @@ from .autograd.anomaly import detect_anomaly, is_anomaly_enabled
 from .autograd.differentiate import grad
 from .autograd.function import Function
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .autograd.api import inference_mode, set_detect_anomaly
+from .autograd.api import inference_mode, is_inference_mode_enabled, set_detect_anomaly
 from .creation import (arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace,
                        logspace, ones, ones_like, rand, rand_like, randint, randint_like, randn, randn_like,
                        randperm, tensor, zeros, zeros_like)
 from .devices import device, get_default_device, set_default_device
+from .layouts import layout, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr, strided
+from .memory_formats import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
+from .storage import TypedStorage, UntypedStorage
 from .dtype import (finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                     is_floating_point, set_default_dtype, uint8)
 from .errors import ShapeError
@@ -26,6 +29,10 @@ from .functions import (all, allclose, amax, amin, any, argmax, argmin, argsort,
 from .functions_indexing import *  # noqa: F403  (each of these three lists its names in __all__)
 from .functions_pointwise import *  # noqa: F403
 from .functions_shaping import *  # noqa: F403
+from .functions_numeric import *  # noqa: F403  (isin, combinations, vander, angle, ...: each lists __all__)
+from .functions_calculus import *  # noqa: F403  (trapezoid, cumulative_trapezoid, gradient)
+from .functions_memory import *  # noqa: F403  (empty_strided, frombuffer, as_strided_scatter, ...)
+from .histograms import histogram, histogramdd
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, initial_seed, manual_seed
 from .determinism import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
@@ -55,3 +62,4 @@ from .dtype import bool_ as bool  # noqa: E402, A001
 float, double, half = float32, float64, float16  # noqa: A001
 long, int, short = int64, int32, int16  # noqa: A001
 from math import e, inf, nan, pi  # noqa: E402  (torch.inf, torch.pi, ...)
+from .functions_deprecated import chain_matmul, range  # noqa: E402, A004  (range hides Python's: last)

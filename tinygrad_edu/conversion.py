@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import dtype as _dtype
+from . import layouts as _layouts
+from . import memory_formats as _formats
 from .devices import _KNOWN_TYPES as _DEVICE_TYPES
 from .devices import CPU, META, MetaArray, check_device
 from .devices import device as _device_type
@@ -67,8 +69,10 @@ class ConversionMethods:
         """This tensor in another dtype and/or on another device, as PyTorch's `Tensor.to`:
         `t.to(tg.float64)`, `t.to("cpu")`, `t.to("cpu", tg.float32)`, `t.to(other)` (other's dtype
         and device), `t.to(dtype=..., device=...)`. Returns `t` itself when nothing changes (a copy
-        with `copy=True`). Between float dtypes the conversion is differentiable."""
-        if len(args) == 1 and dtype is None and device is None and not copy:
+        with `copy=True`). Between float dtypes the conversion is differentiable.
+        `memory_format=tg.channels_last` (memory_formats.py) lays the result out in that format;
+        without it, a copy keeps this tensor's layout."""
+        if len(args) == 1 and dtype is None and device is None and not copy and memory_format is None:
             arg = args[0]  # the common cases: to(dtype) from dtype promotion, or to(np.float32)
             if isinstance(arg, np.dtype):
                 return self._cast(arg)
@@ -90,14 +94,28 @@ class ConversionMethods:
                 raise TypeError(f"to: expected a dtype, a device or a tensor, got {arg!r}")
         copy = copy or (len(flags) > 1 and flags[1])
         check_device(device, "to")
+        fmt = _formats.as_format(memory_format, "to", _formats.preserve_format)
+        if fmt is not _formats.preserve_format:
+            return self._to_format(self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "to"), fmt, copy)
         out = self if dtype is None else self._cast(_dtype.as_dtype(dtype, "to"))
         return out.clone() if copy and out is self else out
+
+    def _to_format(self, dtype: np.dtype, fmt, copy: bool):
+        """to(dtype, memory_format=fmt), PyTorch's rule: this tensor itself when its dtype is
+        `dtype` and its strides already suggest `fmt` (c10's suggest_memory_format: a slice of a
+        channels-last tensor counts), else a copy in `dtype` laid out in `fmt`."""
+        if dtype == self.data.dtype and not copy and _formats.suggested_format(self.shape, self.stride()) is fmt:
+            return self
+        _formats.check_rank(self.shape, fmt, "to")
+        if dtype.kind != "f":  # an int or bool result cannot require grad: a constant
+            return self._make(_formats.copy_in_format(self.data, dtype, fmt), None, False)
+        return _cast_op().apply(self, dtype, fmt)
 
     def _cast(self, dtype: np.dtype):
         if dtype == self.data.dtype:
             return self
         if dtype.kind != "f":  # int and bool tensors cannot require grad: the result is a constant
-            return self._make(self.data.astype(dtype), None, False)
+            return self._make(_formats.copy_in_format(self.data, dtype), None, False)
         return _cast_op().apply(self, dtype)
 
     def float(self):
@@ -174,14 +192,15 @@ class ConversionMethods:
     is_cuda = False
     is_cpu = True
     is_mps = False
+    layout = _layouts.strided  # every tensor is dense, as a numpy array (see layouts.py)
 
     def get_device(self) -> int:
         """-1, PyTorch's answer for a CPU tensor."""
         return -1
 
     def cpu(self, memory_format=None):
-        """This tensor (it is on the CPU already)."""
-        return self
+        """This tensor (it is on the CPU already); with a `memory_format`, `to(memory_format=...)`."""
+        return self if memory_format is None else self.to(memory_format=memory_format)
 
     def cuda(self, device=None, non_blocking: bool = False, memory_format=None):
         """Always fails: there is no GPU support. Use `.to(device)` with a device chosen by

@@ -17,7 +17,10 @@ import warnings
 import numpy as np
 
 from . import dtype as _dtype
+from . import memory_formats as _formats
 from .devices import check_device
+from .errors import NotImplementedForDtype
+from .linspace_values import linspace_values, logspace_values
 from .random import rng_of
 from .tensor import Tensor, _shape_args, _to_array
 
@@ -153,11 +156,19 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad: b
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
-          pin_memory: bool = False, memory_format=None, **kwargs) -> Tensor:
+          pin_memory: bool = False, memory_format=_formats.contiguous_format, **kwargs) -> Tensor:
     """A tensor whose values you will overwrite. PyTorch leaves them uninitialised; here they are
-    zeros, so a run stays repeatable (do not rely on either)."""
+    zeros, so a run stays repeatable (do not rely on either). `memory_format=tg.channels_last`
+    lays a 4-D tensor out as N, H, W, C (memory_formats.py).
+
+    >>> import tinygrad_edu as tg
+    >>> tg.empty(2, 3, 5, 7, memory_format=tg.channels_last).stride()
+    (105, 1, 21, 3)
+    """
     shape = _size(size, _size_keyword(kwargs, "empty"), "empty")
-    return _finish(np.zeros(shape, _float_dtype(dtype, "empty")), requires_grad, device, "empty", out)
+    fmt = _formats.as_format(memory_format, "empty", _formats.contiguous_format)
+    array = _formats.strided_zeros(shape, _formats.format_strides(shape, fmt, "empty"), _float_dtype(dtype, "empty"))
+    return _finish(array, requires_grad, device, "empty", out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -184,32 +195,46 @@ def _like(t, dtype, op: str) -> tuple[tuple, np.dtype]:
     return t.shape, t.dtype if dtype is None else _dtype.as_dtype(dtype, op)
 
 
+def _like_array(input, dtype, memory_format, op: str, values=None) -> np.ndarray:
+    """An array shaped like `input`, in `dtype` (input's unless given), laid out in memory as
+    `memory_format` says -- preserve_format (PyTorch's default): as input is -- holding `values`
+    (a number or an array of the shape; zeros if None)."""
+    _, dtype = _like(input, dtype, op)
+    fmt = _formats.as_format(memory_format, op, _formats.preserve_format)
+    array = _formats.zeros_in_format(input.data if isinstance(input, Tensor) else input, dtype, fmt, op)
+    if values is not None:
+        np.copyto(array, values, casting="unsafe")
+    return array
+
+
 def zeros_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
-               memory_format=None) -> Tensor:
-    """Zeros with the shape (and dtype, unless `dtype` is given) of `input`."""
-    shape, dtype = _like(input, dtype, "zeros_like")
-    return _finish(np.zeros(shape, dtype), requires_grad, device, "zeros_like")
+               memory_format=_formats.preserve_format) -> Tensor:
+    """Zeros with the shape (and dtype, unless `dtype` is given) of `input`, laid out in memory
+    as input is (or as `memory_format` says: `tg.channels_last`, ...)."""
+    array = _like_array(input, dtype, memory_format, "zeros_like")
+    return _finish(array, requires_grad, device, "zeros_like")
 
 
 def ones_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
-              memory_format=None) -> Tensor:
-    """Ones with the shape (and dtype) of `input`."""
-    shape, dtype = _like(input, dtype, "ones_like")
-    return _finish(np.ones(shape, dtype), requires_grad, device, "ones_like")
+              memory_format=_formats.preserve_format) -> Tensor:
+    """Ones with the shape (and dtype, and memory layout) of `input`."""
+    array = _like_array(input, dtype, memory_format, "ones_like", 1)
+    return _finish(array, requires_grad, device, "ones_like")
 
 
 def empty_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
-               memory_format=None) -> Tensor:
-    """A tensor shaped like `input` whose values you will overwrite (zeros here; see `empty`)."""
-    shape, dtype = _like(input, dtype, "empty_like")
-    return _finish(np.zeros(shape, dtype), requires_grad, device, "empty_like")
+               memory_format=_formats.preserve_format) -> Tensor:
+    """A tensor shaped (and laid out in memory) like `input` whose values you will overwrite
+    (zeros here; see `empty`)."""
+    array = _like_array(input, dtype, memory_format, "empty_like")
+    return _finish(array, requires_grad, device, "empty_like")
 
 
 def full_like(input: Tensor, fill_value, *, dtype=None, layout=None, device=None,
-              requires_grad: bool = False, memory_format=None) -> Tensor:
-    """`fill_value` everywhere, with the shape (and dtype) of `input`."""
-    shape, dtype = _like(input, dtype, "full_like")
-    return _finish(np.full(shape, fill_value, dtype), requires_grad, device, "full_like")
+              requires_grad: bool = False, memory_format=_formats.preserve_format) -> Tensor:
+    """`fill_value` everywhere, with the shape (and dtype, and memory layout) of `input`."""
+    array = _like_array(input, dtype, memory_format, "full_like", fill_value)
+    return _finish(array, requires_grad, device, "full_like")
 
 
 # ---- ranges and the identity --------------------------------------------------------------------
@@ -239,42 +264,45 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return _finish(array, requires_grad, device, "arange", out)
 
 
-def _linspace_values(start: float, end: float, steps: int, dtype: np.dtype) -> np.ndarray:
-    """PyTorch's linspace on the CPU: the first half counts up from `start`, the second half down
-    from `end`, so both ends are exact; float dtypes compute in their own precision."""
-    compute = dtype.type if dtype.kind == "f" else np.float64
-    if steps == 1:
-        return np.full(1, start, dtype=compute)
-    first, last = compute(start), compute(end)
-    step = (last - first) / compute(steps - 1)
-    index = np.arange(steps)
-    up = first + step * index.astype(compute)
-    down = last - step * (steps - 1 - index).astype(compute)
-    return np.where(index < steps // 2, up, down)
+def _spacing_args(start, end, steps, dtype, op: str) -> tuple:
+    """linspace's and logspace's arguments checked as PyTorch checks them: numbers or 0-d tensors,
+    an int number of steps >= 0, a float or integer dtype (the default float dtype if None)."""
+    for name, value in (("start", start), ("end", end)):
+        if isinstance(value, Tensor) and value.ndim:
+            raise RuntimeError(f"{op} only supports 0-dimensional start and end tensors, but got {name} with "
+                               f"{value.ndim} dimension(s)")
+    steps = _number(steps)
+    if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool):
+        raise TypeError(f"{op}(): argument 'steps' must be an int, not {type(steps).__name__}")
+    if steps < 0:
+        raise RuntimeError(f"{op}: number of steps must be non-negative, got {steps}")
+    dtype = _float_dtype(dtype, op)
+    if dtype.kind not in "fiu":
+        raise NotImplementedForDtype(f'{op}: "{op}_cpu" not implemented for dtype {dtype} (use a float or '
+                                     f"integer dtype)")
+    return _number(start), _number(end), int(steps), dtype
 
 
 def linspace(start, end, steps: int, *, out=None, dtype=None, layout=None, device=None,
              requires_grad: bool = False) -> Tensor:
-    """`steps` evenly spaced numbers from `start` to `end`, both included."""
-    steps = int(_number(steps))
-    if steps < 0:
-        raise ValueError(f"linspace: number of steps must be non-negative, got {steps}")
-    dtype = _float_dtype(dtype, "linspace")
-    values = _linspace_values(_number(start), _number(end), steps, dtype)
-    return _finish(values.astype(dtype, copy=False), requires_grad, device, "linspace", out)
+    """`steps` evenly spaced numbers from `start` to `end`, both included; the same numbers as
+    PyTorch's CPU linspace to the last bit (linspace_values.py).
+
+    >>> import tinygrad_edu as tg
+    >>> tg.linspace(-1, 1, 5)
+    tensor([-1.0000, -0.5000,  0.0000,  0.5000,  1.0000])
+    """
+    start, end, steps, dtype = _spacing_args(start, end, steps, dtype, "linspace")
+    return _finish(linspace_values(start, end, steps, dtype), requires_grad, device, "linspace", out)
 
 
 def logspace(start, end, steps: int, base: float = 10.0, *, out=None, dtype=None, layout=None,
              device=None, requires_grad: bool = False) -> Tensor:
-    """`base ** linspace(start, end, steps)`: `steps` numbers evenly spaced on a log scale."""
-    steps = int(_number(steps))
-    if steps < 0:
-        raise ValueError(f"logspace: number of steps must be non-negative, got {steps}")
-    dtype = _float_dtype(dtype, "logspace")
-    exponents = _linspace_values(_number(start), _number(end), steps, dtype)
-    compute = dtype.type if dtype.kind == "f" else np.float64
-    values = np.power(compute(base), exponents)
-    return _finish(values.astype(dtype, copy=False), requires_grad, device, "logspace", out)
+    """`base ** linspace(start, end, steps)`: `steps` numbers evenly spaced on a log scale; the
+    same numbers as PyTorch's CPU logspace to the last bit (linspace_values.py)."""
+    start, end, steps, dtype = _spacing_args(start, end, steps, dtype, "logspace")
+    values = logspace_values(start, end, steps, _number(base), dtype)
+    return _finish(values, requires_grad, device, "logspace", out)
 
 
 def eye(n: int, m: int | None = None, *, out=None, dtype=None, layout=None, device=None,
@@ -349,27 +377,28 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
 
 
 def rand_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
-              memory_format=None) -> Tensor:
-    """Uniform random numbers in [0, 1) with the shape (and dtype) of `input`."""
-    shape, dtype = _like(input, dtype, "rand_like")
-    return _finish(rng_of(None, "rand_like").random(shape).astype(dtype, copy=False), requires_grad, device,
-                   "rand_like")
+              memory_format=_formats.preserve_format) -> Tensor:
+    """Uniform random numbers in [0, 1) with the shape (and dtype, and memory layout) of `input`."""
+    shape, _ = _like(input, dtype, "rand_like")
+    array = _like_array(input, dtype, memory_format, "rand_like", rng_of(None, "rand_like").random(shape))
+    return _finish(array, requires_grad, device, "rand_like")
 
 
 def randn_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
-               memory_format=None) -> Tensor:
-    """Standard normal random numbers with the shape (and dtype) of `input`."""
-    shape, dtype = _like(input, dtype, "randn_like")
-    return _finish(rng_of(None, "randn_like").standard_normal(shape).astype(dtype, copy=False), requires_grad,
-                   device, "randn_like")
+               memory_format=_formats.preserve_format) -> Tensor:
+    """Standard normal random numbers with the shape (and dtype, and memory layout) of `input`."""
+    shape, _ = _like(input, dtype, "randn_like")
+    array = _like_array(input, dtype, memory_format, "randn_like", rng_of(None, "randn_like").standard_normal(shape))
+    return _finish(array, requires_grad, device, "randn_like")
 
 
 def randint_like(input: Tensor, low=0, high=None, *, dtype=None, layout=None, device=None,
-                 requires_grad: bool = False, memory_format=None) -> Tensor:
-    """Random integers in [low, high) with the shape (and dtype) of `input`:
+                 requires_grad: bool = False, memory_format=_formats.preserve_format) -> Tensor:
+    """Random integers in [low, high) with the shape (and dtype, and memory layout) of `input`:
     `randint_like(t, high)` or `randint_like(t, low, high)`."""
     if high is None:
         low, high = 0, low
-    shape, dtype = _like(input, dtype, "randint_like")
-    return _finish(_integers(low, high, shape, None, dtype, "randint_like"), requires_grad, device,
+    shape, int_dtype = _like(input, dtype, "randint_like")
+    values = _integers(low, high, shape, None, int_dtype, "randint_like")
+    return _finish(_like_array(input, dtype, memory_format, "randint_like", values), requires_grad, device,
                    "randint_like")

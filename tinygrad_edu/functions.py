@@ -15,6 +15,7 @@ from . import dtype as _dtype
 from . import ops
 from .autograd.function import named_as_pytorch
 from .errors import ArgumentValueError, ShapeError
+from .memory_formats import preserve_format
 from .numpy_names import accept_numpy_names
 from .out_argument import dtype_for_out, written_to
 from .tensor import Tensor
@@ -338,9 +339,10 @@ def isfinite(input) -> Tensor:
     return _tensor(input).isfinite()
 
 
-def clone(input) -> Tensor:
-    """A copy with its own memory that stays in the graph."""
-    return _tensor(input).clone()
+def clone(input, *, memory_format=preserve_format) -> Tensor:
+    """A copy with its own memory that stays in the graph, laid out as `input` is, or as
+    `memory_format` says (see Tensor.clone)."""
+    return _tensor(input).clone(memory_format=memory_format)
 
 
 def masked_fill(input, mask, value) -> Tensor:

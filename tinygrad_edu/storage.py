@@ -8,7 +8,11 @@ Views" in PyTorch's documentation). `storage_offset()` and `stride()` (counted i
 where in it a tensor's elements are.
 
 These objects describe that memory (its address and size) and read it. They do not write: a
-write that goes around the tensors would go around autograd's version counters too.
+write that goes around the tensors would go around autograd's version counters too. PyTorch's
+constructors make new memory: `tg.UntypedStorage(n)` (n bytes), `tg.UntypedStorage([1, 2])` (these
+bytes), `tg.TypedStorage(n, dtype=tg.float32)` (n elements), `tg.TypedStorage([1.0, 2.0],
+dtype=...)` and `tg.TypedStorage(wrap_storage=untyped, dtype=...)` (those bytes read as dtype);
+new memory holds zeros here (PyTorch leaves it uninitialised).
 
 >>> import tinygrad_edu as tg
 >>> t = tg.zeros(4, 4)
@@ -21,7 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .devices import device
+from . import dtype as _dtype
+from .devices import check_device, device
 
 
 def root_array(array: np.ndarray) -> np.ndarray:
@@ -52,13 +57,52 @@ def elements_of(array: np.ndarray, dtype: np.dtype) -> np.ndarray:
     return root.reshape(-1, order="A").view(np.uint8).view(dtype)
 
 
+def _size_or_sequence(args: tuple, op: str):
+    """The one positional argument of a storage constructor: nothing, a size, or a sequence."""
+    if len(args) > 1:
+        raise RuntimeError(f"{op}(): too many positional arguments ({len(args)}); give one size or one sequence")
+    if not args:
+        return 0
+    value = args[0]
+    if isinstance(value, (int, np.integer)):
+        if value < 0:
+            raise RuntimeError(f"{op}(): the size must be non-negative, got {value}")
+        return int(value)
+    if not isinstance(value, (list, tuple, range)):
+        raise TypeError(f"{op}(): expected a size (an int) or a sequence (a list), got {type(value).__name__}")
+    return value
+
+
 class UntypedStorage:
     """The bytes of a tensor's memory (`Tensor.untyped_storage()`): `data_ptr()`, `nbytes()`
     (also `size()` and `len()`: an untyped storage counts bytes), `element_size()` (1),
-    `device`, and reading: `storage[i]` and `tolist()` give the bytes as ints."""
+    `device`, and reading: `storage[i]` and `tolist()` give the bytes as ints.
 
-    def __init__(self, array: np.ndarray) -> None:
-        self._memory = root_array(array)  # (keeps the memory alive as long as this object)
+    New memory: `tg.UntypedStorage()` (no bytes), `tg.UntypedStorage(n)` (n zero bytes),
+    `tg.UntypedStorage([1, 2, 300])` (those ints as bytes, modulo 256, as PyTorch stores them).
+    """
+
+    def __init__(self, *args, device=None) -> None:
+        check_device(device, "UntypedStorage")
+        if args and isinstance(args[0], bool):
+            raise RuntimeError("UntypedStorage(): Expected a sequence type (or an int size), but got bool")
+        value = _size_or_sequence(args, "UntypedStorage")
+        if isinstance(value, int):
+            self._memory = np.zeros(value, np.uint8)
+            return
+        for item in value:
+            if not isinstance(item, (int, np.integer)) or isinstance(item, bool):
+                raise RuntimeError(f"UntypedStorage(): tried to construct a storage from a sequence "
+                                   f"({type(value).__name__}), but one of the items was of type "
+                                   f"{type(item).__name__} instead of int")
+        self._memory = (np.array(value, np.int64).reshape(-1) % 256).astype(np.uint8)
+
+    @classmethod
+    def _of(cls, array: np.ndarray) -> "UntypedStorage":
+        """The storage that `array`'s memory is (Tensor.untyped_storage())."""
+        storage = cls.__new__(cls)
+        storage._memory = root_array(array)  # (keeps the memory alive as long as this object)
+        return storage
 
     def data_ptr(self) -> int:
         """The memory address of the first byte."""
@@ -101,11 +145,49 @@ class UntypedStorage:
 class TypedStorage:
     """A tensor's memory as elements of its dtype (`Tensor.storage()`, which PyTorch deprecates in
     favour of `untyped_storage()`): `dtype`, `data_ptr()`, `size()` and `len()` (elements),
-    `nbytes()`, `element_size()`, `device`, `untyped()`, and reading with `storage[i]` and `tolist()`."""
+    `nbytes()`, `element_size()`, `device`, `untyped()`, and reading with `storage[i]` and `tolist()`.
 
-    def __init__(self, array: np.ndarray, dtype: np.dtype) -> None:
-        self._untyped = UntypedStorage(array)
-        self.dtype = np.dtype(dtype)
+    New memory (with PyTorch's deprecation warning, once): `tg.TypedStorage(n, dtype=tg.float32)`
+    (n zeros), `tg.TypedStorage([1, 2], dtype=...)` (those values in dtype),
+    `tg.TypedStorage(wrap_storage=untyped, dtype=...)` (an UntypedStorage's bytes as elements of
+    dtype); the dtype is the default float dtype if not given.
+
+    >>> import warnings
+    >>> import tinygrad_edu as tg
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")  # (the deprecation warning)
+    ...     storage = tg.TypedStorage(5, dtype=tg.float32)
+    >>> storage.size(), storage.nbytes(), tg.is_storage(storage)
+    (5, 20, True)
+    """
+
+    def __init__(self, *args, device=None, dtype=None, wrap_storage=None) -> None:
+        from .tensor_indexing import _warn_typed_storage_once  # (it imports Tensor, which imports this module)
+
+        _warn_typed_storage_once()
+        if wrap_storage is not None:
+            if args or device is not None:
+                raise RuntimeError("TypedStorage(): no positional arguments or device should be given when using "
+                                   "'wrap_storage'")
+            if not isinstance(wrap_storage, UntypedStorage):
+                raise TypeError(f"TypedStorage(): argument 'wrap_storage' must be UntypedStorage, but got "
+                                f"{type(wrap_storage).__name__}")
+            if dtype is None:
+                raise RuntimeError("TypedStorage(): argument 'dtype' must be specified with 'wrap_storage'")
+            self._untyped, self.dtype = wrap_storage, _dtype.as_dtype(dtype, "TypedStorage")
+            return
+        check_device(device, "TypedStorage")
+        dtype = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, "TypedStorage")
+        value = _size_or_sequence(args, "TypedStorage")
+        array = np.zeros(value, dtype) if isinstance(value, int) else np.array(list(value), dtype).reshape(-1)
+        self._untyped, self.dtype = UntypedStorage._of(array), dtype
+
+    @classmethod
+    def _of(cls, array: np.ndarray, dtype: np.dtype) -> "TypedStorage":
+        """The storage that `array`'s memory is, as elements of `dtype` (Tensor.storage())."""
+        storage = cls.__new__(cls)
+        storage._untyped, storage.dtype = UntypedStorage._of(array), np.dtype(dtype)
+        return storage
 
     def data_ptr(self) -> int:
         return self._untyped.data_ptr()

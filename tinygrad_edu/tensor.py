@@ -16,6 +16,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from . import errors as _errors
+from . import memory_formats as _formats
 from . import repr as _repr
 from .autograd.grad_mode import _state as _grad_state
 from .conversion import ConversionMethods
@@ -28,6 +29,8 @@ from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
 from .tensor_more import MoreMethods
 from .tensor_more_layout import MoreLayoutMethods
+from .tensor_numeric import NumericMethods
+from .tensor_numeric import is_dtype as _is_dtype
 from .tensor_pointwise import PointwiseMethods, _broadcast, _no_integer_zero_division, _zero_with_gradient_one
 from .tensor_scatter import ScatterMethods
 from .tensor_shaping import ShapingMethods
@@ -105,7 +108,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
              IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods,
-             ScatterMethods):
+             ScatterMethods, NumericMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -840,14 +843,19 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         of this one even for the same shape, as PyTorch's)."""
         return _ops.Reshape.apply(self, _shape_args(shape, "reshape"))
 
-    def view(self, *shape) -> "Tensor":
+    def view(self, *shape, dtype=None) -> "Tensor":
         """`reshape` that shares memory, as PyTorch's view: a shape that would need a copy (a
-        transposed matrix flattened) raises instead of silently copying."""
+        transposed matrix flattened) raises instead of silently copying. `view(dtype)` reads the
+        same bytes as another dtype (functions_memory.reinterpret)."""
+        if dtype is not None or (len(shape) == 1 and _is_dtype(shape[0])):
+            if dtype is not None and shape:
+                raise TypeError("view: give a shape or a dtype, not both")
+            return self._view_dtype(shape[0] if dtype is None else dtype)
         out = self.reshape(*shape)
         # a reshape that shares this tensor's memory shares its version counter (autograd/function.py);
         # under tg.autobatch() the result is not computed yet, and is not checked
         if (out is not self and out.data.__class__ is np.ndarray and out.data.size
-                and out._version_counter is not self._version_counter):
+                and (out._version_counter is None or out._version_counter is not self._version_counter)):
             raise RuntimeError(
                 f"view: a tensor of shape {self.shape} with these strides cannot be viewed as shape "
                 f"{out.shape} without copying (its memory is not laid out in that order, e.g. after "
@@ -1015,12 +1023,14 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             with _no_grad():
                 new = self._fits(op, compute(self))
         if new.data is not self.data:
-            if not np.can_cast(new.data.dtype, self.data.dtype, casting="same_kind"):
+            # PyTorch's rule (canCast): the result's category may not drop (float -> int -> bool);
+            # within integers any size goes and wraps around (uint8 *= int32 is allowed)
+            if not _dtype.can_cast(new.data.dtype, self.data.dtype):
                 raise _errors.ArgumentDtypeError(
                     f"{op}: the result has dtype {new.dtype}, which cannot be stored in place in this "
                     f"tensor of dtype {self.dtype} (use an out-of-place op, e.g. t = t + x)"
                 )
-            np.copyto(self.data, new.data, casting="same_kind")
+            np.copyto(self.data, new.data, casting="unsafe")
         if recording:
             self.grad_fn, self.requires_grad, self._output_nr = new.grad_fn, True, 0
         self._version += 1
@@ -1090,7 +1100,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             )
         import copy
 
-        out = Tensor(self.data.copy(), requires_grad=self.requires_grad, name=self.name)
+        array = _formats.copy_in_format(self.data, self.data.dtype)  # (laid out as self is, as PyTorch's clone)
+        out = Tensor(array, requires_grad=self.requires_grad, name=self.name)
         if self.grad is not None:
             out.grad = copy.deepcopy(self.grad, memo)
         memo[id(self)] = out
@@ -1134,9 +1145,15 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
 
 
     # ---- copies (dtype and device conversions: conversion.py) ------------------------------
-    def clone(self) -> "Tensor":
-        """A copy with its own memory that stays in the graph."""
-        return _ops.Clone.apply(self)
+    def clone(self, *, memory_format=_formats.preserve_format) -> "Tensor":
+        """A copy with its own memory that stays in the graph, laid out in memory as this tensor
+        is (`memory_format=tg.preserve_format`, PyTorch's default) or as `memory_format` says:
+        `t.clone(memory_format=tg.channels_last)` (memory_formats.py)."""
+        fmt = _formats.as_format(memory_format, "clone", _formats.preserve_format)
+        if fmt is _formats.preserve_format:
+            return _ops.Clone.apply(self)
+        _formats.check_rank(self.shape, fmt, "clone")
+        return _ops.Clone.apply(self, fmt)
 
 
 def _no_bool_subtraction(a, b) -> None:
@@ -1242,13 +1259,14 @@ _tensor_layout.Tensor, _tensor_layout._ops = Tensor, _ops
 from . import tensor_indexing as _tensor_indexing  # noqa: E402
 from . import tensor_more as _tensor_more  # noqa: E402
 from . import tensor_more_layout as _tensor_more_layout  # noqa: E402
+from . import tensor_numeric as _tensor_numeric  # noqa: E402
 from . import tensor_pointwise as _tensor_pointwise  # noqa: E402
 from . import tensor_scatter as _tensor_scatter  # noqa: E402
 from . import tensor_shaping as _tensor_shaping  # noqa: E402
 from . import tensor_statistics as _tensor_statistics  # noqa: E402
 
 for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_scatter,
-               _tensor_more, _tensor_more_layout):
+               _tensor_more, _tensor_more_layout, _tensor_numeric):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402

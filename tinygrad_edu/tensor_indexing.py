@@ -261,13 +261,13 @@ class IndexingMethods:
     def untyped_storage(self) -> "_storage.UntypedStorage":
         """The memory this tensor's elements live in, shared with every view of it, as bytes:
         `t.untyped_storage().data_ptr() == t.view(2, 8).untyped_storage().data_ptr()`."""
-        return _storage.UntypedStorage(self.data)
+        return _storage.UntypedStorage._of(self.data)
 
     def storage(self) -> "_storage.TypedStorage":
         """The memory as elements of this tensor's dtype. PyTorch deprecates it (with a warning,
         once per process, as here) in favour of `untyped_storage()`."""
         _warn_typed_storage_once()
-        return _storage.TypedStorage(self.data, self.data.dtype)
+        return _storage.TypedStorage._of(self.data, self.data.dtype)
 
     def as_strided(self, size, stride, storage_offset: int | None = None) -> "Tensor":
         """A view of this tensor's memory (its storage) with the given sizes and strides, counted

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import errors as _errors
+from . import memory_formats as _formats
 from .errors import ShapeError
 from .random import rng_of
 
@@ -144,13 +145,28 @@ class MathMethods:
         _ops.normalize_dim(dim, self.ndim, "log_softmax")
         return log_softmax(self if dtype is None else self.to(dtype), dim)
 
-    def is_contiguous(self) -> bool:
-        """True when the numbers lie in memory in row-major order (False after permute or .T)."""
-        return bool(self.data.flags.c_contiguous)
+    def is_contiguous(self, *, memory_format=_formats.contiguous_format) -> bool:
+        """True when the numbers lie in memory in row-major order (False after permute or .T);
+        with `memory_format=tg.channels_last` (channels_last_3d), when they lie in that format's
+        order (memory_formats.py)."""
+        fmt = _formats.as_format(memory_format, "is_contiguous")
+        if fmt is _formats.contiguous_format or fmt is _formats.preserve_format:
+            return bool(self.data.flags.c_contiguous)  # (numpy's flag: the same rule, size-1 dims skipped)
+        return _formats.is_contiguous_as(self.shape, self.stride(), fmt)
 
-    def contiguous(self) -> "Tensor":
-        """This tensor if its memory is row-major already, else a row-major copy (in the graph)."""
-        return self if self.data.flags.c_contiguous else _ops.Clone.apply(self)
+    def contiguous(self, *, memory_format=_formats.contiguous_format) -> "Tensor":
+        """This tensor if its memory is row-major already, else a row-major copy (in the graph);
+        with `memory_format=tg.channels_last` (channels_last_3d), laid out in that format."""
+        fmt = _formats.as_format(memory_format, "contiguous")
+        if fmt is _formats.contiguous_format:
+            return self if self.data.flags.c_contiguous else _ops.Clone.apply(self, fmt)
+        if self.is_contiguous(memory_format=fmt):
+            return self
+        if fmt is _formats.preserve_format:
+            raise RuntimeError("contiguous: preserve memory format is unsupported by the contiguous operator "
+                               "(ask for tg.contiguous_format or tg.channels_last)")
+        _formats.check_rank(self.shape, fmt, "contiguous")
+        return _ops.Clone.apply(self, fmt)
 
     def masked_fill(self, mask: "Tensor", value) -> "Tensor":
         """A copy with `value` (a number or a 0-d tensor) where the bool `mask` is True; `mask`

@@ -126,6 +126,12 @@ class inference_mode(no_grad):  # noqa: N801 (PyTorch's name)
         return wrapper
 
 
+def is_inference_mode_enabled() -> bool:
+    """True inside `tg.inference_mode()` (and not inside an `inference_mode(False)` in it), in
+    this thread -- PyTorch's `torch.is_inference_mode_enabled()`."""
+    return _inference.on
+
+
 def _count_inference(change: int) -> None:
     with _inference_lock:
         function._inference_open += change

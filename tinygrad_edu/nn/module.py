@@ -355,11 +355,13 @@ class Module:
         """Evaluation mode (Dropout passes its input through); returns self."""
         return self.train(False)
 
-    def to(self, *args, dtype=None, device=None, non_blocking: bool = False) -> "Module":
+    def to(self, *args, dtype=None, device=None, non_blocking: bool = False, memory_format=None) -> "Module":
         """Convert every floating point parameter and buffer (and gradient) to a dtype, in place,
         as PyTorch's `Module.to`: `model.to(tg.float64)`, `model.to("cpu")`, `model.to(device,
         dtype)`, `model.to(tensor)`. The tensors stay the same objects, their arrays are replaced;
-        returns self. Create optimizers after converting.
+        returns self. Create optimizers after converting. `model.to(memory_format=tg.channels_last)`
+        lays out every 4-D parameter and buffer (a Conv2d's weight) in that format (5-D ones for
+        channels_last_3d; see tg.memory_format); the others stay as they are.
 
         The only device with values is the CPU (cuda and the others raise RuntimeError).
         `model.to("meta")` keeps every parameter's and buffer's shape, dtype and requires_grad but
@@ -398,6 +400,18 @@ class Module:
                 self._refuse_meta_copy()
         if dtype is not None:
             self._cast_in_place(dtype, only_floating=True)
+        if memory_format is not None:
+            from ..memory_formats import as_format
+
+            as_format(memory_format, "Module.to")
+            for t in self._tensors():
+                if t.ndim in (4, 5):  # (PyTorch's rule: the others keep their layout)
+                    laid_out = t.detach().to(memory_format=memory_format).data
+                    if laid_out is not t.data:
+                        t.data = laid_out
+                        t._version += 1
+                    if t.grad is not None:
+                        t.grad = t.grad.to(memory_format=memory_format)
         return self
 
     def _tensors(self, recurse: bool = True) -> Iterator[Tensor]:
