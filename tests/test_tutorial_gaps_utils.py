@@ -588,7 +588,7 @@ def test_worker_init_fn_is_not_called_without_workers():
     assert len(list(DataLoader(ds, batch_size=2, worker_init_fn=calls.append))) == 3
     assert calls == []
     list(DataLoader(ds, batch_size=2, num_workers=2, worker_init_fn=calls.append))
-    assert calls == [0]  # with workers: once per pass, as worker 0 (loading runs in this process)
+    assert calls == [0, 1]  # with workers: once per worker and pass (they run in this process)
 
 
 def test_worker_init_fn_like_torch_without_workers(torch):

@@ -210,7 +210,7 @@ def test_loader_options():
     assert [b[1].tolist() for b in by_batches] == [[1, 2], [0]]
     calls = []
     list(DataLoader(ds, batch_size=5, num_workers=2, pin_memory=True, worker_init_fn=calls.append))
-    assert calls == [0]
+    assert calls == [0, 1]
 
 
 class Squares(Dataset):

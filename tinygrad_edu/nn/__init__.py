@@ -49,6 +49,7 @@ from .conv import (
     MaxPool2d,
     MaxPool3d,
 )
+from .fractional_pooling import FractionalMaxPool2d, FractionalMaxPool3d
 from .group_normalization import GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LocalResponseNorm, RMSNorm
 from .layers import (
     ELU,

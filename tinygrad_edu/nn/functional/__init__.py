@@ -11,7 +11,7 @@ from .attention import multi_head_attention_forward, scaled_dot_product_attentio
 from .bilinear import bilinear
 from .binary_losses import binary_cross_entropy_with_logits
 from .channel_dropout import alpha_dropout, dropout1d, dropout2d, dropout3d, feature_alpha_dropout
-from .channel_shuffle import channel_shuffle
+from .channel_shuffle import channel_shuffle, native_channel_shuffle
 from .convolution import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
@@ -34,6 +34,12 @@ from .distance import pairwise_distance
 from .divergence import kl_div
 from .embedding_bag import embedding_bag
 from .folding import fold, unfold
+from .fractional_pooling import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .group_normalization import group_norm, instance_norm, local_response_norm, rms_norm
 from .layers import _check_dropout_p, dropout, embedding, linear
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
@@ -124,6 +130,8 @@ __all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_
             "max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "unfold", "fold",
             "bilinear", "embedding_bag", "pdist", "channel_shuffle"]
 __all__ += ["affine_grid", "grid_sample", "ctc_loss"]
+__all__ += ["fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+            "fractional_max_pool3d_with_indices", "native_channel_shuffle"]
 
 # F.softmax(x, axis=1), F.cosine_similarity(a, b, axis=0), F.pairwise_distance(a, b, keepdims=True):
 # every function here that takes dim/keepdim also takes numpy's axis/keepdims, as PyTorch's do

@@ -17,17 +17,31 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     >>> F.channel_shuffle(tg.arange(6.0).reshape(1, 6, 1), 2).flatten()
     tensor([0., 3., 1., 4., 2., 5.])
     """
-    check_tensor(input, "channel_shuffle")
+    return _channel_shuffle(input, groups, "channel_shuffle")
+
+
+def native_channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """PyTorch's name for the kernel behind channel_shuffle: the same result, and here the same
+    gradient (PyTorch's native form has none).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> F.native_channel_shuffle(tg.arange(4.0).reshape(1, 4, 1), 2).flatten()
+    tensor([0., 2., 1., 3.])
+    """
+    return _channel_shuffle(input, groups, "native_channel_shuffle")
+
+
+def _channel_shuffle(input: Tensor, groups: int, op: str) -> Tensor:
+    check_tensor(input, op)
     if isinstance(groups, bool) or not isinstance(groups, (int, np.integer)):
-        raise TypeError(f"channel_shuffle: groups must be an int, got {groups!r}")
+        raise TypeError(f"{op}: groups must be an int, got {groups!r}")
     if groups <= 0:
-        raise RuntimeError(f"channel_shuffle: the number of groups to divide channels in must be positive, got "
+        raise RuntimeError(f"{op}: the number of groups to divide channels in must be positive, got "
                            f"groups={groups}")
     if input.ndim <= 2:
-        raise RuntimeError(f"channel_shuffle: expects an input with more than 2 dims (N, C, *), got shape "
-                           f"{input.shape}")
+        raise RuntimeError(f"{op}: expects an input with more than 2 dims (N, C, *), got shape {input.shape}")
     n, c, *rest = input.shape
     if c % groups:
-        raise RuntimeError(f"channel_shuffle: the number of channels must be divisible by groups, got {c} channels "
+        raise RuntimeError(f"{op}: the number of channels must be divisible by groups, got {c} channels "
                            f"(shape {input.shape}) and {groups} groups")
     return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)

@@ -2,17 +2,18 @@
 return_indices), avg_pool and adaptive_avg_pool: the input is (N, C, L), (N, C, H, W) or
 (N, C, D, H, W) (or without N).
 
-Each is composed from ops that already differentiate (twice): the input is padded (`F.pad`),
-every window the kernel visits is gathered with one integer index (im2col -- each output
-position gets a copy of the inputs under the kernel), and then
+A convolution is one op, `Convolution` (convolution_ops.py: im2col and one matrix product per
+chunk of the batch, with its input and weight gradients as ops of their own):
 
-    conv      out[n, o, p] = Σ_{c, k} windows[n, c, p, k] · weight[o, c, k] + bias[o]   (one einsum)
+    conv      out[n, o, p] = Σ_{c, k} x[n, c, p·stride + k·dilation - padding] · weight[o, c, k] + bias[o]
+
+(LeCun et al., "Gradient-based learning applied to document recognition", 1998, for the layer).
+Pooling is composed from ops that already differentiate (twice): the input is padded (`F.pad`),
+every window the kernel visits is gathered with one integer index (each output position gets a
+copy of the inputs under the kernel), and then
+
     max pool  out[n, c, p] = max_k windows[n, c, p, k]     (the gradient goes to the max returned)
     avg pool  out[n, c, p] = mean_k windows[n, c, p, k]
-
-so the gradient of a convolution is the einsum's (LeCun et al., "Gradient-based learning applied
-to document recognition", 1998, for the layer; the im2col arrangement is Chellapilla, Puri &
-Simard, "High performance convolutional neural networks for document processing", 2006).
 """
 from __future__ import annotations
 
@@ -20,14 +21,11 @@ import math
 
 import numpy as np
 
-from ...functions import einsum, stack
+from ...functions import stack
 from ...tensor import Tensor
-from .checks import check_float, check_tensor
+from .checks import check_float, check_same_dtype, check_tensor
+from .convolution_ops import Convolution, Geometry
 from .shaping import pad as _pad
-
-# einsum letters, one per spatial dim: output positions, and offsets inside the kernel
-_LETTERS = "pqr"
-_KERNEL_LETTERS = "wxy"
 
 
 def _tuple(value, dims: int, op: str, what: str) -> tuple:
@@ -126,15 +124,16 @@ def _conv(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, d
     padding = _tuple(padding, dims, op, "padding")
     if bias is not None and bias.shape != (O,):
         raise RuntimeError(f"{op}: bias must have shape ({O},), one per output channel, got {bias.shape}")
-    cols = windows(x, kernel, stride, padding, dilation, op)  # (N, C, *out, *kernel)
-    out_letters, kernel_letters = _LETTERS[:dims], _KERNEL_LETTERS[:dims]
-    N, out = cols.shape[0], cols.shape[2:2 + dims]
-    cols = cols.reshape((N, groups, C_g) + tuple(out) + kernel)
-    w = weight.reshape((groups, O // groups, C_g) + kernel)
-    y = einsum(f"ngc{out_letters}{kernel_letters},goc{kernel_letters}->ngo{out_letters}", cols, w)
-    y = y.reshape((N, O) + tuple(out))
-    if bias is not None:
-        y = y + bias.reshape((1, O) + (1,) * dims)
+    check_same_dtype(op, input=x, weight=weight, bias=bias)  # (PyTorch does not promote here either)
+    if any(s <= 0 for s in stride) or any(d <= 0 for d in dilation) or any(p < 0 for p in padding):
+        raise RuntimeError(f"{op}: stride and dilation must be positive and padding non-negative, got stride "
+                           f"{stride}, dilation {dilation} and padding {padding}")
+    spatial = x.shape[2:]
+    out = tuple(_out_size(n, k, s, p, d) for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"{op}: the input of spatial size {spatial} (padding {padding}) is smaller than the "
+                           f"kernel {kernel} with dilation {dilation}: the output would have size {out}")
+    y = Convolution.apply(x, weight, bias, Geometry(stride, padding, dilation, groups), out)  # (N, O, *out)
     return y.squeeze(0) if unbatched else y
 
 

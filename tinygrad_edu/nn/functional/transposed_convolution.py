@@ -5,34 +5,19 @@ copy of the kernel, scaled by it, into the output:
     out[n, o, i·s + j·d - p] += Σ_c input[n, c, i] · weight[c, o, j]       (per group)
     L_out = (L - 1)·s - 2p + d·(k - 1) + output_padding + 1
 
-It is composed here from ops that already differentiate (twice), as a plain convolution
-(Dumoulin & Visin, "A guide to convolution arithmetic for deep learning", 2016, section 4):
-spread the input with s - 1 zeros between neighbours, pad it with d·(k - 1) - p zeros on each
-side (plus output_padding on the right; a negative amount crops), and cross-correlate with the
-kernel flipped in space, its in/out channel axes swapped within each group, stride 1.
+It is one op, `ConvolutionTranspose` (convolution_ops.py), the same that gives a convolution's
+input gradient: per kernel offset j, the product of input and weight is added into the output at
+the positions i·s + j·d - p (col2im; Dumoulin & Visin, "A guide to convolution arithmetic for
+deep learning", 2016, section 4, for the arithmetic of the sizes).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ...functions import stack
 from ...tensor import Tensor
-from .checks import check_float
-from .convolution import _batched, _conv, _tuple
-from .shaping import pad as _pad
-
-
-def _spread(x: Tensor, stride: tuple) -> Tensor:
-    """(N, C, *spatial) with stride - 1 zeros between neighbours along each spatial dim."""
-    for d, s in enumerate(stride):
-        axis, n = 2 + d, x.shape[2 + d]
-        if s == 1 or n == 0:
-            continue
-        zeros = Tensor._make(np.zeros(x.shape, dtype=x.dtype), None, False)
-        shape = x.shape[:axis] + (n * s,) + x.shape[axis + 1:]
-        woven = stack([x] + [zeros] * (s - 1), axis + 1).reshape(shape)  # x₀ 0 … 0 x₁ 0 … 0 …
-        x = woven[(slice(None),) * axis + (slice(0, (n - 1) * s + 1),)]
-    return x
+from .checks import check_float, check_same_dtype
+from .convolution import _batched, _tuple
+from .convolution_ops import ConvolutionTranspose, Geometry
 
 
 def _conv_transpose(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, output_padding,
@@ -73,23 +58,14 @@ def _conv_transpose(input: Tensor, weight: Tensor, bias: Tensor | None, stride, 
     if bias is not None and (not isinstance(bias, Tensor) or bias.shape != (O,)):
         raise RuntimeError(f"{op}: bias must have shape ({O},), one per output channel (weight of shape "
                            f"{weight.shape} and groups={groups} give {O}), got {getattr(bias, 'shape', bias)}")
+    check_same_dtype(op, input=x, weight=weight, bias=bias)  # (PyTorch does not promote here either)
     spatial = x.shape[2:]
     out = tuple((n - 1) * s - 2 * p + d * (k - 1) + o + 1
                 for n, s, p, d, k, o in zip(spatial, stride, padding, dilation, kernel, output_padding))
     if any(n == 0 for n in spatial) or any(o <= 0 for o in out):
         raise RuntimeError(f"{op}: input of spatial size {spatial} gives an output of size {out} (stride {stride}, "
                            f"padding {padding}, dilation {dilation}, kernel {kernel}): the output is too small")
-    x = _spread(x, stride)
-    amounts = []
-    for p, d, k, o in reversed(list(zip(padding, dilation, kernel, output_padding))):  # F.pad: last dim first
-        edge = d * (k - 1) - p
-        amounts += [edge, edge + o]
-    if any(amounts):
-        x = _pad(x, tuple(amounts))
-    # weight (C, O/g, *k) -> (O, C/g, *k): swap in/out channels within each group, flip in space
-    w = weight.reshape((groups, C // groups, O_g) + kernel).transpose(1, 2).reshape((O, C // groups) + kernel)
-    w = w.flip(*range(2, 2 + dims))
-    y = _conv(x, w, bias, 1, 0, dilation, groups, dims, op)
+    y = ConvolutionTranspose.apply(x, weight, bias, Geometry(stride, padding, dilation, groups), out)
     return y.squeeze(0) if unbatched else y
 
 

@@ -1,13 +1,19 @@
 """`DataLoader`: a dataset read in batches, in order or shuffled, one pass per `for` loop."""
 from __future__ import annotations
 
+import copy
+import itertools
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
+from ...random import rng_of
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .worker import WorkerInfo, acting_as
+
+_END = object()  # (what next() gives at the end of the batches)
 
 
 class DataLoader:
@@ -21,11 +27,17 @@ class DataLoader:
       not PyTorch's for the same seed). `sampler` (an iterable of indices) or `batch_sampler`
       (of lists of indices) choose the order instead.
     - `len(loader)` is the number of batches.
-    - `num_workers`, `pin_memory`, `timeout`, `prefetch_factor`, `persistent_workers` and
+    - `pin_memory`, `timeout`, `prefetch_factor`, `persistent_workers` and
       `multiprocessing_context` are accepted and change nothing: loading runs in this process.
-      `worker_init_fn` is called as PyTorch calls it in a worker process, so only when
-      `num_workers > 0`: here once, with worker id 0, at the start of each pass. With
-      `num_workers=0` (no workers) it is never called, as in PyTorch.
+      `num_workers > 0` plays PyTorch's worker processes here, one after another, with the same
+      results: at the start of each pass `worker_init_fn(i)` runs for each worker i, and what a
+      worker loads sees `get_worker_info()` = WorkerInfo(id=i, num_workers, seed, dataset), where
+      `dataset` is the worker's own (shallow) copy, as a worker process has its own. A map-style
+      dataset's batch n is loaded by worker n % num_workers (the order is the sampler's); an
+      IterableDataset is iterated by every worker (split it by `get_worker_info()` or in
+      `worker_init_fn`, as PyTorch's docs show, or each worker yields all of it), and their
+      batches are taken in turn, one from each worker still going. With `num_workers=0`
+      `worker_init_fn` is never called and `get_worker_info()` is None, as in PyTorch.
 
     >>> import tinygrad_edu as tg
     >>> from tinygrad_edu.utils.data import TensorDataset
@@ -84,29 +96,67 @@ class DataLoader:
         self.collate_fn = collate_fn
 
     def __iter__(self):
-        if self.worker_init_fn is not None and self.num_workers > 0:  # (PyTorch calls it in workers only)
-            self.worker_init_fn(0)
+        if self.num_workers == 0:
+            yield from self._batches(self.dataset, self._requests())
+            return
+        # PyTorch's worker processes, played in this process one after another: worker i has its
+        # own (shallow) copy of the dataset, runs worker_init_fn(i), and what it loads sees
+        # get_worker_info() = WorkerInfo(id=i, ..., dataset=its copy)
+        base = self._base_seed()
+        workers = [WorkerInfo(id=i, num_workers=self.num_workers, seed=base + i, dataset=copy.copy(self.dataset))
+                   for i in range(self.num_workers)]
+        for info in workers:
+            if self.worker_init_fn is not None:  # (PyTorch calls it in workers only)
+                with acting_as(info):
+                    self.worker_init_fn(info.id)
+        if self._iterable:  # each worker iterates its copy; their batches are taken in turn
+            yield from _round_robin([(info, self._batches(info.dataset, None)) for info in workers])
+            return
+        # a map-style dataset: the main process draws the indices, batch n is loaded by worker n % k
+        requests = self._requests()
+        for n in itertools.count():
+            request = next(requests, _END)
+            if request is _END:
+                return
+            info = workers[n % self.num_workers]
+            with acting_as(info):
+                batch = next(self._batches(info.dataset, iter((request,))))
+            yield batch
+
+    def _base_seed(self) -> int:
+        """The workers' seed, from the loader's generator -- read from a copy, so that the
+        shuffling does not depend on num_workers (as in PyTorch)."""
+        return int(copy.deepcopy(rng_of(self.generator, "DataLoader")).integers(2**63))
+
+    def _requests(self):
+        """What each batch of a map-style dataset is made of: a list of indices (from the batch
+        sampler), or one index (batch_size=None); None for an IterableDataset."""
         if self._iterable:
-            yield from self._stream()
+            return None
+        return iter(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+
+    def _batches(self, dataset, requests):
+        if self._iterable:
+            yield from self._stream(dataset)
         elif self.batch_sampler is not None:
-            rows = self.dataset.__class__ is TensorDataset and self.collate_fn is default_collate
-            for indices in self.batch_sampler:
+            rows = dataset.__class__ is TensorDataset and self.collate_fn is default_collate
+            for indices in requests:
                 if rows:  # the same batch as stacking the examples' rows, with one index per tensor
                     index = np.asarray(indices, dtype=np.int64)
-                    yield [t[index] for t in self.dataset.tensors]
+                    yield [t[index] for t in dataset.tensors]
                 else:
-                    yield self.collate_fn([self.dataset[i] for i in indices])
+                    yield self.collate_fn([dataset[i] for i in indices])
         else:
-            for index in self.sampler:
-                yield self.collate_fn(self.dataset[index])
+            for index in requests:
+                yield self.collate_fn(dataset[index])
 
-    def _stream(self):
+    def _stream(self, dataset):
         if self.batch_size is None:
-            for example in self.dataset:
+            for example in dataset:
                 yield self.collate_fn(example)
             return
         batch = []
-        for example in self.dataset:
+        for example in dataset:
             batch.append(example)
             if len(batch) == self.batch_size:
                 yield self.collate_fn(batch)
@@ -122,3 +172,17 @@ class DataLoader:
             return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
 
+
+def _round_robin(workers: list):
+    """Batches from each (worker, batches) pair in turn, skipping workers that are done: the
+    order in which PyTorch's DataLoader returns an IterableDataset's batches from its workers."""
+    going = list(workers)
+    while going:
+        for pair in list(going):
+            info, batches = pair
+            with acting_as(info):
+                batch = next(batches, _END)
+            if batch is _END:
+                going.remove(pair)
+            else:
+                yield batch
