@@ -109,11 +109,17 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    *,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
 ) -> bool:
     """Check the gradients of `fn(*inputs)` against central finite differences.
 
     Every input Tensor that requires grad is checked, for every element of every output.
     Use float64 inputs: in float32, finite differences are too coarse to be trusted.
+    `fast_mode=True` compares one number per input and output instead of whole Jacobians (see
+    `_fast_check`). `nondet_tol` is accepted for PyTorch's signature: backward here is
+    deterministic, so two backward passes agree exactly.
 
     >>> import tinygrad_edu as tg
     >>> x = tg.randn(3, dtype="float64", requires_grad=True)
@@ -133,6 +139,8 @@ def gradcheck(
                 f"precision are unreliable and the check may fail for no real error",
                 stacklevel=2,
             )
+    if fast_mode:
+        return _fast_check(fn, inputs, indices, eps, atol, rtol, raise_exception)
     numerical = numerical_jacobians(fn, inputs, eps)
     analytical = analytical_jacobians(fn, inputs, )
     for k in range(len(numerical)):
@@ -150,6 +158,49 @@ def gradcheck(
     return True
 
 
+def _fast_check(fn: Callable, inputs: tuple, indices: list[int], eps: float, atol: float, rtol: float,
+                raise_exception: bool) -> bool:
+    """PyTorch's fast mode (its "Gradcheck mechanics" notes): for a random unit vector u per input
+    and v per output, compare the one number vᵀ·J·u computed two ways -- analytically, as the
+    backward pass with grad_output v dotted with u; numerically, as v dotted with the central
+    difference of f along u, (f(x + ε·u) - f(x - ε·u)) / 2ε. A wrong Jacobian entry shows up in
+    vᵀ·J·u unless u and v happen to hide it, which random vectors do with probability zero."""
+    rng = np.random.default_rng(0)
+    outputs = _outputs(fn, inputs)
+    vs = [_unit(rng, o.shape) for o in outputs]
+    for j in indices:
+        x = inputs[j].data
+        u = _unit(rng, x.shape)
+        original = x.copy()
+        x[...] = original + eps * u
+        plus = _outputs(fn, inputs)
+        x[...] = original - eps * u
+        minus = _outputs(fn, inputs)
+        x[...] = original
+        for k, (out, v) in enumerate(zip(outputs, vs)):
+            numerical = float(np.sum(v * (plus[k].data.astype(np.float64) - minus[k].data) / (2 * eps)))
+            analytical = 0.0
+            if out.requires_grad:
+                (g,) = autograd_grad(out, [inputs[j]], Tensor(v.astype(out.dtype)), retain_graph=True,
+                                     allow_unused=True)
+                analytical = 0.0 if g is None else float(np.sum(g.data * u))
+            if not abs(analytical - numerical) <= atol + rtol * abs(numerical):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(
+                    f"gradcheck (fast mode): for output {k} with respect to input {j} (shape "
+                    f"{inputs[j].shape}), vᵀ·J·u along random directions is {analytical:.6g} "
+                    f"analytically but {numerical:.6g} numerically (atol={atol}, rtol={rtol}). "
+                    f"Run with fast_mode=False to see which elements differ.")
+    return True
+
+
+def _unit(rng: np.random.Generator, shape: tuple) -> np.ndarray:
+    vector = rng.standard_normal(shape)
+    norm = np.linalg.norm(vector)
+    return vector / norm if norm > 0 else vector
+
+
 def gradgradcheck(
     fn: Callable,
     inputs: Tensor | Sequence,
@@ -158,9 +209,13 @@ def gradgradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    *,
+    nondet_tol: float = 0.0,
+    fast_mode: bool = False,
 ) -> bool:
     """Check second derivatives: gradcheck the function (inputs, v) -> vᵀ·J(inputs), which is
-    computed by a backward pass recorded with `create_graph=True`. `v` is random unless given."""
+    computed by a backward pass recorded with `create_graph=True`. `v` is random unless given.
+    `fast_mode` and `nondet_tol` as in `gradcheck`."""
     inputs = _as_tuple(inputs)
     indices = _differentiable(inputs)
     outputs = _outputs(fn, inputs)
@@ -181,7 +236,8 @@ def gradgradcheck(
                               create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
-    return gradcheck(first_derivatives, inputs + tuple(grad_outputs), eps, atol, rtol, raise_exception)
+    return gradcheck(first_derivatives, inputs + tuple(grad_outputs), eps, atol, rtol, raise_exception,
+                     fast_mode=fast_mode)
 
 
 def numerical_grad(fn: Callable, inputs: Tensor | Sequence, eps: float = 1e-6) -> tuple[np.ndarray, ...]:

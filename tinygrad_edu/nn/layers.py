@@ -9,6 +9,7 @@ import math
 import warnings
 
 from ..creation import zeros
+from ..devices import check_device, is_meta
 from ..errors import ShapeError
 from ..ops import normalize_dim
 from ..tensor import Tensor
@@ -30,10 +31,13 @@ class Linear(Module):
     (4, 2)
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype=None) -> None:
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
         super().__init__()
         _check_size(in_features, "Linear", "in_features")
         _check_size(out_features, "Linear", "out_features")
+        meta = is_meta(device)  # nn.Linear(5, 3, device="meta"): shapes and dtypes, no values
+        if not meta:
+            check_device(device, "Linear")
         self.in_features = in_features
         self.out_features = out_features
         self.weight = Parameter(zeros(out_features, in_features, dtype=dtype))
@@ -42,6 +46,8 @@ class Linear(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+        if meta:
+            self.to(device)
 
     def reset_parameters(self) -> None:
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))

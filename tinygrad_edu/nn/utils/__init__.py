@@ -103,3 +103,27 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
         n = p.numel()
         p.data[...] = vec.data.reshape(-1)[offset:offset + n].reshape(p.shape)
         offset += n
+
+
+def skip_init(module_cls: type, *args, **kwargs):
+    """`module_cls(*args, **kwargs)` for a module you will initialise yourself, as PyTorch's
+    `torch.nn.utils.skip_init` (e.g. `m = skip_init(nn.Linear, 10, 5)` then
+    `nn.init.orthogonal_(m.weight)`). PyTorch leaves the values uninitialised to save the work;
+    here the module's default initialisation runs (its values are to be overwritten either way).
+    As in PyTorch, the class must be a Module taking a `device` argument (RuntimeError if not).
+
+    >>> import tinygrad_edu.nn as nn
+    >>> m = nn.utils.skip_init(nn.Linear, 5, 3)
+    >>> tuple(nn.init.orthogonal_(m.weight).shape)
+    (3, 5)
+    """
+    import inspect
+
+    from ..module import Module
+
+    if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
+        raise RuntimeError(f"skip_init: expected a Module class; got {module_cls!r}")
+    if "device" not in inspect.signature(module_cls).parameters:
+        raise RuntimeError(f"skip_init: {module_cls.__name__} must take a 'device' argument to skip "
+                           f"initialization")
+    return module_cls(*args, **kwargs)
