@@ -13,8 +13,9 @@ has one.
 from __future__ import annotations
 
 
-class layout:  # noqa: N801 (PyTorch's name: torch.layout)
-    """One memory layout, compared by identity: `t.layout == tg.strided`."""
+class NamedConstant:
+    """A constant of PyTorch's that is one object per name (a layout, a memory format), compared
+    by identity and printed as `tinygrad_edu.<name>`."""
 
     __slots__ = ("name",)
 
@@ -26,6 +27,12 @@ class layout:  # noqa: N801 (PyTorch's name: torch.layout)
 
     def __reduce__(self) -> str:
         return self.name  # pickled as the module-level name, so a copy is the same object
+
+
+class layout(NamedConstant):  # noqa: N801 (PyTorch's name: torch.layout)
+    """One memory layout, compared by identity: `t.layout == tg.strided`."""
+
+    __slots__ = ()
 
 
 strided = layout("strided")

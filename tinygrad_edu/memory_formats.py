@@ -25,20 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .layouts import NamedConstant
 
-class memory_format:  # noqa: N801 (PyTorch's name: torch.memory_format)
+
+class memory_format(NamedConstant):  # noqa: N801 (PyTorch's name: torch.memory_format)
     """One memory format, compared by identity: `fmt is tg.channels_last`."""
 
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def __repr__(self) -> str:
-        return f"tinygrad_edu.{self.name}"
-
-    def __reduce__(self) -> str:
-        return self.name  # pickled as the module-level name, so a copy is the same object
+    __slots__ = ()
 
 
 contiguous_format = memory_format("contiguous_format")

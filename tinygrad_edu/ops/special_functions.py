@@ -127,6 +127,18 @@ def polygamma_array(n: int, x: np.ndarray) -> np.ndarray:
     return _narrow(out, x)
 
 
+def bessel_i_asymptotic_sum(order: int, x: np.ndarray) -> np.ndarray:
+    """The sum in Iₙ(x) ≈ eˣ / √(2πx) · Σₖ (-1)ᵏ aₖ(n) / xᵏ for large x (Abramowitz & Stegun,
+    "Handbook of Mathematical Functions", 1964, 9.7.1), with aₖ = ∏ⱼ≤ₖ (4n² - (2j-1)²) / (k! 8ᵏ)."""
+    mu = 4.0 * order * order
+    term = np.ones_like(x)
+    total = term.copy()
+    for k in range(1, 40):
+        term = term * -(mu - (2 * k - 1) ** 2) / (8 * k * x)
+        total += term
+    return total
+
+
 def bessel_i_array(order: int, x: np.ndarray) -> np.ndarray:
     """Iᵥ(x), the modified Bessel function of the first kind of integer order v ≥ 0 (accurate for
     the small orders used here): Iᵥ(-x) = (-1)ᵛ Iᵥ(x); for |x| ≤ 20 the series
@@ -146,12 +158,7 @@ def bessel_i_array(order: int, x: np.ndarray) -> np.ndarray:
     far = ~near
     if far.any():
         v = a[far]
-        mu = 4.0 * order * order
-        term = np.ones_like(v)
-        total = term.copy()
-        for k in range(1, 40):
-            term = term * -(mu - (2 * k - 1) ** 2) / (8 * k * v)
-            total += term
+        total = bessel_i_asymptotic_sum(order, v)
         with np.errstate(over="ignore", invalid="ignore"):  # (inf beyond x ≈ 713, as PyTorch)
             out[far] = np.exp(v - 0.5 * np.log(2 * math.pi * v)) * total
     out[np.isposinf(a)] = np.inf

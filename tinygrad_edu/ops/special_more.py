@@ -31,7 +31,7 @@ import numpy as np
 
 from ..autograd.xp import numpy_xp
 from .op import Op
-from .special_functions import _narrow, _wide, bessel_i_array, elementwise
+from .special_functions import _narrow, _wide, bessel_i_array, bessel_i_asymptotic_sum, elementwise
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _ONE_OVER_SQRT_PI = 1 / math.sqrt(math.pi)
@@ -122,12 +122,7 @@ def scaled_bessel_i_array(order: int, x: np.ndarray) -> np.ndarray:
     far = ~near
     if far.any():
         w = a[far]
-        mu = 4.0 * order * order
-        term = np.ones_like(w)
-        total = term.copy()
-        for k in range(1, 40):
-            term = term * -(mu - (2 * k - 1) ** 2) / (8 * k * w)
-            total += term
+        total = bessel_i_asymptotic_sum(order, w)
         with np.errstate(invalid="ignore"):
             scaled = total / np.sqrt(2 * math.pi * w)
         scaled[np.isinf(w)] = 0.0
