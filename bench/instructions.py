@@ -32,11 +32,13 @@ _RUN_CHAINS = """
 import sys
 sys.path.insert(0, {bench!r})
 import numpy as np
-from ops import chain_numpy, chain_tinygrad
 which, n = sys.argv[1], int(sys.argv[2])
+if which == "tinygrad_edu":
+    from ops import chain_tinygrad as chain
+else:  # (numpy's run does not import tinygrad_edu: half the time under valgrind)
+    from w1_chain import chain_numpy as chain
 x0 = np.random.default_rng(0).random(4).astype(np.float32)
 c = np.full(4, 0.5, np.float32)
-chain = chain_tinygrad if which == "tinygrad_edu" else chain_numpy
 for _ in range(n):
     chain(x0, c)
 """

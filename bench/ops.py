@@ -15,17 +15,9 @@ import argparse
 import numpy as np
 from report import write_report  # bench/report.py (the script's folder is on sys.path)
 from timing import measure, print_table, torch_one_thread
+from w1_chain import KINDS, N_OPS, SHAPE, chain_numpy  # (the chain, and numpy's version of it)
 
 import tinygrad_edu as tg
-
-N_OPS = 100
-SHAPE = (4,)
-
-
-def kinds() -> list[str]:
-    """add, mul, sigmoid, add, mul, tanh, ... (100 ops)."""
-    nonlinear = ["sigmoid", "tanh"]
-    return [("add", "mul", nonlinear[(i // 3) % 2])[i % 3] for i in range(N_OPS)]
 
 
 def run_chain(y, const):
@@ -48,41 +40,10 @@ def chain_tinygrad(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
     return x.grad.data
 
 
-def chain_numpy(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """The same chain with the chain rule written by hand: the cost of the math alone."""
-    saved = []
-    y = x0
-    for kind in KINDS:
-        if kind == "add":
-            y = y + c
-            saved.append(None)
-        elif kind == "mul":
-            saved.append(None)
-            y = y * c
-        elif kind == "sigmoid":
-            y = 1 / (1 + np.exp(-y))
-            saved.append(y)
-        else:
-            y = np.tanh(y)
-            saved.append(y)
-    grad = np.ones_like(x0)
-    for kind, s in zip(reversed(KINDS), reversed(saved)):
-        if kind == "mul":
-            grad = grad * c
-        elif kind == "sigmoid":
-            grad = grad * (s * (1 - s))
-        elif kind == "tanh":
-            grad = grad * (1 - s * s)
-    return grad
-
-
 def chain_torch(torch, x0: np.ndarray, c: np.ndarray) -> np.ndarray:
     x = torch.tensor(x0, requires_grad=True)
     run_chain(x, torch.tensor(c)).backward(torch.ones_like(x))
     return x.grad.numpy()
-
-
-KINDS = kinds()
 
 
 def main(argv: list[str] | None = None) -> dict:
