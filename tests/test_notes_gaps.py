@@ -237,3 +237,26 @@ def test_layout_matches_torch():
     for name in ("strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"):
         assert str(getattr(torch, name)).split(".")[-1] == str(getattr(tg, name)).split(".")[-1] == name
     assert torch.ones(2).layout == torch.strided and tg.ones(2).layout == tg.strided
+
+
+# ---- fill_uninitialized_memory (the "Reproducibility" note) ------------------------------------------
+def test_deterministic_mode_fills_uninitialized_memory():
+    """With deterministic algorithms on, memory handed out unwritten is NaN (floats), the largest
+    value (integers) or True (bool), as PyTorch fills it; tg.utils.deterministic switches it off."""
+    tg.use_deterministic_algorithms(True)
+    try:
+        assert tg.utils.deterministic.fill_uninitialized_memory is True
+        assert np.isnan(tg.empty(3).numpy()).all() and np.isnan(tg.empty(2, dtype=tg.float16).numpy()).all()
+        assert tg.empty(2, dtype=tg.int64).tolist() == [np.iinfo(np.int64).max] * 2
+        assert tg.empty(2, dtype=tg.uint8).tolist() == [255, 255] and tg.empty(1, dtype=tg.bool).tolist() == [True]
+        for made in (tg.empty_like(tg.ones(2)), tg.ones(2).new_empty(3), tg.empty_strided((2, 2), (1, 2)),
+                     tg.empty_permuted((2, 3), (1, 0))):
+            assert np.isnan(made.numpy()).all()
+        assert tg.zeros(2).resize_(4).tolist()[:2] == [0.0, 0.0]  # the kept elements stay
+        assert np.isnan(tg.zeros(2).resize_(4).numpy()[2:]).all()  # the new ones are filled
+        tg.utils.deterministic.fill_uninitialized_memory = False
+        assert tg.empty(2).tolist() == [0.0, 0.0]
+    finally:
+        tg.utils.deterministic.fill_uninitialized_memory = True
+        tg.use_deterministic_algorithms(False)
+    assert tg.empty(2).tolist() == [0.0, 0.0]  # (off: zeros, as before)

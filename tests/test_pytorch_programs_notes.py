@@ -727,9 +727,7 @@ def serialization_semantics(torch, nn, F, optim):
 
 
 # ---- 10. Reproducibility -----------------------------------------------------------------------------
-@programs.add(xfail="tg.utils.deterministic (fill_uninitialized_memory) is missing, and with "
-                    "use_deterministic_algorithms(True) tg.empty returns zeros where PyTorch fills "
-                    "uninitialized memory with NaN (floats) and the largest integer (ints)")
+@programs.add
 def reproducibility_seeded_runs(torch, nn, F, optim):
     import random
 

@@ -13,6 +13,7 @@ import numpy as np
 from . import dtype as _dtype
 from . import layouts as _layouts
 from . import memory_formats as _formats
+from .determinism import fill_uninitialized
 from .devices import _KNOWN_TYPES as _DEVICE_TYPES
 from .devices import CPU, META, MetaArray, check_device
 from .devices import device as _device_type
@@ -233,7 +234,8 @@ class ConversionMethods:
         """A tensor of `size` with this tensor's dtype. Its values are unspecified in PyTorch;
         here they are zeros (do not rely on it)."""
         dtype = self.data.dtype if dtype is None else _dtype.as_dtype(dtype, "new_empty")
-        return self._new(np.zeros(_sizes(size, "new_empty"), dtype), requires_grad, device, "new_empty")
+        array = fill_uninitialized(np.zeros(_sizes(size, "new_empty"), dtype))
+        return self._new(array, requires_grad, device, "new_empty")
 
     def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad: bool = False,
                  layout=None, pin_memory: bool = False):

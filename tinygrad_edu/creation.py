@@ -18,6 +18,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from . import memory_formats as _formats
+from .determinism import fill_uninitialized
 from .devices import check_device
 from .errors import NotImplementedForDtype
 from .linspace_values import linspace_values, logspace_values
@@ -158,7 +159,9 @@ def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad: b
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
           pin_memory: bool = False, memory_format=_formats.contiguous_format, **kwargs) -> Tensor:
     """A tensor whose values you will overwrite. PyTorch leaves them uninitialised; here they are
-    zeros, so a run stays repeatable (do not rely on either). `memory_format=tg.channels_last`
+    zeros, so a run stays repeatable (do not rely on either) -- or, with
+    `tg.use_deterministic_algorithms(True)`, NaN / the largest integer, as PyTorch fills them then
+    (utils/deterministic.py). `memory_format=tg.channels_last`
     lays a 4-D tensor out as N, H, W, C (memory_formats.py).
 
     >>> import tinygrad_edu as tg
@@ -168,7 +171,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad: 
     shape = _size(size, _size_keyword(kwargs, "empty"), "empty")
     fmt = _formats.as_format(memory_format, "empty", _formats.contiguous_format)
     array = _formats.strided_zeros(shape, _formats.format_strides(shape, fmt, "empty"), _float_dtype(dtype, "empty"))
-    return _finish(array, requires_grad, device, "empty", out)
+    return _finish(fill_uninitialized(array), requires_grad, device, "empty", out)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -227,7 +230,7 @@ def empty_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_
     """A tensor shaped (and laid out in memory) like `input` whose values you will overwrite
     (zeros here; see `empty`)."""
     array = _like_array(input, dtype, memory_format, "empty_like")
-    return _finish(array, requires_grad, device, "empty_like")
+    return _finish(fill_uninitialized(array), requires_grad, device, "empty_like")
 
 
 def full_like(input: Tensor, fill_value, *, dtype=None, layout=None, device=None,

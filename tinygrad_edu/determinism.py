@@ -11,6 +11,8 @@ True
 """
 from __future__ import annotations
 
+import numpy as np
+
 _state = {"mode": False, "warn_only": False}
 _DEBUG_MODES = ("default", "warn", "error")
 
@@ -49,3 +51,15 @@ def set_deterministic_debug_mode(debug_mode: str | int) -> None:
 def get_deterministic_debug_mode() -> int:
     """0, 1 or 2, as `set_deterministic_debug_mode` takes them."""
     return 0 if not _state["mode"] else 1 if _state["warn_only"] else 2
+
+
+def fill_uninitialized(array: np.ndarray) -> np.ndarray:
+    """`array` (fresh memory no one wrote), filled as PyTorch fills such memory when deterministic
+    algorithms are on and `tg.utils.deterministic.fill_uninitialized_memory` is True: NaN for
+    floats, the largest value for integers, True for bool. Otherwise left as it is (zeros)."""
+    if _state["mode"]:
+        from .utils import deterministic
+        if deterministic.fill_uninitialized_memory and array.size:
+            kind = array.dtype.kind
+            array[...] = np.nan if kind == "f" else True if kind == "b" else np.iinfo(array.dtype).max
+    return array

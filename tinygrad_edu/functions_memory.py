@@ -23,6 +23,7 @@ import numpy as np
 from . import dtype as _dtype
 from . import memory_formats as _formats
 from .creation import _finish
+from .determinism import fill_uninitialized
 from .ops import GetItem, SetItem
 from .ops.strided import check_geometry, input_places, storage_places
 from .storage import TypedStorage, UntypedStorage, elements_of
@@ -68,7 +69,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
                            f"strides={list(stride)} (strides cannot be negative)")
     dtype = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, "empty_strided")
     needed = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
-    memory = np.zeros(needed, dtype)
+    memory = fill_uninitialized(np.zeros(needed, dtype))
     array = np.lib.stride_tricks.as_strided(memory, size, [s * dtype.itemsize for s in stride])
     return _finish(array, requires_grad, device, "empty_strided")
 
@@ -105,7 +106,8 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     strides = [0] * len(size)
     for d, stride in zip(order, stored):
         strides[d] = stride
-    return _finish(_formats.strided_zeros(size, tuple(strides), dtype), requires_grad, device, "empty_permuted")
+    array = fill_uninitialized(_formats.strided_zeros(size, tuple(strides), dtype))
+    return _finish(array, requires_grad, device, "empty_permuted")
 
 
 # ---- a tensor over a Python buffer ------------------------------------------------------------

@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .determinism import fill_uninitialized
 from .random import rng_of
 
 Tensor = _ops = None  # set by tensor.py
@@ -414,7 +415,7 @@ class MoreLayoutMethods:
         if count == self.data.size:
             self.data = self.data.reshape(sizes)
         else:
-            new = np.zeros(sizes, dtype=self.data.dtype)
+            new = fill_uninitialized(np.zeros(sizes, dtype=self.data.dtype))
             kept = min(count, self.data.size)
             new.reshape(-1)[:kept] = self.data.reshape(-1)[:kept]
             self.data = new
