@@ -30,6 +30,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import MultiheadAttention
 from .containers import ModuleDict, ParameterDict, ParameterList
 from .conv import (
@@ -85,6 +86,7 @@ from .lazy import (
     LazyInstanceNorm3d,
     LazyLinear,
 )
+from .legacy import Container, CrossMapLRN2d, NLLLoss2d
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,

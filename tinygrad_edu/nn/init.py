@@ -120,6 +120,8 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
     """He et al. (2015): U(-b, b) with b = gain · √(3 / fan).
 
     `nn.Linear` uses a=√5, which gives b = 1/√fan_in."""
+    if _no_elements(tensor):
+        return tensor
     std = _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_uniform_")
     bound = math.sqrt(3.0) * std
     return uniform_(tensor, -bound, bound, generator)
@@ -128,7 +130,18 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
 def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
     """N(0, std²) with std = gain / √fan."""
+    if _no_elements(tensor):
+        return tensor
     return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity, "kaiming_normal_"), generator)
+
+
+def _no_elements(tensor: Tensor) -> bool:
+    """A tensor with a 0 in its shape (nn.Linear(0, n)'s weight) has no fan to scale by and no
+    numbers to fill: PyTorch warns and leaves it, and so do the kaiming initializers here."""
+    if 0 not in tensor.shape:
+        return False
+    warnings.warn("Initializing zero-element tensors is a no-op")
+    return True
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
