@@ -140,7 +140,7 @@ def _no_elements(tensor: Tensor) -> bool:
     numbers to fill: PyTorch warns and leaves it, and so do the kaiming initializers here."""
     if 0 not in tensor.shape:
         return False
-    warnings.warn("Initializing zero-element tensors is a no-op")
+    warnings.warn("Initializing zero-element tensors is a no-op", stacklevel=3)  # (at the initializer's caller)
     return True
 
 
