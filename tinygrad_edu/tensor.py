@@ -23,6 +23,7 @@ from .conversion import ConversionMethods
 from .devices import check_device
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
+from .tensor_aliases import AliasMethods
 from .tensor_indexing import IndexingMethods
 from .tensor_layout import LayoutMethods
 from .tensor_linalg import LinalgMethods
@@ -108,7 +109,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
              IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods,
-             ScatterMethods, NumericMethods):
+             ScatterMethods, NumericMethods, AliasMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -1256,6 +1257,7 @@ _tensor_math.Tensor, _tensor_math._ops, _tensor_math._return_types = Tensor, _op
 from . import tensor_layout as _tensor_layout  # noqa: E402
 
 _tensor_layout.Tensor, _tensor_layout._ops = Tensor, _ops
+from . import tensor_aliases as _tensor_aliases  # noqa: E402
 from . import tensor_indexing as _tensor_indexing  # noqa: E402
 from . import tensor_more as _tensor_more  # noqa: E402
 from . import tensor_more_layout as _tensor_more_layout  # noqa: E402
@@ -1266,7 +1268,7 @@ from . import tensor_shaping as _tensor_shaping  # noqa: E402
 from . import tensor_statistics as _tensor_statistics  # noqa: E402
 
 for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_scatter,
-               _tensor_more, _tensor_more_layout, _tensor_numeric):
+               _tensor_more, _tensor_more_layout, _tensor_numeric, _tensor_aliases):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402

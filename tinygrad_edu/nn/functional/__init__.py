@@ -41,6 +41,7 @@ from .fractional_pooling import (
     fractional_max_pool3d_with_indices,
 )
 from .group_normalization import group_norm, instance_norm, local_response_norm, rms_norm
+from .inplace import celu_, elu_, leaky_relu_, relu_, selu_
 from .layers import _check_dropout_p, dropout, embedding, linear
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
 from .losses import binary_cross_entropy, cross_entropy, mse_loss, nll_loss
@@ -130,6 +131,7 @@ __all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_
             "max_unpool1d", "max_unpool2d", "max_unpool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d", "unfold", "fold",
             "bilinear", "embedding_bag", "pdist", "channel_shuffle"]
 __all__ += ["affine_grid", "grid_sample", "ctc_loss"]
+__all__ += ["celu_", "elu_", "leaky_relu_", "relu_", "selu_"]
 __all__ += ["fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
             "fractional_max_pool3d_with_indices", "native_channel_shuffle"]
 

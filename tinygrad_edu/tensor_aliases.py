@@ -1,0 +1,97 @@
+"""Tensor methods that are other names of existing functions (see functions_aliases.py):
+
+    hardshrink, prelu                    F.hardshrink, F.prelu
+    igamma, igammac (and _ in place)     tg.special.gammainc, gammaincc
+    unsafe_chunk, unsafe_split, ...      chunk, split, split_with_sizes
+    conj, resolve_conj, resolve_neg      self (a real tensor has nothing to conjugate or negate lazily)
+    real, imag                           properties: self; imag raises, as for torch's real tensors
+    as_strided_, dense_dim               as_strided in place; the number of dense dims (all, when strided)
+
+`Tensor` inherits these from `AliasMethods`; tensor.py fills in `Tensor` and `_ops` once they exist.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+Tensor = _ops = None  # set by tensor.py
+
+
+class AliasMethods:
+    """hardshrink, prelu, igamma(c)(_), unsafe_*, conj, resolve_*, real, imag, as_strided_, dense_dim."""
+
+    def hardshrink(self, lambd: float = 0.5) -> "Tensor":
+        """x where |x| > lambd, else 0 (see `F.hardshrink`)."""
+        from .nn.functional import hardshrink
+
+        return hardshrink(self, lambd)
+
+    def prelu(self, weight: "Tensor") -> "Tensor":
+        """max(0, x) + weight · min(0, x), weight per channel (see `F.prelu`)."""
+        from .nn.functional import prelu
+
+        return prelu(self, weight)
+
+    def igamma(self, other) -> "Tensor":
+        """P(self, other), the regularized lower incomplete gamma function (`tg.special.gammainc`)."""
+        from .special import gammainc
+
+        return gammainc(self, other)
+
+    def igammac(self, other) -> "Tensor":
+        """Q(self, other) = 1 - P(self, other) (`tg.special.gammaincc`)."""
+        from .special import gammaincc
+
+        return gammaincc(self, other)
+
+    def igamma_(self, other) -> "Tensor":
+        """`igamma` in place."""
+        return self._in_place_with("igamma_", lambda old: old.igamma(other), other)
+
+    def igammac_(self, other) -> "Tensor":
+        """`igammac` in place."""
+        return self._in_place_with("igammac_", lambda old: old.igammac(other), other)
+
+    def unsafe_chunk(self, chunks: int, dim: int = 0) -> tuple:
+        """`chunk` (torch's unsafe one skips a check about in-place changes of the pieces)."""
+        return self.chunk(chunks, dim)
+
+    def unsafe_split(self, split_size, dim: int = 0) -> tuple:
+        """`split` into pieces of `split_size` (an int, as torch's; `unsafe_split_with_sizes` takes sizes)."""
+        if isinstance(split_size, bool) or not isinstance(split_size, (int, np.integer)):
+            raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                            f"{type(split_size).__name__}")
+        return self.split(split_size, dim)
+
+    def unsafe_split_with_sizes(self, split_sizes, dim: int = 0) -> tuple:
+        """`split_with_sizes`."""
+        return self.split_with_sizes(split_sizes, dim)
+
+    def conj(self) -> "Tensor":
+        """self: conjugating a real tensor changes nothing (torch returns the same object)."""
+        return self
+
+    def resolve_conj(self) -> "Tensor":
+        """self: a real tensor has no pending conjugation."""
+        return self
+
+    def resolve_neg(self) -> "Tensor":
+        """self: a real tensor has no pending negation."""
+        return self
+
+    @property
+    def real(self) -> "Tensor":
+        """self: the real part of a real tensor is the tensor."""
+        return self
+
+    @property
+    def imag(self) -> "Tensor":
+        """Raises RuntimeError, as torch does for a real tensor (complex dtypes are not supported here)."""
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def dense_dim(self) -> int:
+        """The number of dense dims: all of them for a strided (not sparse) tensor."""
+        return self.ndim
+
+    def as_strided_(self, size, stride, storage_offset: int | None = None) -> "Tensor":
+        """`as_strided` in place: self becomes that view of its memory."""
+        return self._reshape_in_place("as_strided_", lambda t: t.as_strided(size, stride, storage_offset))
