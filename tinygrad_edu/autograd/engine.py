@@ -312,8 +312,7 @@ def _hooked(hooks: list | None, grad, what: str, shape: tuple):
     """Run tensor hooks on a gradient: they see and may replace a Tensor."""
     if not hooks:
         return grad
-    as_tensor = grad if grad.__class__ is Tensor else Tensor._make(grad, None, False)
-    result = run_hooks(hooks, as_tensor, what, shape)
+    result = run_hooks(hooks, _seen(grad), what, shape)
     return result if grad.__class__ is Tensor else result.data
 
 
@@ -343,7 +342,7 @@ def _run_node_prehooks(node: Node, grads: list, create_graph: bool) -> list:
     outputs = tuple([_seen(g) for g in grads])
     for hook in list(node.node_prehooks):
         outputs = _hook_result(hook, hook(outputs), outputs)
-    return [_unseen(g, create_graph) for g in outputs]
+    return [_carried(g, create_graph) for g in outputs]
 
 
 def _run_node_hooks(node: Node, grads_in: list, grads_out: tuple, create_graph: bool) -> tuple:
@@ -356,7 +355,7 @@ def _run_node_hooks(node: Node, grads_in: list, grads_out: tuple, create_graph: 
         inputs = _hook_result(hook, hook(inputs, outputs), inputs)
     new = list(grads_out) + [None] * (len(node.edges) - len(grads_out))
     for i, g in zip(tensor_args, inputs):
-        new[i] = _unseen(g, create_graph)
+        new[i] = _carried(g, create_graph)
     return tuple(new)
 
 
@@ -376,8 +375,6 @@ def _seen(grad):
     return grad if grad is None or grad.__class__ is Tensor else Tensor._make(np.asarray(grad), None, False)
 
 
-def _unseen(grad, create_graph: bool):
+def _carried(grad, create_graph: bool):
     """What a hook gave back, as the engine carries it: an array, or a Tensor under create_graph."""
-    if grad is None or create_graph:
-        return grad
-    return grad.data if isinstance(grad, Tensor) else np.asarray(grad)
+    return None if grad is None else _as_gradient(grad, create_graph)

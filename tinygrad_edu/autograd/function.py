@@ -507,7 +507,7 @@ class Function:
             if cls.forward_records:
                 raw = _run_forward(cls, ctx, args)
                 if ctx.dirty is not None:  # (ctx.mark_dirty: the changed inputs come back themselves)
-                    return _changed_in_place(ctx, args, raw, None)
+                    return _changed_in_place(ctx, args, raw, recorded=False)
             else:
                 raw = cls.forward(ctx, *args)
             if raw.__class__ is np.ndarray:
@@ -538,7 +538,7 @@ class Function:
         if cls.forward_records:
             raw = _run_forward(cls, ctx, args)
             if ctx.dirty is not None:
-                return _changed_in_place(ctx, args, raw, ctx)
+                return _changed_in_place(ctx, args, raw, recorded=True)
             marked = ctx.non_differentiable
             if marked is not None and raw.__class__ is not tuple and _is_one_of(raw, marked):
                 return _as_output(raw, args)  # its one result is not differentiable: no grad_fn
@@ -622,14 +622,14 @@ def _is_one_of(t: Tensor, args) -> bool:
     return False
 
 
-def _changed_in_place(ctx: Node, args: tuple, raw, node: Node | None):
+def _changed_in_place(ctx: Node, args: tuple, raw, recorded: bool):
     """forward changed some inputs in place (ctx.mark_dirty) and returned them: each comes back
-    as the same Tensor object, one version newer, and (when recorded) the output of `node`."""
+    as the same Tensor object, one version newer, and (when recorded) the output of ctx."""
     raws = raw if raw.__class__ is tuple else (raw,)
     for t in ctx.dirty:
         if not _is_one_of(t, args) or not _is_one_of(t, raws):
             raise RuntimeError(f"{ctx.name()}: a tensor marked dirty must be an input that forward also returns")
-        if node is not None and t.requires_grad and t.grad_fn is None:
+        if recorded and t.requires_grad and t.grad_fn is None:
             raise RuntimeError(f"{ctx.name()}: a leaf tensor that requires grad cannot be changed in place "
                                f"(mark_dirty) while gradients are recorded; change a .clone() of it")
         if t._view_of is not None or (t.grad_fn is not None and t.grad_fn.is_view):
@@ -637,13 +637,13 @@ def _changed_in_place(ctx: Node, args: tuple, raw, node: Node | None):
                                       f"change a .clone() in place instead")
     # the outputs as usual (the changed inputs by their arrays, so that fresh Tensors hold them) ...
     fresh = tuple([r.data if _is_one_of(r, ctx.dirty) else r for r in raws])
-    if node is None:
+    if not recorded:
         outs = tuple([_as_output(r, args) for r in fresh])
     elif raw.__class__ is tuple:
-        outs = _wrap_outputs(node, args, fresh)
+        outs = _wrap_outputs(ctx, args, fresh)
     else:
         outs = (_as_output(fresh[0], args),)
-        outs[0].grad_fn, outs[0].requires_grad = node, True
+        outs[0].grad_fn, outs[0].requires_grad = ctx, True
     # ... then each changed input takes its output's place on the tape and is returned instead
     results = []
     for r, out in zip(raws, outs):
@@ -652,8 +652,8 @@ def _changed_in_place(ctx: Node, args: tuple, raw, node: Node | None):
             if out._output_nr or r._output_nr:
                 r._output_nr = out._output_nr
             r._version += 1
-            if node is not None:
-                _resave(node, r)
+            if recorded:
+                _resave(ctx, r)
             out = r
         results.append(out)
     return tuple(results) if raw.__class__ is tuple else results[0]
