@@ -227,7 +227,8 @@ def strided_zeros(shape: tuple, strides: tuple, dtype) -> np.ndarray:
 def _plain(array: np.ndarray) -> bool:
     """Row-major with numpy's own strides, which are PyTorch's: then a row-major copy preserves
     the layout. (A size-1 dim of a view may have any stride; preserve_format keeps it.)"""
-    return array.flags.c_contiguous and 1 not in array.shape
+    # (an array that owns its memory, C-contiguous, has numpy's strides in every dim: no need to look)
+    return array.flags.c_contiguous and (array.base is None or 1 not in array.shape)
 
 
 def zeros_in_format(like: np.ndarray, dtype, fmt: memory_format, op: str) -> np.ndarray:
@@ -244,11 +245,10 @@ def zeros_in_format(like: np.ndarray, dtype, fmt: memory_format, op: str) -> np.
 def copy_in_format(array: np.ndarray, dtype, fmt: memory_format = preserve_format) -> np.ndarray:
     """A copy of `array` converted to `dtype` and laid out as `fmt` says (preserve_format: as the
     array is). The forward of Clone and Cast (ops/copy.py); the caller checks the rank."""
-    dtype = np.dtype(dtype)
     if type(array) is not np.ndarray:  # (a MetaArray has no values to lay out: it copies itself)
         return array.astype(dtype, copy=True)
     if array.size and (fmt is contiguous_format or fmt is preserve_format and _plain(array)):
-        return np.array(array, dtype, order="C")  # (the common case, at numpy's speed)
+        return array.astype(dtype, order="C")  # (the common case, at numpy's speed: Clone's and Cast's)
     out = zeros_in_format(array, dtype, fmt, "copy")
     np.copyto(out, array, casting="unsafe")
     return out
