@@ -23,6 +23,7 @@ from . import special
 from .functions import _tensor
 from .nn import functional as F
 from .nn.functional.channel_dropout import _masked
+from .out_argument import written_to
 from .random import rng_of
 from .tensor import Tensor
 
@@ -574,8 +575,6 @@ def unsafe_chunk(input, chunks: int, dim: int = 0) -> tuple:
 # ---- *_copy: the view, then a clone -----------------------------------------------------------------
 def _copied(name: str, view):
     def function(input, *args, out=None, **kwargs):
-        from .out_argument import written_to
-
         result = view(_tensor(input), *args, **kwargs)
         result = tuple(r.clone() for r in result) if isinstance(result, (tuple, list)) else result.clone()
         return written_to(out, name, result)

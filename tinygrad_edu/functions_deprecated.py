@@ -12,8 +12,7 @@ import warnings
 
 import numpy as np
 
-from . import dtype as _dtype
-from .creation import _finish, _number
+from .creation import _finish, _float_dtype, _number
 from .errors import NotImplementedForDtype
 from .out_argument import written_to
 from .tensor import Tensor
@@ -43,7 +42,7 @@ def range(start, end, step=1, *, out=None, dtype=None, layout=None, device=None,
     tensor([1.0000, 1.5000, 2.0000, 2.5000, 3.0000, 3.5000, 4.0000])
     """
     warnings.warn(_RANGE_WARNING, UserWarning, stacklevel=2)
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, "range")
+    dtype = _float_dtype(dtype, "range")
     if dtype.kind == "b":
         raise NotImplementedForDtype("\"range_cpu\" not implemented for 'Bool'")
     # PyTorch computes in the accumulate type: int64 for integer dtypes (the arguments truncated

@@ -22,7 +22,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from . import memory_formats as _formats
-from .creation import _finish
+from .creation import _finish, _float_dtype
 from .determinism import fill_uninitialized
 from .ops import GetItem, SetItem
 from .ops.strided import check_geometry, input_places, storage_places
@@ -67,7 +67,7 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     if any(s < 0 for s in stride):
         raise RuntimeError(f"empty_strided: Storage size calculation overflowed with sizes={list(size)} and "
                            f"strides={list(stride)} (strides cannot be negative)")
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, "empty_strided")
+    dtype = _float_dtype(dtype, "empty_strided")
     needed = 0 if 0 in size else 1 + sum((n - 1) * s for n, s in zip(size, stride))
     memory = fill_uninitialized(np.zeros(needed, dtype))
     array = np.lib.stride_tricks.as_strided(memory, size, [s * dtype.itemsize for s in stride])
@@ -101,7 +101,7 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
             raise RuntimeError(f"empty_permuted: Duplicate dim not allowed: {d} appears twice in {list(order)}")
         seen.add(d)
     _no_negative_sizes(size, "empty_permuted")
-    dtype = _dtype.get_default_dtype() if dtype is None else _dtype.as_dtype(dtype, "empty_permuted")
+    dtype = _float_dtype(dtype, "empty_permuted")
     stored = _formats.contiguous_strides(tuple(size[d] for d in order))  # row-major in the physical order
     strides = [0] * len(size)
     for d, stride in zip(order, stored):

@@ -37,7 +37,7 @@ def _constant(array) -> Tensor:
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (numbers.Number, np.generic)) and not isinstance(value, Tensor)
+    return isinstance(value, (numbers.Number, np.generic))
 
 
 # ---- set membership ---------------------------------------------------------------------------
@@ -218,4 +218,4 @@ def index_reduce(input: Tensor, dim: int, index: Tensor, source: Tensor, reduce:
     return written_to(out, "index_reduce", result, same_dtype=True)
 
 
-accept_numpy_names(globals(), list(__all__))  # tg.trapezoid(y, axis=0), as PyTorch accepts
+accept_numpy_names(globals(), list(__all__))  # tg.index_reduce(x, axis=0, ...), as PyTorch accepts

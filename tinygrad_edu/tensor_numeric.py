@@ -13,17 +13,12 @@ import warnings
 
 import numpy as np
 
+from .conversion import _is_dtype as is_dtype  # noqa: F401 (tensor.py's view() asks whether an argument is a dtype)
 from .errors import NotImplementedForDtype
 
 Tensor = _ops = None  # set by tensor.py
 
 _INDEX_REDUCTIONS = ("prod", "mean", "amax", "amin")
-
-
-def is_dtype(value) -> bool:
-    """Whether a view() argument is a dtype (tg.int32, np.float32, Python's float) and not a size."""
-    return isinstance(value, np.dtype) or (isinstance(value, type) and (
-        issubclass(value, np.generic) or value in (float, int, bool)))
 _warned_index_reduce = False
 
 
