@@ -133,9 +133,7 @@ def _normal_numbers(mean, std, size, generator, out, dtype, device, requires_gra
     _check_float(dtype)
     z = rng_of(generator, "normal").standard_normal(tuple(int(n) for n in size))
     array = (float(mean) + float(std) * z).astype(dtype, copy=False)
-    if out is not None:
-        return written_to(out, "normal", _finish(array, requires_grad, device, "normal"))
-    return _finish(array, requires_grad, device, "normal")
+    return written_to(out, "normal", _finish(array, requires_grad, device, "normal"))
 
 
 def _check_std(std: float) -> None:

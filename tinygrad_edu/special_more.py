@@ -24,6 +24,7 @@ from .ops.special_functions import _narrow, bessel_i_array
 from .ops.special_more import BesselIScaled, Erfcx, Zeta, scaled_bessel_i_array
 from .out_argument import written_to
 from .tensor import Tensor
+from .tensor_pointwise import _constant  # (PyTorch defines no gradient for most of these)
 
 __all__ = ["erfcx", "i0e", "i1e", "zeta", "gammainc", "gammaincc", "airy_ai", "bessel_j0", "bessel_j1", "bessel_y0",
            "bessel_y1", "modified_bessel_i0", "modified_bessel_i1", "modified_bessel_k0", "modified_bessel_k1",
@@ -48,11 +49,6 @@ def _pair(input, other, op: str) -> tuple[Tensor, Tensor]:
         input = other._lift(input)
     x, y = input._promoted_with(other)
     return x._as_float(), y._as_float()
-
-
-def _constant(array: np.ndarray) -> Tensor:
-    """A result that takes no gradient (PyTorch defines none for these functions)."""
-    return Tensor._make(array, None, False)
 
 
 # ---- differentiable -----------------------------------------------------------------------------

@@ -14,22 +14,16 @@ import numpy as np
 from ..out_argument import written_to
 from ..tensor import Tensor
 from . import return_types
-from .checks import LinAlgError, as_tensor, batch_prefix, check_square
+from .checks import LinAlgError, as_tensor, check_square
 from .cholesky import cholesky
 from .inverse import _common_dtype, inv, solve
-from .lu import LUFactor, getrf
+from .lu import LUFactor, first_failure, getrf
 from .lu_solve import lu_solve
 from .no_derivative import without_derivative
 
 
 def _int32(info: np.ndarray) -> Tensor:
     return Tensor._make(np.asarray(info, np.int32), None, False)
-
-
-def _first_failed(info: np.ndarray) -> tuple:
-    """(batch prefix of the first matrix with info > 0, its info)."""
-    index = next(i for i in np.ndindex(*info.shape) if info[i] > 0)
-    return batch_prefix(index, info.shape), int(info[index])
 
 
 def inv_ex(A, *, check_errors: bool = False, out=None) -> return_types.linalg_inv_ex:
@@ -44,7 +38,7 @@ def inv_ex(A, *, check_errors: bool = False, out=None) -> return_types.linalg_in
     check_square("linalg.inv", A)
     info = getrf(A.data)[2]
     if check_errors and info.any():
-        prefix, k = _first_failed(info)
+        prefix, k = first_failure(info)
         raise LinAlgError(f"linalg.inv_ex: {prefix}The diagonal element {k} is zero, the inversion could not be "
                           f"completed because the input matrix is singular.")
     try:
@@ -68,7 +62,7 @@ def solve_ex(A, B, *, left: bool = True, check_errors: bool = False, out=None) -
     check_square("linalg.solve", A)
     info = getrf(A.data)[2]
     if check_errors and info.any():
-        prefix, _ = _first_failed(info)
+        prefix, _ = first_failure(info)
         raise LinAlgError(f"torch.linalg.solve_ex: {prefix}The solver failed because the input matrix is singular.")
     try:
         result = solve(A, B, left=left)  # (checks B's dtype and shape before it meets the singular A)
@@ -121,7 +115,7 @@ def cholesky_ex(A, *, upper: bool = False, check_errors: bool = False, out=None)
         for index in np.ndindex(*A.shape[:-2]):
             factors[index], info[index] = potf2(A.data[index])
         if check_errors:
-            prefix, k = _first_failed(info)
+            prefix, k = first_failure(info)
             raise LinAlgError(f"linalg.cholesky_ex: {prefix}The factorization could not be completed because the "
                               f"input is not positive-definite (the leading minor of order {k} is not "
                               f"positive-definite).") from None

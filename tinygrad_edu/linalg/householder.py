@@ -20,6 +20,8 @@ from ..out_argument import written_to
 from ..tensor import Tensor
 from . import return_types
 from .checks import as_tensor, dtype_word
+from .lu import check_lapack_dtype
+from .lu_unpack import unit_lower
 from .no_derivative import without_derivative
 
 
@@ -48,9 +50,7 @@ def geqr2(a: np.ndarray) -> tuple:
 def _check_input(op: str, kernel: str, A: Tensor, name: str = "input") -> None:
     if A.ndim < 2:
         raise RuntimeError(f"{op}: {name} must have at least 2 dimensions.")
-    if A.dtype.kind != "f" or A.dtype == np.float16:
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype_word(A.dtype)}' ({op} needs float32 or "
-                                  f"float64 numbers; convert first, e.g. A.double())")
+    check_lapack_dtype(op, kernel, A)
 
 
 def geqrf(input, *, out=None) -> return_types.geqrf:
@@ -71,12 +71,6 @@ def geqrf(input, *, out=None) -> return_types.geqrf:
                                 "the derivative for 'geqrf' is not implemented (as in PyTorch; tg.linalg.qr has "
                                 "one)")
     return written_to(out, "geqrf", return_types.geqrf(a, tau))
-
-
-def _reflectors(A: Tensor, k: int) -> Tensor:
-    """The vectors vⱼ as the columns of V (..., m, k): A's entries below the diagonal, 1 on it."""
-    m = A.shape[-2]
-    return A[..., :, :k].tril(-1) + Tensor._make(np.eye(m, k, dtype=A.dtype), None, False)
 
 
 def _reflect(C: Tensor, v: Tensor, tau: Tensor, left: bool) -> Tensor:
@@ -115,7 +109,7 @@ def householder_product(A, tau, *, out=None) -> Tensor:
                            f"{list(tau.shape[:-1])}")
     if tau.dtype != A.dtype:
         raise RuntimeError(f"{op}: tau dtype {dtype_word(tau.dtype)} does not match input dtype {dtype_word(A.dtype)}")
-    V = _reflectors(A, k)
+    V = unit_lower(A, k)  # the vectors vⱼ as its columns
     Q = Tensor._make(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy(), None, False)
     for j in reversed(range(k)):  # Q = H₁(H₂(⋯(H_k I)))
         Q = _reflect(Q, V[..., :, j:j + 1], tau[..., j:j + 1, None], True)
@@ -143,7 +137,7 @@ def ormqr(input, tau, other, left: bool = True, transpose: bool = False, *, out=
     A, tau, C = as_tensor(input), as_tensor(tau), as_tensor(other)
     _check_ormqr(A, tau, C, left)
     k = tau.shape[-1]
-    V = _reflectors(A, k)
+    V = unit_lower(A, k)  # the vectors vⱼ as its columns
     # Q C = H₁(⋯(H_k C)),  Qᵀ C = H_k(⋯(H₁ C)),  C Q = ((C H₁)⋯)H_k,  C Qᵀ = ((C H_k)⋯)H₁
     order = range(k) if left == transpose else reversed(range(k))
     for j in order:

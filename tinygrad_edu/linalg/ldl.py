@@ -20,7 +20,8 @@ import numpy as np
 from ..out_argument import written_to
 from ..tensor import Tensor
 from . import return_types
-from .checks import LinAlgError, as_tensor, batch_prefix, check_float, dtype_word
+from .checks import LinAlgError, as_tensor, check_square, dtype_word
+from .lu import broadcast_batch, first_failure
 from .no_derivative import without_derivative
 
 ALPHA = (1 + np.sqrt(17)) / 8  # Bunch–Kaufman's constant: it minimizes the bound on element growth
@@ -143,15 +144,6 @@ def sytrs(ld: np.ndarray, pivots: np.ndarray, b: np.ndarray) -> np.ndarray:
     return x
 
 
-def _check_square(op: str, A: Tensor) -> None:
-    if A.ndim < 2:
-        raise RuntimeError(f"{op}: The input tensor A must have at least 2 dimensions.")
-    check_float(op, A)
-    if A.shape[-1] != A.shape[-2]:
-        raise RuntimeError(f"{op}: A must be batches of square matrices, but they are {A.shape[-2]} by "
-                           f"{A.shape[-1]} matrices")
-
-
 def ldl_factor_ex(A, *, hermitian: bool = False, check_errors: bool = False,
                   out=None) -> return_types.linalg_ldl_factor_ex:
     """(LD, pivots, info): the Bunch–Kaufman LDLᵀ factorization of each symmetric matrix of A
@@ -165,7 +157,7 @@ def ldl_factor_ex(A, *, hermitian: bool = False, check_errors: bool = False,
     [-2, -2]
     """
     A = as_tensor(A)
-    _check_square("torch.linalg.ldl_factor_ex", A)
+    check_square("torch.linalg.ldl_factor_ex", A)
     batch, n = A.shape[:-2], A.shape[-1]
     ld = np.zeros(A.shape, A.dtype)
     pivots = np.zeros(batch + (n,), np.int32)
@@ -198,9 +190,8 @@ def ldl_factor(A, *, hermitian: bool = False, out=None) -> return_types.linalg_l
 
 
 def _singular_d(op: str, info: np.ndarray) -> LinAlgError:
-    index = next(i for i in np.ndindex(*info.shape) if info[i] > 0)
-    k = int(info[index])
-    return LinAlgError(f"{op}: {batch_prefix(index, info.shape)}D[{k},{k}] is exactly zero: the factorization "
+    prefix, k = first_failure(info)
+    return LinAlgError(f"{op}: {prefix}D[{k},{k}] is exactly zero: the factorization "
                        f"was completed, but D is singular and solving with it would divide by zero. Use "
                        f"linalg.ldl_factor_ex to get the factors anyway.")
 
@@ -218,7 +209,7 @@ def ldl_solve(LD, pivots, B, *, hermitian: bool = False, out=None) -> Tensor:
     """
     LD, pivots, B = as_tensor(LD), as_tensor(pivots), as_tensor(B)
     op = "torch.linalg.ldl_solve"
-    _check_square(op, LD)
+    check_square(op, LD)
     if B.ndim < 2:
         raise IndexError(f"Dimension out of range (expected to be in range of [-1, 0], but got -2): {op} needs B "
                          f"with at least 2 dimensions (..., n, k), got shape {tuple(B.shape)}")
@@ -237,11 +228,7 @@ def ldl_solve(LD, pivots, B, *, hermitian: bool = False, out=None) -> Tensor:
     if pivots.data.size and (np.abs(pivots.data).max() > n or (pivots.data == 0).any()):
         raise RuntimeError("Pivots given to ldl_solve must all satisfy |pivot| <= LD.size(-2). Did you properly "
                            "pass the result of ldl_factor?")
-    try:
-        batch = np.broadcast_shapes(LD.shape[:-2], B.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"{op}: the batch dims of LD {tuple(LD.shape)} and B {tuple(B.shape)} cannot be "
-                           f"broadcast together") from None
+    batch = broadcast_batch(op, "LD", LD, "B", B)
     ld = np.broadcast_to(LD.data, batch + (n, n))
     piv = np.broadcast_to(pivots.data, batch + (n,))
     b = np.broadcast_to(B.data, batch + B.shape[-2:])

@@ -119,13 +119,28 @@ def _tall_backward(xp, LU, G):
     return xp.matrix_transpose(xp.solve_triangular(square, xp.matrix_transpose(X), True))  # X U⁻ᵀ
 
 
+def check_lapack_dtype(op: str, kernel: str, A: Tensor) -> None:
+    """LAPACK's routines take float32 and float64 numbers only; PyTorch names its CPU kernel
+    (`kernel`, e.g. "lu_cpu") in the error."""
+    if A.dtype.kind != "f" or A.dtype == np.float16:
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{dtype_word(A.dtype)}' ({op} needs float32 "
+                                  f"or float64 numbers; convert it first, e.g. A.double())")
+
+
+def broadcast_batch(op: str, A_name: str, A: Tensor, B_name: str, B: Tensor) -> tuple:
+    """The batch shape of A (..., m, n) and B (..., k, l): their leading dims broadcast together."""
+    try:
+        return np.broadcast_shapes(A.shape[:-2], B.shape[:-2])
+    except ValueError:
+        raise RuntimeError(f"{op}: the batch dims of {A_name} {tuple(A.shape)} and {B_name} {tuple(B.shape)} "
+                           f"cannot be broadcast together") from None
+
+
 def check_lu_input(op: str, A: Tensor) -> None:
     """A matrix (or batch) of float32/float64 numbers, as LAPACK's getrf takes."""
     if A.ndim < 2:
         raise RuntimeError(f"{op}: Expected tensor with 2 or more dimensions. Got size: {list(A.shape)} instead")
-    if A.dtype.kind != "f" or A.dtype == np.float16:
-        raise NotImplementedError(f"\"lu_cpu\" not implemented for '{dtype_word(A.dtype)}' ({op} needs a float32 "
-                                  f"or float64 matrix; convert it first, e.g. A.double())")
+    check_lapack_dtype(op, "lu_cpu", A)
 
 
 def check_no_pivoting(op: str, pivot: bool) -> None:
@@ -134,12 +149,17 @@ def check_no_pivoting(op: str, pivot: bool) -> None:
                            f"(elimination without row exchanges is unstable; use pivot=True)")
 
 
+def first_failure(info: np.ndarray) -> tuple[str, int]:
+    """(PyTorch's '(Batch element i): ' prefix, info) of the first matrix of the batch whose
+    LAPACK `info` is > 0 (the one an error message names)."""
+    index = next(i for i in np.ndindex(*info.shape) if info[i] > 0)
+    return batch_prefix(index, info.shape), int(info[index])
+
+
 def singular_lu_error(op: str, info: np.ndarray) -> RuntimeError:
     """PyTorch's error for a zero on U's diagonal: it names the batch element and the entry."""
-    batch = info.shape
-    index = next(i for i in np.ndindex(*batch) if info[i] > 0)
-    k = int(info[index])
-    return RuntimeError(f"{op}: {batch_prefix(index, batch)}U[{k},{k}] is zero and using it on lu_solve would "
+    prefix, k = first_failure(info)
+    return RuntimeError(f"{op}: {prefix}U[{k},{k}] is zero and using it on lu_solve would "
                         f"result in a division by zero. If you still want to perform the factorization, "
                         f"consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
 

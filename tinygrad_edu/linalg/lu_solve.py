@@ -11,8 +11,9 @@ import numpy as np
 
 from ..out_argument import written_to
 from ..tensor import Tensor
-from .checks import as_tensor, check_float, dtype_word
+from .checks import as_tensor, check_square, dtype_word
 from .inverse import solve_triangular
+from .lu import broadcast_batch
 from .permutations import permutation, take_rows
 
 
@@ -51,12 +52,8 @@ def _solve(LU: Tensor, order: np.ndarray, B: Tensor, adjoint: bool) -> Tensor:
 
 
 def _check(op: str, LU: Tensor, pivots: Tensor, B: Tensor, left: bool) -> None:
-    if LU.ndim < 2:
-        raise RuntimeError(f"torch.{op}: The input tensor A must have at least 2 dimensions.")
-    check_float(f"torch.{op}", LU)
-    n, n2 = LU.shape[-2:]
-    if n != n2:
-        raise RuntimeError(f"torch.{op}: A must be batches of square matrices, but they are {n} by {n2} matrices")
+    check_square(f"torch.{op}", LU)
+    n = LU.shape[-1]
     if B.ndim < 2:
         raise RuntimeError(f"{op}: The input tensor B must have at least 2 dimensions (B is {tuple(B.shape)}; "
                            f"a vector b is b.unsqueeze(-1)).")
@@ -77,11 +74,7 @@ def _check(op: str, LU: Tensor, pivots: Tensor, B: Tensor, left: bool) -> None:
         equation = "AX = B" if left else "XA = B"
         raise RuntimeError(f"{op}: Incompatible shapes of A and B for the equation {equation} ({n}x{n} and "
                            f"{B.shape[-2]}x{B.shape[-1]})")
-    try:
-        np.broadcast_shapes(LU.shape[:-2], B.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"{op}: the batch dims of LU {tuple(LU.shape)} and B {tuple(B.shape)} cannot be "
-                           f"broadcast together") from None
+    broadcast_batch(op, "LU", LU, "B", B)
     if pivots.data.size and pivots.data.min() < 1:
         raise RuntimeError("Pivots given to lu_solve must all be greater or equal to 1. Did you properly pass the "
                            "result of lu_factor?")

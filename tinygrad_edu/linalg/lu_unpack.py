@@ -24,6 +24,13 @@ def check_pivots(op: str, LU: Tensor, pivots: Tensor) -> None:
                            f"of lu_factor?")
 
 
+def unit_lower(A: Tensor, k: int) -> Tensor:
+    """The first k columns of A (..., m, n) below the diagonal, with 1 on it: L of a packed LU
+    (lu_factor's), or the Householder vectors of geqrf's compact QR, as (..., m, k)."""
+    m = A.shape[-2]
+    return A[..., :, :k].tril(-1) + Tensor._make(np.eye(m, k, dtype=A.dtype), None, False)
+
+
 def lu_unpack(LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool = True, *,
               out=None) -> return_types.lu_unpack:
     """(P, L, U) from the packed LU of tg.linalg.lu_factor: for LU (..., m, n) and k = min(m, n),
@@ -55,6 +62,6 @@ def lu_unpack(LU_data, LU_pivots, unpack_data: bool = True, unpack_pivots: bool 
         order = permutation(pivots.data, m)
         P = Tensor._make(permutation_matrix(order, LU.dtype), None, False)
     if unpack_data:
-        L = LU[..., :, :k].tril(-1) + Tensor._make(np.eye(m, k, dtype=LU.dtype), None, False)
+        L = unit_lower(LU, k)
         U = LU[..., :k, :].triu()
     return written_to(out, "lu_unpack", return_types.lu_unpack(P, L, U))

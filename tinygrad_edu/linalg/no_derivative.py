@@ -25,5 +25,4 @@ def without_derivative(results: tuple, inputs: tuple, error: type, message: str)
     """`results` (a tuple of arrays) as tensors; the float ones require grad when one of `inputs`
     does, and differentiating them raises error(message). One result comes back as a Tensor."""
     results = tuple(np.asarray(r) for r in results)
-    outs = NoDerivative.apply(results if len(results) > 1 else results[0], error, message, *inputs)
-    return outs
+    return NoDerivative.apply(results if len(results) > 1 else results[0], error, message, *inputs)

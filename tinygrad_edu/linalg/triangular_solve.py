@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import warnings
 
-import numpy as np
-
 from ..out_argument import written_to
 from . import return_types
 from .checks import as_tensor, dtype_word
 from .inverse import solve_triangular
+from .lu import broadcast_batch, check_lapack_dtype
 
 
 def triangular_solve(b, A, upper: bool = True, transpose: bool = False, unitriangular: bool = False, *,
@@ -42,14 +41,8 @@ def triangular_solve(b, A, upper: bool = True, transpose: bool = False, unitrian
     if b.dtype != A.dtype:
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {dtype_word(b.dtype)} and "
                            f"A of type {dtype_word(A.dtype)} instead.")
-    if A.dtype.kind != "f" or A.dtype == np.float16:
-        raise NotImplementedError(f"\"triangular_solve_cpu\" not implemented for '{dtype_word(A.dtype)}' "
-                                  f"(triangular_solve needs float32 or float64 numbers)")
-    try:
-        batch = np.broadcast_shapes(b.shape[:-2], A.shape[:-2])
-    except ValueError:
-        raise RuntimeError(f"triangular_solve: the batch dims of b {tuple(b.shape)} and A {tuple(A.shape)} cannot "
-                           f"be broadcast together") from None
+    check_lapack_dtype("triangular_solve", "triangular_solve_cpu", A)
+    batch = broadcast_batch("triangular_solve", "b", b, "A", A)
     # Tᵀ of the upper triangle is the lower triangle of Aᵀ (and the other way round)
     T, upper = (A.mT, not upper) if transpose else (A, upper)
     solution = solve_triangular(T, b, upper=bool(upper), unitriangular=unitriangular)

@@ -29,7 +29,7 @@ import numpy as np
 from ..autograd.xp import numpy_xp
 from .op import Op
 from .special_functions import lgamma_array
-from .special_more import zeta_array
+from .special_more import narrow_pair, wide_pair, zeta_array
 
 _EPS = np.finfo(np.float64).eps
 _TINY = 1e-300
@@ -168,9 +168,7 @@ def incomplete_gamma_array(a, x, upper: bool) -> np.ndarray:
     """P(a, x) (upper=False) or Q(a, x) (upper=True) of each broadcast pair, in their float dtype.
     Edge cases as PyTorch: nan for a < 0, x < 0, a = x = 0 and a = x = inf; P(0, x > 0) = 1,
     P(a, 0) = 0, P(a, inf) = 1, P(inf, x < inf) = 0."""
-    dtype = np.result_type(np.asarray(a), np.asarray(x))
-    shape = np.broadcast_shapes(np.shape(a), np.shape(x))
-    av, xv = (np.broadcast_to(np.asarray(v, dtype=np.float64), shape).reshape(-1) for v in (a, x))
+    av, xv = wide_pair(a, x)
     p = np.full(av.shape, np.nan)
     valid = (av >= 0) & (xv >= 0)
     p[valid & (av == 0) & (xv > 0)] = 1.0
@@ -180,19 +178,18 @@ def incomplete_gamma_array(a, x, upper: bool) -> np.ndarray:
     regular = valid & (av > 0) & (xv > 0) & np.isfinite(av) & np.isfinite(xv)
     out = 1 - p if upper else p
     out[regular] = _regular(av[regular], xv[regular], upper)
-    return out.reshape(shape).astype(dtype if dtype.kind == "f" else np.float64, copy=False)
+    return narrow_pair(out, a, x)
 
 
 def gamma_density_array(a: np.ndarray, x: np.ndarray) -> np.ndarray:
     """x^(a-1) e^(-x)/Γ(a), the derivative of P(a, x) in x (at x = 0: 0, 1 or inf as a > 1, = 1, < 1)."""
-    shape = np.broadcast_shapes(np.shape(a), np.shape(x))
-    av, xv = (np.broadcast_to(np.asarray(v, dtype=np.float64), shape).reshape(-1) for v in (a, x))
+    av, xv = wide_pair(a, x)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = power_exp_over_gamma(av, xv) / xv
         at_zero = xv == 0
         out[at_zero] = np.where(av[at_zero] > 1, 0.0, np.where(av[at_zero] == 1, 1.0, np.inf))
         out[(av < 0) | (xv < 0) | np.isnan(av) | np.isnan(xv)] = np.nan
-    return out.reshape(shape).astype(np.result_type(np.asarray(a), np.asarray(x)), copy=False)
+    return narrow_pair(out, a, x)
 
 
 class IncompleteGamma(Op):

@@ -38,6 +38,20 @@ _ONE_OVER_SQRT_PI = 1 / math.sqrt(math.pi)
 _EPS = np.finfo(np.float64).eps
 
 
+def wide_pair(a, b) -> tuple[np.ndarray, np.ndarray]:
+    """a and b broadcast together, in float64 and flattened (the two-argument form of _wide)."""
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b))
+    return tuple(np.broadcast_to(np.asarray(v, dtype=np.float64), shape).reshape(-1) for v in (a, b))
+
+
+def narrow_pair(values: np.ndarray, a, b) -> np.ndarray:
+    """float64 results of wide_pair(a, b) in a and b's broadcast shape and common float dtype
+    (float64 when both are integers): the two-argument form of _narrow."""
+    dtype = np.result_type(np.asarray(a), np.asarray(b))
+    shape = np.broadcast_shapes(np.shape(a), np.shape(b))
+    return values.reshape(shape).astype(dtype if dtype.kind == "f" else np.float64, copy=False)
+
+
 def again(xp, op: type, array_function, *args):
     """A special function inside a backward formula: on arrays the array function; when the
     backward is recorded (create_graph), the op itself, so the result differentiates again."""
@@ -199,17 +213,14 @@ def _zeta_regular(x: np.ndarray, q: np.ndarray) -> np.ndarray:
 
 def zeta_array(x: np.ndarray, q: np.ndarray) -> np.ndarray:
     """The Hurwitz zeta function ζ(x, q) = Σₖ (k + q)^(-x) of each broadcast pair."""
-    dtype = np.result_type(np.asarray(x), np.asarray(q))
-    xs, qs = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(q, dtype=np.float64))
-    xs, qs = xs.reshape(-1), qs.reshape(-1)
+    xs, qs = wide_pair(x, q)
     out = np.full(xs.shape, np.nan)
     pole = (xs == 1) | ((qs <= 0) & (qs == np.floor(qs)) & (xs > 1))
     regular = (xs > 1) & ~pole & ((qs > 0) | (xs == np.floor(xs))) & np.isfinite(qs)
     out[regular] = _zeta_regular(xs[regular], qs[regular])
     out[pole] = np.inf
     out[(xs > 1) & np.isposinf(qs)] = 0.0  # (every term is 0; Cephes' 0/0 test gives nan there)
-    shape = np.broadcast_shapes(np.shape(x), np.shape(q))
-    return out.reshape(shape).astype(dtype if dtype.kind == "f" else np.float64, copy=False)
+    return narrow_pair(out, x, q)
 
 
 class Zeta(Op):
