@@ -14,7 +14,6 @@ those of these ops.
 """
 from __future__ import annotations
 
-import itertools
 from collections import namedtuple
 from collections.abc import Sequence
 
@@ -129,7 +128,7 @@ class AdaptiveLogSoftmaxWithLoss(Module):
         head log-probability plus its tail's log-softmax."""
         head_logprob = F.log_softmax(head_output, dim=1)
         parts = [head_logprob[:, :self.shortlist_size]]
-        for i, _ in enumerate(itertools.pairwise(self.cutoffs)):
+        for i in range(self.n_clusters):
             cluster_logprob = F.log_softmax(self.tail[i](input), dim=1)
             parts.append(cluster_logprob + head_logprob[:, self.shortlist_size + i].unsqueeze(1))
         return cat(parts, dim=1)

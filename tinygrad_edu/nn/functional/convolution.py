@@ -23,7 +23,7 @@ import numpy as np
 
 from ...functions import stack
 from ...tensor import Tensor
-from .checks import check_float, check_same_dtype, check_tensor
+from .checks import check_float, check_same_dtype, check_tensor, constant
 from .convolution_ops import Convolution, Geometry
 from .shaping import pad as _pad
 
@@ -57,16 +57,23 @@ def _out_size(size: int, k: int, stride: int, pad: int, dilation: int, ceil_mode
     return (size + 2 * pad - span) // stride + 1
 
 
-def windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, op: str,
-            value: float = 0.0, ceil_mode: bool = False) -> Tensor:
-    """x (N, C, *spatial) -> (N, C, *out, *kernel): the inputs under the kernel at every output
-    position (padding filled with `value`), gathered with one integer index per spatial dim."""
-    spatial = x.shape[2:]
+def _out_sizes(spatial: tuple, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, op: str,
+               ceil_mode: bool = False) -> tuple:
+    """The number of kernel positions along each spatial dim; an error if one has none."""
     out = tuple(_out_size(n, k, s, p, d, ceil_mode)
                 for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
     if any(o <= 0 for o in out):
         raise RuntimeError(f"{op}: the input of spatial size {spatial} (padding {padding}) is smaller than the "
                            f"kernel {kernel} with dilation {dilation}: the output would have size {out}")
+    return out
+
+
+def windows(x: Tensor, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple, op: str,
+            value: float = 0.0, ceil_mode: bool = False) -> Tensor:
+    """x (N, C, *spatial) -> (N, C, *out, *kernel): the inputs under the kernel at every output
+    position (padding filled with `value`), gathered with one integer index per spatial dim."""
+    spatial = x.shape[2:]
+    out = _out_sizes(spatial, kernel, stride, padding, dilation, op, ceil_mode)
     extra = [max(0, (o - 1) * s + d * (k - 1) + 1 - (n + 2 * p))  # ceil_mode may read past the right pad
              for o, s, d, k, n, p in zip(out, stride, dilation, kernel, spatial, padding)]
     amounts = []
@@ -103,8 +110,9 @@ def _conv(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, d
     C = x.shape[1]
     if not isinstance(groups, int) or groups <= 0 or C % groups or O % groups or C // groups != C_g:
         raise RuntimeError(f"{op}: input of shape {input.shape} with {C} channels and groups={groups} does not "
-                           f"fit weight of shape {weight.shape} (it needs {C}/groups = {C_g} input channels "
-                           f"per group, and out_channels divisible by groups)")
+                           f"fit weight of shape {weight.shape} (the weight takes {C_g} input channels per "
+                           f"group, so the input needs groups × {C_g} channels, and its {O} output channels must "
+                           f"split evenly into groups)")
     stride = _tuple(stride, dims, op, "stride")
     dilation = _tuple(dilation, dims, op, "dilation")
     if isinstance(padding, str):
@@ -128,11 +136,7 @@ def _conv(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padding, d
     if any(s <= 0 for s in stride) or any(d <= 0 for d in dilation) or any(p < 0 for p in padding):
         raise RuntimeError(f"{op}: stride and dilation must be positive and padding non-negative, got stride "
                            f"{stride}, dilation {dilation} and padding {padding}")
-    spatial = x.shape[2:]
-    out = tuple(_out_size(n, k, s, p, d) for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
-    if any(o <= 0 for o in out):
-        raise RuntimeError(f"{op}: the input of spatial size {spatial} (padding {padding}) is smaller than the "
-                           f"kernel {kernel} with dilation {dilation}: the output would have size {out}")
+    out = _out_sizes(x.shape[2:], kernel, stride, padding, dilation, op)
     y = Convolution.apply(x, weight, bias, Geometry(stride, padding, dilation, groups), out)  # (N, O, *out)
     return y.squeeze(0) if unbatched else y
 
@@ -176,8 +180,8 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
 
 def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mode: bool, dims: int, op: str,
                   value: float) -> tuple:
-    """(windows, unbatched, kernel, stride, padding): the windows of the input (pads filled with
-    `value`) and the pooling geometry as tuples, stride defaulting to the kernel size."""
+    """(windows, unbatched, kernel, stride, padding, dilation): the windows of the input (pads
+    filled with `value`) and the pooling geometry as tuples, stride defaulting to the kernel size."""
     check_float(input, op)
     x, unbatched = _batched(input, dims, op)
     kernel = _tuple(kernel_size, dims, op, "kernel_size")
@@ -189,12 +193,12 @@ def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mo
         raise RuntimeError(f"{op}: pad should be at most half of the effective kernel size, got padding "
                            f"{padding} for kernel {kernel}")
     w = windows(x, kernel, stride, padding, dilation, op, value, ceil_mode)
-    return w, unbatched, kernel, stride, padding
+    return w, unbatched, kernel, stride, padding, dilation
 
 
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, dims, op):
-    w, unbatched, kernel, stride, padding = _pool_windows(input, kernel_size, stride, padding, dilation, ceil_mode,
-                                                          dims, op, -np.inf)
+    w, unbatched, kernel, stride, padding, dilation = _pool_windows(input, kernel_size, stride, padding, dilation,
+                                                                    ceil_mode, dims, op, -np.inf)
     flat = w.reshape(w.shape[:2 + dims] + (math.prod(kernel),))
     values, best = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
     if unbatched:
@@ -202,13 +206,12 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     if not return_indices:
         return values
     spatial = input.shape[-dims:]
-    dilation = _tuple(dilation, dims, op, "dilation")
     offsets = np.unravel_index(best.data, kernel)  # where the max is inside its window, per spatial dim
     position = np.zeros(best.shape, dtype=np.int64)
     for d in range(dims):  # input index = window start + offset·dilation - padding; flattened per plane
         start = (np.arange(best.shape[2 + d]) * stride[d]).reshape([-1 if i == d else 1 for i in range(dims)])
         position = position * spatial[d] + start + offsets[d] * dilation[d] - padding[d]
-    indices = Tensor._make(position[0] if unbatched else position, None, False)
+    indices = constant(position[0] if unbatched else position)
     return values, indices
 
 
@@ -262,8 +265,8 @@ def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
 
 
 def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, dims, op):
-    w, unbatched, kernel, stride, padding = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode, dims,
-                                                          op, 0.0)
+    w, unbatched, kernel, stride, padding, _ = _pool_windows(input, kernel_size, stride, padding, 1, ceil_mode,
+                                                             dims, op, 0.0)
     axes = tuple(range(2 + dims, 2 + 2 * dims))
     if divisor_override is not None:
         out = w.sum(axes) / divisor_override
@@ -272,7 +275,7 @@ def _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
     else:
         counts = _window_counts(input.shape[-dims:], w.shape[2:2 + dims], kernel, stride, padding,
                                 count_include_pad)
-        out = w.sum(axes) / Tensor._make(counts.astype(w.dtype), None, False)
+        out = w.sum(axes) / constant(counts.astype(w.dtype))
     return out.squeeze(0) if unbatched else out
 
 

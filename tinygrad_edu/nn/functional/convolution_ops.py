@@ -38,6 +38,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ...ops.op import Op
 from ...tensor import Tensor
+from .checks import constant
 
 # How many numbers the im2col columns (or T's per-offset products) of one chunk of the batch may
 # hold: 16 MB in float64, so that they stay in the cache while they are used (measured: 4M numbers
@@ -157,7 +158,7 @@ def _call(op: type, a, b, geometry: Geometry, size: tuple):
     """One of the three ops inside a backward formula: its kernel on arrays, or -- when the
     backward pass is recorded (create_graph, Tensors) -- the op itself, differentiable again."""
     if isinstance(a, Tensor) or isinstance(b, Tensor):
-        a, b = (t if isinstance(t, Tensor) else Tensor._make(t, None, False) for t in (a, b))
+        a, b = (t if isinstance(t, Tensor) else constant(t) for t in (a, b))
         no_bias = (None,) if op.takes_bias else ()
         return op.apply(a, b, *no_bias, geometry, size)
     return op.on_arrays(a, b, geometry, size)

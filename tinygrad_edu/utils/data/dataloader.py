@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import copy
-import itertools
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -113,11 +112,7 @@ class DataLoader:
             yield from _round_robin([(info, self._batches(info.dataset, None)) for info in workers])
             return
         # a map-style dataset: the main process draws the indices, batch n is loaded by worker n % k
-        requests = self._requests()
-        for n in itertools.count():
-            request = next(requests, _END)
-            if request is _END:
-                return
+        for n, request in enumerate(self._requests()):
             info = workers[n % self.num_workers]
             with acting_as(info):
                 batch = next(self._batches(info.dataset, iter((request,))))

@@ -21,7 +21,8 @@ from typing import Any
 class WorkerInfo:
     """The worker that runs the loading code: its `id` (0 to num_workers - 1), `num_workers`,
     the `seed` it was given (the loader's base seed + id) and the `dataset` it reads. Read only,
-    as PyTorch's."""
+    as PyTorch's. `rng` and `worker_method` are PyTorch's optional fields, kept at its defaults
+    (None and "multiprocessing") so that code reading them runs."""
 
     id: int
     num_workers: int
