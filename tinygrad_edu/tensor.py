@@ -19,7 +19,7 @@ from . import errors as _errors
 from . import memory_formats as _formats
 from . import repr as _repr
 from .autograd.grad_mode import _state as _grad_state
-from .conversion import ConversionMethods
+from .conversion import ConversionMethods, _is_dtype
 from .devices import check_device
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
@@ -31,7 +31,6 @@ from .tensor_math import MathMethods
 from .tensor_more import MoreMethods
 from .tensor_more_layout import MoreLayoutMethods
 from .tensor_numeric import NumericMethods
-from .tensor_numeric import is_dtype as _is_dtype
 from .tensor_pointwise import PointwiseMethods, _broadcast, _no_integer_zero_division, _zero_with_gradient_one
 from .tensor_scatter import ScatterMethods
 from .tensor_shaping import ShapingMethods

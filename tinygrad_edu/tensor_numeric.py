@@ -13,7 +13,6 @@ import warnings
 
 import numpy as np
 
-from .conversion import _is_dtype as is_dtype  # noqa: F401 (tensor.py's view() asks whether an argument is a dtype)
 from .errors import NotImplementedForDtype
 
 Tensor = _ops = None  # set by tensor.py
