@@ -403,6 +403,30 @@ def test_detect_anomaly_names_the_op_and_the_users_line():
     assert "roots = [x.sqrt() for x in xs]" in str(info.value)
 
 
+def test_ops_inside_modules_are_located_at_the_users_line():
+    """A module of this package is located once, at the user's line that calls it; a module of
+    the user's own (here inside nn.Sequential) has lines of its own again."""
+    import inspect
+
+    class Mine(nn.Module):
+        def forward(self, x):
+            return x.tanh()  # mine
+
+    linear, sequential = nn.Linear(3, 2), nn.Sequential(nn.Linear(3, 3), Mine())
+    with tg.autobatch() as block:
+        linear(tg.randn(1, 3))  # direct
+        sequential(tg.randn(1, 3))  # nested
+        tg.randn(1, 3).exp()  # plain
+        found = [(r.cls.__name__, r.where) for r in block.recorder.pending]
+        assert block.recorder.user_line is None  # (set only while a module of ours runs)
+    source, first = inspect.getsourcelines(test_ops_inside_modules_are_located_at_the_users_line)
+    line = {tag: first + i for i, text in enumerate(source) for tag in ("mine", "direct", "nested", "plain")
+            if text.rstrip().endswith("# " + tag)}
+    here = __file__
+    assert found == [("Linear", (here, line["direct"])), ("Linear", (here, line["nested"])),
+                     ("Tanh", (here, line["mine"])), ("Exp", (here, line["plain"]))]
+
+
 def test_errors_name_the_op_and_the_line(monkeypatch):
     monkeypatch.setattr(recorder_module, "STRICT", False)  # the batched call fails: one by one, then
     a, b = tg.randn(2, 3), tg.randn(4)

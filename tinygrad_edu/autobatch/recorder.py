@@ -57,6 +57,13 @@ _new = object.__new__
 _inside: dict = {}  # code object -> is it this package's code? (a cache: frames are walked per op)
 
 
+_PACKAGE_FORWARD: dict = {}  # module class -> is its forward this package's code? (a cache)
+
+
+def _is_package_code(code) -> bool:
+    return code is not None and code.co_filename.startswith(_PACKAGE)
+
+
 def _user_line(depth: int = 3):
     """(file, line) of the first frame outside this package: the user's line that made the op."""
     frame = sys._getframe(depth)
@@ -65,7 +72,7 @@ def _user_line(depth: int = 3):
         code = frame.f_code
         known = inside.get(code)
         if known is None:
-            known = inside[code] = code.co_filename.startswith(_PACKAGE)
+            known = inside[code] = _is_package_code(code)
         if not known:
             return code.co_filename, frame.f_lineno
         frame = frame.f_back
@@ -100,6 +107,9 @@ class Recorder:
         self.pending: list[Record] = []
         self.schedule = STRATEGIES[strategy]
         self.track_consumers = strategy == "agenda"
+        # The user's line that called the outermost module of this package now running, if any:
+        # every op that module records comes from that line (see call_module).
+        self.user_line = None
         # statistics, for tests and the docs: recorded calls run, batched calls, calls they ran
         self.ops_run = self.groups_run = self.batched_ops = 0
 
@@ -123,7 +133,7 @@ class Recorder:
         r.key = (key, enabled)
         r.grad_enabled = enabled
         r.scope = _scope_state.current
-        r.where = _user_line()
+        r.where = self.user_line or _user_line()
         r.stack = anomaly.forward_stack() if anomaly._state.enabled else None
         consumers = self.track_consumers
         r.consumers = [] if consumers else None
@@ -164,6 +174,25 @@ class Recorder:
         r.outputs = outputs
         self.pending.append(r)
         return outputs[0] if len(outputs) == 1 and cls not in RETURNS_TUPLE else tuple(outputs)
+
+    def call_module(self, module, args: tuple, kwargs: dict):
+        """`module(*args)` inside the block (Module.__call__ sends it here). Finding the user's
+        line means walking the stack up out of this package, once per recorded op; a module of
+        this package (a TreeLSTMCell, a Linear) records all its ops for one line of the user's,
+        so the walk is done once, here, for all of them. A module whose forward is the user's
+        own code switches this off again while it runs: its ops have lines of their own."""
+        cls = module.__class__
+        ours = _PACKAGE_FORWARD.get(cls)
+        if ours is None:
+            ours = _PACKAGE_FORWARD[cls] = _is_package_code(getattr(cls.forward, "__code__", None))
+        outer = self.user_line
+        if ours == (outer is not None):  # nothing changes: inside one of ours already, or neither
+            return module.forward(*args, **kwargs)
+        self.user_line = _user_line(3) if ours else None  # (3: above Module.__call__)
+        try:
+            return module.forward(*args, **kwargs)
+        finally:
+            self.user_line = outer
 
     def eager(self, cls, args: tuple):
         """Run one call now, as without autobatch (its pending inputs are computed first)."""

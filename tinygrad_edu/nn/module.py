@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 
 from .. import devices as _devices
+from ..autograd.grad_mode import _state as _grad_state
 from ..tensor import Tensor
 from . import backward_hooks
 from .module_hooks import RemovableHandle, add_hook, call_with_hooks, insert_hook
@@ -90,6 +91,8 @@ class Module:
     def __call__(self, *args, **kwargs):
         if "_forward_hooks" in self.__dict__:  # made at the first hook registration (module_hooks.py)
             return call_with_hooks(self, args, kwargs)
+        if _grad_state.batching is not None:  # inside tg.autobatch() (autobatch/recorder.py)
+            return _grad_state.batching.call_module(self, args, kwargs)
         return self.forward(*args, **kwargs)
 
     def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
