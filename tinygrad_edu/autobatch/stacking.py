@@ -65,7 +65,12 @@ class Unbatch(Function):
         ctx.sizes, ctx.in_shape = sizes, x.data.shape
         data = x.data
         if sizes is None:
-            pieces = [data[i] for i in range(data.shape[0])]
+            pieces = list(data)  # (iterating an array gives its rows as views, in one C loop)
+        elif len(set(sizes)) == 1 and all(shape == shapes[0] for shape in shapes) and \
+                (sizes[0],) + data.shape[1:] == shapes[0]:  # equal blocks: one reshape cuts them all
+            pieces = list(data.reshape((len(sizes), sizes[0]) + data.shape[1:]))
+        elif set(sizes) == {1} and all(shape == data.shape[1:] for shape in shapes):  # x[i]: rows
+            pieces = list(data)
         else:
             pieces, start = [], 0
             for size, shape in zip(sizes, shapes):

@@ -677,19 +677,18 @@ def _refuse_inference_tensors(ctx: Node, tensors: tuple) -> None:
 
 def _wrap_outputs(ctx: Node, args, raws: tuple) -> tuple:
     """A forward that returns several results: one output each, numbered for the edges."""
-    outs, shapes, dtypes = [], [], []
+    outs = [_as_output(raw, args) for raw in raws]  # (comprehensions: a batched cut has thousands)
+    shapes = [o.data.shape for o in outs]
+    dtypes = [o.data.dtype for o in outs]
     marked = ctx.non_differentiable  # (ctx.mark_non_differentiable: matched by identity)
-    for nr, raw in enumerate(raws):
-        o = _as_output(raw, args)
-        shapes.append(o.data.shape)
-        dtype = o.data.dtype
-        dtypes.append(dtype)
+    nr = 0
+    for o, raw, dtype in zip(outs, raws, dtypes):
         if dtype.kind == "f" and (marked is None or not _is_one_of(raw, marked)):
             o.grad_fn = ctx
             o.requires_grad = True
             if nr or o._output_nr:  # (an output 0 keeps the class default: no instance dict)
                 o._output_nr = nr
-        outs.append(o)
+        nr += 1
     ctx.n_outputs = len(outs)
     if ctx._saved_output is not None:  # it kept its results (a decomposition's factors): each gets
         # a version counter, so that backward notices one changed in place (linalg/outputs.py)
