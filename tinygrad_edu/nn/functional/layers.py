@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...ops.index import GetItem
 from ...ops.linalg import transposed_times
 from ...ops.op import Op
 from ...random import generator
@@ -139,7 +140,8 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
                                  f"{idx.dtype}; convert them with .long()")
     n = weight.data.shape[0]
     padding_idx = embedding_padding_idx(padding_idx, n, "embedding")
-    if idx.size and (idx.min() < 0 or idx.max() >= n):
+    # (one pass: read as unsigned, a negative index is larger than any row number)
+    if idx.size and idx.view(idx.dtype.str.replace("i", "u")).max() >= n:
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings "
                          f"(valid: 0 to {n - 1})")
@@ -150,7 +152,9 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
         norms = np.linalg.norm(weight.data[rows], ord=norm_type, axis=1)
         too_long = norms > max_norm
         weight.data[rows[too_long]] *= (max_norm / (norms[too_long] + 1e-7))[:, None].astype(weight.data.dtype)
-    out = weight[idx]
+    # weight[idx] without Tensor indexing's checks (done above); a copy of the indices, so that
+    # backward uses forward's even if `input` is changed in place afterwards
+    out = GetItem.apply(weight, idx.copy())
     if padding_idx is not None and out.requires_grad and (idx == padding_idx).any():
         from ...ops.select import where
 
