@@ -50,6 +50,10 @@ class autobatch:
 
     def __enter__(self) -> "autobatch":
         outer = _grad_state.batching
+        if outer is not None and outer.__class__ is not Recorder and self.enabled:
+            raise RuntimeError("autobatch: cannot batch while tg.profiler records ops in this thread (the "
+                               "profiler times each op as it runs; autobatch runs ops later, together); "
+                               "start the autobatch block outside the profile")
         self._outer.append(outer)
         if outer is None and self.enabled:
             _grad_state.batching = Recorder(self.strategy)
