@@ -659,10 +659,7 @@ def modules_hooks(torch, nn, F, optim):
 
 
 # ---- 9. Serialization semantics ---------------------------------------------------------------------
-@programs.add(xfail="tg.save / tg.load do not preserve views: a tensor and its view saved together "
-                    "(numbers, evens = numbers[1::2]) load as two separate arrays, so writing into the "
-                    "loaded view leaves the loaded base unchanged; and a saved view keeps only its own "
-                    "elements (a loaded large[0:5] has a storage of 5 elements, PyTorch's the whole 999)")
+@programs.add
 def serialization_semantics(torch, nn, F, optim):
     def roundtrip(obj, **load_kwargs):
         buffer = io.BytesIO()

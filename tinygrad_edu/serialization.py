@@ -1,7 +1,9 @@
 """Saving and loading state dicts in numpy's `.npz` format.
 
-The file holds the arrays (`a0`, `a1`, ...) and one JSON description of the structure
-(`__structure__`): nested dicts and lists of numbers, strings, None, arrays and Tensors.
+The file holds the memory behind the saved Tensors (`s0`, `s1`, ...: each storage once, whole,
+so that views load sharing memory; see serialization_storages.py), the numpy arrays (`a0`, `a1`,
+...) and one JSON description of the structure (`__structure__`): nested dicts and lists of
+numbers, strings, None, arrays and Tensors, and a table saying where each Tensor's elements are.
 Nothing is pickled, so loading a file cannot run code, and a damaged file is refused with
 `LoadError` before anything it claims is allocated. Saving to a path writes a temporary file
 next to the target and renames it into place, so a crash never leaves half a file behind.
@@ -20,10 +22,13 @@ from typing import IO, Union
 import numpy as np
 
 from ._npz_reader import DamagedFile, NpzReader
+from .serialization_storages import StorageReader, StorageWriter, short_repr
 from .tensor import Tensor
 
 _STRUCTURE_KEY = "__structure__"
-_FORMAT = "tinygrad_edu.save/1"
+_FORMAT = "tinygrad_edu.save/2"
+# Files written before storages were saved: every Tensor its own array `a<i>`, never shared.
+_FORMAT_WITHOUT_STORAGES = "tinygrad_edu.save/1"
 MAX_DEPTH = 100
 """How many containers (dicts, lists, tuples) may nest inside one another; a state dict needs a
 handful. Saving refuses deeper objects, so every file `save` writes can be loaded."""
@@ -40,37 +45,49 @@ class LoadError(ValueError, RuntimeError):
 
 # ---- saving --------------------------------------------------------------------------------------
 
-def _encode(obj, arrays: list, where: str, depth: int = 0):
-    """The JSON-able description of obj; arrays go into `arrays` and are referred to by index."""
-    if isinstance(obj, Tensor):
-        arrays.append(obj.data)
-        return {"tensor": len(arrays) - 1}
-    if isinstance(obj, np.ndarray):
-        if obj.dtype.kind not in "biufc":
-            raise TypeError(f"save: {where} is an array of dtype {obj.dtype}; only numeric arrays can be saved")
-        arrays.append(obj)
-        return {"array": len(arrays) - 1}
-    if isinstance(obj, (dict, list, tuple)) and depth >= MAX_DEPTH:
-        raise ValueError(f"save: {where} is nested more than {MAX_DEPTH} containers deep; "
-                         f"a state dict needs only a few levels")
-    if isinstance(obj, dict):
-        items = []
-        for key, value in obj.items():
-            if not isinstance(key, (str, int)) or isinstance(key, bool):
-                raise TypeError(f"save: dict keys must be str or int, {where} has key {key!r}")
-            items.append([key, _encode(value, arrays, f"{where}[{key!r}]", depth + 1)])
-        return {"dict": items}
-    if isinstance(obj, (list, tuple)):
-        kind = "list" if isinstance(obj, list) else "tuple"
-        return {kind: [_encode(v, arrays, f"{where}[{i}]", depth + 1) for i, v in enumerate(obj)]}
-    if isinstance(obj, np.generic):
-        obj = obj.item()
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        return {"value": obj}
-    raise TypeError(
-        f"save: cannot save {where} of type {type(obj).__name__}; a state dict holds dicts, lists, "
-        f"numbers, strings, arrays and Tensors"
-    )
+class _Encoder:
+    """The JSON-able description of an object; arrays and storages are listed aside and referred
+    to by number. A Tensor met twice is listed once (it loads as one object, as in PyTorch)."""
+
+    def __init__(self) -> None:
+        self.arrays: list[np.ndarray] = []
+        self.storages = StorageWriter()
+        self.tensors: list[dict] = []  # where each tensor's elements are (StorageWriter.describe)
+        self._listed: dict[int, tuple[int, Tensor]] = {}  # id(tensor) -> (its number, the tensor: kept alive)
+
+    def encode(self, obj, where: str, depth: int = 0):
+        if isinstance(obj, Tensor):
+            listed = self._listed.get(id(obj))
+            if listed is None:
+                listed = self._listed[id(obj)] = (len(self.tensors), obj)
+                self.tensors.append(self.storages.describe(obj, where))
+            return {"tensor": listed[0]}
+        if isinstance(obj, np.ndarray):
+            if obj.dtype.kind not in "biufc":
+                raise TypeError(f"save: {where} is an array of dtype {obj.dtype}; only numeric arrays can be saved")
+            self.arrays.append(obj)
+            return {"array": len(self.arrays) - 1}
+        if isinstance(obj, (dict, list, tuple)) and depth >= MAX_DEPTH:
+            raise ValueError(f"save: {where} is nested more than {MAX_DEPTH} containers deep; "
+                             f"a state dict needs only a few levels")
+        if isinstance(obj, dict):
+            items = []
+            for key, value in obj.items():
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    raise TypeError(f"save: dict keys must be str or int, {where} has key {key!r}")
+                items.append([key, self.encode(value, f"{where}[{key!r}]", depth + 1)])
+            return {"dict": items}
+        if isinstance(obj, (list, tuple)):
+            kind = "list" if isinstance(obj, list) else "tuple"
+            return {kind: [self.encode(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(obj)]}
+        if isinstance(obj, np.generic):
+            obj = obj.item()
+        if obj is None or isinstance(obj, (bool, int, float, str)):
+            return {"value": obj}
+        raise TypeError(
+            f"save: cannot save {where} of type {type(obj).__name__}; a state dict holds dicts, lists, "
+            f"numbers, strings, arrays and Tensors"
+        )
 
 
 def save(obj, f: PathOrFile) -> None:
@@ -89,10 +106,18 @@ def save(obj, f: PathOrFile) -> None:
     >>> _ = buffer.seek(0)
     >>> tg.load(buffer)["w"]
     tensor([1., 1.])
+
+    Tensors keep what PyTorch keeps: dtype, shape, strides, `requires_grad`, being an
+    `nn.Parameter`, and the memory they share. Each storage (the memory a tensor and its views
+    share, `t.untyped_storage()`) is saved once and whole, so a tensor and its view saved together
+    load sharing memory, and a saved view brings its whole storage (save `view.clone()` to save
+    only its elements).
     """
-    arrays: list[np.ndarray] = []
-    structure = {"format": _FORMAT, "root": _encode(obj, arrays, "the object")}
-    payload = {f"a{i}": a for i, a in enumerate(arrays)}
+    encoder = _Encoder()
+    root = encoder.encode(obj, "the object")
+    structure = {"format": _FORMAT, "tensors": encoder.tensors, "root": root}
+    payload = {f"a{i}": a for i, a in enumerate(encoder.arrays)}
+    payload.update({f"s{i}": memory for i, memory in enumerate(encoder.storages.storages)})
     payload[_STRUCTURE_KEY] = np.frombuffer(json.dumps(structure).encode(), dtype=np.uint8)
     if hasattr(f, "write"):
         if isinstance(f, io.TextIOBase):
@@ -171,9 +196,11 @@ def _create_temporary(directory: str, name: str, path: str) -> tuple[int, str]:
 
 def load(f: PathOrFile, map_location=None, weights_only: bool | None = None):
     """Read what `save` wrote, from a path or a binary file object opened for reading
-    (`open(..., "rb")`, `io.BytesIO`). Arrays saved as Tensors come back as Tensors (not requiring
-    grad). Pickles are never loaded. A damaged or foreign file raises `LoadError` saying what is
-    wrong; nothing is returned half-read, and nothing a damaged header claims is allocated.
+    (`open(..., "rb")`, `io.BytesIO`). Tensors come back as Tensors (with their `requires_grad`;
+    an `nn.Parameter` as a Parameter) and arrays as arrays; tensors that were saved sharing memory
+    share it again (and one version counter). Pickles are never loaded. A damaged or foreign file
+    raises `LoadError` saying what is wrong; nothing is returned half-read, and nothing a damaged
+    header claims is allocated.
 
     `map_location` and `weights_only` are accepted so that `torch.load` calls run unchanged:
     everything loads onto the CPU (`map_location` "cpu", a dict or a function change nothing;
@@ -218,12 +245,15 @@ def _load_from(file: IO[bytes], label: str):
             raise LoadError(f"load: {label} is an .npz file but was not written by tg.save "
                             f"(it has no {_STRUCTURE_KEY} entry; if tg.save wrote it, it is damaged)")
         structure = _parse_structure(archive.read(_STRUCTURE_KEY))
-        if structure.get("format") != _FORMAT:
-            raise LoadError(f"load: {label} has an unknown format {structure.get('format')!r} "
-                            f"(this version reads {_FORMAT!r})")
+        if structure.get("format") not in (_FORMAT, _FORMAT_WITHOUT_STORAGES):
+            raise LoadError(f"load: {label} has an unknown format {short_repr(structure.get('format'))} "
+                            f"(this version reads {_FORMAT_WITHOUT_STORAGES!r} and {_FORMAT!r})")
         if "root" not in structure:
             raise DamagedFile("its structure has no root")
-        return _Decoder(archive).decode(structure["root"], 0)
+        tensors = None
+        if structure["format"] == _FORMAT:
+            tensors = StorageReader(structure.get("tensors"), lambda number: archive.read(f"s{number}"))
+        return _Decoder(archive, tensors).decode(structure["root"], 0)
     except DamagedFile as err:
         raise LoadError(f"load: {label} is damaged or is not a tinygrad_edu save file: {err}") from err
 
@@ -267,10 +297,12 @@ def _json_depth(text: str) -> int:
 
 class _Decoder:
     """Rebuilds the object from its JSON description, checking every entry, reading each array
-    when it is reached and each at most once."""
+    when it is reached and each at most once. `tensors` rebuilds the tensors on their storages;
+    None for a file of the first format, where a tensor names an array of its own."""
 
-    def __init__(self, archive: NpzReader):
+    def __init__(self, archive: NpzReader, tensors: StorageReader | None):
         self.archive = archive
+        self.tensors = tensors
         self.used: set[int] = set()
 
     def array(self, index) -> np.ndarray:
@@ -283,15 +315,15 @@ class _Decoder:
 
     def decode(self, desc, depth: int):
         if not isinstance(desc, dict) or len(desc) != 1:
-            raise DamagedFile(f"its structure has an entry {_short(desc)}, not a one-key object")
+            raise DamagedFile(f"its structure has an entry {short_repr(desc)}, not a one-key object")
         (kind, value), = desc.items()
         if kind == "tensor":
-            return Tensor(self.array(value))
+            return Tensor(self.array(value)) if self.tensors is None else self.tensors.tensor(value)
         if kind == "array":
             return self.array(value)
         if kind in ("dict", "list", "tuple"):
             if not isinstance(value, list):
-                raise DamagedFile(f"its structure has a {kind} entry holding {_short(value)}, not a list")
+                raise DamagedFile(f"its structure has a {kind} entry holding {short_repr(value)}, not a list")
             if depth >= MAX_DEPTH:
                 raise DamagedFile(f"its structure nests more than {MAX_DEPTH} containers")
             if kind == "list":
@@ -301,7 +333,7 @@ class _Decoder:
             return {self.key(item): self.decode(item[1], depth + 1) for item in value}
         if kind == "value":
             if value is not None and not isinstance(value, (bool, int, float, str)):
-                raise DamagedFile(f"its structure has a value {_short(value)}, not a number, string or null")
+                raise DamagedFile(f"its structure has a value {short_repr(value)}, not a number, string or null")
             return value
         raise DamagedFile(f"its structure has an entry of unknown kind {kind!r}")
 
@@ -309,11 +341,6 @@ class _Decoder:
     def key(item):
         if (not isinstance(item, list) or len(item) != 2 or not isinstance(item[0], (str, int))
                 or isinstance(item[0], bool)):
-            raise DamagedFile(f"its structure has a dict item {_short(item)}, not a [key, value] pair "
+            raise DamagedFile(f"its structure has a dict item {short_repr(item)}, not a [key, value] pair "
                               f"with a str or int key")
         return item[0]
-
-
-def _short(value) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
