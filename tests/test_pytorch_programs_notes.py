@@ -986,10 +986,7 @@ def gradcheck_mechanics(torch, nn, F, optim):
 
 
 # ---- 14. Multiprocessing best practices (CPU tensors): shared memory, threads per process ----------------
-@programs.add(xfail="tinygrad_edu.multiprocessing (torch.multiprocessing) is missing, Tensor.share_memory_ "
-                    "and Tensor.is_shared are missing, and Module.share_memory() does nothing: parameters "
-                    "are private numpy arrays, so optimizer steps in forked processes (Hogwild) never "
-                    "reach the parent's model")
+@programs.add
 def multiprocessing_cpu_sharing(torch, nn, F, optim):
     mp = submodule(torch, "multiprocessing")  # import torch.multiprocessing as mp
 

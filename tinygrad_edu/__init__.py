@@ -55,6 +55,7 @@ from .compiling import compile, get_float32_matmul_precision, set_float32_matmul
 from .amp import autocast  # noqa: E402  (tg.autocast is tg.amp.autocast: casts nothing, see amp.py)
 from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
 from . import amp, testing  # noqa: E402  (tg.amp.GradScaler, tg.testing.assert_close)
+from . import multiprocessing  # noqa: E402  (torch.multiprocessing: shared-memory tensors, mp.spawn)
 from . import profiler  # noqa: E402  (tg.profiler.profile, record_function: torch.profiler's)
 
 __version__ = "0.1.0"

@@ -34,6 +34,7 @@ from .tensor_numeric import NumericMethods
 from .tensor_pointwise import PointwiseMethods, _broadcast, _no_integer_zero_division, _zero_with_gradient_one
 from .tensor_scatter import ScatterMethods
 from .tensor_shaping import ShapingMethods
+from .tensor_sharing import SharingMethods
 from .tensor_statistics import StatisticsMethods
 
 Scalar = int | float | bool
@@ -108,7 +109,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
              IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods,
-             ScatterMethods, NumericMethods, AliasMethods):
+             ScatterMethods, NumericMethods, AliasMethods, SharingMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg

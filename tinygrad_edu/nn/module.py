@@ -486,8 +486,13 @@ class Module:
         return self
 
     def share_memory(self) -> "Module":
-        """Returns self. (PyTorch moves the tensors to shared memory for torch.multiprocessing;
-        numpy arrays stay in this process.)"""
+        """Move every parameter and buffer (and gradient, if any) to shared memory with
+        `share_memory_()`, so that processes forked afterwards, or sent the module through
+        `tg.multiprocessing`, train the same numbers (Hogwild). Returns self."""
+        from ..tensor_sharing import share_memory_together
+
+        tensors = list(self._tensors())
+        share_memory_together(tensors + [t.grad for t in tensors if t.grad is not None])
         return self
 
     def type(self, dst_type) -> "Module":
