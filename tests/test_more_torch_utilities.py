@@ -72,6 +72,13 @@ def test_compile_errors():
         tg.compile(3, mode="bogus")  # mode is checked before the callable, as torch
     with pytest.raises(AssertionError, match="A callable function is expected"):
         tg.compile(3)
+    with pytest.raises(RuntimeError, match="Invalid backend: 'nonsense'"):  # (InvalidBackend, as torch's)
+        tg.compile(lambda x: x, backend="nonsense")
+    decorate = tg.compile(backend="nonsense")  # checked when applied, as torch's
+    with pytest.raises(RuntimeError, match="Invalid backend"):
+        decorate(lambda x: x)
+    for backend in tg.compiler.list_backends(exclude_tags=()):
+        assert tg.compile(abs, backend=backend) is abs
 
 
 def test_compile_errors_match_torch(torch):
@@ -79,6 +86,8 @@ def test_compile_errors_match_torch(torch):
         assert _raised(tg.compile, tg.nn.Linear(1, 1), **kwargs) == _raised(torch.compile, torch.nn.Linear(1, 1),
                                                                               **kwargs)
     assert _raised(tg.compile, 3)[0] == _raised(torch.compile, 3)[0] == "AssertionError"
+    bad = _raised(tg.compile, tg.nn.Linear(1, 1), backend="nonsense")
+    assert bad[0] == _raised(torch.compile, torch.nn.Linear(1, 1), backend="nonsense")[0] == "InvalidBackend"
     compiled = torch.compile(torch.nn.Linear(1, 1), backend="eager")  # what torch does, documented in compile
     assert list(compiled.state_dict()) == ["_orig_mod.weight", "_orig_mod.bias"]
 

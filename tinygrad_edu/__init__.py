@@ -57,6 +57,7 @@ from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
 from . import amp, testing  # noqa: E402  (tg.amp.GradScaler, tg.testing.assert_close)
 from . import multiprocessing  # noqa: E402  (torch.multiprocessing: shared-memory tensors, mp.spawn)
 from . import profiler  # noqa: E402  (tg.profiler.profile, record_function: torch.profiler's)
+from . import compiler, cpu  # noqa: E402  (torch.compiler's decorators, no-ops here; torch.cpu's device calls)
 
 __version__ = "0.1.0"
 

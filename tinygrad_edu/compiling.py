@@ -53,12 +53,23 @@ def compile(model: Callable | None = None, *, fullgraph: bool = False, dynamic: 
     """
     if model is None:  # @tg.compile(...) with arguments: the decorator (it checks `mode`, as PyTorch's)
         def decorate(fn: Callable) -> Callable:
-            return compile(fn, mode=mode, options=options)  # (the other arguments are ignored)
+            return compile(fn, backend=backend, mode=mode, options=options)  # (the others are ignored)
         return decorate
     _check_mode(mode, options)
     if not callable(model):
         raise AssertionError(f"A callable function is expected, but {type(model)} is provided.")
+    if isinstance(backend, str):
+        from .compiler import list_backends
+
+        if backend not in list_backends(exclude_tags=()):
+            raise InvalidBackend(f"Invalid backend: {backend!r}, see `tg.compiler.list_backends()` for "
+                                 f"available backends.")
     return model
+
+
+class InvalidBackend(RuntimeError):
+    """`tg.compile(model, backend=name)` with a name PyTorch's compiler does not know (PyTorch's
+    torch._dynamo.exc.InvalidBackend, also a RuntimeError)."""
 
 
 _PRECISIONS = ("highest", "high", "medium")

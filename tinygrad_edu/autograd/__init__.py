@@ -32,6 +32,7 @@ _NAMES = {
     "functional": ("tinygrad_edu.autograd.functional", None),  # the submodule: jacobian, hessian, vjp, ...
     "graph": ("tinygrad_edu.autograd.graph", None),  # saved_tensors_hooks, save_on_cpu, ...
     "forward_ad": ("tinygrad_edu.autograd.forward_ad", None),  # dual_level, make_dual, unpack_dual
+    "profiler": ("tinygrad_edu.autograd.profiler", None),  # profile, record_function (PyTorch's older API)
 }
 
 __all__ = sorted(_NAMES)
