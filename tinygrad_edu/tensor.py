@@ -24,6 +24,7 @@ from .devices import check_device
 from .errors import ShapeError
 from .numpy_interop import NumpyProtocol
 from .tensor_aliases import AliasMethods
+from .tensor_dlpack import DLPackMethods
 from .tensor_indexing import IndexingMethods
 from .tensor_layout import LayoutMethods
 from .tensor_linalg import LinalgMethods
@@ -109,7 +110,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
              IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods,
-             ScatterMethods, NumericMethods, AliasMethods, SharingMethods):
+             ScatterMethods, NumericMethods, AliasMethods, DLPackMethods, SharingMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg

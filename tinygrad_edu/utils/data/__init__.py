@@ -16,9 +16,13 @@ multiprocessing options are accepted (so PyTorch programs run) and change nothin
 from .collate import default_collate, default_convert
 from .dataloader import DataLoader
 from .dataset import ConcatDataset, Dataset, IterableDataset, Subset, TensorDataset, random_split
+from .dataset_combine import ChainDataset, StackDataset
+from .distributed import DistributedSampler
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, SubsetRandomSampler
+from .sampler_weighted import WeightedRandomSampler
 from .worker import get_worker_info
 
 __all__ = ["BatchSampler", "ConcatDataset", "DataLoader", "Dataset", "IterableDataset", "RandomSampler",
            "Sampler", "SequentialSampler", "Subset", "SubsetRandomSampler", "TensorDataset",
-           "default_collate", "default_convert", "get_worker_info", "random_split"]
+           "default_collate", "default_convert", "get_worker_info", "random_split",
+           "ChainDataset", "DistributedSampler", "StackDataset", "WeightedRandomSampler"]
