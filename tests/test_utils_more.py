@@ -17,6 +17,7 @@ from tinygrad_edu.utils import benchmark, swap_tensors
 from tinygrad_edu.utils.data import (
     ChainDataset,
     DataLoader,
+    Dataset,
     DistributedSampler,
     IterableDataset,
     StackDataset,
@@ -677,3 +678,24 @@ def test_swap_tensors_as_torch():
     assert _error(lambda: torch.utils.swap_tensors(t, torch.ones(1))) == _error(lambda: swap_tensors(u, tg.ones(1)))
     assert _error(lambda: torch.utils.swap_tensors(torch.ones(1), t)) == _error(lambda: swap_tensors(tg.ones(1), u))
     del ref_t, ref_u
+
+
+def test_adding_streams_chains_them_as_in_pytorch():
+    class Count(IterableDataset):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(self.n))
+
+    class Pair(Dataset):
+        def __getitem__(self, i):
+            return i
+
+        def __len__(self):
+            return 2
+
+    chained = Count(2) + Count(3)
+    assert isinstance(chained, ChainDataset) and list(chained) == [0, 1, 0, 1, 2]
+    with pytest.raises(AssertionError, match="ConcatDataset does not support IterableDataset"):
+        Pair() + Count(1)

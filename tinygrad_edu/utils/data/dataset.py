@@ -27,8 +27,11 @@ class IterableDataset(Dataset):
     def __iter__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")
 
-    def __add__(self, other):
-        raise TypeError("IterableDataset: use itertools.chain to join streams, not +")
+    def __add__(self, other: Dataset) -> "Dataset":
+        """`a + b` reads stream a, then b: a ChainDataset, as in PyTorch."""
+        from .dataset_combine import ChainDataset  # (it imports this module)
+
+        return ChainDataset([self, other])
 
 
 class TensorDataset(Dataset):
@@ -83,7 +86,7 @@ class ConcatDataset(Dataset):
             raise ValueError("ConcatDataset: datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
-                raise TypeError("ConcatDataset does not support IterableDataset")
+                raise AssertionError("ConcatDataset does not support IterableDataset")  # (PyTorch's type)
         self.cumulative_sizes = []
         total = 0
         for d in self.datasets:
