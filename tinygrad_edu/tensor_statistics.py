@@ -159,8 +159,10 @@ class StatisticsMethods:
         if dim is None:
             flat = self.reshape(-1)
             if not flat.shape[0]:
-                dtype = self.data.dtype if self.data.dtype.kind == "f" else np.float64
-                nan = Tensor._make(np.asarray(np.nan, dtype), None, False)
+                # NaN in the tensor's own dtype, as PyTorch: for integers and bools that is NaN cast
+                # to them by the CPU (the smallest int64/int32 on x86, 0 for smaller ints, True)
+                with np.errstate(invalid="ignore"):
+                    nan = Tensor._make(np.asarray(np.nan).astype(self.data.dtype), None, False)
                 return flat.sum() + nan if flat.requires_grad else nan  # (connected to self, as PyTorch's)
             index = _median_positions(flat.data, 0, ignore_nan)
             picked = flat[index.reshape(1)].reshape(())
