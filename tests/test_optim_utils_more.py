@@ -44,13 +44,18 @@ def train(library, name: str, inits: list, grads: list, groups=None, scheduler=N
               for a in inits]
     opt = getattr(library.optim, name)(params if groups is None else groups(params), **options)
     sched = scheduler(library, opt) if scheduler else None
+    steps(library, opt, params, grads, sched)
+    return [p.detach().numpy().copy() for p in params], opt
+
+
+def steps(library, opt, params: list, grads: list, sched=None) -> None:
+    """One optimizer step per entry of `grads`, each parameter given its gradient first."""
     for step in grads:
         for p, g in zip(params, step):
             p.grad = library.tensor(g.copy())
         opt.step()
         if sched:
             sched.step()
-    return [p.detach().numpy().copy() for p in params], opt
 
 
 def random_problem(rng, shapes, steps=8):
@@ -179,10 +184,7 @@ def test_adafactor_state_dict_layout_and_round_trip(torch):
         params = [nn.Parameter(tg.tensor(p.detach().numpy().copy())) for p in topt.param_groups[0]["params"]]
         resumed = optim.Adafactor(params)
         resumed.load_state_dict(saved)
-        for step in grads[3:]:
-            for p, g in zip(params, step):
-                p.grad = tg.tensor(g.copy())
-            resumed.step()
+        steps(tg, resumed, params, grads[3:])
         for p, e in zip(params, expected):
             np.testing.assert_allclose(p.data, e, rtol=1e-12, atol=1e-12)
 
@@ -363,10 +365,7 @@ def test_muon_updates_in_place_and_state_dict_round_trip(torch):
     params = [nn.Parameter(tg.tensor(a.copy())) for a in inits]
     arrays = [p.data for p in params]
     opt = optim.Muon(params, lr=0.05)
-    for step in grads[:3]:
-        for p, g in zip(params, step):
-            p.grad = tg.tensor(g.copy())
-        opt.step()
+    steps(tg, opt, params, grads[:3])
     assert all(p.data is a for p, a in zip(params, arrays))
     saved = opt.state_dict()
     theirs = torch.optim.Muon([torch.zeros(4, 3, requires_grad=True), torch.zeros(2, 5, requires_grad=True)])
@@ -376,10 +375,7 @@ def test_muon_updates_in_place_and_state_dict_round_trip(torch):
     assert list(saved["state"][0]) == list(theirs.state_dict()["state"][0]) == ["momentum_buffer"]
     resumed = optim.Muon(params, lr=0.05)
     resumed.load_state_dict(saved)
-    for step in grads[3:]:
-        for p, g in zip(params, step):
-            p.grad = tg.tensor(g.copy())
-        resumed.step()
+    steps(tg, resumed, params, grads[3:])
     for p, e in zip(params, expected):
         np.testing.assert_allclose(p.data, e, rtol=1e-13, atol=1e-13)
 

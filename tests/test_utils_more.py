@@ -681,13 +681,6 @@ def test_swap_tensors_as_torch():
 
 
 def test_adding_streams_chains_them_as_in_pytorch():
-    class Count(IterableDataset):
-        def __init__(self, n):
-            self.n = n
-
-        def __iter__(self):
-            return iter(range(self.n))
-
     class Pair(Dataset):
         def __getitem__(self, i):
             return i
