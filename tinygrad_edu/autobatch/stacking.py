@@ -27,10 +27,11 @@ class Batch(Function):
     @staticmethod
     def forward(ctx, layout, *tensors):
         ctx.layout = layout
-        ctx.shapes = [t.data.shape for t in tensors]
+        arrays = [t.data for t in tensors]
+        ctx.shapes = [a.shape for a in arrays]
         if layout is None:
-            return np.concatenate([t.data for t in tensors])
-        out = np.stack([t.data for t in tensors])
+            return np.concatenate(arrays)
+        out = np.stack(arrays)
         return out if out.shape[1:] == layout else out.reshape((len(tensors),) + layout)
 
     @staticmethod
