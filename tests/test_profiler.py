@@ -132,8 +132,22 @@ def test_backward_and_no_grad_inside():
         loss.backward()
     assert not frozen.requires_grad and loss.requires_grad and loss.grad_fn is not None
     assert w.grad.tolist() == [2.0, 4.0]
-    # (the backward formulas run on arrays, outside the op calls: no events of their own)
-    assert counts(prof) == {"aten::mul": 2, "aten::sum": 1}
+    # the backward formulas run on arrays, outside op calls: the engine reports each node's step
+    step = "autograd::engine::evaluate_function: "
+    assert counts(prof) == {"aten::mul": 2, "aten::sum": 1, step + "SumBackward0": 1, step + "MulBackward0": 1}
+
+
+def test_backward_steps_are_events_inside_their_block():
+    w = tg.tensor([1.0, 2.0], requires_grad=True)
+    with profile() as prof:
+        with record_function("train_step"):
+            (w.exp() * 2).sum().backward()
+    steps = [e for e in prof.events() if e.name.startswith("autograd::engine::evaluate_function: ")]
+    assert sorted(e.name.rsplit(" ", 1)[1] for e in steps) == ["ExpBackward0", "MulBackward0", "SumBackward0"]
+    assert all(e.cpu_parent is not None and e.cpu_parent.name == "train_step" for e in steps)
+    assert all(e.time_range.end >= e.time_range.start for e in steps)
+    assert grad_state.batching is None
+    (w * 1).sum().backward()  # outside a profile: nothing is asked of an empty slot
 
 
 def test_a_users_function_keeps_its_name():

@@ -46,6 +46,8 @@ def run_backward(
     Without `inputs` (Tensor.backward): sum the gradients into the `.grad` of the leaves.
     With `inputs` (tg.grad): return the gradient reaching each input; `.grad` is left alone.
     """
+    if observer is None and _grad_state.batching is not None:  # a profiler may time each node (profiler/)
+        observer = getattr(_grad_state.batching, "backward_observer", _no_observer)()
     exits = _Exits(inputs, create_graph, hooks)  # where gradients leave the graph
     buffers: dict[Node, list] = {}  # gradients waiting for a node, one slot per output
     roots = []
@@ -86,6 +88,10 @@ def run_backward(
         return exits.finish()
     finally:
         _grad_state.enabled = previous_mode
+
+
+def _no_observer() -> None:
+    return None
 
 
 def _collect(roots: Sequence[Node]) -> list[Node]:

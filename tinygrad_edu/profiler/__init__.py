@@ -13,9 +13,11 @@ The modules: collector.py sees the ops, user_annotation.py has record_function, 
 and adds up the events, table.py prints them, chrome_trace.py writes them as a timeline,
 scheduling.py and profiler.py run the steps.
 
-Not here: device activities (CPU only), backward-pass events (PyTorch's
-"autograd::engine::evaluate_function: ..." rows: the backward engine runs formulas directly, not
-through the op calls the profiler sees), ops of other threads, and memory frees.
+A backward pass inside the profile adds one event per node, named as PyTorch's
+("autograd::engine::evaluate_function: MulBackward0"): the engine runs formulas on arrays, not
+through op calls, so it reports each node's step to the profiler (its time includes the engine's
+bookkeeping for that node). Not here: device activities (CPU only), ops of other threads, and
+memory frees.
 """
 from .events import EventList, FunctionEvent, FunctionEventAvg
 from .profiler import ProfilerActivity, profile, supported_activities, tensorboard_trace_handler

@@ -176,6 +176,24 @@ class Collector:
             entry[FLOPS] = flops(name, out, args)
         return out
 
+    def backward_observer(self):
+        """The engine asks for this at the start of a backward pass (autograd/engine.py): an
+        observer it calls after each node, which records the node's step as an event named as
+        PyTorch names it ("autograd::engine::evaluate_function: MulBackward0"), from the end of
+        the previous step to now. Ops a user's backward formula calls are recorded as usual."""
+        if not self.active:
+            return None
+        last = [perf_counter_ns()]
+
+        def observe(node, grads_in, grads_out, sent) -> None:
+            now = perf_counter_ns()
+            if grads_in is not None:  # (a node no gradient reached did nothing)
+                open_events = self.open
+                self.raw.append([f"autograd::engine::evaluate_function: {node.name()}", last[0], now,
+                                 open_events[-1] if open_events else None, None, None, 0, 0, False, None])
+            last[0] = perf_counter_ns()
+        return observe
+
     def call_module(self, module, args: tuple, kwargs: dict):
         """A module call (Module.__call__ sends it here): an event of its own with `with_modules`."""
         if not (self.with_modules and self.active):
