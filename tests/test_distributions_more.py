@@ -120,8 +120,7 @@ def test_shapes_repr_and_flags_match_torch(torch, name):
     theirs, _ = _make(torch, name, "torch")
     assert ours.batch_shape == tuple(theirs.batch_shape)
     assert ours.event_shape == tuple(theirs.event_shape)
-    implicit = name.split("-")[0] in ("Gamma", "Chi2", "Beta", "Dirichlet", "StudentT")  # no implicit gradients here
-    assert ours.has_rsample == (theirs.has_rsample and not implicit)
+    assert ours.has_rsample == theirs.has_rsample
     assert ours.has_enumerate_support == theirs.has_enumerate_support
     ours_size = lambda m: repr(tg.Size(tuple(int(s) for s in m.group(1).split(",") if s)))  # noqa: E731
     assert repr(ours) == re.sub(r"torch\.Size\(\[([^\]]*)\]\)", ours_size, repr(theirs))
@@ -159,14 +158,12 @@ def test_rsample_gradient_matches_torch_on_the_same_noise(torch, name):
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-8, atol=1e-10)
 
 
-def test_no_rsample_where_the_gradient_would_need_implicit_reparameterisation():
+def test_rsample_everywhere_pytorch_has_it():
+    """Gamma, Chi2, Beta, Dirichlet and StudentT sample with implicit reparameterization
+    gradients (tests/test_distributions_rsample.py checks their values)."""
     for dist in [D.Gamma(2.0, 1.0), D.Chi2(3.0), D.Beta(2.0, 2.0), D.Dirichlet(tg.tensor([1.0, 2.0])),
-                 D.StudentT(3.0)]:
-        assert not dist.has_rsample
-        with pytest.raises(NotImplementedError):
-            dist.rsample()
-    for dist in [D.Cauchy(0.0, 1.0), D.HalfNormal(1.0), D.Gumbel(0.0, 1.0)]:
-        assert dist.has_rsample
+                 D.StudentT(3.0), D.Cauchy(0.0, 1.0), D.HalfNormal(1.0), D.Gumbel(0.0, 1.0)]:
+        assert dist.has_rsample and dist.rsample().shape == dist.sample().shape
 
 
 @pytest.mark.parametrize("make", [

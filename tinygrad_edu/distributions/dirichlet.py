@@ -1,9 +1,13 @@
 """The Dirichlet distribution over probability vectors and its two-outcome case the beta
 distribution, as `torch.distributions.Dirichlet` and `torch.distributions.Beta`.
 
-PyTorch draws both with implicit reparameterisation gradients (Figurnov, Mohamed and Mnih,
-"Implicit Reparameterization Gradients", 2018); that is not here, so `has_rsample` is False and
-`sample` draws without gradient (normalised gamma numbers, as PyTorch).
+Both have `rsample`: x = g / Σg with gᵢ ~ Gamma(αᵢ, 1) from the `StandardGamma` op, whose gradient
+in αᵢ is the implicit reparameterisation one (Figurnov, Mohamed and Mnih, "Implicit
+Reparameterization Gradients", 2018); the division is ordinary differentiable ops, so
+dxᵢ/dαⱼ = (δᵢⱼ - xᵢ) (dgⱼ/dαⱼ) / Σg. PyTorch's `_dirichlet_grad` uses the same direction δᵢⱼ - xᵢ
+with a factor that depends on x alone -- the average of ours over Σg ~ Gamma(Σα, 1) given x --
+so per sample the two gradients differ, while their expectations agree (both are unbiased).
+`sample` is `rsample` without gradient: the same numbers for the same seed.
 """
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from numbers import Number
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
 from ..dtype import finfo, get_default_dtype
 from ..functions import stack
 from ..nn.functional import one_hot
@@ -19,8 +22,8 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .gamma import standard_gamma_array
 from .parameters import broadcast_all
+from .standard_gamma import standard_gamma
 
 
 class Dirichlet(Distribution):
@@ -34,7 +37,7 @@ class Dirichlet(Distribution):
 
     arg_constraints = {"concentration": constraints.independent(constraints.positive, 1)}
     support = constraints.simplex
-    has_rsample = False
+    has_rsample = True
 
     def __init__(self, concentration: Tensor, validate_args: bool | None = None) -> None:
         if not isinstance(concentration, Tensor) or concentration.dim() < 1:
@@ -72,13 +75,15 @@ class Dirichlet(Distribution):
         con0 = self.concentration.sum(-1, True)
         return self.concentration * (con0 - self.concentration) / (con0.pow(2) * (con0 + 1))
 
-    def sample(self, sample_shape: tuple = ()) -> Tensor:
-        """Gamma(α_i, 1) numbers divided by their sum, clamped to [tiny, 1 - eps] as PyTorch."""
+    def rsample(self, sample_shape: tuple = ()) -> Tensor:
+        """Gamma(α_i, 1) numbers divided by their sum, differentiable in α; the values are clamped
+        to [tiny, 1 - eps] as PyTorch's, the gradient is that of the unclamped ratio (as PyTorch's,
+        which is a formula at the clamped x)."""
         shape = self._extended_shape(sample_shape)
-        with no_grad():
-            gammas = standard_gamma_array(self.concentration.data, shape)
-            info = finfo(gammas.dtype)
-            return Tensor(np.clip(gammas / gammas.sum(-1, keepdims=True), info.tiny, 1 - info.eps))
+        gammas = standard_gamma(self.concentration.expand(shape))
+        x = gammas / gammas.sum(-1, True)
+        info = finfo(x.dtype)
+        return x + (x.detach().clamp(info.tiny, 1 - info.eps) - x.detach())
 
     def log_prob(self, value: Tensor) -> Tensor:
         """Σ (α_i - 1) log x_i + log Γ(Σα) - Σ log Γ(α_i)."""
@@ -106,7 +111,7 @@ class Beta(Distribution):
 
     arg_constraints = {"concentration1": constraints.positive, "concentration0": constraints.positive}
     support = constraints.unit_interval
-    has_rsample = False
+    has_rsample = True
 
     def __init__(self, concentration1: Tensor | float, concentration0: Tensor | float,
                  validate_args: bool | None = None) -> None:
@@ -151,9 +156,10 @@ class Beta(Distribution):
         total = self.concentration1 + self.concentration0
         return self.concentration1 * self.concentration0 / (total.pow(2) * (total + 1))
 
-    def sample(self, sample_shape: tuple = ()) -> Tensor:
-        """The first coordinate of a Dirichlet sample over (x, 1 - x); no gradient."""
-        return self._dirichlet.sample(sample_shape).select(-1, 0)
+    def rsample(self, sample_shape: tuple = ()) -> Tensor:
+        """The first coordinate of a Dirichlet sample over (x, 1 - x): g₁/(g₁ + g₀) with
+        gᵢ ~ Gamma(·, 1), differentiable in both concentrations."""
+        return self._dirichlet.rsample(sample_shape).select(-1, 0)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """The Dirichlet's log density at (x, 1 - x)."""

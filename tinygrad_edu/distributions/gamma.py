@@ -1,10 +1,11 @@
 """The gamma distribution and its special case the chi-squared distribution, as
 `torch.distributions.Gamma` and `torch.distributions.Chi2`.
 
-PyTorch's Gamma has `rsample`, with gradients from implicit reparameterisation (Figurnov, Mohamed
-and Mnih, "Implicit Reparameterization Gradients", 2018); that is not here, so `has_rsample` is
-False and `sample` draws numpy's gamma numbers without gradient. `cdf` (the regularised incomplete
-gamma function) is not here either.
+`rsample` is differentiable in both parameters: x = x₁/β with x₁ ~ Gamma(α, 1) drawn by the
+`StandardGamma` op, whose gradient in α is the implicit reparameterisation one (Figurnov, Mohamed
+and Mnih, "Implicit Reparameterization Gradients", 2018; see standard_gamma.py). `sample` is
+`rsample` without gradient, so both give the same numbers for the same seed. `cdf` (the
+regularised incomplete gamma function) is not here.
 """
 from __future__ import annotations
 
@@ -12,21 +13,11 @@ from numbers import Number
 
 import numpy as np
 
-from .. import random
-from ..autograd.grad_mode import no_grad
-from ..dtype import finfo
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
 from .parameters import broadcast_all
-
-
-def standard_gamma_array(concentration: np.ndarray, shape: tuple) -> np.ndarray:
-    """Gamma(concentration, 1) numbers of `shape`, clamped below to the dtype's smallest normal
-    number (as PyTorch does, so that their logs are finite)."""
-    dtype = concentration.dtype
-    draws = random.generator().standard_gamma(np.broadcast_to(concentration, shape)).astype(dtype)
-    return np.maximum(draws, finfo(dtype).tiny)
+from .standard_gamma import standard_gamma
 
 
 class Gamma(Distribution):
@@ -39,7 +30,7 @@ class Gamma(Distribution):
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
-    has_rsample = False
+    has_rsample = True
     _expand_params = ("concentration", "rate")
 
     def __init__(self, concentration: Tensor | float, rate: Tensor | float, validate_args: bool | None = None) -> None:
@@ -62,12 +53,11 @@ class Gamma(Distribution):
         """α/β²."""
         return self.concentration / self.rate.pow(2)
 
-    def sample(self, sample_shape: tuple = ()) -> Tensor:
-        """Gamma numbers of shape sample_shape + batch_shape, without gradient."""
+    def rsample(self, sample_shape: tuple = ()) -> Tensor:
+        """Gamma numbers of shape sample_shape + batch_shape: x₁/β, x₁ ~ Gamma(α, 1), differentiable
+        in α (implicitly: dx₁/dα keeps x₁'s quantile fixed) and in β (dx/dβ = -x/β)."""
         shape = self._extended_shape(sample_shape)
-        with no_grad():
-            rate = np.broadcast_to(self.rate.data, shape)
-            return Tensor(standard_gamma_array(self.concentration.data, shape) / rate)
+        return standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
 
     def log_prob(self, value: Tensor) -> Tensor:
         """α log β + (α - 1) log x - βx - log Γ(α)."""

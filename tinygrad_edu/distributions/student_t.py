@@ -1,23 +1,21 @@
 """Student's t distribution, as `torch.distributions.StudentT`.
 
-PyTorch's `rsample` divides a normal by the square root of a chi-squared number, whose gradient in
-df needs implicit reparameterisation (see gamma.py); that is not here, so `has_rsample` is False.
+`rsample` divides a normal by the square root of a chi-squared number over ν, as PyTorch's; the
+chi-squared number's gradient in ν is the implicit reparameterisation one (see standard_gamma.py).
+`sample` is `rsample` without gradient: the same numbers for the same seed.
 """
 from __future__ import annotations
 
 import math
 
-import numpy as np
-
-from .. import random
-from ..autograd.grad_mode import no_grad
 from ..creation import full_like
 from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .gamma import standard_gamma_array
+from .noise import standard_normal
 from .parameters import broadcast_all
+from .standard_gamma import standard_gamma
 
 
 class StudentT(Distribution):
@@ -31,7 +29,7 @@ class StudentT(Distribution):
 
     arg_constraints = {"df": constraints.positive, "loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
-    has_rsample = False
+    has_rsample = True
     _expand_params = ("df", "loc", "scale")
 
     def __init__(self, df: Tensor | float, loc: Tensor | float = 0.0, scale: Tensor | float = 1.0,
@@ -56,16 +54,14 @@ class StudentT(Distribution):
         finite = self.scale.pow(2) * safe_df / (safe_df - 2)
         return where(big, finite, where(self.df > 1, full_like(self.df, math.inf), full_like(self.df, math.nan)))
 
-    def sample(self, sample_shape: tuple = ()) -> Tensor:
-        """loc + scale·X/√(Z/ν), X ~ N(0, 1), Z ~ χ²(ν); no gradient."""
+    def rsample(self, sample_shape: tuple = ()) -> Tensor:
+        """loc + scale·X/√(Z/ν), X ~ N(0, 1), Z = 2·Gamma(ν/2, 1) ~ χ²(ν) (X drawn first, as
+        PyTorch); differentiable in loc, scale and ν."""
         shape = self._extended_shape(sample_shape)
-        with no_grad():
-            df = np.broadcast_to(self.df.data, shape)
-            x = random.generator().standard_normal(shape).astype(df.dtype)
-            z = 2 * standard_gamma_array(0.5 * df, shape)
-            y = x / np.sqrt(z / df)
-            return Tensor((np.broadcast_to(self.loc.data, shape) + np.broadcast_to(self.scale.data, shape) * y)
-                          .astype(df.dtype))
+        df = self.df.expand(shape)
+        x = standard_normal(shape, df.dtype)
+        z = 2 * standard_gamma(0.5 * df)
+        return self.loc.expand(shape) + self.scale.expand(shape) * (x / (z / df).sqrt())
 
     def log_prob(self, value: Tensor) -> Tensor:
         """-(ν+1)/2 log(1 + y²/ν) - log scale - log(νπ)/2 - log Γ(ν/2) + log Γ((ν+1)/2)."""
