@@ -28,8 +28,10 @@ import numpy as np
 
 from ...errors import ShapeError
 from ...tensor import Tensor
+from .antialias import interpolate_antialias
 from .checks import FloatOnlyError, check_float_only
 from .convolution import _batched, adaptive_avg_pool1d, adaptive_avg_pool2d, gather_windows
+from .cubic import cubic_tap_weights
 
 # ---- padding ---------------------------------------------------------------------------------
 
@@ -167,14 +169,9 @@ def _linear_weights(n_in: int, n_out: int, scale, align_corners: bool, dtype) ->
     return i0, i1, (t(1) - lambda1).astype(dtype), lambda1
 
 
-_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution coefficient
-
-
 def _cubic_weights(n_in: int, n_out: int, scale, align_corners: bool, dtype) -> tuple[list, list]:
-    """The 4 taps and weights of cubic convolution (Keys, "Cubic convolution interpolation for
-    digital image processing", 1981, with A = -0.75): out[i] = Σ_k w_k[i]·x[clamp(⌊src⌋ - 1 + k)],
-    t = src - ⌊src⌋, w = (W2(t + 1), W1(t), W1(1 - t), W2(2 - t)) with
-    W1(d) = ((A + 2)d - (A + 3))d² + 1 (|d| ≤ 1) and W2(d) = ((A·d - 5A)d + 8A)d - 4A (1 < |d| < 2).
+    """The 4 taps and weights of cubic convolution (A = -0.75, see cubic.py):
+    out[i] = Σ_k w_k[i]·x[clamp(⌊src⌋ - 1 + k)] with w = cubic_tap_weights(src - ⌊src⌋).
     src is not clamped at 0 (unlike linear); the taps are clamped to the border, as PyTorch."""
     t = np.dtype(dtype).type
     out = np.arange(n_out).astype(dtype)
@@ -183,16 +180,7 @@ def _cubic_weights(n_in: int, n_out: int, scale, align_corners: bool, dtype) -> 
     else:
         src = _inverse_scale(n_in, n_out, scale, dtype) * (out + t(0.5)) - t(0.5)
     base = np.floor(src)
-    frac = (src - base).astype(dtype)
-    a = t(_CUBIC_A)
-
-    def near(d):
-        return ((a + 2) * d - (a + 3)) * d * d + 1
-
-    def far(d):
-        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
-
-    weights = [far(frac + 1), near(frac), near(1 - frac), far(2 - frac)]
+    weights = cubic_tap_weights((src - base).astype(dtype))
     taps = [np.clip(base.astype(np.int64) - 1 + k, 0, n_in - 1) for k in range(4)]
     return taps, [np.asarray(wt, dtype) for wt in weights]
 
@@ -210,7 +198,9 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     'bilinear' (4-D), 'trilinear' (5-D) or 'area' (3-D/4-D: adaptive average pooling).
     Linear modes take align_corners (default False): with True, the corner pixels of input and
     output are aligned. 'bicubic' (4-D) uses cubic convolution with A = -0.75 and clamps at the
-    border, as PyTorch (so it may overshoot the input's range). antialias=True is not implemented.
+    border, as PyTorch (so it may overshoot the input's range). antialias=True ('bilinear' and
+    'bicubic' only) widens the kernel by the scale when downsampling, so that every input pixel is
+    averaged in (Pillow's algorithm, as PyTorch's).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.interpolate(tg.tensor([[[1.0, 2.0]]]), scale_factor=2)
@@ -229,14 +219,15 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if align_corners is not None and mode not in _LINEAR_MODES and mode != "bicubic":
         raise ValueError("interpolate: align_corners option can only be set with the interpolating modes: "
                          "linear | bilinear | bicubic | trilinear")
+    if antialias and (mode not in ("bilinear", "bicubic") or dims != 2):
+        raise ValueError(f"interpolate: the anti-alias option is restricted to bilinear and bicubic modes and "
+                         f"requires a 4-D tensor as input; got mode {mode!r} and an input of shape {input.shape}")
     if mode in _LINEAR_MODES and _LINEAR_MODES[mode] != dims:
         raise NotImplementedError(f"interpolate: got a {input.ndim}D input of shape {input.shape}, but {mode} mode "
                                   f"needs a {_LINEAR_MODES[mode] + 2}D input")
     if mode == "bicubic" and dims != 2:
         raise NotImplementedError(f"interpolate: got a {input.ndim}D input of shape {input.shape}, but bicubic mode "
                                   f"needs a 4D input")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not implemented here")
     sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor)
     if any(s <= 0 for s in sizes) or 0 in input.shape[2:]:
         raise ShapeError(f"interpolate: input and output sizes should be greater than 0, but got input spatial "
@@ -247,6 +238,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         if dims == 3:
             raise NotImplementedError("interpolate: mode 'area' of a 5D input is not implemented here")
         return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(input, sizes)
+    if antialias:
+        return interpolate_antialias(input, sizes, scales, mode, bool(align_corners))
     out = input
     for k in reversed(range(dims)):  # the last axis first, as PyTorch's kernels nest their sums
         axis, n_in, n_out = 2 + k, input.shape[2 + k], sizes[k]

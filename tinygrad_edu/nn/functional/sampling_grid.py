@@ -17,6 +17,7 @@ coordinates with ordinary ops, so grid_sample is differentiable in input and gri
 """
 from __future__ import annotations
 
+import itertools
 import warnings
 
 import numpy as np
@@ -24,6 +25,7 @@ import numpy as np
 from ...errors import ShapeError
 from ...tensor import Tensor
 from .checks import constant
+from .cubic import cubic_tap_weights
 
 _DEFAULT_WARNING = ("Default grid_sample and affine_grid behavior has changed to align_corners=False since 1.3.0. "
                     "Please specify align_corners=True if the old behavior is desired. See the documentation of "
@@ -95,6 +97,14 @@ def _unnormalize(coord: Tensor, n: int, align_corners: bool) -> Tensor:
     return ((coord + 1) * n - 1) / 2
 
 
+def _clip(pos: Tensor, n: int) -> Tensor:
+    """pos clamped to [0, n - 1]; the slope is 1 strictly inside and 0 on the borders themselves
+    (PyTorch's clip_coordinates_set_grad counts a border as outside)."""
+    data = pos.data
+    inside = constant((data > 0) & (data < n - 1))
+    return pos.where(inside, constant(np.clip(data, 0, n - 1).astype(data.dtype)))
+
+
 def _reflect(coord: Tensor, twice_low: int, twice_high: int) -> Tensor:
     """Fold coord into [twice_low/2, twice_high/2] by reflecting at the ends (PyTorch's
     reflect_coordinates); the fold count is a constant, so the slope is ±1."""
@@ -108,45 +118,32 @@ def _reflect(coord: Tensor, twice_low: int, twice_high: int) -> Tensor:
     return (extra + low).where(even, span - extra + low)
 
 
-def _source(coord: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
-    """The pixel position of a normalised coordinate, with border/reflection padding applied."""
-    pos = _unnormalize(coord, n, align_corners)
+def _pad(pos: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
+    """A pixel position moved inside [0, n - 1] by border/reflection padding ('zeros': unchanged)."""
     if padding_mode == "border":
-        pos = pos.clamp(0, n - 1)
-    elif padding_mode == "reflection":
+        return _clip(pos, n)
+    if padding_mode == "reflection":
         pos = _reflect(pos, 0, 2 * (n - 1)) if align_corners else _reflect(pos, -1, 2 * n - 1)
-        pos = pos.clamp(0, n - 1)
+        return _clip(pos, n)
     return pos
 
 
-def _pick(input: Tensor, iy: np.ndarray, ix: np.ndarray) -> Tensor:
-    """input[n, c, iy[n], ix[n]] for integer maps iy, ix (N, Ho, Wo), zero where they fall outside;
-    the result is (N, C, Ho, Wo)."""
-    n_, c_, h, w = input.shape
-    inside = (iy >= 0) & (iy < h) & (ix >= 0) & (ix < w)
-    batch = np.arange(n_).reshape(-1, 1, 1, 1)
-    channel = np.arange(c_).reshape(1, -1, 1, 1)
-    rows = np.clip(iy, 0, max(h - 1, 0))[:, None]
-    cols = np.clip(ix, 0, max(w - 1, 0))[:, None]
-    values = input[batch, channel, rows, cols]
+def _pick(input: Tensor, index: list) -> Tensor:
+    """input[n, c, i_0[n], ..., i_{d-1}[n]] for integer maps i_k (N, *out), one per spatial axis of
+    input (N, C, *spatial), zero where a position falls outside; the result is (N, C, *out)."""
+    n_, c_, *spatial = input.shape
+    extra = (1,) * index[0].ndim
+    inside = np.logical_and.reduce([(i >= 0) & (i < n) for i, n in zip(index, spatial)])
+    batch = np.arange(n_).reshape(-1, 1, *extra[1:])
+    channel = np.arange(c_).reshape(1, -1, *extra[1:])
+    clipped = [np.clip(i, 0, n - 1)[:, None] for i, n in zip(index, spatial)]
+    values = input[(batch, channel, *clipped)]
     if inside.all():
         return values
     return values * constant(inside[:, None].astype(input.data.dtype))
 
 
-def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
-                align_corners: bool | None = None) -> Tensor:
-    """Sample input (N, C, H, W) at the normalised positions grid (N, Ho, Wo, 2) (x, y in [-1, 1]),
-    giving (N, C, Ho, Wo). mode 'bilinear' (differentiable in input and grid) or 'nearest' (rounds
-    half to even, as PyTorch; differentiable in input only); padding_mode 'zeros', 'border' (clamp
-    to the edge) or 'reflection' (mirror at the edge). 5-D inputs and mode 'bicubic' are not
-    implemented.
-
-    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
-    >>> image = tg.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
-    >>> F.grid_sample(image, tg.tensor([[[[0.0, 0.0]]]]), align_corners=True)
-    tensor([[[[2.5000]]]])
-    """
+def _check_grid_sample(input, grid, mode: str, padding_mode: str) -> None:
     if not isinstance(input, Tensor) or not isinstance(grid, Tensor):
         raise TypeError(f"grid_sample: input and grid must be Tensors, got {type(input).__name__} and "
                         f"{type(grid).__name__}")
@@ -156,38 +153,85 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mod
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: {padding_mode!r}")
-    if mode == "bicubic":
-        raise NotImplementedError("grid_sample: mode 'bicubic' is not implemented here ('bilinear' and 'nearest' are)")
-    if input.ndim == 5:
-        raise NotImplementedError(f"grid_sample: 5-D (volumetric) inputs are not implemented here, got an input of "
-                                  f"shape {input.shape}")
-    if input.ndim != 4 or grid.ndim != 4:
-        raise ShapeError(f"grid_sampler(): expected a 4D input (N, C, H, W) and a 4D grid (N, H_out, W_out, 2), "
-                         f"but got input of shape {input.shape} and grid of shape {grid.shape}")
-    if grid.shape[-1] != 2:
-        raise ShapeError(f"grid_sampler(): expected grid to have size 2 in last dimension, but got grid of shape "
-                         f"{grid.shape}")
+    if input.ndim not in (4, 5) or grid.ndim != input.ndim:
+        raise ShapeError(f"grid_sample: expected a 4D input (N, C, H, W) with a 4D grid (N, H_out, W_out, 2), or "
+                         f"a 5D input (N, C, D, H, W) with a 5D grid (N, D_out, H_out, W_out, 3), but got input "
+                         f"of shape {input.shape} and grid of shape {grid.shape}")
+    dims = input.ndim - 2
+    if grid.shape[-1] != dims:
+        raise ShapeError(f"grid_sample: expected grid to have size {dims} in last dimension (x, y"
+                         f"{', z' if dims == 3 else ''}) for a {input.ndim}D input of shape {input.shape}, but got "
+                         f"grid of shape {grid.shape}")
     if grid.shape[0] != input.shape[0]:
-        raise ShapeError(f"grid_sampler(): expected grid and input to have same batch size, but got input of "
+        raise ShapeError(f"grid_sample: expected grid and input to have same batch size, but got input of "
                          f"shape {input.shape} and grid of shape {grid.shape}")
     if 0 in input.shape[2:]:
-        raise ShapeError(f"grid_sampler(): expected input to have non-empty spatial dimensions, but got input of "
+        raise ShapeError(f"grid_sample: expected input to have non-empty spatial dimensions, but got input of "
                          f"shape {input.shape}")
+    if mode == "bicubic" and dims != 2:
+        raise ShapeError(f"grid_sample: bicubic interpolation only supports 4D input, got input of shape "
+                         f"{input.shape}")
     if input.data.dtype.kind != "f" or grid.data.dtype.kind != "f":
         raise TypeError(f"grid_sample: input and grid must be floating point, got {input.dtype} and {grid.dtype}")
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: bool | None = None) -> Tensor:
+    """Sample input (N, C, H, W) at the normalised positions grid (N, Ho, Wo, 2) (x, y in [-1, 1]),
+    giving (N, C, Ho, Wo); or a volume (N, C, D, H, W) at grid (N, Do, Ho, Wo, 3) (x, y, z),
+    giving (N, C, Do, Ho, Wo). mode 'bilinear' (trilinear for volumes; differentiable in input and
+    grid), 'nearest' (rounds half to even, as PyTorch; the grid gets a zero gradient) or 'bicubic'
+    (4-D only: cubic convolution with A = -0.75 on the 4×4 pixels around the point, each tap padded
+    on its own); padding_mode 'zeros', 'border' (clamp to the edge) or 'reflection' (mirror at the
+    edge).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
+    >>> image = tg.tensor([[[[1.0, 2.0], [3.0, 4.0]]]])
+    >>> F.grid_sample(image, tg.tensor([[[[0.0, 0.0]]]]), align_corners=True)
+    tensor([[[[2.5000]]]])
+    """
+    _check_grid_sample(input, grid, mode, padding_mode)
     align = _align(align_corners)
-    h, w = input.shape[2:]
-    ix = _source(grid[..., 0], w, padding_mode, align)  # (N, Ho, Wo)
-    iy = _source(grid[..., 1], h, padding_mode, align)
+    spatial = input.shape[2:]
+    dims = len(spatial)
+    # the grid's last axis is (x, y[, z]): x indexes the last input axis (W), so the order is reversed
+    coords = [grid[..., dims - 1 - k] for k in range(dims)]  # in input axis order, each (N, *out)
+    if mode == "bicubic":
+        return _bicubic(input, [_unnormalize(c, n, align) for c, n in zip(coords, spatial)], padding_mode, align)
+    pos = [_pad(_unnormalize(c, n, align), n, padding_mode, align) for c, n in zip(coords, spatial)]
     if mode == "nearest":
-        out = _pick(input, np.rint(iy.data).astype(np.int64), np.rint(ix.data).astype(np.int64))
+        out = _pick(input, [np.rint(p.data).astype(np.int64) for p in pos])
         if grid.requires_grad:  # the grid gets a zero gradient, as in PyTorch (rounding is flat)
-            out = out.where(constant(np.ones((1,) * out.ndim, bool)), (ix + iy).unsqueeze(1))
+            out = out.where(constant(np.ones((1,) * out.ndim, bool)), sum(pos).unsqueeze(1))
         return out
-    x0, y0 = np.floor(ix.data).astype(np.int64), np.floor(iy.data).astype(np.int64)
-    dx = ix - constant(x0.astype(ix.data.dtype))  # in [0, 1): the weight of the right neighbour
-    dy = iy - constant(y0.astype(iy.data.dtype))
-    dx, dy = dx.unsqueeze(1), dy.unsqueeze(1)  # (N, 1, Ho, Wo), broadcast over channels
-    top = _pick(input, y0, x0) * (1 - dx) + _pick(input, y0, x0 + 1) * dx
-    bottom = _pick(input, y0 + 1, x0) * (1 - dx) + _pick(input, y0 + 1, x0 + 1) * dx
-    return top * (1 - dy) + bottom * dy
+    # (bi/tri)linear: Σ over the 2^dims corners of Π_k (1 - t_k or t_k) · input[corner], t_k = p_k - ⌊p_k⌋
+    floors = [np.floor(p.data).astype(np.int64) for p in pos]
+    fracs = [(p - constant(f.astype(p.data.dtype))).unsqueeze(1) for p, f in zip(pos, floors)]  # (N, 1, *out)
+    out = None
+    for corner in itertools.product((0, 1), repeat=dims):
+        term = _pick(input, [f + c for f, c in zip(floors, corner)])
+        for t, c in zip(fracs, corner):
+            term = term * (t if c else 1 - t)
+        out = term if out is None else out + term
+    return out
+
+
+def _bicubic(input: Tensor, pos: list, padding_mode: str, align_corners: bool) -> Tensor:
+    """Σ_{i,j} w_i(t_y)·w_j(t_x)·input[pad(⌊y⌋ - 1 + i), pad(⌊x⌋ - 1 + j)], i, j = 0..3: PyTorch pads
+    each integer tap (not the point), so only the weights depend on the grid."""
+    floors = [np.floor(p.data) for p in pos]
+    weights = [cubic_tap_weights((p - constant(f.astype(p.data.dtype))).unsqueeze(1)) for p, f in zip(pos, floors)]
+    taps = [[_pad_index(f - 1 + k, n, padding_mode, align_corners) for k in range(4)]
+            for f, n in zip(floors, input.shape[2:])]
+    out = None
+    for i, j in itertools.product(range(4), repeat=2):
+        term = _pick(input, [taps[0][i], taps[1][j]]) * (weights[0][i] * weights[1][j])
+        out = term if out is None else out + term
+    return out
+
+
+def _pad_index(index: np.ndarray, n: int, padding_mode: str, align_corners: bool) -> np.ndarray:
+    """Integer positions moved by the padding (reflecting an integer about a pixel edge or centre
+    gives an integer again)."""
+    padded = _pad(constant(index), n, padding_mode, align_corners).data
+    return np.rint(padded).astype(np.int64)
