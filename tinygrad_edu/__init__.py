@@ -58,6 +58,7 @@ from . import amp, testing  # noqa: E402  (tg.amp.GradScaler, tg.testing.assert_
 from . import multiprocessing  # noqa: E402  (torch.multiprocessing: shared-memory tensors, mp.spawn)
 from . import profiler  # noqa: E402  (tg.profiler.profile, record_function: torch.profiler's)
 from . import compiler, cpu  # noqa: E402  (torch.compiler's decorators, no-ops here; torch.cpu's device calls)
+from . import quasirandom  # noqa: E402  (tg.quasirandom.SobolEngine)
 from .utils.dlpack import from_dlpack  # noqa: E402  (torch.from_dlpack: memory shared with numpy, torch, ...)
 
 __version__ = "0.1.0"
