@@ -31,10 +31,9 @@ def swap_tensors(t1: Tensor, t2: Tensor) -> None:
         if not isinstance(t, Tensor):
             raise TypeError(f"swap_tensors: {name} must be a Tensor, got {type(t).__name__}")
     mark1, mark2 = _parameter_mark(t1), _parameter_mark(t2)
-    if [ref for ref in weakref.getweakrefs(t1) if ref is not mark1]:
-        raise RuntimeError("Cannot swap t1 because it has weakref associated with it")
-    if [ref for ref in weakref.getweakrefs(t2) if ref is not mark2]:
-        raise RuntimeError("Cannot swap t2 because it has weakref associated with it")
+    for name, t, mark in (("t1", t1, mark1), ("t2", t2, mark2)):
+        if any(ref is not mark for ref in weakref.getweakrefs(t)):
+            raise RuntimeError(f"Cannot swap {name} because it has weakref associated with it")
     slots = _slot_names(type(t1))
     if slots != _slot_names(type(t2)):
         raise RuntimeError("Cannot swap t1 and t2 if they have different slots")

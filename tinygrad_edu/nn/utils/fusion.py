@@ -37,6 +37,24 @@ def _check_eval(layer: Module, bn: Module, what: str) -> None:
                              "track_running_stats=False has no fixed statistics to fold in)")
 
 
+def _fused_copy(layer: ModuleT, bn: Module, fuse_weights, *args) -> ModuleT:
+    """A deep copy of `layer` whose weight and bias are `fuse_weights(weight, bias, <bn's
+    statistics and affine parameters>, *args)`."""
+    fused = copy.deepcopy(layer)
+    fused.weight, fused.bias = fuse_weights(fused.weight, fused.bias, bn.running_mean, bn.running_var, bn.eps,
+                                            bn.weight, bn.bias, *args)
+    return fused
+
+
+def _missing_as_identity(weight: Tensor, bias: Tensor | None, bn_rm: Tensor, bn_w: Tensor | None,
+                         bn_b: Tensor | None) -> tuple:
+    """The layer's bias dtype (its weight's if it has no bias), then the layer bias, BatchNorm
+    weight and BatchNorm bias with a missing one as 0, 1 and 0."""
+    bias_dtype = bias.dtype if bias is not None else weight.dtype
+    return (bias_dtype, zeros_like(bn_rm) if bias is None else bias, ones_like(bn_rm) if bn_w is None else bn_w,
+            zeros_like(bn_rm) if bn_b is None else bn_b)
+
+
 def fuse_conv_bn_eval(conv: ModuleT, bn: Module, transpose: bool = False) -> ModuleT:
     """A new convolution (a deep copy of `conv`) that computes `bn(conv(x))` of the eval-mode
     modules in one layer; `transpose=True` for a ConvTranspose, whose weight has the output
@@ -50,10 +68,7 @@ def fuse_conv_bn_eval(conv: ModuleT, bn: Module, transpose: bool = False) -> Mod
     True
     """
     _check_eval(conv, bn, "conv")
-    fused = copy.deepcopy(conv)
-    fused.weight, fused.bias = fuse_conv_bn_weights(fused.weight, fused.bias, bn.running_mean, bn.running_var,
-                                                    bn.eps, bn.weight, bn.bias, transpose)
-    return fused
+    return _fused_copy(conv, bn, fuse_conv_bn_weights, transpose)
 
 
 def fuse_conv_bn_weights(conv_w: Tensor, conv_b: Tensor | None, bn_rm: Tensor, bn_rv: Tensor, bn_eps: float,
@@ -63,15 +78,11 @@ def fuse_conv_bn_weights(conv_w: Tensor, conv_b: Tensor | None, bn_rm: Tensor, b
     `transpose`) and b' = (b - bn_rm) · s + bn_b. A missing conv bias, bn weight or bn bias
     counts as 0, 1 and 0. They keep the conv's dtypes and requires_grad (a bias made from
     nothing does not require grad, as in PyTorch)."""
-    weight_dtype = conv_w.dtype
-    bias_dtype = conv_b.dtype if conv_b is not None else weight_dtype
-    conv_b = zeros_like(bn_rm) if conv_b is None else conv_b
-    bn_w = ones_like(bn_rm) if bn_w is None else bn_w
-    bn_b = zeros_like(bn_rm) if bn_b is None else bn_b
+    bias_dtype, conv_b, bn_w, bn_b = _missing_as_identity(conv_w, conv_b, bn_rm, bn_w, bn_b)
     inv_std = (bn_rv + bn_eps).rsqrt()
     shape = (1, -1) if transpose else (-1, 1)  # the output channels: dim 1 of a ConvTranspose's weight
     shape += (1,) * (conv_w.ndim - 2)
-    fused_w = (conv_w * (bn_w * inv_std).reshape(shape)).to(dtype=weight_dtype)
+    fused_w = (conv_w * (bn_w * inv_std).reshape(shape)).to(dtype=conv_w.dtype)
     fused_b = ((conv_b - bn_rm) * inv_std * bn_w + bn_b).to(dtype=bias_dtype)
     return Parameter(fused_w.detach(), conv_w.requires_grad), Parameter(fused_b.detach(), conv_b.requires_grad)
 
@@ -91,10 +102,7 @@ def fuse_linear_bn_eval(linear: ModuleT, bn: Module) -> ModuleT:
     if linear.out_features != bn.num_features and bn.num_features != 1:
         raise AssertionError(f"To fuse, linear.out_features == bn.num_features or bn.num_features == 1, got "
                              f"linear.out_features={linear.out_features} and bn.num_features={bn.num_features}")
-    fused = copy.deepcopy(linear)
-    fused.weight, fused.bias = fuse_linear_bn_weights(fused.weight, fused.bias, bn.running_mean, bn.running_var,
-                                                      bn.eps, bn.weight, bn.bias)
-    return fused
+    return _fused_copy(linear, bn, fuse_linear_bn_weights)
 
 
 def fuse_linear_bn_weights(linear_w: Tensor, linear_b: Tensor | None, bn_rm: Tensor, bn_rv: Tensor,
@@ -104,12 +112,8 @@ def fuse_linear_bn_weights(linear_w: Tensor, linear_b: Tensor | None, bn_rm: Ten
     b' = (b - bn_rm) · s + bn_b; a missing linear bias counts as 0 (and a missing bn weight or
     bias, of a BatchNorm with affine=False, as 1 and 0). They keep the linear layer's dtypes and
     requires_grad."""
-    weight_dtype = linear_w.dtype
-    bias_dtype = linear_b.dtype if linear_b is not None else weight_dtype
-    linear_b = zeros_like(bn_rm) if linear_b is None else linear_b
-    bn_w = ones_like(bn_rm) if bn_w is None else bn_w
-    bn_b = zeros_like(bn_rm) if bn_b is None else bn_b
-    scale = bn_w * (bn_rv + bn_eps).rsqrt()
-    fused_w = linear_w * scale.unsqueeze(-1).to(dtype=weight_dtype)
+    bias_dtype, linear_b, bn_w, bn_b = _missing_as_identity(linear_w, linear_b, bn_rm, bn_w, bn_b)
+    scale = bn_w * (bn_rv + bn_eps).rsqrt()  # (here s is formed first, as PyTorch does: the same roundings)
+    fused_w = linear_w * scale.unsqueeze(-1).to(dtype=linear_w.dtype)
     fused_b = ((linear_b - bn_rm) * scale + bn_b).to(dtype=bias_dtype)
     return Parameter(fused_w.detach(), linear_w.requires_grad), Parameter(fused_b.detach(), linear_b.requires_grad)

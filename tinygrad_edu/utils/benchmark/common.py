@@ -161,10 +161,6 @@ class Measurement:
         return self.task_spec.title
 
     @property
-    def env(self) -> str | None:
-        return self.task_spec.env
-
-    @property
     def as_row_name(self) -> str:
         return self.sub_label or self.stmt or "[Unknown]"
 

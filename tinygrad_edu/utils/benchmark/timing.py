@@ -68,7 +68,6 @@ class Timer:
 
         self._globals = dict(globals or {})  # a copy: exec adds __builtins__ to it
         self._globals.setdefault("tg", tinygrad_edu)
-        self._language = Language.PYTHON
         stmt, setup = _tidy(stmt), _tidy(setup)
         self._timer = _timeit_module.Timer(stmt=stmt, setup=setup, timer=timer, globals=self._globals)
         self._task_spec = TaskSpec(stmt=stmt, setup=setup, global_setup=global_setup, label=label,
