@@ -330,7 +330,14 @@ class _Decoder:
                 return [self.decode(v, depth + 1) for v in value]
             if kind == "tuple":
                 return tuple(self.decode(v, depth + 1) for v in value)
-            return {self.key(item): self.decode(item[1], depth + 1) for item in value}
+            result = {}
+            for item in value:
+                key = self.key(item)
+                if key in result:  # (a dict has each key once: a repeated one would drop a value)
+                    raise DamagedFile(f"its structure has the dict key {short_repr(key)} twice; tg.save writes "
+                                      f"each key once")
+                result[key] = self.decode(item[1], depth + 1)
+            return result
         if kind == "value":
             if value is not None and not isinstance(value, (bool, int, float, str)):
                 raise DamagedFile(f"its structure has a value {short_repr(value)}, not a number, string or null")

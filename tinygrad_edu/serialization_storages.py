@@ -106,6 +106,7 @@ class StorageReader:
         self.table = table
         self.read_storage = read_storage  # number -> the array stored as that storage
         self.storages: dict[int, tuple[np.ndarray, list]] = {}  # number -> (array, version counter)
+        self.dtypes: dict[int, np.dtype] = {}  # number -> the dtype of the tensors on it
         self.tensors: dict[int, Tensor] = {}
 
     def tensor(self, number) -> Tensor:
@@ -136,6 +137,10 @@ class StorageReader:
         if len(shape) != len(strides):
             raise DamagedFile(f"a tensor has shape {shape} but {len(strides)} strides")
         memory, counter = self._storage(entry["storage"])
+        first = self.dtypes.setdefault(entry["storage"], dtype)
+        if first != dtype:  # (StorageWriter refuses to save that: a storage has one dtype)
+            raise DamagedFile(f"storage s{entry['storage']} is read as {first} by one tensor and as {dtype} by "
+                              f"another; tg.save writes one dtype per storage")
         size = dtype.itemsize
         elements = memory.nbytes // size
         numel = math.prod(shape)

@@ -22,13 +22,14 @@ import warnings
 from typing import Any, Callable, Iterable
 
 from ..profiler.events import EventList, FunctionEvent, FunctionEventAvg
-from ..profiler.profiler import ProfilerActivity
+from ..profiler.profiler import ProfilerActivity, warn_unavailable
 from ..profiler.profiler import profile as _recording_profile
 from ..profiler.user_annotation import record_function
 
 __all__ = ["profile", "record_function", "emit_itt", "emit_nvtx", "EventList", "FunctionEvent", "FunctionEventAvg"]
 
 _DEVICES = ("cuda", "xpu", "mtia", "hpu")  # PyTorch's valid use_device values (none is available here)
+_UNFINISHED = "<unfinished tinygrad_edu.autograd.profile>"
 
 
 class profile:
@@ -62,7 +63,6 @@ class profile:
         self.enabled = enabled
         if not enabled:
             return
-        self.use_cuda = use_cuda
         if use_cuda:
             warnings.warn("The attribute `use_cuda` will be deprecated soon, please use ``use_device = 'cuda'`` "
                           "instead.", FutureWarning, stacklevel=2)
@@ -71,9 +71,8 @@ class profile:
             if use_device not in _DEVICES:
                 warnings.warn(f"The {use_device} is not a valid device option.", stacklevel=2)
             else:
-                warnings.warn(f"{use_device.upper()} is not available, disabling {use_device.upper()} profiling "
-                              f"(tinygrad_edu computes on the CPU only)", stacklevel=2)
-            self.use_cuda = False
+                warn_unavailable(use_device, stacklevel=2)
+        self.use_cuda = False  # (no device is ever profiled here, so neither flag stays on)
         self.use_device = None
         self.record_shapes = record_shapes or with_flops  # (FLOPs are counted from the input shapes)
         self.with_flops = with_flops
@@ -125,9 +124,14 @@ class profile:
 
     # ---- results ---------------------------------------------------------------------------------
     @property
+    def _finished(self) -> bool:
+        """Whether the block has ended (the events can be read then, as in PyTorch)."""
+        return self.entered and not self._recording
+
+    @property
     def function_events(self) -> EventList:
         """Every recorded event, in the order they started (empty before the block has ended)."""
-        if not self.entered or self._recording:
+        if not self._finished:
             return EventList([], profile_memory=self.profile_memory, with_flops=self.with_flops)
         return self._recorder.events()
 
@@ -173,55 +177,53 @@ class profile:
 
     def __str__(self) -> str:
         """The table of all events, once the block has ended."""
-        if not self.entered or self._recording:
-            return "<unfinished tinygrad_edu.autograd.profile>"
-        return str(self.function_events)
+        return str(self.function_events) if self._finished else _UNFINISHED
 
     def __repr__(self) -> str:
-        if not self.entered or self._recording:
-            return "<unfinished tinygrad_edu.autograd.profile>"
-        return repr(self.function_events)
+        return repr(self.function_events) if self._finished else _UNFINISHED
 
 
-class emit_itt:
-    """PyTorch's context manager that labels each op with an ITT range for Intel VTune Profiler.
-    tinygrad_edu emits no ITT ranges, so this does nothing (use `profile` to time the ops)."""
+class _AnnotationRanges:
+    """What emit_itt and emit_nvtx share: PyTorch's flags and its one-`with`-block rule."""
+
+    _ranges = ""  # the kind of ranges the subclass would emit ("ITT", "NVTX")
 
     def __init__(self, enabled: bool = True, record_shapes: bool = False) -> None:
         self.enabled = enabled
         self.entered = False
         self.record_shapes = record_shapes
 
-    def __enter__(self) -> "emit_itt | None":
+    def __enter__(self):
         if not self.enabled:
             return None
         if self.entered:
-            raise RuntimeError("ITT annotation context manager is not reentrant")
+            raise RuntimeError(f"{self._ranges} annotation context manager is not reentrant")
+        self._check_available()
         self.entered = True
         return self
+
+    def _check_available(self) -> None:
+        """Raise if the ranges cannot be emitted here."""
 
     def __exit__(self, exc_type, exc, tb) -> bool:
         return False
 
 
-class emit_nvtx:
+class emit_itt(_AnnotationRanges):
+    """PyTorch's context manager that labels each op with an ITT range for Intel VTune Profiler.
+    tinygrad_edu emits no ITT ranges, so this does nothing (use `profile` to time the ops)."""
+
+    _ranges = "ITT"
+
+
+class emit_nvtx(_AnnotationRanges):
     """PyTorch's context manager that labels each op with an NVTX range for NVIDIA's profilers.
     It needs CUDA: entering it raises AssertionError, as in PyTorch built without CUDA
     (`enabled=False` makes it a no-op)."""
 
-    def __init__(self, enabled: bool = True, record_shapes: bool = False) -> None:
-        self.enabled = enabled
-        self.entered = False
-        self.record_shapes = record_shapes
+    _ranges = "NVTX"
 
-    def __enter__(self) -> "emit_nvtx | None":
-        if not self.enabled:
-            return None
-        if self.entered:
-            raise RuntimeError("NVTX annotation context manager is not reentrant")
+    def _check_available(self) -> None:
         raise AssertionError("emit_nvtx: NVTX ranges need CUDA, and tinygrad_edu computes on the CPU only "
                              "(PyTorch without CUDA raises 'Torch not compiled with CUDA enabled' here); "
                              "time the ops with profile() instead")
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        return False

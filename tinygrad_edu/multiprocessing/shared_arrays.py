@@ -169,7 +169,7 @@ def handle_of(array: np.ndarray) -> Handle:
         raise RuntimeError("handle_of: the array is not in shared memory (call share_memory_() first)")
     root = block.root()
     _sent[block.name] = root
-    order = "C" if root.flags.c_contiguous else "F"
+    order = _layout(root)[1]  # (a block's root is always one contiguous block)
     return Handle(block.name, root.shape, root.dtype.str, order, address(array) - address(root), array.shape,
                   array.strides, array.dtype.str, bool(array.flags.writeable))
 
@@ -185,9 +185,13 @@ def _open(name: str) -> shared_memory.SharedMemory:
     block = shared_memory.SharedMemory.__new__(shared_memory.SharedMemory)
     block._name = "/" + name
     block._fd = _posixshmem.shm_open(block._name, os.O_RDWR, mode=0o600)
-    block._size = os.fstat(block._fd).st_size
-    block._mmap = mmap.mmap(block._fd, block._size)
-    block._buf = memoryview(block._mmap)
+    try:
+        block._size = os.fstat(block._fd).st_size
+        block._mmap = mmap.mmap(block._fd, block._size)
+        block._buf = memoryview(block._mmap)
+    except BaseException:
+        block.close()  # (the file descriptor is not left open)
+        raise
     return block
 
 

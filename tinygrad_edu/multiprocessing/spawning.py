@@ -102,7 +102,14 @@ class ProcessContext:
             return not self.sentinels
         self._stop_the_others(grace_period)
         process, error_file = self.processes[failed], self.error_files[failed]
-        if not os.access(error_file, os.R_OK):
+        original_trace = None
+        if os.access(error_file, os.R_OK):
+            with open(error_file, "rb") as file:
+                original_trace = pickle.load(file)
+        for path in self.error_files:  # (tracebacks of other children that failed too are not shown)
+            if os.path.exists(path):
+                os.unlink(path)
+        if original_trace is None:
             code = process.exitcode
             if code < 0:
                 try:
@@ -113,11 +120,6 @@ class ProcessContext:
                                              error_pid=process.pid, exit_code=code, signal_name=name)
             raise ProcessExitedException(f"process {failed:d} terminated with exit code {code:d}", error_index=failed,
                                          error_pid=process.pid, exit_code=code)
-        with open(error_file, "rb") as file:
-            original_trace = pickle.load(file)
-        for path in self.error_files:  # (tracebacks of other children that failed too are not shown)
-            if os.path.exists(path):
-                os.unlink(path)
         message = f"\n\n-- Process {failed:d} terminated with the following error:\n{original_trace}"
         raise ProcessRaisedException(message, failed, process.pid)
 

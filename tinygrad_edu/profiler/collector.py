@@ -28,6 +28,12 @@ NAME, START, END, PARENT, SHAPES, STACK, BYTES, FLOPS, ANNOTATION, TRACE_NAME = 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
+def _raw_event(name: str, parent: list | None, shapes: list | None = None, stack: list | None = None,
+               annotation: bool = False, trace_name: str | None = None) -> list:
+    """A new raw event, its fields in the order NAME, START, END, ... above (times set by the caller)."""
+    return [name, 0, None, parent, shapes, stack, 0, 0, annotation, trace_name]
+
+
 def input_shapes(args: tuple) -> list:
     """PyTorch's "Input Shapes": one list per argument, [] for what is not a tensor."""
     return [list(a.shape) if isinstance(a, Tensor) else [] for a in args]
@@ -131,9 +137,9 @@ class Collector:
     def begin(self, name: str, args: tuple = (), annotation: bool = False, trace_name: str | None = None) -> list:
         """Open an event (its start time is taken last, so this bookkeeping is not in it)."""
         open_events = self.open
-        entry = [name, 0, None, open_events[-1] if open_events else None,
-                 input_shapes(args) if self.record_shapes else None,
-                 user_stack() if self.with_stack else None, 0, 0, annotation, trace_name]
+        entry = _raw_event(name, open_events[-1] if open_events else None,
+                           input_shapes(args) if self.record_shapes else None,
+                           user_stack() if self.with_stack else None, annotation, trace_name)
         self.raw.append(entry)
         open_events.append(entry)
         entry[START] = perf_counter_ns()
@@ -189,8 +195,10 @@ class Collector:
             now = perf_counter_ns()
             if grads_in is not None:  # (a node no gradient reached did nothing)
                 open_events = self.open
-                self.raw.append([f"autograd::engine::evaluate_function: {node.name()}", last[0], now,
-                                 open_events[-1] if open_events else None, None, None, 0, 0, False, None])
+                entry = _raw_event(f"autograd::engine::evaluate_function: {node.name()}",
+                                   open_events[-1] if open_events else None)
+                entry[START], entry[END] = last[0], now
+                self.raw.append(entry)
             last[0] = perf_counter_ns()
         return observe
 

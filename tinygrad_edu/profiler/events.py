@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .table import build_table, format_time
+from .chrome_trace import export_chrome_trace
+from .table import build_table, device_attribute, format_time
 
 
 class Interval:
@@ -221,7 +222,6 @@ class EventList(list):
 
     def export_chrome_trace(self, path: str) -> None:
         """Write the events as a Chrome trace (open it at chrome://tracing or ui.perfetto.dev)."""
-        from .chrome_trace import export_chrome_trace
         export_chrome_trace([event for event in self if isinstance(event, FunctionEvent)], path)
 
     def supported_export_stacks_metrics(self) -> list[str]:
@@ -237,8 +237,7 @@ class EventList(list):
         blanks = str.maketrans(" ;\t\n", "____")
         with open(path, "w", encoding="utf-8") as f:
             for event in self:
-                value = int(getattr(event, metric.replace("cuda", "device").replace("xpu", "device")
-                                    .replace("privateuse1", "device")))
+                value = int(getattr(event, device_attribute(metric)))
                 if event.stack and value > 0:
                     f.write(";".join(entry.translate(blanks) for entry in reversed(event.stack)) + f" {value}\n")
 

@@ -40,6 +40,14 @@ def supported_activities() -> set[ProfilerActivity]:
     return {ProfilerActivity.CPU}
 
 
+def warn_unavailable(device: str, stacklevel: int) -> None:
+    """Warn, as PyTorch on a machine without `device`, that only the CPU will be profiled
+    (`stacklevel` counted from the caller, as for warnings.warn)."""
+    name = device.upper()
+    warnings.warn(f"{name} is not available, disabling {name} profiling (tinygrad_edu computes on the CPU only)",
+                  stacklevel=stacklevel + 1)
+
+
 _warned_clearing = False  # (PyTorch warns once per process that a new cycle drops the last's events)
 
 
@@ -140,28 +148,31 @@ class profile:
 
     def start(self) -> None:
         self._transit_action(ProfilerAction.NONE, self.current_action)
-        if self.record_steps:
-            self.step_rec_fn = record_function(f"ProfilerStep#{self.step_num}")
-            self.step_rec_fn.__enter__()
+        self._begin_step()
 
     def stop(self) -> None:
-        if self.record_steps and self.step_rec_fn is not None:
-            self.step_rec_fn.__exit__(None, None, None)
-            self.step_rec_fn = None
+        self._end_step()
         self._transit_action(self.current_action, None)
 
     def step(self) -> None:
         """Say that the next step of the loop begins: the schedule decides what happens in it."""
-        if self.record_steps and self.step_rec_fn is not None:
-            self.step_rec_fn.__exit__(None, None, None)
-            self.step_rec_fn = None
+        self._end_step()
         previous, action = self.current_action, self._scheduled(self.step_num + 1)
         self.step_num += 1
         self.current_action = action
         self._transit_action(previous, action)
+        self._begin_step()
+
+    def _begin_step(self) -> None:
+        """With a schedule, open the block "ProfilerStep#<step_num>" around the step's ops."""
         if self.record_steps:
             self.step_rec_fn = record_function(f"ProfilerStep#{self.step_num}")
             self.step_rec_fn.__enter__()
+
+    def _end_step(self) -> None:
+        if self.step_rec_fn is not None:
+            self.step_rec_fn.__exit__(None, None, None)
+            self.step_rec_fn = None
 
     def _scheduled(self, step: int) -> ProfilerAction:
         action = self.schedule(step)
@@ -184,9 +195,7 @@ class profile:
                           "cycle will be reported. To keep events across cycles, set acc_events=True.",
                           stacklevel=4)
         for activity in sorted(self.activities - {ProfilerActivity.CPU}, key=lambda a: a.value):
-            name = activity.name.upper()
-            warnings.warn(f"{name} is not available, disabling {name} profiling "
-                          f"(tinygrad_edu computes on the CPU only)", stacklevel=4)
+            warn_unavailable(activity.name, stacklevel=4)
         if ProfilerActivity.CPU not in self.activities:
             raise AssertionError("No activities specified for the profiler: tinygrad_edu computes on the CPU "
                                  "only, so profile with activities=[ProfilerActivity.CPU]")

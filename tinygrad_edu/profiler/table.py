@@ -52,11 +52,15 @@ def format_memory(nbytes: int) -> str:
     return f"{nbytes} B"
 
 
+def device_attribute(name: str) -> str:
+    """PyTorch's name of a device column ("cuda_time_total", "self_xpu_time_total") as the
+    attribute that holds it here ("device_time_total"); other names stay as they are."""
+    return name.replace("cuda", "device").replace("xpu", "device").replace("privateuse1", "device")
+
+
 def _sort_value(event, sort_by: str):
-    # PyTorch's names of the device columns ("cuda_time_total") read the device ones
-    name = sort_by.replace("cuda", "device").replace("xpu", "device").replace("privateuse1", "device")
     try:
-        return getattr(event, name)
+        return getattr(event, device_attribute(sort_by))
     except AttributeError:
         raise AttributeError(f"table: sort_by={sort_by!r} is not an attribute of "
                              f"{type(event).__name__}; sort by one of {', '.join(SORT_KEYS)}") from None
