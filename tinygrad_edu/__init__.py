@@ -47,6 +47,8 @@ from .tensor_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, Flo
 from . import accelerator, backends, cuda, special  # noqa: E402  (tg.cuda.is_available() is False; CPU only; tg.special)
 from . import data, distributions, func, linalg, nn, optim, utils, viz  # noqa: E402  (subpackages: tg.nn, tg.optim, ...)
 from .linalg.legacy import *  # noqa: E402, F403  (tg.inverse, tg.det, tg.svd, ...: torch.* linear algebra)
+from .linalg.lobpcg import lobpcg  # noqa: E402  (torch.lobpcg: a few eigenpairs, iteratively)
+from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402  (randomized low-rank SVD and PCA)
 from .functions_aliases import *  # noqa: E402, F403  (torch.conv2d, torch.exp_, torch.t_copy, ...: see __all__)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 from .promotion import can_cast, promote_types, result_type  # noqa: E402  (PyTorch's promotion rules)
