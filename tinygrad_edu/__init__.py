@@ -2,7 +2,8 @@
 enough to trust. See README.md and docs/."""
 # Tensor first: the ops and autograd modules build on it (so the imports are not alphabetical).
 from .tensor import Tensor
-from .autograd.anomaly import detect_anomaly, is_anomaly_enabled
+from .autograd.anomaly import (detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled,
+                               set_anomaly_enabled)
 from .autograd.differentiate import grad
 from .autograd.function import Function
 from .autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -35,6 +36,7 @@ from .functions_memory import *  # noqa: F403  (empty_strided, frombuffer, as_st
 from .histograms import histogram, histogramdd
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
 from .random import Generator, initial_seed, manual_seed
+from .random_state import get_rng_state, seed, set_rng_state
 from .determinism import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
                           is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,
                           use_deterministic_algorithms)
@@ -55,6 +57,14 @@ from .promotion import can_cast, promote_types, result_type  # noqa: E402  (PyTo
 from .arrays import asarray, typename  # noqa: E402
 from .compiling import compile, get_float32_matmul_precision, set_float32_matmul_precision  # noqa: E402, A004
 from .amp import autocast  # noqa: E402  (tg.autocast is tg.amp.autocast: casts nothing, see amp.py)
+from .autocast_state import *  # noqa: E402, F403  (tg.is_autocast_enabled, tg.get_autocast_dtype, ...)
+from .runtime_flags import (compiled_with_cxx11_abi, get_device, get_device_module,  # noqa: E402
+                            get_num_interop_threads, is_distributed, is_warn_always_enabled,
+                            set_num_interop_threads, set_warn_always)
+from .control_flow import cond, while_loop  # noqa: E402  (torch.cond, torch.while_loop, run eagerly)
+from .mapped_files import from_file  # noqa: E402
+from .functions_removed import *  # noqa: E402, F403  (tg.lstsq, tg.solve, ...: raise, naming tg.linalg.*)
+from .tensor_legacy import resize_as_  # noqa: E402
 from .func import vmap  # noqa: E402  (torch.vmap is torch.func.vmap)
 from . import amp, testing  # noqa: E402  (tg.amp.GradScaler, tg.testing.assert_close)
 from . import multiprocessing  # noqa: E402  (torch.multiprocessing: shared-memory tensors, mp.spawn)

@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from . import autocast_state as _autocast_state
 from . import dtype as _dtype
 from .devices import _KNOWN_TYPES
 from .tensor import Tensor
@@ -82,18 +83,23 @@ class autocast:  # noqa: N801 (PyTorch's name: torch.autocast)
             warnings.warn(f"{name} is not available (tinygrad_edu runs on the CPU). Disabling autocast.",
                           UserWarning, stacklevel=3)
             return False
-        if self.fast_dtype is not None and self.fast_dtype != _dtype.float16:
+        bfloat16 = self.fast_dtype is None or (isinstance(self.fast_dtype, str) and self.fast_dtype == "bfloat16")
+        if not bfloat16 and self.fast_dtype != _dtype.float16:
             warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
                           "CPU Autocast only supports dtypes of bfloat16, float16 currently.",
                           UserWarning, stacklevel=3)
             return False
-        _warn_no_cast("float16" if self.fast_dtype is not None else "bfloat16")
+        _warn_no_cast("bfloat16" if bfloat16 else "float16")
         return True
 
     def __enter__(self) -> "autocast":
+        # the state tg.is_autocast_enabled(...) and friends report (autocast_state.py)
+        self._saved_state = _autocast_state.enter_region(self.device, self._enabled, self.fast_dtype,
+                                                         self._cache_enabled)
         return self
 
     def __exit__(self, *exc_info: Any) -> None:
+        _autocast_state.exit_region(self._saved_state)
         return None
 
     def __call__(self, func: Callable) -> Callable:

@@ -86,12 +86,18 @@ class Generator:
         """The seed this generator last started from."""
         return self._initial_seed
 
-    def get_state(self) -> dict:
-        """The state, to `set_state` later (numpy's bit generator state, a dict; PyTorch's is a
-        byte tensor, and the two cannot be exchanged)."""
-        return self.rng.bit_generator.state
+    def get_state(self):
+        """The state, to `set_state` later: a uint8 Tensor of 48 bytes, as `tg.get_rng_state`
+        (PyTorch's has 5056 bytes of a different generator; the two cannot be exchanged)."""
+        from .random_state import pack_state
 
-    def set_state(self, state: dict) -> "Generator":
+        return pack_state(self.rng, self._initial_seed)
+
+    def set_state(self, new_state) -> "Generator":
+        """Go back to a state from `get_state` (also its initial seed); returns the generator."""
+        from .random_state import unpack_state
+
+        state, self._initial_seed = unpack_state(new_state, "Generator.set_state")
         self.rng.bit_generator.state = state
         return self
 
@@ -113,3 +119,26 @@ def rng_of(generator, op: str) -> np.random.Generator:
         return generator
     raise TypeError(f"{op}: generator must be a tg.Generator (or a numpy Generator), got "
                     f"{generator.__class__.__name__}")
+
+
+# tg.random.get_rng_state / set_rng_state / seed, as torch.random has them (also tg.*): the state
+# as bytes is random_state.py's subject; it imports this module, so it is imported when called.
+def get_rng_state():
+    """The framework generator's state as a uint8 Tensor (see `tg.get_rng_state`)."""
+    from .random_state import get_rng_state
+
+    return get_rng_state()
+
+
+def set_rng_state(new_state) -> None:
+    """Restore a state from `get_rng_state` (see `tg.set_rng_state`)."""
+    from .random_state import set_rng_state
+
+    set_rng_state(new_state)
+
+
+def seed() -> int:
+    """Seed the framework's generator non-deterministically; returns the seed (see `tg.seed`)."""
+    from .random_state import seed
+
+    return seed()

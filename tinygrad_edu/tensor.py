@@ -27,6 +27,7 @@ from .tensor_aliases import AliasMethods
 from .tensor_dlpack import DLPackMethods
 from .tensor_indexing import IndexingMethods
 from .tensor_layout import LayoutMethods
+from .tensor_legacy import LegacyMethods
 from .tensor_linalg import LinalgMethods
 from .tensor_math import MathMethods
 from .tensor_more import MoreMethods
@@ -110,7 +111,7 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
              IndexingMethods, MoreMethods, MoreLayoutMethods, LinalgMethods, StatisticsMethods,
-             ScatterMethods, NumericMethods, AliasMethods, DLPackMethods, SharingMethods):
+             ScatterMethods, NumericMethods, AliasMethods, DLPackMethods, SharingMethods, LegacyMethods):
     """An array that records the operations applied to it, for reverse-mode autodiff.
 
     >>> import tinygrad_edu as tg
@@ -1271,6 +1272,9 @@ from . import tensor_statistics as _tensor_statistics  # noqa: E402
 for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_scatter,
                _tensor_more, _tensor_more_layout, _tensor_numeric, _tensor_aliases):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
+from . import tensor_legacy as _tensor_legacy  # noqa: E402
+
+_tensor_legacy.Tensor = Tensor
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402

@@ -8,14 +8,39 @@ import numpy as np
 
 
 class _AnomalyState(threading.local):
-    enabled = False
+    enabled = False    # record where each op was created (the forward stack)
+    check_nan = True   # and, while enabled, stop at a NaN/inf in backward
 
 
 _state = _AnomalyState()
 
 
 def is_anomaly_enabled() -> bool:
+    """Is anomaly mode on (in this thread)? As `torch.is_anomaly_enabled`."""
     return _state.enabled
+
+
+def is_anomaly_check_nan_enabled() -> bool:
+    """Does anomaly mode check gradients for NaN/inf? True unless switched off with
+    `check_nan=False`. As `torch.is_anomaly_check_nan_enabled`."""
+    return _state.check_nan
+
+
+def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
+    """Switch anomaly mode on or off from now on (in this thread), as
+    `torch.set_anomaly_enabled`; prefer `with tg.detect_anomaly():`.
+
+    >>> import tinygrad_edu as tg
+    >>> tg.set_anomaly_enabled(True, check_nan=False)
+    >>> tg.is_anomaly_enabled(), tg.is_anomaly_check_nan_enabled()
+    (True, False)
+    >>> tg.set_anomaly_enabled(False)
+    """
+    for position, (name, value) in enumerate((("enabled", enabled), ("check_nan", check_nan)), 1):
+        if value.__class__ is not bool:
+            raise TypeError(f"set_anomaly_enabled(): argument '{name}' (position {position}) must be bool, "
+                            f"not {type(value).__name__}")
+    _state.enabled, _state.check_nan = enabled, check_nan
 
 
 class detect_anomaly:
@@ -29,12 +54,12 @@ class detect_anomaly:
         self.check_nan = check_nan
 
     def __enter__(self) -> "detect_anomaly":
-        self._previous = _state.enabled
-        _state.enabled = self.check_nan
+        self._previous = (_state.enabled, _state.check_nan)
+        _state.enabled, _state.check_nan = True, bool(self.check_nan)
         return self
 
     def __exit__(self, *exc) -> None:
-        _state.enabled = self._previous
+        _state.enabled, _state.check_nan = self._previous
 
 
 def forward_stack() -> list[traceback.FrameSummary]:

@@ -55,14 +55,14 @@ class set_detect_anomaly:  # noqa: N801 (PyTorch's name)
     block ends; see `tg.detect_anomaly`."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self._previous = anomaly.is_anomaly_enabled()
-        anomaly._state.enabled = bool(mode) and bool(check_nan)
+        self._previous = (anomaly._state.enabled, anomaly._state.check_nan)
+        anomaly._state.enabled, anomaly._state.check_nan = bool(mode), bool(check_nan)
 
     def __enter__(self) -> "set_detect_anomaly":
         return self
 
     def __exit__(self, *exc) -> None:
-        anomaly._state.enabled = self._previous
+        anomaly._state.enabled, anomaly._state.check_nan = self._previous
 
 
 class _VariableMeta(type):

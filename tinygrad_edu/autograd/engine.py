@@ -58,7 +58,7 @@ def run_backward(
             roots.append(out.grad_fn)
             _add_to_buffer(buffers, out.grad_fn, out._output_nr, grad)
 
-    check_anomaly = anomaly._state.enabled
+    check_anomaly = anomaly._state.enabled and anomaly._state.check_nan
     previous_mode = _grad_state.enabled
     _grad_state.enabled = create_graph  # formulas record only for higher derivatives
     try:
