@@ -52,6 +52,10 @@ from .linalg.legacy import *  # noqa: E402, F403  (tg.inverse, tg.det, tg.svd, .
 from .linalg.lobpcg import lobpcg  # noqa: E402  (torch.lobpcg: a few eigenpairs, iteratively)
 from .linalg.lowrank import pca_lowrank, svd_lowrank  # noqa: E402  (randomized low-rank SVD and PCA)
 from .functions_aliases import *  # noqa: E402, F403  (torch.conv2d, torch.exp_, torch.t_copy, ...: see __all__)
+from .functions_nn_native import *  # noqa: E402, F403  (torch.native_batch_norm, torch.grid_sampler, ...: __all__)
+from .functions_rnn import *  # noqa: E402, F403  (torch.lstm_cell, torch.lstm, torch.gru, ...: see __all__)
+from .functions_nn_bags import *  # noqa: E402, F403  (torch.embedding_bag, torch.segment_reduce)
+from .functions_sync_batch_norm import *  # noqa: E402, F403  (torch.batch_norm_stats, ...: SyncBatchNorm's)
 from .autobatch import autobatch, is_autobatch_enabled  # noqa: E402  (its rules know nn's fused ops)
 from .promotion import can_cast, promote_types, result_type  # noqa: E402  (PyTorch's promotion rules)
 from .arrays import asarray, typename  # noqa: E402
