@@ -180,80 +180,44 @@ def _deprecated(old: str, new: str) -> None:
     warnings.warn(f"tg.{old} is deprecated. Please use tg.{new} instead.", DeprecationWarning, stacklevel=3)
 
 
-def is_autocast_cpu_enabled() -> bool:
-    _deprecated("is_autocast_cpu_enabled()", "is_autocast_enabled('cpu')")
-    return is_autocast_enabled("cpu")
+def _old_names(name: str, device: str, kinds: tuple) -> dict:
+    """PyTorch's deprecated per-device functions for one device (`name` as in their names:
+    "gpu" for "cuda"): each warns, then calls the general one with the device."""
+    def is_enabled() -> bool:
+        _deprecated(f"is_autocast_{name}_enabled()", f"is_autocast_enabled('{device}')")
+        return is_autocast_enabled(device)
+
+    def set_enabled(enabled: bool) -> None:
+        _deprecated(f"set_autocast_{name}_enabled(enabled)", f"set_autocast_enabled('{device}', enabled)")
+        set_autocast_enabled(device, _flag(enabled, f"set_autocast_{name}_enabled", "enabled", 1))
+
+    def get_dtype():
+        _deprecated(f"get_autocast_{name}_dtype()", f"get_autocast_dtype('{device}')")
+        return get_autocast_dtype(device)
+
+    def set_dtype(dtype) -> None:
+        _deprecated(f"set_autocast_{name}_dtype(dtype)", f"set_autocast_dtype('{device}', dtype)")
+        set_autocast_dtype(device, dtype)
+
+    made = {"is_{}_enabled": is_enabled, "set_{}_enabled": set_enabled, "get_{}_dtype": get_dtype,
+            "set_{}_dtype": set_dtype}
+    functions = {}
+    for pattern, fn in made.items():
+        if pattern.split("_", 1)[1] in kinds:  # (torch has no is/set_autocast_gpu_enabled)
+            fn.__name__ = fn.__qualname__ = pattern.format(f"autocast_{name}")
+            fn.__doc__ = f"Deprecated in PyTorch: warns, then `{pattern.format('autocast')}` with device '{device}'."
+            functions[fn.__name__] = fn
+    return functions
 
 
-def set_autocast_cpu_enabled(enabled: bool) -> None:
-    _deprecated("set_autocast_cpu_enabled(enabled)", "set_autocast_enabled('cpu', enabled)")
-    set_autocast_enabled("cpu", _flag(enabled, "set_autocast_cpu_enabled", "enabled", 1))
+_ALL_KINDS = ("{}_enabled", "{}_dtype")
+_OLD_NAMES: dict = {}
+for _name, _device, _kinds in (("cpu", "cpu", _ALL_KINDS), ("gpu", "cuda", ("{}_dtype",)),
+                               ("xla", "xla", _ALL_KINDS), ("ipu", "ipu", _ALL_KINDS)):
+    _OLD_NAMES.update(_old_names(_name, _device, _kinds))
+globals().update(_OLD_NAMES)
 
 
-def get_autocast_cpu_dtype():
-    _deprecated("get_autocast_cpu_dtype()", "get_autocast_dtype('cpu')")
-    return get_autocast_dtype("cpu")
-
-
-def set_autocast_cpu_dtype(dtype) -> None:
-    _deprecated("set_autocast_cpu_dtype(dtype)", "set_autocast_dtype('cpu', dtype)")
-    set_autocast_dtype("cpu", dtype)
-
-
-def get_autocast_gpu_dtype():
-    _deprecated("get_autocast_gpu_dtype()", "get_autocast_dtype('cuda')")
-    return get_autocast_dtype("cuda")
-
-
-def set_autocast_gpu_dtype(dtype) -> None:
-    _deprecated("set_autocast_gpu_dtype(dtype)", "set_autocast_dtype('cuda', dtype)")
-    set_autocast_dtype("cuda", dtype)
-
-
-def is_autocast_xla_enabled() -> bool:
-    _deprecated("is_autocast_xla_enabled()", "is_autocast_enabled('xla')")
-    return is_autocast_enabled("xla")
-
-
-def set_autocast_xla_enabled(enabled: bool) -> None:
-    _deprecated("set_autocast_xla_enabled(enabled)", "set_autocast_enabled('xla', enabled)")
-    set_autocast_enabled("xla", _flag(enabled, "set_autocast_xla_enabled", "enabled", 1))
-
-
-def get_autocast_xla_dtype():
-    _deprecated("get_autocast_xla_dtype()", "get_autocast_dtype('xla')")
-    return get_autocast_dtype("xla")
-
-
-def set_autocast_xla_dtype(dtype) -> None:
-    _deprecated("set_autocast_xla_dtype(dtype)", "set_autocast_dtype('xla', dtype)")
-    set_autocast_dtype("xla", dtype)
-
-
-def is_autocast_ipu_enabled() -> bool:
-    _deprecated("is_autocast_ipu_enabled()", "is_autocast_enabled('ipu')")
-    return is_autocast_enabled("ipu")
-
-
-def set_autocast_ipu_enabled(enabled: bool) -> None:
-    _deprecated("set_autocast_ipu_enabled(enabled)", "set_autocast_enabled('ipu', enabled)")
-    set_autocast_enabled("ipu", _flag(enabled, "set_autocast_ipu_enabled", "enabled", 1))
-
-
-def get_autocast_ipu_dtype():
-    _deprecated("get_autocast_ipu_dtype()", "get_autocast_dtype('ipu')")
-    return get_autocast_dtype("ipu")
-
-
-def set_autocast_ipu_dtype(dtype) -> None:
-    _deprecated("set_autocast_ipu_dtype(dtype)", "set_autocast_dtype('ipu', dtype)")
-    set_autocast_dtype("ipu", dtype)
-
-
-__all__ = ["autocast_decrement_nesting", "autocast_increment_nesting", "clear_autocast_cache",
-           "get_autocast_cpu_dtype", "get_autocast_dtype", "get_autocast_gpu_dtype", "get_autocast_ipu_dtype",
-           "get_autocast_xla_dtype", "is_autocast_cache_enabled", "is_autocast_cpu_enabled", "is_autocast_enabled",
-           "is_autocast_ipu_enabled", "is_autocast_xla_enabled", "set_autocast_cache_enabled",
-           "set_autocast_cpu_dtype", "set_autocast_cpu_enabled", "set_autocast_dtype", "set_autocast_enabled",
-           "set_autocast_gpu_dtype", "set_autocast_ipu_dtype", "set_autocast_ipu_enabled", "set_autocast_xla_dtype",
-           "set_autocast_xla_enabled"]
+__all__ = ["autocast_decrement_nesting", "autocast_increment_nesting", "clear_autocast_cache", "get_autocast_dtype",
+           "is_autocast_cache_enabled", "is_autocast_enabled", "set_autocast_cache_enabled", "set_autocast_dtype",
+           "set_autocast_enabled", *sorted(_OLD_NAMES)]
