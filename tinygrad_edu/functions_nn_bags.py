@@ -54,6 +54,8 @@ def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor, scale_grad_b
     ([[1.0, 0.0, 0.0], [0.0, 0.5, 0.5]], [0, 1, 1], [1, 2])
     """
     op = "embedding_bag"
+    if offsets is None:  # (F.embedding_bag may leave them out for 2-D indices; this aten form may not)
+        raise TypeError(f"{op}(): argument 'offsets' (position 3) must be Tensor, not NoneType")
     if isinstance(mode, bool) or mode not in _BAG_MODES:
         raise RuntimeError(f"{op}: `mode` must be 0 (sum), 1 (mean) or 2 (max), got {mode!r}")
     idx = _index_array(indices, op, "indices")
