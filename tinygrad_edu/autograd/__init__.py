@@ -33,6 +33,11 @@ _NAMES = {
     "graph": ("tinygrad_edu.autograd.graph", None),  # saved_tensors_hooks, save_on_cpu, ...
     "forward_ad": ("tinygrad_edu.autograd.forward_ad", None),  # dual_level, make_dual, unpack_dual
     "profiler": ("tinygrad_edu.autograd.profiler", None),  # profile, record_function (PyTorch's older API)
+    "inference_mode": ("tinygrad_edu.autograd.api", "inference_mode"),
+    "set_multithreading_enabled": ("tinygrad_edu.autograd.api", "set_multithreading_enabled"),
+    "is_multithreading_enabled": ("tinygrad_edu.autograd.api", "is_multithreading_enabled"),
+    "is_view_replay_enabled": ("tinygrad_edu.autograd.api", "is_view_replay_enabled"),
+    "is_tensor_like": ("tinygrad_edu.autograd.api", "is_tensor_like"),
 }
 
 __all__ = sorted(_NAMES)

@@ -149,3 +149,54 @@ def mark_inference(cls: type, args: tuple, out) -> None:
         if isinstance(t, Tensor):
             t._inference = True
             function._inference_made = True  # (from now on, save_for_backward looks for them)
+
+
+# ---- switches PyTorch has for its multithreaded engine, and a type test ---------------------------
+class _EngineState(threading.local):
+    multithreading = True  # (reported only: a backward pass here runs on the calling thread anyway)
+
+
+_engine = _EngineState()
+
+
+def is_multithreading_enabled() -> bool:
+    """PyTorch's switch for running backward on device worker threads (True by default, per
+    thread). Here backward always runs on the calling thread; the switch is only remembered."""
+    return _engine.multithreading
+
+
+class set_multithreading_enabled:  # noqa: N801 (PyTorch's name)
+    """Set `is_multithreading_enabled()` now (as a call) or for a `with` block, as PyTorch's; it
+    changes nothing else here (backward runs on the calling thread).
+
+    >>> import tinygrad_edu as tg
+    >>> with tg.autograd.set_multithreading_enabled(False):
+    ...     tg.autograd.is_multithreading_enabled()
+    False
+    >>> tg.autograd.is_multithreading_enabled()
+    True
+    """
+
+    def __init__(self, mode: bool) -> None:
+        self.prev, self.mode = _engine.multithreading, bool(mode)
+        _engine.multithreading = self.mode
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc) -> None:
+        _engine.multithreading = self.prev
+
+    def clone(self) -> "set_multithreading_enabled":
+        return self.__class__(self.mode)
+
+
+def is_view_replay_enabled() -> bool:
+    """PyTorch's view-replay switch (for backends without views): False, as by default there."""
+    return False
+
+
+def is_tensor_like(inp) -> bool:
+    """True for a Tensor (or a subclass); False for numbers, None and other objects, as
+    `torch.autograd.is_tensor_like` for classes without `__torch_function__`."""
+    return isinstance(inp, Tensor)

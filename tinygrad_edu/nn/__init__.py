@@ -127,7 +127,8 @@ from .more_losses import (
     TripletMarginLoss,
     TripletMarginWithDistanceLoss,
 )
-from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm
+from .normalization import BatchNorm1d, BatchNorm2d, BatchNorm3d, LayerNorm, SyncBatchNorm
+from .parallel import DataParallel
 from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 from .recurrent import GRUCell, LSTMCell, RNNCell
 from .recurrent import _Cell as RNNCellBase  # (PyTorch's name for the cells' common base)

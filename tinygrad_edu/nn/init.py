@@ -246,3 +246,24 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     for col in range(cols):
         values[rng.permutation(rows)[:num_zeros], col] = 0
     return _fill(tensor, values, "sparse_")
+
+
+# ---- PyTorch's old names without the trailing underscore (deprecated there: they warn) ---------
+def _deprecated_name(fill):
+    """`nn.init.normal` and its siblings: warn (FutureWarning, as PyTorch), then `fill` itself."""
+    old, new = fill.__name__[:-1], fill.__name__
+
+    def deprecated(*args, **kwargs):
+        warnings.warn(f"`nn.init.{old}` is now deprecated in favor of `nn.init.{new}`.", FutureWarning,
+                      stacklevel=2)
+        return fill(*args, **kwargs)
+
+    deprecated.__name__ = deprecated.__qualname__ = old
+    deprecated.__doc__ = f"Deprecated in PyTorch: use `nn.init.{new}` (this warns, then calls it)."
+    return deprecated
+
+
+uniform, normal, constant, eye, dirac, xavier_uniform, xavier_normal, kaiming_uniform, kaiming_normal, \
+    orthogonal, sparse = (_deprecated_name(fill) for fill in (
+        uniform_, normal_, constant_, eye_, dirac_, xavier_uniform_, xavier_normal_, kaiming_uniform_,
+        kaiming_normal_, orthogonal_, sparse_))

@@ -139,3 +139,45 @@ class BatchNorm3d(_BatchNorm):
     """Batch normalization of (N, C, D, H, W) inputs, per channel C; see BatchNorm1d."""
 
     dims = (5,)
+
+
+class SyncBatchNorm(_BatchNorm):
+    """PyTorch's batch normalization whose statistics are summed over the processes of a
+    distributed job. Here there is one process, so it is batch normalization over the batch it
+    is given (PyTorch does the same without a process group): inputs of 2 or more dims, channels
+    on dim 1. `process_group` is accepted and not used.
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> model = nn.SyncBatchNorm.convert_sync_batchnorm(nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3)))
+    >>> type(model[1]).__name__, model(tg.randn(8, 4)).shape
+    ('SyncBatchNorm', (8, 3))
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, process_group=None, device=None, dtype=None, *,
+                 bias: bool = True) -> None:
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
+        self.process_group = process_group
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim < 2:
+            raise ValueError(f"SyncBatchNorm: expected at least 2D input (got {input.ndim}D input of shape "
+                             f"{input.shape})")
+        self.dims = (input.ndim,)  # (any number of dims from 2 on)
+        return super().forward(input)
+
+    @classmethod
+    def convert_sync_batchnorm(cls, module: Module, process_group=None) -> Module:
+        """`module` with every BatchNorm*d in it (itself included) replaced by a SyncBatchNorm
+        holding the same parameters, buffers and training mode, as PyTorch's."""
+        if isinstance(module, _BatchNorm) and not isinstance(module, SyncBatchNorm):
+            converted = cls(module.num_features, module.eps, module.momentum, module.affine,
+                            module.track_running_stats, process_group)
+            for name in ("weight", "bias", "running_mean", "running_var", "num_batches_tracked"):
+                setattr(converted, name, getattr(module, name))  # the same tensors, as PyTorch
+            converted.train(module.training)
+            return converted
+        for name, child in list(module._modules.items()):
+            if child is not None:
+                module._modules[name] = cls.convert_sync_batchnorm(child, process_group)
+        return module
