@@ -52,6 +52,20 @@ class Transform:
         """+1 where the map increases, -1 where it decreases (monotone maps only)."""
         raise NotImplementedError
 
+    def with_cache(self, cache_size: int = 1) -> "Transform":
+        """This transform with another cache size (itself when it already has that size)."""
+        if self._cache_size == cache_size:
+            return self
+        if type(self).__init__ is Transform.__init__:
+            return type(self)(cache_size=cache_size)
+        raise NotImplementedError(f"{type(self)}.with_cache is not implemented")
+
+    def __eq__(self, other) -> bool:
+        return self is other
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
     def __call__(self, x: Tensor) -> Tensor:
         if self._cache_size == 0:
             return self._call(x)
@@ -121,6 +135,12 @@ class _InverseTransform(Transform):
     def inv(self) -> Transform:
         return self._inv
 
+    def with_cache(self, cache_size: int = 1) -> Transform:
+        return self._inv.with_cache(cache_size).inv
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _InverseTransform) and self._inv == other._inv
+
     def __call__(self, x: Tensor) -> Tensor:
         return self._inv._inv_call(x)
 
@@ -146,6 +166,9 @@ class ExpTransform(Transform):
     bijective = True
     sign = +1
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, ExpTransform)
+
     def _call(self, x: Tensor) -> Tensor:
         return x.exp()
 
@@ -164,6 +187,9 @@ class SigmoidTransform(Transform):
     codomain = constraints.unit_interval
     bijective = True
     sign = +1
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SigmoidTransform)
 
     def _call(self, x: Tensor) -> Tensor:
         info = finfo(x.dtype)
@@ -187,6 +213,9 @@ class TanhTransform(Transform):
     codomain = constraints.interval(-1.0, 1.0)
     bijective = True
     sign = +1
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, TanhTransform)
 
     def _call(self, x: Tensor) -> Tensor:
         return x.tanh()
@@ -214,6 +243,23 @@ class AffineTransform(Transform):
     @property
     def event_dim(self) -> int:
         return self._event_dim
+
+    def with_cache(self, cache_size: int = 1) -> "AffineTransform":
+        if self._cache_size == cache_size:
+            return self
+        return AffineTransform(self.loc, self.scale, self._event_dim, cache_size=cache_size)
+
+    def __eq__(self, other) -> bool:
+        """Equal when loc and scale are equal (numbers, or tensors equal everywhere)."""
+        if not isinstance(other, AffineTransform):
+            return False
+        for mine, theirs in ((self.loc, other.loc), (self.scale, other.scale)):
+            if isinstance(mine, Number) and isinstance(theirs, Number):
+                if mine != theirs:
+                    return False
+            elif not bool((mine == theirs).all()):
+                return False
+        return True
 
     @property
     def domain(self):
@@ -255,3 +301,11 @@ class AffineTransform(Transform):
 
     def inverse_shape(self, shape: tuple) -> tuple:
         return self.forward_shape(shape)
+
+
+# the other transforms live in transforms_more.py (this file would grow too long); they are
+# importable from here too, as every transform is from torch.distributions.transforms
+from .transforms_more import *  # noqa: E402, F403
+from .transforms_more import __all__ as _more  # noqa: E402
+
+__all__ = __all__ + _more
