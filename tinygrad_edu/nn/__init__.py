@@ -87,6 +87,7 @@ from .lazy import (
     LazyLinear,
 )
 from .legacy import Container, CrossMapLRN2d, NLLLoss2d
+from .linear_cross_entropy import LinearCrossEntropyLoss, LinearCrossEntropyOptions
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,

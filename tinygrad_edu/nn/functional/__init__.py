@@ -44,6 +44,7 @@ from .group_normalization import group_norm, instance_norm, local_response_norm,
 from .inplace import celu_, elu_, leaky_relu_, relu_, selu_
 from .layers import _check_dropout_p, dropout, embedding, linear
 from .likelihood_losses import gaussian_nll_loss, poisson_nll_loss
+from .linear_cross_entropy import linear_cross_entropy
 from .losses import binary_cross_entropy, cross_entropy, mse_loss, nll_loss
 from .margin_losses import (
     cosine_embedding_loss,
@@ -132,6 +133,7 @@ __all__ += ["conv3d", "conv_transpose3d", "max_pool3d", "avg_pool3d", "adaptive_
             "bilinear", "embedding_bag", "pdist", "channel_shuffle"]
 __all__ += ["affine_grid", "grid_sample", "ctc_loss"]
 __all__ += ["celu_", "elu_", "leaky_relu_", "relu_", "selu_"]
+__all__ += ["linear_cross_entropy"]
 __all__ += ["fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
             "fractional_max_pool3d_with_indices", "native_channel_shuffle"]
 
