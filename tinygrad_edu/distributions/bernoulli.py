@@ -13,7 +13,7 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .families import BinaryEvent
+from .families import BinaryEvent, expand_probs_or_logits
 from .noise import uniform_array
 from .parameters import broadcast_all
 
@@ -44,17 +44,7 @@ class Bernoulli(BinaryEvent, Distribution):
         super().__init__(() if is_scalar else self._param.shape, validate_args=validate_args)
 
     def expand(self, batch_shape: tuple, _instance=None) -> "Bernoulli":
-        new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = tuple(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-            new._param = new.probs
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-            new._param = new.logits
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_probs_or_logits(self, self._get_checked_instance(Bernoulli, _instance), batch_shape)
 
     @property
     def mean(self) -> Tensor:

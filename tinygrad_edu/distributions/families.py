@@ -71,3 +71,17 @@ class BinaryEvent:
     @property
     def param_shape(self) -> tuple:
         return self._param.shape
+
+
+def expand_probs_or_logits(self, new, batch_shape: tuple):
+    """The end of `expand` for a distribution given `probs` or `logits`: `new` gets whichever of
+    them `self` holds, expanded to `batch_shape` (the one given becomes `_param`), and the batch
+    shape and validation setting. Returns `new`."""
+    batch_shape = tuple(batch_shape)
+    for name in ("probs", "logits"):
+        if name in self.__dict__:
+            setattr(new, name, self.__dict__[name].expand(batch_shape))
+            new._param = new.__dict__[name]
+    Distribution.__init__(new, batch_shape, validate_args=False)
+    new._validate_args = self._validate_args
+    return new

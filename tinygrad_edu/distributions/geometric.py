@@ -14,7 +14,7 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .families import BinaryEvent
+from .families import BinaryEvent, expand_probs_or_logits
 from .noise import uniform_array
 from .parameters import broadcast_all
 
@@ -49,15 +49,7 @@ class Geometric(BinaryEvent, Distribution):
                                  f"invalid values:\n{self.probs.data[~valid.data]}")
 
     def expand(self, batch_shape: tuple, _instance=None) -> "Geometric":
-        new = self._get_checked_instance(Geometric, _instance)
-        batch_shape = tuple(batch_shape)
-        if "probs" in self.__dict__:
-            new.probs = self.probs.expand(batch_shape)
-        if "logits" in self.__dict__:
-            new.logits = self.logits.expand(batch_shape)
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_probs_or_logits(self, self._get_checked_instance(Geometric, _instance), batch_shape)
 
     @property
     def mean(self) -> Tensor:

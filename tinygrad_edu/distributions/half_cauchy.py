@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 
-from ..creation import full, full_like, zeros_like
-from ..ops.select import where
+from ..creation import full, zeros_like
 from ..tensor import Tensor
 from . import constraints
 from .cauchy import Cauchy
+from .half_normal import FoldedAtZero
 from .transformed_distribution import TransformedDistribution
 from .transforms_more import AbsTransform
 
 
-class HalfCauchy(TransformedDistribution):
+class HalfCauchy(FoldedAtZero, TransformedDistribution):
     """HalfCauchy(scale): density 2 / (π scale (1 + (x/scale)²)) for x >= 0; infinite mean.
 
     >>> import tinygrad_edu as tg
@@ -49,24 +49,3 @@ class HalfCauchy(TransformedDistribution):
     def variance(self) -> Tensor:
         """The Cauchy's: inf."""
         return self.base_dist.variance
-
-    def log_prob(self, value: Tensor) -> Tensor:
-        """log Cauchy(x; 0, scale) + log 2 for x >= 0, -inf below."""
-        if self._validate_args:
-            self._validate_sample(value)
-        log_prob = self.base_dist.log_prob(value) + math.log(2)
-        return where(value >= 0, log_prob, full_like(log_prob, -math.inf))
-
-    def cdf(self, value: Tensor) -> Tensor:
-        """2 F_Cauchy(x) - 1 = (2/π) atan(x/scale)."""
-        if self._validate_args:
-            self._validate_sample(value)
-        return 2 * self.base_dist.cdf(value) - 1
-
-    def icdf(self, prob: Tensor) -> Tensor:
-        """The Cauchy's icdf at (p + 1)/2."""
-        return self.base_dist.icdf((prob + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        """The Cauchy's entropy - log 2 = log(2π scale)."""
-        return self.base_dist.entropy() - math.log(2)

@@ -12,7 +12,30 @@ from .distribution import Distribution
 from .normal import Normal
 
 
-class HalfNormal(Distribution):
+class FoldedAtZero:
+    """|X| for X symmetric about 0 (`self.base_dist`): the density doubles on x >= 0, so
+    log p(x) = log p_X(x) + log 2 there (-inf below), F(x) = 2 F_X(x) - 1, the quantile of p is
+    X's at (p + 1)/2, and the entropy is X's - log 2. HalfNormal and HalfCauchy share it."""
+
+    def log_prob(self, value: Tensor) -> Tensor:
+        if self._validate_args:
+            self._validate_sample(value)
+        log_prob = self.base_dist.log_prob(value) + math.log(2)
+        return where(value >= 0, log_prob, full_like(log_prob, -math.inf))
+
+    def cdf(self, value: Tensor) -> Tensor:
+        if self._validate_args:
+            self._validate_sample(value)
+        return 2 * self.base_dist.cdf(value) - 1
+
+    def icdf(self, prob: Tensor) -> Tensor:
+        return self.base_dist.icdf((prob + 1) / 2)
+
+    def entropy(self) -> Tensor:
+        return self.base_dist.entropy() - math.log(2)
+
+
+class HalfNormal(FoldedAtZero, Distribution):
     """HalfNormal(scale): density 2 N(x; 0, scale²) for x >= 0.
 
     >>> import tinygrad_edu as tg
@@ -57,23 +80,3 @@ class HalfNormal(Distribution):
         """|eps·scale|, eps ~ N(0, 1)."""
         return self.base_dist.rsample(sample_shape).abs()
 
-    def log_prob(self, value: Tensor) -> Tensor:
-        """log N(x; 0, scale) + log 2 for x >= 0, -inf below."""
-        if self._validate_args:
-            self._validate_sample(value)
-        log_prob = self.base_dist.log_prob(value) + math.log(2)
-        return where(value >= 0, log_prob, full_like(log_prob, -math.inf))
-
-    def cdf(self, value: Tensor) -> Tensor:
-        """2 Φ(x/scale) - 1."""
-        if self._validate_args:
-            self._validate_sample(value)
-        return 2 * self.base_dist.cdf(value) - 1
-
-    def icdf(self, prob: Tensor) -> Tensor:
-        """The normal's icdf at (p + 1)/2."""
-        return self.base_dist.icdf((prob + 1) / 2)
-
-    def entropy(self) -> Tensor:
-        """The normal's entropy - log 2."""
-        return self.base_dist.entropy() - math.log(2)

@@ -10,7 +10,7 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .families import BinaryEvent
+from .families import BinaryEvent, expand_probs_or_logits
 from .gamma import Gamma
 from .parameters import broadcast_all, lazy_property
 
@@ -57,13 +57,7 @@ class NegativeBinomial(BinaryEvent, Distribution):
         new = self._get_checked_instance(NegativeBinomial, _instance)
         batch_shape = tuple(batch_shape)
         new.total_count = self.total_count.expand(batch_shape)
-        for name in ("probs", "logits"):
-            if name in self.__dict__:
-                setattr(new, name, self.__dict__[name].expand(batch_shape))
-                new._param = new.__dict__[name]
-        Distribution.__init__(new, batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return expand_probs_or_logits(self, new, batch_shape)
 
     @property
     def mean(self) -> Tensor:
