@@ -220,3 +220,23 @@ def test_gamma_gradient_matches_torch_on_the_same_sample():
     grad_alpha = torch._standard_gamma_grad(ta, unit) / tr
     np.testing.assert_allclose(alpha.grad.numpy(), grad_alpha.detach().numpy(), rtol=2e-2)
     np.testing.assert_allclose(rate.grad.numpy(), -x.detach().numpy() / rate.detach().numpy(), rtol=1e-14)
+
+
+def test_gamma_cdf_is_the_incomplete_gamma_function():
+    """Gamma.cdf(x) = P(α, βx): for α = 1 it is the exponential's 1 - e^(-βx); gradients in x and β,
+    none in α, as PyTorch's."""
+    rate = tg.tensor([2.0], requires_grad=True)
+    x = tg.tensor([0.7], requires_grad=True)
+    cdf = D.Gamma(tg.tensor([1.0]), rate).cdf(x)
+    assert cdf.item() == pytest.approx(1 - np.exp(-1.4), rel=1e-12)
+    cdf.backward()
+    assert x.grad.item() == pytest.approx(2.0 * np.exp(-1.4), rel=1e-10)
+    assert rate.grad.item() == pytest.approx(0.7 * np.exp(-1.4), rel=1e-10)
+    assert D.Chi2(tg.tensor([2.0])).cdf(tg.tensor([1.0])).item() == pytest.approx(1 - np.exp(-0.5), rel=1e-12)
+    alpha = tg.tensor([2.0], requires_grad=True)
+    with pytest.raises(NotImplementedError, match="gammainc"):
+        D.Gamma(alpha, 1.0).cdf(tg.tensor([1.0])).backward()
+    torch = pytest.importorskip("torch")
+    a, b, v = np.array([0.5, 2.0, 7.0]), np.array([3.0, 1.0, 0.5]), np.array([0.2, 1.5, 20.0])
+    theirs = torch.distributions.Gamma(torch.tensor(a), torch.tensor(b)).cdf(torch.tensor(v)).numpy()
+    np.testing.assert_allclose(D.Gamma(tg.tensor(a), tg.tensor(b)).cdf(tg.tensor(v)).numpy(), theirs, rtol=1e-12)

@@ -4,8 +4,8 @@
 `rsample` is differentiable in both parameters: x = x₁/β with x₁ ~ Gamma(α, 1) drawn by the
 `StandardGamma` op, whose gradient in α is the implicit reparameterisation one (Figurnov, Mohamed
 and Mnih, "Implicit Reparameterization Gradients", 2018; see standard_gamma.py). `sample` is
-`rsample` without gradient, so both give the same numbers for the same seed. `cdf` (the
-regularised incomplete gamma function) is not here.
+`rsample` without gradient, so both give the same numbers for the same seed. `cdf` is the
+regularised lower incomplete gamma function P(α, βx) (`tg.special.gammainc`).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from numbers import Number
 
 import numpy as np
 
+from ..special_more import gammainc
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
@@ -67,6 +68,15 @@ class Gamma(Distribution):
             value = Tensor(np.asarray(value, dtype=self.rate.dtype))
         return (self.concentration.xlogy(self.rate) + (self.concentration - 1).xlogy(value)
                 - self.rate * value - self.concentration.lgamma())
+
+    def cdf(self, value: Tensor) -> Tensor:
+        """P(α, βx), the regularised lower incomplete gamma function. As in PyTorch, it is
+        differentiable in x and β, not in α."""
+        if self._validate_args:
+            self._validate_sample(value)
+        if not isinstance(value, Tensor):
+            value = Tensor(np.asarray(value, dtype=self.rate.dtype))
+        return gammainc(self.concentration, self.rate * value)
 
     def entropy(self) -> Tensor:
         """α - log β + log Γ(α) + (1 - α) ψ(α), ψ the digamma function."""
