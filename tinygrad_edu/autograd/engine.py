@@ -22,6 +22,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import anomaly
+from .deferred import Deferred
 from .function import Node
 from .grad_mode import _state as _grad_state
 from .hooks import run_hooks
@@ -79,6 +80,8 @@ def run_backward(
                     grads_out = _run_node_hooks(node, grads_in, grads_out, create_graph)
                 if check_anomaly:
                     anomaly.check_gradients(node, grads_out)
+                if observer is not None:  # (it reads the numbers: no sum kept in pieces)
+                    grads_out = tuple([g.value() if isinstance(g, Deferred) else g for g in grads_out])
                 sent = [] if observer is not None else None
                 _send(node, grads_in, grads_out, buffers, exits, create_graph, sent)
             if observer is not None:
@@ -140,6 +143,9 @@ def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exit
                 sent.append(None)
             continue
         if grad.__class__ is not kind:
+            if isinstance(grad, Deferred) and _is_leaf(edge) and grad.shape == shape and sent is None:
+                exits.leaf(edge, grad)  # a weight's gradient in pieces, summed at the end (deferred.py)
+                continue
             grad = _as_gradient(grad, create_graph)
         if grad.shape != shape:
             grad = _fit_shape(node, grad, shape)
@@ -151,6 +157,10 @@ def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exit
             exits.leaf(edge, grad, node.fn.fresh_gradients and _is_fresh(grad, grads_in))
         if sent is not None:
             sent.append(grad)
+
+
+def _is_leaf(edge) -> bool:
+    return edge.__class__ is not Node and edge.__class__ is not tuple
 
 
 def _is_fresh(grad, grads_in: list) -> bool:
@@ -168,6 +178,8 @@ def _as_gradient(grad, create_graph: bool):
     """An array (or, recording, a Tensor); numpy's 0-d results are scalars, made arrays here."""
     if create_graph:
         return grad if grad.__class__ is Tensor else Tensor._make(np.asarray(grad), None, False)
+    if isinstance(grad, Deferred):  # (numbers needed now: for a node, a hook, or an observer)
+        return grad.value()
     return grad if grad.__class__ is np.ndarray else np.asarray(grad.data if grad.__class__ is Tensor else grad)
 
 
@@ -231,6 +243,7 @@ class _Exits:
         self.create_graph = create_graph
         self.hooks = hooks
         self.held: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
+        self.deferred: dict[int, list] = {}  # id(leaf) -> [leaf, a sum kept in pieces (deferred.py)]
         self.inputs = inputs
         self.wanted = None if inputs is None else {id(t) for t in inputs if t.grad_fn is None}
         # tg.grad of intermediate results: (node, output_nr) -> gradient, filled on arrival
@@ -239,6 +252,14 @@ class _Exits:
         self.capturing = bool(self.captured)
 
     def leaf(self, leaf: Tensor, grad, fresh: bool = False) -> None:
+        if grad.__class__ is not np.ndarray and isinstance(grad, Deferred):
+            entry = self.deferred.get(id(leaf))
+            if entry is None:
+                self.deferred[id(leaf)] = [leaf, grad]
+                return
+            if entry[1].add(grad):
+                return
+            grad, fresh = grad.value(), True  # (a sum of another kind: added now)
         if self.wanted is None and not ((leaf._hooks or leaf._post_accumulate_hooks) and self.hooks):
             _accumulate(leaf, grad, self.create_graph, fresh)
         elif self.wanted is None or id(leaf) in self.wanted:
@@ -265,6 +286,8 @@ class _Exits:
         return grads
 
     def finish(self) -> list | None:
+        for leaf, pieces in self.deferred.values():  # each weight's sum computed once (deferred.py)
+            self.leaf(leaf, pieces.value(), fresh=True)
         for leaf, grad in self.held.values():
             if self.wanted is None:
                 _accumulate(leaf, _hooked(leaf._hooks, grad, "leaf", leaf.shape), self.create_graph)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from .deferred import ProductSum, RowSum
 
 # The number 1 per dtype, as a 0-d array (numpy spends about twice as long on `z + 1` with a Python
 # number as with an array of z's dtype).
@@ -54,6 +55,25 @@ def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
     m = np.maximum.reduce(x, axis=axis, keepdims=True, initial=-np.inf)  # (initial: an empty axis is fine)
     shifted = x - np.where(np.isfinite(m), m, 0)
     return shifted - np.log(np.add.reduce(np.exp(shifted), axis=axis, keepdims=True))
+
+
+def _transposed_times(a: np.ndarray, g: np.ndarray):
+    """aᵀ g, the gradient that reaches W in a product x W: kept as its factors when they are
+    smaller than the product (a batch of a few rows), so that a weight used at many steps gets
+    one matrix product for all of them (deferred.py). With one row it is an outer product, which
+    a broadcast multiply computes several times faster than matmul's general kernel."""
+    if ProductSum.worth_keeping(a, g):
+        return ProductSum(a, g)
+    swapped = np.swapaxes(a, -1, -2)
+    return swapped * g if a.shape[-2] == 1 else swapped @ g
+
+
+def _rows_gradient(values: np.ndarray, index, shape: tuple):
+    """The gradient of x in x[index]: zeros(shape) with `values` added at `index`; for row
+    numbers into a table (an embedding), kept as the rows until the backward pass ends (deferred.py)."""
+    if shape and RowSum.worth_keeping(values, index, shape):
+        return RowSum(values, index, shape)
+    return _index_add(values, index, shape)
 
 
 def _broadcast_to(x: np.ndarray, shape: tuple) -> np.ndarray:
@@ -115,6 +135,7 @@ numpy_xp = _Namespace(
     matrix_transpose=lambda x: np.swapaxes(x, -1, -2), concatenate=np.concatenate,
     astype=lambda x, dtype: np.asarray(x).astype(dtype), log_softmax=_log_softmax,
     index_add=_index_add, replace=_replace, values=lambda x: x,
+    transposed_times=_transposed_times, rows_gradient=_rows_gradient,
     abs=np.abs, zeros_like=np.zeros_like, flip=np.flip, cumsum=_cumsum,
     prod_others=lambda x, axes: _prod_others(x, axes), einsum=lambda eq, *xs: _einsum(eq, *xs),
     polygamma=lambda n, x: _special_array("polygamma_array", n, x),
@@ -267,6 +288,7 @@ tensor_xp = _Namespace(
     matrix_transpose=lambda x: _t(x).transpose(-1, -2), concatenate=_tensor_concatenate,
     astype=lambda x, dtype: _t(x).to(dtype), log_softmax=_tensor_log_softmax,
     index_add=_tensor_index_add, replace=_tensor_replace,
+    transposed_times=lambda a, g: _t(a).transpose(-1, -2) @ g, rows_gradient=_tensor_index_add,
     values=lambda x: x.data if x.__class__ is Tensor else x,
     abs=lambda x: _t(x).abs(),
     zeros_like=lambda x: Tensor._make(np.zeros_like(_t(x).data), None, False),  # a constant

@@ -80,7 +80,7 @@ class GetItem(Op):
 
     @staticmethod
     def backward(ctx, grad):
-        return ctx.xp.index_add(grad, ctx.index, ctx.in_shape)
+        return ctx.xp.rows_gradient(grad, ctx.index, ctx.in_shape)  # (rows of a table: deferred.py)
 
 
 class IndexAdd(Op):

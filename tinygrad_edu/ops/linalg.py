@@ -47,12 +47,5 @@ class MatMul(Op):
         grad_a = grad @ xp.matrix_transpose(b) if need_a else None
         grad_b = None
         if need_b:
-            grad_b = transposed_times(xp, a, grad)
+            grad_b = xp.transposed_times(a, grad)  # (kept as factors when a has few rows: deferred.py)
         return grad_a, grad_b
-
-
-def transposed_times(xp, a, g):
-    """Aᵀ G, the gradient that reaches the right factor of a product. With one row in A (batch
-    1) it is an outer product, which a broadcast multiply computes several times faster than
-    matmul's general kernel. (Also used by `F.linear`'s fused node: ∂W = Gᵀ x.)"""
-    return xp.matrix_transpose(a) * g if a.shape[-2] == 1 else xp.matrix_transpose(a) @ g

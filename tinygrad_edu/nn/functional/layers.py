@@ -4,7 +4,6 @@ from __future__ import annotations
 import numpy as np
 
 from ...ops.index import GetItem
-from ...ops.linalg import transposed_times
 from ...ops.op import Op
 from ...random import generator
 from ...tensor import Tensor
@@ -50,7 +49,7 @@ def linear_grads(xp, grad, x, weight, need_x: bool, need_w: bool) -> tuple:
     if need_w:  # leading axes folded into one batch axis: Gᵀ x is then one matrix product
         g2 = grad if grad.ndim == 2 else xp.reshape(grad, (-1, grad.shape[-1]))
         x2 = x if x.ndim == 2 else xp.reshape(x, (int(np.prod(x.shape[:-1])), x.shape[-1]))
-        grad_w = transposed_times(xp, g2, x2)  # Gᵀ x
+        grad_w = xp.transposed_times(g2, x2)  # Gᵀ x (as factors for a few rows: deferred.py)
     return (grad @ weight if need_x else None), grad_w
 
 
