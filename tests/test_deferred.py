@@ -60,6 +60,15 @@ def test_a_mask_or_slice_index_is_not_kept_in_pieces():
     assert numpy_xp.rows_gradient(np.ones(2), slice(0, 2), (4,)).__class__ is np.ndarray
 
 
+def test_an_empty_batch_gives_zeros():
+    np.testing.assert_array_equal(ProductSum(np.ones((0, 3)), np.ones((0, 2))).value(), np.zeros((3, 2)))
+    np.testing.assert_array_equal(RowSum(np.ones((0, 2)), np.zeros(0, np.int64), (4, 2)).value(), np.zeros((4, 2)))
+    x = tg.zeros(0, 3, dtype=np.float64)
+    w = tg.ones(3, requires_grad=True, dtype=np.float64)
+    (x @ w).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), np.zeros(3))
+
+
 def test_sums_of_two_kinds_add_as_arrays():
     a = ProductSum(np.ones((1, 2)), np.ones((1, 3)))
     b = RowSum(np.ones((1, 3)), np.array([0]), (2, 3))

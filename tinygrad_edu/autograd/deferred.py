@@ -101,9 +101,9 @@ class ProductSum(Deferred):
         return np.concatenate(self.lefts).T @ np.concatenate(self.rights)
 
     def value(self) -> np.ndarray:
-        if not self.rows:
-            return self.dense.copy()
-        return self._product() if self.dense is None else self.dense + self._product()
+        if self.dense is None:
+            return self._product()  # (zeros if there are no rows: a product over an empty batch)
+        return self.dense + self._product() if self.rows else self.dense.copy()
 
     def pieces(self) -> int:
         return len(self.lefts) + (self.dense is not None)
