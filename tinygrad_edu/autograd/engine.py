@@ -219,6 +219,8 @@ def _fit_shape(node: Node, grad, shape: tuple):
     # grad must be shape broadcast to something bigger, e.g. (3, 1) is not (2,) broadcast:
     # counting from the right, each axis of `shape` is 1 or equal to grad's
     extra = grad.ndim - len(shape)
+    if extra > 0 and shape and grad.shape[extra:] == shape and grad.__class__ is np.ndarray:
+        return np.add.reduce(grad, axis=tuple(range(extra)))  # (only new leading axes, as for a bias)
     if extra < 0 or any(n != 1 and n != m for n, m in zip(shape, grad.shape[extra:])):
         raise RuntimeError(
             f"{node.name()}: backward returned a gradient of shape {grad.shape} for an input of "

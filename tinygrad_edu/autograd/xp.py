@@ -98,7 +98,12 @@ def _index_add(values: np.ndarray, index, shape: tuple) -> np.ndarray:
 
 def _distinct_rows(index, n: int) -> bool:
     """A 1-D integer index that names no row of n twice (the usual case for a batch of lookups);
-    -1 and n - 1 name the same row."""
+    -1 and n - 1 name the same row. x[rows, cols] with 1-D integer arrays of one length names no
+    place twice if `rows` names no row twice (z[arange(n), labels], the usual loss)."""
+    if index.__class__ is tuple and len(index) > 1:
+        rows = index[0]
+        if all(k.__class__ is np.ndarray and k.dtype.kind in "iu" and k.shape == rows.shape for k in index):
+            index = rows
     if not (index.__class__ is np.ndarray and index.ndim == 1 and index.dtype.kind in "iu"):
         return False
     if index.size < 2:

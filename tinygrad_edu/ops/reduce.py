@@ -2,6 +2,8 @@
 every input element gets the gradient of the output it went into."""
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..errors import EmptyReductionError
@@ -43,7 +45,7 @@ class Mean(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim):
         remember_axes(ctx, x, axes, keepdim)
-        ctx.count = int(np.prod([x.data.shape[a] for a in axes]))
+        ctx.count = math.prod([x.data.shape[a] for a in axes])
         total = np.add.reduce(x.data, axis=axes, keepdims=keepdim)
         if ctx.count == 0:  # the mean of nothing is nan (0/0), without numpy's warning
             with np.errstate(invalid="ignore"):
@@ -119,7 +121,7 @@ class Std(Op):
     @staticmethod
     def forward(ctx, x, axes, keepdim, correction):
         remember_axes(ctx, x, axes, keepdim)
-        ctx.count = int(np.prod([x.data.shape[a] for a in axes]))  # N
+        ctx.count = math.prod([x.data.shape[a] for a in axes])  # N
         ctx.divisor = ctx.count - correction
         ctx.save_for_backward(x)
         centered = x.data - np.add.reduce(x.data, axis=axes, keepdims=True) / max(ctx.count, 1)
