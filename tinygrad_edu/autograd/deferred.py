@@ -26,18 +26,47 @@ import numpy as np
 
 
 class Deferred:
-    """A gradient not computed yet: `shape`, `dtype`, `add(other)` (take in another piece of the
-    same kind, in place) and `value()` (the numbers, as a new array)."""
+    """A gradient not computed yet, as a sum of pieces: `shape`, `dtype`, `add(other)` (take in
+    the pieces of another sum of the same kind) and `value()` (the numbers, as a new array).
 
-    __slots__ = ("shape", "dtype")
+    Each piece is a pair of arrays (`firsts[i]`, `seconds[i]`) standing for `rows` rows of the
+    result's worth of work; a subclass says what a list of pieces adds up to (`_sum`) and how
+    many rows it may keep before they cost more than the result (`_limit`)."""
+
+    __slots__ = ("shape", "dtype", "firsts", "seconds", "rows", "dense")
     __array_ufunc__ = None  # (`array + deferred` calls our __radd__ instead of making an object array)
 
-    def value(self) -> np.ndarray:
+    def _sum(self, firsts: list, seconds: list) -> np.ndarray:
         raise NotImplementedError
 
-    def add(self, other) -> bool:
-        """Take `other` in as more pieces; False if it is not a sum of the same kind and shape."""
+    def _limit(self) -> int:
         raise NotImplementedError
+
+    def _start(self, shape: tuple, dtype, first: np.ndarray, second: np.ndarray, rows: int) -> None:
+        self.shape, self.dtype = shape, dtype
+        self.firsts, self.seconds, self.rows, self.dense = [first], [second], rows, None
+
+    def add(self, other) -> bool:
+        """Take `other`'s pieces in; False if it is not a sum of the same kind and shape."""
+        if other.__class__ is not self.__class__ or other.shape != self.shape:
+            return False
+        self.firsts += other.firsts
+        self.seconds += other.seconds
+        self.rows += other.rows
+        if other.dense is not None:
+            self._add_dense(other.dense)
+        if self.rows > self._limit():  # the pieces outgrew the result: fold them into one array
+            self._add_dense(self._sum(self.firsts, self.seconds))
+            self.firsts, self.seconds, self.rows = [], [], 0
+        return True
+
+    def _add_dense(self, array: np.ndarray) -> None:
+        self.dense = array if self.dense is None else self.dense + array
+
+    def value(self) -> np.ndarray:
+        if self.dense is None:
+            return self._sum(self.firsts, self.seconds)
+        return self.dense + self._sum(self.firsts, self.seconds) if self.rows else self.dense.copy()
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
         v = self.value()
@@ -54,73 +83,45 @@ class Deferred:
         return len(self.shape)
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(shape={self.shape}, {self.pieces()} pieces)"
-
-    def pieces(self) -> int:
-        raise NotImplementedError
+        return f"{type(self).__name__}(shape={self.shape}, {len(self.firsts)} pieces, {self.rows} rows)"
 
 
 class ProductSum(Deferred):
-    """Σᵢ aᵢᵀ gᵢ, each aᵢ (kᵢ, m) and gᵢ (kᵢ, n): the gradient of W in y = x Wᵀ (or y = x W) at
-    every use. `value()` stacks the rows and computes one (m, k)·(k, n) product."""
+    """Σᵢ aᵢᵀ gᵢ, each aᵢ (kᵢ, m) and gᵢ (kᵢ, n): the gradient of W in y = x W (or x Wᵀ) at every
+    use. Its value stacks the rows and computes one (m, k)·(k, n) product."""
 
-    __slots__ = ("lefts", "rights", "rows", "dense")
+    __slots__ = ()
 
     def __init__(self, a: np.ndarray, g: np.ndarray) -> None:
-        self.shape = (a.shape[1], g.shape[1])
-        self.dtype = np.result_type(a, g)
-        self.lefts, self.rights, self.rows, self.dense = [a], [g], a.shape[0], None
+        self._start((a.shape[1], g.shape[1]), np.result_type(a, g), a, g, a.shape[0])
 
     @staticmethod
     def worth_keeping(a: np.ndarray, g: np.ndarray) -> bool:
         """Whether the factors are smaller than their product (few rows: a batch of one)."""
         return a.ndim == 2 and g.ndim == 2 and a.shape[0] * (a.shape[1] + g.shape[1]) <= a.shape[1] * g.shape[1]
 
-    def add(self, other) -> bool:
-        if other.__class__ is not ProductSum or other.shape != self.shape:
-            return False
-        self.lefts += other.lefts
-        self.rights += other.rights
-        self.rows += other.rows
-        if other.dense is not None:
-            self._add_dense(other.dense)
-        if self.rows * (self.shape[0] + self.shape[1]) > self.shape[0] * self.shape[1]:
-            self._add_dense(self._product())  # (the pieces outgrew the result: fold them in)
-            self.lefts, self.rights, self.rows = [], [], 0
-        return True
+    def _limit(self) -> int:
+        m, n = self.shape
+        return m * n // (m + n)
 
-    def _add_dense(self, array: np.ndarray) -> None:
-        self.dense = array if self.dense is None else self.dense + array
-
-    def _product(self) -> np.ndarray:
-        if len(self.lefts) == 1:
-            a, g = self.lefts[0], self.rights[0]
+    def _sum(self, firsts: list, seconds: list) -> np.ndarray:
+        if len(firsts) == 1:
+            a, g = firsts[0], seconds[0]
             if a.shape[0] == 1:  # an outer product: a broadcast multiply beats matmul's kernel
                 return a.T * g
-            return a.T @ g
-        return np.concatenate(self.lefts).T @ np.concatenate(self.rights)
-
-    def value(self) -> np.ndarray:
-        if self.dense is None:
-            return self._product()  # (zeros if there are no rows: a product over an empty batch)
-        return self.dense + self._product() if self.rows else self.dense.copy()
-
-    def pieces(self) -> int:
-        return len(self.lefts) + (self.dense is not None)
+            return a.T @ g  # (zeros for a batch of no rows)
+        return np.concatenate(firsts).T @ np.concatenate(seconds)
 
 
 class RowSum(Deferred):
     """zeros(shape) with each piece's rows added at its row numbers (repeats add up): the
     gradient of a table x in x[index], for an integer index into its first axis."""
 
-    __slots__ = ("indices", "values", "rows", "dense")
+    __slots__ = ()
 
     def __init__(self, values: np.ndarray, index, shape: tuple) -> None:
-        self.shape, self.dtype = shape, values.dtype
         index = np.asarray(index)
-        self.indices = [index.reshape(-1)]
-        self.values = [values.reshape((index.size,) + shape[1:])]
-        self.rows, self.dense = index.size, None
+        self._start(shape, values.dtype, index.reshape(-1), values.reshape((index.size,) + shape[1:]), index.size)
 
     @staticmethod
     def worth_keeping(values, index, shape: tuple) -> bool:
@@ -132,26 +133,12 @@ class RowSum(Deferred):
             return False
         return values.shape == np.shape(index) + shape[1:]
 
-    def add(self, other) -> bool:
-        if other.__class__ is not RowSum or other.shape != self.shape:
-            return False
-        self.indices += other.indices
-        self.values += other.values
-        self.rows += other.rows
-        if other.dense is not None:
-            self.dense = other.dense if self.dense is None else self.dense + other.dense
-        if self.rows > self.shape[0]:  # (as many rows as the table: fold them into one)
-            self.dense = self.value()
-            self.indices, self.values, self.rows = [], [], 0
-        return True
+    def _limit(self) -> int:
+        return self.shape[0]  # (as many rows as the table)
 
-    def value(self) -> np.ndarray:
-        out = np.zeros(self.shape, self.dtype) if self.dense is None else self.dense.copy()
-        if self.rows:
-            index = self.indices[0] if len(self.indices) == 1 else np.concatenate(self.indices)
-            values = self.values[0] if len(self.values) == 1 else np.concatenate(self.values)
-            np.add.at(out, index, values)
+    def _sum(self, firsts: list, seconds: list) -> np.ndarray:
+        out = np.zeros(self.shape, self.dtype)
+        if firsts:
+            index = firsts[0] if len(firsts) == 1 else np.concatenate(firsts)
+            np.add.at(out, index, seconds[0] if len(seconds) == 1 else np.concatenate(seconds))
         return out
-
-    def pieces(self) -> int:
-        return len(self.indices) + (self.dense is not None)
