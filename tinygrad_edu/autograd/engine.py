@@ -9,7 +9,8 @@
 
 Gradients travel as numpy arrays; they become Tensors only where a user sees them (`.grad`,
 hooks, `tg.grad`'s results), or everywhere when the backward pass is itself recorded
-(`create_graph=True`, for higher derivatives). Broadcasting is undone here, in `unbroadcast`,
+(`create_graph=True`, for higher derivatives). A weight's gradient may travel as a sum kept in
+pieces (deferred.py), computed once at the end. Broadcasting is undone here, in `unbroadcast`,
 for every op at once. `run_backward` is the whole loop; the helpers below it are the details.
 """
 from __future__ import annotations
