@@ -193,6 +193,10 @@ class ConversionMethods:
     is_cuda = False
     is_cpu = True
     is_mps = False
+    # PyTorch's other device and layout flags, all False here: every tensor is a dense numpy
+    # array on the CPU (`if p.grad.is_sparse:` in optimizer and clipping code then takes the dense path)
+    is_sparse = is_sparse_csr = is_quantized = is_mkldnn = is_nested = False
+    is_xpu = is_xla = is_ipu = is_mtia = is_maia = is_vulkan = False
     layout = _layouts.strided  # every tensor is dense, as a numpy array (see layouts.py)
 
     def get_device(self) -> int:

@@ -369,14 +369,26 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         return _hooks.RemovableHandle(hooks, hook)
 
     def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
-                 create_graph: bool = False) -> None:
+                 create_graph: bool = False, inputs=None) -> None:
         """Compute the gradient of this tensor with respect to every leaf that requires grad,
         summing it into their `.grad`.
 
         `gradient` is dL/d(self): needed unless self holds one number. `retain_graph=True` keeps
         saved values for another backward; `create_graph=True` records this backward so that
-        the gradients can be differentiated again.
+        the gradients can be differentiated again. `inputs` (a Tensor or a sequence of them), if
+        given, are the only tensors whose `.grad` changes, as in PyTorch (an intermediate result
+        among them gets its `.grad` too).
+
+        >>> import tinygrad_edu as tg
+        >>> a, b = tg.tensor(2.0, requires_grad=True), tg.tensor(3.0, requires_grad=True)
+        >>> (a * b).backward(inputs=[a]); a.grad, b.grad
+        (tensor(3.), None)
         """
+        if inputs is not None:
+            from .autograd.api import backward as backward_of_several
+            backward_of_several([self], None if gradient is None else [gradient], retain_graph, create_graph,
+                                inputs=inputs)
+            return
         if not self.requires_grad:
             raise RuntimeError(
                 "backward: this tensor does not require grad and has no grad_fn, so nothing was "
