@@ -119,41 +119,47 @@ class ConversionMethods:
             return self._make(_formats.copy_in_format(self.data, dtype), None, False)
         return _cast_op().apply(self, dtype)
 
-    def float(self):
+    def _cast_in_format(self, dtype: np.dtype, memory_format):
+        """float(), long(), ... : the cast, laid out in `memory_format` when one is given
+        (`tg.preserve_format`, the default, keeps this tensor's layout)."""
+        out = self._cast(dtype)
+        return out if memory_format is None else out.to(memory_format=memory_format)
+
+    def float(self, memory_format=None):
         """`to(tg.float32)`."""
-        return self._cast(_dtype.float32)
+        return self._cast_in_format(_dtype.float32, memory_format)
 
-    def double(self):
+    def double(self, memory_format=None):
         """`to(tg.float64)`."""
-        return self._cast(_dtype.float64)
+        return self._cast_in_format(_dtype.float64, memory_format)
 
-    def half(self):
+    def half(self, memory_format=None):
         """`to(tg.float16)`."""
-        return self._cast(_dtype.float16)
+        return self._cast_in_format(_dtype.float16, memory_format)
 
-    def long(self):
+    def long(self, memory_format=None):
         """`to(tg.int64)`."""
-        return self._cast(_dtype.int64)
+        return self._cast_in_format(_dtype.int64, memory_format)
 
-    def int(self):
+    def int(self, memory_format=None):
         """`to(tg.int32)`."""
-        return self._cast(_dtype.int32)
+        return self._cast_in_format(_dtype.int32, memory_format)
 
-    def short(self):
+    def short(self, memory_format=None):
         """`to(tg.int16)`."""
-        return self._cast(_dtype.int16)
+        return self._cast_in_format(_dtype.int16, memory_format)
 
-    def char(self):
+    def char(self, memory_format=None):
         """`to(tg.int8)`."""
-        return self._cast(_dtype.int8)
+        return self._cast_in_format(_dtype.int8, memory_format)
 
-    def byte(self):
+    def byte(self, memory_format=None):
         """`to(tg.uint8)`."""
-        return self._cast(_dtype.uint8)
+        return self._cast_in_format(_dtype.uint8, memory_format)
 
-    def bool(self):
+    def bool(self, memory_format=None):
         """`to(tg.bool)`: True where non-zero."""
-        return self._cast(_dtype.bool_)
+        return self._cast_in_format(_dtype.bool_, memory_format)
 
     def type(self, dtype=None, non_blocking: bool = False):
         """Without an argument, the legacy type name (`'tinygrad_edu.FloatTensor'`); with a dtype,

@@ -260,8 +260,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             )
         return self.data.reshape(()).item()
 
-    def numpy(self) -> np.ndarray:
-        """The underlying array (no copy)."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The underlying array (no copy). (`force` is PyTorch's way to ask for the numbers of a
+        tensor that requires grad or lives on a GPU; here every tensor can already give them.)"""
         return self.data
 
     def tolist(self):
@@ -527,8 +528,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     def mul(self, other) -> "Tensor":
         return self * other
 
-    def div(self, other) -> "Tensor":
-        return self / other
+    def div(self, other, *, rounding_mode: str | None = None) -> "Tensor":
+        """self / other; `rounding_mode` 'trunc' or 'floor' rounds the quotient (see `divide`)."""
+        return self / other if rounding_mode is None else self.divide(other, rounding_mode=rounding_mode)
 
     def pow(self, exponent) -> "Tensor":
         return self ** exponent
@@ -719,11 +721,20 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         return self - self.trunc()
 
     # ---- reductions (ops/reduce.py) -----------------------------------------------------
-    def sum(self, dim=None, keepdim: bool = False) -> "Tensor":
-        """Sum over `dim` (an int, a tuple of ints, or None for all axes)."""
+    def sum(self, dim=None, keepdim: bool = False, *, dtype=None) -> "Tensor":
+        """Sum over `dim` (an int, a tuple of ints, or None for all axes); with `dtype`, the
+        input is converted to it first (`tg.sum`)."""
+        if dtype is not None:
+            from .functions import sum as sum_in
+            return sum_in(self, dim, keepdim, dtype=dtype)
         return _ops.Sum.apply(self, _ops.normalize_dims(dim, self.ndim, "sum"), keepdim)
 
-    def mean(self, dim=None, keepdim: bool = False) -> "Tensor":
+    def mean(self, dim=None, keepdim: bool = False, *, dtype=None) -> "Tensor":
+        """The mean over `dim`; with `dtype` (a float dtype) the input is converted first, so an
+        integer tensor has a mean too (`tg.mean`)."""
+        if dtype is not None:
+            from .functions import mean as mean_in
+            return mean_in(self, dim, keepdim, dtype=dtype)
         self._require_float("mean")
         return _ops.Mean.apply(self, _ops.normalize_dims(dim, self.ndim, "mean"), keepdim)
 
@@ -1144,7 +1155,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         other = self._lift(other)
         return self._in_place("mul_", lambda old: old * other, other)
 
-    def div_(self, other) -> "Tensor":
+    def div_(self, other, *, rounding_mode: str | None = None) -> "Tensor":
+        if rounding_mode is not None:
+            return self.divide_(other, rounding_mode=rounding_mode)
         other = self._lift(other)
         return self._in_place("div_", lambda old: old / other, other)
 
