@@ -57,3 +57,14 @@ def test_same_as_torch():
                                    torch.tensor(ints).mean(dim, dtype=torch.float32).numpy())
         np.testing.assert_array_equal(tg.tensor(ints).sum(dim, dtype=tg.float64).numpy(),
                                       torch.tensor(ints).sum(dim, dtype=torch.float64).numpy())
+
+
+def test_random_like_functions_take_a_generator():
+    x = tg.ones(2, 3)
+    for fn, extra in ((tg.rand_like, ()), (tg.randn_like, ()), (tg.randint_like, (7,))):
+        a = fn(x, *extra, generator=tg.Generator().manual_seed(5))
+        b = fn(x, *extra, generator=tg.Generator().manual_seed(5))
+        c = fn(x, *extra, generator=tg.Generator().manual_seed(6))
+        assert a.shape == (2, 3) and a.dtype == x.dtype
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        assert not np.array_equal(a.numpy(), c.numpy())

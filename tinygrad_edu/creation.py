@@ -379,29 +379,32 @@ def randperm(n: int, *, generator=None, out=None, dtype=None, layout=None, devic
     return _finish(array, requires_grad, device, "randperm", out)
 
 
-def rand_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+def rand_like(input: Tensor, *, generator=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
               memory_format=_formats.preserve_format) -> Tensor:
-    """Uniform random numbers in [0, 1) with the shape (and dtype, and memory layout) of `input`."""
+    """Uniform random numbers in [0, 1) with the shape (and dtype, and memory layout) of `input`
+    (drawn from `generator` if given, else the global one)."""
     shape, _ = _like(input, dtype, "rand_like")
-    array = _like_array(input, dtype, memory_format, "rand_like", rng_of(None, "rand_like").random(shape))
+    array = _like_array(input, dtype, memory_format, "rand_like", rng_of(generator, "rand_like").random(shape))
     return _finish(array, requires_grad, device, "rand_like")
 
 
-def randn_like(input: Tensor, *, dtype=None, layout=None, device=None, requires_grad: bool = False,
+def randn_like(input: Tensor, *, generator=None, dtype=None, layout=None, device=None, requires_grad: bool = False,
                memory_format=_formats.preserve_format) -> Tensor:
-    """Standard normal random numbers with the shape (and dtype, and memory layout) of `input`."""
+    """Standard normal random numbers with the shape (and dtype, and memory layout) of `input`
+    (drawn from `generator` if given, else the global one)."""
     shape, _ = _like(input, dtype, "randn_like")
-    array = _like_array(input, dtype, memory_format, "randn_like", rng_of(None, "randn_like").standard_normal(shape))
+    array = _like_array(input, dtype, memory_format, "randn_like",
+                        rng_of(generator, "randn_like").standard_normal(shape))
     return _finish(array, requires_grad, device, "randn_like")
 
 
-def randint_like(input: Tensor, low=0, high=None, *, dtype=None, layout=None, device=None,
+def randint_like(input: Tensor, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad: bool = False, memory_format=_formats.preserve_format) -> Tensor:
     """Random integers in [low, high) with the shape (and dtype, and memory layout) of `input`:
     `randint_like(t, high)` or `randint_like(t, low, high)`."""
     if high is None:
         low, high = 0, low
     shape, int_dtype = _like(input, dtype, "randint_like")
-    values = _integers(low, high, shape, None, int_dtype, "randint_like")
+    values = _integers(low, high, shape, generator, int_dtype, "randint_like")
     return _finish(_like_array(input, dtype, memory_format, "randint_like", values), requires_grad, device,
                    "randint_like")
