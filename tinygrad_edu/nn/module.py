@@ -724,6 +724,45 @@ class _ModuleSequence(Module):
     def _sliced(self, index: slice):
         raise NotImplementedError
 
+    def __delitem__(self, index: int | slice) -> None:
+        """Remove children; the rest are numbered again from "0", as in PyTorch."""
+        keys = list(self._modules)
+        if isinstance(index, slice):
+            doomed = keys[index]
+        else:
+            doomed = [keys[_list_index(index, len(keys), type(self).__name__)]]
+        for key in doomed:
+            delattr(self, key)
+        self._renumber(list(self._modules.values()))
+
+    def _renumber(self, modules: list) -> None:
+        for key in list(self._modules):
+            delattr(self, key)
+        for i, module in enumerate(modules):
+            self.add_module(str(i), module)
+
+    def insert(self, index: int, module: Module):
+        """Put `module` before position `index` (a negative index counts from the end, as for a
+        list); the children after it move up one number."""
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"{type(self).__name__}.insert: index {index} is out of range for {n} modules")
+        modules = list(self._modules.values())
+        modules.insert(index + n if index < 0 else index, _check_module(module, type(self).__name__))
+        self._renumber(modules)
+        return self
+
+    def pop(self, index: int | slice):
+        """Remove and return the child (or a container of the children) at `index`."""
+        module = self[index]
+        del self[index]
+        return module
+
+    def extend(self, modules: Iterable[Module]):
+        for module in modules:
+            self.append(module)
+        return self
+
 
 class Sequential(_ModuleSequence):
     """Modules applied one after another; children are named "0", "1", ... like PyTorch.
@@ -764,11 +803,6 @@ class ModuleList(_ModuleSequence):
     def _sliced(self, index: slice) -> "ModuleList":
         """A ModuleList of those children, numbered again from "0" (as PyTorch's)."""
         return type(self)(list(self._modules.values())[index])
-
-    def extend(self, modules: Iterable[Module]) -> "ModuleList":
-        for module in modules:
-            self.append(module)
-        return self
 
     def __setitem__(self, index: int, module: Module) -> None:
         i = _list_index(index, len(self._modules), "ModuleList")

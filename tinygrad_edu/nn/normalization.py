@@ -94,6 +94,11 @@ class _BatchNorm(Module):
             self.running_var.data[...] = 1
             self.num_batches_tracked.data[...] = 0
 
+    def reset_parameters(self) -> None:
+        """Running statistics back to mean 0, variance 1; weight back to 1 and bias to 0."""
+        self.reset_running_stats()
+        _reset_affine_parameters(self)
+
     def forward(self, input: Tensor) -> Tensor:
         if input.ndim not in self.dims:
             expected = " or ".join(f"{d}D" for d in self.dims)

@@ -182,8 +182,8 @@ class LSTMCell(_Cell):
     gates = 4
     n_states = 2
 
-    def forward(self, x: Tensor, state: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
-        return self._step(x, state, lstm_step)
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None) -> tuple[Tensor, Tensor]:
+        return self._step(input, hx, lstm_step)
 
 
 class GRUCell(_Cell):
@@ -197,8 +197,8 @@ class GRUCell(_Cell):
 
     gates = 3
 
-    def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
-        return self._step(x, h, gru_step)
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        return self._step(input, hx, gru_step)
 
 
 class RNNCell(_Cell):
@@ -216,8 +216,8 @@ class RNNCell(_Cell):
         super().__init__(input_size, hidden_size, bias, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
-        return self._step(x, h, lambda gi, gh, state: rnn_step(gi, gh, state, self.nonlinearity))
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        return self._step(input, hx, lambda gi, gh, state: rnn_step(gi, gh, state, self.nonlinearity))
 
     def extra_repr(self) -> str:
         return super().extra_repr() + (", nonlinearity=relu" if self.nonlinearity == "relu" else "")

@@ -79,6 +79,10 @@ class RNNBase(Module):
         for param in self.parameters():
             init.uniform_(param, -bound, bound)
 
+    def flatten_parameters(self) -> None:
+        """Nothing to do: PyTorch packs the weights into one block of GPU memory for cuDNN, and
+        programs written for it call this in forward; here the weights are used where they are."""
+
     def _weights(self, layer: int, suffix: str):
         name = f"l{layer}{suffix}"
         get = lambda kind: getattr(self, f"{kind}_{name}", None)  # noqa: E731
