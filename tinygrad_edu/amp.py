@@ -37,7 +37,7 @@ from . import dtype as _dtype
 from .devices import _KNOWN_TYPES
 from .tensor import Tensor
 
-__all__ = ["GradScaler", "autocast"]
+__all__ = ["GradScaler", "autocast", "custom_bwd", "custom_fwd", "is_autocast_available"]
 
 _warned_no_cast = False  # the "nothing is cast" warning is given once per process
 
@@ -313,3 +313,57 @@ class GradScaler:
         self._init_growth_tracker = state_dict["_growth_tracker"]
         if self._growth_tracker is not None:
             self._growth_tracker = state_dict["_growth_tracker"]
+
+
+# The device types PyTorch has an autocast for (its answer does not depend on the hardware present:
+# on a machine without CUDA, is_autocast_available("cuda") is True and autocast("cuda") warns and
+# does nothing, here as there)
+_AUTOCAST_TYPES = ("cpu", "cuda", "mps", "xpu", "xla", "ipu", "maia", "hpu", "mtia", "privateuseone")
+
+
+def is_autocast_available(device_type: str) -> bool:
+    """Whether PyTorch has an autocast for `device_type` ("cpu", "cuda", ...), as
+    `torch.amp.is_autocast_available`."""
+    if not isinstance(device_type, str):
+        raise TypeError(f"is_autocast_available(): argument 'device_type' must be str, not "
+                        f"{type(device_type).__name__}")
+    _check_device_type(device_type, "is_autocast_available")
+    return device_type.partition(":")[0] in _AUTOCAST_TYPES
+
+
+def custom_fwd(fwd: Callable | None = None, *, device_type: str, cast_inputs=None) -> Callable:
+    """Decorator for the `forward` of a custom `tg.autograd.Function` under autocast, as
+    `torch.amp.custom_fwd`: with `cast_inputs` (a float dtype) and autocast enabled for
+    `device_type`, forward runs with autocast off and its float16/float32 tensor arguments cast
+    to that dtype; otherwise forward runs as it is. Use it with `custom_bwd` on backward."""
+    _check_device_type(device_type, "custom_fwd")
+    if fwd is None:
+        return functools.partial(custom_fwd, device_type=device_type, cast_inputs=cast_inputs)
+    dtype = None if cast_inputs is None else _dtype.as_dtype(cast_inputs, "custom_fwd")
+
+    @functools.wraps(fwd)
+    def decorate_fwd(*args, **kwargs):
+        if dtype is None or not _autocast_state.is_autocast_enabled(device_type):
+            return fwd(*args, **kwargs)
+
+        def cast(value):  # (as PyTorch: float64 tensors keep their precision)
+            eligible = isinstance(value, Tensor) and value.is_floating_point() and value.data.dtype != np.float64
+            return value.to(dtype) if eligible else value
+
+        with autocast(device_type, enabled=False):
+            return fwd(*[cast(a) for a in args], **{k: cast(v) for k, v in kwargs.items()})
+    return decorate_fwd
+
+
+def custom_bwd(bwd: Callable | None = None, *, device_type: str) -> Callable:
+    """Decorator for the `backward` of a custom Function whose forward has `custom_fwd`, as
+    `torch.amp.custom_bwd`: backward runs in the autocast state forward ran in (autocast casts
+    nothing here, so the state changes no result)."""
+    _check_device_type(device_type, "custom_bwd")
+    if bwd is None:
+        return functools.partial(custom_bwd, device_type=device_type)
+
+    @functools.wraps(bwd)
+    def decorate_bwd(*args, **kwargs):
+        return bwd(*args, **kwargs)
+    return decorate_bwd

@@ -7,6 +7,9 @@ numpy Generator. The numbers are numpy's, so they differ from PyTorch's for the 
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import numpy as np
 
 from .devices import CPU, check_device
@@ -142,3 +145,28 @@ def seed() -> int:
     from .random_state import seed
 
     return seed()
+
+
+@contextlib.contextmanager
+def fork_rng(devices=None, enabled: bool = True, _caller: str = "fork_rng", _devices_kw: str = "devices",
+             device_type=None) -> Iterator[None]:
+    """`with tg.random.fork_rng():` -- random numbers drawn inside the block do not change the
+    sequence outside it: the framework generator's state is restored when the block ends (as
+    `torch.random.fork_rng`; `devices` and `device_type` name GPUs, of which there are none).
+
+    >>> import tinygrad_edu as tg
+    >>> _ = tg.manual_seed(0)
+    >>> with tg.random.fork_rng():
+    ...     inside = tg.rand(1)
+    >>> bool((tg.rand(1) == inside).all())
+    True
+    """
+    if not enabled:
+        yield
+        return
+    state = get_rng_state()
+    try:
+        yield
+    finally:
+        set_rng_state(state)
+

@@ -19,6 +19,7 @@ Greatest relative difference: 0.3333333333333333 at index (1,)
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable
 
@@ -29,7 +30,7 @@ from .creation import rand, randint
 from .devices import check_device
 from .tensor import Tensor
 
-__all__ = ["assert_close", "make_tensor"]
+__all__ = ["assert_allclose", "assert_close", "make_tensor"]
 
 # PyTorch's default (rtol, atol) per dtype; integers and bools must be equal.
 _TOLERANCES = {_dtype.float16: (1e-3, 1e-5), _dtype.float32: (1.3e-6, 1e-5), _dtype.float64: (1e-7, 1e-7)}
@@ -278,3 +279,24 @@ def _bounds(low, high, default_low, default_high, info) -> tuple[float, float]:
     if low >= high:
         raise ValueError(f"`low` must be less than `high`, but got {low} >= {high}")
     return max(low, float(info.min)), min(high, float(info.max))
+
+
+# torch.testing.assert_allclose's own defaults, older and looser than assert_close's
+_ALLCLOSE_TOLERANCES = {_dtype.float16: (1e-3, 1e-3), _dtype.float32: (1e-4, 1e-5), _dtype.float64: (1e-5, 1e-8)}
+
+
+def assert_allclose(actual: Any, expected: Any, rtol: float | None = None, atol: float | None = None,
+                    equal_nan: bool = True, msg: str = "") -> None:
+    """Deprecated (PyTorch 1.12): `assert_close` with `check_dtype=False`, NaNs equal by default
+    and the older tolerances (float32: rtol 1e-4, atol 1e-5). Warns (FutureWarning), as PyTorch."""
+    warnings.warn("`torch.testing.assert_allclose()` is deprecated since 1.12 and will be removed in a future "
+                  "release. Please use `torch.testing.assert_close()` instead.", FutureWarning, stacklevel=2)
+    if not isinstance(actual, Tensor):
+        actual = Tensor(actual)
+    if not isinstance(expected, Tensor):
+        expected = Tensor(np.asarray(expected, dtype=actual.data.dtype))
+    if rtol is None and atol is None:
+        defaults = [_ALLCLOSE_TOLERANCES.get(t.data.dtype, (0.0, 0.0)) for t in (actual, expected)]
+        rtol, atol = max(r for r, _ in defaults), max(a for _, a in defaults)
+    assert_close(actual, expected, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=False,
+                 msg=msg or None)

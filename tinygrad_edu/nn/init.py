@@ -47,9 +47,9 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
     return _fill(tensor, rng_of(generator, "normal_").normal(mean, std, np.shape(tensor.data)), "normal_")
 
 
-def constant_(tensor: Tensor, value: float) -> Tensor:
-    """Fill with `value`."""
-    return _fill(tensor, value, "constant_")
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    """Fill with `val` (PyTorch's parameter name: `nn.init.constant_(m.bias, val=0)`)."""
+    return _fill(tensor, val, "constant_")
 
 
 def zeros_(tensor: Tensor) -> Tensor:
