@@ -107,3 +107,28 @@ def test_same_as_torch():
                 except AssertionError:
                     outcomes.append(False)
         assert outcomes[0] == outcomes[1], y
+
+
+@pytest.mark.parametrize("name", ["erf", "erfc", "erfinv", "expit", "logit", "log_ndtr", "ndtr", "ndtri", "sinc",
+                                  "entr", "i0", "i1", "log1p", "expm1", "exp2", "gammaln", "digamma", "psi"])
+def test_special_functions_write_into_out(name):
+    x = tg.tensor([0.1, 0.5, 0.9, 0.25]) if name in ("erfinv", "logit", "ndtri") else tg.tensor([-30.0, -1.0, 0.5, 2.0])
+    fn = getattr(tg.special, name)
+    out = tg.empty(4)
+    assert fn(x, out=out) is out
+    np.testing.assert_array_equal(out.numpy(), fn(x).numpy())
+    with pytest.raises(RuntimeError, match="out="):
+        fn(tg.tensor([0.5], requires_grad=True), out=tg.empty(1))
+
+
+def test_special_functions_with_more_arguments_write_into_out():
+    x, out = tg.tensor([1.5, 2.0, 3.0]), tg.empty(3)
+    for call, expected in ((lambda o: tg.special.xlog1py(x, x, out=o), tg.special.xlog1py(x, x)),
+                           (lambda o: tg.special.polygamma(1, x, out=o), tg.special.polygamma(1, x)),
+                           (lambda o: tg.special.multigammaln(x + 1, 2, out=o), tg.special.multigammaln(x + 1, 2)),
+                           (lambda o: tg.special.round(x, out=o), tg.special.round(x))):
+        assert call(out) is out
+        np.testing.assert_array_equal(out.numpy(), expected.numpy())
+    total = tg.empty(())
+    assert tg.special.logsumexp(x, 0, out=total) is total
+    np.testing.assert_allclose(total.item(), np.log(np.exp(x.numpy()).sum()))

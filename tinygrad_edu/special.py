@@ -22,6 +22,7 @@ import numpy as np
 from .functions import _tensor
 from .functions_pointwise import xlogy
 from .ops.special_functions import BesselI, Ndtri
+from .out_argument import written_to
 from .special_more import *  # noqa: F403  (erfcx, i0e, i1e, zeta, gammainc, Bessel functions, polynomials)
 from .special_more import __all__ as _more
 from .tensor import Tensor
@@ -35,66 +36,66 @@ _SQRT_HALF = math.sqrt(0.5)
 _LOG_SQRT_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 
-def expit(input) -> Tensor:
+def expit(input, *, out=None) -> Tensor:
     """The logistic sigmoid 1/(1 + e^-x)."""
-    return _tensor(input).sigmoid()
+    return written_to(out, "special.expit", _tensor(input).sigmoid())
 
 
-def logit(input, eps: float | None = None) -> Tensor:
+def logit(input, eps: float | None = None, *, out=None) -> Tensor:
     """log(p/(1 - p)), the inverse of expit; p clamped to [eps, 1 - eps] when eps is given."""
-    return _tensor(input).logit(eps)
+    return written_to(out, "special.logit", _tensor(input).logit(eps))
 
 
-def erf(input) -> Tensor:
+def erf(input, *, out=None) -> Tensor:
     """The error function 2/√π ∫₀ˣ e^(-t²) dt."""
-    return _tensor(input).erf()
+    return written_to(out, "special.erf", _tensor(input).erf())
 
 
-def erfc(input) -> Tensor:
+def erfc(input, *, out=None) -> Tensor:
     """1 - erf(x), without cancellation."""
-    return _tensor(input).erfc()
+    return written_to(out, "special.erfc", _tensor(input).erfc())
 
 
-def erfinv(input) -> Tensor:
+def erfinv(input, *, out=None) -> Tensor:
     """The inverse of erf on [-1, 1]."""
-    return _tensor(input).erfinv()
+    return written_to(out, "special.erfinv", _tensor(input).erfinv())
 
 
-def gammaln(input) -> Tensor:
+def gammaln(input, *, out=None) -> Tensor:
     """log |Γ(x)| (torch.lgamma)."""
-    return _tensor(input).lgamma()
+    return written_to(out, "special.gammaln", _tensor(input).lgamma())
 
 
-def digamma(input) -> Tensor:
+def digamma(input, *, out=None) -> Tensor:
     """ψ(x) = d/dx log Γ(x)."""
-    return _tensor(input).digamma()
+    return written_to(out, "special.digamma", _tensor(input).digamma())
 
 
 psi = digamma
 
 
-def polygamma(n: int, input) -> Tensor:
+def polygamma(n: int, input, *, out=None) -> Tensor:
     """ψ⁽ⁿ⁾(x), the n-th derivative of digamma."""
-    return _tensor(input).polygamma(n)
+    return written_to(out, "special.polygamma", _tensor(input).polygamma(n))
 
 
-def multigammaln(input, p: int) -> Tensor:
+def multigammaln(input, p: int, *, out=None) -> Tensor:
     """The multivariate log-gamma function of dimension p (torch.mvlgamma)."""
-    return _tensor(input).mvlgamma(p)
+    return written_to(out, "special.multigammaln", _tensor(input).mvlgamma(p))
 
 
-def i0(input) -> Tensor:
+def i0(input, *, out=None) -> Tensor:
     """I₀(x), the modified Bessel function of the first kind of order 0."""
-    return _tensor(input).i0()
+    return written_to(out, "special.i0", _tensor(input).i0())
 
 
-def i1(input) -> Tensor:
+def i1(input, *, out=None) -> Tensor:
     """I₁(x), the modified Bessel function of the first kind of order 1;
     d/dx I₁ = (I₀ + I₂)/2."""
-    return BesselI.apply(_tensor(input)._as_float(), 1)
+    return written_to(out, "special.i1", BesselI.apply(_tensor(input)._as_float(), 1))
 
 
-def xlog1py(input, other) -> Tensor:
+def xlog1py(input, other, *, out=None) -> Tensor:
     """input·log1p(other), and 0 where input = 0 (unless other is nan); either may be a number."""
     if not isinstance(input, Tensor):
         other = _tensor(other)._as_float()
@@ -104,27 +105,27 @@ def xlog1py(input, other) -> Tensor:
     zero_x = _constant((x.data == 0) & ~np.isnan(y.data))
     safe_y = Tensor.where(y, ~zero_x, 0.0) if zero_x.data.any() else y  # log1p(0) = 0 there
     with np.errstate(divide="ignore", invalid="ignore"):
-        return x * safe_y.log1p()
+        return written_to(out, "special.xlog1py", x * safe_y.log1p())
 
 
-def log1p(input) -> Tensor:
+def log1p(input, *, out=None) -> Tensor:
     """log(1 + x), accurate for small x."""
-    return _tensor(input).log1p()
+    return written_to(out, "special.log1p", _tensor(input).log1p())
 
 
-def expm1(input) -> Tensor:
+def expm1(input, *, out=None) -> Tensor:
     """e^x - 1, accurate for small x."""
-    return _tensor(input).expm1()
+    return written_to(out, "special.expm1", _tensor(input).expm1())
 
 
-def exp2(input) -> Tensor:
+def exp2(input, *, out=None) -> Tensor:
     """2^x."""
-    return _tensor(input).exp2()
+    return written_to(out, "special.exp2", _tensor(input).exp2())
 
 
-def logsumexp(input, dim, keepdim: bool = False) -> Tensor:
+def logsumexp(input, dim, keepdim: bool = False, *, out=None) -> Tensor:
     """log Σ e^x over dim, computed stably."""
-    return _tensor(input).logsumexp(dim, keepdim)
+    return written_to(out, "special.logsumexp", _tensor(input).logsumexp(dim, keepdim))
 
 
 def softmax(input, dim: int, *, dtype=None) -> Tensor:
@@ -137,38 +138,38 @@ def log_softmax(input, dim: int, *, dtype=None) -> Tensor:
     return _tensor(input).log_softmax(dim, dtype=dtype)
 
 
-def sinc(input) -> Tensor:
+def sinc(input, *, out=None) -> Tensor:
     """The normalized sinc sin(πx)/(πx), 1 at 0."""
-    return _tensor(input).sinc()
+    return written_to(out, "special.sinc", _tensor(input).sinc())
 
 
-def round(input, *, decimals: int = 0) -> Tensor:  # noqa: A001 (PyTorch's name)
+def round(input, *, decimals: int = 0, out=None) -> Tensor:  # noqa: A001 (PyTorch's name)
     """x rounded to `decimals` decimal places, halves to even."""
-    return _tensor(input).round(decimals=decimals)
+    return written_to(out, "special.round", _tensor(input).round(decimals=decimals))
 
 
-def entr(input) -> Tensor:
+def entr(input, *, out=None) -> Tensor:
     """The entropy term -x·log x for x > 0, 0 at x = 0, -inf for x < 0; d/dx = -(1 + log x)."""
     x = _tensor(input)._as_float()
     positive = _constant(x.data > 0)
     safe = Tensor.where(x, positive, 1.0)  # (log 1 = 0 where x ≤ 0: no nan reaches the gradient)
     inside = -(safe * safe.log())
     outside = _constant(np.where(x.data < 0, -np.inf, np.where(x.data == 0, 0.0, np.nan)).astype(x.data.dtype))
-    return Tensor.where(inside, positive, outside)
+    return written_to(out, "special.entr", Tensor.where(inside, positive, outside))
 
 
-def ndtr(input) -> Tensor:
+def ndtr(input, *, out=None) -> Tensor:
     """Φ(x), the standard normal CDF, as erfc(-x/√2)/2 (exact also far in the left tail)."""
     x = _tensor(input)._as_float()
-    return (x * -_SQRT_HALF).erfc() * 0.5
+    return written_to(out, "special.ndtr", (x * -_SQRT_HALF).erfc() * 0.5)
 
 
-def ndtri(input) -> Tensor:
+def ndtri(input, *, out=None) -> Tensor:
     """Φ⁻¹(p), the inverse of the standard normal CDF (-inf at 0, inf at 1, nan outside)."""
-    return Ndtri.apply(_tensor(input)._as_float())
+    return written_to(out, "special.ndtri", Ndtri.apply(_tensor(input)._as_float()))
 
 
-def log_ndtr(input) -> Tensor:
+def log_ndtr(input, *, out=None) -> Tensor:
     """log Φ(x): log1p(-Φ(-x)) for x ≥ 0 (keeps the tiny -Φ(-x) that log of Φ(x) ≈ 1 rounds to 0),
     log Φ(x) for -20 ≤ x < 0, and below -20, where Φ underflows, the asymptotic series 26.2.12."""
     x = _tensor(input)._as_float()
@@ -178,13 +179,13 @@ def log_ndtr(input) -> Tensor:
     upper_x = Tensor.where(x, _constant(upper), 0.0)
     middle_x = Tensor.where(x, _constant(~upper & ~far), -1.0)
     far_x = Tensor.where(x, _constant(far), -30.0)
-    out = Tensor.where((-ndtr(-upper_x)).log1p(), _constant(upper), ndtr(middle_x).log())
+    near = Tensor.where((-ndtr(-upper_x)).log1p(), _constant(upper), ndtr(middle_x).log())
     if not far.any():
-        return out
+        return written_to(out, "special.log_ndtr", near)
     inverse_square = 1 / (far_x * far_x)
     series, term = 1.0, 1.0
     for k in range(1, 12):  # Σ (-1)ᵏ (2k-1)!! / x²ᵏ
         term = term * -(2 * k - 1) * inverse_square
         series = series + term
     tail = -0.5 * far_x * far_x - (-far_x).log() - _LOG_SQRT_TWO_PI + series.log()
-    return Tensor.where(tail, _constant(far), out)
+    return written_to(out, "special.log_ndtr", Tensor.where(tail, _constant(far), near))
