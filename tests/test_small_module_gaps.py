@@ -132,3 +132,18 @@ def test_special_functions_with_more_arguments_write_into_out():
     total = tg.empty(())
     assert tg.special.logsumexp(x, 0, out=total) is total
     np.testing.assert_allclose(total.item(), np.log(np.exp(x.numpy()).sum()))
+
+
+def test_real_tensor_flags_and_no_gpu_memory_methods():
+    t = tg.ones(2, requires_grad=True)
+    assert t.is_conj() is False and t.is_neg() is False and tg.is_conj(t) is False and tg.is_neg(t) is False
+    assert t.is_pinned() is False and t.pin_memory() is t and t.record_stream(None) is None
+    copy = tg.conj_physical(t)
+    assert copy is not t and copy.data is not t.data
+    copy.sum().backward()
+    assert t.grad.tolist() == [1.0, 1.0]
+    x = tg.tensor([1.0, 2.0])
+    assert x.conj_physical_() is x and tg.conj_physical_(x) is x
+    out = tg.empty(2)
+    assert tg.conj_physical(x, out=out) is out and out.tolist() == [1.0, 2.0]
+    assert tg.is_vulkan_available() is False and tg.init_num_threads() is None

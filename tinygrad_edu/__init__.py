@@ -63,8 +63,8 @@ from .compiling import compile, get_float32_matmul_precision, set_float32_matmul
 from .amp import autocast  # noqa: E402  (tg.autocast is tg.amp.autocast: casts nothing, see amp.py)
 from .autocast_state import *  # noqa: E402, F403  (tg.is_autocast_enabled, tg.get_autocast_dtype, ...)
 from .runtime_flags import (compiled_with_cxx11_abi, get_device, get_device_module,  # noqa: E402
-                            get_num_interop_threads, is_distributed, is_warn_always_enabled,
-                            set_num_interop_threads, set_warn_always)
+                            get_num_interop_threads, init_num_threads, is_distributed, is_vulkan_available,
+                            is_warn_always_enabled, set_num_interop_threads, set_warn_always)
 from .control_flow import cond, while_loop  # noqa: E402  (torch.cond, torch.while_loop, run eagerly)
 from .mapped_files import from_file  # noqa: E402
 from .functions_removed import *  # noqa: E402, F403  (tg.lstsq, tg.solve, ...: raise, naming tg.linalg.*)

@@ -550,6 +550,30 @@ for _name in ("real", "conj", "resolve_conj", "resolve_neg"):
     __all__.append(_name)
 
 
+@_export
+def is_conj(input) -> bool:
+    """False: a real tensor (the only kind here) never carries a pending conjugation."""
+    return _tensor(input).is_conj()
+
+
+@_export
+def is_neg(input) -> bool:
+    """False: a real tensor never carries a pending negation."""
+    return _tensor(input).is_neg()
+
+
+@_export
+def conj_physical(input, *, out=None):
+    """A copy of a real tensor (its conjugate is its values), differentiable."""
+    return written_to(out, "conj_physical", _tensor(input).conj_physical())
+
+
+@_export
+def conj_physical_(input):
+    """The input, unchanged (conjugating real values in place changes nothing)."""
+    return _tensor(input).conj_physical_()
+
+
 # ---- split and chunk: the "unsafe" ones are the same ----------------------------------------------
 @_export
 def unsafe_split(input, split_size, dim: int = 0) -> tuple:

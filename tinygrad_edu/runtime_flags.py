@@ -3,6 +3,7 @@
     get_num_interop_threads / set_num_interop_threads   threads for running independent ops at once
     set_warn_always / is_warn_always_enabled            repeat "once" warnings every time
     compiled_with_cxx11_abi                             how the C++ library was built
+    init_num_threads, is_vulkan_available               thread pools (nothing to do), a GPU backend (no)
     get_device, is_distributed                          where a tensor lives (-1: the CPU), is it sharded
     get_device_module                                   tg.cpu / tg.cuda for a device
 
@@ -51,6 +52,16 @@ def set_warn_always(b: bool, /) -> None:
 def is_warn_always_enabled() -> bool:
     """What `set_warn_always` was last given (False at start)."""
     return _state["warn_always"]
+
+
+def init_num_threads() -> None:
+    """Nothing to do: PyTorch calls this to set up its thread pools in a new thread; numpy's BLAS
+    sets up its own."""
+
+
+def is_vulkan_available() -> bool:
+    """False: there is no Vulkan backend (nor any GPU one)."""
+    return False
 
 
 def compiled_with_cxx11_abi() -> bool:

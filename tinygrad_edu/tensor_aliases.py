@@ -78,6 +78,34 @@ class AliasMethods:
         """self: a real tensor has no pending negation."""
         return self
 
+    def is_conj(self) -> bool:
+        """False: a real tensor never carries a pending conjugation."""
+        return False
+
+    def is_neg(self) -> bool:
+        """False: a real tensor never carries a pending negation."""
+        return False
+
+    def conj_physical(self) -> "Tensor":
+        """A copy (the conjugate of a real tensor is its values), differentiable, as PyTorch's."""
+        return self.clone()
+
+    def conj_physical_(self) -> "Tensor":
+        """self, unchanged: conjugating real values in place changes nothing."""
+        return self
+
+    def is_pinned(self, device=None) -> bool:
+        """False: page-locked memory is for copies to a GPU, and there is none."""
+        return False
+
+    def pin_memory(self, device=None) -> "Tensor":
+        """self: there is no GPU to copy to, so nothing needs page-locked memory (PyTorch's
+        `DataLoader(pin_memory=True)` code runs unchanged)."""
+        return self
+
+    def record_stream(self, stream) -> None:
+        """Nothing to do: there are no CUDA streams."""
+
     @property
     def real(self) -> "Tensor":
         """self: the real part of a real tensor is the tensor."""
