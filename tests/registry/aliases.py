@@ -127,6 +127,14 @@ for _name in ("real", "conj", "resolve_conj", "resolve_neg"):
     register(f"tg.{_name}", lambda x, n=_name: getattr(tg, n)(x) * x, *ELEMENTWISE)
     if _name != "real":
         register(f"Tensor.{_name}", lambda x, n=_name: getattr(x, n)() * x, *ELEMENTWISE)
+register("tg.conj_physical", lambda x: tg.conj_physical(x) * x, *ELEMENTWISE)
+register("Tensor.conj_physical", lambda x: x.conj_physical() * x, *ELEMENTWISE)
+register("tg.conj_physical_", lambda x: tg.conj_physical_(x * 1) * x, *ELEMENTWISE)
+register("Tensor.conj_physical_", lambda x: (x * 1).conj_physical_() * x, *ELEMENTWISE)
+register("Tensor.pin_memory", lambda x: x.pin_memory() * x, *ELEMENTWISE)
+not_differentiable("questions about a real CPU tensor (pending conjugation or negation, page-locked memory), "
+                   "or GPU stream bookkeeping: no values", "tg.is_conj", "tg.is_neg", "Tensor.is_conj",
+                   "Tensor.is_neg", "Tensor.is_pinned", "Tensor.record_stream")
 register("tg.unsafe_chunk", lambda x: tg.unsafe_chunk(x, 2, -1), [(3, 4)], [(5,)], [(2, 3, 3)])
 register("tg.unsafe_split", lambda x: tg.unsafe_split(x, 2, -1), [(3, 4)], [(5,)], [(2, 3, 3)])
 register("tg.unsafe_split_with_sizes", lambda x: tg.unsafe_split_with_sizes(x, [1, x.shape[0] - 1]),

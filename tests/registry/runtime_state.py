@@ -30,7 +30,8 @@ not_differentiable("the generator's state as bytes, or seeding: no values of a c
 not_differentiable("a flag or number of PyTorch's runtime (threads, warnings, anomaly mode, the C++ ABI, devices)",
                    "tg.get_num_interop_threads", "tg.set_num_interop_threads", "tg.set_warn_always",
                    "tg.is_warn_always_enabled", "tg.set_anomaly_enabled", "tg.is_anomaly_check_nan_enabled",
-                   "tg.compiled_with_cxx11_abi", "tg.get_device", "tg.is_distributed", "tg.get_device_module")
+                   "tg.compiled_with_cxx11_abi", "tg.get_device", "tg.is_distributed", "tg.get_device_module",
+                   "tg.init_num_threads", "tg.is_vulkan_available")
 not_differentiable("autocast's state (whether it is on, its dtype, cache and nesting): nothing is computed",
                    "tg.is_autocast_enabled", "tg.set_autocast_enabled", "tg.get_autocast_dtype",
                    "tg.set_autocast_dtype", "tg.is_autocast_cache_enabled", "tg.set_autocast_cache_enabled",
