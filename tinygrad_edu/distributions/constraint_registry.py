@@ -12,6 +12,7 @@ from numbers import Number
 
 from . import constraints
 from .transforms import AffineTransform, ExpTransform, SigmoidTransform, Transform
+from .transforms_joined import CatTransform, CorrCholeskyTransform, StackTransform
 from .transforms_more import (
     ComposeTransform,
     IndependentTransform,
@@ -120,3 +121,29 @@ def _transform_to_lower_cholesky(constraint) -> Transform:
 @transform_to.register(constraints.positive_definite)
 def _transform_to_positive_definite(constraint) -> Transform:
     return PositiveDefiniteTransform()
+
+
+@biject_to.register(constraints.corr_cholesky)
+@transform_to.register(constraints.corr_cholesky)
+def _transform_to_corr_cholesky(constraint) -> Transform:
+    return CorrCholeskyTransform()
+
+
+@biject_to.register(constraints.cat)
+def _biject_to_cat(constraint) -> Transform:
+    return CatTransform([biject_to(c) for c in constraint.cseq], constraint.dim, constraint.lengths)
+
+
+@transform_to.register(constraints.cat)
+def _transform_to_cat(constraint) -> Transform:
+    return CatTransform([transform_to(c) for c in constraint.cseq], constraint.dim, constraint.lengths)
+
+
+@biject_to.register(constraints.stack)
+def _biject_to_stack(constraint) -> Transform:
+    return StackTransform([biject_to(c) for c in constraint.cseq], constraint.dim)
+
+
+@transform_to.register(constraints.stack)
+def _transform_to_stack(constraint) -> Transform:
+    return StackTransform([transform_to(c) for c in constraint.cseq], constraint.dim)

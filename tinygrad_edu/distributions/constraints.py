@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..functions import cat as _cat_tensors
+from ..functions import stack as _stack_tensors
 from ..tensor import Tensor
 
 __all__ = ["Constraint", "boolean", "dependent", "dependent_property", "greater_than", "greater_than_eq",
            "independent", "integer_interval", "interval", "is_dependent", "less_than", "lower_cholesky",
            "lower_triangular", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
            "positive_integer", "real", "real_vector", "simplex", "unit_interval"]
+__all__ += ["cat", "corr_cholesky", "stack"]
 
 
 class Constraint:
@@ -241,6 +244,81 @@ class _PositiveDefinite(Constraint):
         return Tensor(symmetric & ok)
 
 
+class _CorrCholesky(Constraint):
+    """Cholesky factors of correlation matrices: lower-triangular with a positive diagonal and rows
+    of unit length (to within 10 · n · eps of the dtype, as PyTorch)."""
+
+    event_dim = 2
+
+    def check(self, value: Tensor) -> Tensor:
+        a = np.asarray(value.data)
+        tol = np.finfo(a.dtype).eps * a.shape[-1] * 10
+        unit_rows = (np.abs(np.linalg.norm(a, axis=-1) - 1.0) <= tol).all(-1)
+        return _LowerCholesky().check(value) & Tensor(unit_rows)
+
+
+class _Cat(Constraint):
+    """The constraints `cseq` applied to consecutive pieces of `lengths` (default 1 each) along
+    `dim`, the pieces that `tg.cat(pieces, dim)` joins."""
+
+    def __init__(self, cseq, dim: int = 0, lengths=None) -> None:
+        if not all(isinstance(c, Constraint) for c in cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.cseq = list(cseq)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:
+        return any(c.is_discrete for c in self.cseq)
+
+    @property
+    def event_dim(self) -> int:
+        return max(c.event_dim for c in self.cseq)
+
+    def check(self, value: Tensor) -> Tensor:
+        _check_dim_in_range(self.dim, value)
+        checks, start = [], 0
+        for constraint, length in zip(self.cseq, self.lengths):
+            checks.append(constraint.check(value.narrow(self.dim, start, length)))
+            start = start + length
+        return _cat_tensors(checks, self.dim)
+
+
+class _Stack(Constraint):
+    """The constraints `cseq` applied to the slices value.select(dim, i), the pieces that
+    `tg.stack(pieces, dim)` joins."""
+
+    def __init__(self, cseq, dim: int = 0) -> None:
+        if not all(isinstance(c, Constraint) for c in cseq):
+            raise AssertionError("All elements of cseq must be Constraint instances")
+        self.cseq = list(cseq)
+        self.dim = dim
+
+    @property
+    def is_discrete(self) -> bool:
+        return any(c.is_discrete for c in self.cseq)
+
+    @property
+    def event_dim(self) -> int:
+        dim = max(c.event_dim for c in self.cseq)
+        if self.dim + dim < 0:  # a negative dim inside the event makes the stacked dim part of it
+            dim += 1
+        return dim
+
+    def check(self, value: Tensor) -> Tensor:
+        _check_dim_in_range(self.dim, value)
+        slices = [value.select(self.dim, i) for i in range(value.shape[self.dim])]
+        return _stack_tensors([c.check(v) for v, c in zip(slices, self.cseq)], self.dim)
+
+
+def _check_dim_in_range(dim: int, value: Tensor) -> None:
+    if not -value.ndim <= dim < value.ndim:
+        raise AssertionError(f"dim {dim} out of range for value with {value.ndim} dimensions")
+
+
 def _has_cholesky(matrix: np.ndarray) -> bool:
     try:
         np.linalg.cholesky(matrix)
@@ -270,3 +348,6 @@ simplex = _Simplex()
 lower_triangular = _LowerTriangular()
 lower_cholesky = _LowerCholesky()
 positive_definite = _PositiveDefinite()
+corr_cholesky = _CorrCholesky()
+cat = _Cat
+stack = _Stack

@@ -309,3 +309,8 @@ from .transforms_more import *  # noqa: E402, F403
 from .transforms_more import __all__ as _more  # noqa: E402
 
 __all__ = __all__ + _more
+
+from .transforms_joined import *  # noqa: E402, F403
+from .transforms_joined import __all__ as _joined  # noqa: E402
+
+__all__ = __all__ + _joined
