@@ -3,7 +3,7 @@
     import tinygrad_edu.nn as nn
     model = nn.Sequential(nn.Linear(64, 32), nn.Sigmoid(), nn.Linear(32, 10))
 """
-from . import functional, init, utils
+from . import functional, grad, init, utils
 from .activation import (
     CELU,
     GLU,
