@@ -255,6 +255,8 @@ class _Exits:
         self.capturing = bool(self.captured)
 
     def leaf(self, leaf: Tensor, grad, fresh: bool = False) -> None:
+        if self.wanted is not None and id(leaf) not in self.wanted:
+            return  # (tg.grad was not asked for this one)
         if grad.__class__ is not np.ndarray and isinstance(grad, Deferred):
             entry = self.deferred.get(id(leaf))
             if entry is None:
@@ -265,7 +267,7 @@ class _Exits:
             grad, fresh = grad.value(), True  # (a sum of another kind: added now)
         if self.wanted is None and not ((leaf._hooks or leaf._post_accumulate_hooks) and self.hooks):
             _accumulate(leaf, grad, self.create_graph, fresh)
-        elif self.wanted is None or id(leaf) in self.wanted:
+        else:
             entry = self.held.get(id(leaf))
             if entry is None:
                 self.held[id(leaf)] = [leaf, grad]
