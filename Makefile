@@ -39,6 +39,7 @@ bench: $(VENV)/.test-installed
 	$(PY) bench/mlp.py
 	$(PY) bench/treelstm.py
 	$(PY) bench/tree.py
+	$(PY) bench/word_rnn.py
 	$(PY) bench/memory.py
 
 clean:

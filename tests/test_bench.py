@@ -50,6 +50,14 @@ def test_mlp_benchmark_checks_the_math_and_writes_ratios(tmp_path):
     assert results["numpy (by hand)"]["ratio"] == 1.0 and results["tinygrad_edu, raw ops"]["seconds"] > 0
 
 
+def test_word_rnn_benchmark_checks_the_gradients_and_writes_ratios(tmp_path):
+    out = tmp_path / "word_rnn.json"
+    run_script("word_rnn.py", "--vocabulary", "50", "--hidden", "4", "--words", "5", "--rounds", "1",
+               "--repeats", "1", "--json", str(out))
+    results = json.loads(out.read_text())["results"]
+    assert results["numpy (by hand)"]["ratio"] == 1.0 and results["tinygrad_edu"]["seconds"] > 0
+
+
 def test_memory_benchmark_writes_bytes_per_node(tmp_path):
     out = tmp_path / "memory.json"
     run_script("memory.py", "--ops", "2000", "--rounds", "1", "--json", str(out))
