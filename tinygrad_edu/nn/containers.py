@@ -148,27 +148,6 @@ class ParameterList(Module):
     def __repr__(self) -> str:
         return _listing(self, self._parameters.items())
 
-    def copy(self) -> "ParameterDict":
-        """A new ParameterDict holding the same Parameters (a shallow copy)."""
-        return ParameterDict(self._parameters.items())
-
-    def fromkeys(self, keys: Iterable[str], default=None) -> "ParameterDict":
-        """A new ParameterDict with every key mapped to `default` (one Parameter shared)."""
-        return ParameterDict((key, default) for key in keys)
-
-    def setdefault(self, key: str, default=None):
-        """The parameter under `key`, after setting it to `default` if it was missing."""
-        if key not in self:
-            self[key] = default
-        return self[key]
-
-    def popitem(self) -> tuple:
-        """Remove and return the last (key, parameter) pair."""
-        if not self._parameters:
-            raise KeyError("popitem(): ParameterDict is empty")
-        key = next(reversed(self._parameters))
-        return key, self.pop(key)
-
 
 class ParameterDict(_NamedItems):
     """Parameters by name, like a dict; plain tensors become Parameters."""

@@ -24,27 +24,24 @@ from . import functional as F
 __all__ = ["conv1d_input", "conv1d_weight", "conv2d_input", "conv2d_weight", "conv3d_input", "conv3d_weight"]
 
 
-def _input_grad(conv, name: str, input_size, weight: Tensor, grad_output: Tensor, stride, padding, dilation,
-                groups: int) -> Tensor:
+def _input_grad(conv, name: str, input_size, weight: Tensor, grad_output: Tensor, *args) -> Tensor:
     """∂⟨conv(x, weight), grad_output⟩/∂x for x of shape `input_size`."""
-    x = zeros(*tuple(input_size), dtype=grad_output.dtype, requires_grad=True)
-    keep = weight.requires_grad or grad_output.requires_grad
-    with enable_grad():
-        out = conv(x, weight, None, stride, padding, dilation, groups)
-        _check_shape(name, out, grad_output)
-        (result,) = grad(out, x, grad_output, create_graph=keep)
-    return result
+    return _vjp(name, input_size, grad_output, lambda x: conv(x, weight, None, *args), weight)
 
 
-def _weight_grad(conv, name: str, input: Tensor, weight_size, grad_output: Tensor, stride, padding, dilation,
-                 groups: int) -> Tensor:
+def _weight_grad(conv, name: str, input: Tensor, weight_size, grad_output: Tensor, *args) -> Tensor:
     """∂⟨conv(input, w), grad_output⟩/∂w for w of shape `weight_size`."""
-    w = zeros(*tuple(weight_size), dtype=grad_output.dtype, requires_grad=True)
-    keep = input.requires_grad or grad_output.requires_grad
+    return _vjp(name, weight_size, grad_output, lambda w: conv(input, w, None, *args), input)
+
+
+def _vjp(name: str, shape, grad_output: Tensor, conv_of, other: Tensor) -> Tensor:
+    """The gradient of ⟨conv_of(z), grad_output⟩ with respect to z of `shape`, taken at z = 0 (the
+    convolution is linear in z); recorded when `other` or grad_output requires grad."""
+    z = zeros(*tuple(shape), dtype=grad_output.dtype, requires_grad=True)
     with enable_grad():
-        out = conv(input, w, None, stride, padding, dilation, groups)
+        out = conv_of(z)
         _check_shape(name, out, grad_output)
-        (result,) = grad(out, w, grad_output, create_graph=keep)
+        (result,) = grad(out, z, grad_output, create_graph=other.requires_grad or grad_output.requires_grad)
     return result
 
 
