@@ -2,8 +2,6 @@
 `torch.distributions.Bernoulli`, given by `probs` or by `logits` (log-odds)."""
 from __future__ import annotations
 
-from numbers import Number
-
 import numpy as np
 
 from ..autograd.grad_mode import no_grad
@@ -13,7 +11,7 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .families import BinaryEvent, expand_probs_or_logits
+from .families import BinaryEvent, expand_probs_or_logits, set_probs_or_logits
 from .noise import uniform_array
 from .parameters import broadcast_all
 
@@ -32,16 +30,7 @@ class Bernoulli(BinaryEvent, Distribution):
 
     def __init__(self, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  validate_args: bool | None = None) -> None:
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            is_scalar = isinstance(probs, Number)
-            (self.probs,) = broadcast_all(probs)
-        else:
-            is_scalar = isinstance(logits, Number)
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(() if is_scalar else self._param.shape, validate_args=validate_args)
+        super().__init__(set_probs_or_logits(self, probs, logits), validate_args=validate_args)
 
     def expand(self, batch_shape: tuple, _instance=None) -> "Bernoulli":
         return expand_probs_or_logits(self, self._get_checked_instance(Bernoulli, _instance), batch_shape)

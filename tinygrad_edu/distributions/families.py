@@ -73,6 +73,18 @@ class BinaryEvent:
         return self._param.shape
 
 
+def set_probs_or_logits(self, probs, logits) -> tuple:
+    """Keep whichever of `probs` and `logits` is given (exactly one must be) as a tensor, also as
+    `_param`; the batch shape it gives: () for a Python number, else its shape."""
+    if (probs is None) == (logits is None):
+        raise ValueError("Either `probs` or `logits` must be specified, but not both.")
+    name, given = ("probs", probs) if probs is not None else ("logits", logits)
+    (param,) = broadcast_all(given)
+    setattr(self, name, param)
+    self._param = param
+    return () if isinstance(given, Number) else param.shape
+
+
 def expand_probs_or_logits(self, new, batch_shape: tuple):
     """The end of `expand` for a distribution given `probs` or `logits`: `new` gets whichever of
     them `self` holds, expanded to `batch_shape` (the one given becomes `_param`), and the batch

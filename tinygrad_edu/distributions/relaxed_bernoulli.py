@@ -10,12 +10,10 @@ coin tends to a Bernoulli(σ(logits)) one; larger λ smooths it towards 1/2.
 """
 from __future__ import annotations
 
-from numbers import Number
-
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
-from .families import BinaryEvent, expand_probs_or_logits
+from .families import BinaryEvent, expand_probs_or_logits, set_probs_or_logits
 from .noise import uniform
 from .parameters import broadcast_all, clamp_probs
 from .transformed_distribution import TransformedDistribution
@@ -39,16 +37,7 @@ class LogitRelaxedBernoulli(BinaryEvent, Distribution):
     def __init__(self, temperature: Tensor, probs: Tensor | float | None = None, logits: Tensor | float | None = None,
                  validate_args: bool | None = None) -> None:
         self.temperature = temperature
-        if (probs is None) == (logits is None):
-            raise ValueError("Either `probs` or `logits` must be specified, but not both.")
-        if probs is not None:
-            is_scalar = isinstance(probs, Number)
-            (self.probs,) = broadcast_all(probs)
-        else:
-            is_scalar = isinstance(logits, Number)
-            (self.logits,) = broadcast_all(logits)
-        self._param = self.probs if probs is not None else self.logits
-        super().__init__(() if is_scalar else self._param.shape, validate_args=validate_args)
+        super().__init__(set_probs_or_logits(self, probs, logits), validate_args=validate_args)
 
     def expand(self, batch_shape: tuple, _instance=None) -> "LogitRelaxedBernoulli":
         new = self._get_checked_instance(LogitRelaxedBernoulli, _instance)
