@@ -257,22 +257,29 @@ class _CorrCholesky(Constraint):
         return _LowerCholesky().check(value) & Tensor(unit_rows)
 
 
-class _Cat(Constraint):
-    """The constraints `cseq` applied to consecutive pieces of `lengths` (default 1 each) along
-    `dim`, the pieces that `tg.cat(pieces, dim)` joins."""
+class _Joined(Constraint):
+    """What _Cat and _Stack share: a constraint per piece of a value cut along `dim`."""
 
-    def __init__(self, cseq, dim: int = 0, lengths=None) -> None:
+    def __init__(self, cseq, dim: int = 0) -> None:
         if not all(isinstance(c, Constraint) for c in cseq):
             raise AssertionError("All elements of cseq must be Constraint instances")
         self.cseq = list(cseq)
-        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
-        if len(self.lengths) != len(self.cseq):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
         self.dim = dim
 
     @property
     def is_discrete(self) -> bool:
         return any(c.is_discrete for c in self.cseq)
+
+
+class _Cat(_Joined):
+    """The constraints `cseq` applied to consecutive pieces of `lengths` (default 1 each) along
+    `dim`, the pieces that `tg.cat(pieces, dim)` joins."""
+
+    def __init__(self, cseq, dim: int = 0, lengths=None) -> None:
+        super().__init__(cseq, dim)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
 
     @property
     def event_dim(self) -> int:
@@ -287,19 +294,9 @@ class _Cat(Constraint):
         return _cat_tensors(checks, self.dim)
 
 
-class _Stack(Constraint):
+class _Stack(_Joined):
     """The constraints `cseq` applied to the slices value.select(dim, i), the pieces that
     `tg.stack(pieces, dim)` joins."""
-
-    def __init__(self, cseq, dim: int = 0) -> None:
-        if not all(isinstance(c, Constraint) for c in cseq):
-            raise AssertionError("All elements of cseq must be Constraint instances")
-        self.cseq = list(cseq)
-        self.dim = dim
-
-    @property
-    def is_discrete(self) -> bool:
-        return any(c.is_discrete for c in self.cseq)
 
     @property
     def event_dim(self) -> int:
