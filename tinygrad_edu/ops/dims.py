@@ -51,5 +51,5 @@ def remember_axes(ctx, x, axes, keepdim) -> None:
 def spread(xp, grad, ctx):
     """The output gradient, broadcast back to the input shape (reduced axes restored as 1)."""
     if not ctx.keepdim:
-        grad = xp.reshape(grad, ctx.kept)
+        grad = grad.reshape(ctx.kept)  # (an array's or a Tensor's method: cheaper than np.reshape's wrapper)
     return xp.broadcast_to(grad, ctx.in_shape)

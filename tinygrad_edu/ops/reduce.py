@@ -103,13 +103,13 @@ class LogSumExp(Op):
         m = np.maximum.reduce(x.data, axis=axes, keepdims=True)
         m = np.where(np.isfinite(m), m, 0)  # all -inf (or inf) along an axis: no shift needed
         out = m + np.log(np.add.reduce(np.exp(x.data - m), axis=axes, keepdims=True))
-        return ctx.save_output(out if keepdim else np.squeeze(out, axis=axes))
+        return ctx.save_output(out if keepdim else out.squeeze(axis=axes))
 
     @staticmethod
     def backward(ctx, grad):
         x, = ctx.saved_tensors
         xp = ctx.xp
-        out = xp.reshape(ctx.saved_output, ctx.kept)  # under create_graph, grads flow through this node
+        out = ctx.saved_output.reshape(ctx.kept)  # (an array's or a Tensor's reshape: under create_graph, grads flow)
         return spread(xp, grad, ctx) * xp.exp(x - out)
 
 
