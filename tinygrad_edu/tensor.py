@@ -1243,7 +1243,7 @@ def _view_base(view: Tensor) -> str:
     node = view.grad_fn
     while node is not None and node.is_view:
         edge = node.edges[0]
-        if edge.__class__ is Tensor:
+        if isinstance(edge, Tensor):
             return "a leaf tensor"
         node = edge[0] if edge.__class__ is tuple else edge
     return "another tensor"

@@ -78,6 +78,31 @@ class AliasMethods:
         """self: a real tensor has no pending negation."""
         return self
 
+    def as_subclass(self, cls: type) -> "Tensor":
+        """This tensor as an instance of `cls` (a subclass of Tensor), sharing its numbers and its
+        version counter and staying on the graph (an alias: the gradient flows back to self), as
+        PyTorch's. Ops on it accept it like any tensor and return plain Tensors (PyTorch would keep
+        the subclass through `__torch_function__`, which tinygrad_edu does not have).
+
+        >>> import tinygrad_edu as tg
+        >>> class Tagged(tg.Tensor):
+        ...     pass
+        >>> x = tg.ones(2, requires_grad=True)
+        >>> t = x.as_subclass(Tagged)
+        >>> type(t).__name__, t.grad_fn.name()
+        ('Tagged', 'AliasBackward0')
+        >>> (t * 3).sum().backward(); x.grad
+        tensor([3., 3.])
+        """
+        from .tensor import Tensor
+
+        if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+            raise TypeError("Creating a Tensor subclass from a class that does not inherit from Tensor is not "
+                            "possible. Make sure your class inherits from Tensor.")
+        out = self[...]  # a view: same memory, same version counter, AliasBackward0 on the graph
+        out.__class__ = cls
+        return out
+
     def is_conj(self) -> bool:
         """False: a real tensor never carries a pending conjugation."""
         return False

@@ -132,6 +132,13 @@ register("Tensor.conj_physical", lambda x: x.conj_physical() * x, *ELEMENTWISE)
 register("tg.conj_physical_", lambda x: tg.conj_physical_(x * 1) * x, *ELEMENTWISE)
 register("Tensor.conj_physical_", lambda x: (x * 1).conj_physical_() * x, *ELEMENTWISE)
 register("Tensor.pin_memory", lambda x: x.pin_memory() * x, *ELEMENTWISE)
+
+
+class _Tagged(tg.Tensor):
+    """A user's Tensor subclass: as_subclass gives one, and ops record it like any tensor."""
+
+
+register("Tensor.as_subclass", lambda x: x.as_subclass(_Tagged) * x.as_subclass(_Tagged).exp(), *ELEMENTWISE)
 not_differentiable("questions about a real CPU tensor (pending conjugation or negation, page-locked memory), "
                    "or GPU stream bookkeeping: no values", "tg.is_conj", "tg.is_neg", "Tensor.is_conj",
                    "Tensor.is_neg", "Tensor.is_pinned", "Tensor.record_stream")

@@ -15,7 +15,7 @@ from ..autograd import anomaly
 from ..autograd.function import edge_source
 from ..autograd.grad_mode import _state as _grad_state
 from ..autograd.scope import _state as _scope_state
-from ..tensor import Tensor
+from ..tensor import Number, Tensor
 from .agenda import STRATEGIES
 from .lazy import Pending
 from .rules import RETURNS_TUPLE, RULES
@@ -153,6 +153,8 @@ class Recorder:
                         if producer.depth > depth:
                             depth = producer.depth
             elif a.__class__ is tuple and _has_pending(a):  # (before any producer knows of r)
+                return self.eager(cls, args)
+            elif a.__class__ is not Number and isinstance(a, Tensor):  # a user's Tensor subclass: run it now
                 return self.eager(cls, args)
         for producer in producers:
             producer.consumers.append(r)

@@ -482,8 +482,8 @@ class Function:
             edges = []
             shapes = []
             constants = ()  # weak references to tensor arguments that need no gradient (for pictures)
-            for a in args:
-                if a.__class__ is Tensor:
+            for a in args:  # (a user's Tensor subclass is a tensor too; a lifted Number is a constant)
+                if a.__class__ is Tensor or (a.__class__ is not Number and isinstance(a, Tensor)):
                     view_of = a._view_of  # a view whose base changed in place since: read it again
                     if view_of is not None and view_of[2] != a._version_counter[0]:
                         a._reread_view()

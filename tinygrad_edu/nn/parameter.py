@@ -1,8 +1,9 @@
 """`Parameter`: a tensor that a `Module` owns and an optimizer updates.
 
 In PyTorch a Parameter is a Tensor subclass. Here the engine recognises tensors by
-`x.__class__ is Tensor` in its hot path (one pointer comparison per argument), so a subclass
-would be invisible to it. Instead `nn.Parameter(data)` returns a plain leaf `Tensor` with
+`x.__class__ is Tensor` first in its hot path (one pointer comparison per argument; a user's
+subclass is found by a slower isinstance check after it), and ops return plain Tensors. So that
+parameters stay on the fast path, `nn.Parameter(data)` returns a plain leaf `Tensor` with
 `requires_grad=True` and remembers it: `isinstance(p, nn.Parameter)` is true exactly for tensors
 made by `nn.Parameter`, as in PyTorch, while `type(p) is Tensor`.
 """

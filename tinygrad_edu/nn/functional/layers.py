@@ -62,7 +62,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.zeros(4)).shape
     (2, 4)
     """
-    if input.__class__ is not Tensor or weight.__class__ is not Tensor:
+    if not isinstance(input, Tensor) or not isinstance(weight, Tensor):
         raise TypeError(f"linear: input and weight must be Tensors, got {type(input).__name__} and "
                         f"{type(weight).__name__}")
     if input.data.dtype != weight.data.dtype:  # (checked here first: the helper's keyword call costs ~1 µs)
@@ -75,7 +75,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"axis of the input must be in_features = {weight.shape[1]}"
         )
     if bias is not None:
-        if bias.__class__ is not Tensor:
+        if not isinstance(bias, Tensor):
             raise TypeError(f"linear: bias must be a Tensor or None, got {type(bias).__name__}")
         if bias.data.dtype != weight.data.dtype:
             check_same_dtype("linear", bias=bias, weight=weight)
@@ -130,7 +130,7 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
     >>> F.embedding(tg.tensor([0, 2, 0]), tg.eye(3)).tolist()
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
-    if weight.__class__ is not Tensor or weight.ndim != 2:
+    if not isinstance(weight, Tensor) or weight.ndim != 2:
         raise ValueError(f"embedding: weight must be a 2-D Tensor (num_embeddings, dim), got "
                          f"{getattr(weight, 'shape', type(weight).__name__)}")
     idx = input.data if isinstance(input, Tensor) else np.asarray(input)
