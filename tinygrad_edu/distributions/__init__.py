@@ -14,6 +14,7 @@ from .constraint_registry import biject_to, transform_to
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Beta, Dirichlet
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .exponential import Exponential
 from .fisher_snedecor import FisherSnedecor
 from .gamma import Chi2, Gamma
@@ -57,3 +58,4 @@ __all__ += ["ContinuousBernoulli", "FisherSnedecor", "GeneralizedPareto", "Inver
             "MixtureSameFamily", "Multinomial", "NegativeBinomial", "OneHotCategoricalStraightThrough", "VonMises"]
 __all__ += ["HalfCauchy", "Pareto", "Weibull", "biject_to", "transform_to"] + transforms.__all__
 __all__ += ["Kumaraswamy", "LKJCholesky", "LogisticNormal", "RelaxedBernoulli", "RelaxedOneHotCategorical", "Wishart"]
+__all__ += ["ExponentialFamily"]

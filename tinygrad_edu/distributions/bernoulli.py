@@ -10,13 +10,13 @@ from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .families import BinaryEvent, expand_probs_or_logits, set_probs_or_logits
 from .noise import uniform_array
 from .parameters import broadcast_all
 
 
-class Bernoulli(BinaryEvent, Distribution):
+class Bernoulli(BinaryEvent, ExponentialFamily):
     """P(1) = p, P(0) = 1 - p; give either `probs` (p) or `logits` (log p/(1 - p)), not both.
 
     >>> import tinygrad_edu as tg
@@ -75,3 +75,13 @@ class Bernoulli(BinaryEvent, Distribution):
         if expand:
             values = values.expand((-1,) + self._batch_shape)
         return values
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.probs.logit(),)
+
+    def _log_normalizer(self, x):
+        return x.exp().log1p()

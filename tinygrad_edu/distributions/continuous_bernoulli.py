@@ -15,13 +15,13 @@ from ..nn.functional import binary_cross_entropy_with_logits
 from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .families import BinaryEvent, expand_probs_or_logits
 from .noise import uniform
 from .parameters import broadcast_all, clamp_probs, lazy_property, logits_to_probs
 
 
-class ContinuousBernoulli(BinaryEvent, Distribution):
+class ContinuousBernoulli(BinaryEvent, ExponentialFamily):
     """CB(λ): give `probs` λ in [0, 1] (clamped to [eps, 1 - eps]) or `logits` log(λ/(1 - λ)), not both.
     rsample is the icdf of uniform noise (differentiable in λ).
 
@@ -131,3 +131,18 @@ class ContinuousBernoulli(BinaryEvent, Distribution):
         """E[-log p(x)] = mean (log(1 - λ) - log λ) - log C(λ) - log(1 - λ)."""
         log_probs0, log_probs1 = (-self.probs).log1p(), self.probs.log()
         return self.mean * (log_probs0 - log_probs1) - self._cont_bern_log_norm() - log_probs0
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.logits,)
+
+    def _log_normalizer(self, x):
+        """log((e^x - 1)/x), by its Taylor series x/2 + x²/24 - x⁴/2880 near x = 0."""
+        outside = (x <= self._lims[0] - 0.5) | (x > self._lims[1] - 0.5)
+        cut = where(outside, x, self._lims[0] - 0.5)
+        log_norm = cut.expm1().abs().log() - cut.abs().log()
+        taylor = 0.5 * x + x.pow(2) / 24.0 - x.pow(4) / 2880.0
+        return where(outside, log_norm, taylor)

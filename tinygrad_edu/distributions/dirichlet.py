@@ -22,11 +22,12 @@ from ..ops.select import where
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .parameters import broadcast_all
 from .standard_gamma import standard_gamma
 
 
-class Dirichlet(Distribution):
+class Dirichlet(ExponentialFamily):
     """Dir(α) over the simplex of k probabilities: density Γ(Σα) / ΠΓ(α_i) · Π x_i^(α_i - 1).
     `concentration` has shape batch_shape + (k,).
 
@@ -99,8 +100,16 @@ class Dirichlet(Distribution):
         return (self.concentration.lgamma().sum(-1) - a0.lgamma() - (k - a0) * a0.digamma()
                 - ((self.concentration - 1.0) * self.concentration.digamma()).sum(-1))
 
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration,)
 
-class Beta(Distribution):
+    def _log_normalizer(self, x):
+        return x.lgamma().sum(-1) - x.sum(-1).lgamma()
+
+
+class Beta(ExponentialFamily):
     """Beta(concentration1 a, concentration0 b) on [0, 1]: density x^(a-1) (1-x)^(b-1) / B(a, b).
     Computed as the Dirichlet over (x, 1 - x), as in PyTorch.
 
@@ -169,3 +178,11 @@ class Beta(Distribution):
 
     def entropy(self) -> Tensor:
         return self._dirichlet.entropy()
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration1, self.concentration0)
+
+    def _log_normalizer(self, x, y):
+        return x.lgamma() + y.lgamma() - (x + y).lgamma()

@@ -4,11 +4,12 @@ from __future__ import annotations
 from ..creation import zeros_like
 from ..tensor import Tensor
 from . import constraints
+from .exp_family import ExponentialFamily
 from .families import RateDistribution
 from .noise import standard_exponential
 
 
-class Exponential(RateDistribution):
+class Exponential(RateDistribution, ExponentialFamily):
     """Exp(rate): density rate·exp(-rate·x) for x >= 0.
 
     >>> import tinygrad_edu as tg
@@ -60,3 +61,13 @@ class Exponential(RateDistribution):
     def entropy(self) -> Tensor:
         """1 - log rate."""
         return 1.0 - self.rate.log()
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (-self.rate,)
+
+    def _log_normalizer(self, x):
+        return -(-x).log()

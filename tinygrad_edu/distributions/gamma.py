@@ -16,12 +16,12 @@ import numpy as np
 from ..special_more import gammainc
 from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .parameters import broadcast_all
 from .standard_gamma import standard_gamma
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Gamma(concentration α, rate β): density β^α x^(α-1) e^(-βx) / Γ(α) for x >= 0.
 
     >>> import tinygrad_edu as tg
@@ -82,6 +82,16 @@ class Gamma(Distribution):
         """α - log β + log Γ(α) + (1 - α) ψ(α), ψ the digamma function."""
         return (self.concentration - self.rate.log() + self.concentration.lgamma()
                 + (1.0 - self.concentration) * self.concentration.digamma())
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.concentration - 1, -self.rate)
+
+    def _log_normalizer(self, x, y):
+        return (x + 1).lgamma() + (x + 1) * (-y.reciprocal()).log()
 
 
 class Chi2(Gamma):

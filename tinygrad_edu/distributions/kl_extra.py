@@ -10,6 +10,7 @@ from ..ops.select import where
 from ..tensor import Tensor
 from .continuous_bernoulli import ContinuousBernoulli
 from .dirichlet import Beta
+from .exp_family import ExponentialFamily, kl_exponential_family
 from .exponential import Exponential
 from .gamma import Gamma
 from .gumbel import Gumbel
@@ -157,3 +158,8 @@ def _kl_lowrank_multivariatenormal(p: LowRankMultivariateNormal, q: Multivariate
     term21 = _batch_trace_xxt(solve_lower(q._unbroadcasted_scale_tril, p._unbroadcasted_cov_factor))
     term22 = _batch_trace_xxt(solve_lower(q._unbroadcasted_scale_tril, diag_embed(p._unbroadcasted_cov_diag.sqrt())))
     return 0.5 * (term1 + term21 + term22 + term3 - p.event_shape[0])
+
+
+# Two members of one exponential family with no formula of their own: the Bregman divergence of
+# the family's log normalizer (exp_family.py), as PyTorch's fallback for them.
+register_kl(ExponentialFamily, ExponentialFamily)(kl_exponential_family)

@@ -5,13 +5,14 @@ import math
 
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
+from .exp_family import ExponentialFamily
 from .families import LocScale
 from .noise import standard_normal
 
 _HALF_LOG_TWO_PI = 0.5 * math.log(2 * math.pi)
 
 
-class Normal(LocScale):
+class Normal(LocScale, ExponentialFamily):
     """N(loc, scale²): density exp(-(x - loc)²/(2 scale²)) / (scale √(2π)).
 
     >>> import tinygrad_edu as tg
@@ -57,3 +58,13 @@ class Normal(LocScale):
     def entropy(self) -> Tensor:
         """1/2 + log(2π)/2 + log scale."""
         return 0.5 + _HALF_LOG_TWO_PI + self.scale.log()
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.loc / self.scale.pow(2), -0.5 * self.scale.pow(2).reciprocal())
+
+    def _log_normalizer(self, x, y):
+        return -0.25 * x.pow(2) / y + 0.5 * (-math.pi / y).log()

@@ -9,6 +9,7 @@ from .. import random
 from ..autograd.grad_mode import no_grad
 from ..tensor import Tensor
 from . import constraints
+from .exp_family import ExponentialFamily
 from .families import RateDistribution
 from .parameters import broadcast_all
 
@@ -21,7 +22,7 @@ def _log_factorial(value: Tensor) -> Tensor:
     return Tensor(np.asarray(_lgamma_elementwise(k + 1), dtype=np.float64).astype(value.dtype, copy=False))
 
 
-class Poisson(RateDistribution):
+class Poisson(RateDistribution, ExponentialFamily):
     """Poisson(rate): P(k) = rate^k e^(-rate) / k!. `log_prob` is differentiable in `rate`; the log k!
     term is a constant (no gradient with respect to the value, which PyTorch would give).
 
@@ -59,3 +60,11 @@ class Poisson(RateDistribution):
             self._validate_sample(value)
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - _log_factorial(value)
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    @property
+    def _natural_params(self) -> tuple:
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x):
+        return x.exp()

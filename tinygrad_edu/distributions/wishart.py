@@ -10,8 +10,8 @@ W = (L A)(L A)ᵀ with Σ = L Lᵀ and A lower-triangular, A_ii = √c_i for c_i
 N(0, 1) entries below the diagonal. The χ² draws are Gamma ones with implicit reparameterisation
 gradients, so a sample is differentiable in ν and in the scale matrix.
 
-PyTorch derives Wishart from its `ExponentialFamily` class; this one derives from Distribution
-(the same values: PyTorch's Wishart overrides the exponential-family entropy).
+As in PyTorch it is an `ExponentialFamily` (θ = (-Σ⁻¹/2, (ν - p - 1)/2)), with its own entropy
+formula.
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from ..special import multigammaln
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .gamma import Chi2
 from .multivariate_normal import half_log_det, precision_to_scale_tril
 from .noise import standard_normal
@@ -52,7 +53,7 @@ def _chi2_degrees(df: Tensor, p: int, batch_shape: tuple) -> Chi2:
     return Chi2(df=df.unsqueeze(-1) - Tensor(np.arange(p, dtype=df.dtype)).expand(tuple(batch_shape) + (-1,)))
 
 
-class Wishart(Distribution):
+class Wishart(ExponentialFamily):
     """Wishart(df ν, covariance_matrix Σ=None, precision_matrix Σ⁻¹=None, scale_tril L=None): give
     exactly one matrix (..., p, p); ν > p - 1, a number or a tensor that broadcasts with the batch.
 
@@ -220,3 +221,15 @@ class Wishart(Distribution):
         p = self._event_shape[-1]
         return ((p + 1) * (p * _LOG_2 / 2 + half_log_det(self._unbroadcasted_scale_tril))
                 + multigammaln(nu / 2, p) - (nu - p - 1) / 2 * _mvdigamma(nu / 2, p) + nu * p / 2)
+
+    # ---- as an exponential family (ExponentialFamily): θ and F(θ), as PyTorch's ----------
+    _mean_carrier_measure = 0
+
+    @property
+    def _natural_params(self) -> tuple:
+        p = self._event_shape[-1]
+        return -self.precision_matrix / 2, (self.df - p - 1) / 2
+
+    def _log_normalizer(self, x, y):
+        p = self._event_shape[-1]
+        return (y + (p + 1) / 2) * (-slogdet(-2 * x).logabsdet + _LOG_2 * p) + multigammaln(y + (p + 1) / 2, p)
