@@ -92,3 +92,24 @@ def test_same_as_torch():
             np.testing.assert_allclose(D.ExponentialFamily.entropy(_make(name, params)).detach().numpy(),
                                        torch.distributions.ExponentialFamily.entropy(tp).detach().numpy(),
                                        rtol=1e-10, atol=1e-12)
+
+
+def test_the_other_constraints_of_torch():
+    """half_open_interval, square, symmetric, positive_semidefinite, multinomial and
+    MixtureSameFamilyConstraint, in tg.distributions.constraints as in torch's."""
+    C = D.constraints
+    assert C.half_open_interval(0, 1).check(tg.tensor([0.0, 1.0, 0.5])).tolist() == [True, False, True]
+    assert C.square.check(tg.ones(2, 3, 3)).tolist() == [True, True] and not C.square.check(tg.ones(2, 3)).item()
+    assert C.symmetric.check(tg.tensor([[1.0, 2.0], [2.0, 1.0]])).item()
+    assert not C.symmetric.check(tg.tensor([[1.0, 2.0], [0.0, 1.0]])).item()
+    assert not C.positive_semidefinite.check(tg.tensor([[1.0, 2.0], [2.0, 1.0]])).item()  # eigenvalues 3, -1
+    assert C.positive_semidefinite.check(tg.zeros(2, 2)).item()
+    counts = C.multinomial(3)
+    assert counts.check(tg.tensor([[1, 2], [2, 2], [-1, 1]])).tolist() == [True, False, False]
+    assert counts.is_discrete and counts.event_dim == 1
+    mixture = C.MixtureSameFamilyConstraint(C.positive)
+    assert mixture.check(tg.tensor([[1.0, 2.0], [-1.0, 2.0]])).tolist() == [[True, True], [False, True]]
+    assert repr(mixture) == "MixtureSameFamilyConstraint(GreaterThan(lower_bound=0.0))"
+    assert [repr(c) for c in (C.square, C.symmetric, C.positive_semidefinite, counts)] == \
+        ["Square()", "Symmetric()", "PositiveSemidefinite()", "Multinomial()"]
+    assert repr(D.Multinomial(3, tg.tensor([0.2, 0.8])).support) == "Multinomial()"

@@ -18,6 +18,8 @@ __all__ = ["Constraint", "boolean", "dependent", "dependent_property", "greater_
            "lower_triangular", "nonnegative", "nonnegative_integer", "one_hot", "positive", "positive_definite",
            "positive_integer", "real", "real_vector", "simplex", "unit_interval"]
 __all__ += ["cat", "corr_cholesky", "stack"]
+__all__ += ["MixtureSameFamilyConstraint", "half_open_interval", "multinomial", "positive_semidefinite", "square",
+            "symmetric"]
 
 
 class Constraint:
@@ -311,6 +313,85 @@ class _Stack(_Joined):
         return _stack_tensors([c.check(v) for v, c in zip(slices, self.cseq)], self.dim)
 
 
+class _HalfOpenInterval(_Interval):
+    """[lower_bound, upper_bound)."""
+
+    def check(self, value: Tensor) -> Tensor:
+        return (self.lower_bound <= value) & (value < self.upper_bound)
+
+
+class _Square(Constraint):
+    """Square matrices: the last two dims equal (whatever the entries)."""
+
+    event_dim = 2
+
+    def check(self, value: Tensor) -> Tensor:
+        return Tensor(np.full(value.shape[:-2], value.shape[-2] == value.shape[-1], dtype=bool))
+
+
+class _Symmetric(_Square):
+    """Square matrices equal to their transpose (to within 1e-6)."""
+
+    def check(self, value: Tensor) -> Tensor:
+        square = super().check(value)
+        if not bool(square.data.all()):
+            return square
+        a = np.asarray(value.data)
+        return Tensor(np.isclose(a, np.swapaxes(a, -1, -2), atol=1e-6).all(-2).all(-1))
+
+
+class _PositiveSemidefinite(_Symmetric):
+    """Symmetric matrices whose eigenvalues are all >= 0."""
+
+    def check(self, value: Tensor) -> Tensor:
+        symmetric = super().check(value)
+        if not bool(symmetric.data.all()):
+            return symmetric
+        return Tensor((np.linalg.eigvalsh(np.asarray(value.data)) >= 0).all(-1))
+
+
+class _Multinomial(Constraint):
+    """Counts of a multinomial draw: non-negative entries summing to at most `upper_bound` (the
+    weaker check PyTorch makes)."""
+
+    is_discrete = True
+    event_dim = 1
+
+    def __init__(self, upper_bound) -> None:
+        self.upper_bound = upper_bound
+
+    def check(self, x: Tensor) -> Tensor:
+        return (x >= 0).all(-1) & (x.sum(-1) <= self.upper_bound)
+
+
+class MixtureSameFamilyConstraint(Constraint):
+    """The support of a MixtureSameFamily: `base_constraint` (the components' support), checked
+    after adding back the component dim that the mixture sums over, then reduced over it."""
+
+    def __init__(self, base_constraint: Constraint) -> None:
+        if not isinstance(base_constraint, Constraint):
+            raise AssertionError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
+        self.base_constraint = base_constraint
+
+    @property
+    def is_discrete(self) -> bool:
+        return self.base_constraint.is_discrete
+
+    @property
+    def event_dim(self) -> int:
+        return self.base_constraint.event_dim
+
+    def check(self, value: Tensor) -> Tensor:
+        if value.ndim < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.ndim}")
+        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
+        keep = value.ndim - self.event_dim
+        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}({self.base_constraint!r})"
+
+
 def _check_dim_in_range(dim: int, value: Tensor) -> None:
     if not -value.ndim <= dim < value.ndim:
         raise AssertionError(f"dim {dim} out of range for value with {value.ndim} dimensions")
@@ -348,3 +429,8 @@ positive_definite = _PositiveDefinite()
 corr_cholesky = _CorrCholesky()
 cat = _Cat
 stack = _Stack
+half_open_interval = _HalfOpenInterval
+square = _Square()
+symmetric = _Symmetric()
+positive_semidefinite = _PositiveSemidefinite()
+multinomial = _Multinomial

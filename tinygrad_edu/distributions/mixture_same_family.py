@@ -14,34 +14,6 @@ from .categorical import Categorical
 from .distribution import Distribution
 
 
-class MixtureSameFamilyConstraint(constraints.Constraint):
-    """The support of a mixture: the component support, checked after adding back the component
-    dim that the mixture sums over (as `torch.distributions.constraints.MixtureSameFamilyConstraint`)."""
-
-    def __init__(self, base_constraint: constraints.Constraint) -> None:
-        if not isinstance(base_constraint, constraints.Constraint):
-            raise AssertionError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
-        self.base_constraint = base_constraint
-
-    @property
-    def is_discrete(self) -> bool:
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self) -> int:
-        return self.base_constraint.event_dim
-
-    def check(self, value: Tensor) -> Tensor:
-        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
-        if value.dim() < self.event_dim:
-            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
-        keep = value.dim() - self.event_dim
-        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}({self.base_constraint!r})"
-
-
 class MixtureSameFamily(Distribution):
     """Σ_j π_j p_j(x): `mixture_distribution` a Categorical over k components (its batch shape () or
     the mixture's batch shape), `component_distribution` any distribution whose rightmost batch
@@ -96,7 +68,7 @@ class MixtureSameFamily(Distribution):
 
     @constraints.dependent_property
     def support(self):
-        return MixtureSameFamilyConstraint(self._component_distribution.support)
+        return constraints.MixtureSameFamilyConstraint(self._component_distribution.support)
 
     @property
     def mixture_distribution(self) -> Categorical:

@@ -14,19 +14,6 @@ from .distribution import Distribution
 from .parameters import broadcast_all
 
 
-class _Multinomial(constraints.Constraint):
-    """Non-negative counts summing to at most `upper_bound` (the weaker check PyTorch makes)."""
-
-    is_discrete = True
-    event_dim = 1
-
-    def __init__(self, upper_bound: int) -> None:
-        self.upper_bound = upper_bound
-
-    def check(self, x: Tensor) -> Tensor:
-        return (x >= 0).all(-1) & (x.sum(-1) <= self.upper_bound)
-
-
 class Multinomial(Distribution):
     """Multinomial(n = total_count, p): P(x) = n!/(x_1!...x_K!) Π p_k^{x_k} for counts x summing to n.
     total_count is one int for the whole batch (as PyTorch); samples are float counts of shape
@@ -61,7 +48,7 @@ class Multinomial(Distribution):
 
     @constraints.dependent_property(is_discrete=True, event_dim=1)
     def support(self):
-        return _Multinomial(self.total_count)
+        return constraints.multinomial(self.total_count)
 
     @property
     def logits(self) -> Tensor:
