@@ -113,3 +113,10 @@ def test_the_other_constraints_of_torch():
     assert [repr(c) for c in (C.square, C.symmetric, C.positive_semidefinite, counts)] == \
         ["Square()", "Symmetric()", "PositiveSemidefinite()", "Multinomial()"]
     assert repr(D.Multinomial(3, tg.tensor([0.2, 0.8])).support) == "Multinomial()"
+
+
+def test_the_new_constraints_have_torch_s_transforms():
+    C = D.constraints
+    to_half_open = D.biject_to(C.half_open_interval(0.0, 2.0))
+    np.testing.assert_allclose(to_half_open(tg.tensor([0.0, 3.0])).numpy(), 2 / (1 + np.exp(-np.array([0.0, 3.0]))))
+    assert type(D.transform_to(C.positive_semidefinite)).__name__ == "PositiveDefiniteTransform"

@@ -91,7 +91,9 @@ def _transform_to_less_than(constraint) -> Transform:
 
 
 @biject_to.register(constraints.interval)
+@biject_to.register(constraints.half_open_interval)
 @transform_to.register(constraints.interval)
+@transform_to.register(constraints.half_open_interval)
 def _transform_to_interval(constraint) -> Transform:
     """lower + (upper - lower) σ(u) (just σ for the unit interval)."""
     lower_is_0 = isinstance(constraint.lower_bound, Number) and constraint.lower_bound == 0
@@ -119,6 +121,7 @@ def _transform_to_lower_cholesky(constraint) -> Transform:
 
 
 @transform_to.register(constraints.positive_definite)
+@transform_to.register(constraints.positive_semidefinite)
 def _transform_to_positive_definite(constraint) -> Transform:
     return PositiveDefiniteTransform()
 
