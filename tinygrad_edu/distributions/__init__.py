@@ -5,7 +5,7 @@ differentiable with respect to parameters given as tensors that require grad.
 Samples are drawn from the framework's generator (`tg.manual_seed`), so they repeat under a seed
 but are numpy's numbers, not PyTorch's.
 """
-from . import constraints, kl_extra, transforms  # noqa: F401 (kl_extra registers more KL pairs)
+from . import constraints, kl_extra, kl_more, transforms  # noqa: F401 (kl_extra, kl_more register more KL pairs)
 from .bernoulli import Bernoulli
 from .binomial import Binomial
 from .categorical import Categorical, OneHotCategorical
