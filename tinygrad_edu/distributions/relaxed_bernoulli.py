@@ -61,7 +61,24 @@ class LogitRelaxedBernoulli(BinaryEvent, Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedBernoulli(TransformedDistribution):
+class RelaxedOf(TransformedDistribution):
+    """What the two relaxed distributions share: a transformed base distribution (the logit or
+    log form) whose `temperature`, `logits` and `probs` they show as their own."""
+
+    @property
+    def temperature(self) -> Tensor:
+        return self.base_dist.temperature
+
+    @property
+    def logits(self) -> Tensor:
+        return self.base_dist.logits
+
+    @property
+    def probs(self) -> Tensor:
+        return self.base_dist.probs
+
+
+class RelaxedBernoulli(RelaxedOf):
     """RelaxedBernoulli(temperature, probs=None, logits=None): σ of a LogitRelaxedBernoulli, values
     in (0, 1) with reparameterised (differentiable) samples.
 
@@ -83,15 +100,3 @@ class RelaxedBernoulli(TransformedDistribution):
     def expand(self, batch_shape: tuple, _instance=None) -> "RelaxedBernoulli":
         new = self._get_checked_instance(RelaxedBernoulli, _instance)
         return super().expand(batch_shape, _instance=new)
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs

@@ -19,7 +19,7 @@ from .categorical import Categorical
 from .distribution import Distribution
 from .noise import uniform
 from .parameters import broadcast_all, clamp_probs
-from .transformed_distribution import TransformedDistribution
+from .relaxed_bernoulli import RelaxedOf
 from .transforms import ExpTransform
 
 
@@ -88,7 +88,7 @@ class ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedOneHotCategorical(TransformedDistribution):
+class RelaxedOneHotCategorical(RelaxedOf):
     """RelaxedOneHotCategorical(temperature, probs=None, logits=None): exp of an
     ExpRelaxedCategorical, a point of the simplex with reparameterised (differentiable) samples.
 
@@ -110,15 +110,3 @@ class RelaxedOneHotCategorical(TransformedDistribution):
     def expand(self, batch_shape: tuple, _instance=None) -> "RelaxedOneHotCategorical":
         new = self._get_checked_instance(RelaxedOneHotCategorical, _instance)
         return super().expand(batch_shape, _instance=new)
-
-    @property
-    def temperature(self) -> Tensor:
-        return self.base_dist.temperature
-
-    @property
-    def logits(self) -> Tensor:
-        return self.base_dist.logits
-
-    @property
-    def probs(self) -> Tensor:
-        return self.base_dist.probs
