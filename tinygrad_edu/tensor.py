@@ -1286,6 +1286,7 @@ from . import tensor_layout as _tensor_layout  # noqa: E402
 _tensor_layout.Tensor, _tensor_layout._ops = Tensor, _ops
 from . import tensor_aliases as _tensor_aliases  # noqa: E402
 from . import tensor_indexing as _tensor_indexing  # noqa: E402
+from . import tensor_legacy as _tensor_legacy  # noqa: E402
 from . import tensor_more as _tensor_more  # noqa: E402
 from . import tensor_more_layout as _tensor_more_layout  # noqa: E402
 from . import tensor_numeric as _tensor_numeric  # noqa: E402
@@ -1295,11 +1296,8 @@ from . import tensor_shaping as _tensor_shaping  # noqa: E402
 from . import tensor_statistics as _tensor_statistics  # noqa: E402
 
 for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_scatter,
-               _tensor_more, _tensor_more_layout, _tensor_numeric, _tensor_aliases):
+               _tensor_more, _tensor_more_layout, _tensor_numeric, _tensor_aliases, _tensor_legacy):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
-from . import tensor_legacy as _tensor_legacy  # noqa: E402
-
-_tensor_legacy.Tensor = Tensor
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402

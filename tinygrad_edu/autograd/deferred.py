@@ -86,6 +86,13 @@ class Deferred:
         return f"{type(self).__name__}(shape={self.shape}, {len(self.firsts)} pieces, {self.rows} rows)"
 
 
+def transposed_times(a: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """aᵀ g over the last two axes. With one row in a it is an outer product, which a broadcast
+    multiply computes several times faster than matmul's general kernel; with no rows, zeros."""
+    a_t = np.swapaxes(a, -1, -2)
+    return a_t * g if a.shape[-2] == 1 else a_t @ g
+
+
 class ProductSum(Deferred):
     """Σᵢ aᵢᵀ gᵢ, each aᵢ (kᵢ, m) and gᵢ (kᵢ, n): the gradient of W in y = x W (or x Wᵀ) at every
     use. Its value stacks the rows and computes one (m, k)·(k, n) product."""
@@ -106,10 +113,7 @@ class ProductSum(Deferred):
 
     def _sum(self, firsts: list, seconds: list) -> np.ndarray:
         if len(firsts) == 1:
-            a, g = firsts[0], seconds[0]
-            if a.shape[0] == 1:  # an outer product: a broadcast multiply beats matmul's kernel
-                return a.T * g
-            return a.T @ g  # (zeros for a batch of no rows)
+            return transposed_times(firsts[0], seconds[0])
         return np.concatenate(firsts).T @ np.concatenate(seconds)
 
 

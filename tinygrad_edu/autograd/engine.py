@@ -144,7 +144,7 @@ def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exit
                 sent.append(None)
             continue
         if grad.__class__ is not kind:
-            if isinstance(grad, Deferred) and _is_leaf(edge) and grad.shape == shape and sent is None:
+            if isinstance(grad, Deferred) and _is_leaf(edge) and grad.shape == shape:  # (observers got numbers)
                 exits.leaf(edge, grad)  # a weight's gradient in pieces, summed at the end (deferred.py)
                 continue
             grad = _as_gradient(grad, create_graph)

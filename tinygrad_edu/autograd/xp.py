@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
-from .deferred import ProductSum, RowSum
+from .deferred import ProductSum, RowSum, transposed_times
 
 # The number 1 per dtype, as a 0-d array (numpy spends about twice as long on `z + 1` with a Python
 # number as with an array of z's dtype).
@@ -60,12 +60,8 @@ def _log_softmax(x: np.ndarray, axis: int) -> np.ndarray:
 def _transposed_times(a: np.ndarray, g: np.ndarray):
     """aᵀ g, the gradient that reaches W in a product x W: kept as its factors when they are
     smaller than the product (a batch of a few rows), so that a weight used at many steps gets
-    one matrix product for all of them (deferred.py). With one row it is an outer product, which
-    a broadcast multiply computes several times faster than matmul's general kernel."""
-    if ProductSum.worth_keeping(a, g):
-        return ProductSum(a, g)
-    swapped = np.swapaxes(a, -1, -2)
-    return swapped * g if a.shape[-2] == 1 else swapped @ g
+    one matrix product for all of them (deferred.py)."""
+    return ProductSum(a, g) if ProductSum.worth_keeping(a, g) else transposed_times(a, g)
 
 
 def _rows_gradient(values: np.ndarray, index, shape: tuple):

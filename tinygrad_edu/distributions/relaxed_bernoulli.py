@@ -61,7 +61,7 @@ class LogitRelaxedBernoulli(BinaryEvent, Distribution):
         return self.temperature.log() + diff - 2 * diff.exp().log1p()
 
 
-class RelaxedOf(TransformedDistribution):
+class RelaxedTransformed(TransformedDistribution):
     """What the two relaxed distributions share: a transformed base distribution (the logit or
     log form) whose `temperature`, `logits` and `probs` they show as their own."""
 
@@ -78,7 +78,7 @@ class RelaxedOf(TransformedDistribution):
         return self.base_dist.probs
 
 
-class RelaxedBernoulli(RelaxedOf):
+class RelaxedBernoulli(RelaxedTransformed):
     """RelaxedBernoulli(temperature, probs=None, logits=None): σ of a LogitRelaxedBernoulli, values
     in (0, 1) with reparameterised (differentiable) samples.
 

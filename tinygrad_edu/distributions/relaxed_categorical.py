@@ -19,7 +19,7 @@ from .categorical import Categorical
 from .distribution import Distribution
 from .noise import uniform
 from .parameters import broadcast_all, clamp_probs
-from .relaxed_bernoulli import RelaxedOf
+from .relaxed_bernoulli import RelaxedTransformed
 from .transforms import ExpTransform
 
 
@@ -88,7 +88,7 @@ class ExpRelaxedCategorical(Distribution):
         return score + log_scale
 
 
-class RelaxedOneHotCategorical(RelaxedOf):
+class RelaxedOneHotCategorical(RelaxedTransformed):
     """RelaxedOneHotCategorical(temperature, probs=None, logits=None): exp of an
     ExpRelaxedCategorical, a point of the simplex with reparameterised (differentiable) samples.
 
