@@ -541,6 +541,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     def matmul(self, other) -> "Tensor":
         """Matrix product with numpy's rules: 1-D arguments are treated as a row (first) or a
         column (second) vector and that axis is dropped from the result; batch axes broadcast."""
+        if (other.__class__ is Tensor and self.data.ndim == 2 and other.data.ndim == 2
+                and self.data.dtype is other.data.dtype):  # the common case, checked in MatMul.forward
+            return _ops.MatMul.apply(self, other)
         other = self._lift(other)
         if self.ndim == 0 or other.ndim == 0:
             raise ShapeError(

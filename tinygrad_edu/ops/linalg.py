@@ -24,16 +24,16 @@ class MatMul(Op):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a.data.shape[-1] != b.data.shape[-2]:
-            raise ShapeError(
-                f"matmul: shapes {a.shape} and {b.shape} are not aligned "
-                f"({a.shape[-1]} != {b.shape[-2]}: the last axis of the first must equal the "
-                f"second-to-last axis of the second)"
-            )
         ctx.save_for_backward(a if b.requires_grad else None, b if a.requires_grad else None)
         try:
             return a.data @ b.data
         except ValueError:
+            if a.data.shape[-1] != b.data.shape[-2]:
+                raise ShapeError(
+                    f"matmul: shapes {a.shape} and {b.shape} are not aligned "
+                    f"({a.shape[-1]} != {b.shape[-2]}: the last axis of the first must equal the "
+                    f"second-to-last axis of the second)"
+                ) from None
             raise ShapeError(
                 f"matmul: the batch axes of shapes {a.shape} and {b.shape} cannot be broadcast "
                 f"together (all axes but the last two must be equal, or one of them 1)"
