@@ -15,7 +15,7 @@ from .devices import device, get_default_device, set_default_device
 from .layouts import layout, sparse_bsc, sparse_bsr, sparse_coo, sparse_csc, sparse_csr, strided
 from .memory_formats import channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format
 from .storage import TypedStorage, UntypedStorage
-from .dtype import (finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
+from .dtype import (bfloat16, finfo, float16, float32, float64, get_default_dtype, iinfo, int8, int16, int32, int64,
                     is_floating_point, set_default_dtype, uint8)
 from .errors import ShapeError
 from .functions import (abs, add, cat, chunk, clamp, clip, cos, div, exp, flatten, log, logsumexp, matmul,
@@ -74,6 +74,7 @@ from . import amp, testing  # noqa: E402  (tg.amp.GradScaler, tg.testing.assert_
 from . import multiprocessing  # noqa: E402  (torch.multiprocessing: shared-memory tensors, mp.spawn)
 from . import profiler  # noqa: E402  (tg.profiler.profile, record_function: torch.profiler's)
 from . import compiler, cpu  # noqa: E402  (torch.compiler's decorators, no-ops here; torch.cpu's device calls)
+from . import jit  # noqa: E402  (torch.jit's script/trace/decorators: everything runs eagerly here)
 from . import quasirandom  # noqa: E402  (tg.quasirandom.SobolEngine)
 from .utils.dlpack import from_dlpack  # noqa: E402  (torch.from_dlpack: memory shared with numpy, torch, ...)
 

@@ -4,12 +4,12 @@ casts are cached, and how deeply `autocast` regions are nested. `with tg.autocas
 restores this state (amp.py), so the functions answer inside a region as PyTorch's do; nothing is
 ever cast here (see amp.py). The state is per thread, as in PyTorch.
 
-numpy has no bfloat16, so the CPU's default autocast dtype is reported as the string
-"bfloat16" (PyTorch's `torch.bfloat16`); float16 is `tg.float16`.
+numpy has no bfloat16, so the CPU's default autocast dtype is `tg.bfloat16`, a name that no
+tensor can have (dtype.py; it also equals the string "bfloat16"); float16 is `tg.float16`.
 
 >>> import tinygrad_edu as tg
 >>> tg.is_autocast_enabled("cpu"), tg.get_autocast_dtype("cpu")
-(False, 'bfloat16')
+(False, tinygrad_edu.bfloat16)
 >>> with tg.autocast("cpu", dtype=tg.float16, enabled=False):
 ...     tg.is_autocast_enabled("cpu"), tg.get_autocast_dtype("cpu")
 (False, dtype('float16'))
@@ -21,10 +21,11 @@ import warnings
 
 import numpy as np
 
+from . import dtype as _dtype
 from .conversion import _is_dtype
 from .devices import _KNOWN_TYPES
 
-BFLOAT16 = "bfloat16"  # stands for torch.bfloat16, which numpy lacks
+BFLOAT16 = _dtype.bfloat16  # torch.bfloat16, which numpy lacks: a name only (dtype.py)
 
 # PyTorch's default autocast dtype per device type; the others have none ("unsupported scalarType")
 _DEFAULT_DTYPES = {"cpu": BFLOAT16, "xla": BFLOAT16, "hpu": BFLOAT16, "maia": BFLOAT16,
@@ -74,11 +75,11 @@ def _flag(value, op: str, name: str, position: int) -> bool:
 
 
 def _autocast_dtype(value, op: str):
-    if isinstance(value, str) and value == BFLOAT16:
+    if value is BFLOAT16 or (isinstance(value, str) and value == "bfloat16"):
         return BFLOAT16
     if not _is_dtype(value):
         raise TypeError(f"{op}(): argument 'dtype' (position 2) must be a dtype (tg.float16, ... or "
-                        f"'{BFLOAT16}'), not {type(value).__name__}")
+                        f"tg.bfloat16), not {type(value).__name__}")
     return np.dtype(value)
 
 

@@ -21,7 +21,7 @@ from .devices import device as _device_type
 
 def _is_dtype(value) -> bool:
     """tg.float32 (a numpy dtype), np.float32, or Python's float/int/bool used as a dtype."""
-    if isinstance(value, np.dtype):
+    if isinstance(value, (np.dtype, _dtype.UnavailableDtype)):  # (tg.bfloat16: as_dtype says why not)
         return True
     return isinstance(value, type) and (issubclass(value, np.generic) or value in (float, int, bool))
 
@@ -136,6 +136,10 @@ class ConversionMethods:
     def half(self, memory_format=None):
         """`to(tg.float16)`."""
         return self._cast_in_format(_dtype.float16, memory_format)
+
+    def bfloat16(self, memory_format=None):
+        """`to(tg.bfloat16)`: a TypeError here, since numpy has no bfloat16 (use `float()` or `half()`)."""
+        return self._cast_in_format(_dtype.as_dtype(_dtype.bfloat16, "bfloat16"), memory_format)
 
     def long(self, memory_format=None):
         """`to(tg.int64)`."""

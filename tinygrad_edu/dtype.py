@@ -88,6 +88,35 @@ int64 = np.dtype(np.int64)
 uint8 = np.dtype(np.uint8)
 bool_ = np.dtype(np.bool_)
 
+
+class UnavailableDtype:
+    """A PyTorch dtype that numpy has no counterpart of, so no tensor here can hold it. It can be
+    named -- `tg.autocast("cpu", dtype=tg.bfloat16)` is PyTorch's usual CPU mixed precision, and
+    is accepted (autocast casts nothing here: amp.py) -- but making a tensor of it raises a
+    TypeError that says so. It equals its name as a string ("bfloat16")."""
+
+    __slots__ = ("name", "itemsize")
+    is_floating_point = True
+    is_complex = False
+    is_signed = True
+
+    def __init__(self, name: str, itemsize: int) -> None:
+        self.name = name
+        self.itemsize = itemsize
+
+    def __eq__(self, other) -> bool:
+        return other is self or (isinstance(other, str) and other == self.name)
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+    def __repr__(self) -> str:
+        return f"tinygrad_edu.{self.name}"
+
+
+# Brain floating point (8 exponent bits, 7 fraction bits): PyTorch's torch.bfloat16.
+bfloat16 = UnavailableDtype("bfloat16", 2)
+
 # PyTorch's legacy tensor type names, e.g. t.type() == "tinygrad_edu.FloatTensor".
 LEGACY_NAMES = {float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor",
                 int64: "LongTensor", int32: "IntTensor", int16: "ShortTensor", int8: "CharTensor",
@@ -97,6 +126,10 @@ LEGACY_NAMES = {float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfT
 def as_dtype(dtype, op: str) -> np.dtype:
     """A dtype argument (tg.float32, np.float32, "float32", or Python's float/int/bool, which
     mean float64/int64/bool as in PyTorch) as a numpy dtype of numbers."""
+    if isinstance(dtype, UnavailableDtype):
+        raise TypeError(f"{op}: numpy has no {dtype.name}, so no tensor here can hold it; use tg.float32 "
+                        f"(or tg.float16 for 16-bit floats). tg.autocast('cpu', dtype=tg.{dtype.name}) is "
+                        f"accepted, and computes in the tensors' own dtypes")
     try:
         d = np.dtype(dtype)
     except TypeError:
