@@ -135,3 +135,23 @@ def test_bfloat16_answers_like_torchs():
         torch.bfloat16.is_floating_point, torch.bfloat16.is_complex, torch.bfloat16.is_signed,
         torch.bfloat16.itemsize)
     assert not torch.jit.is_scripting() and not tg.jit.is_scripting()
+
+
+# ---- tg.default_generator ---------------------------------------------------------------------------
+def test_default_generator_is_the_framework_generator():
+    import tinygrad_edu.utils.data as data
+
+    tg.default_generator.manual_seed(11)
+    assert tg.initial_seed() == 11 and tg.default_generator.initial_seed() == 11
+    first = tg.rand(3)
+    tg.manual_seed(11)
+    np.testing.assert_array_equal(tg.rand(3, generator=tg.default_generator).numpy(), first.numpy())
+    state = tg.default_generator.get_state()
+    drawn = tg.randperm(6, generator=tg.default_generator)
+    tg.default_generator.set_state(state)
+    np.testing.assert_array_equal(tg.randperm(6).numpy(), drawn.numpy())
+    tg.manual_seed(2)
+    parts = [list(p) for p in data.random_split(range(8), [5, 3], generator=tg.default_generator)]
+    tg.manual_seed(2)
+    assert parts == [list(p) for p in data.random_split(range(8), [5, 3])]  # (its default: this generator)
+    assert sorted(parts[0] + parts[1]) == list(range(8))

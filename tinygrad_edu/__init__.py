@@ -35,7 +35,7 @@ from .functions_calculus import *  # noqa: F403  (trapezoid, cumulative_trapezoi
 from .functions_memory import *  # noqa: F403  (empty_strided, frombuffer, as_strided_scatter, ...)
 from .histograms import histogram, histogramdd
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck, numerical_grad
-from .random import Generator, initial_seed, manual_seed
+from .random import Generator, default_generator, initial_seed, manual_seed
 from .random_state import get_rng_state, seed, set_rng_state
 from .determinism import (are_deterministic_algorithms_enabled, get_deterministic_debug_mode,
                           is_deterministic_algorithms_warn_only_enabled, set_deterministic_debug_mode,

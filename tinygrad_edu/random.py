@@ -112,11 +112,55 @@ class Generator:
         return f"<tinygrad_edu.Generator, seed {self._initial_seed}>"
 
 
+class _DefaultGenerator(Generator):
+    """`tg.default_generator` (PyTorch's `torch.default_generator`): the framework's own generator
+    seen as a `tg.Generator`, so code that passes it as `generator=` or seeds it directly draws
+    from, and reseeds, the one stream that `tg.manual_seed` seeds.
+
+    >>> import tinygrad_edu as tg
+    >>> _ = tg.default_generator.manual_seed(3)
+    >>> a = tg.rand(2)
+    >>> _ = tg.manual_seed(3)
+    >>> bool((tg.rand(2, generator=tg.default_generator) == a).all()), tg.default_generator.initial_seed()
+    (True, 3)
+    """
+
+    def __init__(self) -> None:  # (no stream of its own to start)
+        pass
+
+    @property
+    def rng(self) -> np.random.Generator:
+        return _generator
+
+    def manual_seed(self, seed: int) -> "Generator":
+        manual_seed(seed)
+        return self
+
+    def seed(self) -> int:
+        return seed()
+
+    def initial_seed(self) -> int:
+        return initial_seed()
+
+    def get_state(self):
+        return get_rng_state()
+
+    def set_state(self, new_state) -> "Generator":
+        set_rng_state(new_state)
+        return self
+
+    def __repr__(self) -> str:
+        return f"<tinygrad_edu.default_generator, seed {initial_seed()}>"
+
+
+default_generator = _DefaultGenerator()
+
+
 def rng_of(generator, op: str) -> np.random.Generator:
     """The numpy generator to draw from: the framework's for None, else the one given."""
     if generator is None:
         return _generator
-    if generator.__class__ is Generator:
+    if generator.__class__ is Generator or isinstance(generator, Generator):
         return generator.rng
     if isinstance(generator, np.random.Generator):
         return generator
