@@ -555,3 +555,117 @@ def test_python_numbers_that_differ_per_example_are_not_shared():
     batched.backward()
     assert batched.item() == pytest.approx(eager.item(), rel=1e-12)
     np.testing.assert_allclose(w.grad.numpy(), expected, rtol=1e-12)
+
+
+# ---- found by the differential fuzz (tests/test_autobatch_fuzz.py) ----------------------------------
+def _both_ways(program):
+    """program() -> (values, leaves) run eagerly and inside one block; backward of Σ cos-weighted
+    values that require grad. Returns [(values, requires_grad flags, grads)] for each way."""
+    results = []
+    for batched in (False, True):
+        with tg.autobatch(enabled=batched):
+            values, leaves = program()
+            terms = [(v * tg.tensor(np.cos(np.arange(v.numel()) + 0.5).reshape(v.shape))).sum()
+                     for v in values if v.requires_grad]
+            loss = tg.stack(terms).sum()
+        for leaf in leaves:
+            leaf.grad = None
+        loss.backward()
+        results.append(([v.numpy().copy() for v in values], [v.requires_grad for v in values],
+                        [None if t.grad is None else t.grad.numpy().copy() for t in leaves]))
+    return results
+
+
+def _assert_same_both_ways(program):
+    (values, flags, grads), (values_b, flags_b, grads_b) = _both_ways(program)
+    assert flags == flags_b
+    for v, w in zip(values, values_b):
+        assert v.shape == w.shape and type(w) is np.ndarray
+        np.testing.assert_allclose(w, v, rtol=0, atol=TOL)
+    for g, h in zip(grads, grads_b):
+        assert (g is None) == (h is None)
+        if g is not None:
+            np.testing.assert_allclose(h, g, rtol=0, atol=TOL)
+
+
+def test_a_call_on_constants_batched_with_one_on_weights_does_not_require_grad():
+    """x.chunk(...) of a constant x and an embedding lookup in a weight both gather rows of the
+    same width: they ran as one batch, and the constant's pieces came out requiring grad (so did
+    `c * 2` batched with `w * 2`). Whether a call's results require grad is now part of its key."""
+    rng = np.random.default_rng(20)
+    table = tensor(rng, 3, 4)
+    xs = [tensor(rng, 2, 4, requires_grad=False) for _ in range(3)]
+    scale = tensor(rng, 4)
+
+    def program():
+        values = []
+        for i, x in enumerate(xs):
+            values += list(x.chunk(2, 0)) + [F.embedding(tg.tensor([i]), table), x * 2, scale * 2]
+        return values, [table, scale]
+
+    _assert_same_both_ways(program)
+    with tg.autobatch():
+        pieces = [x.chunk(2, 0)[0] for x in xs] + [F.embedding(tg.tensor([0]), table)]
+    assert [p.requires_grad for p in pieces] == [False, False, False, True]
+
+
+def test_batched_zero_dim_results_are_arrays():
+    """A batched result of one number per example was cut into numpy scalars (np.float64), not
+    0-d arrays: `s.detach() * s` then failed ("__array__ method not producing an array") and
+    `s += 1` called the value read-only."""
+    rng = np.random.default_rng(21)
+    xs = [tensor(rng, 2, 3) for _ in range(3)]
+
+    def program():
+        sums = [x.amax(0).sum() for x in xs]
+        firsts = [x[0, 1] for x in xs]  # (gathered rows of a 1-D stack: 0-d pieces too)
+        return [s.detach() * s for s in sums] + firsts, xs
+
+    _assert_same_both_ways(program)
+    with tg.autobatch():
+        sums = [x.sum() for x in xs]
+    assert all(type(s.data) is np.ndarray and s.data.ndim == 0 for s in sums)
+    with tg.no_grad():
+        sums[0] += 1.0
+    assert sums[0].item() == pytest.approx(xs[0].sum().item() + 1.0)
+
+
+@pytest.mark.parametrize("used", ["all", "the others"])
+def test_changing_a_kept_result_in_place_raises_in_backward_as_eagerly(used):
+    """tanh keeps its result for backward. A piece of a batched tanh changed in place is a view of
+    that kept result: backward used the changed numbers and gave a wrong gradient, silently, where
+    eager backward raises. Now the piece that changed raises if its old value gets a gradient, and
+    nothing changes for the others."""
+    outcomes = []
+    for batched in (False, True):
+        xs = [tg.tensor([1.0, 2.0], requires_grad=True) for _ in range(3)]
+        with tg.autobatch(enabled=batched):
+            ys = [x.tanh() for x in xs]
+        ys[0].add_(1.0)
+        loss = tg.stack(ys if used == "all" else ys[1:]).sum()
+        try:
+            loss.backward()
+            outcomes.append([None if x.grad is None else x.grad.tolist() for x in xs[1:]])
+        except RuntimeError as error:
+            assert "TanhBackward0" in str(error) and "modified by an in-place operation" in str(error)
+            outcomes.append("raised")
+    assert outcomes[0] == outcomes[1] == ("raised" if used == "all" else outcomes[0])
+
+
+def test_an_input_changed_in_place_after_a_call_that_reads_it_was_recorded():
+    """`l = mse_loss(x, t)` recorded, then `t[0] = 0.5`: the pending call read t only when it ran,
+    after the change. An in-place op inside a block now computes what is pending first."""
+    rng = np.random.default_rng(22)
+    xs = [tensor(rng, 2, 3) for _ in range(3)]
+    ts = [tensor(rng, 2, 3, requires_grad=False) for _ in range(3)]
+
+    def program():
+        losses = []
+        for x, t in zip(xs, ts):
+            t = t.clone()
+            losses.append(F.mse_loss(x, t))
+            t[0] = 0.5
+            losses.append(F.mse_loss(x.tanh(), t))
+        return losses, xs
+
+    _assert_same_both_ways(program)

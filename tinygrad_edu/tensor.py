@@ -1022,6 +1022,11 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         stays correct, and this tensor takes the new grad_fn. Nodes that saved this tensor
         before see its version change and refuse to use the overwritten data.
         """
+        batching = _grad_state.batching
+        if batching is not None and getattr(batching, "pending", None):
+            # inside tg.autobatch(): calls recorded earlier may read this tensor (or memory it
+            # shares); they must see the numbers from before the change, as they would eagerly
+            batching.flush()
         recording = _grad_state.enabled and (
             self.requires_grad or (other is not None and other.requires_grad)
         ) and self.data.dtype.kind == "f"  # an integer tensor never requires grad

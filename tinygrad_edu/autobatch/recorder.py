@@ -130,7 +130,6 @@ class Recorder:
         enabled = _grad_state.enabled
         r = _new(Record)
         r.recorder, r.cls, r.args, r.metas, r.info = self, cls, args, metas, info
-        r.key = (key, enabled)
         r.grad_enabled = enabled
         r.scope = _scope_state.current
         r.where = self.user_line or _user_line()
@@ -156,6 +155,10 @@ class Recorder:
                 return self.eager(cls, args)
             elif a.__class__ is not Number and isinstance(a, Tensor):  # a user's Tensor subclass: run it now
                 return self.eager(cls, args)
+        # Whether the outputs require grad is part of the key: a batched result requires grad if
+        # any call of the batch does, and a call on constants must not come out requiring grad
+        # (in a graph it has no place in) because it ran next to one on weights.
+        r.key = (key, enabled, requires_grad)
         for producer in producers:
             producer.consumers.append(r)
         r.depth = depth + 1

@@ -56,6 +56,11 @@ class Unbatch(Function):
     themselves (a forward may return Tensors that are not its inputs).
 
     Backward joins the gradients with one concatenate.
+
+    The pieces are views of the batched result. When the batched op kept that result for its
+    backward (tanh, exp, sigmoid...), each piece gets a version counter of its own: a piece changed
+    in place whose old value then gets a gradient raises, as the op's own node does for one
+    example (it would otherwise compute the gradient from the changed numbers).
     """
 
     forward_records = False  # numpy only
@@ -63,15 +68,16 @@ class Unbatch(Function):
 
     @staticmethod
     def forward(ctx, x, sizes, shapes, targets=None):
-        ctx.sizes, ctx.in_shape = sizes, x.data.shape
+        ctx.sizes, ctx.in_shape, ctx.dtype = sizes, x.data.shape, x.data.dtype
+        ctx.counters = None
         data = x.data
         if sizes is None:
-            pieces = list(data)  # (iterating an array gives its rows as views, in one C loop)
+            pieces = _rows(data)
         elif len(set(sizes)) == 1 and all(shape == shapes[0] for shape in shapes) and \
                 (sizes[0],) + data.shape[1:] == shapes[0]:  # equal blocks: one reshape cuts them all
             pieces = list(data.reshape((len(sizes), sizes[0]) + data.shape[1:]))
         elif set(sizes) == {1} and all(shape == data.shape[1:] for shape in shapes):  # x[i]: rows
-            pieces = list(data)
+            pieces = _rows(data)
         else:
             pieces, start = [], 0
             for size, shape in zip(sizes, shapes):
@@ -86,14 +92,34 @@ class Unbatch(Function):
             placeholder.record = None
             t.data = piece
             t.grad_fn = None  # (it held the pending record) so that apply takes t as an output
+        if x._version_counter is not None and x.grad_fn is not None:  # the op kept its result
+            ctx.counters = [[0] for _ in targets]
+            for t, counter in zip(targets, ctx.counters):
+                t._version_counter = counter
+            ctx.producer = x.grad_fn.name()
+            ctx.set_materialize_grads(False)  # (backward must know which pieces get a gradient)
         return tuple(targets)
 
     @staticmethod
     def backward(ctx, *grads):
         xp = ctx.xp
-        if ctx.sizes is None:
-            row = (1,) + ctx.in_shape[1:]
-            return xp.concatenate([xp.reshape(g, row) for g in grads]), None, None, None
         rest = ctx.in_shape[1:]
-        return xp.concatenate([g if g.shape == (size,) + rest else xp.reshape(g, (size,) + rest)
-                               for g, size in zip(grads, ctx.sizes)]), None, None, None
+        blocks = [(1,) + rest] * len(grads) if ctx.sizes is None else [(size,) + rest for size in ctx.sizes]
+        if ctx.counters is not None:  # (gradients are not materialized: None for a piece without one)
+            for g, counter in zip(grads, ctx.counters):
+                if g is not None and counter[0] != 0:
+                    raise RuntimeError(
+                        f"{ctx.producer}: its output (shape {g.shape}) was modified by an in-place "
+                        f"operation, but backward needs its original value. Use an out-of-place op instead.")
+            grads = [np.zeros(block, ctx.dtype) if g is None else g for g, block in zip(grads, blocks)]
+        return xp.concatenate([g if g.shape == block else xp.reshape(g, block)
+                               for g, block in zip(grads, blocks)]), None, None, None
+
+
+def _rows(data: np.ndarray) -> list:
+    """The rows of `data` as arrays (views). Iterating an array gives them in one C loop, but the
+    items of a 1-D array come out as numpy scalars, which are not arrays (immutable, and no
+    `__array__` result numpy accepts from a placeholder): those are taken as 0-d views."""
+    if data.ndim > 1:
+        return list(data)
+    return [data[i, ...] for i in range(data.shape[0])]
