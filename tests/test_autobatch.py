@@ -669,3 +669,70 @@ def test_an_input_changed_in_place_after_a_call_that_reads_it_was_recorded():
         return losses, xs
 
     _assert_same_both_ways(program)
+
+
+def _losses_of_some(program, used):
+    """program() -> (per-example values, leaves): backward of the sum of the values of the
+    examples in `used` only, eagerly and inside one block; the leaves' grads both ways."""
+    grads = []
+    for batched in (False, True):
+        with tg.autobatch(enabled=batched):
+            values, leaves = program()
+            loss = tg.stack([values[k].sum() for k in used]).sum()
+        for leaf in leaves:
+            leaf.grad = None
+        loss.backward()
+        grads.append([None if t.grad is None else t.grad.numpy().copy() for t in leaves])
+    return grads
+
+
+@pytest.mark.parametrize("kind", ["elementwise", "matmul", "linear", "cell", "gather", "split", "cross_entropy"])
+def test_an_example_the_loss_does_not_use_gets_no_gradient_as_eagerly(kind):
+    """The batched backward needs a gradient for every row, so an unused example's rows get zeros;
+    its inputs must still get no gradient (None), as eagerly, where its ops never run backward."""
+    rng = np.random.default_rng(30)
+    w, b = tensor(rng, 3, 3), tensor(rng, 3)
+    cell = nn.TreeLSTMCell(3).double()
+    xs = [tensor(rng, 2, 3) for _ in range(3)]
+
+    def program():
+        if kind == "elementwise":
+            values = [(x * w[0]).tanh() for x in xs]
+        elif kind == "matmul":
+            values = [x @ w for x in xs]
+        elif kind == "linear":
+            values = [F.linear(x, w, b) for x in xs]
+        elif kind == "cell":
+            values = [cell((x, x), (x, x))[0] for x in xs]
+        elif kind == "gather":
+            values = [x[1] for x in xs]
+        elif kind == "split":
+            values = [x.chunk(2, 0)[1] for x in xs]
+        else:
+            values = [F.cross_entropy(x, tg.tensor([0, 2])) for x in xs]
+        return values, xs + [w, b] + list(cell.parameters())
+
+    eager, batched = _losses_of_some(program, used=[0, 2])
+    assert eager[1] is None  # (example 1's input: no gradient)
+    for g, h in zip(eager, batched):
+        assert (g is None) == (h is None)
+        if g is not None:
+            np.testing.assert_allclose(h, g, rtol=0, atol=TOL)
+
+
+def test_an_unused_example_whose_derivative_is_infinite_leaves_the_weights_finite():
+    """log|x W| at a row of zeros: its derivative there is 1/0. Eagerly that example is never
+    differentiated when the loss does not use it; batched, its zero gradient times ∞ was NaN, and
+    the NaN reached W through the product. Now it stops where the example's gradient stops."""
+    rng = np.random.default_rng(31)
+    w = tensor(rng, 3, 3)
+    xs = [tensor(rng, 2, 3), tg.zeros(2, 3, dtype=tg.float64, requires_grad=True), tensor(rng, 2, 3)]
+
+    def program():
+        return [(x @ w).abs().log() for x in xs], [w] + xs
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eager, batched = _losses_of_some(program, used=[0, 2])
+    assert np.isfinite(eager[0]).all() and np.isfinite(batched[0]).all()
+    np.testing.assert_allclose(batched[0], eager[0], rtol=0, atol=TOL)
+    assert eager[2] is None and batched[2] is None

@@ -448,11 +448,8 @@ def _values(env: dict, targets: list):
 #     stacked input), so backward computes the gradient of the numbers from before the change;
 #     eagerly the op saved the tensor itself, and backward raises (MulBackward0: "... was modified
 #     by an in-place operation after it was saved").
-#  3. A tensor that is one example's input of a batched call, where the loss does not use that
-#     example's result: eagerly its gradient stays None, under autobatch it gets zeros (the
-#     batched call's backward cuts a gradient for every example).
-#     Where that example's part of the batched backward is not finite (0·∞: the log of 0, the
-#     unbiased variance of one number), it is NaN, and it reaches the weights the batch shares.
+#  3. An inf or NaN in the input of an example that the loss does not use, where a batched call
+#     multiplies it into a shared weight's gradient (0·∞): the op table's inputs are finite.
 #  4. view() of a value computed inside the block never refuses: a pending value has no memory
 #     layout yet, and the batched result is cut into contiguous pieces; eagerly, view() of a
 #     tensor whose memory is not in that order (after a transpose or an index) raises.
@@ -468,13 +465,6 @@ class Difference:
     @property
     def kind(self) -> tuple:
         return self.category, self.op
-
-
-def _unused_example_gradient(g, h) -> bool:
-    """Limitation 3: a gradient where eager has none (zeros, or NaN), or NaN where eager has a number."""
-    if g is None:
-        return h is not None and not np.nan_to_num(h).any()
-    return h is not None and h.shape == g.shape and np.isnan(h).any() and _close(g[~np.isnan(h)], h[~np.isnan(h)])
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -518,8 +508,6 @@ def compare(program: Program, eager: Outcome, batched: Outcome, inexact: Counter
         elif inexact is not None and not np.array_equal(a, b, equal_nan=a.dtype.kind == "f"):
             inexact[op] += 1
     for (label, g), (_, h) in zip(eager.grads, batched.grads):
-        if program.in_loss is not None and _unused_example_gradient(g, h):
-            continue  # documented limitation 3 (docs/autobatch.md, section 5): see above
         if (g is None) != (h is None):
             found.append(Difference("grad", "-", f"{label}: {'None' if g is None else 'a value'} eager, "
                                                   f"{'None' if h is None else 'a value'} autobatch"))

@@ -28,3 +28,6 @@ not_differentiable(
     "tg.BoolTensor", "tg.set_printoptions", "tg.get_printoptions", "tg.printoptions",
     "tg.set_detect_anomaly", "tg.inference_mode", "tg.set_default_tensor_type",
 )
+
+not_differentiable("always raises: numpy has no bfloat16, so no tensor can have that dtype "
+                   "(tests/test_jit_and_bfloat16.py)", "Tensor.bfloat16")

@@ -43,15 +43,18 @@ def _same(column: list) -> bool:
     return all(_is_constant(t) and t.data.tobytes() == raw for t in column)
 
 
-def _split(out, records, sizes=None, shapes=None) -> None:
-    """Cut the batched result(s) into the Tensors the records' callers hold."""
+def _split(out, records, joins: list, sizes=None, shapes=None, owners=None) -> None:
+    """Cut the batched result(s) into the Tensors the records' callers hold. `joins` are the
+    Batch results the op read, one piece per record (or record i read piece owners[i]): backward
+    tells them which records' results got a gradient (stacking.py)."""
     outs = out if out.__class__ is tuple else (out,)
     for j, o in enumerate(outs):
         targets = [r.outputs[j] for r in records]
         if sizes is None:
-            Unbatch.apply(o, None, None, targets)
+            Unbatch.apply(o, None, None, targets, joins, owners)
         else:
-            Unbatch.apply(o, sizes, [r.metas[j][0] for r in records] if shapes is None else shapes, targets)
+            Unbatch.apply(o, sizes, [r.metas[j][0] for r in records] if shapes is None else shapes, targets,
+                          joins, owners)
 
 
 def _stack(column: list, layout: tuple):
@@ -68,7 +71,7 @@ def stack_elementwise(cls, records) -> None:
     stacked with enough leading 1s that everything still lines up from the right."""
     align = len(records[0].metas[0][0])  # the number of dimensions of one result
     args = list(records[0].args)
-    stacked = False
+    joins = []
     for i, a in enumerate(args):
         if not isinstance(a, Tensor):  # (a lifted Python number is a Tensor subclass, Number)
             continue
@@ -77,14 +80,15 @@ def stack_elementwise(cls, records) -> None:
             continue
         shape = a.data.shape
         args[i] = _stack(column, (1,) * (align - len(shape)) + shape)
-        stacked = True
-    if not stacked:  # the same computation B times (it happens): give it a batch axis anyway
+        joins.append(args[i])
+    if not joins:  # the same computation B times (it happens): give it a batch axis anyway
         i = next(i for i, a in enumerate(args) if isinstance(a, Tensor))
         shape = args[i].data.shape
         args[i] = Batch.apply((1,) * (align - len(shape)) + shape, *[r.args[i] for r in records])
+        joins.append(args[i])
     out = cls.apply(*args)
     _label(out, len(records))
-    _split(out, records)
+    _split(out, records, joins)
 
 
 def matmul(cls, records) -> None:
@@ -92,9 +96,10 @@ def matmul(cls, records) -> None:
     the examples with equal shapes are stacked (a batched product)."""
     w = records[0].args[1]
     if all(r.args[1] is w for r in records):
-        out = cls.apply(_concat([r.args[0] for r in records]), w)
+        x = _concat([r.args[0] for r in records])
+        out = cls.apply(x, w)
         _label(out, len(records))
-        _split(out, records, [r.info for r in records])
+        _split(out, records, [x], [r.info for r in records])
         return
     by_shape: dict = {}
     for r in records:
@@ -117,7 +122,7 @@ def stack_shifted(cls, records) -> None:
             args[i] = _stack([r.args[i] for r in records], layout)
     out = cls.apply(*_shift(cls, args, first, B))
     _label(out, B)
-    _split(out, records)
+    _split(out, records, [a for a in args if isinstance(a, Tensor)])
 
 
 def _shift(cls, args: list, record, B: int) -> list:
@@ -142,12 +147,14 @@ def rows(cls, records) -> None:
     shared ones (a weight, a bias; their positions are in the key) are passed once."""
     shared = records[0].key[0][2]
     args = list(records[0].args)
+    joins = []
     for i, a in enumerate(args):
         if isinstance(a, Tensor) and i not in shared:
             args[i] = _concat([r.args[i] for r in records])
+            joins.append(args[i])
     out = cls.apply(*args)
     _label(out, len(records))
-    _split(out, records, [r.info[0] for r in records])
+    _split(out, records, joins, [r.info[0] for r in records])
 
 
 def cross_entropy(cls, records) -> None:
@@ -160,24 +167,25 @@ def cross_entropy(cls, records) -> None:
     losses = cls.apply(z, targets, "none")
     _label(losses, len(records))
     if reduction == "none":
-        return _split(losses, records, [r.info[0] for r in records])
+        return _split(losses, records, [z], [r.info[0] for r in records])
     n = first.info[0]
     per_example = ops.Reshape.apply(losses, (len(records), n))
     reduce = ops.Mean if reduction == "mean" else ops.Sum
-    _split(reduce.apply(per_example, (1,), False), records)
+    _split(reduce.apply(per_example, (1,), False), records, [z])
 
 
 def split_rows(cls, records) -> None:
     """SplitRows(x, sizes) of many calls: the x are concatenated and cut into all the blocks at
     once (no call of SplitRows is needed: cutting row blocks is what Unbatch does)."""
     x = _concat([r.args[0] for r in records])
-    sizes, shapes, targets = [], [], []
-    for r in records:
+    sizes, shapes, targets, owners = [], [], [], []
+    for k, r in enumerate(records):
         for (shape, _), t in zip(r.metas, r.outputs):
             sizes.append(shape[0])
             shapes.append(shape)
             targets.append(t)
-    Unbatch.apply(x, sizes, shapes, targets)
+            owners.append(k)
+    Unbatch.apply(x, sizes, shapes, targets, [x], owners)
 
 
 # ---- gather: rows read along axis 0 --------------------------------------------------------------
@@ -185,22 +193,24 @@ def gather(cls, records) -> None:
     """x[i], x[i:j], weight[indices] of many calls: the distinct x are concatenated (one of them,
     e.g. an embedding table, is used as it is), the rows all calls read are taken with one
     integer index, and the result is cut per call."""
-    starts: dict[int, int] = {}  # id(x) -> its first row in the concatenation
-    distinct, offsets = [], []
+    place: dict[int, int] = {}  # id(x) -> its place among the distinct x
+    distinct, starts, owners = [], [], []  # starts[k]: the first row of distinct[k] in the concatenation
     total = 0
     for r in records:
         x = r.args[0]
-        start = starts.get(id(x))
-        if start is None:
-            start = starts[id(x)] = total
+        k = place.get(id(x))
+        if k is None:
+            k = place[id(x)] = len(distinct)
             distinct.append(x)
+            starts.append(total)
             total += x.data.shape[0]
-        offsets.append(start)
+        owners.append(k)
     source = distinct[0] if len(distinct) == 1 else _concat(distinct)
-    index = np.concatenate([r.info[0] + start for r, start in zip(records, offsets)])
+    index = np.concatenate([r.info[0] + starts[k] for r, k in zip(records, owners)])
     out = TakeRows.apply(source, index)
     _label(out, len(records))
-    _split(out, records, [len(r.info[0]) for r in records], [r.info[1] for r in records])
+    joins = [source] if len(distinct) > 1 else []  # (record i read piece owners[i] of the join)
+    _split(out, records, joins, [len(r.info[0]) for r in records], [r.info[1] for r in records], owners)
 
 
 from .take import TakeRows  # noqa: E402

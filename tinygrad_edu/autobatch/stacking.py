@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.function import Function
+from ..autograd.xp import numpy_xp
+from ..tensor import Tensor
 
 
 class Batch(Function):
@@ -37,13 +39,29 @@ class Batch(Function):
     @staticmethod
     def backward(ctx, grad):
         xp = ctx.xp
+        present = _present(ctx)  # which examples' results got a gradient (None: all of them)
         if ctx.layout is None:
             grads, start = [None], 0
             for shape in ctx.shapes:
                 grads.append(grad[start:start + shape[0]])
                 start += shape[0]
-            return tuple(grads)
-        return (None,) + tuple(xp.reshape(grad[i], shape) for i, shape in enumerate(ctx.shapes))
+        else:
+            grads = [None] + [xp.reshape(grad[i], shape) for i, shape in enumerate(ctx.shapes)]
+        if present is not None:  # eagerly, an example whose result got no gradient sends none back
+            grads[1:] = [g if p else None for g, p in zip(grads[1:], present)]
+        return tuple(grads)
+
+
+def _present(ctx) -> list | None:
+    """The examples of this join whose results downstream got a gradient in this backward pass,
+    as the Unbatch nodes of the same batched call noted it (see Unbatch.backward); None: all."""
+    notes = ctx.__dict__.pop("present", None)
+    if not notes:
+        return None
+    present = [False] * len(ctx.shapes)
+    for flags in notes.values():
+        present = [a or b for a, b in zip(present, flags)]
+    return None if all(present) else present
 
 
 class Unbatch(Function):
@@ -61,14 +79,22 @@ class Unbatch(Function):
     backward (tanh, exp, sigmoid...), each piece gets a version counter of its own: a piece changed
     in place whose old value then gets a gradient raises, as the op's own node does for one
     example (it would otherwise compute the gradient from the changed numbers).
+
+    A piece that gets no gradient (an example whose result the loss does not use) gets zeros in
+    the joined gradient, since the batched op's backward needs every row. Eagerly that example's
+    op is not differentiated at all: its inputs get no gradient, and a 0·∞ in its formula (the log
+    of 0, the variance of one number) never happens. So backward also tells the `Batch` nodes of
+    the same call which examples got a gradient, and they send nothing back for the others.
     """
 
     forward_records = False  # numpy only
     xp_backward = True
 
     @staticmethod
-    def forward(ctx, x, sizes, shapes, targets=None):
+    def forward(ctx, x, sizes, shapes, targets=None, joins=(), owners=None):
         ctx.sizes, ctx.in_shape, ctx.dtype = sizes, x.data.shape, x.data.dtype
+        ctx.joins = [j.grad_fn for j in joins if j.grad_fn is not None and j.grad_fn.fn is Batch]
+        ctx.owners = owners  # (which piece of the joins each piece came from, when not piece i from piece i)
         ctx.counters = None
         data = x.data
         if sizes is None:
@@ -97,7 +123,7 @@ class Unbatch(Function):
             for t, counter in zip(targets, ctx.counters):
                 t._version_counter = counter
             ctx.producer = x.grad_fn.name()
-            ctx.set_materialize_grads(False)  # (backward must know which pieces get a gradient)
+        ctx.set_materialize_grads(False)  # (backward must know which pieces get a gradient)
         return tuple(targets)
 
     @staticmethod
@@ -105,15 +131,40 @@ class Unbatch(Function):
         xp = ctx.xp
         rest = ctx.in_shape[1:]
         blocks = [(1,) + rest] * len(grads) if ctx.sizes is None else [(size,) + rest for size in ctx.sizes]
-        if ctx.counters is not None:  # (gradients are not materialized: None for a piece without one)
+        if ctx.counters is not None:
             for g, counter in zip(grads, ctx.counters):
                 if g is not None and counter[0] != 0:
                     raise RuntimeError(
                         f"{ctx.producer}: its output (shape {g.shape}) was modified by an in-place "
                         f"operation, but backward needs its original value. Use an out-of-place op instead.")
-            grads = [np.zeros(block, ctx.dtype) if g is None else g for g, block in zip(grads, blocks)]
+        present = [g is not None for g in grads]  # (gradients are not materialized: None for a piece without one)
+        _tell_joins(ctx, present)
+        if not all(present):
+            grads = [_zeros(xp, block, ctx.dtype) if g is None else g for g, block in zip(grads, blocks)]
         return xp.concatenate([g if g.shape == block else xp.reshape(g, block)
                                for g, block in zip(grads, blocks)]), None, None, None
+
+
+def _tell_joins(ctx, present: list) -> None:
+    """Note, on each `Batch` node that the batched op read (one piece per example, in the order of
+    this cut), which examples got a gradient here. Notes are kept per Unbatch node, so a batched op
+    with several outputs counts an example as present if any output of it got a gradient."""
+    if not ctx.joins or (all(present) and ctx.edges[0].__class__ is not tuple
+                         and getattr(ctx.edges[0], "n_outputs", 1) == 1):  # (nothing to tell)
+        return
+    for join in ctx.joins:
+        flags = present
+        if ctx.owners is not None:  # piece i came from piece owners[i] of the join: present if any is
+            flags = [False] * len(join.shapes)
+            for k, p in zip(ctx.owners, present):
+                flags[k] = flags[k] or p
+        if len(flags) == len(join.shapes):
+            join.__dict__.setdefault("present", {})[id(ctx)] = flags
+
+
+def _zeros(xp, shape: tuple, dtype):
+    zeros = np.zeros(shape, dtype)
+    return zeros if xp is numpy_xp else Tensor._make(zeros, None, False)
 
 
 def _rows(data: np.ndarray) -> list:
