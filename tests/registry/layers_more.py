@@ -24,7 +24,7 @@ register("F.max_pool3d(stride, padding, ceil, indices)", lambda x: F.max_pool3d(
                                                                                 return_indices=True)[0],
          [distinct(1, 1, 2, 3, 2)], [distinct(1, 2, 2, 1)], [distinct(1, 1, 1, 1, 3)])
 register("F.avg_pool3d", lambda x: F.avg_pool3d(x, 2, 1, 1, count_include_pad=False), [(1, 1, 2, 3, 2)],
-         [(1, 2, 2, 1)], [(2, 1, 1, 1, 3)])
+         [(1, 2, 2, 2)], [(2, 1, 2, 2, 3)])  # (D, H, W at least the kernel, as PyTorch requires)
 register("F.adaptive_avg_pool3d", lambda x: F.adaptive_avg_pool3d(x, (1, 2, None)), [(1, 1, 2, 3, 2)],
          [(2, 3, 2, 1)], [(1, 2, 1, 2, 2)])
 register("F.adaptive_max_pool3d", lambda x: F.adaptive_max_pool3d(x, (1, 2, 2)) ** 2, [distinct(1, 1, 2, 3, 3)],
@@ -71,7 +71,7 @@ register("F.max_unpool3d", _unpool(3, 2, 2), [(1, 1, 2, 1, 2)], [(2, 1, 1, 1)], 
 register("F.lp_pool1d", lambda x: F.lp_pool1d(x, 3, 2), [positive(1, 2, 4)], [positive(3, 5)], [positive(2, 1, 2)])
 register("F.lp_pool2d", lambda x: F.lp_pool2d(x, 2, 2, 1), [(1, 2, 3, 3)], [(2, 2, 3)], [(1, 1, 2, 2)])
 register("F.lp_pool3d", lambda x: F.lp_pool3d(x, 1.5, 2, ceil_mode=True), [positive(1, 1, 2, 2, 3)],
-         [positive(2, 2, 2, 2)], [positive(1, 2, 1, 1, 2)])
+         [positive(2, 2, 2, 2)], [positive(1, 2, 2, 2, 2)])  # (D, H, W at least the kernel, as PyTorch)
 
 # ---- im2col / col2im ----------------------------------------------------------------------------
 register("F.unfold", lambda x: F.unfold(x, 2), [(1, 2, 3, 3)], [(2, 3, 2)], [(2, 1, 2, 2)])

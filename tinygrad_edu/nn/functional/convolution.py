@@ -21,6 +21,7 @@ import math
 
 import numpy as np
 
+from ...errors import ShapeError
 from ...functions import stack
 from ...tensor import Tensor
 from .checks import check_float, check_same_dtype, check_tensor, constant
@@ -307,7 +308,13 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
 
 def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
-    """The mean of each kernel_size window of (N, C, D, H, W); as avg_pool2d."""
+    """The mean of each kernel_size window of (N, C, D, H, W); as avg_pool2d, except that (as
+    PyTorch's) each of D, H, W must be at least the kernel before padding."""
+    kernel = (kernel_size,) * 3 if isinstance(kernel_size, (int, np.integer)) else tuple(kernel_size)
+    if isinstance(input, Tensor) and input.ndim >= 3 and len(kernel) == 3 \
+            and any(n < k for n, k in zip(input.shape[-3:], kernel)):
+        raise ShapeError(f"avg_pool3d: the input's D, H, W {tuple(input.shape[-3:])} are smaller than the "
+                         f"kernel {kernel}: each must be at least the kernel's size (before padding)")
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3,
                      "avg_pool3d")
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...autograd.grad_mode import is_grad_enabled
 from ...autograd.xp import numpy_xp
 from ...errors import ShapeError
 from ...ops.op import Op
@@ -157,6 +158,9 @@ def _nll_loss(input: Tensor, target, weight, ignore_index: int, reduction: str, 
     _check_index_dtype(target, op)
     if isinstance(weight, Tensor):
         check_same_dtype(op, input=input, weight=weight)
+        if weight.requires_grad and is_grad_enabled():  # (as PyTorch: its gradient is not computed)
+            raise RuntimeError(f"{op}: the class weights require grad, but {op} with class-index targets is "
+                               "not differentiable with respect to its weight; pass weight.detach()")
     t = _class_indices(target, input, op)
     n_classes = input.shape[0] if input.ndim == 1 else input.shape[1]
     counted = _check_range(t, n_classes, ignore_index, op)
@@ -307,11 +311,14 @@ def _soft_cross_entropy(log_probs, target, t, class_dim, weight, reduction, smoo
         target = target * (1 - smoothing) + smoothing / log_probs.shape[class_dim]
     terms = log_probs * target
     if weight is not None:
-        w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
         shape = [1] * log_probs.ndim
         shape[class_dim] = -1
-        dtype = w.dtype if w.dtype.kind == "f" else log_probs.data.dtype  # (float weights promote, as in PyTorch)
-        terms = terms * Tensor._make(w.astype(dtype).reshape(shape), None, False)
+        if isinstance(weight, Tensor) and weight.dtype.kind == "f":  # in the graph: w gets its gradient
+            terms = terms * weight.reshape(shape)
+        else:
+            w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
+            dtype = w.dtype if w.dtype.kind == "f" else log_probs.data.dtype  # (float weights promote, as PyTorch)
+            terms = terms * Tensor._make(w.astype(dtype).reshape(shape), None, False)
     loss = -terms.sum(class_dim)
     if reduction == "mean" and log_probs.ndim > 1:
         return loss.sum() / float(log_probs.shape[0] * int(np.prod(log_probs.shape[2:])))

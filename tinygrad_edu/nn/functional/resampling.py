@@ -11,7 +11,8 @@ adds up repeated indices:
     nearest          out[i] = x[min(⌊i·s⌋, n - 1)],  s = n_in / n_out (or 1/scale_factor)
     nearest-exact    out[i] = x[min(⌊(i + ½)·s⌋, n - 1)]
     bicubic          out[i] = Σ_k w_k(src - ⌊src⌋)·x[clamp(⌊src⌋ - 1 + k)], k = 0..3 (cubic convolution)
-    linear           src = s·(i + ½) - ½ (≥ 0), or i·(n_in - 1)/(n_out - 1) with align_corners;
+    linear           src = s·(i + ½) - ½ (≥ 0), or i·(n_in - 1)/(n_out - 1) with align_corners
+                     (an axis whose size is kept is copied, as PyTorch, whatever the scale);
                      out[i] = (1 - λ)·x[⌊src⌋] + λ·x[⌊src⌋ + 1],  λ = src - ⌊src⌋
     adaptive max     out[i] = max x[⌊i·n/s⌋ : ⌈(i + 1)·n/s⌉]
 
@@ -139,11 +140,14 @@ def _inverse_scale(n_in: int, n_out: int, scale, dtype) -> np.floating:
     return dtype(n_in) / dtype(n_out)
 
 
-def _nearest_index(n_in: int, n_out: int, scale, exact: bool) -> np.ndarray:
+def _nearest_index(n_in: int, n_out: int, scale, exact: bool, shortcuts: bool = True) -> np.ndarray:
+    """The source index of each output position. With `shortcuts` (PyTorch's 2-D nearest kernel)
+    an output as long as the input copies it and one twice as long repeats each element, whatever
+    the scale factor that gave that size; PyTorch's 1-D and 3-D kernels always use the scale."""
     out = np.arange(n_out)
-    if not exact and n_out == n_in:
+    if not exact and shortcuts and n_out == n_in:
         return out
-    if not exact and n_out == 2 * n_in:
+    if not exact and shortcuts and n_out == 2 * n_in:
         return out >> 1
     s = _inverse_scale(n_in, n_out, scale, np.float32)
     if exact:  # ((i + 0.5) in double) · s, then rounded to float for floorf
@@ -244,8 +248,10 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     for k in reversed(range(dims)):  # the last axis first, as PyTorch's kernels nest their sums
         axis, n_in, n_out = 2 + k, input.shape[2 + k], sizes[k]
         if mode in ("nearest", "nearest-exact"):
-            index = _nearest_index(n_in, n_out, scales[k], mode == "nearest-exact")
-            if n_out != n_in or mode != "nearest":
+            index = _nearest_index(n_in, n_out, scales[k], mode == "nearest-exact", dims == 2)
+            # (PyTorch's 2-D nearest kernel copies an axis whose size is kept, whatever the scale;
+            # its 1-D and 3-D kernels index it with the scale)
+            if n_out != n_in or mode != "nearest" or dims != 2:
                 out = _gather(out, axis, index)
             continue
         if mode == "bicubic":
@@ -253,6 +259,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
             terms = [_gather(out, axis, t) * _along(wt, axis, out.ndim) for t, wt in zip(taps, weights)]
             out = terms[0] + terms[1] + terms[2] + terms[3]
             continue
+        if n_out == n_in:  # (as PyTorch's linear kernels: an axis whose size is kept is copied, whatever
+            continue       # the scale factor that gave that size; bicubic does interpolate it)
         i0, i1, lambda0, lambda1 = _linear_weights(n_in, n_out, scales[k], bool(align_corners), input.data.dtype)
         out = _gather(out, axis, i0) * _along(lambda0, axis, out.ndim) + \
             _gather(out, axis, i1) * _along(lambda1, axis, out.ndim)

@@ -103,7 +103,10 @@ def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float 
             raise ShapeError(f"pad: padding ({before}, {after}) of dimension {axis} (size {n}) gives a "
                              f"negative size {size}")
         start, stop = max(-before, 0), n - max(-after, 0)
-        kept = max(stop - start, 0)
+        if stop < start:  # (as PyTorch: the crops may not take more than the dimension has)
+            raise ShapeError(f"pad: cropping {-min(before, 0)} before and {-min(after, 0)} after dimension "
+                             f"{axis} (size {n}) removes more than its {n} elements")
+        kept = stop - start
         source.append(slice(start, start + kept))
         target.append(slice(max(before, 0), max(before, 0) + kept))
         out_shape[axis] = size
