@@ -245,7 +245,8 @@ def block_diag(*tensors) -> Tensor:
     for i, t in enumerate(tensors):
         if t.ndim > 2:
             raise RuntimeError(f"block_diag: the tensors must have at most 2 dims, tensor {i} has shape {t.shape}")
-    blocks = [t.reshape(1, -1) if t.ndim < 2 else t for t in _in_common_dtype(tensors)]
+    # a 0-d or 1-D tensor is one row (also an empty one: (0,) is a 1 x 0 block, not 0 x 0)
+    blocks = [t.reshape(1, t.numel()) if t.ndim < 2 else t for t in _in_common_dtype(tensors)]
     width = builtins.sum(b.shape[1] for b in blocks)
     rows, left = [], 0
     for b in blocks:
@@ -340,8 +341,10 @@ def _tensordot(a: Tensor, b: Tensor, dims) -> Tensor:
     free_a = [d for d in range(a.ndim) if d not in left]
     free_b = [d for d in range(b.ndim) if d not in right]
     size = int(np.prod([a.shape[d] for d in left]))
-    a2 = a.permute(tuple(free_a + left)).reshape(-1, size) if a.ndim else a.reshape(1, 1)
-    b2 = b.permute(tuple(right + free_b)).reshape(size, -1) if b.ndim else b.reshape(1, 1)
+    # explicit sizes, not -1: with an empty contracted dim, -1 would be ambiguous (0 elements)
+    rows, cols = int(np.prod([a.shape[d] for d in free_a])), int(np.prod([b.shape[d] for d in free_b]))
+    a2 = a.permute(tuple(free_a + left)).reshape(rows, size) if a.ndim else a.reshape(1, 1)
+    b2 = b.permute(tuple(right + free_b)).reshape(size, cols) if b.ndim else b.reshape(1, 1)
     return a2.matmul(b2).reshape(tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
 
 

@@ -102,10 +102,17 @@ def xlog1py(input, other, *, out=None) -> Tensor:
         input = other._lift(input)
     x, y = input._as_float()._promoted_with(other if isinstance(other, Tensor) else float(other))
     x, y = x._as_float(), y._as_float()
-    zero_x = _constant((x.data == 0) & ~np.isnan(y.data))
-    safe_y = Tensor.where(y, ~zero_x, 0.0) if zero_x.data.any() else y  # log1p(0) = 0 there
+    # as xlogy: y is replaced only where x = 0 and log1p(y) is not finite (y <= -1), so that the
+    # gradient for x is log1p(y) also at x = 0 (PyTorch's), and 0 where y <= -1
+    zero_x = x.data == 0
+    bad = zero_x & (y.data <= -1)
+    safe_y = Tensor.where(y, _constant(~bad), 0.0) if bad.any() else y  # log1p(0) = 0 there
     with np.errstate(divide="ignore", invalid="ignore"):
-        return written_to(out, "special.xlog1py", x * safe_y.log1p())
+        result = x * safe_y.log1p()
+    zero_times_inf = zero_x & np.isposinf(y.data)  # 0·log1p(inf) is 0, not nan
+    if zero_times_inf.any():
+        result = Tensor.where(result, _constant(~zero_times_inf), 0.0)
+    return written_to(out, "special.xlog1py", result)
 
 
 def log1p(input, *, out=None) -> Tensor:

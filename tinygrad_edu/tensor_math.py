@@ -213,7 +213,8 @@ class MathMethods:
                              f"size {length} (shape {self.shape})")
         if not self.ndim:
             return self.reshape(1)[positions].reshape(())
-        return self[(slice(None),) * axis + (positions,)]
+        # laid out in order, as PyTorch's (numpy's fancy indexing may not be), so view() works alike
+        return self[(slice(None),) * axis + (positions,)].contiguous()
 
     def reciprocal(self) -> "Tensor":
         """1 / x, elementwise (integers give floats)."""

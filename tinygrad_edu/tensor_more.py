@@ -222,7 +222,9 @@ class MoreMethods:
         if p < 1:
             raise RuntimeError(f"mvlgamma: p has to be greater than or equal to 1, got p={p}")
         x = self._as_float()
-        if not np.all(x.data > (p - 1) / 2):
+        with np.errstate(invalid="ignore"):  # a nan is let through (its result is nan), as in PyTorch
+            too_small = np.any(x.data <= (p - 1) / 2)
+        if too_small:
             raise RuntimeError(f"mvlgamma: all elements must be greater than (p-1)/2 = {(p - 1) / 2}")
         total = x.lgamma()
         for i in range(2, p + 1):

@@ -232,6 +232,8 @@ class MoreLayoutMethods:
         """(values, indices) of the k-th smallest element along dim (k = 1 is the minimum)."""
         axis = _ops.normalize_dim(dim, self.ndim, "kthvalue")
         length = self.shape[axis] if self.ndim else 1
+        if length == 0:  # (IndexError, as PyTorch's)
+            raise IndexError(f"kthvalue(): dim {dim} of shape {self.shape} is empty: there is no k-th value")
         if not 1 <= k <= length:
             raise RuntimeError(f"kthvalue(): selected number k={k} out of range for dimension {dim} "
                                f"of length {length}")
@@ -255,7 +257,8 @@ class MoreLayoutMethods:
             raise RuntimeError(f"inner(): the last dimension must match on both input tensors but got "
                                f"shapes {list(self.shape)} and {list(other.shape)}")
         k = self.shape[-1]
-        flat = self.reshape(-1, k).matmul(other.reshape(-1, k).transpose(0, 1))
+        rows, cols = int(np.prod(self.shape[:-1])), int(np.prod(other.shape[:-1]))  # (not -1: k may be 0)
+        flat = self.reshape(rows, k).matmul(other.reshape(cols, k).transpose(0, 1))
         return flat.reshape(self.shape[:-1] + other.shape[:-1])
 
     def vdot(self, other: "Tensor") -> "Tensor":

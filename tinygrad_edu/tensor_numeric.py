@@ -82,7 +82,7 @@ class NumericMethods:
                 [ 2.,  2.],
                 [ 6.,  8.]])
         """
-        positions, source = self._index_reduce_arguments(dim, index, source, reduce)
+        positions, source = self._index_reduce_arguments(dim, index, source, reduce, include_self)
         _warn_beta_once()
         if self.ndim == 0:  # one slice: work on vectors of one element
             return self.reshape(1).index_reduce(0, Tensor._make(positions, None, False), source.reshape(1), reduce,
@@ -96,11 +96,11 @@ class NumericMethods:
     def index_reduce_(self, dim: int, index: "Tensor", source: "Tensor", reduce: str, *,
                       include_self: bool = True) -> "Tensor":
         """In-place `index_reduce`."""
-        self._index_reduce_arguments(dim, index, source, reduce)
+        self._index_reduce_arguments(dim, index, source, reduce, include_self)
         return self._in_place("index_reduce_", lambda old: old.index_reduce(
             dim, index, source, reduce, include_self=include_self), source)
 
-    def _index_reduce_arguments(self, dim: int, index, source, reduce: str) -> tuple:
+    def _index_reduce_arguments(self, dim: int, index, source, reduce: str, include_self: bool) -> tuple:
         """PyTorch's checks, in its order; returns (index positions as a 1-D int64 array, source)."""
         if reduce not in _INDEX_REDUCTIONS:
             raise RuntimeError(f"index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got "
@@ -131,8 +131,16 @@ class NumericMethods:
             raise RuntimeError(f"index_reduce: source tensor shape must match self tensor shape, excluding the "
                                f"specified dimension. Got self.shape = {list(self.shape)} source.shape = "
                                f"{list(source.shape)}")
-        if self.dtype.kind == "b":
-            raise NotImplementedForDtype("index_reduce: \"index_func_\" not implemented for 'Bool'")
+        # bool tensors: PyTorch 2.13 reduces them only with 2 or more dims, include_self=True and not 'mean'
+        if self.dtype.kind == "b" and self.ndim <= 1:
+            raise NotImplementedForDtype("index_reduce: \"index_func_\" not implemented for 'Bool' (for a "
+                                         "tensor of fewer than 2 dims)")
+        if self.dtype.kind == "b" and not include_self:
+            raise NotImplementedForDtype("index_reduce: \"index_reduce_func_exclude_input_init\" not implemented "
+                                         "for 'Bool' (bool tensors need include_self=True)")
+        if self.dtype.kind == "b" and reduce == "mean":
+            raise NotImplementedForDtype("index_reduce: \"div_floor_cpu\" not implemented for 'Bool' (a mean of "
+                                         "bools is not a bool)")
         positions = index.data.reshape(-1).astype(np.int64)
         length = self.shape[axis] if self.ndim else 1
         if positions.size and (positions.min() < 0 or positions.max() >= length):

@@ -332,11 +332,14 @@ def _scattered_extreme(self, part, grids, hit: np.ndarray, reduce: str, include_
             info = np.iinfo(self.data.dtype) if self.data.dtype.kind in "iu" else None
             identity = (info.min if reduce == "amax" else info.max) if info else reduce == "amin"
         result[hit] = identity
-    pick.at(result, grids, part.data)
+    with np.errstate(invalid="ignore"):  # a nan in the reduction gives nan, without a warning
+        pick.at(result, grids, part.data)
     if self.data.dtype.kind != "f":
         return Tensor._make(result, None, False)
-    self_tie = (self.data == result) & (~hit if not include_self else True)
-    src_tie = part.data == result[grids]
+    # a nan result (np.maximum/np.minimum propagate nan) ties with the nan elements that made it
+    nan = np.isnan(result)
+    self_tie = ((self.data == result) | (nan & np.isnan(self.data))) & (~hit if not include_self else True)
+    src_tie = (part.data == result[grids]) | (nan[grids] & np.isnan(part.data))
     count = self_tie.astype(np.int64)
     np.add.at(count, grids, src_tie)
     zero = Tensor._make(np.zeros((), self.data.dtype), None, False)

@@ -119,7 +119,8 @@ class ShapingMethods:
         """Each vector along the last dim put on diagonal `offset` of a new square matrix in
         dims (dim1, dim2) of the result, zeros elsewhere: (..., n) -> (..., n+|offset|, n+|offset|)."""
         if self.ndim == 0:
-            raise RuntimeError("diag_embed: needs a tensor with at least 1 dim, got a 0-d tensor")
+            # (IndexError, as PyTorch's: its dim2=-1 of the result is out of range for a 0-d input)
+            raise IndexError("diag_embed: needs a tensor with at least 1 dim, got a 0-d tensor")
         d1 = _ops.normalize_dim(dim1, self.ndim + 1, "diag_embed")
         d2 = _ops.normalize_dim(dim2, self.ndim + 1, "diag_embed")
         if d1 == d2:

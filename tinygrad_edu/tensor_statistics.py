@@ -117,7 +117,7 @@ class StatisticsMethods:
         while step < n:
             out = _ops.Cat.apply(out.ndim - 1, out[..., :step], _log_add_exp(out[..., step:], out[..., :-step]))
             step *= 2
-        return out.movedim(-1, axis) if n > 1 else out.movedim(-1, axis).clone()
+        return out.movedim(-1, axis).contiguous() if n > 1 else out.movedim(-1, axis).clone()  # (laid out in order)
 
     def diff(self, n: int = 1, dim: int = -1, prepend=None, append=None) -> "Tensor":
         """The n-th forward difference along `dim`: out[i] = x[i+1] - x[i] (repeated n times),
@@ -193,7 +193,8 @@ class StatisticsMethods:
         if rows.dtype.kind == "f":
             value = np.where(frequent, rows, np.inf).min(-1, keepdims=True)
         else:
-            value = np.where(frequent, rows, rows.max()).min(-1, keepdims=True)
+            fill = rows.max() if rows.size else 0  # (no rows at all: an empty result, nothing to fill)
+            value = np.where(frequent, rows, fill).min(-1, keepdims=True)
         n = rows.shape[-1]
         last = n - 1 - np.argmax((rows == value)[..., ::-1], axis=-1)
         indices = Tensor._make(np.expand_dims(last.astype(np.int64), axis), None, False)
@@ -257,8 +258,16 @@ class StatisticsMethods:
             below = above = np.round(ranks)  # (halves to even, as PyTorch's round)
         weights = np.full(ranks.shape, 0.5) if interpolation == "midpoint" else ranks - below
         low = ordered.gather(-1, below.astype(np.int64))
-        high = ordered.gather(-1, above.astype(np.int64))
-        out = low + (high - low) * Tensor._make(weights.astype(self.data.dtype), None, False)
+        if interpolation in ("lower", "higher", "nearest"):
+            out = low  # one value is picked: no arithmetic, so an inf stays inf (inf - inf would be nan)
+        else:
+            high = ordered.gather(-1, above.astype(np.int64))
+            # PyTorch's lerp: from the nearer end, so that an infinite end gives ±inf, not inf - inf = nan
+            w = weights.astype(self.data.dtype)
+            with np.errstate(invalid="ignore"):  # (the side not taken may be inf - inf)
+                from_low = low + (high - low) * Tensor._make(w, None, False)
+                from_high = high - (high - low) * Tensor._make(1 - w, None, False)
+                out = _ops.where(Tensor._make(w < 0.5, None, False), from_low, from_high)
         if dim is None or not self.ndim:
             out = out.reshape((len(qs),) + (kept if keepdim else ()))
         else:

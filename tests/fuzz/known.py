@@ -188,6 +188,73 @@ KNOWN: list[Known] = [
     Known("cos", "grad2: value", "", "cos/sin of an argument near 1e59 (here the variance of values near "
           "1e30): a last-bit difference in the argument, from summation order, changes the result "
           "completely; neither library's value means anything there", text="e+"),
+    Known("cdist", "grad2: no error", "", "PyTorch has no second derivative of cdist (its backward's "
+          "backward raises 'not implemented'); here every op differentiates twice", text="not implemented"),
+    Known("polygamma", "nan/inf", "tg inf where torch finite", "polygamma at a pole (a non-positive integer, "
+          "e.g. -1e30 in float32, which is an integer): infinite here; PyTorch's series returns a finite "
+          "number there"),
+    Known("*", "no error", "", "median or trace of a bool tensor: PyTorch has no bool kernel; here they "
+          "are computed on the 0/1 values (median as a bool, trace as int64, as a sum)",
+          text="not implemented for 'Bool'"),
+    Known("matmul", "raises", "", "a PyTorch bug: matmul of an empty float tensor and an empty bool tensor "
+          "skips the dtype check (and returns bool); here mixed dtypes are refused whatever the size",
+          text="same dtype"),
+    Known("pdist", "grad2: no error", "", "as for cdist: PyTorch has no second derivative of pdist",
+          text="not implemented"),
+    Known("multi_dot", "nan/inf", "", "multi_dot with an inf: the order of the products (two orders cost "
+          "the same for equal square matrices, and the libraries pick differently) decides where inf - inf "
+          "makes nan; both orders are the product, in exact arithmetic"),
+    Known("in_place_view", "grad: no error", "", "an in-place change of the base of views that one op "
+          "returned together (split, chunk, unbind): PyTorch refuses to differentiate through those views "
+          "afterwards (an implementation limit); here the gradient is computed (and gradchecks)",
+          text="function that returns multiple views"),
+    Known("cumprod", "grad2: value", "", "a PyTorch bug: the second derivative of cumprod at an element "
+          "near 0 (e.g. -1e-30) is 0 in PyTorch; by hand, d²/dx0 dx1 of x0·x1 is 1, and ours follows it"),
+    Known("special.zeta", "nan/inf", "tg finite where torch nan", "zeta(x, q) with x and q infinite: the "
+          "limit 0 here (every term (q + k)^-x is 0), nan in PyTorch"),
+    Known("atan2", "grad: value", "", "a PyTorch bug: atan2(x, y) with an int64 y computes y² in int64 in "
+          "its backward, which overflows for |y| >= 2**32 (e.g. y = 2**40 gives the gradient y instead of "
+          "1/y); here y is converted to float first"),
+    Known("vector_norm", "grad: None", "tg tensor, torch none", "the 0-norm (the number of non-zeros): its "
+          "gradient is 0 here, as a tensor; PyTorch leaves .grad None (the same numbers)"),
+    Known("index_reduce", "grad: value", "", "the PyTorch bug of scatter_reduce below (index_reduce is "
+          "scatter_reduce with the index spread over each slice)"),
+    Known("mode", "value", "", "the index of the mode among equal values (and next to a nan): the two "
+          "libraries pick another of the tied positions (the mode's value agrees)", text="int64"),
+    Known("kthvalue", "value", "", "the index of the k-th value among equal values: a stable sort here, "
+          "PyTorch's partial sort picks another tied position (the value agrees)", text="int64"),
+    Known("std", "grad2: value", "", "float32 second derivatives of std that are 0 in exact arithmetic: "
+          "both libraries give rounding noise (1e-7 here, 1e-5 there)"),
+    Known("lstsq", "nan/inf", "tg finite where torch nan", "lstsq with an inf in B: here A⁺B carries the "
+          "inf through (±inf where it reaches); PyTorch's LAPACK call gives nan everywhere"),
+    Known("sgn", "nan/inf", "", "sgn(nan) is nan here (as sign), 0 in PyTorch"),
+    Known("var", "value", "", "var of equal huge values (e.g. three 1e30): exactly 0 here (a two-pass mean), "
+          "rounding noise in PyTorch (2e28)", text="e+"),
+    Known("frac", "no error", "", "frac of an integer tensor: 0 here (integers have no fractional part); "
+          "PyTorch has no integer kernel", text="not implemented for 'Long'"),
+    Known("instance_norm", "grad: value", "", "as for layer_norm: float32 gradients over a few close values"),
+    Known("instance_norm", "grad2: value", "", "as for layer_norm (second derivatives)"),
+    Known("layer_norm", "grad2: value", "", "as for its first derivatives: float32 over a few close values"),
+    Known("addmm", "nan/inf", "tg nan where torch finite", "addmm with alpha=0 and an inf in a matrix: "
+          "0·inf = nan here; PyTorch's BLAS call skips the product when alpha is 0"),
+    Known("mode", "nan/inf", "", "mode of a row whose values all differ, one of them nan: PyTorch returns "
+          "the nan, here the smallest value (every value is a mode; the conventions differ)"),
+    Known("*", "grad: no error", "", "in-place forms whose derivative PyTorch does not implement (asinh_, "
+          "...): refused in its backward, computed here", text="inplace version of"),
+    Known("cond", "grad: value", "", "the gradient of cond where the largest and smallest singular values "
+          "are equal (cond = 1, its minimum, a kink): 0 here, one of the one-sided derivatives in PyTorch"),
+    Known("addmv", "shape", "", "a PyTorch bug: addmv of a 0-d input with an empty product ((n, 0) @ (0,)) "
+          "returns a 0-d tensor (with a warning that an output was resized) instead of shape (n,)"),
+    Known("scatter_reduce", "grad: value", "", "a PyTorch bug: amax/amin with include_self=False still count "
+          "self's value as a tie, so source's share of the gradient is too small (the shares no longer sum "
+          "to the incoming gradient); here only the elements in the reduction share it"),
+    # Not differences of ours: PyTorch skips the dim check of cummax/cummin on an empty tensor, and
+    # linalg.lstsq fails an internal assertion when B holds a nan.
+    Known("cummax", "raises", "", "a PyTorch bug: cummax/cummin of an empty tensor accept a dim out of "
+          "range; here the dim is checked as for any tensor", text="out of range"),
+    Known("cummin", "raises", "", "as for cummax", text="out of range"),
+    Known("lstsq", "no error", "", "a PyTorch bug (INTERNAL ASSERT in linalg.lstsq when B holds a nan); "
+          "here the solution is computed (nan where the nan reaches)", text="INTERNAL ASSERT"),
 ]
 
 

@@ -812,7 +812,8 @@ def _conv_pool(b, name):
               f"ceil_mode={ceil})", [a])
 
 
-from . import optable_more  # noqa: E402, F401  (registers the second round's names)
+from . import optable_more  # noqa: E402, F401, I001  (registers the second round's names)
+from . import optable_extra  # noqa: E402, F401  (and the third round's, after it: the table's order)
 
 EXTRA_OPS = sorted({o.name for o in OPS if o.extra})
 CORE_OPS = sorted({o.name for o in OPS if not o.extra})

@@ -96,6 +96,8 @@ def cholesky_solve(B, L, upper: bool = False, *, out=None) -> Tensor:
     check_matrix("cholesky_solve", B, "B")
     check_float("cholesky_solve", B, "B")
     A = L.mT @ L if upper else L @ L.mT
+    if B.ndim < A.ndim:  # B is always a matrix here (solve would read (..., n) as a batch of vectors)
+        B = B.reshape((1,) * (A.ndim - B.ndim) + tuple(B.shape))
     return solve(A, B)
 
 

@@ -63,6 +63,19 @@ class LogAbsDet(Op):
         return grad[..., None, None] * xp.matrix_transpose(xp.inv(A))
 
 
+class SignOfDet(Op):
+    """sign(det A) of a real matrix: piecewise constant, so it passes no gradient back; it is still
+    attached to A (requires_grad follows A's, as PyTorch's slogdet sign does)."""
+
+    @staticmethod
+    def forward(ctx, A):
+        return np.asarray(np.linalg.slogdet(A.data)[0], dtype=A.data.dtype)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None
+
+
 class Solve(Op):
     """X = A⁻¹B (B a batch of n×k matrices);  ∂L/∂B = A⁻ᵀG,  ∂L/∂A = -(A⁻ᵀG)Xᵀ"""
 
@@ -133,8 +146,7 @@ def slogdet(A, *, out=None) -> linalg_slogdet:
     check_no_out("linalg.slogdet", out)
     A = as_tensor(A)
     check_square("linalg.slogdet", A)
-    sign = np.asarray(np.linalg.slogdet(A.data)[0], dtype=A.data.dtype)
-    return linalg_slogdet(Tensor._make(sign, None, False), LogAbsDet.apply(A))
+    return linalg_slogdet(SignOfDet.apply(A), LogAbsDet.apply(A))
 
 
 def logdet(A) -> Tensor:

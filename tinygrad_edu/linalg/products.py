@@ -78,8 +78,9 @@ def matrix_power(A, n: int, *, out=None) -> Tensor:
         raise TypeError(f"linalg.matrix_power: n must be an int, got {type(n).__name__}")
     n = int(n)
     if n == 0:
-        eye = np.broadcast_to(np.eye(A.shape[-1], dtype=A.data.dtype), A.shape).copy()
-        return Tensor._make(eye, None, False)
+        eye = Tensor._make(np.broadcast_to(np.eye(A.shape[-1], dtype=A.data.dtype), A.shape).copy(), None, False)
+        # as PyTorch: a copy of A overwritten with I, so A⁰ keeps A's requires_grad (its gradient is 0)
+        return A.clone().copy_(eye) if A.requires_grad else eye
     if n < 0:
         check_float("linalg.matrix_power", A)
         A, n = inv(A), -n

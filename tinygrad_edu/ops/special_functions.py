@@ -90,7 +90,9 @@ def digamma_array(x: np.ndarray) -> np.ndarray:
     negative = (z < 0) & (z != np.floor(z))  # (not a pole, not -inf)
     if negative.any():
         v = z[negative]
-        fraction = v - np.floor(v)  # cot πx has period 1: reducing first keeps its digits
+        # cot πx has period 1: reducing to [-1/2, 1/2] first keeps its digits (v - floor(v) would round
+        # a tiny negative v such as -1e-30 to 1, whose cotangent is 1e16 instead of 1e30)
+        fraction = v - np.round(v)
         out[negative] = _digamma_positive(1 - v) - math.pi / np.tan(math.pi * fraction)
     zero = z == 0
     out[zero] = np.where(np.signbit(z[zero]), np.inf, -np.inf)
