@@ -10,14 +10,17 @@ from tinygrad_edu.autograd import anomaly, grad_mode
 
 @pytest.fixture(autouse=True)
 def _restore_global_state():
-    """A test that changes the default dtype, grad mode or anomaly mode cannot leak it."""
+    """A test that changes the default dtype, grad mode, anomaly mode or distributions' argument
+    validation (`Distribution.set_default_validate_args`) cannot leak it."""
     dtype = tg.get_default_dtype()
     grad_enabled = grad_mode._state.enabled
     anomaly_enabled = anomaly._state.enabled
+    validate = tg.distributions.Distribution._validate_args
     yield
     tg.set_default_dtype(dtype)
     grad_mode._state.enabled = grad_enabled
     anomaly._state.enabled = anomaly_enabled
+    tg.distributions.Distribution._validate_args = validate
 
 
 @pytest.fixture

@@ -20,13 +20,6 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(autouse=True)
-def _restore_validation():
-    before = D.Distribution._validate_args
-    yield
-    D.Distribution._validate_args = before
-
-
 L3 = np.array([[1.0, 0.0, 0.0], [0.5, 2.0, 0.0], [-0.3, 0.2, 0.7]])
 COV3 = L3 @ L3.T
 

@@ -18,13 +18,6 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(autouse=True)
-def _restore_validation():
-    before = D.Distribution._validate_args
-    yield
-    D.Distribution._validate_args = before
-
-
 class _Lib:
     """A distributions module that also offers `tensor` (float64), for the constructors below."""
 

@@ -19,13 +19,6 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(autouse=True)
-def _restore_validation():
-    before = D.Distribution._validate_args
-    yield
-    D.Distribution._validate_args = before
-
-
 MOMENTS = ["mean", "mode", "variance", "stddev"]
 # name -> (constructor over a library's distributions module, parameter arrays, a value to score,
 #          the methods/properties to compare)

@@ -23,13 +23,6 @@ def torch():
     return pytest.importorskip("torch")
 
 
-@pytest.fixture(autouse=True)
-def _restore_validation():
-    before = D.Distribution._validate_args
-    yield
-    D.Distribution._validate_args = before
-
-
 COV = [[[2.0, 0.5, 0.1], [0.5, 1.0, 0.2], [0.1, 0.2, 1.5]],
        [[3.0, -0.4, 0.0], [-0.4, 2.0, 0.3], [0.0, 0.3, 0.7]]]
 WISHART_VALUE = [[3.0, 0.4, 0.2], [0.4, 2.0, 0.1], [0.2, 0.1, 2.5]]

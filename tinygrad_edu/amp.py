@@ -83,8 +83,7 @@ class autocast:  # noqa: N801 (PyTorch's name: torch.autocast)
             warnings.warn(f"{name} is not available (tinygrad_edu runs on the CPU). Disabling autocast.",
                           UserWarning, stacklevel=3)
             return False
-        bfloat16 = self.fast_dtype is None or self.fast_dtype is _dtype.bfloat16 or (
-            isinstance(self.fast_dtype, str) and self.fast_dtype == "bfloat16")
+        bfloat16 = self.fast_dtype is None or _dtype.bfloat16 == self.fast_dtype  # (tg.bfloat16 or "bfloat16")
         if not bfloat16 and self.fast_dtype != _dtype.float16:
             warnings.warn("In CPU autocast, but the target dtype is not supported. Disabling autocast.\n"
                           "CPU Autocast only supports dtypes of bfloat16, float16 currently.",

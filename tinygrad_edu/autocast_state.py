@@ -75,7 +75,7 @@ def _flag(value, op: str, name: str, position: int) -> bool:
 
 
 def _autocast_dtype(value, op: str):
-    if value is BFLOAT16 or (isinstance(value, str) and value == "bfloat16"):
+    if BFLOAT16 == value:  # (tg.bfloat16, or its name "bfloat16")
         return BFLOAT16
     if not _is_dtype(value):
         raise TypeError(f"{op}(): argument 'dtype' (position 2) must be a dtype (tg.float16, ... or "

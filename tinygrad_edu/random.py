@@ -160,7 +160,7 @@ def rng_of(generator, op: str) -> np.random.Generator:
     """The numpy generator to draw from: the framework's for None, else the one given."""
     if generator is None:
         return _generator
-    if generator.__class__ is Generator or isinstance(generator, Generator):
+    if isinstance(generator, Generator):  # (tg.default_generator too)
         return generator.rng
     if isinstance(generator, np.random.Generator):
         return generator

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.engine import _zeros
 from ..autograd.function import Function
-from ..autograd.xp import numpy_xp
-from ..tensor import Tensor
 
 
 class Batch(Function):
@@ -95,6 +94,7 @@ class Unbatch(Function):
         ctx.sizes, ctx.in_shape, ctx.dtype = sizes, x.data.shape, x.data.dtype
         ctx.joins = [j.grad_fn for j in joins if j.grad_fn is not None and j.grad_fn.fn is Batch]
         ctx.owners = owners  # (which piece of the joins each piece came from, when not piece i from piece i)
+        ctx.one_output = x.grad_fn is None or x.grad_fn.n_outputs == 1  # (else each output's cut tells)
         ctx.counters = None
         data = x.data
         if sizes is None:
@@ -140,7 +140,7 @@ class Unbatch(Function):
         present = [g is not None for g in grads]  # (gradients are not materialized: None for a piece without one)
         _tell_joins(ctx, present)
         if not all(present):
-            grads = [_zeros(xp, block, ctx.dtype) if g is None else g for g, block in zip(grads, blocks)]
+            grads = [_zeros(block, ctx.dtype, ctx.create_graph) if g is None else g for g, block in zip(grads, blocks)]
         return xp.concatenate([g if g.shape == block else xp.reshape(g, block)
                                for g, block in zip(grads, blocks)]), None, None, None
 
@@ -149,8 +149,7 @@ def _tell_joins(ctx, present: list) -> None:
     """Note, on each `Batch` node that the batched op read (one piece per example, in the order of
     this cut), which examples got a gradient here. Notes are kept per Unbatch node, so a batched op
     with several outputs counts an example as present if any output of it got a gradient."""
-    if not ctx.joins or (all(present) and ctx.edges[0].__class__ is not tuple
-                         and getattr(ctx.edges[0], "n_outputs", 1) == 1):  # (nothing to tell)
+    if not ctx.joins or (ctx.one_output and all(present)):  # (nothing to tell)
         return
     for join in ctx.joins:
         flags = present
@@ -160,11 +159,6 @@ def _tell_joins(ctx, present: list) -> None:
                 flags[k] = flags[k] or p
         if len(flags) == len(join.shapes):
             join.__dict__.setdefault("present", {})[id(ctx)] = flags
-
-
-def _zeros(xp, shape: tuple, dtype):
-    zeros = np.zeros(shape, dtype)
-    return zeros if xp is numpy_xp else Tensor._make(zeros, None, False)
 
 
 def _rows(data: np.ndarray) -> list:
