@@ -375,8 +375,8 @@ def test_lstm_shapes_parameters_and_errors():
         lstm(tg.ones(2, 7, 4))
     with pytest.raises(RuntimeError, match=r"hidden\[0\] of shape \(2, 4, 5\)"):
         lstm(tg.ones(4, 7, 3), (tg.zeros(1, 4, 5), tg.zeros(2, 4, 5)))
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        nn.LSTM(3, 5, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        nn.LSTM(3, 5, proj_size=5)
     with pytest.warns(UserWarning, match="dropout"):
         nn.LSTM(3, 5, dropout=0.5)
 

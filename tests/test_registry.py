@@ -103,6 +103,9 @@ EXCUSED_FUNCTIONS: dict[str, str] = {
     "NoDerivative": "the node of results PyTorch cannot differentiate either (ldl_factor, ldl_solve, geqrf, a "
                     "failed cholesky_ex; linalg/no_derivative.py): its backward raises by design; "
                     "tests/test_docs_gaps_linalg.py checks that it does, with PyTorch's words",
+    "ScaleGradByFreq": "embedding's scale_grad_by_freq (nn/functional/frequency_scaling.py): by design it passes "
+                       "grad / count back, not the derivative of the identity; tests/test_gap_fills.py checks the "
+                       "gradients against hand-computed ones and PyTorch's",
     "StandardGamma": "the Gamma(α, 1) sampler under Gamma/Chi2/Beta/Dirichlet/StudentT.rsample "
                      "(distributions/standard_gamma.py): finite differences in α redraw along another path of "
                      "the rejection sampler, so gradcheck cannot apply; tests/test_distributions_rsample.py checks "

@@ -93,6 +93,7 @@ class _FlatWeights:
 
     forward = RNNBase.forward
     _run = RNNBase._run
+    proj_size = 0  # (projected LSTM weights are not taken in the flat list)
 
     def __init__(self, op: str, input: Tensor, params, has_biases: bool, num_layers: int, dropout: float,
                  train: bool, bidirectional: bool, batch_first: bool) -> None:
@@ -122,7 +123,7 @@ class _FlatWeights:
     def _weights(self, layer: int, suffix: str) -> tuple:
         k = (layer * self.directions + (suffix == "_reverse")) * self.per_direction
         w = self.params[k:k + self.per_direction]
-        return (w[0], w[1], w[2], w[3]) if self.per_direction == 4 else (w[0], w[1], None, None)
+        return (w[0], w[1], w[2], w[3], None) if self.per_direction == 4 else (w[0], w[1], None, None, None)
 
     def _cell_step(self, gi: Tensor, gh: Tensor, state: tuple) -> tuple:
         return self.step(gi, gh, state)

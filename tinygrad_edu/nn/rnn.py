@@ -9,6 +9,11 @@ Layer k (of num_layers), direction d (forward; and backward with bidirectional=T
 (recurrent.py: `lstm_step`, `gru_step`, `rnn_step`); the input's part of every step, x W_ihᵀ + b_ih,
 is one matrix product for the whole sequence.
 
+An LSTM with `proj_size` P > 0 (Sak, Senior & Beaufays, "Long Short-Term Memory Based Recurrent
+Neural Network Architectures for Large Vocabulary Speech Recognition", 2014) also holds
+`weight_hr_l{k}{sfx}` (P, H): each step's h = (o·tanh c) W_hrᵀ has P numbers instead of H, so
+weight_hh is (4H, P), in_k = D·P after the first layer, and h_0/h_n/output have P (c keeps H).
+
 The backward direction reads the sequence from its end; its outputs are put back in time order
 and concatenated after the forward ones. Between layers, dropout (while training) applies to
 the outputs of every layer but the last.
@@ -45,7 +50,7 @@ class RNNBase(Module):
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
-                 device=None, dtype=None) -> None:
+                 device=None, dtype=None, proj_size: int = 0) -> None:
         super().__init__()
         name = type(self).__name__
         for what, n in (("input_size", input_size), ("hidden_size", hidden_size), ("num_layers", num_layers)):
@@ -60,17 +65,21 @@ class RNNBase(Module):
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first, self.dropout = bias, batch_first, float(dropout)
         self.bidirectional = bidirectional
+        self.proj_size = proj_size
         directions = 2 if bidirectional else 1
         H, rows = hidden_size, self.gates * hidden_size
+        out_size = proj_size or H  # what each step's h has (and passes to the next layer)
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else H * directions
+            layer_input = input_size if layer == 0 else out_size * directions
             for suffix in ("", "_reverse")[:directions]:
                 name = f"l{layer}{suffix}"
                 setattr(self, f"weight_ih_{name}", Parameter(zeros(rows, layer_input, dtype=dtype)))
-                setattr(self, f"weight_hh_{name}", Parameter(zeros(rows, H, dtype=dtype)))
+                setattr(self, f"weight_hh_{name}", Parameter(zeros(rows, out_size, dtype=dtype)))
                 if bias:
                     setattr(self, f"bias_ih_{name}", Parameter(zeros(rows, dtype=dtype)))
                     setattr(self, f"bias_hh_{name}", Parameter(zeros(rows, dtype=dtype)))
+                if proj_size:
+                    setattr(self, f"weight_hr_{name}", Parameter(zeros(proj_size, H, dtype=dtype)))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -86,7 +95,7 @@ class RNNBase(Module):
     def _weights(self, layer: int, suffix: str):
         name = f"l{layer}{suffix}"
         get = lambda kind: getattr(self, f"{kind}_{name}", None)  # noqa: E731
-        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh")
+        return get("weight_ih"), get("weight_hh"), get("bias_ih"), get("bias_hh"), get("weight_hr")
 
     def _cell_step(self, gi: Tensor, gh: Tensor, state: tuple) -> tuple:
         raise NotImplementedError
@@ -123,7 +132,8 @@ class RNNBase(Module):
             data = x.reshape(steps * batch, self.input_size)
         batch = batch_sizes[0]
         directions = 2 if self.bidirectional else 1
-        state_shape = (self.num_layers * directions, batch, self.hidden_size)
+        layers = self.num_layers * directions  # h has proj_size numbers when projected, c hidden_size
+        state_shapes = [(layers, batch, self.proj_size or self.hidden_size), (layers, batch, self.hidden_size)]
         if hx is None:
             initial = None
         else:
@@ -131,6 +141,7 @@ class RNNBase(Module):
             if unbatched:
                 initial = tuple(s.unsqueeze(1) for s in initial)
             for i, s in enumerate(initial):
+                state_shape = state_shapes[i]
                 if s.shape != state_shape:
                     shown = state_shape if not unbatched else (state_shape[0], state_shape[2])
                     which = f"hidden[{i}]" if self.n_states > 1 else "hidden"
@@ -170,12 +181,19 @@ class RNNBase(Module):
         the outputs (rows as x, H) and each sequence's final state: the forward direction sets
         aside the states of sequences that end; the backward one starts at each sequence's last
         step, adding its initial state when the batch grows."""
-        w_ih, w_hh, b_ih, b_hh = weights
+        w_ih, w_hh, b_ih, b_hh, w_hr = weights
         batch = batch_sizes[0]
         # the input's contribution to the gates, for all steps in one matrix product
         projected = F.linear(x, w_ih, b_ih)
         if state is None:
             state = (Tensor._make(zeros(batch, self.hidden_size, dtype=x.dtype).data, None, False),) * self.n_states
+            if w_hr is not None:  # (a projected h has proj_size numbers)
+                state = (Tensor._make(zeros(batch, w_hr.shape[0], dtype=x.dtype).data, None, False),) + state[1:]
+        step = self._cell_step
+        if w_hr is not None:  # h = (o·tanh c) W_hrᵀ
+            def step(gi, gh, state):
+                h, c = self._cell_step(gi, gh, state)
+                return F.linear(h, w_hr), c
         starts = [0, *itertools.accumulate(batch_sizes)]  # step t is rows starts[t]:starts[t + 1]
         outputs = [None] * len(batch_sizes)
         if not reverse:
@@ -184,7 +202,7 @@ class RNNBase(Module):
                 if n < state[0].shape[0]:
                     finished.append(tuple(s[n:] for s in state))
                     state = tuple(s[:n] for s in state)
-                state = self._cell_step(projected[starts[t]:starts[t + 1]], F.linear(state[0], w_hh, b_hh), state)
+                state = step(projected[starts[t]:starts[t + 1]], F.linear(state[0], w_hh, b_hh), state)
                 outputs[t] = state[0]
             if finished:  # the later a sequence ended, the nearer the top of the sorted batch
                 state = tuple(cat([state[i]] + [f[i] for f in reversed(finished)]) for i in range(self.n_states))
@@ -196,12 +214,14 @@ class RNNBase(Module):
                 n, running = batch_sizes[t], state[0].shape[0]
                 if n > running:  # sequences whose last step is t join with their initial state
                     state = tuple(cat([s, s0[running:n]]) for s, s0 in zip(state, initial))
-                state = self._cell_step(projected[starts[t]:starts[t + 1]], F.linear(state[0], w_hh, b_hh), state)
+                state = step(projected[starts[t]:starts[t + 1]], F.linear(state[0], w_hh, b_hh), state)
                 outputs[t] = state[0]
         return cat(outputs), state
 
     def extra_repr(self) -> str:
         parts = [f"{self.input_size}, {self.hidden_size}"]  # (PyTorch does not show an RNN's nonlinearity)
+        if self.proj_size:
+            parts.append(f"proj_size={self.proj_size}")
         if self.num_layers != 1:
             parts.append(f"num_layers={self.num_layers}")
         if not self.bias:
@@ -223,6 +243,8 @@ class LSTM(RNNBase):
     for one unbatched sequence. h_0 and c_0: (D·num_layers, N, hidden_size) each, zeros when
     omitted. output: (L, N, D·hidden_size) -- the last layer's h_t at every step (batch first
     if batch_first); h_n and c_n: the final state of every layer and direction, shaped as h_0.
+    With proj_size P > 0, h is projected to P numbers at every step (`weight_hr_l{k}`, (P, H)):
+    h_0, h_n and output have P (D·P) where they had hidden_size; c keeps hidden_size.
     A `PackedSequence` input (nn.utils.rnn.pack_padded_sequence) gives a PackedSequence output,
     and h_n, c_n taken at each sequence's own last step, in the batch's original order.
 
@@ -239,11 +261,15 @@ class LSTM(RNNBase):
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                  batch_first: bool = False, dropout: float = 0.0, bidirectional: bool = False,
                  proj_size: int = 0, device=None, dtype=None) -> None:
-        if proj_size != 0:
-            raise NotImplementedError("LSTM: proj_size (projected hidden states) is not implemented; use 0")
+        if isinstance(proj_size, bool) or not isinstance(proj_size, int):
+            raise TypeError(f"LSTM: proj_size must be an int, got {proj_size!r}")
+        if proj_size < 0:
+            raise ValueError("LSTM: proj_size should be a positive integer or zero to disable projections")
+        if proj_size >= hidden_size:
+            raise ValueError(f"LSTM: proj_size has to be smaller than hidden_size (got proj_size={proj_size}, "
+                             f"hidden_size={hidden_size})")
         super().__init__(input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional,
-                         device, dtype)
-        self.proj_size = proj_size
+                         device, dtype, proj_size)
 
     def _cell_step(self, gi: Tensor, gh: Tensor, state: tuple) -> tuple:
         return lstm_step(gi, gh, state)

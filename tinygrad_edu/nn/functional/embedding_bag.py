@@ -65,7 +65,8 @@ def embedding_bag(input, weight: Tensor, offsets=None, max_norm: float | None = 
     """Sum, mean or max of the rows of `weight` (num_embeddings, dim) picked by each bag of indices:
     (number of bags, dim). A 1-D `input` is cut into bags at `offsets` (with include_last_offset=True
     the last offset is the end of the last bag, PyTorch's CSR layout); a 2-D (B, L) input is B bags.
-    per_sample_weights (input's shape) scales each row, with mode='sum' only.
+    per_sample_weights (input's shape) scales each row, with mode='sum' only. scale_grad_by_freq
+    divides each row's gradient by how often its index occurs in `input` (sum and mean only).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> weight = tg.tensor([[1.0, 0.0], [0.0, 1.0], [2.0, 2.0]])
@@ -88,8 +89,9 @@ def embedding_bag(input, weight: Tensor, offsets=None, max_norm: float | None = 
         if per_sample_weights.shape != idx.shape:
             raise ValueError(f"{op}: per_sample_weights of shape {per_sample_weights.shape} must have the same shape "
                              f"as the input ({idx.shape})")
-    if scale_grad_by_freq:
-        raise NotImplementedError(f"{op}: scale_grad_by_freq=True is not implemented")
+    if scale_grad_by_freq and mode == "max":
+        raise ValueError(f"{op}: max mode does not support scaling the gradient by the frequency "
+                         f"(scale_grad_by_freq=True needs mode='sum' or 'mean')")
     n = weight.shape[0]
     if padding_idx is not None:
         if not -n <= padding_idx < n:
@@ -101,7 +103,8 @@ def embedding_bag(input, weight: Tensor, offsets=None, max_norm: float | None = 
         bad = int(flat.min()) if flat.min() < 0 else int(flat.max())
         raise RuntimeError(f"{op}: index {bad} is out of range for {n} embeddings (valid: 0 to {n - 1})")
     keep = np.ones(flat.shape, dtype=bool) if padding_idx is None else flat != padding_idx
-    rows = embedding(flat, weight, None, max_norm, norm_type)  # (M, dim); max_norm renorms in place first
+    rows = embedding(flat, weight, None, max_norm, norm_type,  # (M, dim); max_norm renorms in place first
+                     scale_grad_by_freq)  # (counted over every index of the call, as the docs say)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.reshape(-1, 1)
     # table[b, j] = the j-th kept row of bag b, or the filler row M for bags shorter than the longest

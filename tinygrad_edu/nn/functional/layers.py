@@ -124,7 +124,8 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
     padding_idx (negative counts from the end): that row gets no gradient (its value is still
     returned). max_norm: the rows used are first rescaled in place, outside autograd, to a
     norm_type-norm of at most max_norm, as PyTorch does. sparse=True is accepted, but the gradient
-    is dense; scale_grad_by_freq=True is not implemented.
+    is dense. scale_grad_by_freq=True divides each row's gradient by how often its index occurs in
+    `input` (the values are unchanged; this is not the derivative, by design).
 
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.embedding(tg.tensor([0, 2, 0]), tg.eye(3)).tolist()
@@ -144,8 +145,6 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
         bad = int(idx.min()) if idx.min() < 0 else int(idx.max())
         raise IndexError(f"embedding: index {bad} is out of range for {n} embeddings "
                          f"(valid: 0 to {n - 1})")
-    if scale_grad_by_freq:
-        raise NotImplementedError("embedding: scale_grad_by_freq=True is not implemented")
     if max_norm is not None and idx.size:
         rows = np.unique(idx)  # (PyTorch's embedding_renorm_: in place, not recorded)
         norms = np.linalg.norm(weight.data[rows], ord=norm_type, axis=1)
@@ -154,6 +153,10 @@ def embedding(input, weight: Tensor, padding_idx: int | None = None, max_norm: f
     # weight[idx] without Tensor indexing's checks (done above); a copy of the indices, so that
     # backward uses forward's even if `input` is changed in place afterwards
     out = GetItem.apply(weight, idx.copy())
+    if scale_grad_by_freq:  # (each row's gradient divided by its index's count: frequency_scaling.py)
+        from .frequency_scaling import scale_grad_by_freq as _scale
+
+        out = _scale(out, idx, n)
     if padding_idx is not None and out.requires_grad and (idx == padding_idx).any():
         from ...ops.select import where
 

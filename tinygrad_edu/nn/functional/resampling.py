@@ -31,7 +31,7 @@ from ...errors import ShapeError
 from ...tensor import Tensor
 from .antialias import interpolate_antialias
 from .checks import FloatOnlyError, check_float_only
-from .convolution import _batched, adaptive_avg_pool1d, adaptive_avg_pool2d, gather_windows
+from .convolution import _batched, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, gather_windows
 from .cubic import cubic_tap_weights
 
 # ---- padding ---------------------------------------------------------------------------------
@@ -199,7 +199,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                 recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
     """Resize the spatial dims of (N, C, L), (N, C, H, W) or (N, C, D, H, W) to `size`, or by
     `scale_factor` (output size ⌊n·scale⌋), with mode 'nearest', 'nearest-exact', 'linear' (3-D),
-    'bilinear' (4-D), 'trilinear' (5-D) or 'area' (3-D/4-D: adaptive average pooling).
+    'bilinear' (4-D), 'trilinear' (5-D) or 'area' (3-D to 5-D: adaptive average pooling).
     Linear modes take align_corners (default False): with True, the corner pixels of input and
     output are aligned. 'bicubic' (4-D) uses cubic convolution with A = -0.75 and clamps at the
     border, as PyTorch (so it may overshoot the input's range). antialias=True ('bilinear' and
@@ -238,10 +238,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                          f"size {tuple(input.shape[2:])} and output size {sizes}")
     if input.data.dtype.kind != "f":
         raise FloatOnlyError(f"interpolate: not implemented for dtype {input.dtype}; convert with .float()")
-    if mode == "area":
-        if dims == 3:
-            raise NotImplementedError("interpolate: mode 'area' of a 5D input is not implemented here")
-        return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(input, sizes)
+    if mode == "area":  # (PyTorch's definition: adaptive average pooling to the output size)
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[dims - 1](input, sizes)
     if antialias:
         return interpolate_antialias(input, sizes, scales, mode, bool(align_corners))
     out = input
