@@ -255,7 +255,7 @@ def test_init_errors():
     with pytest.raises(ValueError, match="lower bound a=1 is larger than the upper bound b=0"):
         nn.init.uniform_(tg.zeros(2), 1, 0)
     with pytest.raises(TypeError, match="expected a Tensor"):
-        nn.init.zeros_(np.zeros(2))
+        nn.init.zeros_([0.0, 0.0])  # (a numpy array -- what p.data is -- is filled in place, as DCGAN needs)
 
 
 def test_init_of_a_parameter_used_in_a_graph_is_noticed():

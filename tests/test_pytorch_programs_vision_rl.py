@@ -1201,10 +1201,7 @@ def neural_style_transfer(torch, nn, F, optim):
 
 
 # ---- 13. "DCGAN": weights_init through Module.apply (statistics only: the draws are random) ------------
-@programs.add(xfail=(
-    'no torch.use_deterministic_algorithms (AttributeError); then nn.init.normal_(m.weight.data, 0.0, '
-    "0.02) gets an ndarray: TypeError 'normal_: expected a Tensor, got ndarray'"
-))
+@programs.add
 def dcgan_weights_init(torch, nn, F, optim):
     # Set random seed for reproducibility
     manualSeed = 999

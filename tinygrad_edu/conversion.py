@@ -182,7 +182,12 @@ class ConversionMethods:
         return self._cast(_dtype.as_dtype(dtype, "type"))
 
     def type_as(self, other):
-        """This tensor in `other`'s dtype."""
+        """This tensor in `other`'s dtype. `other` may also be a numpy array: PyTorch programs
+        write `t.type_as(src.data)`, and `.data` is the array here."""
+        if isinstance(other, np.ndarray):
+            return self._cast(other.dtype)
+        if not isinstance(other, ConversionMethods):  # (Tensor's base class, defined here)
+            raise TypeError(f"type_as(): argument 'other' must be a Tensor, not {type(other).__name__}")
         return self._cast(other.data.dtype)
 
     def is_floating_point(self) -> bool:

@@ -84,9 +84,14 @@ class _Encoder:
             obj = obj.item()
         if obj is None or isinstance(obj, (bool, int, float, str)):
             return {"value": obj}
+        hint = ""
+        if callable(getattr(obj, "state_dict", None)):  # a whole Module or optimizer, as torch.save(model, f)
+            hint = ("; save its state_dict() instead, e.g. tg.save(model.state_dict(), f), and load it with "
+                    "model.load_state_dict(tg.load(f)) (whole objects are not pickled here, so that loading "
+                    "a file cannot run code)")
         raise TypeError(
             f"save: cannot save {where} of type {type(obj).__name__}; a state dict holds dicts, lists, "
-            f"numbers, strings, arrays and Tensors"
+            f"numbers, strings, arrays and Tensors{hint}"
         )
 
 

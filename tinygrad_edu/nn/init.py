@@ -25,7 +25,20 @@ from ..random import rng_of
 from ..tensor import Tensor
 
 
+def _shape(tensor: Tensor, op: str) -> tuple:
+    """The shape to draw numbers for: of a Tensor or of the numpy array behind `.data`."""
+    if not isinstance(tensor, (Tensor, np.ndarray)):
+        raise TypeError(f"{op}: expected a Tensor, got {type(tensor).__name__}")
+    return tensor.shape
+
+
 def _fill(tensor: Tensor, values, op: str) -> Tensor:
+    """Write `values` into `tensor` in place. A numpy array is filled too: it is what `p.data` is
+    here, and PyTorch's tutorials write `nn.init.normal_(m.weight.data, 0.0, 0.02)` (DCGAN); as
+    there, a change through `.data` is not seen by autograd (no version bump)."""
+    if isinstance(tensor, np.ndarray):
+        tensor[...] = values
+        return tensor
     if not isinstance(tensor, Tensor):
         raise TypeError(f"{op}: expected a Tensor, got {type(tensor).__name__}")
     tensor.data[...] = values
@@ -37,14 +50,14 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
     """Fill with numbers drawn uniformly from [a, b)."""
     if a > b:
         raise ValueError(f"uniform_: the lower bound a={a} is larger than the upper bound b={b}")
-    return _fill(tensor, rng_of(generator, "uniform_").uniform(a, b, np.shape(tensor.data)), "uniform_")
+    return _fill(tensor, rng_of(generator, "uniform_").uniform(a, b, _shape(tensor, "uniform_")), "uniform_")
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with numbers drawn from the normal distribution N(mean, std²)."""
     if std < 0:
         raise ValueError(f"normal_: std must be non-negative, got {std}")
-    return _fill(tensor, rng_of(generator, "normal_").normal(mean, std, np.shape(tensor.data)), "normal_")
+    return _fill(tensor, rng_of(generator, "normal_").normal(mean, std, _shape(tensor, "normal_")), "normal_")
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -161,7 +174,7 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     if mean < a - 2 * std or mean > b + 2 * std:
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values "
                       "may be incorrect.", stacklevel=2)
-    rng, shape = rng_of(generator, "trunc_normal_"), np.shape(tensor.data)
+    rng, shape = rng_of(generator, "trunc_normal_"), _shape(tensor, "trunc_normal_")
 
     def norm_cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -194,10 +207,10 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     if tensor.ndim < 2:
         raise ValueError(f"orthogonal_: Only tensors with 2 or more dimensions are supported, got shape "
                          f"{tensor.shape}")
-    if tensor.numel() == 0:
+    if math.prod(tensor.shape) == 0:
         return tensor
     rows = tensor.shape[0]
-    cols = tensor.numel() // rows
+    cols = math.prod(tensor.shape) // rows
     flattened = rng_of(generator, "orthogonal_").standard_normal((rows, cols))
     if rows < cols:
         flattened = flattened.T
