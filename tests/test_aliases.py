@@ -258,8 +258,10 @@ def test_reductions_are_ints():
     assert none.shape == (2,) and tg.kl_div(x, y).shape == (2,)  # (torch's default: no reduction)
     assert np.isclose(tg.kl_div(x, y, 1).item(), none.data.mean())
     assert np.isclose(tg.kl_div(x, y, 2).item(), none.data.sum())
-    with pytest.raises(ValueError, match="reduction"):
+    with pytest.raises(TypeError, match="reduction"):  # (a name is the wrong type, as in torch)
         tg.kl_div(x, y, "mean")
+    with pytest.raises(ValueError, match="reduction"):
+        tg.kl_div(x, y, 3)
 
 
 def test_batch_norm_order_and_embedding_order():

@@ -41,7 +41,10 @@ def _reduction(reduction, op: str) -> str:
     """torch's top-level losses take the reduction as an int enum: 0 none, 1 mean, 2 sum. (Their
     schema says the default is 1, but torch 2.13's Python functions give 0, no reduction, when it
     is left out: `torch.kl_div(a, b).shape == a.shape`. The defaults here do the same.)"""
-    if isinstance(reduction, bool) or reduction not in _REDUCTIONS:
+    if isinstance(reduction, bool) or not isinstance(reduction, (int, np.integer)):
+        raise TypeError(f"{op}(): argument 'reduction' must be int (0 none, 1 mean, 2 sum), not "
+                        f"{type(reduction).__name__} (F.{op} takes the names)")
+    if reduction not in _REDUCTIONS:
         raise ValueError(f"{op}: reduction must be 0 (none), 1 (mean) or 2 (sum), got {reduction!r}")
     return _REDUCTIONS[reduction]
 
@@ -615,6 +618,14 @@ def _doc(text: str):
     return decorate
 
 
+def _slice_dim(t: Tensor, dim: int) -> int:
+    """dim as 0 .. ndim - 1 (slice_copy's; out of range is an IndexError, as in PyTorch)."""
+    if not -t.ndim <= dim < t.ndim:
+        raise IndexError(f"slice_copy: dim {dim} is out of range for a tensor of {t.ndim} dims "
+                         f"(expected to be in range of [{-t.ndim}, {t.ndim - 1}])")
+    return dim % t.ndim
+
+
 _COPIES = {
     "view_copy": _doc("input.view(size)")(lambda t, size: t.view(size)),
     "expand_copy": _doc("input.expand(size)")(lambda t, size, *, implicit=False: t.expand(size)),
@@ -627,7 +638,7 @@ _COPIES = {
         lambda t, offset=0, dim1=0, dim2=1: t.diagonal(offset, dim1, dim2)),
     "select_copy": _doc("input.select(dim, index)")(lambda t, dim, index: t.select(dim, index)),
     "slice_copy": _doc("input[start:end:step] along dim")(
-        lambda t, dim=0, start=None, end=None, step=1: t[(slice(None),) * (dim % max(t.ndim, 1)) +
+        lambda t, dim=0, start=None, end=None, step=1: t[(slice(None),) * _slice_dim(t, dim) +
                                                          (slice(start, end, step),)]),
     "split_copy": _doc("input.split(split_size, dim)")(lambda t, split_size, dim=0: t.split(split_size, dim)),
     "split_with_sizes_copy": _doc("input.split(split_sizes, dim)")(

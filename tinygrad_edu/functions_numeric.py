@@ -156,6 +156,8 @@ def vander(x: Tensor, N: int | None = None, increasing: bool = False) -> Tensor:
     if n < 0:
         raise RuntimeError(f"vander: N must be non-negative, got {n}")
     dtype = _dtype.promote_types(x.dtype, _dtype.int64)  # (cumprod multiplies integers in int64)
+    if n <= 1:  # no power of x but x⁰: PyTorch's result is then new ones, outside the graph
+        return _constant(np.ones((x.shape[0], n), dtype))
     column = x.to(dtype).unsqueeze(1)
     # the column of x⁰ = 1, still connected to x (with gradient 0), as PyTorch's result is
     ones = where(_constant(np.ones((x.shape[0], 1), bool)), _constant(np.ones((), dtype)), column)

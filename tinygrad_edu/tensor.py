@@ -957,6 +957,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     def split(self, split_size_or_sections, dim: int = 0) -> tuple["Tensor", ...]:
         """Cut along `dim` into pieces of `split_size` (the last may be smaller), or into
         pieces of the listed sizes."""
+        if self.ndim == 0:  # (normalize_dim lets dim 0 name a 0-d tensor's only "dim")
+            raise RuntimeError("split: expects at least a 1-dimensional tensor, got a 0-d tensor")
         axis = _ops.normalize_dim(dim, self.ndim, "split")
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
@@ -982,6 +984,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         """Cut into `chunks` pieces of equal size (the last may be smaller), like PyTorch."""
         if not isinstance(chunks, int) or chunks <= 0:
             raise _errors.ArgumentValueError(f"chunk: the number of chunks must be a positive int, got {chunks!r}")
+        if self.ndim == 0:
+            raise RuntimeError("chunk: expects at least a 1-dimensional tensor, got a 0-d tensor")
         length = self.shape[_ops.normalize_dim(dim, self.ndim, "chunk")]
         if length == 0:  # an empty dim gives `chunks` empty pieces, as in PyTorch
             return self.split([0] * chunks, dim)

@@ -322,6 +322,9 @@ class StatisticsMethods:
             divisor = total - correction
         else:
             total = weights.sum()
+            if total.item() == 0:  # (as PyTorch: a weighted mean over no weight is undefined)
+                raise RuntimeError(f"cov: the observation weights sum to zero (fweights={fweights}, "
+                                   f"aweights={aweights}), so they cannot be normalized")
             mean = (x * weights).sum(1, keepdim=True) / total
             if correction == 0:
                 divisor = total
@@ -332,7 +335,8 @@ class StatisticsMethods:
         if float(divisor if isinstance(divisor, (int, float)) else divisor.item()) <= 0:
             warnings.warn("cov: the degrees of freedom are <= 0 (too few observations for this correction)",
                           UserWarning, stacklevel=2)
-            divisor = 0.0 * (divisor if isinstance(divisor, Tensor) else 1.0)
+            # +0 (as PyTorch's zero_()), never -0: a positive sum over it is +inf, whatever the sign of the dof
+            divisor = divisor.clamp(min=0.0) if isinstance(divisor, Tensor) else 0.0
         centered = x - mean
         weighted = centered if weights is None else centered * weights
         return (centered.matmul(weighted.transpose(0, 1)) / divisor).squeeze()

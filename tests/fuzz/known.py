@@ -255,7 +255,79 @@ KNOWN: list[Known] = [
     Known("cummin", "raises", "", "as for cummax", text="out of range"),
     Known("lstsq", "no error", "", "a PyTorch bug (INTERNAL ASSERT in linalg.lstsq when B holds a nan); "
           "here the solution is computed (nan where the nan reaches)", text="INTERNAL ASSERT"),
+    # Found by the fourth table (optable_conv.py).
+    Known("as_strided_scatter", "grad: value", "", "a PyTorch bug: the gradient of as_strided_scatter with "
+          "respect to its input is the incoming gradient at the scattered places and 0 elsewhere -- the "
+          "reverse of the derivative (x.as_strided_scatter(s, (1,), (1,)) with x = [0., 1.] gives x.grad "
+          "[1, 0], torch.autograd.gradcheck fails; its autograd formula was questioned in review, "
+          "pytorch/pytorch#77128); here the scattered places get 0 (gradchecked)"),
+    Known("as_strided_scatter", "grad2: value", "", "as for its first derivative (PyTorch's bug)"),
+    Known("fractional_max_pool2d", "no error", "", "a PyTorch bug: output_ratio given as one number (documented "
+          "as 'a number or a tuple') fails in len() before it is paired; here it is used for each dim",
+          text="has no len()"),
+    Known("fractional_max_pool3d", "no error", "", "as for fractional_max_pool2d", text="has no len()"),
+    Known("fractional_max_pool2d", "error type", "", "as above: PyTorch fails on the number first (TypeError), "
+          "here the ratio is used and the pool size checked", text="has no len()"),
+    Known("fractional_max_pool3d", "error type", "", "as for fractional_max_pool2d", text="has no len()"),
+    Known("native_channel_shuffle", "grad: no error", "", "PyTorch has no derivative of native_channel_shuffle "
+          "('not implemented'); here it is a permutation of the channels, differentiable like channel_shuffle",
+          text="not implemented"),
+    Known("native_channel_shuffle", "grad2: no error", "", "as its first derivative", text="not implemented"),
+    Known("pixel_shuffle", "grad: no error", "", "a PyTorch bug: pixel_shuffle's backward of an empty batch "
+          "returns a gradient of the output's shape ('invalid gradient'); here it has the input's shape",
+          text="invalid gradient"),
+    Known("pixel_shuffle", "grad2: no error", "", "as its first derivative", text="invalid gradient"),
+    Known("detach_copy", "requires_grad", "tg False, torch True", "PyTorch's detach_copy result says "
+          "requires_grad=True, with a grad_fn whose backward raises 'not implemented'; a detached copy does "
+          "not require grad here"),
+    Known("multi_margin_loss", "grad2: no error", "", "PyTorch has no second derivative of multi_margin_loss "
+          "('not implemented'); here every op differentiates twice", text="not implemented"),
+    Known("multilabel_margin_loss", "grad2: no error", "", "as for multi_margin_loss", text="not implemented"),
+    Known("group_norm", "grad: value", "", "as for layer_norm: float32 gradients over a few close values",
+          text="float32"),
+    Known("unfold", "no error", "", "as for pooling over an empty non-batch dim (below)", text="non-zero"),
+    Known("pixel_unshuffle", "shape", "", "a PyTorch bug: pixel_unshuffle of an empty batch returns the input's "
+          "shape ((0, 2, 4, 4) with factor 2 stays (0, 2, 4, 4)); here it is (0, 8, 2, 2), as for any batch"),
+    Known("cov", "aliasing", "", "a PyTorch bug: when the degrees of freedom are <= 0, cov zeroes its divisor "
+          "in place, and with one observation that divisor is a view of the input, so the input becomes 0; "
+          "here the input is left alone"),
+    Known("cov", "no error", "", "the same PyTorch bug, on an input that requires grad: its in-place zero_() "
+          "on a view of a leaf is refused; here cov is computed", text="in-place operation"),
+    Known("dist", "grad: no error", "", "a PyTorch bug: the gradient of dist(x, y, 0) (the number of "
+          "non-zero differences, constant almost everywhere) fails ('Expected a proper Tensor but got None'); "
+          "here it is 0", text="proper Tensor"),
+    Known("multi_margin_loss", "nan/inf", "tg nan where torch finite", "multi_margin_loss with a nan score: "
+          "PyTorch's kernel drops a term max(0, margin - x[y] + x[i]) whose comparison with 0 is false "
+          "(nan); here the nan reaches the loss, as for any op"),
+    Known("corrcoef", "grad2: value", "", "float32 second derivatives of corrcoef that are 0 exactly (a "
+          "correlation of 3 values is constant under shifts and scalings): both libraries give rounding noise",
+          text="float32"),
+    Known("expand_copy", "grad2: value", "", "as for corrcoef (the value expanded was a corrcoef)",
+          text="float32"),
+    Known("multilabel_margin_loss", "nan/inf", "tg nan where torch finite", "as for multi_margin_loss: "
+          "PyTorch's kernel drops a nan term; here the nan reaches the loss"),
+    Known("max_pool2d", "grad: value", "", "a PyTorch bug: a window that covers only padding (with dilation, "
+          "e.g. width 1, padding 1, kernel 2, dilation 2) has the max -inf, and PyTorch reports index 1 for it "
+          "-- an element outside the window, which then receives the window's gradient; here nothing does"),
+    Known("convolution", "raises", "", "as for conv_transpose*d below: an empty batch", text="too small"),
+    Known("convolution", "raises", "", "as for conv_transpose*d below: an empty batch", text="output padding"),
 ]
+
+# Pooling (and F.unfold) of a tensor with an empty non-batch dim, e.g. zero channels: PyTorch refuses
+# ("optional 0 dim batch size" / "non-batch dimensions"), except adaptive_avg_pool1d/2d, which return
+# the empty result; here every pooling op returns that empty result, as the sum over no channels.
+_EMPTY_POOL = ("pooling over zero channels: PyTorch refuses (only the batch may be empty; its own "
+               "adaptive_avg_pool1d/2d allow it); here the empty result is returned, as for any empty input")
+KNOWN += [Known(f"{kind}_pool{d}d", "no error", "", _EMPTY_POOL, text="batch")
+          for kind in ("max", "avg", "lp", "adaptive_max", "adaptive_avg") for d in (1, 2, 3)]
+# A transposed convolution of an empty batch whose output would have a zero-size dim: PyTorch skips
+# the check (the result has no elements either way); here the geometry is checked as for any batch.
+KNOWN += [Known(f"conv_transpose{d}d", "raises", "", "a transposed convolution of an empty batch whose "
+                "output would be too small: PyTorch skips its size check for an empty batch; here the "
+                "geometry is checked whatever the batch", text=text) for d in (1, 2, 3)
+          for text in ("too small", "output padding")]
+KNOWN += [Known(f"lp_pool{d}d", "grad2: value", "", "float32 second derivatives of LP pooling that are 0 "
+                "in exact arithmetic: both libraries give rounding noise", text="float32") for d in (1, 2, 3)]
 
 
 def known_reason(op: str, category: str, detail: str, outcomes: str = "") -> str | None:

@@ -17,7 +17,7 @@ from . import distinct, not_differentiable, positive, register
 register("tg.combinations", lambda x: tg.combinations(x, 2), [(4,)], [(2,)], [(1,)])
 register("tg.combinations(r=3, with_replacement)", lambda x: tg.combinations(x, 3, with_replacement=True),
          [(3,)], [(2,)], [(1,)])
-register("tg.vander", lambda x: tg.vander(x), [(3,)], [(1,)], [(4,)])
+register("tg.vander", lambda x: tg.vander(x), [(3,)], [(2,)], [(4,)])
 register("tg.vander(N, increasing)", lambda x: tg.vander(x, N=4, increasing=True) * 2, [(3,)], [(1,)], [(2,)])
 register("tg.angle", lambda x: tg.angle(x) * x, [distinct(3)], [distinct(2, 3)], [distinct()])
 register("Tensor.angle", lambda x: x.angle() + x, [distinct(3)], [distinct(2, 3)], [distinct()])

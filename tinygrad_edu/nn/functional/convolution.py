@@ -319,13 +319,25 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
                      "avg_pool3d")
 
 
+def adaptive_output_sizes(output_size, spatial: tuple, op: str) -> tuple:
+    """One output size per spatial dim: an int for all, or a tuple in which None keeps that dim's
+    size (2-D and 3-D only: as PyTorch's, a 1-D size and output_size itself must not be None)."""
+    dims = len(spatial)
+    if output_size is None:
+        raise TypeError(f"{op}: output_size must be an int or a tuple of {dims} ints, got None")
+    sizes = (output_size,) * dims if isinstance(output_size, (int, np.integer)) else tuple(output_size)
+    if len(sizes) != dims:
+        raise ShapeError(f"{op}: output_size must be an int or a tuple of {dims} ints, got {output_size!r}")
+    if dims == 1 and sizes[0] is None:
+        raise TypeError(f"{op}: output_size must be an int, got {output_size!r}")
+    return tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
+
+
 def _adaptive_avg_pool(input: Tensor, output_size, dims: int, op: str) -> Tensor:
     check_float(input, op)
     x, unbatched = _batched(input, dims, op)
-    sizes = (output_size,) * dims if isinstance(output_size, (int, np.integer)) or output_size is None \
-        else tuple(output_size)
     spatial = x.shape[2:]
-    sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
+    sizes = adaptive_output_sizes(output_size, spatial, op)
     out = x
     for d, (n, s) in enumerate(zip(spatial, sizes)):  # one spatial dim at a time: windows [⌊i·n/s⌋, ⌈(i+1)·n/s⌉)
         axis = 2 + d

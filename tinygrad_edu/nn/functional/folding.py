@@ -113,6 +113,6 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     rows = (np.arange(kernel[0]) * dilation[0])[:, None, None, None] + (np.arange(blocks[0]) * stride[0])[:, None]
     cols = (np.arange(kernel[1]) * dilation[1])[:, None, None] + np.arange(blocks[1]) * stride[1]
     position = (rows * W + cols).reshape(-1)  # (kh·kw·L_h·L_w,)
-    image = zeros(N, C, H * W, dtype=x.dtype).index_add(2, Tensor._make(position, None, False), x.reshape(N, C, -1))
+    image = zeros(N, C, H * W, dtype=x.dtype).index_add(2, Tensor._make(position, None, False), x.reshape(N, C, K * L))
     image = image.reshape(N, C, H, W)[:, :, padding[0]:H - padding[0], padding[1]:W - padding[1]]
     return image.squeeze(0) if unbatched else image

@@ -65,8 +65,9 @@ def _max_unpool(input: Tensor, indices: Tensor, kernel_size, stride, padding, ou
         raise RuntimeError(f"{op}: found an invalid max index: {bad} (output volumes are of size "
                            f"{'x'.join(map(str, out))})")
     N, C = x.shape[:2]
-    flat_index = Tensor._make(index.reshape(N, C, -1), None, False)
-    y = zeros(N, C, size, dtype=x.dtype).scatter(2, flat_index, x.reshape(N, C, -1)).reshape((N, C) + out)
+    pooled = math.prod(x.shape[2:])  # (not -1: an empty batch leaves -1 undetermined)
+    flat_index = Tensor._make(index.reshape(N, C, pooled), None, False)
+    y = zeros(N, C, size, dtype=x.dtype).scatter(2, flat_index, x.reshape(N, C, pooled)).reshape((N, C) + out)
     return y.squeeze(0) if unbatched else y
 
 

@@ -31,7 +31,14 @@ from ...errors import ShapeError
 from ...tensor import Tensor
 from .antialias import interpolate_antialias
 from .checks import FloatOnlyError, check_float_only
-from .convolution import _batched, adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d, gather_windows
+from .convolution import (
+    _batched,
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_output_sizes,
+    gather_windows,
+)
 from .cubic import cubic_tap_weights
 
 # ---- padding ---------------------------------------------------------------------------------
@@ -359,20 +366,14 @@ def _adaptive_index(n: int, s: int) -> np.ndarray:
 def _adaptive_max_pool(input: Tensor, output_size, return_indices: bool, dims: int, op: str):
     check_float_only(input, op)
     x, unbatched = _batched(input, dims, op)
-    if isinstance(output_size, (int, np.integer)) or output_size is None:
-        sizes = (output_size,) * dims
-    else:
-        sizes = tuple(output_size)
-        if len(sizes) != dims:
-            raise ShapeError(f"{op}: output_size must be an int or a tuple of {dims} ints, got {output_size!r}")
     spatial = x.shape[2:]
-    sizes = tuple(n if s is None else int(s) for s, n in zip(sizes, spatial))
+    sizes = adaptive_output_sizes(output_size, spatial, op)
     if any(s < 0 for s in sizes):
         raise ShapeError(f"{op}: output_size must not be negative, got {sizes}")
     if any(n == 0 for n in spatial) and any(s > 0 for s in sizes):
         raise ShapeError(f"{op}: cannot pool an input with an empty spatial dimension, shape {input.shape}")
-    if 0 in sizes or x.shape[0] * x.shape[1] == 0:
-        values = Tensor._make(np.zeros(x.shape[:2] + sizes, x.data.dtype), None, False)  # (nothing to pool)
+    if 0 in sizes or x.shape[0] * x.shape[1] == 0:  # nothing to pool: an empty result, in x's graph
+        values = x.flatten(2)[..., :0].reshape(x.shape[:2] + sizes)
         indices = Tensor._make(np.zeros(values.shape, np.int64), None, False)
     else:
         windows = [_adaptive_index(n, s) for n, s in zip(spatial, sizes)]
