@@ -84,7 +84,7 @@ class Adafactor(Optimizer):
                 state["variance"] = as_state(np.zeros_like(param))
         eps1, eps2 = group["eps"]
         if eps1 is None:
-            eps1 = self._machine_eps.setdefault(id(group), float(np.finfo(param.dtype).eps))
+            eps1 = self._machine_eps.setdefault(id(group["params"]), float(np.finfo(param.dtype).eps))
         lr, d = group["lr"], group["d"]
         t = advance_step(state)
         one_minus_beta2 = t ** group["beta2_decay"]

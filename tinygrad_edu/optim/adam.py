@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from ..tensor import Tensor
 from .optimizer import Optimizer, advance_step, as_state, check_kernel_options, check_number, scalar_dtype, scalar_state
 
 
@@ -86,6 +87,9 @@ class Adam(Optimizer):
         # foreach/capturable/fused choose PyTorch's kernels and devices (the numbers are the same):
         # accepted, no effect here
         check_kernel_options(type(self).__name__, foreach=foreach, differentiable=differentiable, fused=fused)
+        if isinstance(lr, Tensor) and foreach and not capturable:  # (PyTorch's foreach kernel takes a number)
+            raise ValueError(f"{type(self).__name__}: lr as a Tensor is not supported for capturable=False and "
+                             f"foreach=True (pass foreach=False, or lr as a number)")
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                                       amsgrad=amsgrad, maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable, fused=fused,
@@ -94,6 +98,14 @@ class Adam(Optimizer):
     def _check_options(self, group: dict[str, Any]) -> None:
         super()._check_options(group)
         check_betas_and_eps(type(self).__name__, group)
+
+    def step(self, closure=None):
+        # PyTorch checks every group at each step (its constructor checked only its own arguments)
+        for group in self.param_groups:
+            if isinstance(group["lr"], Tensor) and group["foreach"] and not group["capturable"]:
+                raise RuntimeError(f"{type(self).__name__}.step: lr as a Tensor is not supported for "
+                                   f"capturable=False and foreach=True (a parameter group has both)")
+        return super().step(closure)
 
     def _update(self, param, grad, state, group) -> None:
         beta1, beta2 = group["betas"]

@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..tensor import Tensor
-from .optimizer import Optimizer, as_state, check_number
+from .optimizer import Optimizer, as_state, check_number, number
 
 
 def cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None) -> float:
@@ -238,7 +238,7 @@ class LBFGS(Optimizer):
             return self._evaluate(closure)
 
         group = self.param_groups[0]
-        lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
+        lr, max_iter, max_eval = number(group["lr"]), group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
 

@@ -19,11 +19,37 @@ from bisect import bisect_right
 from collections import Counter
 from typing import Any, Callable, Iterable
 
-from .optimizer import Optimizer
+from ..tensor import Tensor
+from .optimizer import Optimizer, number
 
 __all__ = ["LRScheduler", "LambdaLR", "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR",
            "ConstantLR", "LinearLR", "MultiplicativeLR", "PolynomialLR", "OneCycleLR", "CyclicLR",
            "CosineAnnealingWarmRestarts", "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"]
+
+
+def set_group_value(group: dict[str, Any], key: str, value) -> None:
+    """Set a group's option as PyTorch's schedulers do: a Tensor (a Tensor lr) is changed in
+    place, so whoever holds it sees the new value; a number is replaced."""
+    if isinstance(group[key], Tensor):
+        group[key].fill_(number(value))
+    else:
+        group[key] = value
+
+
+def group_values(optimizer: Optimizer, key: str = "lr") -> list:
+    """Every group's `key`, Tensors copied (as PyTorch's `get_last_lr()`: never the live lr)."""
+    return [group[key].clone() if isinstance(group[key], Tensor) else group[key] for group in optimizer.param_groups]
+
+
+def per_group_pairs(owner: str, values: list, optimizer: Optimizer, what: str = "learning rates"):
+    """zip(values, param_groups), refusing lists of different lengths as PyTorch does (a group
+    added with add_param_group after the scheduler was made has no base lr here)."""
+    groups = optimizer.param_groups
+    if len(values) != len(groups):
+        raise ValueError(f"{owner}: {len(values)} {what} for an optimizer with {len(groups)} parameter groups "
+                         f"(a group added with add_param_group after the scheduler was made is not scheduled; "
+                         f"make the scheduler after adding groups)")
+    return zip(values, groups)
 
 
 class LRScheduler:
@@ -39,7 +65,8 @@ class LRScheduler:
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
-                group.setdefault("initial_lr", group["lr"])
+                initial_lr = group["lr"]
+                group.setdefault("initial_lr", initial_lr.clone() if isinstance(initial_lr, Tensor) else initial_lr)
         else:
             for i, group in enumerate(optimizer.param_groups):
                 if "initial_lr" not in group:
@@ -88,9 +115,9 @@ class LRScheduler:
         else:
             self.last_epoch = epoch
             values = self._get_closed_form_lr() if hasattr(self, "_get_closed_form_lr") else self.get_lr()
-        for group, lr in zip(self.optimizer.param_groups, values):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        for lr, group in per_group_pairs(type(self).__name__, values, self.optimizer):
+            set_group_value(group, "lr", lr)
+        self._last_lr = group_values(self.optimizer)
 
     def state_dict(self) -> dict[str, Any]:
         """Everything but the optimizer (which has its own state_dict)."""
@@ -250,7 +277,7 @@ class CosineAnnealingLR(LRScheduler):
             return self._get_closed_form_lr()
         if (epoch - 1 - T_max) % (2 * T_max) == 0:  # the bottom of the cosine: the ratio below is 0/0
             return [group["lr"] + (base_lr - eta_min) * (1 - math.cos(math.pi / T_max)) / 2
-                    for base_lr, group in zip(self.base_lrs, groups)]
+                    for base_lr, group in per_group_pairs("CosineAnnealingLR", self.base_lrs, self.optimizer)]
         # lr_t - eta_min = (lr_{t-1} - eta_min) · (1 + cos(π t / T)) / (1 + cos(π (t - 1) / T))
         return [(1 + math.cos(math.pi * epoch / T_max)) / (1 + math.cos(math.pi * (epoch - 1) / T_max))
                 * (group["lr"] - eta_min) + eta_min for group in groups]

@@ -54,6 +54,22 @@ def check_number(optimizer: str, name: str, value, low: float = 0.0, high: float
         raise ValueError(f"{optimizer}: Invalid {what or name + ' value'}: {value} ({name} must be {bound})")
 
 
+def number(value):
+    """A hyperparameter as a Python number: a one-element Tensor lr (PyTorch allows `lr` as a
+    Tensor, so that a compiled step can read a changing value) gives its value."""
+    return value.item() if isinstance(value, Tensor) else value
+
+
+def check_lr(optimizer: str, lr) -> None:
+    """PyTorch's checks of a learning rate, a number or a one-element Tensor:
+    ValueError("Tensor lr must be 1-element"), ValueError("Invalid learning rate: -1")."""
+    if isinstance(lr, Tensor):
+        if lr.numel() != 1:
+            raise ValueError(f"{optimizer}: Tensor lr must be 1-element, got a Tensor of shape {lr.shape}")
+        lr = lr.item()
+    check_number(optimizer, "lr", lr, what="learning rate")
+
+
 def reject_differentiable(name: str, differentiable: bool) -> None:
     """PyTorch's `differentiable=True` records the update in the graph; our updates are numpy
     outside the graph, so say so instead of silently ignoring it."""
@@ -112,6 +128,14 @@ def snapshot(value):
     if isinstance(value, (list, tuple)):
         return type(value)(snapshot(v) for v in value)
     return copy.deepcopy(value)
+
+
+def with_number_lr(group: dict[str, Any]) -> dict[str, Any]:
+    """The group itself, or, if its lr is a Tensor, a copy whose lr is that Tensor's value (the
+    update equations take numbers)."""
+    if isinstance(group.get("lr"), Tensor):
+        return {**group, "lr": group["lr"].item()}
+    return group
 
 
 class Optimizer:
@@ -218,7 +242,7 @@ class Optimizer:
         """Check a group's options (PyTorch checks the constructor's; we check every group)."""
         name = type(self).__name__
         if "lr" in group:  # (a user's Optimizer subclass may have other options)
-            check_number(name, "lr", group["lr"], what="learning rate")
+            check_lr(name, group["lr"])
         if "weight_decay" in group:
             check_number(name, "weight_decay", group["weight_decay"])
 
@@ -251,7 +275,7 @@ class Optimizer:
         """
         loss = self._evaluate(closure)
         self._opt_called = True
-        for group in self.param_groups:
+        for group in map(with_number_lr, self.param_groups):
             for p in group["params"]:
                 if p.grad is None:
                     continue
@@ -276,13 +300,16 @@ class Optimizer:
         (a snapshot: PyTorch's are the live tensors, so it needs a deepcopy to keep one); the
         result can be written with `tg.save`."""
         index: dict[int, int] = {}
+        # one deepcopy of all options, so an object shared by groups (a Tensor lr given to the
+        # constructor is every group's) stays shared, as PyTorch's load_state_dict keeps it
+        options = copy.deepcopy([{k: v for k, v in group.items() if k != "params"} for group in self.param_groups])
         groups = []
-        for group in self.param_groups:
+        for group, group_options in zip(self.param_groups, options):
             ids = []
             for p in group["params"]:
                 index.setdefault(id(p), len(index))
                 ids.append(index[id(p)])
-            groups.append({**{k: copy.deepcopy(v) for k, v in group.items() if k != "params"}, "params": ids})
+            groups.append({**group_options, "params": ids})
         state = {}
         for group in self.param_groups:
             for p in group["params"]:
@@ -318,10 +345,18 @@ class Optimizer:
                 raise ValueError(f"{name}.load_state_dict: state for parameter {key}, which no group lists")
             new_state[p] = {k: self._load_state_value(p, key, k, v, fused)
                             for k, v in values.items()}
-        for saved, group in zip(saved_groups, self.param_groups):
-            for k, v in saved.items():
+        # (one deepcopy for all groups: options shared between groups stay shared)
+        saved_options = copy.deepcopy([{k: v for k, v in saved.items() if k not in ("params", "param_names")}
+                                       for saved in saved_groups])
+        for options, group in zip(saved_options, self.param_groups):
+            # the group becomes the saved one, as in PyTorch: keys it lacks go (e.g. a scheduler's
+            # "initial_lr"/"max_lr" set on this optimizer after the state dict was saved), except
+            # the optimizer's own options, which an older checkpoint may lack
+            for k in [k for k in group if k not in options and k not in self.defaults]:
                 if k not in ("params", "param_names"):
-                    group[k] = tuple(v) if isinstance(v, list) else copy.deepcopy(v)
+                    del group[k]
+            for k, v in options.items():
+                group[k] = tuple(v) if isinstance(v, list) else v
         self.state = new_state
 
     def _load_state_value(self, p: Tensor, index, key: str, value, fused: bool | None = None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any, Sequence
 
-from .lr_scheduler import LRScheduler
+from .lr_scheduler import LRScheduler, group_values, set_group_value
 from .optimizer import Optimizer
 from .plateau import ReduceLROnPlateau
 
@@ -60,7 +60,7 @@ class SequentialLR(LRScheduler):
         self.last_epoch = last_epoch + 1
         self.optimizer = optimizer
         for group in optimizer.param_groups:  # undo what creating the schedulers did
-            group["lr"] = group["initial_lr"]
+            set_group_value(group, "lr", group["initial_lr"])
         self.recursive_undo()
         first = self._schedulers[bisect_right(self._milestones, 0)]
         first._initial_step()
@@ -110,13 +110,13 @@ class ChainedScheduler(LRScheduler):
         _check_schedulers("ChainedScheduler", schedulers, optimizer)
         self._schedulers = schedulers
         self.optimizer = optimizer
-        self._last_lr = [group["lr"] for group in self._schedulers[-1].optimizer.param_groups]
+        self._last_lr = group_values(self._schedulers[-1].optimizer)
 
     def step(self) -> None:  # type: ignore[override]
         """Step every scheduler, in order."""
         for scheduler in self._schedulers:
             scheduler.step()
-        self._last_lr = [group["lr"] for group in self._schedulers[-1].optimizer.param_groups]
+        self._last_lr = group_values(self._schedulers[-1].optimizer)
 
     def state_dict(self) -> dict[str, Any]:
         """This scheduler's state, with the inner schedulers' state dicts under "_schedulers"."""

@@ -9,7 +9,7 @@ import math
 import types
 from typing import Any, Callable
 
-from .lr_scheduler import LRScheduler
+from .lr_scheduler import LRScheduler, group_values, per_group_pairs, set_group_value
 from .optimizer import Optimizer
 
 
@@ -174,7 +174,7 @@ class CyclicLR(LRScheduler):
         base_lrs = _per_group("base_lr", optimizer, base_lr)
         if last_epoch == -1:
             for lr, group in zip(base_lrs, optimizer.param_groups):
-                group["lr"] = lr
+                set_group_value(group, "lr", lr)
         self.max_lrs = _per_group("max_lr", optimizer, max_lr)
         step_size_up = float(step_size_up)
         step_size_down = float(step_size_down) if step_size_down is not None else step_size_up
@@ -225,7 +225,9 @@ class CyclicLR(LRScheduler):
         lrs = [base_lr + (max_lr - base_lr) * scale_factor * scale
                for base_lr, max_lr in zip(self.base_lrs, self.max_lrs)]
         if self.cycle_momentum:
-            for group, bottom, top in zip(self.optimizer.param_groups, self.base_momentums, self.max_momentums):
+            pairs = per_group_pairs("CyclicLR", list(zip(self.base_momentums, self.max_momentums)), self.optimizer,
+                                    "momentums")
+            for (bottom, top), group in pairs:
                 _set_momentum(group, top - (top - bottom) * scale_factor * scale, self.use_beta1)
         return lrs
 
@@ -302,6 +304,6 @@ class CosineAnnealingWarmRestarts(LRScheduler):
                 self.T_i = self.T_0
                 self.T_cur = epoch
         self.last_epoch = math.floor(epoch)
-        for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
-            group["lr"] = lr
-        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+        for lr, group in per_group_pairs("CosineAnnealingWarmRestarts", self.get_lr(), self.optimizer):
+            set_group_value(group, "lr", lr)
+        self._last_lr = group_values(self.optimizer)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .lr_scheduler import LambdaLR, LRScheduler, _lambdas_per_group
+from .lr_scheduler import LambdaLR, LRScheduler, _lambdas_per_group, per_group_pairs
 from .optimizer import Optimizer
 
 
@@ -96,7 +96,8 @@ class MultiplicativeLR(LRScheduler):
         groups = self.optimizer.param_groups
         if self._is_initial:
             return [group["lr"] for group in groups]
-        return [group["lr"] * fn(self.last_epoch) for fn, group in zip(self.lr_lambdas, groups)]
+        return [group["lr"] * fn(self.last_epoch)
+                for fn, group in per_group_pairs("MultiplicativeLR", self.lr_lambdas, self.optimizer, "lr_lambdas")]
 
     # functions are not saved, the attributes of callable objects are (as LambdaLR, as PyTorch)
     state_dict = LambdaLR.state_dict

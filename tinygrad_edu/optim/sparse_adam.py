@@ -41,6 +41,8 @@ class SparseAdam(Optimizer):
     def _check_options(self, group: dict[str, Any]) -> None:
         super()._check_options(group)
         check_betas_and_eps("SparseAdam", group)
+        if not group["eps"] > 0:  # (PyTorch's SparseAdam, unlike Adam, refuses eps = 0)
+            raise ValueError(f"SparseAdam: Invalid epsilon value: {group['eps']} (eps must be > 0)")
 
     def _update(self, param, grad, state, group) -> None:
         if not state:
@@ -53,12 +55,15 @@ class SparseAdam(Optimizer):
         if rows.size == 0:
             return
         beta1, beta2 = group["betas"]
-        g = grad[rows] if grad.ndim else grad
         m, v = state["exp_avg"].data, state["exp_avg_sq"].data
-        m_rows = beta1 * m[rows] + (1 - beta1) * g if grad.ndim else beta1 * m + (1 - beta1) * g
-        v_rows = beta2 * v[rows] + (1 - beta2) * g * g if grad.ndim else beta2 * v + (1 - beta2) * g * g
+        g = grad[rows] if grad.ndim else grad
+        m_old = m[rows] if grad.ndim else m.copy()
+        v_old = v[rows] if grad.ndim else v.copy()
+        # in PyTorch's form (and rounding): m + (g - m)(1 - β₁), v + (g² - v)(1 - β₂)
+        m_rows = (g - m_old) * (1 - beta1) + m_old
+        v_rows = (g * g - v_old) * (1 - beta2) + v_old
         step_size = group["lr"] * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
-        change = step_size * m_rows / (np.sqrt(v_rows) + group["eps"])
+        change = step_size * (m_rows / (np.sqrt(v_rows) + group["eps"]))
         if grad.ndim:
             m[rows], v[rows] = m_rows, v_rows
             param[rows] -= change
