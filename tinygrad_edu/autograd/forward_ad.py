@@ -62,8 +62,8 @@ def enter_dual_level() -> int:
     """Open the (only) level of forward AD and return its number, 0."""
     global _level
     if _level is not None:
-        raise NotImplementedError("Nested forward mode AD is not supported at the moment (dual_level: a "
-                                  "level is already open)")
+        raise RuntimeError("Nested forward mode AD is not supported at the moment (dual_level: a "
+                           "level is already open)")
     _level = []
     return 0
 

@@ -54,6 +54,10 @@ def _unpack(result: tuple, is_tuple: bool | tuple[bool, bool]):
 def _prepare_inputs(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
     """Fresh leaves that require grad; with create_graph, views of inputs that already require
     grad, so the results stay connected to them (and can be differentiated again)."""
+    for x in inputs:
+        if not x.is_floating_point():
+            raise RuntimeError(f"only Tensors of floating point dtype can require gradients; got an input of dtype "
+                               f"{x.dtype} and shape {tuple(x.shape)} (convert it first, e.g. x.double())")
     return tuple(x.view_as(x) if create_graph and x.requires_grad else x.detach().requires_grad_(True)
                  for x in inputs)
 
@@ -100,15 +104,24 @@ def _constant_zeros(x: Tensor) -> Tensor:
     return Tensor._make(x.data * 0, None, False)
 
 
-def _zeros_for_none(grads: list, like: tuple[Tensor, ...], strict: bool, message: str) -> tuple[Tensor, ...]:
+def _zeros_for_none(grads: list, like: tuple[Tensor, ...], strict: bool, message: str,
+                    create_graph: bool = False, what: str = "jacobian") -> tuple[Tensor, ...]:
+    """None (an unused input) becomes zeros; in strict mode it is an error, and so is -- with
+    create_graph -- a derivative that does not depend on the inputs (PyTorch's `_fill_in_zeros`)."""
     result = []
     for i, (g, x) in enumerate(zip(grads, like)):
         if g is None:
             if strict:
                 raise RuntimeError(message.format(i=i))
             g = _constant_zeros(x)
+        elif strict and create_graph and not g.requires_grad:
+            raise RuntimeError(_CONSTANT.format(what=what, i=i))
         result.append(g)
     return tuple(result)
+
+
+_CONSTANT = ("The {what} of the user-provided function is independent of input {i}. This is not allowed in strict "
+             "mode when create_graph=True.")
 
 
 def _check_outputs(outputs: tuple[Tensor, ...], strict: bool) -> None:
@@ -142,7 +155,7 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
         _check_outputs(outputs, strict)
         v = _check_v(v, outputs, is_outputs_tuple, "the user-provided function returns", "vjp")
         grads = _grad(outputs, inputs, v, create_graph)
-        vjp_value = _zeros_for_none(grads, inputs, strict, _INDEPENDENT)
+        vjp_value = _zeros_for_none(grads, inputs, strict, _INDEPENDENT, create_graph)
     return _unpack(_finish(outputs, create_graph), is_outputs_tuple), _unpack(_finish(vjp_value, create_graph),
                                                                               is_inputs_tuple)
 
@@ -171,7 +184,7 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
         else:
             jvp_grads = [None] * len(outputs)
         jvp_value = _zeros_for_none(jvp_grads, outputs, strict, "The jvp of the user-provided function does not "
-                                    "depend on output {i}. This is not allowed in strict mode.")
+                                    "depend on output {i}. This is not allowed in strict mode.", create_graph)
     return _unpack(_finish(outputs, create_graph), is_outputs_tuple), _unpack(_finish(jvp_value, create_graph),
                                                                               is_outputs_tuple)
 
@@ -191,6 +204,8 @@ def _jacobian_rows(outputs, inputs, create_graph: bool, strict: bool) -> list[li
                         raise RuntimeError(f"Output {i} of the user-provided function is independent of input {j}. "
                                            f"This is not allowed in strict mode.")
                     g = _constant_zeros(x)
+                elif strict and create_graph and not g.requires_grad:
+                    raise RuntimeError(_CONSTANT.format(what="jacobian", i=j))
                 per_element[j].append(g)
         rows.append([_stack(per_element[j], out.shape + x.shape, x) for j, x in enumerate(inputs)])
     return rows
@@ -219,17 +234,27 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
         raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your function '
                              'has more outputs than inputs, "forward-mode" tends to be more performant. Otherwise, '
                              'prefer to use "reverse-mode".')
-    if strategy == "forward-mode" and not vectorize:
-        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is only "
-                                  "implemented for `vectorize=True`.")
-    if strict and vectorize:
-        raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorize=True` are not supported "
-                           "together. Please either set `strict=False` or `vectorize=False`.")
+    if strategy == "forward-mode":  # (PyTorch's checks, in its order)
+        if create_graph:
+            raise NotImplementedError('torch.autograd.functional.jacobian: `create_graph=True` and '
+                                      '`strategy="forward-mode"` are not supported together (yet). Please either set '
+                                      '`create_graph=False` or `strategy="reverse-mode"`.')
+        if strict:
+            raise RuntimeError('torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` are '
+                               'not supported together (yet). Please either set `strict=False` or '
+                               '`strategy="reverse-mode"`.')
+        _as_tuple(inputs, "inputs", "jacobian")
+        if not vectorize:
+            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is only "
+                                      "implemented for `vectorize=True`.")
     with enable_grad():
         is_inputs_tuple, inputs = _as_tuple(inputs, "inputs", "jacobian")
         inputs = _prepare_inputs(inputs, create_graph)
         _, is_outputs_tuple, outputs = _call(func, inputs, "jacobian")
         _check_outputs(outputs, strict)
+        if strict and vectorize:
+            raise RuntimeError("torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are not "
+                               "supported together. Please either set `strict=False` or `vectorize=False`.")
         rows = _jacobian_rows(outputs, inputs, create_graph, strict)
     result = _finish(tuple(tuple(row) for row in rows), create_graph)
     return _unpack(result, (is_outputs_tuple, is_inputs_tuple))
@@ -282,7 +307,8 @@ def vhp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
                   else [None] * len(inputs))
         value = _zeros_for_none(second, inputs, strict, "The hessian of the user-provided function is independent "
                                 "of entry {i} in the grad_jacobian. This is not allowed in strict mode as it "
-                                "prevents from using the double backward trick to replace forward mode AD.")
+                                "prevents from using the double backward trick to replace forward mode AD.",
+                                create_graph, "hessian")
     return _finish((out,), create_graph)[0], _unpack(_finish(value, create_graph), is_inputs_tuple)
 
 

@@ -22,6 +22,22 @@ def check_tensors(values: list, api: str = "transform API") -> None:
             raise ValueError(f"Thing passed to {api} must be Tensor, got {type(v)}")
 
 
+def check_outputs(values: list, api: str) -> None:
+    """What f returns must be Tensors (PyTorch's RuntimeError, naming the transform)."""
+    for v in values:
+        if not isinstance(v, Tensor):
+            raise RuntimeError(f"{api}: expected f(*primals) to return only tensors, got unsupported type {type(v)}")
+
+
+def check_aux(aux) -> None:
+    """The auxiliary output of has_aux=True must be Tensors too (a tuple/list/dict of them)."""
+    from ._tree import flatten
+    for v in flatten(aux)[0]:
+        if not isinstance(v, Tensor):
+            raise RuntimeError(f"Expected tensors, got unsupported type {type(v)} in the auxiliary output "
+                               f"(has_aux=True: f returns (output, aux), and aux must hold only Tensors)")
+
+
 def variables(values: list[Tensor], outer_grad: bool) -> list[Tensor]:
     """A fresh tensor per value to differentiate by: a copy (clone) that stays connected to the value when
     the value itself requires grad (and grad mode was on outside), else a new leaf."""

@@ -29,10 +29,14 @@ def linearize(func: Callable, *primals: Any) -> tuple[Any, Callable]:
     output = func(*primals)  # (as PyTorch: func runs twice, once on the primals themselves)
     p_leaves, p_spec = flatten(primals)
     _core.check_tensors(p_leaves, "linearize")
+    outer = is_grad_enabled()
     with enable_grad():
-        variables = _core.variables(p_leaves, False)
+        # variables connected to the primals when these require grad (an enclosing transform's
+        # variables, or tensors the user differentiates by later): J·t then depends on them too
+        variables = _core.variables(p_leaves, outer)
         out_leaves, out_spec = flatten(func(*unflatten(variables, p_spec)))
         _core.check_tensors(out_leaves, "linearize(f, *primals): outputs of f")
+        keep = outer and _core.reaches_other_leaf(out_leaves, variables)
         dummies = [_core.zeros_like(o).requires_grad_(True) for o in out_leaves]  # u (its value does not matter)
         first = _core._grad(out_leaves, variables, dummies, True)  # uᵀ J, linear in u; the graph is kept
     linear = [(i, g) for i, g in enumerate(first) if g is not None and g.requires_grad]
@@ -54,7 +58,7 @@ def linearize(func: Callable, *primals: Any) -> tuple[Any, Callable]:
                                    f"{dtype} of the corresponding primal.")
         if not linear:  # the output does not depend on the primals
             return unflatten([_core.zeros_like(o) for o in out_leaves], out_spec)
-        record = is_grad_enabled() and any(t.requires_grad for t in t_leaves)
+        record = is_grad_enabled() and (keep or any(t.requires_grad for t in t_leaves))
         with enable_grad():
             result = _core.gradients([g for _, g in linear], dummies, [t_leaves[i] for i, _ in linear], record)
         return unflatten(result, out_spec)

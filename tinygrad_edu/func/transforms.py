@@ -68,6 +68,7 @@ def _split_aux(out, has_aux: bool, api: str):
         return out, None
     if not (isinstance(out, tuple) and len(out) == 2):
         raise RuntimeError(f"{api}: output of function f should be a tuple: (output, aux) if has_aux is True")
+    _core.check_aux(out[1])
     return out
 
 
@@ -123,7 +124,7 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False):
         variables = _core.variables(leaves, outer)
         out, aux = _split_aux(func(*unflatten(variables, primal_spec)), has_aux, "vjp(f, *primals)")
         out_leaves, out_spec = flatten(out)
-        _core.check_tensors(out_leaves, "vjp(f, *primals): outputs of f")
+        _core.check_outputs(out_leaves, "vjp(f, *primals)")
         keep = outer and _core.reaches_other_leaf(out_leaves, variables)
 
     def vjp_fn(cotangents, retain_graph: bool = True, create_graph: bool | None = None):
@@ -166,6 +167,10 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
                            "structure.")
     _core.check_tensors(p_leaves)
     _core.check_tensors(t_leaves)
+    for p in p_leaves:
+        if not p.is_floating_point():
+            raise ValueError(f"Expected primal to be floating point or complex, but got: {p.dtype} (a primal of "
+                             f"shape {tuple(p.shape)}; only floating point tensors have derivatives)")
     for p, t in zip(p_leaves, t_leaves):
         if p.shape != t.shape:
             raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the original "
@@ -176,7 +181,7 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
         variables = _core.variables(p_leaves, outer)
         out, aux = _split_aux(func(*unflatten(variables, p_spec)), has_aux, "jvp(f, primals, tangents)")
         out_leaves, out_spec = flatten(out)
-        _core.check_tensors(out_leaves, "jvp(f, primals, tangents): outputs of f")
+        _core.check_outputs(out_leaves, "jvp(f, primals, tangents)")
         keep = outer and (_core.reaches_other_leaf(out_leaves, variables) or any(t.requires_grad for t in t_leaves))
         dummies = [_core.zeros_like(o).requires_grad_(True) for o in out_leaves]  # u (its value does not matter)
         first = _core._grad(out_leaves, variables, dummies, True)  # uᵀ J, linear in u
@@ -200,7 +205,7 @@ def _jacobian(func: Callable, argnums, has_aux: bool, api: str) -> Callable:
             args, variables, specs, is_tuple = _with_variables(args, argnums, outer)
             out, aux = _split_aux(func(*args, **kwargs), has_aux, f"{api}(f, ...)(*args)")
             out_leaves, out_spec = flatten(out)
-            _core.check_tensors(out_leaves, f"{api}(f, ...)(*args): outputs of f")
+            _core.check_outputs(out_leaves, f"{api}(f, ...)(*args)")
             keep = outer and _core.reaches_other_leaf(out_leaves, variables)
             per_output = []
             for out_t in out_leaves:
