@@ -26,6 +26,7 @@ from .nn.functional.channel_dropout import _masked
 from .out_argument import written_to
 from .random import rng_of
 from .tensor import Tensor
+from .tensor_math import batch_transpose
 
 __all__: list[str] = []
 
@@ -528,11 +529,7 @@ def nuclear_norm(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
 @_export
 def adjoint(input) -> Tensor:
     """The transpose of the last two dims, a view (the conjugate transpose, for a real tensor)."""
-    input = _tensor(input)
-    if input.ndim < 2:
-        raise RuntimeError(f"adjoint() is only supported for matrices and batches of matrices, got a "
-                           f"{input.ndim}-D tensor")
-    return input.transpose(-2, -1)
+    return batch_transpose(_tensor(input), "adjoint")
 
 
 # ---- real tensors only: these return the input itself ---------------------------------------------

@@ -11,6 +11,8 @@ Tensor exists: each module needs the other, so one of them must wait.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from . import errors as _errors
@@ -19,6 +21,20 @@ from .errors import ShapeError
 from .random import rng_of
 
 Tensor = _ops = _return_types = None  # set by tensor.py (see above)
+
+
+def batch_transpose(t: "Tensor", name: str, stacklevel: int = 3) -> "Tensor":
+    """t with its last two dims swapped (a view): mT, and for a real tensor also mH and adjoint.
+    A 0-d tensor is its own transpose: returned as it is, with the warning PyTorch gives (it
+    deprecates that use); a 1-D tensor has no matrix to transpose and is refused, as in PyTorch."""
+    if t.ndim == 0:
+        warnings.warn(f"{name} of a 0-d tensor returns the tensor itself; PyTorch deprecates this "
+                      f"use (there is no matrix to transpose)", UserWarning, stacklevel=stacklevel)
+        return t
+    if t.ndim == 1:
+        raise RuntimeError(f"{name}: expects a matrix or a batch of matrices, got a 1-D tensor of shape "
+                           f"{t.shape} (a vector has no transpose; use unsqueeze to make it a row or column)")
+    return t.transpose(-2, -1)
 
 
 class MathMethods:
@@ -85,9 +101,7 @@ class MathMethods:
     @property
     def mT(self) -> "Tensor":
         """The last two dims swapped: the transpose of each matrix in a batch."""
-        if self.ndim < 2:
-            raise RuntimeError(f"mT: expects a matrix or a batch of matrices, got shape {self.shape}")
-        return self.transpose(-2, -1)
+        return batch_transpose(self, "mT")
 
     def norm(self, p="fro", dim=None, keepdim: bool = False, dtype=None) -> "Tensor":
         """The vector p-norm (Σ|x|ᵖ)^(1/p) over `dim` (all dims when None), as `torch.norm`:

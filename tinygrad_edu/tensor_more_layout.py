@@ -21,6 +21,7 @@ import numpy as np
 
 from .determinism import fill_uninitialized
 from .random import rng_of
+from .tensor_math import batch_transpose
 
 Tensor = _ops = None  # set by tensor.py
 
@@ -96,7 +97,7 @@ class MoreLayoutMethods:
     @property
     def mH(self) -> "Tensor":  # noqa: N802 (PyTorch's name)
         """The conjugate transpose of each matrix; for real tensors the same as mT."""
-        return self.mT
+        return batch_transpose(self, "mH")
 
     @property
     def H(self) -> "Tensor":  # noqa: N802
@@ -104,14 +105,11 @@ class MoreLayoutMethods:
         if self.ndim not in (0, 2):
             raise RuntimeError(f"H: only supported on matrices (2-D tensors), got a {self.ndim}-D tensor; "
                                f"for batches of matrices use .mH")
-        return self.transpose(0, 1) if self.ndim == 2 else self
+        return self.transpose(0, 1) if self.ndim == 2 else batch_transpose(self, "H")
 
     def adjoint(self) -> "Tensor":
         """The conjugate transpose of each matrix (a view); for real tensors the same as mT."""
-        if self.ndim < 2:
-            raise RuntimeError(f"adjoint: only supported on matrices or batches of matrices, got a "
-                               f"{self.ndim}-D tensor")
-        return self.transpose(-2, -1)
+        return batch_transpose(self, "adjoint")
 
     def diagflat(self, offset: int = 0) -> "Tensor":
         """The flattened input on diagonal `offset` of an otherwise zero square matrix."""

@@ -51,6 +51,8 @@ class ShapingMethods:
                                f"same number of dims")
         if len(set(src)) != len(src) or len(set(dst)) != len(dst):
             raise RuntimeError(f"movedim: repeated dim in source {source} or destination {destination}")
+        if self.ndim == 0:  # dim 0 (or -1) of a 0-d tensor names the tensor itself: nothing moves
+            return _ops.Permute.apply(self, ())
         order = [None] * self.ndim
         for s, d in zip(src, dst):
             order[d] = s

@@ -311,6 +311,15 @@ KNOWN: list[Known] = [
           "-- an element outside the window, which then receives the window's gradient; here nothing does"),
     Known("convolution", "raises", "", "as for conv_transpose*d below: an empty batch", text="too small"),
     Known("convolution", "raises", "", "as for conv_transpose*d below: an empty batch", text="output padding"),
+    # Found by the leftover triage (tests/test_fuzz_regressions_leftovers.py).
+    Known("sgn_", "nan/inf", "", "sgn_(nan) is nan here (as sign), 0 in PyTorch (the in-place form of sgn above)"),
+    Known("sign_", "nan/inf", "", "as for sgn_: sign_(nan) is nan here, 0 in PyTorch"),
+    Known("linear", "no error", "", "a PyTorch bug: F.linear with a 1-D weight and a 0-d bias (the shapes its "
+          "documentation gives) refuses a 2-D input ('mat2 must be a matrix': its fused addmm path wants a "
+          "matrix); here input @ weight + bias, as for inputs of other ranks", text="mat2 must be a matrix"),
+    Known("linear", "no error", "", "F.linear with a bias that broadcasts to the output, e.g. (5, 1) for "
+          "an output (2, 5, 4): PyTorch's fused path flattens the input first and refuses it; here it is "
+          "added with broadcasting, as PyTorch does for other inputs", text="expand"),
 ]
 
 # Pooling (and F.unfold) of a tensor with an empty non-batch dim, e.g. zero channels: PyTorch refuses
@@ -326,6 +335,12 @@ KNOWN += [Known(f"conv_transpose{d}d", "raises", "", "a transposed convolution o
                 "output would be too small: PyTorch skips its size check for an empty batch; here the "
                 "geometry is checked whatever the batch", text=text) for d in (1, 2, 3)
           for text in ("too small", "output padding")]
+# squeeze_/unsqueeze_/transpose_/t_ on a view of a tensor that requires grad: refused here
+# (docs/from-pytorch.md lists the limit with these methods).
+KNOWN += [Known(op, "raises", "", "an in-place shape change (squeeze_, unsqueeze_, transpose_, t_) of a view "
+                "of a tensor that requires grad: PyTorch rebases the view's history; here it is refused with a "
+                "message naming the out-of-place op", text="changing its shape in place is not supported")
+          for op in ("squeeze_", "unsqueeze_", "transpose_", "t_", "swapdims_", "swapaxes_")]
 KNOWN += [Known(f"lp_pool{d}d", "grad2: value", "", "float32 second derivatives of LP pooling that are 0 "
                 "in exact arithmetic: both libraries give rounding noise", text="float32") for d in (1, 2, 3)]
 

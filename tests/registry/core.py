@@ -324,6 +324,10 @@ register("tg.einsum(ellipsis, broadcast)", lambda a, b: tg.einsum("...ij,...jk->
          [(2, 1, 2, 3), (4, 3, 2)], [(1, 2), (2, 1)], [(3, 1, 2), (1, 2, 2)])
 register("tg.einsum(three)", lambda a, b, c: tg.einsum("ij,jk,kl->il", a, b, c),
          [(2, 3), (3, 2), (2, 2)], [(1, 1), (1, 1), (1, 3)], [(2, 1), (1, 2), (2, 1)])
+register("tg.einsum(size-1 broadcast)", lambda a, b: tg.einsum("ij,jk->ik", a, b) ** 2,  # j: 1 against 3
+         [(2, 1), (3, 4)], [(2, 3), (1, 4)], [(1, 1), (3, 2)])
+register("tg.einsum(size-1 broadcast, elementwise)", lambda a, b: tg.einsum("ij,ij->i", a, b) ** 2,
+         [(2, 1), (2, 3)], [(1, 3), (2, 1)], [(1, 1), (3, 2)])
 
 register("Tensor.__mod__", lambda a, b: a % (b.abs() + 1.5), [distinct(3, 4), (4,)], [distinct(2, 1), (1, 3)],
          [distinct(5), ()])

@@ -53,6 +53,10 @@ register("F.linear(no bias)", lambda x, w: F.linear(x, w),
          [(4, 3), (2, 3)], [(3,), (1, 3)], [(2, 1, 2), (3, 2)])
 register("F.linear(squared)", lambda x, w, b: F.linear(x, w, b) ** 2,  # non-zero second derivatives
          [(4, 3), (2, 3), (2,)], [(3,), (2, 3), (2,)], [(2, 5, 3), (4, 3), (4,)])
+register("F.linear(broadcast bias)", lambda x, w, b: F.linear(x, w, b) ** 2,  # bias (1,), (), (N, 1)
+         [(4, 3), (2, 3), (1,)], [(3,), (2, 3), ()], [(2, 5, 3), (4, 3), (5, 1)])
+register("F.linear(1-D weight)", lambda x, w, b: F.linear(x, w, b) ** 2,  # x @ w + b, b 0-d
+         [(4, 3), (3,), ()], [(3,), (3,), ()], [(2, 5, 3), (3,), ()])
 register("F.dropout", lambda x: _seeded_dropout(x, 0.4), [(3, 4)], [(5,)], [(1, 1)], [(2, 1, 3)])
 register("F.dropout(p=0)", lambda x: F.dropout(x, 0.0) * x, [(3,)], [(2, 3)], [()])
 register("F.embedding", lambda w: F.embedding(np.array([[0, 2], [2, 1]]), w) ** 2,

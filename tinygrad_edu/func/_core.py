@@ -90,3 +90,13 @@ def gradients(outputs: list[Tensor], inputs: list[Tensor], seeds: list, create_g
 def maybe_detach(value, keep: bool):
     """`value` (a Tensor or anything else) detached unless `keep`."""
     return value if keep or not isinstance(value, Tensor) else value.detach()
+
+
+def aux_output(aux, own: list[Tensor], outer: bool):
+    """has_aux's auxiliary output, each tensor detached unless its graph reaches a leaf other than
+    the transform's `own` variables (an enclosing transform's, or one the user will differentiate):
+    as in PyTorch, enclosing transforms see through aux. Decided per tensor, apart from the main
+    output, which may not depend on the inputs that aux depends on."""
+    from ._tree import flatten, unflatten
+    leaves, spec = flatten(aux)
+    return unflatten([maybe_detach(a, outer and reaches_other_leaf([a], own)) for a in leaves], spec)

@@ -91,8 +91,7 @@ def grad_and_value(func: Callable, argnums: int | tuple[int, ...] = 0, has_aux: 
         gradient = _per_argnum(grads, specs, is_tuple)
         value = _core.maybe_detach(out, keep)
         if has_aux:
-            leaves, spec = flatten(aux)
-            return (gradient, (value, unflatten([_core.maybe_detach(a, keep) for a in leaves], spec)))
+            return gradient, (value, _core.aux_output(aux, variables, outer))
         return gradient, value
     return wrapper
 
@@ -147,8 +146,7 @@ def vjp(func: Callable, *primals: Any, has_aux: bool = False):
 
     result = unflatten([_core.maybe_detach(o, keep) for o in out_leaves], out_spec)
     if has_aux:
-        aux_leaves, aux_spec = flatten(aux)
-        return result, vjp_fn, unflatten([_core.maybe_detach(a, keep) for a in aux_leaves], aux_spec)
+        return result, vjp_fn, _core.aux_output(aux, variables, outer)
     return result, vjp_fn
 
 
@@ -192,8 +190,7 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
             tangent_out = [_core.zeros_like(o) for o in out_leaves]
     result = (unflatten([_core.maybe_detach(o, keep) for o in out_leaves], out_spec), unflatten(tangent_out, out_spec))
     if has_aux:
-        aux_leaves, aux_spec = flatten(aux)
-        return result + (unflatten([_core.maybe_detach(a, keep) for a in aux_leaves], aux_spec),)
+        return result + (_core.aux_output(aux, variables, outer),)
     return result
 
 
@@ -218,8 +215,7 @@ def _jacobian(func: Callable, argnums, has_aux: bool, api: str) -> Callable:
                 per_output.append(_per_argnum(jac, specs, is_tuple))
         result = unflatten(per_output, out_spec)
         if has_aux:
-            aux_leaves, aux_spec = flatten(aux)
-            return result, unflatten([_core.maybe_detach(a, keep) for a in aux_leaves], aux_spec)
+            return result, _core.aux_output(aux, variables, outer)
         return result
     return wrapper
 

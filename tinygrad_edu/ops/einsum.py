@@ -10,6 +10,7 @@ Two cases need care. A subscript repeated in one operand ("ii") reads a diagonal
 gradient lands on the diagonal only: the second i is renamed and tied to the first by an identity
 matrix (a Kronecker delta). A subscript that appears in that operand alone is summed over, so its
 gradient is the same along it: it is left out of the einsum and broadcast afterwards.
+A size-1 dim that broadcasts against a longer one of the same subscript is summed back to size 1.
 """
 from __future__ import annotations
 
@@ -111,6 +112,16 @@ def _operand_gradient(ctx, grad, operands, k: int):
     others = [x for j, x in enumerate(operands) if j != k]
     out = xp.einsum(",".join(subs) + "->" + kept, grad, *others, *[d[1] for d in deltas])
     if len(kept) < len(target):  # summed in this operand alone: the gradient is constant along it
-        out = xp.broadcast_to(xp.reshape(out, tuple(n if c in present else 1 for c, n in zip(target, shape))),
-                              shape)
-    return out
+        out = xp.reshape(out, tuple(n if c in present else 1 for c, n in zip(target, shape)))
+    return _fit_broadcast(xp, out, shape)
+
+
+def _fit_broadcast(xp, grad, shape: tuple):
+    """A size-1 dim broadcasts against the other operands (as in PyTorch's einsum), so the
+    gradient einsum can come back n long where this operand has 1 (its entries all multiplied
+    the one element: sum them) or 1 long where it has n (the others were constant along it: the
+    same gradient for every position)."""
+    summed = tuple(a for a, (m, n) in enumerate(zip(grad.shape, shape)) if n == 1 and m != 1)
+    if summed:
+        grad = xp.sum(grad, summed, keepdims=True)
+    return grad if tuple(grad.shape) == tuple(shape) else xp.broadcast_to(grad, shape)

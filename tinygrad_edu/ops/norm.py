@@ -23,8 +23,9 @@ class Norm(Op):
         ctx.p = p
         remember_axes(ctx, x, axes, keepdim)
         ctx.save_for_backward(x)
+        ctx.one_element = int(np.prod([x.data.shape[a] for a in axes])) == 1
         with np.errstate(divide="ignore", over="ignore"):
-            if int(np.prod([x.data.shape[a] for a in axes])) == 1:  # one element: |x|, which x² could overflow
+            if ctx.one_element:  # one element: |x|, which x² could overflow
                 out = np.sum(np.abs(x.data), axis=axes, keepdims=keepdim)
             elif p == 2:
                 out = np.sqrt(np.sum(x.data * x.data, axis=axes, keepdims=keepdim))
@@ -41,6 +42,10 @@ class Norm(Op):
             grad, norm = xp.reshape(grad, ctx.kept), xp.reshape(norm, ctx.kept)
         zero_norm = ctx.xp.values(norm) == 0
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if ctx.one_element:  # ‖x‖ = |x|: x / ‖x‖ is ±1 exactly, and so the derivative of g·(x / ‖x‖) is
+                # exactly 0 (x·(g / ‖x‖) would leave rounding noise times 1/|x| there); at x = 0 it is
+                # 0 too (dividing by 1 there keeps 0/0 out of the second derivative)
+                return grad * xp.where(zero_norm, 0.0, x / xp.where(zero_norm, 1.0, norm))
             if p == 2:  # the usual case, without powers: x / ‖x‖
                 scale, scaled_x = xp.where(zero_norm, 0.0, grad / norm), x
             else:

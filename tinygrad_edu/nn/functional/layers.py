@@ -58,6 +58,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     Input, weight and bias must have one dtype, as in PyTorch (a float32 batch through a float64
     layer is an error, not a float64 result).
 
+    As in PyTorch, `bias` is added with broadcasting (shape (out_features,), (), (1,), ... --
+    anything that broadcasts to the output's shape without enlarging it), and a 1-D weight
+    (in_features,) gives input @ weight, of shape input.shape[:-1], with a 0-d bias.
+
     >>> import tinygrad_edu as tg, tinygrad_edu.nn.functional as F
     >>> F.linear(tg.ones(2, 3), tg.ones(4, 3), tg.zeros(4)).shape
     (2, 4)
@@ -67,24 +71,44 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
                         f"{type(weight).__name__}")
     if input.data.dtype != weight.data.dtype:  # (checked here first: the helper's keyword call costs ~1 µs)
         check_same_dtype("linear", input=input, weight=weight)
-    if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-D (out_features, in_features), got shape {weight.shape}")
-    if input.ndim == 0 or input.data.shape[-1] != weight.data.shape[1]:
+    if weight.ndim not in (1, 2):
+        raise ValueError(f"linear: weight must be 2-D (out_features, in_features) or 1-D (in_features,), "
+                         f"got shape {weight.shape}")
+    if input.ndim == 0 or input.data.shape[-1] != weight.data.shape[-1]:
         raise ValueError(
             f"linear: input of shape {input.shape} does not fit weight of shape {weight.shape}: the last "
-            f"axis of the input must be in_features = {weight.shape[1]}"
+            f"axis of the input must be in_features = {weight.shape[-1]}"
         )
     if bias is not None:
         if not isinstance(bias, Tensor):
             raise TypeError(f"linear: bias must be a Tensor or None, got {type(bias).__name__}")
         if bias.data.dtype != weight.data.dtype:
             check_same_dtype("linear", bias=bias, weight=weight)
-        if bias.data.shape != (weight.data.shape[0],):
-            raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) to match weight of "
-                             f"shape {weight.shape}, got {bias.shape}")
+        if bias.data.shape != weight.data.shape[:1]:
+            _check_bias_broadcasts(input, weight, bias)
+    if weight.ndim == 1:  # PyTorch's matmul(input, weight.t()): a vector product, no out_features dim
+        out = input @ weight
+        return out if bias is None else out + bias
     if input.ndim == 1:  # a single sample: treat it as a batch of one
         return Linear.apply(input.unsqueeze(0), weight, bias).squeeze(0)
     return Linear.apply(input, weight, bias)
+
+
+def _check_bias_broadcasts(input: Tensor, weight: Tensor, bias: Tensor) -> None:
+    """A bias other than (out_features,) is added with broadcasting, as in PyTorch, but must not
+    change the output's shape (PyTorch adds it in place)."""
+    out_shape = input.data.shape[:-1] + weight.data.shape[:-1]
+    if weight.ndim == 1 and bias.ndim != 0:  # PyTorch refuses these too (mat2 must be a matrix)
+        raise RuntimeError(f"linear: with a 1-D weight of shape {weight.shape} the output has no out_features "
+                           f"dim, so the bias must be 0-d, got shape {bias.shape}")
+    try:
+        fits = np.broadcast_shapes(out_shape, bias.data.shape) == out_shape
+    except ValueError:
+        fits = False
+    if not fits:
+        raise RuntimeError(f"linear: bias of shape {bias.shape} does not broadcast to the output's shape "
+                           f"{out_shape} (input {input.shape}, weight {weight.shape}); it should have shape "
+                           f"({weight.shape[0]},)")
 
 
 def _check_dropout_p(p, op: str) -> None:

@@ -26,8 +26,11 @@ from .checks import check_float
 def normalized_dims(normalized_shape, op: str) -> tuple:
     """normalized_shape as a tuple of positive ints (one int is accepted, as in PyTorch)."""
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
-    if not shape or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
-        raise ValueError(f"{op}: normalized_shape must be a size (an int >= 0) or a non-empty tuple of them, "
+    if not shape:  # a RuntimeError, as PyTorch's
+        raise RuntimeError(f"{op}: normalized_shape must name at least one dim to normalize over, got "
+                           f"{normalized_shape!r} (a 0-d input has none: it cannot be normalized)")
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
+        raise ValueError(f"{op}: normalized_shape must be a size (an int >= 0) or a tuple of them, "
                          f"got {normalized_shape!r}")
     return shape
 
