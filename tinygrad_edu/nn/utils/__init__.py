@@ -38,8 +38,17 @@ def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Write consecutive slices of the vector `vec` into the parameters' values (outside
-    autograd, as PyTorch's `param.data = ...`)."""
+    """Make the parameters' values consecutive slices of the vector `vec`, outside autograd, as
+    PyTorch's `param.data = vec[i:j].view_as(param).data`: each parameter then shares memory
+    with `vec` (a later change to `vec` shows in the parameters) and takes its dtype. A vector
+    whose length is not the parameters' total raises RuntimeError (PyTorch ignores extra elements).
+
+    >>> import tinygrad_edu as tg, tinygrad_edu.nn as nn
+    >>> w, b = nn.Parameter(tg.zeros(2, 2)), nn.Parameter(tg.zeros(1))
+    >>> nn.utils.vector_to_parameters(tg.arange(5.0), [w, b])
+    >>> w.tolist(), b.tolist()
+    ([[0.0, 1.0], [2.0, 3.0]], [4.0])
+    """
     if not isinstance(vec, Tensor):
         raise TypeError(f"vector_to_parameters: expected a Tensor, but got: {type(vec).__name__}")
     params = list(parameters)
@@ -47,10 +56,14 @@ def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     if vec.numel() != total:
         raise RuntimeError(f"vector_to_parameters: the vector has {vec.numel()} elements, the parameters "
                            f"{total}")
+    if vec.dtype.kind not in "fc" and any(p.requires_grad for p in params):
+        raise RuntimeError(f"vector_to_parameters: data set to a tensor that requires gradients must be "
+                           f"floating point or complex dtype, but the vector is {vec.dtype}")
+    flat = vec.data.reshape(-1)  # (a view of vec's memory when vec is contiguous)
     offset = 0
     for p in params:
         n = p.numel()
-        p.data[...] = vec.data.reshape(-1)[offset:offset + n].reshape(p.shape)
+        p.data = flat[offset:offset + n].reshape(p.shape)
         offset += n
 
 

@@ -52,6 +52,9 @@ def _total_norm(tensors: list[Tensor], norm_type: float, error_if_nonfinite: boo
     norm_type = float(norm_type)
     if not arrays:
         return Tensor(0.0)
+    for a in arrays:
+        if a.dtype.kind not in "fc":  # (as PyTorch's linalg.vector_norm)
+            raise RuntimeError(f"{op}: expected floating point or complex tensors, got one of dtype {a.dtype}")
     if norm_type == math.inf:
         norms = np.array([np.abs(a).max(initial=0.0) for a in arrays])
         total = norms.max()

@@ -29,17 +29,19 @@ def pad_sequence(sequences: Sequence[Tensor], batch_first: bool = False, padding
     tensor([[1, 2, 3],
             [4, 0, 0]])
     """
-    if padding_side not in ("right", "left"):
-        raise ValueError(f"pad_sequence: padding_side must be 'left' or 'right', got {padding_side!r}")
+    if padding_side not in ("right", "left"):  # (RuntimeError: PyTorch's type)
+        raise RuntimeError(f"pad_sequence: padding_side must be 'left' or 'right', got {padding_side!r}")
     if isinstance(sequences, Tensor):
         sequences = list(sequences.unbind(0))
     sequences = list(sequences)
     if not sequences:
         raise RuntimeError("pad_sequence: received an empty list of sequences")
     for s in sequences:
-        if not isinstance(s, Tensor) or s.ndim == 0:
+        if not isinstance(s, Tensor):
             raise TypeError(f"pad_sequence: every sequence must be a Tensor of shape (L, *), got "
-                            f"{s.shape if isinstance(s, Tensor) else type(s).__name__}")
+                            f"{type(s).__name__}")
+        if s.ndim == 0:  # (RuntimeError: PyTorch's type)
+            raise RuntimeError("pad_sequence: every sequence must be a Tensor of shape (L, *), got a 0-d tensor")
     rest, dtype = sequences[0].shape[1:], sequences[0].dtype
     if any(s.shape[1:] != rest for s in sequences):
         raise RuntimeError(f"pad_sequence: the sequences must agree in every dim after the first, got shapes "

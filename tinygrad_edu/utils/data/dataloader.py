@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import copy
+import multiprocessing
+import multiprocessing.context
+import warnings
 from collections.abc import Callable, Iterable
 
 import numpy as np
@@ -9,7 +12,7 @@ import numpy as np
 from ...random import rng_of
 from .collate import default_collate, default_convert
 from .dataset import Dataset, IterableDataset, TensorDataset
-from .sampler import BatchSampler, RandomSampler, SequentialSampler
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 from .worker import WorkerInfo, acting_as
 
 _END = object()  # (what next() gives at the end of the batches)
@@ -55,11 +58,15 @@ class DataLoader:
             raise ValueError(f"DataLoader: num_workers option should be non-negative, got {num_workers!r}")
         if timeout < 0:
             raise ValueError("DataLoader: timeout option should be non-negative")
+        prefetch_factor = _check_worker_options(num_workers, prefetch_factor, persistent_workers)
         self.dataset = dataset
         self.num_workers = num_workers
         self.pin_memory = pin_memory
         self.timeout = timeout
         self.worker_init_fn = worker_init_fn
+        self.multiprocessing_context = _checked_context(multiprocessing_context, num_workers)
+        self.pin_memory_device = pin_memory_device
+        self.in_order = in_order
         self.prefetch_factor = prefetch_factor
         self.persistent_workers = persistent_workers
         self.generator = generator
@@ -81,9 +88,12 @@ class DataLoader:
         elif batch_size is None and drop_last:
             raise ValueError("DataLoader: batch_size=None option disables auto-batching and is mutually "
                              "exclusive with drop_last")
-        if sampler is None and not self._iterable:
-            sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
-        if batch_size is not None and batch_sampler is None and not self._iterable:
+        if sampler is None:  # (a stream's sampler only says "next one", as PyTorch's)
+            if self._iterable:
+                sampler = _InfiniteConstantSampler()
+            else:
+                sampler = RandomSampler(dataset, generator=generator) if shuffle else SequentialSampler(dataset)
+        if batch_size is not None and batch_sampler is None:
             batch_sampler = BatchSampler(sampler, batch_size, drop_last)
         self.batch_size = batch_size
         self.drop_last = drop_last
@@ -93,8 +103,31 @@ class DataLoader:
             batched = batch_sampler is not None or (self._iterable and batch_size is not None)
             collate_fn = default_collate if batched else default_convert
         self.collate_fn = collate_fn
+        self._length_reported = None  # (the length len(loader) gave for a stream, to warn when exceeded)
+        self._initialized = True
+
+    def __setattr__(self, attr: str, value) -> None:
+        # as in PyTorch: the loader's batches are planned in __init__ (the batch sampler is built
+        # from these), so changing them afterwards would be silently ignored
+        if attr in _FIXED_AFTER_INIT and self.__dict__.get("_initialized", False):
+            raise ValueError(f"{attr} attribute should not be set after {type(self).__name__} is initialized "
+                             f"(make a new DataLoader instead)")
+        super().__setattr__(attr, value)
 
     def __iter__(self):
+        if self.pin_memory:  # (PyTorch's warning on a machine without an accelerator, the only kind here)
+            warnings.warn("'pin_memory' argument is set as true but no accelerator is found, then device "
+                          "pinned memory won't be used.", UserWarning, stacklevel=2)
+        count = 0
+        for batch in self._all_batches():
+            count += 1
+            if self._length_reported is not None and count > self._length_reported:
+                warnings.warn(f"Length of IterableDataset {self.dataset} was reported to be "
+                              f"{self._length_reported} (when accessing len(dataloader)), but {count} "
+                              f"samples have been fetched.", UserWarning, stacklevel=2)
+            yield batch
+
+    def _all_batches(self):
         if self.num_workers == 0:
             yield from self._batches(self.dataset, self._requests())
             return
@@ -139,6 +172,8 @@ class DataLoader:
                 if rows:  # the same batch as stacking the examples' rows, with one index per tensor
                     index = np.asarray(indices, dtype=np.int64)
                     yield [t[index] for t in dataset.tensors]
+                elif getattr(dataset, "__getitems__", None):  # a whole batch in one call, as PyTorch asks
+                    yield self.collate_fn(dataset.__getitems__(list(indices)))
                 else:
                     yield self.collate_fn([dataset[i] for i in indices])
         else:
@@ -162,10 +197,57 @@ class DataLoader:
     def __len__(self) -> int:
         if self._iterable:
             n = len(self.dataset)  # (a TypeError for a stream without a length, as in PyTorch)
-            if self.batch_size is None:
-                return n
-            return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+            if self.batch_size is not None:
+                n = n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+            self._length_reported = n
+            return n
         return len(self.batch_sampler if self.batch_sampler is not None else self.sampler)
+
+
+_FIXED_AFTER_INIT = ("batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers")
+
+
+class _InfiniteConstantSampler(Sampler):
+    """The sampler of a DataLoader over an IterableDataset: None forever (the stream itself says
+    what comes next), as PyTorch's."""
+
+    def __iter__(self):
+        while True:
+            yield None
+
+
+def _check_worker_options(num_workers: int, prefetch_factor: int | None, persistent_workers: bool) -> int | None:
+    """PyTorch's checks of the worker options; returns prefetch_factor (2 by default with workers)."""
+    if num_workers == 0 and prefetch_factor is not None:
+        raise ValueError("DataLoader: prefetch_factor option could only be specified in multiprocessing. "
+                         "let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.")
+    if num_workers > 0 and prefetch_factor is None:
+        prefetch_factor = 2
+    elif prefetch_factor is not None and prefetch_factor < 0:
+        raise ValueError(f"DataLoader: prefetch_factor option should be non-negative, got {prefetch_factor}")
+    if persistent_workers and num_workers == 0:
+        raise ValueError("DataLoader: persistent_workers option needs num_workers > 0")
+    return prefetch_factor
+
+
+def _checked_context(context, num_workers: int):
+    """`multiprocessing_context` checked as PyTorch does (a start method's name becomes its
+    context object), although no process is started here."""
+    if context is None:
+        return None
+    if num_workers == 0:
+        raise ValueError(f"DataLoader: multiprocessing_context can only be used with multi-process loading "
+                         f"(num_workers > 0), but got num_workers={num_workers}")
+    if isinstance(context, str):
+        methods = multiprocessing.get_all_start_methods()
+        if context not in methods:
+            raise ValueError(f"DataLoader: multiprocessing_context option should specify a valid start method in "
+                             f"{methods!r}, but got multiprocessing_context={context!r}")
+        context = multiprocessing.get_context(context)
+    if not isinstance(context, multiprocessing.context.BaseContext):
+        raise TypeError(f"DataLoader: multiprocessing_context option should be a valid context object or a string "
+                        f"specifying the start method, but got multiprocessing_context={context}")
+    return context
 
 
 def _round_robin(workers: list):

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+import warnings
+from abc import abstractmethod
+from collections.abc import Iterable, Sequence
 
 from ...random import rng_of
 from ...tensor import Tensor
@@ -20,10 +22,12 @@ class Dataset:
         return ConcatDataset([self, other])
 
 
-class IterableDataset(Dataset):
-    """The base class of datasets read as a stream: subclasses define `__iter__`. A DataLoader
-    batches what the iteration yields, in order (it cannot shuffle a stream)."""
+class IterableDataset(Dataset, Iterable):
+    """The base class of datasets read as a stream: subclasses define `__iter__` (a subclass
+    without one cannot be instantiated: TypeError, as in PyTorch, where `__iter__` is abstract).
+    A DataLoader batches what the iteration yields, in order (it cannot shuffle a stream)."""
 
+    @abstractmethod
     def __iter__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")
 
@@ -45,33 +49,53 @@ class TensorDataset(Dataset):
     """
 
     def __init__(self, *tensors: Tensor) -> None:
+        # (the exception types are PyTorch's: IndexError for a 0-d tensor, whose size(0) does not
+        # exist, AssertionError for a size mismatch; with no tensors at all, len() raises IndexError)
         for t in tensors:
             if not isinstance(t, Tensor):
                 raise TypeError(f"TensorDataset: every argument must be a Tensor, got {type(t).__name__}")
             if t.ndim == 0:
-                raise ValueError("TensorDataset: a 0-d tensor has no rows to be examples")
+                raise IndexError("TensorDataset: a 0-d tensor has no rows to be examples")
         if any(t.shape[0] != tensors[0].shape[0] for t in tensors):
             sizes = ", ".join(str(t.shape[0]) for t in tensors)
-            raise ValueError(f"TensorDataset: size mismatch between tensors: their first dimensions are "
-                             f"{sizes}, but every tensor needs one row per example")
+            raise AssertionError(f"TensorDataset: size mismatch between tensors: their first dimensions are "
+                                 f"{sizes}, but every tensor needs one row per example")
         self.tensors = tensors
 
     def __getitem__(self, index):
         return tuple(t[index] for t in self.tensors)
 
     def __len__(self) -> int:
-        return self.tensors[0].shape[0] if self.tensors else 0
+        if not self.tensors:
+            raise IndexError("TensorDataset: no tensors were given, so there are no examples to count")
+        return self.tensors[0].shape[0]
 
 
 class Subset(Dataset):
-    """The examples of `dataset` at `indices`, in that order."""
+    """The examples of `dataset` at `indices`, in that order. A DataLoader reads a batch with
+    `__getitems__` (which asks `dataset.__getitems__` when it has one), so a subclass that
+    overrides `__getitem__` must override `__getitems__` too (NotImplementedError otherwise, as
+    in PyTorch 2.13)."""
 
     def __init__(self, dataset: Dataset, indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
+        if type(self).__getitem__ is not Subset.__getitem__ and type(self).__getitems__ is Subset.__getitems__:
+            raise NotImplementedError(
+                f"{type(self).__name__} overrides __getitem__ but not __getitems__: a DataLoader reads "
+                f"batches with __getitems__, which would bypass your __getitem__. Add\n\n"
+                f"def __getitems__(self, indices):\n    return [self.__getitem__(idx) for idx in indices]")
 
     def __getitem__(self, index):
+        if isinstance(index, list):  # (a list of indices is passed on whole, as in PyTorch)
+            return self.dataset[[self.indices[i] for i in index]]
         return self.dataset[self.indices[index]]
+
+    def __getitems__(self, indices: list[int]) -> list:
+        """The examples at `indices` (positions in the subset), one batch at a time."""
+        if callable(getattr(self.dataset, "__getitems__", None)):
+            return self.dataset.__getitems__([self.indices[i] for i in indices])
+        return [self.dataset[self.indices[i]] for i in indices]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -82,8 +106,8 @@ class ConcatDataset(Dataset):
 
     def __init__(self, datasets) -> None:
         self.datasets = list(datasets)
-        if not self.datasets:
-            raise ValueError("ConcatDataset: datasets should not be an empty iterable")
+        if not self.datasets:  # (AssertionError: PyTorch's type)
+            raise AssertionError("ConcatDataset: datasets should not be an empty iterable")
         for d in self.datasets:
             if isinstance(d, IterableDataset):
                 raise AssertionError("ConcatDataset does not support IterableDataset")  # (PyTorch's type)
@@ -127,6 +151,10 @@ def random_split(dataset: Dataset, lengths: Sequence, generator=None) -> list[Su
         for i in range(n - sum(counts)):
             counts[i % len(counts)] += 1
         lengths = counts
+        for i, length in enumerate(lengths):
+            if length == 0:
+                warnings.warn(f"random_split: length of split at index {i} is 0. This might result in an "
+                              f"empty dataset.", UserWarning, stacklevel=2)
     if sum(lengths) != n:
         raise ValueError(f"random_split: sum of input lengths ({sum(lengths)}) does not equal the length "
                          f"of the input dataset ({n})")

@@ -7,10 +7,9 @@ from ...random import rng_of
 
 
 class Sampler:
-    """The base class: an iterable of indices (subclasses define `__iter__`, usually `__len__`)."""
-
-    def __init__(self, data_source=None) -> None:
-        pass
+    """The base class: an iterable of indices (subclasses define `__iter__`, usually `__len__`).
+    It takes no arguments (as in PyTorch 2.13, whose `Sampler(data_source)` was removed): a
+    subclass calls `super().__init__()`."""
 
     def __iter__(self) -> Iterator[int]:
         raise NotImplementedError
@@ -38,12 +37,14 @@ class RandomSampler(Sampler):
                  generator=None) -> None:
         if not isinstance(replacement, bool):
             raise TypeError(f"RandomSampler: replacement should be a boolean value, got {replacement!r}")
-        if num_samples is not None and (not isinstance(num_samples, int) or num_samples <= 0):
-            raise ValueError(f"RandomSampler: num_samples should be a positive integer value, got {num_samples!r}")
         self.data_source = data_source
         self.replacement = replacement
         self._num_samples = num_samples
         self.generator = generator
+        # (checked on the property, as in PyTorch: an empty dataset without num_samples is refused)
+        if not isinstance(self.num_samples, int) or self.num_samples <= 0:
+            raise ValueError(f"RandomSampler: num_samples should be a positive integer value, but got "
+                             f"num_samples={self.num_samples!r}")
 
     @property
     def num_samples(self) -> int:
@@ -51,6 +52,8 @@ class RandomSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
+        if n == 0:  # (PyTorch fails here with ZeroDivisionError or RuntimeError)
+            raise ValueError(f"RandomSampler: cannot draw {self.num_samples} samples from an empty dataset")
         rng = rng_of(self.generator, "RandomSampler")
         if self.replacement:
             return iter(rng.integers(0, n, size=self.num_samples).tolist())
