@@ -789,3 +789,16 @@ def test_deflated_member_claiming_more_than_deflate_can_produce(tmp_path):
         data[record + 24:record + 28] = b"\xff\xff\xff\x7f"
     path.write_bytes(bytes(data))
     _assert_load_error(path, "damaged", "more than deflate can produce")
+
+
+def test_saving_a_whole_model_says_to_save_its_state_dict(tmp_path):
+    """`torch.save(model, path)` pickles the module; here nothing is pickled (a deliberate
+    difference), and the error says what to write instead."""
+    with pytest.raises(TypeError, match=r"state_dict\(\) instead.*load_state_dict"):
+        tg.save(tg.nn.Linear(2, 1), str(tmp_path / "model.pth"))
+    optimizer = tg.optim.SGD(tg.nn.Linear(2, 1).parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="of type SGD.*state_dict"):
+        tg.save(optimizer, str(tmp_path / "opt.pth"))
+    with pytest.raises(TypeError, match="of type object;") as info:
+        tg.save(object(), str(tmp_path / "x.pth"))
+    assert "state_dict" not in str(info.value).split(";", 1)[1].split("holds")[0]
