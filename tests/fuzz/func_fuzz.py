@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tests.fuzz.sides import quiet_side
+
 RTOL = ATOL = 1e-10
 
 HEADER = '''import numpy as np
@@ -738,29 +740,19 @@ def _message(err: BaseException) -> str:
 def run_side(snippet: str, lib: str, seed: int, referee: bool | str = False) -> Outcome:
     code = script(snippet, lib, seed, referee)
     ns: dict = {"__name__": "__fuzz__"}
-    restore = None
-    if lib == "torch":
-        import torch
-        restore = torch.get_default_dtype()
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            try:
-                exec(compile(code, f"<{lib} seed {seed}>", "exec"), ns)
-            except Exception as err:  # noqa: BLE001 -- an outcome to compare
-                return Outcome(error=_message(err))
-            leaves: list = []
-            outcome = Outcome(structure=_describe(ns.get("out"), leaves))
-            for i, t in enumerate(leaves):
-                # (PyTorch's vmap bug gives shapes like (34359738368, 4): compare the shape only)
-                big = int(np.prod(t.shape, dtype=float)) > 1e6
-                outcome.values[f"out[{i}]"] = (_meta(t), None if big else _array(t))
-            _second(ns, leaves, outcome)
-            return outcome
-    finally:
-        if restore is not None:
-            import torch
-            torch.set_default_dtype(restore)
+    with quiet_side(lib):
+        try:
+            exec(compile(code, f"<{lib} seed {seed}>", "exec"), ns)
+        except Exception as err:  # noqa: BLE001 -- an outcome to compare
+            return Outcome(error=_message(err))
+        leaves: list = []
+        outcome = Outcome(structure=_describe(ns.get("out"), leaves))
+        for i, t in enumerate(leaves):
+            # (PyTorch's vmap bug gives shapes like (34359738368, 4): compare the shape only)
+            big = int(np.prod(t.shape, dtype=float)) > 1e6
+            outcome.values[f"out[{i}]"] = (_meta(t), None if big else _array(t))
+        _second(ns, leaves, outcome)
+        return outcome
 
 
 def _second(ns: dict, leaves: list, outcome: Outcome) -> None:

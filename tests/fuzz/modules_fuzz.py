@@ -24,7 +24,6 @@ import random
 import re
 import sys
 import time
-import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -35,6 +34,7 @@ from tests.fuzz.modules_cases_losses import CASES as _CASES_C
 from tests.fuzz.modules_cases_more import CASES as _CASES_B
 from tests.fuzz.modules_cases_resampling import ANTIALIAS_WIDTH_1, BICUBIC_COPY
 from tests.fuzz.modules_cases_resampling import CASES as _CASES_D
+from tests.fuzz.sides import quiet_side
 
 #: every case generator: name -> function(random.Random) -> snippet (str)
 CASES = {**_CASES_A, **_CASES_B, **_CASES_C, **_CASES_D}
@@ -160,21 +160,12 @@ def run_side(snippet: str, lib: str, seed: int, train: bool) -> Outcome:
     """Run the snippet with `tg` bound to `lib` ("torch" or "tinygrad_edu")."""
     code = script(snippet, lib, seed, train)
     ns: dict = {"__name__": "__fuzz__"}
-    restore = None
-    if lib == "torch":
-        import torch
-        restore = torch.get_default_dtype()
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
+        with quiet_side(lib):
             exec(compile(code, f"<{lib} seed {seed}>", "exec"), ns)
             return Outcome(values=_snapshot(ns))
     except Exception as err:  # noqa: BLE001 -- any exception is an outcome to compare
         return Outcome(error=f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"[:200])
-    finally:
-        if restore is not None:
-            import torch
-            torch.set_default_dtype(restore)
 
 
 # ---------------------------------------------------------------------------------------------
