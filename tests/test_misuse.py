@@ -400,3 +400,16 @@ def test_saving_an_unsupported_object(tmp_path):
     raises(TypeError, lambda: tg.save({"layer": object()}, tmp_path / "x.npz"), "save", "'layer'", "object")
     raises(TypeError, lambda: tg.save({1.5: tg.ones(1)}, tmp_path / "x.npz"), "save", "keys", "1.5")
     assert not list(tmp_path.iterdir())  # nothing written, no temporary files left
+
+
+def test_float32_input_through_a_default_dtype_layer_names_the_default_dtype():
+    """The usual way code written for PyTorch meets this: `.float()` makes float32, while a layer
+    made with the default float dtype is float64 here (float32 in PyTorch). The message says so
+    and gives the one line that fixes it, for F.linear as for matmul."""
+    x = tg.ones(1, 3, dtype=tg.float32)
+    for call in (lambda: tg.nn.Linear(3, 2)(x), lambda: x @ tg.ones(3, 2)):
+        with pytest.raises(RuntimeError, match=r"float32.*float64.*tg\.set_default_dtype\(tg\.float32\)"):
+            call()
+    with pytest.raises(RuntimeError) as info:  # other dtype pairs: no such hint
+        tg.nn.Linear(3, 2)(tg.ones(1, 3, dtype=tg.float16))
+    assert "set_default_dtype" not in str(info.value)

@@ -20,6 +20,17 @@ def get_default_dtype() -> np.dtype:
     return _default_float
 
 
+def default_dtype_hint(*dtypes) -> str:
+    """For an error about float32 meeting float64: the usual reason in code written for PyTorch
+    (`.float()` makes float32, while tensors and layers made with the default float dtype are
+    float64 here and float32 there) and the one line that fixes it. Empty for other dtypes."""
+    if {np.dtype(d) for d in dtypes} != {np.dtype(np.float32), np.dtype(np.float64)}:
+        return ""
+    return (" (code written for PyTorch meets this when .float() makes float32 and other tensors or "
+            "layers have the default float dtype, float64 here and float32 in PyTorch: "
+            "tg.set_default_dtype(tg.float32) at the start makes them agree)")
+
+
 def is_differentiable(dtype: np.dtype) -> bool:
     """Gradients only make sense for real floating point numbers."""
     return dtype.kind == "f"

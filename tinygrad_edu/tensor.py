@@ -550,14 +550,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
                 f"matmul: both arguments need at least 1 dimension, got shapes {self.shape} and {other.shape}"
             )
         if self.data.dtype != other.data.dtype:
-            hint = ""
-            if {self.data.dtype, other.data.dtype} == {np.dtype(np.float32), np.dtype(np.float64)}:
-                hint = (" (code written for PyTorch meets this when .float() makes float32 and other "
-                        "tensors have the default float dtype, float64 here and float32 in PyTorch: "
-                        "tg.set_default_dtype(tg.float32) at the start makes them agree)")
             raise RuntimeError(
                 f"matmul: both tensors must have the same dtype (as in PyTorch), got {self.dtype} and "
-                f"{other.dtype}; convert one first, e.g. b.to(a.dtype){hint}"
+                f"{other.dtype}; convert one first, e.g. b.to(a.dtype)"
+                f"{_dtype.default_dtype_hint(self.data.dtype, other.data.dtype)}"
             )
         a = self.unsqueeze(0) if self.ndim == 1 else self
         b = other.unsqueeze(-1) if other.ndim == 1 else other

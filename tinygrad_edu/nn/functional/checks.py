@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...autograd.function import named_as_pytorch  # noqa: F401 (re-exported for the losses)
+from ...dtype import default_dtype_hint
 from ...errors import ArgumentDtypeError, ArgumentValueError, NotImplementedForDtype, ShapeError  # noqa: F401 (re-exported)
 from ...tensor import Tensor
 
@@ -59,7 +60,7 @@ def check_same_dtype(op: str, **tensors) -> None:
             raise ArgumentDtypeError(
                 f"{op}: {first_name} has dtype {first.dtype} but {name} has dtype {t.dtype}; they must have "
                 f"the same dtype (PyTorch does not convert them either): convert one, e.g. "
-                f"{first_name}.to({name}.dtype)")
+                f"{first_name}.to({name}.dtype){default_dtype_hint(first.dtype, t.dtype)}")
 
 
 def as_float_tensor(value, like: Tensor, op: str, what: str = "target") -> Tensor:
