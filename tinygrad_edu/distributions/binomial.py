@@ -78,7 +78,8 @@ class Binomial(BinaryEvent, Distribution):
         with no_grad():
             n = np.broadcast_to(self.total_count.data, shape)
             p = np.broadcast_to(self.probs.data, shape)
-            return Tensor(random.generator().binomial(n.astype(np.int64), p).astype(p.dtype))
+            # (np.asarray: for 0-d parameters numpy returns a Python int)
+            return Tensor(np.asarray(random.generator().binomial(n.astype(np.int64), p)).astype(p.dtype))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """log C(n, k) + k·logits - n log(1 + exp(logits)), the last written stably as

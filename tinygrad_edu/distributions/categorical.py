@@ -108,6 +108,12 @@ class Categorical(Distribution):
         """logits[..., value] (the normalised log-probability of each index)."""
         if self._validate_args:
             self._validate_sample(value)
+        index = np.asarray(value.data)
+        if index.size and (index.min() < 0 or index.max() >= self._num_events):
+            # (also without validate_args: a negative index would otherwise silently count from the end)
+            bad = index[(index < 0) | (index >= self._num_events)].flat[0]
+            raise IndexError(f"Categorical.log_prob: index {bad} is out of range for {self._num_events} categories "
+                             f"(valid: 0 to {self._num_events - 1})")
         value = value.long().unsqueeze(-1)
         value, log_pmf = broadcast_tensors(value, self.logits)
         value = value[..., :1]

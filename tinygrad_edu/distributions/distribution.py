@@ -166,8 +166,9 @@ class Distribution:
                             f"{sample_shape}")
         return Size(tuple(int(n) for n in sample_shape) + self._batch_shape + self._event_shape)
 
-    def _validate_sample(self, value: Tensor) -> None:
-        """Check that `value` has the event shape, broadcasts with the batch, and lies in the support."""
+    def _validate_sample(self, value: Tensor, support=None) -> None:
+        """Check that `value` has the event shape, broadcasts with the batch, and lies in the support
+        (or in `support` when given: a cdf is also defined at the closed edge of an open support)."""
         if not isinstance(value, Tensor):
             raise ValueError("The value argument to log_prob must be a Tensor")
         shape = tuple(value.shape)
@@ -181,7 +182,7 @@ class Distribution:
                 raise ValueError(f"Value is not broadcastable with batch_shape+event_shape: {Size(shape)!r} vs "
                                  f"{Size(expected)!r}.")
         try:
-            support = self.support
+            support = self.support if support is None else support
         except NotImplementedError:
             warnings.warn(f"{self.__class__} does not define `support` to enable sample validation. Please "
                           "initialize the distribution with `validate_args=False` to turn off validation.",

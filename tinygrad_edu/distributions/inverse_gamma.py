@@ -72,6 +72,14 @@ class InverseGamma(Distribution):
         x = value.reciprocal()
         return self.base_dist.log_prob(x) - (-value / x).abs().log()
 
+    def cdf(self, value: Tensor) -> Tensor:
+        """P(Y ≤ y) = P(X ≥ 1/y) = 1 - P(α, β/y), P the regularised lower incomplete gamma
+        function (PyTorch's TransformedDistribution gives the same, through PowerTransform(-1));
+        0 at y = 0. Differentiable in y and β, not in α (as Gamma.cdf)."""
+        if self._validate_args:
+            self._validate_sample(value, constraints.nonnegative)
+        return 1 - self.base_dist.cdf(value.reciprocal())
+
     def entropy(self) -> Tensor:
         """α + log β + log Γ(α) - (1 + α) ψ(α)."""
         a = self.concentration

@@ -70,9 +70,9 @@ class LogNormal(Distribution):
         return self.base_dist.log_prob(x) - x
 
     def cdf(self, value: Tensor) -> Tensor:
-        """Φ((log y - loc)/scale)."""
+        """Φ((log y - loc)/scale); 0 at y = 0 (log 0 = -inf), which is accepted as in PyTorch."""
         if self._validate_args:
-            self._validate_sample(value)
+            self._validate_sample(value, constraints.nonnegative)
         return self.base_dist.cdf(value.log())
 
     def icdf(self, value: Tensor) -> Tensor:

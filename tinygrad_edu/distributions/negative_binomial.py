@@ -2,6 +2,8 @@
 `torch.distributions.NegativeBinomial`, given by `probs` or `logits` of a success."""
 from __future__ import annotations
 
+import numpy as np
+
 from .. import random
 from ..autograd.grad_mode import no_grad
 from ..creation import tensor
@@ -83,7 +85,8 @@ class NegativeBinomial(BinaryEvent, Distribution):
         """Poisson(λ) counts with λ ~ Gamma(r, (1 - p)/p), the gamma-Poisson mixture."""
         with no_grad():
             rate = self._gamma.sample(sample_shape).data
-            return Tensor(random.generator().poisson(rate).astype(rate.dtype))
+            # (np.asarray: for a 0-d rate numpy returns a Python int)
+            return Tensor(np.asarray(random.generator().poisson(rate)).astype(rate.dtype))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """r log(1 - p) + k log p - log Γ(r + k) + log k! + log Γ(r), with 0 for r + k = 0."""

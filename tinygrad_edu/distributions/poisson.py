@@ -1,8 +1,6 @@
 """The Poisson distribution over counts 0, 1, 2, ..., as `torch.distributions.Poisson`."""
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import random
@@ -13,13 +11,12 @@ from .exp_family import ExponentialFamily
 from .families import RateDistribution
 from .parameters import broadcast_all
 
-_lgamma_elementwise = np.frompyfunc(math.lgamma, 1, 1)
-
 
 def _log_factorial(value: Tensor) -> Tensor:
-    """log k! = lgamma(k + 1) of the counts, as a constant (counts are data, not parameters)."""
-    k = np.asarray(value.data, dtype=np.float64)
-    return Tensor(np.asarray(_lgamma_elementwise(k + 1), dtype=np.float64).astype(value.dtype, copy=False))
+    """log k! = lgamma(k + 1) of the counts, as a constant (counts are data, not parameters).
+    lgamma, not math.lgamma: outside the support (validate_args=False) a negative integer k gives
+    lgamma(k + 1) = inf (a pole) as in PyTorch, not a Python "math domain error"."""
+    return (value.detach() + 1).lgamma()
 
 
 class Poisson(RateDistribution, ExponentialFamily):
@@ -52,7 +49,8 @@ class Poisson(RateDistribution, ExponentialFamily):
         shape = self._extended_shape(sample_shape)
         with no_grad():
             rate = np.broadcast_to(self.rate.data, shape)
-            return Tensor(random.generator().poisson(rate).astype(rate.dtype))
+            # (np.asarray: for a 0-d rate numpy returns a Python int)
+            return Tensor(np.asarray(random.generator().poisson(rate)).astype(rate.dtype))
 
     def log_prob(self, value: Tensor) -> Tensor:
         """k log rate - rate - log k! (0·log 0 = 0, so P(0) = e^(-rate) also at rate 0)."""
