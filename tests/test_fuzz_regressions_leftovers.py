@@ -229,3 +229,30 @@ def test_aux_that_is_a_leaf_requiring_grad_keeps_requires_grad(transform):
     assert aux.requires_grad
     aux.sum().backward()
     np.testing.assert_array_equal(c.grad.data, [3.0, 3.0])
+
+
+# ---- xlogy's gradient by x where the incoming gradient is 0 (found by the distributions fuzz) ---
+
+
+def test_xlogy_gradient_of_a_masked_out_term_is_zero_not_nan():
+    # x·log y at y = 0 is -inf; a `where` that drops it sends back a gradient of 0, and PyTorch's
+    # formula xlogy(grad, y) makes that 0 (0·log 0 would be nan and spoil every sum it joins)
+    x = tg.tensor([1.0, 2.0, 0.0], requires_grad=True)
+    y = tg.tensor([0.0, 0.5, 0.0], requires_grad=True)
+    out = x.xlogy(y)
+    assert out.tolist()[0] == -np.inf and out.tolist()[2] == 0.0
+    tg.where(tg.tensor([False, True, True]), out, tg.zeros(3)).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, np.log(0.5), 0.0])
+    np.testing.assert_array_equal(y.grad.numpy()[1:], [4.0, 0.0])  # x/y; 0 at x = y = 0
+    # the case that found it: a Beta log-density at the edge of its support, masked out
+    a = tg.tensor(2.0, requires_grad=True)
+    lp = tg.distributions.Beta(a, tg.tensor(3.0), validate_args=False).log_prob(tg.tensor([0.0, 0.5]))
+    tg.where(tg.tensor([False, True]), lp, tg.zeros(2)).sum().backward()
+    assert np.isfinite(a.grad.item())
+    torch = pytest.importorskip("torch")
+    if torch is not None:
+        ta = torch.tensor(2.0, dtype=torch.float64, requires_grad=True)
+        tlp = torch.distributions.Beta(ta, torch.tensor(3.0, dtype=torch.float64),
+                                       validate_args=False).log_prob(torch.tensor([0.0, 0.5], dtype=torch.float64))
+        torch.where(torch.tensor([False, True]), tlp, torch.zeros(2, dtype=torch.float64)).sum().backward()
+        assert np.isclose(a.grad.item(), ta.grad.item(), rtol=1e-12)

@@ -230,22 +230,15 @@ class PointwiseMethods:
     def xlogy(self, other) -> "Tensor":
         """self·log(other), and 0 where self = 0 (unless other is nan), as PyTorch's xlogy: the
         entropy term p·log p is then 0 at p = 0. Gradients as PyTorch: log(other) for self
-        (0 where self = 0 and other ≤ 0), self/other for other -- except at self = other = 0, where
-        PyTorch's 0/0 gives nan and this gives 0. `other` may be a number."""
+        (0 where self = 0 and other ≤ 0, and where the incoming gradient is 0), self/other for
+        other -- except at self = other = 0, where PyTorch's 0/0 gives nan and this gives 0
+        (ops/xlogy.py). `other` may be a number."""
         if not isinstance(other, Tensor) and not isinstance(other, (int, float)):
             raise TypeError(f"xlogy(): argument 'other' must be a Tensor or a number, not {type(other).__name__}")
         if isinstance(other, Tensor):
             _broadcast("xlogy", self, other)
         x, y = (self if isinstance(other, Tensor) else self._as_float())._promoted_with(other)
-        x, y = x._as_float(), y._as_float()
-        zero_x = x.data == 0
-        safe_y = _ops.where(_constant(zero_x & (y.data <= 0)), 1.0, y)  # log 1 = 0 there, no warning
-        with np.errstate(invalid="ignore"):  # (0·inf, replaced just below)
-            out = x * safe_y.log()
-        zero_times_inf = zero_x & np.isposinf(y.data)  # 0·log(inf) is 0 for xlogy, not nan
-        if zero_times_inf.any():
-            out = _ops.where(_constant(zero_times_inf), 0.0, out)
-        return out
+        return _ops.XLogY.apply(x._as_float(), y._as_float())
 
     def deg2rad(self) -> "Tensor":
         """Degrees to radians: x·π/180."""

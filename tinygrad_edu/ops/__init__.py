@@ -18,6 +18,7 @@ from .sort import order_indices
 from .special import Erfc, Erfinv
 from .trig import Acos, Acosh, Asin, Asinh, Atan, Atan2, Atanh, Cosh, Sinh, Tan
 from .unary import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Sqrt, Tanh
+from .xlogy import XLogY
 
 __all__ = [
     "Add", "Sub", "Mul", "Div", "Pow", "Neg", "Clone", "Cast", "GetItem", "IndexAdd", "SetItem",
@@ -27,7 +28,7 @@ __all__ = [
     "Log1p", "Log2", "Log10", "Expm1", "Reciprocal", "Square", "Sign", "Floor", "Ceil", "Trunc", "Round",
     "Cumsum", "Prod", "Norm", "order_indices",
     "Tan", "Asin", "Acos", "Atan", "Atan2", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh", "Erfc", "Erfinv",
-    "Einsum", "parse_equation",
+    "Einsum", "parse_equation", "XLogY",
     "Diagonal", "diagonal_index",
     "normalize_dim", "normalize_dims", "normalize_index", "is_basic_index", "where",
 ]
