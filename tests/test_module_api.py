@@ -176,7 +176,7 @@ def test_load_state_dict_assign_and_strict(torch):
     assert (missing.missing_keys, missing.unexpected_keys) == (their_missing.missing_keys,
                                                                their_missing.unexpected_keys)
     assert repr(missing) == repr(their_missing)
-    with pytest.raises(RuntimeError, match="missing keys"):
+    with pytest.raises(RuntimeError, match=r"Missing key\(s\)"):
         ours.load_state_dict({"scale": [5.0]})
     with pytest.raises(TypeError):
         ours.load_state_dict([("scale", [1.0])])
@@ -247,7 +247,7 @@ def test_load_post_hook_may_clear_missing_keys():
     net.load_state_dict({"weight": np.ones((1, 2))})  # bias missing, forgiven by the hook
     assert net.weight.data.tolist() == [[1.0, 1.0]]
     handle.remove()
-    with pytest.raises(RuntimeError, match="missing keys"):
+    with pytest.raises(RuntimeError, match=r"Missing key\(s\)"):
         net.load_state_dict({"weight": np.ones((1, 2))})
     net.register_load_state_dict_pre_hook(lambda m, sd, p, meta, strict, missing, unexpected, errors:
                                           errors.append("refused by the hook"))

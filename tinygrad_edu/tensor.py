@@ -9,6 +9,7 @@ how a view follows its base when either is changed in place (`_in_place`, `_rere
 from __future__ import annotations
 
 import operator
+import warnings
 import weakref
 from typing import Iterator, Sequence
 
@@ -107,6 +108,21 @@ def _legacy_sizes(first, sizes: tuple) -> np.ndarray:
             f"name=...); positional ints are sizes, as in PyTorch's legacy Tensor(2, 3). Got {args!r}"
         )
     return sized_zeros(args, _dtype.get_default_dtype(), "Tensor")
+
+
+_scalar_warned = [False]
+
+
+def _warn_scalar_of_grad_tensor() -> None:
+    """PyTorch 2.13's warning for float() of a tensor that requires grad (not for int(), bool()
+    or item()): once per process, every time after tg.set_warn_always(True), as its warn-once."""
+    from .runtime_flags import is_warn_always_enabled
+
+    if _scalar_warned[0] and not is_warn_always_enabled():
+        return
+    _scalar_warned[0] = True
+    warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                  "Consider using tensor.detach() first.", UserWarning, stacklevel=3)
 
 
 class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, PointwiseMethods, ShapingMethods,
@@ -299,6 +315,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         return self.data.reshape(()).item()
 
     def __float__(self) -> float:
+        if self.requires_grad:
+            _warn_scalar_of_grad_tensor()
         return float(self._python_number())
 
     def __int__(self) -> int:
@@ -1138,6 +1156,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         out = Tensor(array, requires_grad=self.requires_grad, name=self.name)
         if self.grad is not None:
             out.grad = copy.deepcopy(self.grad, memo)
+        from .nn.parameter import Parameter, mark_as_parameter
+
+        if isinstance(self, Parameter):  # (the copy of a Parameter is one, as in PyTorch)
+            mark_as_parameter(out)
         memo[id(self)] = out
         return out
 

@@ -77,6 +77,9 @@ class Module:
     `__init__` (after `super().__init__()`), and define `forward`. Call the module to run it."""
 
     training: bool
+    # The version of the module's state-dict layout, saved in `state_dict()._metadata` and given
+    # to load hooks (PyTorch's attribute: a layer whose saved keys change bumps it).
+    _version: int = 1
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", {})
@@ -149,58 +152,109 @@ class Module:
             ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        params = self._registries(name)
+        """PyTorch's rules: a Parameter, a Module or an nn.Buffer is registered under `name`
+        (leaving the registry it was in); a name that is a parameter takes only a Parameter or
+        None, a sub-module only a Module or None, a buffer only a Tensor or None (TypeError
+        otherwise); anything else is a plain attribute, also before `Module.__init__`."""
+        params = self.__dict__.get("_parameters")
+        if params is None:  # (before Module.__init__: only plain attributes, as in PyTorch)
+            if isinstance(value, (Parameter, Module, Buffer)):
+                self._registries(name)
+            object.__setattr__(self, name, value)
+            return
         modules, buffers = self._modules, self._buffers
         if isinstance(value, Parameter):
             modules.pop(name, None)
             buffers.pop(name, None)
+            self._non_persistent.discard(name)
             params[name] = value
-        elif isinstance(value, Module):
-            params.pop(name, None)
-            buffers.pop(name, None)
-            modules[name] = value
         elif name in params:
             if value is not None:
-                raise TypeError(
-                    f"cannot assign a {type(value).__name__} to {name!r}, which is a parameter: "
-                    f"wrap it in nn.Parameter(...) or assign None"
-                )
+                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' (nn.Parameter or None "
+                                f"expected): wrap it in nn.Parameter(...) or assign None")
             params[name] = None
+        elif isinstance(value, Module):
+            buffers.pop(name, None)
+            self._non_persistent.discard(name)
+            modules[name] = value
         elif name in modules:
             if value is not None:
-                raise TypeError(
-                    f"cannot assign a {type(value).__name__} to {name!r}, which is a sub-module "
-                    f"(assign a Module or None)"
-                )
+                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' (nn.Module or None "
+                                f"expected)")
             modules[name] = None
         elif name in buffers or isinstance(value, Buffer):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign a {type(value).__name__} to buffer {name!r} (a Tensor or None)")
+                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (nn.Buffer, Tensor or None "
+                                f"expected)")
             buffers[name] = value
             if isinstance(value, Buffer):  # nn.Buffer(t, persistent=...) says whether it is saved
                 (self._non_persistent.discard if value.persistent else self._non_persistent.add)(name)
         object.__setattr__(self, name, value)
 
+    def __getattr__(self, name: str) -> Any:
+        """Only called when ordinary lookup fails: a parameter, buffer or sub-module put straight
+        into `_parameters`, `_buffers` or `_modules` (as some PyTorch code does) is still found."""
+        state = object.__getattribute__(self, "__dict__")
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if name in state.get(registry, ()):
+                return state[registry][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __dir__(self) -> list:
+        """As PyTorch's: the class's and the instance's attributes, sorted, without names that
+        start with a digit (a Sequential's "0", "1", ...)."""
+        keys = set(dir(type(self))) | set(self.__dict__)
+        return sorted(key for key in keys if not key[:1].isdigit())
+
     def __delattr__(self, name: str) -> None:
+        registered = False
         for registry in (self._parameters, self._modules, self._buffers):
-            registry.pop(name, None)
+            registered = registry.pop(name, registry) is not registry or registered
         self._non_persistent.discard(name)
-        object.__delattr__(self, name)
+        if name in self.__dict__ or not registered:  # (a registry entry may have no attribute: see __getattr__)
+            object.__delattr__(self, name)
+
+    def _check_new_name(self, name: Any, kind: str, registry: str) -> None:
+        """PyTorch's checks of a name given to register_parameter / register_buffer / add_module
+        (`registry` is where it goes): a str, without '.', not empty, and not an attribute that
+        is something else already."""
+        self._registries(name)
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+        if "." in name:
+            raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
+        if name == "":
+            raise KeyError(f'{kind} name can\'t be empty string ""')
+        if name not in self.__dict__[registry] and hasattr(self, name) and not self._left_behind(name):
+            raise KeyError(f"attribute '{name}' already exists")
+
+    def _left_behind(self, name: str) -> bool:
+        """True if the attribute `name` is a Parameter or Module that is in no registry: it was
+        taken out of `_parameters` / `_modules` directly (`del module._parameters[name]`, as
+        PyTorch code such as pruning does), which leaves the attribute here (they live in
+        `__dict__` too) but not in PyTorch. Assigning never leaves one: it registers them."""
+        value = self.__dict__.get(name)
+        return (isinstance(value, (Parameter, Module)) and name not in self._parameters
+                and name not in self._modules and name not in self._buffers)
 
     def register_parameter(self, name: str, param: Tensor | None) -> None:
-        """Register `param` (a Parameter, or None for an absent one such as `bias=False`)."""
+        """Register `param` (a Parameter, or None for an absent one such as `bias=False`).
+        KeyError for a name with '.', an empty name, or one that is another attribute already."""
+        self._check_new_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"register_parameter: {name!r} must be an nn.Parameter or None, "
-                            f"got {type(param).__name__}")
-        self._registries(name)[name] = param
+            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+                            f"(nn.Parameter or None required)")
+        self._parameters[name] = param
         object.__setattr__(self, name, param)
 
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """A tensor that belongs to the module's state but is not trained (e.g. running stats);
-        it is in `state_dict()` unless `persistent=False`."""
+        it is in `state_dict()` unless `persistent=False`. Names are checked as in
+        register_parameter."""
+        self._check_new_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"register_buffer: {name!r} must be a Tensor or None, got {type(tensor).__name__}")
-        self._registries(name)
+            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+                            f"(Tensor or None required)")
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent.discard(name)
@@ -209,9 +263,11 @@ class Module:
         object.__setattr__(self, name, tensor)
 
     def add_module(self, name: str, module: "Module | None") -> None:
+        """Register `module` (or None) as the child `name`; the name is checked as in
+        register_parameter."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"add_module: {name!r} must be a Module or None, got {type(module).__name__}")
-        self._registries(name)
+            raise TypeError(f"{_typename(module)} is not a Module subclass")
+        self._check_new_name(name, "module", "_modules")
         self._modules[name] = module
         object.__setattr__(self, name, module)
 
@@ -340,10 +396,15 @@ class Module:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of all parameters (`.grad = None`, PyTorch's default)."""
         for param in self.parameters():
+            if param.grad is None:
+                continue
             if set_to_none:
                 param.grad = None
-            elif param.grad is not None:
-                param.grad = Tensor._make(np.zeros_like(param.data), None, False)
+            else:  # in place, as PyTorch: who holds the gradient tensor sees the zeros
+                if param.grad.grad_fn is not None:
+                    param.grad = param.grad.detach()
+                param.grad.requires_grad_(False)
+                param.grad.zero_()
 
     def train(self, mode: bool = True) -> "Module":
         """Set training mode (Dropout drops) on this module and all inside it; returns self."""
@@ -394,7 +455,8 @@ class Module:
         if dtype is not None:
             dtype = np.dtype(dtype)
             if dtype.kind != "f":
-                raise TypeError(f"to: parameters must stay floating point, got dtype {dtype}")
+                raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                                f"dtype={dtype} (to: parameters must stay floating point)")
         if _devices.is_meta(device):
             self._to_meta()
         else:
@@ -460,6 +522,14 @@ class Module:
     def half(self) -> "Module":
         """All floating point parameters to float16 (`to(tg.float16)`)."""
         return self.to(np.float16)
+
+    def compile(self, *args, **kwargs) -> None:
+        """PyTorch compiles the module's forward with `torch.compile`; here (see `tg.compile`)
+        nothing is compiled: the arguments are checked and the module runs eagerly. Returns
+        None, as PyTorch's."""
+        from ..compiling import compile as _compile
+
+        _compile(self, *args, **kwargs)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
         """Freeze (False) or unfreeze all parameters; returns self."""
@@ -544,6 +614,15 @@ class Module:
         module and those inside it; it may change state_dict in place and must return None."""
         return insert_hook(self, "_state_dict_post_hooks", hook)
 
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        """PyTorch's older, private form of register_state_dict_post_hook, still used by
+        libraries: `hook(module, state_dict, prefix, local_metadata)` may also return a new
+        state dict, which `state_dict()` then returns instead."""
+        private = self.__dict__.setdefault("_state_dict_hooks_may_return", set())
+        handle = insert_hook(self, "_state_dict_post_hooks", hook, False, private)
+        private.add(handle.id)
+        return handle
+
     def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
         unexpected_keys, error_msgs)` before `load_state_dict` loads this module: it may change
@@ -572,6 +651,10 @@ class Module:
             keep_vars = args[2] if len(args) > 2 and keep_vars is False else keep_vars
         if destination is None:
             destination = OrderedDict()
+            destination._metadata = OrderedDict()  # module path -> {"version": module._version}, as PyTorch's
+        local_metadata = {"version": self._version}
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
         hooks = self.__dict__
         for hook in hooks.get("_state_dict_pre_hooks", {}).values():
             hook(self, prefix, keep_vars)
@@ -586,9 +669,13 @@ class Module:
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=f"{prefix}{name}.", keep_vars=keep_vars)
-        for hook in hooks.get("_state_dict_post_hooks", {}).values():
-            if hook(self, destination, prefix, {"version": 1}) is not None:
-                raise RuntimeError("state_dict post-hook must return None")
+        may_return = hooks.get("_state_dict_hooks_may_return", ())
+        for hook_id, hook in list(hooks.get("_state_dict_post_hooks", {}).items()):
+            result = hook(self, destination, prefix, local_metadata)
+            if result is not None:
+                if hook_id not in may_return:
+                    raise RuntimeError("state_dict post-hook must return None")
+                destination = result
         return destination
 
     def _walk(self) -> Iterator[tuple[str, "Module"]]:
@@ -611,13 +698,16 @@ class Module:
         _post_hook) run as in PyTorch.
         """
         if not isinstance(state_dict, Mapping):
-            raise TypeError(f"load_state_dict: expected a dict of name -> array, got {type(state_dict).__name__}")
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}. (load_state_dict: "
+                            f"expected a dict of name -> array)")
+        metadata = getattr(state_dict, "_metadata", {})  # (what state_dict() saved: each module's version)
         state_dict = dict(state_dict)  # the pre-hooks may change this copy, never the caller's dict
         missing, unexpected, hook_errors = [], [], []
         walk = list(self._walk())
         for prefix, module in walk:
             for hook in module.__dict__.get("_load_state_dict_pre_hooks", {}).values():
-                hook(module, state_dict, prefix, {}, strict, missing, unexpected, hook_errors)
+                hook(module, state_dict, prefix, metadata.get(prefix[:-1], {}), strict, missing, unexpected,
+                     hook_errors)
         targets, extra = {}, {}  # key -> (module, name, tensor); key -> module with set_extra_state
         for prefix, module in walk:
             for name, param in module._parameters.items():
@@ -640,20 +730,20 @@ class Module:
             try:
                 array = value.data if isinstance(value, Tensor) else np.asarray(value)
             except (ValueError, TypeError) as err:  # e.g. a ragged nested list: rows of different lengths
-                mismatched.append(f"{key!r}: the value is not an array of numbers ({err})")
+                mismatched.append(f"While copying the parameter named \"{key}\", the value is not an array of "
+                                  f"numbers ({err})")
                 continue
             if array.shape != target.data.shape:
-                mismatched.append(f"{key!r}: the model has shape {target.data.shape}, the state dict "
-                                  f"has shape {array.shape}")
+                mismatched.append(f"size mismatch for {key}: copying a param with shape {array.shape} from "
+                                  f"checkpoint, the shape in current model is {target.data.shape}.")
             elif array.dtype.kind not in "biuf":
-                mismatched.append(f"{key!r}: the state dict holds non-numeric data of dtype {array.dtype}")
+                mismatched.append(f"While copying the parameter named \"{key}\", the state dict holds "
+                                  f"non-numeric data of dtype {array.dtype}")
             else:
                 values[key] = value if assign and isinstance(value, Tensor) else array
         post_hooks = [(module, hook) for _, module in reversed(walk)  # (children before their parent)
                       for hook in module.__dict__.get("_load_state_dict_post_hooks", {}).values()]
-        problems = list(hook_errors)
-        if mismatched:
-            problems.append("shape mismatch for " + "; ".join(mismatched))
+        problems = list(hook_errors) + mismatched
         if problems or (strict and (missing or unexpected) and not post_hooks):
             raise RuntimeError(self._load_error(problems, missing if strict else [], unexpected if strict else []))
         for key, value in values.items():
@@ -677,14 +767,15 @@ class Module:
         return keys
 
     def _load_error(self, problems: list, missing: list, unexpected: list, loaded: bool = False) -> str:
-        if missing:
-            problems.insert(0, "missing keys (in the model, not in the state dict): " + ", ".join(map(repr, missing)))
+        """PyTorch's message (missing keys: in the model, not in the state dict; unexpected: the
+        other way round), and whether anything was loaded."""
         if unexpected:
-            problems.insert(1 if missing else 0, "unexpected keys (in the state dict, not in the model): "
-                            + ", ".join(map(repr, unexpected)))
+            problems.insert(0, "Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ". ")
+        if missing:
+            problems.insert(0, "Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ". ")
         done = "the values that were there are loaded" if loaded else "nothing was changed"
-        return (f"load_state_dict: error(s) loading the state dict into {type(self).__name__} ({done}):\n  "
-                + "\n  ".join(problems))
+        return (f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems)
+                + f"\n({done})")
 
     # ---- printing ------------------------------------------------------------------------
     def extra_repr(self) -> str:
@@ -759,9 +850,18 @@ class _ModuleSequence(Module):
         return module
 
     def extend(self, modules: Iterable[Module]):
+        """Append each module of `modules` (an iterable); returns self."""
+        if not isinstance(modules, Iterable):
+            raise TypeError(f"{type(self).__name__}.extend should be called with an iterable, but got "
+                            f"{type(modules).__name__}")
         for module in modules:
             self.append(module)
         return self
+
+    def __setitem__(self, index: int, module: Module) -> None:
+        """Replace the child at `index` (negative counts from the end); it keeps its name."""
+        key = list(self._modules)[_list_index(index, len(self._modules), type(self).__name__)]
+        setattr(self, key, module)  # (a non-Module raises TypeError there, naming the child)
 
 
 class Sequential(_ModuleSequence):
@@ -791,6 +891,23 @@ class Sequential(_ModuleSequence):
             x = module(x)
         return x
 
+    def __add__(self, other: "Sequential") -> "Sequential":
+        """A new Sequential of self's modules and then other's (the same module objects)."""
+        return Sequential(*self, *_sequential_operand(other))
+
+    def __iadd__(self, other: "Sequential") -> "Sequential":
+        return self.extend(_sequential_operand(other))
+
+    def __mul__(self, times: int) -> "Sequential":
+        """A new Sequential of self's modules `times` over (the same module objects: repeated
+        layers share their parameters, as in PyTorch)."""
+        return Sequential(*(list(self) * _repeat_count(self, times)))
+
+    __rmul__ = __mul__
+
+    def __imul__(self, times: int) -> "Sequential":
+        return self.extend(list(self) * (_repeat_count(self, times) - 1))
+
 
 class ModuleList(_ModuleSequence):
     """A list of modules whose parameters are registered ("0.weight", "1.weight", ...)."""
@@ -804,9 +921,17 @@ class ModuleList(_ModuleSequence):
         """A ModuleList of those children, numbered again from "0" (as PyTorch's)."""
         return type(self)(list(self._modules.values())[index])
 
-    def __setitem__(self, index: int, module: Module) -> None:
-        i = _list_index(index, len(self._modules), "ModuleList")
-        self.add_module(str(i), _check_module(module, "ModuleList"))
+    def insert(self, index: int, module: Module) -> None:  # (returns None, as PyTorch's ModuleList.insert)
+        """Put `module` before position `index`, as list.insert (PyTorch's own does not check
+        the index; here it is a list index, negative counting from the end)."""
+        super().insert(index, module)
+
+    def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
+        return self.extend(modules)
+
+    def __add__(self, other: Iterable[Module]) -> "ModuleList":
+        """A new ModuleList of self's modules and then those of `other` (any iterable)."""
+        return ModuleList([*self, *other])
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError("ModuleList has no forward(): iterate over it and call its modules")
@@ -824,6 +949,20 @@ class ModuleList(_ModuleSequence):
         lines = [_indented(f"({first}): {text}" if first == last else f"({first}-{last}): {last - first + 1} x {text}")
                  for first, last, text in groups]
         return _block(type(self).__name__, lines)
+
+
+def _sequential_operand(other) -> "Sequential":
+    if not isinstance(other, Sequential):
+        raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+    return other
+
+
+def _repeat_count(seq: Sequential, times) -> int:
+    if not isinstance(times, int) or isinstance(times, bool):
+        raise TypeError(f"unsupported operand type(s) for *: {type(seq)} and {type(times)}")
+    if times <= 0:
+        raise ValueError(f"Non-positive multiplication factor {times} for {type(seq)}")
+    return times
 
 
 def _owner_and_name(root: Module, target: str) -> tuple[Module, str]:
@@ -852,8 +991,17 @@ def _block(name: str, lines: list[str]) -> str:
 
 def _check_module(module, container: str) -> Module:
     if not isinstance(module, Module):
-        raise TypeError(f"{container}: expected Modules, got {type(module).__name__}")
+        raise TypeError(f"{container}: expected Modules, got {type(module).__name__} "
+                        f"({_typename(module)} is not a Module subclass)")
     return module
+
+
+def _typename(obj) -> str:
+    """The type of `obj` as PyTorch's messages name it (`torch.typename`): 'int', 'Tensor'."""
+    if isinstance(obj, Tensor):
+        return obj.type()
+    kind = type(obj)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _list_index(index: int, length: int, container: str) -> int:

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..devices import check_device
 from ..dtype import as_dtype, get_default_dtype
+from ..errors import ArgumentDtypeError
 from ..tensor import Tensor
 
 # id(tensor) -> weak reference to it; the entry disappears with the tensor.
@@ -48,7 +49,7 @@ class Parameter(metaclass=_ParameterMeta):
 
     def __new__(cls, data=None, requires_grad: bool = True) -> Tensor:  # type: ignore[misc]
         if data is None:
-            array = np.zeros((0,))
+            array = np.zeros((0,), get_default_dtype())
         elif isinstance(data, Tensor):
             array = data.data
         elif isinstance(data, np.ndarray):
@@ -56,8 +57,10 @@ class Parameter(metaclass=_ParameterMeta):
         else:
             array = Tensor(data).data
         if requires_grad and array.dtype.kind != "f":
-            raise TypeError(
-                f"Parameter: only floating point data can require gradients, got dtype {array.dtype}"
+            # (PyTorch raises RuntimeError, the contract's Tensor(requires_grad=True) a TypeError: both)
+            raise ArgumentDtypeError(
+                f"Parameter: Only Tensors of floating point and complex dtype can require gradients, got "
+                f"dtype {array.dtype} (use requires_grad=False for a parameter of integers)"
             )
         param = Tensor._make(array, None, False)
         param._hooks = []
