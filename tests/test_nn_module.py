@@ -82,7 +82,8 @@ def test_reassigning_and_deleting_attributes():
     with pytest.raises(TypeError, match="as child module 'fc1'"):
         model.fc1 = 3
     layer = nn.Linear(2, 2)
-    with pytest.raises(TypeError, match=r"as parameter 'weight' \(nn.Parameter or None expected\): wrap it in nn.Parameter"):
+    with pytest.raises(TypeError,
+                       match=r"as parameter 'weight' \(nn.Parameter or None expected\): wrap it in nn.Parameter"):
         layer.weight = tg.zeros(2, 2)
 
 
