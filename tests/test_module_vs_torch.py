@@ -20,6 +20,7 @@ import warnings
 import pytest
 
 import tinygrad_edu as tg
+from tests.torch_sides import run_both
 
 try:
     import torch
@@ -744,13 +745,7 @@ def test_case(name):
 @pytest.mark.parametrize("name", list(CASES))
 def test_case_matches_torch(name):
     fn, expected = CASES[name]
-    prev = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)  # (our default float dtype; the suite's fixture restores torch's)
-    try:
-        ours, our_warnings = _run(fn, tg)
-        theirs, their_warnings = _run(fn, torch)
-    finally:
-        torch.set_default_dtype(prev)
+    (ours, our_warnings), (theirs, their_warnings) = run_both(_run, fn, torch)
     if name in DELIBERATE:
         kind, words = DELIBERATE[name]
         assert _raised(theirs) and issubclass(theirs[0], kind) and words in theirs[1], f"{name}: torch now gives {theirs}"

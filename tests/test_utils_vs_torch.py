@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
+from tests.torch_sides import run_both
 
 try:
     import torch
@@ -750,13 +751,7 @@ def test_case(name):
 @pytest.mark.parametrize("name", list(CASES))
 def test_case_matches_torch(name):
     fn, _ = CASES[name]
-    prev = torch.get_default_dtype()
-    torch.set_default_dtype(torch.float64)  # (our default float dtype; the suite's fixture restores torch's)
-    try:
-        ours, our_warnings = _run(fn, tg)
-        theirs, their_warnings = _run(fn, torch)
-    finally:
-        torch.set_default_dtype(prev)
+    (ours, our_warnings), (theirs, their_warnings) = run_both(_run, fn, torch)
     if isinstance(theirs, type):
         assert isinstance(ours, type) and issubclass(ours, theirs), f"{name}: torch raises {theirs.__name__}, we give {ours}"
         return
