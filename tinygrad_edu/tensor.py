@@ -968,11 +968,16 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     def expand_as(self, other: "Tensor") -> "Tensor":
         return self.expand(tuple(other.shape))
 
+    def _check_has_dims(self, op: str) -> None:
+        """split and chunk cut along a dim: a 0-d tensor has none (normalize_dim would let dim 0
+        name its only "dim", as PyTorch's dim checks do elsewhere)."""
+        if self.ndim == 0:
+            raise RuntimeError(f"{op}: expects at least a 1-dimensional tensor, got a 0-d tensor")
+
     def split(self, split_size_or_sections, dim: int = 0) -> tuple["Tensor", ...]:
         """Cut along `dim` into pieces of `split_size` (the last may be smaller), or into
         pieces of the listed sizes."""
-        if self.ndim == 0:  # (normalize_dim lets dim 0 name a 0-d tensor's only "dim")
-            raise RuntimeError("split: expects at least a 1-dimensional tensor, got a 0-d tensor")
+        self._check_has_dims("split")
         axis = _ops.normalize_dim(dim, self.ndim, "split")
         length = self.shape[axis]
         if isinstance(split_size_or_sections, int):
@@ -998,8 +1003,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         """Cut into `chunks` pieces of equal size (the last may be smaller), like PyTorch."""
         if not isinstance(chunks, int) or chunks <= 0:
             raise _errors.ArgumentValueError(f"chunk: the number of chunks must be a positive int, got {chunks!r}")
-        if self.ndim == 0:
-            raise RuntimeError("chunk: expects at least a 1-dimensional tensor, got a 0-d tensor")
+        self._check_has_dims("chunk")
         length = self.shape[_ops.normalize_dim(dim, self.ndim, "chunk")]
         if length == 0:  # an empty dim gives `chunks` empty pieces, as in PyTorch
             return self.split([0] * chunks, dim)

@@ -1,8 +1,8 @@
 """Training utilities as PyTorch's docs use them: learning-rate schedulers (the
 torch.optim docs' loop, ReduceLROnPlateau, OneCycleLR, chaining), a custom Dataset with
 transforms and a collate_fn (the 'Writing Custom Datasets, DataLoaders and Transforms'
-tutorial), pack_padded_sequence into an LSTM, gradient clipping, transfer-learning-style
-freezing, seeded determinism and inference mode."""
+tutorial), pack_padded_sequence into an LSTM and gradient clipping. (Transfer-learning-style
+freezing is tests/test_pytorch_programs_vision_rl.py's transfer_learning_* programs.)"""
 from __future__ import annotations
 
 from tests.tutorials.harness import check
@@ -200,82 +200,6 @@ result = {"out": out, "h": h, "c": c, "total_norm": total_norm, "grad": lstm.wei
           "gdata": gout.data, "lengths": out_lengths}
 """
 
-FREEZE_AND_MODES = """
-import copy
-import torch
-import torch.nn as nn
-import torch.optim as optim
-from torch.optim import lr_scheduler
-
-class Backbone(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.features = nn.Sequential(nn.Conv2d(3, 6, 3), nn.BatchNorm2d(6), nn.ReLU(), nn.MaxPool2d(2))
-        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
-        self.fc = nn.Linear(6, 5)
-
-    def forward(self, x):
-        return self.fc(torch.flatten(self.avgpool(self.features(x)), 1))
-
-torch.manual_seed(0)
-a1 = torch.randn(3)
-torch.manual_seed(0)
-a2 = torch.randn(3)
-assert torch.equal(a1, a2)
-
-model_conv = same(Backbone())
-for param in model_conv.parameters():
-    param.requires_grad = False
-num_ftrs = model_conv.fc.in_features
-model_conv.fc = nn.Linear(num_ftrs, 2)
-same(model_conv.fc)
-criterion = nn.CrossEntropyLoss()
-optimizer_conv = optim.SGD(model_conv.fc.parameters(), lr=0.1, momentum=0.9)
-exp_lr_scheduler = lr_scheduler.StepLR(optimizer_conv, step_size=3, gamma=0.1)
-inputs = same(torch.randn(8, 3, 8, 8))
-labels = torch.tensor([0, 1, 0, 1, 1, 0, 0, 1])
-best_model_wts = copy.deepcopy(model_conv.state_dict())
-best_acc = 0.0
-history = []
-for epoch in range(4):
-    for phase in ['train', 'val']:
-        if phase == 'train':
-            model_conv.train()
-        else:
-            model_conv.eval()
-        optimizer_conv.zero_grad()
-        with torch.set_grad_enabled(phase == 'train'):
-            outputs = model_conv(inputs)
-            _, preds = torch.max(outputs, 1)
-            loss = criterion(outputs, labels)
-            if phase == 'train':
-                loss.backward()
-                optimizer_conv.step()
-        running_corrects = torch.sum(preds == labels.data)
-        if phase == 'train':
-            exp_lr_scheduler.step()
-        epoch_acc = running_corrects.double() / len(labels)
-        if phase == 'val' and epoch_acc > best_acc:
-            best_acc = epoch_acc
-            best_model_wts = copy.deepcopy(model_conv.state_dict())
-        if phase == 'val':
-            history.append((loss.item(), epoch_acc.item()))
-model_conv.load_state_dict(best_model_wts)
-assert model_conv.features[0].weight.grad is None and model_conv.fc.weight.grad is None  # zero_grad in "val"
-assert isinstance(best_acc, torch.Tensor) and best_acc.dtype == torch.float64
-
-model_conv.eval()
-with torch.inference_mode():
-    logits = model_conv(inputs)
-assert not logits.requires_grad and logits.is_inference()
-with torch.no_grad():
-    probs = torch.softmax(model_conv(inputs), dim=1)
-top_p, top_class = probs.topk(1, dim=1)
-result = {"history": history, "best_acc": best_acc, "logits": logits, "top_p": top_p, "top_class": top_class,
-          "running_mean": model_conv.features[1].running_mean, "lr": exp_lr_scheduler.get_last_lr()}
-"""
-
-
 def test_learning_rate_schedulers():
     check(SCHEDULERS)
 
@@ -286,7 +210,3 @@ def test_custom_dataset_transforms_and_collate():
 
 def test_packed_sequences_and_gradient_clipping():
     check(PACKED)
-
-
-def test_transfer_learning_freezing_and_inference_mode():
-    check(FREEZE_AND_MODES)

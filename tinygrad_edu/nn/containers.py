@@ -35,53 +35,38 @@ def _pairs(values, container: str) -> Iterable:
 
 
 class _NamedItems(Module):
-    """ModuleDict's dict methods over one of the module's registries (`_modules`, named by
-    `_registry`); `__setitem__` registers a value."""
+    """What ModuleDict and ParameterDict share: dict methods over their names (`_names()`, in
+    order), each value read with `self[name]`; the subclass says how a value is stored."""
 
-    _registry = "_modules"
-
-    def _items(self) -> dict:
-        return getattr(self, self._registry)
-
-    def __getitem__(self, key: str):
-        return self._items()[key]
-
-    def __delitem__(self, key: str) -> None:
-        del self._items()[key]
-        object.__delattr__(self, key)
+    def _names(self) -> dict:
+        raise NotImplementedError
 
     def __len__(self) -> int:
-        return len(self._items())
+        return len(self._names())
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._items())
+        return iter(self._names())
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._items()
+    def __contains__(self, key) -> bool:
+        return key in self._names()
 
     def keys(self):
-        return self._items().keys()
-
-    def values(self):
-        return self._items().values()
-
-    def items(self):
-        return self._items().items()
+        return self._names().keys()
 
     def get(self, key: str, default=None):
-        return self._items().get(key, default)
+        return self[key] if key in self else default
 
     def update(self, values) -> None:
         for key, value in _pairs(values, type(self).__name__):
             self[key] = value
 
     def pop(self, key: str):
-        value = self._items()[key]
+        value = self[key]
         del self[key]
         return value
 
     def clear(self) -> None:
-        for key in list(self._items()):
+        for key in list(self._names()):
             del self[key]
 
     def forward(self, *args, **kwargs):
@@ -102,8 +87,24 @@ class ModuleDict(_NamedItems):
         if modules is not None:
             self.update(modules)
 
+    def _names(self) -> dict:
+        return self._modules
+
+    def __getitem__(self, key: str) -> Module:
+        return self._modules[key]
+
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)  # (checks the key and the module, as PyTorch's)
+
+    def __delitem__(self, key: str) -> None:
+        del self._modules[key]
+        object.__delattr__(self, key)
+
+    def values(self):
+        return self._modules.values()
+
+    def items(self):
+        return self._modules.items()
 
 
 def _as_parameter(value):
@@ -186,7 +187,7 @@ class ParameterList(Module):
         return "\n".join(_describe(i, value, lambda t: t.dtype) for i, value in enumerate(self))
 
 
-class ParameterDict(Module):
+class ParameterDict(_NamedItems):
     """A dict whose tensors are registered as parameters under their keys (strings): tensors
     become Parameters, other objects are kept as they are. As PyTorch's, `update` (and the
     constructor) take an OrderedDict, a ParameterDict or pairs in their order, but a plain
@@ -229,20 +230,11 @@ class ParameterDict(Module):
         del self._keys[key]
         delattr(self, attr)
 
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._keys)
+    def _names(self) -> dict:
+        return self._keys
 
     def __reversed__(self) -> Iterator[str]:
         return reversed(self._keys)
-
-    def __contains__(self, key) -> bool:
-        return key in self._keys
-
-    def keys(self):
-        return self._keys.keys()
 
     def items(self):
         return ((key, self[key]) for key in self._keys)
@@ -250,22 +242,14 @@ class ParameterDict(Module):
     def values(self):
         return (self[key] for key in self._keys)
 
-    def get(self, key: str, default=None):
-        return self[key] if key in self else default
-
     def update(self, parameters) -> None:
         """Set each (key, value) of `parameters`; a plain dict's in sorted key order (PyTorch's
         rule; an OrderedDict, a ParameterDict or a sequence of pairs keep their order)."""
         pairs = _pairs(parameters, "ParameterDict")
         if isinstance(parameters, Mapping) and not isinstance(parameters, (OrderedDict, ParameterDict)):
-            pairs = sorted(pairs)
+            pairs = sorted(pairs, key=lambda pair: pair[0])
         for key, value in pairs:
             self[key] = value
-
-    def pop(self, key: str):
-        value = self[key]
-        del self[key]
-        return value
 
     def popitem(self) -> tuple:
         """Remove and return the last (key, value) pair."""
@@ -273,10 +257,6 @@ class ParameterDict(Module):
             raise KeyError("popitem(): ParameterDict is empty")
         key = next(reversed(self._keys))
         return key, self.pop(key)
-
-    def clear(self) -> None:
-        for key in list(self._keys):
-            del self[key]
 
     def copy(self) -> "ParameterDict":
         """A new ParameterDict holding the same Parameters (a shallow copy), in the same order."""

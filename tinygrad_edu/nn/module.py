@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 import numpy as np
 
 from .. import devices as _devices
+from ..arrays import typename  # (as PyTorch's messages name a type: torch.typename)
 from ..autograd.grad_mode import _state as _grad_state
 from ..tensor import Tensor
 from . import backward_hooks
@@ -170,7 +171,7 @@ class Module:
             params[name] = value
         elif name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_typename(value)}' as parameter '{name}' (nn.Parameter or None "
+                raise TypeError(f"cannot assign '{typename(value)}' as parameter '{name}' (nn.Parameter or None "
                                 f"expected): wrap it in nn.Parameter(...) or assign None")
             params[name] = None
         elif isinstance(value, Module):
@@ -179,12 +180,12 @@ class Module:
             modules[name] = value
         elif name in modules:
             if value is not None:
-                raise TypeError(f"cannot assign '{_typename(value)}' as child module '{name}' (nn.Module or None "
+                raise TypeError(f"cannot assign '{typename(value)}' as child module '{name}' (nn.Module or None "
                                 f"expected)")
             modules[name] = None
         elif name in buffers or isinstance(value, Buffer):
             if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{_typename(value)}' as buffer '{name}' (nn.Buffer, Tensor or None "
+                raise TypeError(f"cannot assign '{typename(value)}' as buffer '{name}' (nn.Buffer, Tensor or None "
                                 f"expected)")
             buffers[name] = value
             if isinstance(value, Buffer):  # nn.Buffer(t, persistent=...) says whether it is saved
@@ -220,7 +221,7 @@ class Module:
         is something else already."""
         self._registries(name)
         if not isinstance(name, str):
-            raise TypeError(f"{kind} name should be a string. Got {_typename(name)}")
+            raise TypeError(f"{kind} name should be a string. Got {typename(name)}")
         if "." in name:
             raise KeyError(f'{kind} name can\'t contain "."' + (f", got: {name}" if kind == "module" else ""))
         if name == "":
@@ -242,7 +243,7 @@ class Module:
         KeyError for a name with '.', an empty name, or one that is another attribute already."""
         self._check_new_name(name, "parameter", "_parameters")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_typename(param)}' object to parameter '{name}' "
+            raise TypeError(f"cannot assign '{typename(param)}' object to parameter '{name}' "
                             f"(nn.Parameter or None required)")
         self._parameters[name] = param
         object.__setattr__(self, name, param)
@@ -253,7 +254,7 @@ class Module:
         register_parameter."""
         self._check_new_name(name, "buffer", "_buffers")
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"cannot assign '{_typename(tensor)}' object to buffer '{name}' "
+            raise TypeError(f"cannot assign '{typename(tensor)}' object to buffer '{name}' "
                             f"(Tensor or None required)")
         self._buffers[name] = tensor
         if persistent:
@@ -266,7 +267,7 @@ class Module:
         """Register `module` (or None) as the child `name`; the name is checked as in
         register_parameter."""
         if module is not None and not isinstance(module, Module):
-            raise TypeError(f"{_typename(module)} is not a Module subclass")
+            raise TypeError(f"{typename(module)} is not a Module subclass")
         self._check_new_name(name, "module", "_modules")
         self._modules[name] = module
         object.__setattr__(self, name, module)
@@ -992,16 +993,10 @@ def _block(name: str, lines: list[str]) -> str:
 def _check_module(module, container: str) -> Module:
     if not isinstance(module, Module):
         raise TypeError(f"{container}: expected Modules, got {type(module).__name__} "
-                        f"({_typename(module)} is not a Module subclass)")
+                        f"({typename(module)} is not a Module subclass)")
     return module
 
 
-def _typename(obj) -> str:
-    """The type of `obj` as PyTorch's messages name it (`torch.typename`): 'int', 'Tensor'."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    kind = type(obj)
-    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
 
 
 def _list_index(index: int, length: int, container: str) -> int:
