@@ -400,6 +400,28 @@ def test_sigmoid_underflows_to_exactly_zero_without_a_warning():
     assert not tg.tensor([1.0, -np.inf]).sigmoid().all().item()
 
 
+def test_sigmoid_keeps_the_callers_numpy_error_settings():
+    """sigmoid silences only its own overflow (quiet_overflow.py reuses numpy's settings object):
+    a caller's np.errstate(over="raise") must not make it raise, must still hold after it, and
+    must be gone after the caller's block."""
+    import threading
+
+    with np.errstate(over="raise", invalid="raise"):
+        assert tg.tensor([-1000.0, 0.0]).sigmoid().tolist() == [0.0, 0.5]
+        assert np.geterr()["over"] == "raise" and np.geterr()["invalid"] == "raise"
+        with pytest.raises(FloatingPointError):
+            np.exp(np.array([1000.0]))
+    with np.errstate(over="warn", divide="raise"):  # other outer settings: other quiet settings
+        assert tg.tensor([-1000.0]).sigmoid().item() == 0.0
+        assert np.geterr()["over"] == "warn" and np.geterr()["divide"] == "raise"
+    seen = []  # another thread has its own settings (numpy keeps them in a context variable)
+    thread = threading.Thread(target=lambda: seen.append((tg.tensor([-800.0]).sigmoid().item(), np.geterr())))
+    with np.errstate(over="raise"):
+        thread.start()
+        thread.join()
+    assert seen[0][0] == 0.0 and seen[0][1]["over"] == "warn"
+
+
 def test_var_and_std_of_equal_values_are_exactly_zero():
     x = tg.ones(3, 3).clamp(max=0.4)  # 0.4 three times: the first mean is off in the last bit
     assert x.std(1).tolist() == [0.0] * 3 and x.var(1).tolist() == [0.0] * 3

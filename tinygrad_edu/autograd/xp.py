@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..quiet_overflow import quiet_exp
 from ..tensor import Tensor
 from .deferred import ProductSum, RowSum, transposed_times
 
 # The number 1 per dtype, as a 0-d array (numpy spends about twice as long on `z + 1` with a Python
 # number as with an array of z's dtype).
 _ONE = {np.dtype(t): np.array(1, t) for t in (np.float64, np.float32)}
+_FLOAT16 = np.dtype(np.float16)  # (numpy's dtypes of the built-in types are singletons: `is` compares)
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -31,13 +33,12 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     sides (σ(-30) ≈ 9.4e-14 keeps its digits, which (1 + tanh(x/2)) / 2 would lose). Where e⁻ˣ
     overflows (x below -709 in float64, -88 in float32) it is inf and σ is exactly 0 -- as
     PyTorch gives; numpy's overflow warning is silenced there, since the result is exact."""
-    if x.dtype == np.float16:  # (e^(-x) overflows float16 at x = -11.1, where σ is still 1.5e-5:
+    if x.dtype is _FLOAT16:  # (e^(-x) overflows float16 at x = -11.1, where σ is still 1.5e-5:
         return _sigmoid(x.astype(np.float32)).astype(np.float16)  # computed in float32, rounded)
     z = np.negative(x)
     if z.__class__ is not np.ndarray:  # (a 0-d input gives a numpy scalar)
         z = np.asarray(z)
-    with np.errstate(over="ignore"):
-        np.exp(z, out=z)  # (in place: one array, not four)
+    quiet_exp(z)  # (in place: one array, not four)
     np.add(z, _ONE.get(z.dtype, 1), out=z)
     return np.reciprocal(z, out=z)
 
