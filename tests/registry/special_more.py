@@ -7,6 +7,7 @@ q only and gammainc/gammaincc in x only: the other argument has no derivative (i
 so it is a constant here. The scales (x * 12 for i0e/i1e, x * 4 for erfcx) put inputs on both
 sides of the formulas' switch points (|x| = 20, x = 0)."""
 import tinygrad_edu as tg
+from tinygrad_edu.ops.incomplete_gamma import GammaDensity
 
 from . import Spec, constant, positive, register
 
@@ -33,6 +34,10 @@ register("Tensor.lgamma(tg.special.gammainc)", lambda a, x: tg.special.gammainc(
 register("Tensor.lgamma(tg.special.gammaincc)", lambda a, x: tg.special.gammaincc(a * 2, x * 3),
          [_positive_constant(3, 1), positive(1, 4)], [_positive_constant(4), positive(4)],
          [_positive_constant(), positive(2, 3)])
+# the density x^(a-1) e^(-x)/Γ(a): gammainc's derivative in x, an op so that it differentiates again
+# (in both arguments), with a on both sides of 10 (where its formula switches)
+register("Tensor.lgamma(gammainc's derivative: GammaDensity)", lambda a, x: GammaDensity.apply(a * 8, x * 3),
+         [positive(3, 1), positive(1, 4)], [positive(4), positive(4)], [positive(), positive(2, 3)])
 
 
 # tg.normal and tg.poisson: PyTorch defines their gradient as zero. A draw from a fresh generator

@@ -26,10 +26,9 @@ import math
 
 import numpy as np
 
-from ..autograd.xp import numpy_xp
 from .op import Op
 from .special_functions import lgamma_array
-from .special_more import narrow_pair, wide_pair, zeta_array
+from .special_more import again, narrow_pair, wide_pair, zeta_array
 
 _EPS = np.finfo(np.float64).eps
 _TINY = 1e-300
@@ -210,9 +209,26 @@ class IncompleteGamma(Op):
                                       f"not implemented, as in PyTorch; only the one with respect to x (other) is. "
                                       f"Detach a (a.detach()) if you need the gradient for x only")
         a, x = ctx.saved_tensors
-        if ctx.xp is numpy_xp:
-            density = gamma_density_array(a, x)
-        else:  # (recorded: as ops, so it differentiates again)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                density = ((a - 1) * x.log() - x - a.lgamma()).exp()
+        density = again(ctx.xp, GammaDensity, gamma_density_array, a, x)  # (an op when recorded)
         return None, grad * (-density if ctx.upper else density)
+
+
+class GammaDensity(Op):
+    """f(a, x) = x^(a-1) e^(-x)/Γ(a), the gamma distribution's density and ∂P/∂x of the incomplete
+    gamma function. An op of its own so that gammainc's gradient differentiates again:
+    ∂f/∂x = f·((a-1)/x - 1),  ∂f/∂a = f·(log x - ψ(a))."""
+
+    @staticmethod
+    def forward(ctx, a, x):
+        ctx.save_for_backward(a, x)
+        return ctx.save_output(gamma_density_array(a.data, x.data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, x = ctx.saved_tensors
+        f, xp = ctx.saved_output, ctx.xp
+        need_a, need_x = ctx.needs_input_grad
+        with np.errstate(divide="ignore", invalid="ignore"):  # (at x = 0: the limits are inf or nan)
+            grad_a = grad * f * (xp.log(x) - xp.polygamma(0, a)) if need_a else None
+            grad_x = grad * f * ((a - 1) / x - 1) if need_x else None
+        return grad_a, grad_x
