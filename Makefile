@@ -32,13 +32,14 @@ test: $(VENV)/.test-installed
 # the full report: python -m tests.fuzz.run --examples 5000 --markdown fuzz.md
 # Then tg.autobatch() against the same code run eagerly (report: python -m tests.fuzz.autobatch_fuzz --examples 5000)
 # Then nn modules' configurations against PyTorch (report: python -m tests.fuzz.modules_fuzz --examples 5000)
-# Then optimizers/schedulers, the function transforms and distributions (reports: python -m tests.fuzz.optim_fuzz / func_fuzz / distributions_fuzz)
+# Then optimizers/schedulers, the function transforms, distributions and the autograd API (reports: python -m tests.fuzz.optim_fuzz / func_fuzz / distributions_fuzz / autograd_api_fuzz)
 FUZZ_EXAMPLES ?= 5000
 AUTOBATCH_FUZZ_EXAMPLES ?= 5000
 MODULES_FUZZ_EXAMPLES ?= 5000
 OPTIM_FUZZ_EXAMPLES ?= 3000
 FUNC_FUZZ_EXAMPLES ?= 2000
 DISTRIBUTIONS_FUZZ_EXAMPLES ?= 2000
+AUTOGRAD_API_FUZZ_EXAMPLES ?= 3000
 fuzz: $(VENV)/.test-installed
 	TINYGRAD_EDU_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest tests/test_fuzz_torch.py -q --runxfail
 	TINYGRAD_EDU_AUTOBATCH_FUZZ_EXAMPLES=$(AUTOBATCH_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_autobatch_fuzz.py -q
@@ -46,6 +47,7 @@ fuzz: $(VENV)/.test-installed
 	TINYGRAD_EDU_OPTIM_FUZZ_EXAMPLES=$(OPTIM_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_optim_fuzz.py -q
 	TINYGRAD_EDU_FUNC_FUZZ_EXAMPLES=$(FUNC_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_func_fuzz.py -q
 	TINYGRAD_EDU_DISTRIBUTIONS_FUZZ_EXAMPLES=$(DISTRIBUTIONS_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_distributions_fuzz.py -q
+	TINYGRAD_EDU_AUTOGRAD_API_FUZZ_EXAMPLES=$(AUTOGRAD_API_FUZZ_EXAMPLES) $(PY) -m pytest tests/test_autograd_api_fuzz.py -q
 
 bench: $(VENV)/.test-installed
 	$(PY) bench/ops.py

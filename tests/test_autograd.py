@@ -331,7 +331,9 @@ def test_grad_with_respect_to_non_leaf():
     gy, gx = tg.grad(z, [y, x])
     assert gy.tolist() == [6.0, 12.0]      # 2y
     assert gx.tolist() == [18.0, 36.0]     # 2y·3
-    assert y.grad is None and x.grad is None
+    with pytest.warns(UserWarning, match="not a leaf"):  # (y is not a leaf: as in PyTorch)
+        assert y.grad is None
+    assert x.grad is None
 
 
 def test_grad_retain_graph_semantics():
@@ -442,7 +444,8 @@ def test_retain_grad_on_non_leaf():
     y.retain_grad()
     z.sum().backward()
     assert y.grad.tolist() == [3.0, 3.0]
-    assert z.grad is None  # not retained
+    with pytest.warns(UserWarning, match="retain_grad"):  # not retained: reading it warns, as in PyTorch
+        assert z.grad is None
     x.retain_grad()        # harmless on a leaf
     with pytest.raises(RuntimeError, match="require grad"):
         tg.tensor([1.0]).retain_grad()

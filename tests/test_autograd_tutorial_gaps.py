@@ -232,6 +232,8 @@ def test_once_differentiable_keeps_nones_and_works_with_xp_backward():
     g, = tg.grad((ScaleArrays.apply(x, 3.0) ** 2).sum(), x, create_graph=True)  # 2·(3x)·3 = 18x
     assert g.tolist() == [18.0, 36.0] and g.grad_fn.name() == "Error"
     with pytest.raises(RuntimeError, match="once_differentiable"):
+        g.sum().backward()
+    with pytest.raises(RuntimeError, match="was not used"):  # as in PyTorch: the Error node leads to no input
         tg.grad(g.sum(), x)
 
 

@@ -142,7 +142,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     # only where needed: .grad on leaves, a name, hooks, an output number of a multi-output op, a
     # view's base. An op's result then costs four assignments.
     __slots__ = ("data", "grad_fn", "requires_grad", "_version_counter", "__dict__", "__weakref__")
-    grad = None
+    _grad = None  # .grad (a property: reading it on a non-leaf warns, as in PyTorch)
+    _inference = False  # made inside tg.inference_mode() (autograd/api.py)
     name = None
     _hooks = None
     _output_nr = 0
@@ -350,12 +351,47 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
                 "requires_grad_(False): this tensor was computed by a recorded op; use .detach() "
                 "to get a tensor that does not require grad"
             )
+        if requires_grad and self._inference:
+            _refuse_inference_update("requires_grad_")
         self.requires_grad = bool(requires_grad)
         return self
 
     def detach(self) -> "Tensor":
         """The same data (shared, no copy) cut off from the graph."""
         return self._share_version_counter(Tensor._make(self.data, None, False))
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """The gradient that backward summed into this tensor: None until then. Only leaves (and
+        non-leaves after retain_grad()) get one; reading it on another non-leaf warns, as in
+        PyTorch (pytorch/pytorch#30531), since backward will never fill it."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self.retains_grad:
+            warnings.warn("The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                          ".grad attribute won't be populated during backward(). If you indeed want the .grad "
+                          "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf "
+                          "Tensor. If you access the non-leaf Tensor by mistake, make sure you access the "
+                          "leaf Tensor instead.", UserWarning, stacklevel=2)
+        return grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:  # (as PyTorch checks: a gradient has its tensor's shape and dtype)
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"attempting to assign a gradient of shape {value.shape} to a tensor of shape "
+                                   f"{self.shape}: a gradient has the shape of its tensor")
+            if value.dtype != self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype {value.dtype} to a tensor of dtype "
+                                   f"{self.dtype}: a gradient has the dtype of its tensor (convert it with "
+                                   f".to(tg.{self.dtype}))")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
 
     def retain_grad(self) -> None:
         """Ask for `.grad` on a non-leaf tensor too (leaves always get it)."""
@@ -414,8 +450,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
                 "recorded to differentiate. Create its inputs with requires_grad=True (and do not "
                 "compute it inside tg.no_grad())."
             )
-        if self._view_of is not None and self._view_of[2] != self._version_counter[0]:
-            self._reread_view()
+        _differentiate.refresh_views((self,))
         gradient = _differentiate.seed_gradient(self, gradient, "backward", create_graph)
         if retain_graph is None:
             retain_graph = create_graph
@@ -1049,6 +1084,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             # inside tg.autobatch(): calls recorded earlier may read this tensor (or memory it
             # shares); they must see the numbers from before the change, as they would eagerly
             batching.flush()
+        if self._inference:
+            _refuse_inference_update(op)
         recording = _grad_state.enabled and (
             self.requires_grad or (other is not None and other.requires_grad)
         ) and self.data.dtype.kind == "f"  # an integer tensor never requires grad
@@ -1088,9 +1125,23 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
                 )
             np.copyto(self.data, new.data, casting="unsafe")
         if recording:
-            self.grad_fn, self.requires_grad, self._output_nr = new.grad_fn, True, 0
+            self._rebase(new.grad_fn, True)
         self._version += 1
         return self
+
+    def _rebase(self, grad_fn, requires_grad: bool) -> None:
+        """Take `grad_fn` as this tensor's history after an in-place change. A retain_grad() asked
+        for the old history moves to the new one, as in PyTorch: .grad is then the gradient of the
+        new value (hooks stay with the old value)."""
+        old, nr = self.grad_fn, self._output_nr
+        retained = old is not None and old.retained is not None and nr in old.retained and \
+            old.retained[nr]() is self
+        self.grad_fn, self.requires_grad = grad_fn, requires_grad
+        if nr:
+            self._output_nr = 0
+        if retained and grad_fn is not None:
+            del old.retained[nr]
+            self.retain_grad()
 
     def _compute_from_copy(self, op: str, compute) -> "Tensor":
         """compute(old), where old is a copy of this tensor's numbers with its place on the tape:
@@ -1125,7 +1176,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         else:
             base[index] = new  # records setitem on the base and writes the numbers (shared memory)
             fresh = _ops.GetItem.apply(base, index)
-        self.grad_fn, self.requires_grad, self._output_nr = fresh.grad_fn, True, 0
+        self._rebase(fresh.grad_fn, True)
         self._view_of = (base, index, self._version_counter[0])
         return self
 
@@ -1138,9 +1189,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             fresh = how.from_base(base)
         else:
             fresh = _ops.GetItem.apply(base, how)
-        self.grad_fn, self.requires_grad = fresh.grad_fn, fresh.requires_grad
-        if self._output_nr:
-            self._output_nr = 0
+        self._rebase(fresh.grad_fn, fresh.requires_grad)
         self._view_of = (base, how, self._version_counter[0])
 
     # ---- copying and pickling ----------------------------------------------------------
@@ -1216,6 +1265,18 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
             return _ops.Clone.apply(self)
         _formats.check_rank(self.shape, fmt, "clone")
         return _ops.Clone.apply(self, fmt)
+
+
+def _refuse_inference_update(op: str) -> None:
+    """An inference tensor (made inside tg.inference_mode()) changes in place, or starts to
+    require grad, only inside that mode, as in PyTorch: outside, a graph recorded from it would
+    not see the change (and none may be recorded through it)."""
+    from .autograd.api import is_inference_mode_enabled  # (the autograd package needs Tensor first)
+
+    if not is_inference_mode_enabled():
+        what = "setting requires_grad=True on" if op == "requires_grad_" else "in-place update to"
+        raise RuntimeError(f"{op}: {what} an inference tensor (made inside tg.inference_mode()) outside "
+                           f"inference mode is not allowed; use a .clone() of it instead")
 
 
 def _no_bool_subtraction(a, b) -> None:

@@ -7,9 +7,11 @@ import functools
 import threading
 from typing import Sequence
 
+import numpy as np
+
 from ..tensor import Tensor
 from . import anomaly, function
-from .differentiate import outputs_and_gradients, seed_gradient
+from .differentiate import outputs_and_gradients, refresh_views, seed_gradient
 from .engine import _accumulate, run_backward
 from .grad_mode import no_grad
 
@@ -29,6 +31,7 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
     if grad_variables is not None:  # PyTorch's old name for grad_tensors
         grad_tensors = grad_variables
     tensors, grad_tensors = outputs_and_gradients(tensors, grad_tensors, "backward", "grad_tensors")
+    refresh_views(tensors if inputs is None else tensors + ([inputs] if isinstance(inputs, Tensor) else list(inputs)))
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"backward: element {i} of tensors is a {t.__class__.__name__}, not a Tensor")
@@ -44,10 +47,15 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not inputs:
         raise RuntimeError("backward: inputs= was given but is empty")
-    grads = run_backward(tensors, seeds, retain_graph, create_graph, inputs=inputs)
+    for t in inputs:
+        if isinstance(t, Tensor) and t.grad_fn is not None:
+            t.retain_grad()  # a non-leaf input gets its .grad as a retained one (PyTorch's rule, from now on)
+    grads = run_backward(tensors, seeds, retain_graph, create_graph, inputs=inputs, run_input_nodes=True)
     for t, g in zip(inputs, grads):
-        if g is not None:  # summed into .grad as backward() does (a copy the first time, under a lock)
+        if g is not None and t.grad_fn is None:  # summed into a leaf's .grad as backward() does
             _accumulate(t, g if create_graph else g.data, create_graph)
+            for hook in list(t._post_accumulate_hooks or ()):  # (register_post_accumulate_grad_hook)
+                hook(t)
 
 
 class set_detect_anomaly:  # noqa: N801 (PyTorch's name)
@@ -143,12 +151,21 @@ def mark_inference(cls: type, args: tuple, out) -> None:
     tensor stays a normal tensor, as in PyTorch."""
     if not _inference.on:
         return
-    if cls.returns_view and isinstance(args[0], Tensor) and not args[0].is_inference():
+    if isinstance(args[0], Tensor) and not args[0].is_inference() and (
+            cls.returns_view or _shares_memory(out, args[0])):  # (t[0], t[1:] of a normal tensor too)
         return
     for t in out if out.__class__ is tuple else (out,):
         if isinstance(t, Tensor):
             t._inference = True
             function._inference_made = True  # (from now on, save_for_backward looks for them)
+
+
+def _shares_memory(out, source: Tensor) -> bool:
+    """Is the (first) result a view of `source`'s memory (an op that returns a view only for some
+    arguments, such as indexing with ints and slices)?"""
+    first = out[0] if out.__class__ is tuple else out
+    data = getattr(first, "data", None)
+    return isinstance(data, np.ndarray) and data.base is not None and np.may_share_memory(data, source.data)
 
 
 # ---- switches PyTorch has for its multithreaded engine, and a type test ---------------------------

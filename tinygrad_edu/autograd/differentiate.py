@@ -35,6 +35,17 @@ def seed_gradient(output: Tensor, gradient, op: str, create_graph: bool):
     return gradient if create_graph else gradient.data
 
 
+def refresh_views(tensors) -> None:
+    """A view whose base was changed in place since the view's history was recorded takes that
+    history again (as Tensor.backward and every op do), so that backward and tg.grad start from,
+    or stop at, the node PyTorch would use."""
+    for t in tensors:
+        if isinstance(t, Tensor):
+            view_of = t._view_of
+            if view_of is not None and view_of[2] != t._version_counter[0]:
+                t._reread_view()
+
+
 def outputs_and_gradients(outputs, gradients, op: str, name: str) -> tuple[list, list]:
     """One output or a sequence of them, and one dL/d(output) per output (None: implicit ones)."""
     outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
@@ -92,6 +103,7 @@ def grad(
         allow_unused = materialize_grads
     outputs, grad_outputs = outputs_and_gradients(outputs, grad_outputs, "grad", "grad_outputs")
     inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    refresh_views(outputs + inputs)
     for i, t in enumerate(inputs):
         if not isinstance(t, Tensor):
             raise TypeError(f"grad: input {i} is a {type(t).__name__}, not a Tensor")

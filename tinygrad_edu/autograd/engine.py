@@ -42,11 +42,14 @@ def run_backward(
     inputs: Sequence[Tensor] | None = None,
     observer: Observer | None = None,
     hooks: bool = True,
+    run_input_nodes: bool = False,
 ) -> list | None:
     """Backpropagate `grad_outputs` (arrays, or Tensors under create_graph) from `outputs`.
 
     Without `inputs` (Tensor.backward): sum the gradients into the `.grad` of the leaves.
     With `inputs` (tg.grad): return the gradient reaching each input; `.grad` is left alone.
+    Only the nodes on a path to an input run then (and, with `run_input_nodes`, as for
+    backward(inputs=...), the nodes that made the inputs).
     """
     if observer is None and _grad_state.batching is not None:  # a profiler may time each node (profiler/)
         observer = getattr(_grad_state.batching, "backward_observer", _no_observer)()
@@ -63,22 +66,32 @@ def run_backward(
     check_anomaly = anomaly._state.enabled and anomaly._state.check_nan
     previous_mode = _grad_state.enabled
     _grad_state.enabled = create_graph  # formulas record only for higher derivatives
+    nodes = _collect(roots)
+    needed = None if inputs is None else _needed(nodes, exits, run_input_nodes)
+    if needed is not None and len(outputs) == 1:  # (PyTorch's graph root: its tensors' hooks run)
+        exits.capture_nodes.update(roots)
     try:
-        for node in _collect(roots):
+        for node in nodes:
             grads_in = buffers.pop(node, None)
             grads_out = sent = None
+            if needed is not None and node not in needed:  # on no path to an input: not run, not freed
+                exits.passing(node, grads_in)
+                continue
             if grads_in is not None:  # (None: no gradient reached it)
-                watched = node.watched or exits.capturing  # hooks, retain_grad, tg.grad's captures
+                watched = node.watched or exits.capturing  # hooks, retain_grad, tg.grad's captures, several outputs
                 if watched:
-                    grads_in = exits.arriving(node, grads_in)
+                    arrived = exits.arriving(node, grads_in)  # (node hooks see None for an output without one)
+                    grads_in = _materialized(node, arrived, create_graph)
                 if node.fn.xp_backward or create_graph:
                     grads_out = node.fn.backward(node, *grads_in)  # the op's formula
                 else:
                     grads_out = _call_user_backward(node, grads_in)
                 if grads_out.__class__ is not tuple:
                     grads_out = (grads_out,)
+                if needed is not None:  # (nothing for edges to nodes that will not run, as in PyTorch)
+                    grads_out = _only_needed(node, grads_out, needed, exits)
                 if watched and node.node_hooks and hooks:  # (grad_fn.register_hook)
-                    grads_out = _run_node_hooks(node, grads_in, grads_out, create_graph)
+                    grads_out = _run_node_hooks(node, arrived, grads_out, create_graph)
                 if check_anomaly:
                     anomaly.check_gradients(node, grads_out)
                 if observer is not None:  # (it reads the numbers: no sum kept in pieces)
@@ -96,6 +109,34 @@ def run_backward(
 
 def _no_observer() -> None:
     return None
+
+
+def _needed(nodes: list[Node], exits: "_Exits", run_input_nodes: bool) -> set:
+    """With `inputs` (tg.grad, backward(inputs=...)): the nodes on a path from the outputs to an
+    input -- the only ones PyTorch runs. Another node's backward would be wasted work, would call
+    its hooks, and would free what it saved, which a later backward through it still needs.
+    backward(inputs=...) also runs the nodes that made the inputs (PyTorch's rule)."""
+    needed = {node for node, _ in exits.captured} if run_input_nodes else set()
+    for node in reversed(nodes):  # oldest first: the nodes an edge leads to are decided before
+        if any(_leads_to_input(edge, needed, exits) for edge in node.edges):
+            needed.add(node)
+    return needed
+
+
+def _leads_to_input(edge, needed: set, exits: "_Exits") -> bool:
+    """Whether a gradient along `edge` is wanted: it reaches a node that runs or made an input,
+    or a leaf that is an input."""
+    if edge.__class__ is tuple:
+        edge = edge[0]
+    elif edge.__class__ is not Node:  # a leaf or nothing
+        return edge is not None and id(edge) in exits.wanted
+    return edge in needed or edge in exits.capture_nodes
+
+
+def _only_needed(node: Node, grads: tuple, needed: set, exits: "_Exits") -> tuple:
+    """None for the gradients along edges that lead to no input (their node will not run)."""
+    kept = tuple([grad if _leads_to_input(edge, needed, exits) else None for edge, grad in zip(node.edges, grads)])
+    return kept + grads[len(kept):]
 
 
 def _collect(roots: Sequence[Node]) -> list[Node]:
@@ -245,7 +286,7 @@ class _Exits:
     def __init__(self, inputs, create_graph: bool, hooks: bool) -> None:
         self.create_graph = create_graph
         self.hooks = hooks
-        self.held: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
+        self.held: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient, made here (fresh)]
         self.deferred: dict[int, list] = {}  # id(leaf) -> [leaf, a sum kept in pieces (deferred.py)]
         self.inputs = inputs
         self.wanted = None if inputs is None else {id(t) for t in inputs if t.grad_fn is None}
@@ -253,10 +294,13 @@ class _Exits:
         self.captured = {} if inputs is None else {
             (t.grad_fn, t._output_nr): None for t in inputs if t.grad_fn is not None}
         self.capturing = bool(self.captured)
+        self.capture_nodes = {node for node, _ in self.captured}
 
     def leaf(self, leaf: Tensor, grad, fresh: bool = False) -> None:
         if self.wanted is not None and id(leaf) not in self.wanted:
             return  # (tg.grad was not asked for this one)
+        if not leaf.requires_grad:
+            return  # (detach_() since the graph was recorded: no .grad, as in PyTorch)
         if grad.__class__ is not np.ndarray and isinstance(grad, Deferred):
             entry = self.deferred.get(id(leaf))
             if entry is None:
@@ -265,39 +309,44 @@ class _Exits:
             if entry[1].add(grad):
                 return
             grad, fresh = grad.value(), True  # (a sum of another kind: added now)
-        if self.wanted is None and not ((leaf._hooks or leaf._post_accumulate_hooks) and self.hooks):
-            _accumulate(leaf, grad, self.create_graph, fresh)
+        # summed here and written to .grad when the pass ends: a backward that raises changes no .grad
+        entry = self.held.get(id(leaf))
+        if entry is None:
+            self.held[id(leaf)] = [leaf, grad, fresh]
         else:
-            entry = self.held.get(id(leaf))
-            if entry is None:
-                self.held[id(leaf)] = [leaf, grad]
-            else:
-                entry[1] = entry[1] + grad
+            entry[1], entry[2] = entry[1] + grad, True
 
-    def arriving(self, node: Node, grads: list) -> list:
-        """The gradients reaching `node`'s outputs, after their hooks; unused outputs get zeros
-        (None if its Function asked for that: ctx.set_materialize_grads(False))."""
+    def passing(self, node: Node, grads: list | None) -> None:
+        """A node that will not run (see _needed) but made an input or the output: its tensors'
+        hooks and retain_grad still see their gradient, and tg.grad captures it."""
+        if grads is not None and node in self.capture_nodes:
+            self.arriving(node, grads, run=False)
+
+    def arriving(self, node: Node, grads: list, run: bool = True) -> list:
+        """The gradients reaching `node`'s outputs, after their hooks (None for an output that
+        received none). `run=False`: the node will not run (see _needed), so its own prehooks do
+        not either."""
         if self.hooks and (node.pre_hooks is not None or node.retained is not None):
             grads = _run_output_hooks(node, grads, self.create_graph)
-        if self.hooks and node.node_prehooks:  # (grad_fn.register_prehook: after the tensors' hooks)
-            grads = _run_node_prehooks(node, grads, self.create_graph)
-        if self.capturing:
+        if self.capturing:  # (a tensor's gradient: after its hooks, before its node's prehooks)
             for nr, g in enumerate(grads):
                 if (node, nr) in self.captured and g is not None:
                     self.captured[(node, nr)] = g
-        if node.n_outputs > 1 and node.materialize_grads and any(g is None for g in grads):
-            grads = [_zeros(shape, dtype, self.create_graph) if g is None else g
-                     for g, shape, dtype in zip(grads, node.output_shapes, node.output_dtypes)]
+        if not run:
+            return grads
+        if self.hooks and node.node_prehooks:  # (grad_fn.register_prehook: after the tensors' hooks)
+            grads = _run_node_prehooks(node, grads, self.create_graph)
         return grads
 
     def finish(self) -> list | None:
         for leaf, pieces in self.deferred.values():  # each weight's sum computed once (deferred.py)
             self.leaf(leaf, pieces.value(), fresh=True)
-        for leaf, grad in self.held.values():
+        for leaf, grad, fresh in self.held.values():
             if self.wanted is None:
-                _accumulate(leaf, _hooked(leaf._hooks, grad, "leaf", leaf.shape), self.create_graph)
-                for hook in list(leaf._post_accumulate_hooks or ()):  # (register_post_accumulate_grad_hook)
-                    hook(leaf)
+                hooks = leaf._hooks if self.hooks else None
+                _accumulate(leaf, _hooked(hooks, grad, "leaf", leaf.shape), self.create_graph, fresh and not hooks)
+                for hook in list(leaf._post_accumulate_hooks or ()) if self.hooks else ():
+                    hook(leaf)  # (register_post_accumulate_grad_hook)
             elif leaf._hooks and self.hooks:
                 self.held[id(leaf)][1] = _hooked(leaf._hooks, grad, "leaf", leaf.shape)
         if self.inputs is None:
@@ -311,6 +360,15 @@ class _Exits:
                 g = self.captured.get((t.grad_fn, t._output_nr))
             results.append(None if g is None else _user_tensor(g, t.data.dtype, self.create_graph))
         return results
+
+
+def _materialized(node: Node, grads: list, create_graph: bool) -> list:
+    """Zeros for the outputs of a node with several that received no gradient (None if its
+    Function asked for that: ctx.set_materialize_grads(False))."""
+    if node.n_outputs == 1 or not node.materialize_grads or all(g is not None for g in grads):
+        return grads
+    return [_zeros(shape, dtype, create_graph) if g is None else g
+            for g, shape, dtype in zip(grads, node.output_shapes, node.output_dtypes)]
 
 
 def _accumulate(leaf: Tensor, grad, create_graph: bool, fresh: bool = False) -> None:
@@ -383,7 +441,8 @@ def _run_node_hooks(node: Node, grads_in: list, grads_out: tuple, create_graph: 
     """hook(grad_inputs, grad_outputs) after the node's backward. grad_inputs has one entry per
     tensor input (next_functions' order); what a hook returns replaces them."""
     tensor_args = [i for i, shape in enumerate(node.input_shapes) if shape is not None]
-    inputs = tuple([_seen(grads_out[i]) if i < len(grads_out) else None for i in tensor_args])
+    inputs = tuple([_seen(_reduced(node, grads_out[i], node.input_shapes[i], create_graph))
+                    if i < len(grads_out) else None for i in tensor_args])
     outputs = tuple([_seen(g) for g in grads_in])
     for hook in list(node.node_hooks):
         inputs = _hook_result(hook, hook(inputs, outputs), inputs)
@@ -391,6 +450,15 @@ def _run_node_hooks(node: Node, grads_in: list, grads_out: tuple, create_graph: 
     for i, g in zip(tensor_args, inputs):
         new[i] = _carried(g, create_graph)
     return tuple(new)
+
+
+def _reduced(node: Node, grad, shape: tuple, create_graph: bool):
+    """A gradient as a node hook sees it: reduced to its input's shape (broadcasting undone), as
+    PyTorch checks and reduces a node's results before its hooks run."""
+    if grad is None or shape.__class__ is not tuple:  # (None for a constant: no gradient is asked of it)
+        return None
+    grad = _as_gradient(grad, create_graph)
+    return grad if grad.shape == shape else _fit_shape(node, grad, shape)
 
 
 def _hook_result(hook, result, before: tuple) -> tuple:

@@ -16,8 +16,9 @@ class MatMul(Op):
     def node_name(ctx) -> str:
         """PyTorch's MmBackward0 for a product of two matrices (BmmBackward0 for stacks of them)."""
         shapes = [s for s in ctx.input_shapes if s.__class__ is tuple]
-        if ctx._saved:
-            shapes += [t.shape for t in ctx._saved if t is not None]
+        if ctx._saved:  # (a constant operand's shape is known only if it was saved; one a saved-tensor
+            # hook packed is not looked at)
+            shapes += [t.shape for t in ctx._saved if getattr(t, "shape", None) is not None]
         if shapes and all(len(s) == 2 for s in shapes):
             return "MmBackward0"
         return "BmmBackward0" if shapes and all(len(s) == 3 for s in shapes) else "MatMulBackward0"

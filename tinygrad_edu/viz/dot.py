@@ -113,10 +113,10 @@ class _Picture:
             if self.show_values:
                 fields.append(_labelled("data", text.summary(tensor.data, self.max_elems, 4)))
             if self.show_grads and tensor.requires_grad:  # constants never get a gradient
-                grad = tensor.grad
+                grad = tensor._grad  # (not .grad: no warning for a non-leaf, whose .grad is None)
                 fields.append(_labelled("grad", ["None"] if grad is None
                                         else text.summary(grad.data, self.max_elems, 4)))
-            grad = tensor.grad
+            grad = tensor._grad
             if text.has_nonfinite(tensor.data) or (grad is not None and text.has_nonfinite(grad.data)):
                 kind = "nonfinite"
         self.add_node(scope, node_id, {"label": _record(fields, self.rankdir), "shape": "record",
