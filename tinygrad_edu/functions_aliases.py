@@ -141,15 +141,19 @@ def adaptive_max_pool1d(input, output_size) -> tuple:
 @_export
 def batch_norm(input, weight, bias, running_mean, running_var, training: bool, momentum: float, eps: float,
                cudnn_enabled: bool) -> Tensor:
-    """`F.batch_norm` with torch's top-level order (weight and bias first; `cudnn_enabled` is ignored)."""
-    return F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    """`F.batch_norm` with torch's top-level order (weight and bias first; `cudnn_enabled` is ignored);
+    as torch.batch_norm, one value per channel is allowed while training (F.batch_norm refuses it)."""
+    from .nn.functional.normalization import batch_norm_unchecked
+    return batch_norm_unchecked(input, running_mean, running_var, weight, bias, training, momentum, eps)
 
 
 @_export
 def instance_norm(input, weight, bias, running_mean, running_var, use_input_stats: bool, momentum: float,
                   eps: float, cudnn_enabled: bool) -> Tensor:
-    """`F.instance_norm` with torch's top-level order (`cudnn_enabled` is ignored)."""
-    return F.instance_norm(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+    """`F.instance_norm` with torch's top-level order (`cudnn_enabled` is ignored); as torch.instance_norm,
+    one position per channel is allowed (F.instance_norm refuses it)."""
+    from .nn.functional.group_normalization import instance_norm_unchecked
+    return instance_norm_unchecked(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
 
 
 @_export
@@ -162,8 +166,10 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps: float = 1e-
 @_export
 def group_norm(input, num_groups: int, weight=None, bias=None, eps: float = 1e-05,
                cudnn_enabled: bool = True) -> Tensor:
-    """`F.group_norm` (`cudnn_enabled` is ignored)."""
-    return F.group_norm(input, num_groups, weight, bias, eps)
+    """`F.group_norm` (`cudnn_enabled` is ignored); as torch.group_norm, a group of one value is
+    allowed (F.group_norm refuses it)."""
+    from .nn.functional.group_normalization import group_norm_unchecked
+    return group_norm_unchecked(input, num_groups, weight, bias, eps)
 
 
 @_export
@@ -203,7 +209,7 @@ def feature_alpha_dropout(input, p: float, train: bool) -> Tensor:
 def _feature_dropout(input, p: float, train: bool, inplace: bool, op: str) -> Tensor:
     """Dropout with one draw per (sample, channel): the mask has shape (N, C, 1, ..., 1)."""
     input = _tensor(input)
-    if input.ndim < 2:
+    if input.ndim < 2 and train and p != 0 and input.numel():  # (not training: the identity, whatever the rank)
         raise RuntimeError(f"{op}: the input of shape {tuple(input.shape)} has no channel axis "
                            f"(needs at least 2 dims)")
     shape = tuple(input.shape[:2]) + (1,) * (input.ndim - 2)
@@ -510,19 +516,15 @@ def frobenius_norm(input, dim=(), keepdim: bool = False, *, out=None) -> Tensor:
 
 @_export
 def nuclear_norm(input, dim=None, keepdim: bool = False, *, out=None) -> Tensor:
-    """The sum of the singular values of a matrix (over the two dims in `dim`, or the 2-D input):
+    """The sum of the singular values of a matrix (over the two dims in `dim`, or the last two):
     `tg.linalg.matrix_norm(input, 'nuc', dim, keepdim)`. Also `nuclear_norm(input, keepdim)`."""
     from .linalg import matrix_norm
 
     _deprecated("nuclear_norm", "tg.linalg.matrix_norm(A, 'nuc', dim, keepdim)")
     if isinstance(dim, bool):  # nuclear_norm(input, keepdim)
         dim, keepdim = None, dim
-    if dim is None:
-        input = _tensor(input)
-        if input.ndim != 2:
-            raise RuntimeError(f"nuclear_norm: expected a 2-D tensor, but got a {input.ndim}-D tensor of shape "
-                               f"{tuple(input.shape)}; give dim=(d1, d2)")
-        dim = (0, 1)
+    if dim is None:  # (as PyTorch: the last two dims, a batch of matrices before them)
+        dim = (-2, -1)
     return matrix_norm(input, "nuc", dim, keepdim, out=out)
 
 

@@ -117,6 +117,12 @@ def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tenso
     if bias.shape[0] != weight.shape[2]:
         raise RuntimeError(f"conv_tbc: bias has {bias.shape[0]} values but weight has {weight.shape[2]} output "
                            f"channels")
+    steps = input.shape[0] + 2 * pad - weight.shape[0] + 1
+    if steps < 0:
+        raise RuntimeError(f"conv_tbc: the input of {input.shape[0]} time steps (padding {pad}) is shorter than the "
+                           f"kernel of {weight.shape[0]} by more than one step: the output would have {steps} steps")
+    if steps == 0:  # (as PyTorch: an empty output, (0, batch, out), still a function of the three tensors)
+        return input[:0] @ weight[0] + bias
     out = F.conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, 1, pad)  # (batch, out, time')
     return out.permute(2, 0, 1)
 
@@ -186,12 +192,15 @@ def native_batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
     """
     if not training and (running_mean is None or running_var is None):
         raise RuntimeError("native_batch_norm: evaluation (training=False) needs running_mean and running_var")
-    output = F.batch_norm(input, running_mean, running_var, weight, bias, training, momentum, eps)
+    from .nn.functional.normalization import batch_norm_unchecked
+    output = batch_norm_unchecked(input, running_mean, running_var, weight, bias, training, momentum, eps)
     if not training:
         empty = np.zeros(0, input.data.dtype)
         return written_to(out, "native_batch_norm", (output, _constant(empty), _constant(empty.copy())))
     dims = (0,) + tuple(range(2, input.ndim))
-    return written_to(out, "native_batch_norm", (output, *_mean_and_rstd(input, dims, eps, keepdim=False)))
+    # (save_mean and save_invstd do not require grad: PyTorch has no derivative for them)
+    stats = _mean_and_rstd(input.detach(), dims, eps, keepdim=False)
+    return written_to(out, "native_batch_norm", (output, *stats))
 
 
 @_export
@@ -207,7 +216,8 @@ def native_layer_norm(input: Tensor, normalized_shape: Sequence[int], weight: Te
     normalized_shape = [normalized_shape] if isinstance(normalized_shape, int) else list(normalized_shape)
     out = F.layer_norm(input, normalized_shape, weight, bias, eps)
     dims = tuple(range(input.ndim - len(normalized_shape), input.ndim))
-    return (out, *_mean_and_rstd(input, dims, eps, keepdim=True))
+    # (mean and rstd do not require grad: PyTorch has no derivative for them)
+    return (out, *_mean_and_rstd(input.detach(), dims, eps, keepdim=True))
 
 
 @_export
@@ -224,7 +234,8 @@ def native_group_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
     if input.numel() != N * C * HxW or input.ndim < 2 or tuple(input.shape[:2]) != (N, C):
         raise RuntimeError(f"native_group_norm: input of shape {input.shape} does not match N={N}, C={C}, "
                            f"HxW={HxW}")
-    out = F.group_norm(input, group, weight, bias, eps)
+    from .nn.functional.group_normalization import group_norm_unchecked
+    out = group_norm_unchecked(input, group, weight, bias, eps)  # (a group of one value is allowed, as in PyTorch)
     return (out, *_mean_and_rstd(input.reshape(N, group, -1), (2,), eps, keepdim=False))
 
 

@@ -159,9 +159,9 @@ def concat(tensors: Sequence[Tensor], dim: int = 0, *, out=None) -> Tensor:
     return _joined(_sequence(tensors, "concat"), dim, out, "concat")
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, out=None) -> Tensor:
-    """numpy's name for `cat` (its dim is called axis)."""
-    return _joined(_sequence(tensors, "concatenate"), axis, out, "concatenate")
+def concatenate(tensors: Sequence[Tensor], axis: int = 0, *, dim: int | None = None, out=None) -> Tensor:
+    """numpy's name for `cat` (its dim is called axis; PyTorch takes `dim=` too)."""
+    return _joined(_sequence(tensors, "concatenate"), axis if dim is None else dim, out, "concatenate")
 
 
 def hstack(tensors: Sequence[Tensor], *, out=None) -> Tensor:

@@ -568,7 +568,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         return self.matmul(other)
 
     def __rmatmul__(self, other) -> "Tensor":
-        return Tensor(other).matmul(self)
+        return (other if isinstance(other, Tensor) else Tensor(other)).matmul(self)
 
     def add(self, other, *, alpha=1) -> "Tensor":
         """self + alpha·other."""
@@ -576,6 +576,9 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
 
     def sub(self, other, *, alpha=1) -> "Tensor":
         """self - alpha·other."""
+        if alpha != 1 and (isinstance(other, bool) or self.data.dtype.kind == "b"
+                           or isinstance(other, Tensor) and other.data.dtype.kind == "b"):
+            return self - other  # (refused, as PyTorch: alpha·True would hide the bool operand)
         return self - (other if alpha == 1 else self._scaled(other, alpha, "sub"))
 
     def mul(self, other) -> "Tensor":

@@ -116,8 +116,9 @@ class AliasMethods:
         return self.clone()
 
     def conj_physical_(self) -> "Tensor":
-        """self, unchanged: conjugating real values in place changes nothing."""
-        return self
+        """self, its values unchanged (conjugating real values changes nothing), but changed in place
+        as PyTorch sees it: its version moves, and a leaf that requires grad refuses it."""
+        return self._in_place("conj_physical_", lambda x: x.conj_physical())
 
     def is_pinned(self, device=None) -> bool:
         """False: page-locked memory is for copies to a GPU, and there is none."""

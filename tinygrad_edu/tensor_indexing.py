@@ -131,7 +131,12 @@ class IndexingMethods:
         """gather along `dim` after broadcasting self and `indices` in the other dims (numpy's
         take_along_axis); without `dim`, `take` on the flattened tensor (a 1-D result)."""
         positions = _index_array(indices, "take_along_dim", "indices")
-        if dim is None:
+        if dim is None:  # (PyTorch's gather on the flattened tensor: no negative indices, a RuntimeError)
+            size = self.numel()
+            bad = positions[(positions < 0) | (positions >= size)]
+            if bad.size:
+                raise RuntimeError(f"take_along_dim: index {int(bad.flat[0])} is out of bounds for the flattened "
+                                   f"tensor of {size} elements (shape {self.shape})")
             return self.reshape(-1).take(Tensor._make(positions.reshape(-1), None, False))
         if positions.ndim != self.ndim:
             raise RuntimeError(f"take_along_dim: self and indices must have the same number of dimensions, "

@@ -136,6 +136,8 @@ class StatisticsMethods:
                 raise RuntimeError(f"diff: {name} must have the same number of dims as the input, got "
                                    f"shapes {extra.shape} and {self.shape}")
             parts.append(extra)
+        if n == 0:  # (as PyTorch: prepend and append are checked, then left out of a copy of the input)
+            return self.clone()
         from .functions import cat
 
         x = cat(parts, axis) if len(parts) > 1 else self
@@ -143,7 +145,7 @@ class StatisticsMethods:
         for _ in range(n):
             later, earlier = x[lead + (slice(1, None),)], x[lead + (slice(None, -1),)]
             x = later != earlier if x.data.dtype.kind == "b" else later - earlier
-        return x if n else x.clone()
+        return x
 
     # ---- order statistics and reductions -----------------------------------------------------
     def median(self, dim: int | None = None, keepdim: bool = False):

@@ -320,6 +320,111 @@ KNOWN: list[Known] = [
     Known("linear", "no error", "", "F.linear with a bias that broadcasts to the output, e.g. (5, 1) for "
           "an output (2, 5, 4): PyTorch's fused path flattens the input first and refuses it; here it is "
           "added with broadcasting, as PyTorch does for other inputs", text="expand"),
+    # Found by the fifth table (optable_rest.py; regressions in tests/test_fuzz_regressions_rest.py).
+    Known("cosine_similarity", "nan/inf", "tg nan where torch finite", "cosine_similarity of float32 vectors "
+          "near 1e30: the squared norm overflows float32 here (inf/inf = nan); PyTorch's kernel returns 0, "
+          "which is wrong too (the cosine of (1, 1) and (1, 1e30) is 0.707)"),
+    Known("grid_sample", "nan/inf", "tg nan where torch inf", "grid_sample of an inf pixel next to the zero "
+          "padding: the padding's weight times inf is nan here (every corner is multiplied, as for conv "
+          "above); PyTorch skips the corners outside the image"),
+    Known("grid_sampler", "nan/inf", "tg nan where torch inf", "as for grid_sample"),
+    Known("grid_sampler_3d", "nan/inf", "tg nan where torch inf", "as for grid_sample"),
+    Known("native_group_norm", "value", "", "a group of one float32 value: the output is rounding noise "
+              "divided by sqrt(eps) (as for batch_norm above)", text="float32"),
+    Known("native_group_norm", "grad: None", "tg tensor, torch none", "native_group_norm's mean and rstd: "
+          "PyTorch marks them requires_grad but its backward drops their gradient (x.grad stays None); here "
+          "they are differentiated like any mean and 1/std"),
+    Known("native_group_norm", "requires_grad", "tg False, torch True", "as above: PyTorch marks mean and "
+          "rstd requires_grad when weight or bias does (they do not depend on them); here only when the input does"),
+    Known("native_layer_norm", "nan/inf", "", "as for layer_norm: float32 values near 1e30"),
+    Known("householder_product", "grad: None", "tg tensor, torch none", "householder_product with no reflector "
+          "(tau empty): tau's gradient is an empty tensor here, None in PyTorch (the same numbers)"),
+    Known("scatter", "grad: no error", "", "as for scatter_ below: tg.scatter with reduce=", text="not implemented"),
+    Known("det", "grad2: raises", "", "second derivatives of det at a singular matrix: refused here (the "
+          "second-order formula needs A's inverse); PyTorch computes them. Not implemented yet", text="singular"),
+    Known("conv_tbc", "nan/inf", "", "as for conv: an inf weight meets the zero padding (inf·0 = nan here)"),
+    Known("multi_head_attention_forward", "nan/inf", "tg finite where torch nan", "attention whose scores hold "
+          "-inf: as for softmax of a row with an inf logit, the inf/nan conventions differ"),
+    Known("scaled_dot_product_attention", "nan/inf", "tg finite where torch nan", "as for "
+          "multi_head_attention_forward"),
+    Known("instance_norm", "value", "", "one float32 value per channel: the output is rounding noise divided "
+          "by sqrt(eps) (as for batch_norm)", text="float32"),
+    Known("*", "raises", "", "an in-place op on a view made by expand (broadcast_to): refused here even where "
+          "PyTorch allows it (as for in_place above)", text="made by expand"),
+    Known("*", "grad2: no error", "", "PyTorch has no second derivative of embedding_bag ('not implemented'); "
+          "here every op differentiates twice", text="_embedding_bag"),
+    # Found once the program seed took the inputs in (tests/fuzz/program.py; more diverse programs).
+    Known("cov", "nan/inf", "tg nan where torch finite", "cov of a variable with an inf observation: "
+          "inf - mean(inf) = nan here, as the formula gives; PyTorch returns 0 there"),
+    Known("kthvalue", "grad: value", "", "the k-th value among equal values: the gradient goes to the "
+          "position of the tie this library picks (a stable sort), PyTorch's partial sort picks another "
+          "(as for kthvalue's index above)"),
+    Known("cosine_similarity", "grad2: value", "", "second derivatives of cosine_similarity with a zero "
+          "vector (its norm is clamped to eps): PyTorch gives rounding noise (1e-8), here 0"),
+    Known("relu", "grad: value", "", "float32 gradients that reach relu (or unsqueeze, which pass them "
+          "on unchanged) from a normalization of a few close values: ill-conditioned, the two formulas "
+          "round differently (as for layer_norm above)", text="float32"),
+    Known("unsqueeze", "grad: value", "", "as for relu: float32 rounding from upstream", text="float32"),
+    Known("group_norm", "grad2: value", "", "as for its first derivatives: float32 over a few close values",
+          text="float32"),
+    Known("addbmm", "nan/inf", "", "as for addmm: alpha=0 with an inf in a batch (0·inf = nan here; "
+          "PyTorch's BLAS call skips the product)"),
+    Known("polygamma_", "nan/inf", "tg inf where torch finite", "as for polygamma: at a pole"),
+    Known("*", "no error", "", "an in-place op on an output of tg.while_loop or tg.cond that is its input "
+          "returned as it is: PyTorch refuses (a view made inside its custom Function); here computed",
+          text="AutogradOp is a view"),
+    Known("fmod_", "grad: value", "", "the gradient of fmod at an infinite input (whose fmod is nan): 0 here "
+          "(infinities are left out of the derivative), 1 in PyTorch (its formula)"),
+    Known("fmod", "grad: value", "", "as for fmod_"),
+    Known("native_layer_norm", "grad: value", "", "as for layer_norm: float32 gradients over a few close values",
+          text="float32"),
+    Known("polygamma_", "nan/inf", "", "polygamma at a pole whose input is a signed zero: the zero's sign (e.g. "
+          "celu(-0.0) is -0.0 here, +0.0 in PyTorch) decides the infinity's sign"),
+    Known("concat", "raises", "", "as for cat_stack: PyTorch's legacy rule that skips 1-D empty tensors",
+          text="out of range"),
+    Known("concatenate", "raises", "", "as for concat", text="out of range"),
+    Known("*", "no error", "", "in-place on an output of unbind (also a row of iterating a tensor): PyTorch "
+          "refuses views of a multi-output op; here computed (as for split/chunk in in_place above)",
+          text="returns multiple views"),
+    Known("interpolate", "raises", "", "OPEN: interpolate(mode='area') to an output size with a 0: PyTorch "
+          "returns the empty tensor; here refused as for the other modes (not fixed yet)",
+          text="greater than 0"),
+    Known("binary_cross_entropy_with_logits", "no error", "", "pos_weight that requires grad: PyTorch refuses "
+          "('not differentiable with respect to argument pos_weight'); here the loss is differentiated in "
+          "pos_weight too (gradchecked)", text="pos_weight"),
+    Known("triangular_solve", "grad: None", "tg none, torch tensor", "triangular_solve(b, A)[1] is a copy of "
+          "A: b's .grad stays None here when only that output is used; PyTorch's single node gives b zeros"),
+    Known("__rmod__", "grad: no error", "", "PyTorch has no derivative of remainder in its divisor ('not "
+          "implemented'); here it is -floor(a/b)·g (gradchecked in the registry)", text="not implemented"),
+    Known("scatter_", "grad: no error", "", "scatter_ with reduce='add'/'multiply': PyTorch has no derivative "
+          "('not implemented'); here there is one (docs/from-pytorch.md, indexing)", text="not implemented"),
+    Known("cholesky_ex", "grad: raises", "", "the gradient of linalg.cholesky_ex's L where the factorization "
+          "failed (info > 0, A not positive-definite): refused here, naming the failure; PyTorch "
+          "differentiates the partial factor it returned", text="factorization failed"),
+    Known("logdet", "grad: raises", "", "the gradient of log|det A| at a singular A (where it is -inf) does "
+          "not exist: refused here (the inverse it needs raises); PyTorch returns ±inf entries",
+          text="singular"),
+    Known("slogdet", "grad: raises", "", "as for logdet", text="singular"),
+    Known("det", "grad: value", "", "a PyTorch bug: the gradient of det at a singular matrix of rank n-1 is "
+          "its adjugate (transposed), not 0 (for [[1, 2], [2, 4]]: [[4, -2], [-2, 1]]); PyTorch 2.13 returns "
+          "0 there, here the adjugate (gradchecked)"),
+    Known("logdet", "grad: value", "", "logdet of a matrix with a negative determinant (nan): A⁻ᵀ·g here (the "
+          "derivative of log|det A|), 0 in PyTorch; neither is the derivative of nan"),
+    Known("while_loop", "grad: value", "", "a PyTorch bug: tg.while_loop's gradient in eager mode -- with no "
+          "iteration (the output is the input, gradient 1) PyTorch applies one step's derivative, and its "
+          "second derivatives are wrong (checked against finite differences); here both are the chain rule "
+          "through the steps that ran"),
+    Known("while_loop", "grad2: value", "", "as for its first derivative"),
+    Known("cond", "grad2: value", "", "a PyTorch bug: second derivatives through torch.cond in eager mode are "
+          "0 (d²/dx² of 2·sin x is -2·sin x, here); its first derivatives agree"),
+    Known("ctc_loss", "grad2: no error", "", "PyTorch has no second derivative of ctc_loss ('not implemented'); "
+          "here every op differentiates twice", text="not implemented"),
+    Known("segment_reduce", "grad2: no error", "", "as for ctc_loss: PyTorch has no second derivative of "
+          "segment_reduce", text="not implemented"),
+    Known("cosine_embedding_loss", "grad2: value", "", "float32 second derivatives that are 0 in exact "
+          "arithmetic: both libraries give rounding noise", text="float32"),
+    Known("prelu", "grad2: value", "", "second derivative of prelu at exactly 0 (a kink, d²/dx da): the two "
+          "sides' conventions differ"),
 ]
 
 # Pooling (and F.unfold) of a tensor with an empty non-batch dim, e.g. zero channels: PyTorch refuses
@@ -329,6 +434,8 @@ _EMPTY_POOL = ("pooling over zero channels: PyTorch refuses (only the batch may 
                "adaptive_avg_pool1d/2d allow it); here the empty result is returned, as for any empty input")
 KNOWN += [Known(f"{kind}_pool{d}d", "no error", "", _EMPTY_POOL, text="batch")
           for kind in ("max", "avg", "lp", "adaptive_max", "adaptive_avg") for d in (1, 2, 3)]
+KNOWN += [Known(f"max_unpool{d}d", "no error", "", _EMPTY_POOL + " (max_unpool of such a pooling's output too)",
+                text="batch") for d in (1, 2, 3)]
 # A transposed convolution of an empty batch whose output would have a zero-size dim: PyTorch skips
 # the check (the result has no elements either way); here the geometry is checked as for any batch.
 KNOWN += [Known(f"conv_transpose{d}d", "raises", "", "a transposed convolution of an empty batch whose "
@@ -340,7 +447,7 @@ KNOWN += [Known(f"conv_transpose{d}d", "raises", "", "a transposed convolution o
 KNOWN += [Known(op, "raises", "", "an in-place shape change (squeeze_, unsqueeze_, transpose_, t_) of a view "
                 "of a tensor that requires grad: PyTorch rebases the view's history; here it is refused with a "
                 "message naming the out-of-place op", text="changing its shape in place is not supported")
-          for op in ("squeeze_", "unsqueeze_", "transpose_", "t_", "swapdims_", "swapaxes_")]
+          for op in ("squeeze_", "unsqueeze_", "transpose_", "t_", "swapdims_", "swapaxes_", "as_strided_")]
 KNOWN += [Known(f"lp_pool{d}d", "grad2: value", "", "float32 second derivatives of LP pooling that are 0 "
                 "in exact arithmetic: both libraries give rounding noise", text="float32") for d in (1, 2, 3)]
 

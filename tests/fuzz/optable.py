@@ -815,6 +815,7 @@ def _conv_pool(b, name):
 from . import optable_more  # noqa: E402, F401, I001  (registers the second round's names)
 from . import optable_extra  # noqa: E402, F401  (and the third round's, after it: the table's order)
 from . import optable_conv  # noqa: E402, F401  (the fourth round: conv/pool, strided, copies, LU, cov)
+from . import optable_rest  # noqa: E402, F401  (the fifth: the registry names the first four never drew)
 
 EXTRA_OPS = sorted({o.name for o in OPS if o.extra})
 CORE_OPS = sorted({o.name for o in OPS if not o.extra})

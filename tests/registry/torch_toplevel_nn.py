@@ -38,9 +38,10 @@ register("tg.grid_sampler_3d", lambda x, g: tg.grid_sampler_3d(x, g, 0, 1, True)
          [(1, 1, 2, 3, 2), unit(1, 1, 2, 2, 3)], [(1, 2, 2, 2, 2), unit(1, 2, 1, 1, 3)],
          [(1, 1, 1, 1, 1), unit(1, 1, 1, 1, 3)])
 
-register("tg.native_batch_norm", lambda x, w, b: tg.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-3),
+# (the statistics of native_batch_norm and native_layer_norm do not require grad, as in PyTorch: the output)
+register("tg.native_batch_norm", lambda x, w, b: tg.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-3)[0],
          [(4, 3), (3,), (3,)], [(2, 2, 3), (2,), (2,)], [(3, 1, 2, 2), (1,), (1,)])
-register("tg.native_layer_norm", lambda x, w, b: tg.native_layer_norm(x, list(w.shape), w, b, 1e-3),
+register("tg.native_layer_norm", lambda x, w, b: tg.native_layer_norm(x, list(w.shape), w, b, 1e-3)[0],
          [(2, 3), (3,), (3,)], [(2, 2, 3), (2, 3), (2, 3)], [(4,), (4,), (4,)])
 register("tg.native_group_norm",
          lambda x, w, b: tg.native_group_norm(x, w, b, x.shape[0], x.shape[1], x[0, 0].numel(), 2, 1e-3),

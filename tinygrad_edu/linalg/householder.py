@@ -113,6 +113,10 @@ def householder_product(A, tau, *, out=None) -> Tensor:
     Q = Tensor._make(np.broadcast_to(np.eye(m, n, dtype=A.dtype), A.shape).copy(), None, False)
     for j in reversed(range(k)):  # Q = H₁(H₂(⋯(H_k I)))
         Q = _reflect(Q, V[..., :, j:j + 1], tau[..., j:j + 1, None], True)
+    if k == 0 and (A.requires_grad or tau.requires_grad):
+        # no reflector: Q is I, still a function of A and tau as in PyTorch (zero gradients); sums
+        # over no elements are exactly 0, so an inf or nan in A cannot reach Q
+        Q = Q + A[..., :0].sum(-1, keepdim=True) + tau.sum(-1)[..., None, None]
     return written_to(out, "linalg.householder_product", Q, same_dtype=True)
 
 

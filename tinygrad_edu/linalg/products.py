@@ -129,11 +129,11 @@ def vander(x, N: int | None = None) -> Tensor:
     increasing powers as PyTorch (numpy's np.vander decreases). Built from running products, so
     the gradient at x = 0 is finite."""
     x = as_tensor(x)
-    if x.ndim < 1:
-        raise RuntimeError("linalg.vander: x must have at least one dimension")
+    if x.ndim < 1:  # (as PyTorch: a 0-d x is one value, x of shape (1,))
+        x = x.reshape(1)
     N = x.shape[-1] if N is None else N
-    if N <= 0:
-        raise RuntimeError(f"N must be greater than 1, but got N = {N}")
+    if N <= 1:  # (as PyTorch's linalg.vander; tg.vander allows N = 1)
+        raise RuntimeError(f"linalg.vander: N must be greater than 1, but got N = {N} (x of shape {tuple(x.shape)})")
     if x.data.dtype.kind == "b":
         x = x.long()
     ones = Tensor._make(np.ones(x.shape + (1,), x.data.dtype), None, False)

@@ -72,7 +72,10 @@ def _exp_square(v: np.ndarray) -> np.ndarray:
         low = v - high
         square = v * v
         error = ((high * high - square) + 2 * high * low) + low * low
-        return np.exp(square) * (1 + error)
+        power = np.exp(square)
+        # (where e^(v²) overflows, the split's error term is meaningless -- even of either sign for
+        # |v| near 1e30, where high² overflows too: the result is inf)
+        return np.where(np.isinf(power), power, power * (1 + error))
 
 
 def _erfcx_continued_fraction(v: np.ndarray) -> np.ndarray:

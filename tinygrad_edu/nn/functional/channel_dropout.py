@@ -127,7 +127,7 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
     """alpha_dropout with one draw per channel (dim 1), as dropout2d is to dropout."""
     _check_p(p, "feature_alpha_dropout")
     check_tensor(input, "feature_alpha_dropout")
-    if input.ndim < 2:
+    if input.ndim < 2 and training and p != 0 and input.numel():  # (not training: the identity, as PyTorch)
         raise RuntimeError(f"feature_alpha_dropout: the input of shape {input.shape} has no channel axis "
                            f"(needs at least 2 dims)")
     shape = input.shape[:2] + (1,) * (input.ndim - 2)

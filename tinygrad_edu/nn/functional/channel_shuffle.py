@@ -44,4 +44,7 @@ def _channel_shuffle(input: Tensor, groups: int, op: str) -> Tensor:
     if c % groups:
         raise RuntimeError(f"{op}: the number of channels must be divisible by groups, got {c} channels "
                            f"(shape {input.shape}) and {groups} groups")
-    return input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)
+    out = input.reshape(n, groups, c // groups, *rest).transpose(1, 2).reshape(input.shape)
+    # a new tensor, as PyTorch's (with one group, or one channel per group, the reshapes above are
+    # views of the input, and an in-place change of the result would reach it)
+    return out.clone() if out._view_of is not None else out

@@ -11,8 +11,9 @@ and the forward variables α_t(s) = log P(prefix l'[:s+1] emitted by frames 0..t
 
 with y = log_probs. The recursion is a Python loop over time of ordinary differentiable ops, so
 the gradient (and its gradient) comes from autograd. Which states are reachable at each step is
-decided in numpy beforehand: unreachable states hold a placeholder 0 that is masked out of every
-sum, so no -inf ever enters the graph (it would make 0·∞ = nan in the backward pass).
+decided in numpy as the recursion goes: unreachable states -- also those whose probability is 0,
+a -inf log-probability -- hold a placeholder 0 that is masked out of every sum, so no -inf ever
+enters the graph (it would make 0·∞ = nan in the backward pass).
 """
 from __future__ import annotations
 
@@ -48,7 +49,10 @@ def _sequence_nll(lp: Tensor, labels: np.ndarray, blank: int) -> Tensor | None:
     reach[:min(2, size)] = True
     if steps == 0:  # no frames: only the empty target has an alignment (probability 1)
         return lp.sum() * 0 if len(labels) == 0 else None
-    alpha = emit[0] * constant(reach.astype(dtype))
+    placeholder = constant(np.zeros(size, dtype))
+    # a state whose log-probability is -inf (a label with probability 0) is unreachable too
+    reach = reach & (emit.data[0] != -np.inf)
+    alpha = emit[0].where(constant(reach), placeholder)
     for t in range(1, steps):
         prev = reach
         candidates = [alpha, cat([constant(np.zeros(1, dtype)), alpha[:-1]]),
@@ -62,10 +66,14 @@ def _sequence_nll(lp: Tensor, labels: np.ndarray, blank: int) -> Tensor | None:
         peak = np.where(reach, peak, 0).astype(dtype)  # a constant shift: log Σ exp(a - m) + m
         total = None
         for c, mask in zip(candidates, ok):
-            term = (c - constant(peak)).exp() * constant(mask.astype(dtype))
+            # (a masked-out candidate is set to the peak first: its placeholder 0 minus a very
+            # negative peak, e.g. -1e30, would overflow exp to inf, and inf·0 = nan)
+            term = (c.where(constant(mask), constant(peak)) - constant(peak)).exp() * constant(mask.astype(dtype))
             total = term if total is None else total + term
         safe = total.where(constant(reach), constant(np.ones(size, dtype)))  # log 1 = 0 where nothing arrives
-        alpha = (safe.log() + constant(peak) + emit[t]) * constant(reach.astype(dtype))
+        alpha = safe.log() + constant(peak) + emit[t]
+        reach = reach & (alpha.data != -np.inf)
+        alpha = alpha.where(constant(reach), placeholder)
     ends = [s for s in (size - 1, size - 2) if s >= 0 and reach[s]]
     if not ends:
         return None

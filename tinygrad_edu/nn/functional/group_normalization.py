@@ -58,6 +58,13 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     >>> F.group_norm(tg.tensor([[1.0, 3.0, 5.0, 5.0]]), 2)
     tensor([[-1.0000,  1.0000,  0.0000,  0.0000]])
     """
+    return group_norm_unchecked(input, num_groups, weight, bias, eps, size_check=True)
+
+
+def group_norm_unchecked(input: Tensor, num_groups: int, weight: Tensor | None, bias: Tensor | None, eps: float,
+                         size_check: bool = False) -> Tensor:
+    """`group_norm`; without `size_check` a group of one value is allowed (its output is the bias):
+    PyTorch's torch.group_norm and native_group_norm do not refuse it, only F.group_norm does."""
     op = "group_norm"
     check_float(input, op)
     if input.ndim < 2:
@@ -66,7 +73,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     if not isinstance(num_groups, int) or num_groups <= 0 or channels % num_groups:
         raise ShapeError(f"{op}: the number of channels ({channels}) must be divisible by num_groups "
                          f"({num_groups}), got input of shape {input.shape}")
-    if (n * channels // num_groups) * math.prod(input.shape[2:]) == 1:  # (PyTorch's check)
+    if size_check and (n * channels // num_groups) * math.prod(input.shape[2:]) == 1:  # (PyTorch's check)
         raise ValueError(f"{op}: expected more than 1 value per group, got input of shape {input.shape} "
                          f"and num_groups={num_groups}")
     _per_channel(weight, channels, "weight", op)
@@ -91,6 +98,15 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
     tensor([[[-1.0000,  1.0000],
              [-1.0000,  1.0000]]])
     """
+    return instance_norm_unchecked(input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps,
+                                   size_check=True)
+
+
+def instance_norm_unchecked(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                            weight: Tensor | None, bias: Tensor | None, use_input_stats: bool, momentum: float,
+                            eps: float, size_check: bool = False) -> Tensor:
+    """`instance_norm`; without `size_check` one position per channel is allowed (its output is
+    the bias): PyTorch's torch.instance_norm does not refuse it, only F.instance_norm does."""
     op = "instance_norm"
     check_float(input, op)
     if input.ndim < 2:
@@ -107,7 +123,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var
         out = (input - running_mean.reshape(per_channel)) / (running_var.reshape(per_channel) + eps).sqrt()
         return _affine(out, weight, bias)
     positions = math.prod(input.shape[2:])
-    if positions == 1:
+    if size_check and positions == 1:
         raise ValueError(f"{op}: expected more than 1 position per channel when using the input's statistics, "
                          f"got input of shape {input.shape}")
     if input.numel() == 0:

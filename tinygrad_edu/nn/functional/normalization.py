@@ -78,6 +78,16 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     tensor([[-1.0000],
             [ 1.0000]])
     """
+    return batch_norm_unchecked(input, running_mean, running_var, weight, bias, training, momentum, eps,
+                                size_check=True)
+
+
+def batch_norm_unchecked(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+                         weight: Tensor | None, bias: Tensor | None, training: bool, momentum: float | None,
+                         eps: float, size_check: bool = False) -> Tensor:
+    """`batch_norm`; without `size_check` one value per channel is allowed while training (its output
+    is the bias; the unbiased running variance becomes nan): PyTorch's torch.batch_norm and
+    native_batch_norm do not refuse it, only F.batch_norm does."""
     check_float(input, "batch_norm")
     if input.ndim < 2:
         raise ValueError(f"batch_norm: expected input of shape (N, C, ...), got shape {input.shape}")
@@ -89,7 +99,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     dims = (0,) + tuple(range(2, input.ndim))
     per_channel = (1, C) + (1,) * (input.ndim - 2)
     n = math.prod(input.shape[d] for d in dims)  # values per channel
-    if training and n == 1:  # (as PyTorch: one value has no variance to normalize by)
+    if size_check and training and n == 1:  # (as PyTorch: one value has no variance to normalize by)
         raise ValueError(f"batch_norm: expected more than 1 value per channel when training, got input "
                          f"of shape {input.shape}")
     if input.numel() == 0:  # nothing to normalize (PyTorch returns the empty input too)
@@ -99,7 +109,8 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         var = input.var(dims, keepdim=True, unbiased=False)
         if training and running_mean is not None and running_var is not None and momentum is not None:
             with no_grad():  # the running averages are state, not part of the graph
-                unbiased = var.detach().reshape(C) * (n / max(n - 1, 1))
+                # (one value per channel, allowed by torch.batch_norm: 0/0, nan, as PyTorch's)
+                unbiased = var.detach().reshape(C) * (n / (n - 1)) if n > 1 else var.detach().reshape(C) * float("nan")
                 running_mean.mul_(1 - momentum).add_(mean.detach().reshape(C) * momentum)
                 running_var.mul_(1 - momentum).add_(unbiased * momentum)
     else:

@@ -269,7 +269,9 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         i0, i1, lambda0, lambda1 = _linear_weights(n_in, n_out, scales[k], bool(align_corners), input.data.dtype)
         out = _gather(out, axis, i0) * _along(lambda0, axis, out.ndim) + \
             _gather(out, axis, i1) * _along(lambda1, axis, out.ndim)
-    return out
+    # laid out in order, as PyTorch's result (the gathers along inner axes leave numpy's arrays
+    # strided otherwise, and as_strided reads the memory's order)
+    return out.contiguous()
 
 
 def _deprecated(name: str) -> None:

@@ -1,0 +1,321 @@
+"""Regressions found by the fifth round of the differential fuzz (tests/fuzz/optable_rest.py, the
+registry names the first four tables never drew). Each test checks the property without PyTorch
+(by hand, with an independent formula, or by gradcheck), and against PyTorch where it is installed."""
+from __future__ import annotations
+
+import math
+import threading
+import warnings
+
+import numpy as np
+import pytest
+
+import tinygrad_edu as tg
+import tinygrad_edu.nn.functional as F
+
+try:
+    import torch
+except ImportError:  # the hand checks still run
+    torch = None
+
+needs_torch = pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+
+
+# ---- igamma/igammac with a huge a near x: the series ran ~9·sqrt(a) steps (forever at 1e30) --------
+
+
+def _finishes(fn, seconds: float = 20.0):
+    """fn()'s result, failing if it has not returned after `seconds` (the old code never did)."""
+    box = []
+    worker = threading.Thread(target=lambda: box.append(fn()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert box, f"did not finish within {seconds} s"
+    return box[0]
+
+
+def test_igammac_of_huge_equal_arguments_finishes_and_is_one_half():
+    # Q(a, a) = 1/2 + 1/(3·sqrt(2πa)) + O(1/a) (Temme): 0.5 to double precision for a = 1e30
+    a = tg.tensor([1e30, 1e200])
+    q = _finishes(lambda: a.igammac(a))
+    np.testing.assert_allclose(q.numpy(), [0.5, 0.5], rtol=1e-15)
+    p = _finishes(lambda: tg.igamma(a, a))
+    np.testing.assert_allclose(p.numpy(), [0.5, 0.5], rtol=1e-15)
+
+
+def test_igammac_near_the_diagonal_for_huge_a_is_the_erfc_limit():
+    # x = a(1 + μ) with μ·sqrt(a) of order 1: Q → erfc(μ·sqrt(a/2))/2 as a → ∞ (DLMF 8.12.3)
+    a = 1e30
+    x = a * (1 + 1e-15)
+    mu = (x - a) / a
+    q = _finishes(lambda: tg.special.gammaincc(tg.tensor(a), tg.tensor(x)))
+    assert q.item() == pytest.approx(0.5 * math.erfc(mu * math.sqrt(a / 2)), rel=1e-12)
+
+
+def test_igamma_tiny_lower_tail_for_large_a():
+    # P(1e8, 0.999e8) from its series x^a e^-x/Γ(a+1) Σ xⁿ/((a+1)...(a+n)) summed in 30-digit
+    # arithmetic (mpmath): 7.369931066896994e-24. (PyTorch 2.13 gives 6.41e-24: its Cephes port stops
+    # the series after 2000 terms, about 9·sqrt(a) = 90000 too few; not compared with it here.)
+    p = _finishes(lambda: tg.igamma(tg.tensor(1e8), tg.tensor(0.999e8)))
+    assert p.item() == pytest.approx(7.369931066896994e-24, rel=1e-10)
+
+
+def test_igammac_gradient_in_x_for_large_a():
+    a = tg.tensor([2e4, 2e4, 2e4, 3e5])
+    x = tg.tensor([1.9e4, 2e4 - 10, 2.05e4, 3e5 + 300], requires_grad=True)
+    assert tg.gradcheck(lambda x: tg.special.gammaincc(a, x), (x,), eps=1e-3, atol=1e-8)
+
+
+@needs_torch
+def test_igamma_large_a_matches_torch():
+    a = np.array([1e30, 2e4, 2e4, 3e5, 1e6])
+    x = np.array([1e30, 1.9e4, 2.05e4, 3e5 + 300, 0.99e6])
+    for ours, theirs in ((tg.igamma, torch.igamma), (tg.igammac, torch.igammac)):
+        got = _finishes(lambda: ours(tg.tensor(a), tg.tensor(x)).numpy())
+        np.testing.assert_allclose(got, theirs(torch.tensor(a), torch.tensor(x)).numpy(), rtol=1e-9)
+
+
+# ---- shape and function forms ---------------------------------------------------------------------
+
+
+def test_diff_of_order_zero_ignores_prepend_and_append():
+    x = tg.tensor([1.0, 2.0], requires_grad=True)
+    d = tg.diff(x, n=0, prepend=tg.tensor([5.0]), append=tg.tensor([7.0, 8.0]))
+    np.testing.assert_array_equal(d.numpy(), [1.0, 2.0])  # a copy of x (PyTorch: CopyBackwards)
+    assert d.requires_grad and d is not x
+    with pytest.raises(RuntimeError, match="same number of dims"):  # (still checked, as PyTorch)
+        tg.diff(x, n=0, prepend=tg.tensor([[5.0]]))
+
+
+def test_rmatmul_with_a_tensor_keeps_the_graph():
+    a = tg.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    b = tg.tensor([[1.0], [-1.0]], requires_grad=True)
+    out = b.__rmatmul__(a)  # a @ b
+    np.testing.assert_array_equal(out.numpy(), [[-1.0], [-1.0]])
+    assert out.requires_grad
+    out.sum().backward()
+    np.testing.assert_array_equal(a.grad.numpy(), [[1.0, -1.0], [1.0, -1.0]])  # d/da Σ a@b = 1·bᵀ
+    np.testing.assert_array_equal(b.grad.numpy(), [[4.0], [6.0]])  # column sums of a
+
+
+def test_concatenate_takes_dim():
+    a = tg.tensor([[1.0], [2.0]])
+    np.testing.assert_array_equal(tg.concatenate([a, a], dim=1).numpy(), [[1.0, 1.0], [2.0, 2.0]])
+    np.testing.assert_array_equal(tg.concatenate([a, a], axis=0).numpy(), [[1.0], [2.0], [1.0], [2.0]])
+
+
+def test_take_along_dim_without_dim_refuses_out_of_range_and_negative_indices():
+    x = tg.tensor([1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(x.take_along_dim(tg.tensor([2, 0])).numpy(), [3.0, 1.0])
+    for bad in ([3], [-1]):  # (gather on the flattened tensor: PyTorch's RuntimeError, negatives too)
+        with pytest.raises(RuntimeError, match="out of bounds"):
+            x.take_along_dim(tg.tensor(bad))
+    with pytest.raises(RuntimeError, match="out of bounds"):
+        tg.zeros(0, 1).take_along_dim(tg.tensor([0]))
+
+
+def test_interpolate_result_is_laid_out_in_order_for_as_strided():
+    x = tg.tensor([[[[1.0, 2.0]]]])
+    y = F.interpolate(x, scale_factor=2.0, mode="nearest")  # (1, 1, 2, 4)
+    np.testing.assert_array_equal(y.as_strided((4,), (1,)).numpy(), [1.0, 1.0, 2.0, 2.0])
+    z = F.interpolate(x, size=(1, 3), mode="bicubic", align_corners=True) * 1
+    np.testing.assert_allclose(z.as_strided_((3,), (1,)).numpy(), [1.0, 1.5, 2.0])
+
+
+def test_channel_shuffle_returns_a_new_tensor_also_for_one_group():
+    x = tg.tensor([[[1.0], [2.0]]], requires_grad=True)
+    for shuffle in (F.native_channel_shuffle, F.channel_shuffle):
+        y = shuffle(x, 1)  # (the reshapes are views here: the result was one of x)
+        y[0].cumsum_(0)  # allowed: y is not a view of the leaf x (PyTorch's result is a copy too)
+        np.testing.assert_array_equal(y.detach().numpy(), [[[1.0], [3.0]]])
+        np.testing.assert_array_equal(x.detach().numpy(), [[[1.0], [2.0]]])
+
+
+# ---- linear algebra ---------------------------------------------------------------------------------
+
+
+def test_householder_product_without_reflectors_is_still_a_function_of_its_inputs():
+    A = tg.tensor([[1.0], [float("inf")]], requires_grad=True)
+    tau = tg.tensor(np.zeros(0), requires_grad=True)
+    Q = tg.linalg.householder_product(A, tau)
+    np.testing.assert_array_equal(Q.numpy(), [[1.0], [0.0]])  # the first column of I (no inf·0 = nan)
+    assert Q.requires_grad
+    Q.sum().backward()
+    np.testing.assert_array_equal(A.grad.numpy(), [[0.0], [0.0]])
+    assert tau.grad.shape == (0,)
+
+
+def test_nuclear_norm_of_a_batch_of_matrices():
+    A = tg.tensor([[[3.0, 0.0], [0.0, -4.0]], [[1.0, 0.0], [0.0, 0.0]]], requires_grad=True)
+    with pytest.warns(UserWarning):
+        n = tg.nuclear_norm(A)
+    np.testing.assert_allclose(n.numpy(), [7.0, 1.0])
+    n.sum().backward()  # d/dA Σσ = U Vᵀ: diag(1, -1) for the first, (1, 0) on the diagonal for the second
+    np.testing.assert_allclose(A.grad.numpy()[0], [[1.0, 0.0], [0.0, -1.0]], atol=1e-12)
+
+
+def test_linalg_vander_needs_two_columns():
+    with pytest.raises(RuntimeError, match="N must be greater than 1"):
+        tg.linalg.vander(tg.tensor([2.0, 3.0]), N=1)
+    with pytest.raises(RuntimeError, match="N must be greater than 1"):
+        tg.linalg.vander(tg.tensor([2.0]))
+    np.testing.assert_array_equal(tg.linalg.vander(tg.tensor([2.0, 3.0])).numpy(), [[1.0, 2.0], [1.0, 3.0]])
+    np.testing.assert_array_equal(tg.linalg.vander(tg.tensor(2.0), N=3).numpy(), [[1.0, 2.0, 4.0]])  # 0-d: one value
+    np.testing.assert_array_equal(tg.vander(tg.tensor([2.0, 3.0]), N=1).numpy(), [[1.0], [1.0]])  # (allowed there)
+
+
+# ---- nn internals --------------------------------------------------------------------------------------
+
+
+def test_conv_tbc_with_an_output_of_no_steps():
+    x = tg.ones(1, 1, 1, requires_grad=True)
+    w = tg.ones(2, 1, 2, requires_grad=True)
+    b = tg.ones(2, requires_grad=True)
+    out = tg.conv_tbc(x, w, b, 0)  # 1 + 0 - 2 + 1 = 0 steps
+    assert out.shape == (0, 1, 2) and out.requires_grad
+    out.sum().backward()
+    assert x.grad.shape == (1, 1, 1) and w.grad.shape == (2, 1, 2) and not b.grad.numpy().any()
+    with pytest.raises(RuntimeError, match="shorter than the kernel"):
+        tg.conv_tbc(x, tg.ones(3, 1, 2), b, 0)  # -1 steps
+
+
+def test_native_norm_statistics_do_not_require_grad():
+    x = tg.tensor([[1.0, 3.0], [2.0, 6.0]], requires_grad=True)
+    _, mean, invstd = tg.native_batch_norm(x, None, None, None, None, True, 0.1, 0.0)
+    np.testing.assert_allclose(mean.numpy(), [1.5, 4.5])
+    np.testing.assert_allclose(invstd.numpy(), [2.0, 2.0 / 3.0])
+    assert not mean.requires_grad and not invstd.requires_grad
+    out, mean, rstd = tg.native_layer_norm(x, [2], None, None, 0.0)
+    np.testing.assert_allclose(mean.numpy(), [[2.0], [4.0]])
+    assert out.requires_grad and not mean.requires_grad and not rstd.requires_grad
+
+
+def test_top_level_norms_allow_one_value_per_group_or_channel():
+    x = tg.tensor([[[5.0]]], requires_grad=True)
+    w, b = tg.tensor([2.0]), tg.tensor([0.5])
+    # (x - mean) = 0: the output is the bias (torch.group_norm / torch.instance_norm / native_group_norm)
+    np.testing.assert_array_equal(tg.group_norm(x, 1, w, b).numpy(), [[[0.5]]])
+    np.testing.assert_array_equal(tg.instance_norm(x, w, b, None, None, True, 0.1, 1e-5, False).numpy(), [[[0.5]]])
+    np.testing.assert_array_equal(tg.native_group_norm(x, w, b, 1, 1, 1, 1, 1e-5)[0].numpy(), [[[0.5]]])
+    rm, rv = tg.zeros(1), tg.ones(1)
+    np.testing.assert_array_equal(tg.batch_norm(x, w, b, rm, rv, True, 0.1, 1e-5, False).numpy(), [[[0.5]]])
+    np.testing.assert_allclose(rm.numpy(), [0.5])  # 0.9·0 + 0.1·5
+    assert np.isnan(rv.numpy()[0])  # the unbiased variance of one value is 0/0 (PyTorch's nan too)
+    np.testing.assert_array_equal(tg.native_batch_norm(x, w, b, None, None, True, 0.1, 1e-5)[0].numpy(), [[[0.5]]])
+    with pytest.raises(ValueError, match="more than 1 value per channel"):
+        F.batch_norm(x, None, None, training=True)
+    with pytest.raises(ValueError, match="more than 1 value per group"):  # F.group_norm still refuses
+        F.group_norm(x, 1)
+    with pytest.raises(ValueError, match="more than 1 position"):
+        F.instance_norm(x)
+
+
+def test_feature_dropout_not_training_is_the_identity_whatever_the_rank():
+    x = tg.tensor([1.0, 2.0, 3.0])
+    assert tg.feature_dropout_(x, 0.5, False) is x
+    np.testing.assert_array_equal(tg.feature_dropout(x, 0.5, False).numpy(), [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(tg.feature_alpha_dropout(x, 0.5, False).numpy(), [1.0, 2.0, 3.0])
+    with pytest.raises(RuntimeError, match="no channel axis"):
+        tg.feature_dropout(x, 0.5, True)
+
+
+def test_conj_physical_in_place_is_an_in_place_op():
+    leaf = tg.tensor([1.0, -2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        leaf.conj_physical_()
+    with pytest.raises(RuntimeError, match="leaf"):
+        tg.conj_physical_(leaf)
+    y = leaf * 2
+    before = y._version
+    assert y.conj_physical_() is y and y._version == before + 1
+    np.testing.assert_array_equal(y.numpy(), [2.0, -4.0])
+    y.sum().backward()
+    np.testing.assert_array_equal(leaf.grad.numpy(), [2.0, 2.0])
+
+
+@needs_torch
+def test_fixed_ops_match_torch():
+    td = torch.float64
+    x = torch.tensor([1.0, 2.0], dtype=td)
+    assert tg.diff(tg.tensor([1.0, 2.0]), n=0, prepend=tg.tensor([5.0])).shape == \
+        torch.diff(x, n=0, prepend=torch.tensor([5.0], dtype=td)).shape
+    A = torch.tensor([[[3.0, 0.0], [0.0, -4.0]]], dtype=td)
+    with warnings.catch_warnings():  # (both deprecate nuclear_norm)
+        warnings.simplefilter("ignore")
+        np.testing.assert_allclose(tg.nuclear_norm(tg.tensor(A.numpy())).numpy(), torch.nuclear_norm(A).numpy())
+    assert tuple(torch.conv_tbc(torch.ones(1, 1, 1, dtype=td), torch.ones(2, 1, 2, dtype=td),
+                                torch.ones(2, dtype=td), 0).shape) == (0, 1, 2)
+    assert not torch.native_batch_norm(torch.ones(2, 1, requires_grad=True, dtype=td), None, None, None, None,
+                                       True, 0.1, 0.0)[1].requires_grad
+    with pytest.raises(RuntimeError):
+        torch.linalg.vander(torch.tensor([2.0, 3.0], dtype=td), N=1)
+
+
+def test_det_gradient_at_a_singular_matrix_is_the_adjugate():
+    # documented difference (PyTorch 2.13 returns 0 here): d det(A)/dA = adj(A)ᵀ, also where det(A) = 0
+    A = tg.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
+    A.det().backward()
+    np.testing.assert_allclose(A.grad.numpy(), [[4.0, -2.0], [-2.0, 1.0]])
+    assert tg.gradcheck(lambda a: a.det(), (tg.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True),))
+
+
+# ---- found in the seed-777 run after the table grew --------------------------------------------------
+
+
+def test_erfcx_of_huge_negative_values_is_plus_infinity():
+    # erfcx(x) = e^(x²)·erfc(x) > 0 everywhere; for x = -1e30 it overflows to +inf (Dekker's split of
+    # x² had an error term of the wrong sign there, giving -inf)
+    x = tg.tensor([-1e30, -1e200, -27.0, -5.0])
+    out = tg.special.erfcx(x).numpy()
+    assert np.isposinf(out[:3]).all()
+    assert out[3] == pytest.approx(math.exp(25.0) * math.erfc(-5.0), rel=1e-14)
+    assert np.isposinf(tg.special.erfcx(tg.tensor([-1e30], dtype=tg.float32)).numpy()).all()
+
+
+# ---- found after the program seed took the inputs in (more diverse programs) -------------------------
+
+
+def test_ctc_loss_with_a_label_of_probability_zero_is_finite():
+    # one frame where label 1 has probability 0 (log-prob -inf), target [1] over 2 frames:
+    # alignments (1, 1), (1, b), (b, 1) with frame 0 unable to emit 1 -> only (b, 1) survives:
+    # P = y0(b)·y1(1) with y0 = softmax(0, -inf) = (1, 0), y1 = softmax(0, log 3) = (1/4, 3/4)
+    x = tg.tensor([[[0.0, -np.inf]], [[0.0, math.log(3.0)]]], requires_grad=True)
+    loss = F.ctc_loss(x.log_softmax(-1), tg.tensor([[1]]), [2], [1], reduction="sum")
+    assert loss.item() == pytest.approx(-math.log(0.75), rel=1e-12)
+    loss.backward()
+    # d(-log y1(1))/dx1 = softmax(x1) - onehot(1) = (1/4, -1/4); frame 0: (1, 0) - (1, 0) = 0
+    np.testing.assert_allclose(x.grad.numpy()[1, 0], [0.25, -0.25], rtol=1e-12)
+    np.testing.assert_array_equal(x.grad.numpy()[0, 0], [0.0, 0.0])
+
+
+@needs_torch
+def test_ctc_loss_with_minus_infinity_matches_torch():
+    x = np.array([1.0] * 9 + [-np.inf] + [1.0] * 6).reshape(4, 2, 2)
+    args = ([[1, 1], [1, 1]], [4, 4], [2, 2])
+    ours = F.ctc_loss(tg.tensor(x).log_softmax(-1), tg.tensor(args[0]), tg.tensor(args[1]), tg.tensor(args[2]))
+    theirs = torch.nn.functional.ctc_loss(torch.tensor(x).log_softmax(-1), *(torch.tensor(a) for a in args))
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-12)
+
+
+def test_subtract_with_alpha_refuses_a_bool_operand():
+    x = tg.ones(2)
+    for call in (lambda: tg.subtract(x, True, alpha=-0.5), lambda: x.sub(tg.tensor([True, False]), alpha=2),
+                 lambda: tg.tensor([True]).sub(1, alpha=2)):
+        with pytest.raises(RuntimeError, match="bool"):  # (as `x - True`; alpha·True = -0.5 hid the bool)
+            call()
+    np.testing.assert_array_equal(x.sub(2, alpha=2).numpy(), [-3.0, -3.0])
+
+
+def test_ctc_loss_with_a_huge_logit_is_finite():
+    # log_softmax of (1e30, 1, 1) is (0, -1e30, -1e30): masked-out states minus a peak of -1e30
+    # overflowed exp to inf before the mask (inf·0 = nan). Target [1, 2] over 3 frames: with uniform
+    # frames the paths b12, 1b2, 12b, 112, 122 give P = 5/27; in sequence 1, frame 1 is surely a
+    # blank, so only 1b2 is left: P = 1/3 · 1 · 1/3 = 1/9.
+    x = np.ones((3, 2, 3))
+    x[1, 1, 0] = 1e30
+    logits = tg.tensor(x, requires_grad=True)
+    args = (tg.tensor([[1, 2], [1, 2]]), [3, 3], [2, 2])
+    loss = F.ctc_loss(logits.log_softmax(-1), *args, reduction="none")
+    np.testing.assert_allclose(loss.numpy(), [-math.log(5 / 27), -math.log(1 / 9)], rtol=1e-12)
+    loss.sum().backward()
+    assert np.isfinite(logits.grad.numpy()).all()
