@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tests.fuzz.sides import quiet_side
+from tests.fuzz.sides import documented, quiet_side
 
 RTOL = ATOL = 1e-10
 
@@ -904,10 +904,7 @@ KNOWN: list[tuple[str, str, object, str]] = [
 
 
 def known(f: Finding) -> str | None:
-    for kind, what, test, reason in KNOWN:
-        if f.kind.startswith(kind) and f.what.startswith(what) and test(f):
-            return reason
-    return None
+    return documented(f, KNOWN)
 
 
 def failures(findings: list[Finding]) -> list[Finding]:

@@ -26,3 +26,12 @@ def quiet_side(lib: str):
             import torch
 
             torch.set_default_dtype(restore)
+
+
+def documented(finding, known: list) -> str | None:
+    """The reason `finding` is a documented difference: the first entry (kind prefix, what prefix,
+    test, reason) of `known` whose prefixes and test match it, or None."""
+    for kind, what, test, reason in known:
+        if finding.kind.startswith(kind) and finding.what.startswith(what) and test(finding):
+            return reason
+    return None
