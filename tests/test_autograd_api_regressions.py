@@ -294,3 +294,82 @@ def test_assigning_a_grad_is_checked_as_in_pytorch() -> None:
         x.grad = [0.0]
     x.grad = tg.ones(2, 3)
     assert x.grad.tolist() == [[1.0] * 3] * 2
+
+
+# ---- custom Functions' mark_dirty and detach_() of a saved tensor (autograd/function.py) ----------
+
+class _AddOne(tg.autograd.Function):
+    """x += 1 in place, marked dirty."""
+
+    @staticmethod
+    def forward(ctx, x):
+        x.add_(1.0)
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def test_mark_dirty_moves_retain_grad_to_the_new_history_and_starts_it_again() -> None:
+    """As PyTorch: after mark_dirty a retained .grad is None and then the new value's gradient
+    (a built-in in-place op keeps it and adds to it: tensor.py, _rebase)."""
+    x = tg.ones(2, requires_grad=True)
+    y = x * 2
+    y.retain_grad()
+    y.sum().backward(retain_graph=True)
+    assert y.grad.tolist() == [1.0, 1.0]
+    y = _AddOne.apply(y)
+    assert y.retains_grad and y.grad is None
+    (y * 3).sum().backward()
+    assert y.grad.tolist() == [3.0, 3.0] and x.grad.tolist() == [8.0, 8.0]
+
+
+def test_a_saved_tensor_detached_in_place_is_refused_by_a_built_in_op() -> None:
+    """PyTorch's rule: a non-leaf that a built-in op saved, detach_()ed afterwards, makes that op's
+    backward raise; a leaf detached, a tensor saved after its detach_() and a user's Function's
+    saved tensor are fine."""
+    x = tg.ones(2, requires_grad=True)
+    y = x * 2
+    z = y * y
+    y.detach_()
+    with pytest.raises(RuntimeError, match=r"detached in place \(\.detach_\(\)\) after it was saved"):
+        z.sum().backward()
+    x = tg.ones(2, requires_grad=True)
+    (x * x).sum().backward()  # (a leaf: its gradient still goes to it, as in PyTorch)
+    x = tg.ones(2, requires_grad=True)
+    y = x * 2
+    y.detach_()
+    w = tg.ones(2, requires_grad=True)
+    (y * w).sum().backward()
+    assert w.grad.tolist() == [2.0, 2.0]
+
+    class MulS(tg.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            ctx.save_for_backward(a, b)
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            a, b = ctx.saved_tensors
+            return g * b, g * a
+
+    x = tg.ones(2, requires_grad=True)
+    y = x * 2
+    z = MulS.apply(y, y)
+    y.detach_()
+    z.sum().backward()
+    assert x.grad.tolist() == [8.0, 8.0]  # (PyTorch's numbers too)
+
+
+def test_mark_dirty_and_detach_as_in_pytorch() -> None:
+    torch = _torch()
+    for lib in (torch, tg):
+        x = lib.ones(2, requires_grad=True)
+        y = x * 2
+        z = y * y
+        y.detach_()
+        with pytest.raises(RuntimeError, match="detach"):
+            z.sum().backward()

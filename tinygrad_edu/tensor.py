@@ -148,6 +148,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     _hooks = None
     _output_nr = 0
     _view_of = None
+    _detached_at = -1  # detach_() of a non-leaf: when (in node creation order), see Node.saved_tensors
     # dtype/device conversions come from ConversionMethods (conversion.py), numpy's hooks from
     # NumpyProtocol (numpy_interop.py).
 
@@ -1132,19 +1133,20 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         self._version += 1
         return self
 
-    def _rebase(self, grad_fn, requires_grad: bool) -> None:
-        """Take `grad_fn` as this tensor's history after an in-place change. A retain_grad() asked
-        for the old history moves to the new one, as in PyTorch: .grad is then the gradient of the
-        new value (hooks stay with the old value)."""
+    def _rebase(self, grad_fn, requires_grad: bool, output_nr: int = 0) -> bool:
+        """Take output `output_nr` of `grad_fn` as this tensor's history after an in-place change.
+        A retain_grad() asked for the old history moves to the new one, as in PyTorch: .grad is
+        then the gradient of the new value (hooks stay with the old value). True if one moved."""
         old, nr = self.grad_fn, self._output_nr
         retained = old is not None and old.retained is not None and nr in old.retained and \
             old.retained[nr]() is self
         self.grad_fn, self.requires_grad = grad_fn, requires_grad
-        if nr:
-            self._output_nr = 0
+        if nr != output_nr:
+            self._output_nr = output_nr
         if retained and grad_fn is not None:
             del old.retained[nr]
             self.retain_grad()
+        return retained and grad_fn is not None
 
     def _compute_from_copy(self, op: str, compute) -> "Tensor":
         """compute(old), where old is a copy of this tensor's numbers with its place on the tape:

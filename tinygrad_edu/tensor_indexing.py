@@ -312,6 +312,10 @@ class IndexingMethods:
         if self._view_of is not None or (self.grad_fn is not None and self.grad_fn.is_view):
             raise RuntimeError(f"detach_: this tensor of shape {self.shape} is a view of another tensor, and "
                                f"views cannot be detached in place; use .detach() instead")
+        if self.grad_fn is not None:  # (a node that saved it before now refuses it, as in PyTorch)
+            from .autograd.function import _creation_counter
+
+            self._detached_at = next(_creation_counter)
         self.grad_fn, self.requires_grad = None, False
         if self._output_nr:
             self._output_nr = 0

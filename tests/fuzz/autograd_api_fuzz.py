@@ -331,6 +331,14 @@ def _defined_by(f: Finding, name: str) -> str:
     return ""
 
 
+def _detached_product_operand(f: Finding) -> bool:
+    """A tensor detached in place (`v.detach_()`) that a matrix product used as an operand."""
+    detached = {m.group(1) for step in f.program.steps if (m := re.match(r"\s*(\w+)\.detach_\(\)", step.code))}
+    return any(("@" in step.code or "matmul(" in step.code) and any(re.search(rf"\b{name}\b", step.code)
+                                                                    for name in detached)
+               for step in f.program.steps)
+
+
 def _hook_given_none(f: Finding) -> bool:
     """PyTorch called a tensor hook with None (and the hook failed on it, or was counted)."""
     return f.what.endswith("calls with None") or ("'NoneType'" in f.torch_error and "hook_(" in f.program.text())
@@ -479,10 +487,6 @@ KNOWN: list[tuple[str, str, object, str]] = [
     ("", "", lambda f: "'unreadable'" in f.detail,
      "PyTorch bug: after tg.autograd.grad(..., is_grads_batched=True) a retained .grad (or a hook's gradient) is "
      "a tensor of vmap's internals that cannot be read ('Batching rule not implemented for aten::detach')"),
-    ("", "", lambda f: "detached in-place" in f.torch_error and not f.tg_error,
-     OPEN + "detach_() of a tensor that a node saved: PyTorch's backward refuses to use it ('Trying to use a "
-     "saved tensor that has been detached in-place'), here it is used (the saved-tensor check is in "
-     "function.py)"),
     ("", "", lambda f: "INTERNAL ASSERT FAILED" in f.torch_error,
      "PyTorch bug: an internal assertion (e.g. an in-place op on a custom Function's output after "
      "backward(inputs=...) made it retain its gradient); here the program runs"),
@@ -505,6 +509,10 @@ KNOWN: list[tuple[str, str, object, str]] = [
      OPEN + "a view of an inference tensor made outside inference_mode is an inference tensor in PyTorch (an "
      "in-place change of it is refused); here it is a normal tensor (function.py marks inference results only "
      "inside the mode)"),
+    ("", "", lambda f: "detached in-place" in f.torch_error and not f.tg_error and _detached_product_operand(f),
+     OPEN + "a product with a 1-D operand saves the unsqueezed views of its operands (its unsqueeze, mm, "
+     "squeeze: ops/linalg.py), which detach_() of the operand leaves alone, so backward does not refuse; "
+     "PyTorch's dot and mv save the operand itself"),
     ("detach_", "", lambda f: "is a view" in f.tg_error and any(
         op in _defined_by(f, _target(f)) for op in ("@", "matmul(")),
      OPEN + "a product with a 1-D operand returns a view (the squeeze of its unsqueeze, mm, squeeze: "
@@ -532,10 +540,6 @@ KNOWN: list[tuple[str, str, object, str]] = [
      "place afterwards is refused here (docs/from-pytorch.md, 'Edge cases that differ on purpose')"),
     ("AddOne (mark_dirty) on view", "", lambda f: True,
      OPEN + "ctx.mark_dirty on a view raises NotImplementedError here (function.py); PyTorch rebases the view"),
-    ("AddOne (mark_dirty)", ".grad", lambda f: True,
-     OPEN + "ctx.mark_dirty gives the changed input its new grad_fn in function.py without moving a "
-     "retain_grad() to it, as Tensor._rebase does for the built-in in-place ops (PyTorch moves it, and clears "
-     "the .grad it had)"),
     ("", "", _mark_dirty_on_viewed,
      OPEN + "ctx.mark_dirty on a tensor that has views: PyTorch keeps the views' recorded history, here a view "
      "takes its history again when next used (function.py bumps the version as for any in-place change)"),

@@ -203,6 +203,11 @@ class Node:
                     f"{version}, it is now at version {t._version}). Use an out-of-place op "
                     f"(e.g. `x = x + 1` instead of `x.add_(1)`) or .clone() it first."
                 )
+            if t.grad_fn is None and t._detached_at > self.seq and self.fn.__module__.startswith("tinygrad_edu."):
+                # (a built-in op's, as PyTorch refuses; a user's Function gets the detached tensor there)
+                raise RuntimeError(f"{self.name()}: one of the tensors needed for the gradient, of shape "
+                                   f"{t.shape}, was detached in place (.detach_()) after it was saved; use the "
+                                   f"out-of-place .detach() instead")
             values.append(t.data if as_arrays else t)
         return tuple(values)
 
@@ -648,9 +653,8 @@ def _changed_in_place(ctx: Node, args: tuple, raw, recorded: bool):
     results = []
     for r, out in zip(raws, outs):
         if _is_one_of(r, ctx.dirty):
-            r.grad_fn, r.requires_grad = out.grad_fn, out.requires_grad or r.requires_grad
-            if out._output_nr or r._output_nr:
-                r._output_nr = out._output_nr
+            if r._rebase(out.grad_fn, out.requires_grad or r.requires_grad, out._output_nr):
+                r.grad = None  # (a retain_grad() moves to the new history and starts again, as PyTorch's)
             r._version += 1
             if recorded:
                 _resave(ctx, r)
