@@ -2,7 +2,8 @@
 
 Each function has PyTorch's name and signature: sizes as ints or one tuple (or `size=`), and the
 keywords `dtype=`, `device=` (only the CPU exists here) and `requires_grad=`. `out=` is accepted
-only as None. A bad argument (a negative size, a zero step) raises ValueError.
+only as None. A bad argument (a negative size, a zero step) raises ArgumentValueError (tinygrad_edu.errors): a
+ValueError, and a RuntimeError as PyTorch raises.
 
 >>> import tinygrad_edu as tg
 >>> tg.zeros(2, 3, dtype=tg.float32, device="cpu").shape
@@ -12,6 +13,7 @@ True
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -20,10 +22,10 @@ from . import dtype as _dtype
 from . import memory_formats as _formats
 from .determinism import fill_uninitialized
 from .devices import check_device
-from .errors import NotImplementedForDtype
+from .errors import ArgumentValueError, NotImplementedForDtype
 from .linspace_values import linspace_values, logspace_values
 from .random import rng_of
-from .tensor import Tensor, _shape_args, _to_array
+from .tensor import Tensor, _shape_args, _to_array, _warn_scalar_of_grad_tensor
 
 
 def _finish(array: np.ndarray, requires_grad: bool, device, op: str, out=None) -> Tensor:
@@ -46,7 +48,7 @@ def _size(size: tuple, size_keyword, op: str) -> tuple:
         size = _size_args(size_keyword)
     shape = _shape_args(size, op)
     if any(n < 0 for n in shape):
-        raise ValueError(f"{op}: a shape cannot have negative sizes, got {shape}")
+        raise ArgumentValueError(f"{op}: a shape cannot have negative sizes, got {shape}")
     return shape
 
 
@@ -108,6 +110,8 @@ def _tensor_list(data):
     items = []
     for x in data:
         if isinstance(x, Tensor):
+            if x.requires_grad:
+                _warn_scalar_of_grad_tensor()  # (PyTorch reads each element as a Python number)
             if x.data.size != 1:
                 raise ValueError(
                     f"tensor: only one element tensors can be converted to Python scalars, but the list "
@@ -178,11 +182,31 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """A tensor of `size` filled with `fill_value` (dtype inferred from it, as in PyTorch: bool,
     int64, or the default float dtype)."""
-    if dtype is None:
-        dtype = Tensor(fill_value.item() if isinstance(fill_value, Tensor) else fill_value).dtype
+    fill_value = _number(fill_value)
+    if dtype is None:  # a numpy scalar counts as the Python number it holds, as in PyTorch
+        dtype = Tensor(fill_value.item() if isinstance(fill_value, np.generic) else fill_value).dtype
     shape = _size(_size_args(size), None, "full")
-    array = np.full(shape, fill_value, _dtype.as_dtype(dtype, "full"))
+    dtype = _dtype.as_dtype(dtype, "full")
+    _check_fill_fits(fill_value, dtype, "full")
+    array = np.full(shape, fill_value, dtype)
     return _finish(array, requires_grad, device, "full", out)
+
+
+def _check_fill_fits(fill_value, dtype: np.dtype, op: str) -> None:
+    """PyTorch's refusal of a fill value its dtype cannot hold: a finite number beyond float32's
+    range (it would become inf), or NaN, ±inf or a number out of range for a signed integer dtype
+    (C leaves that conversion undefined). Like PyTorch, float16 overflows to inf unchecked."""
+    if isinstance(fill_value, (bool, np.bool_)) or dtype.kind not in "fi" or dtype == np.float16:
+        return
+    value = float(fill_value)
+    if dtype.kind == "f":  # (as Python floats: comparing with a float32 limit would cast the value)
+        low, high = float(np.finfo(dtype).min), float(np.finfo(dtype).max)
+    else:
+        low, high = np.iinfo(dtype).min, np.iinfo(dtype).max  # (Python ints: exact comparisons)
+    finite = math.isfinite(value)
+    if (dtype.kind == "i" and not finite) or (finite and not low <= value <= high):
+        raise ArgumentValueError(f"{op}: the value {fill_value} cannot be converted to {dtype} without overflow "
+                                 f"({dtype} holds {low:g} to {high:g})")
 
 
 def _size_keyword(kwargs: dict, op: str):
@@ -253,13 +277,18 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if end is None:
         start, end = 0, start
     if step == 0:
-        raise ValueError("arange: step must be nonzero")
+        raise ArgumentValueError("arange: step must be nonzero")
+    if not all(math.isfinite(v) for v in (start, end)):
+        raise ArgumentValueError(f"arange: start and end must be finite, got start={start}, end={end}")
     if (end - start) * step < 0:
-        raise ValueError(f"arange: upper bound and lower bound inconsistent with step sign "
-                           f"(start={start}, end={end}, step={step})")
+        raise ArgumentValueError(f"arange: upper bound and lower bound inconsistent with step sign "
+                                 f"(start={start}, end={end}, step={step})")
     all_int = all(isinstance(v, (int, np.integer)) for v in (start, end, step))
     if dtype is None:
         dtype = np.int64 if all_int else _dtype.get_default_dtype()
+    elif _dtype.as_dtype(dtype, "arange").kind == "b":  # (PyTorch has no bool kernel for it either)
+        raise NotImplementedForDtype('arange: "arange_cpu" not implemented for dtype bool (use an integer dtype '
+                                     "and compare, e.g. tg.arange(n) % 2 == 0)")
     # start + i·step in float64 (int64 for ints), then rounded to the dtype, as PyTorch does:
     # numpy's arange in float32 would accumulate float32 rounding (0.90000004 for 0.9)
     array = np.arange(start, end, step, dtype=np.int64 if all_int else np.float64)
@@ -312,7 +341,7 @@ def eye(n: int, m: int | None = None, *, out=None, dtype=None, layout=None, devi
         requires_grad: bool = False) -> Tensor:
     """The n×n (or n×m) identity matrix."""
     if n < 0 or (m is not None and m < 0):
-        raise ValueError(f"eye: n and m must be non-negative, got n={n}, m={m}")
+        raise ArgumentValueError(f"eye: n and m must be non-negative, got n={n}, m={m}")
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype, "eye")), requires_grad, device, "eye", out)
 
 

@@ -60,11 +60,13 @@ def _to_array(data, dtype) -> np.ndarray:
         try:
             array = np.asarray(data)
         except ValueError as err:
+            _check_depth(data)
             raise ValueError(f"Tensor: the nested list is ragged or malformed ({err})") from None
-        if array.dtype.kind == "f" and not isinstance(data, np.generic) and dtype is None:
+        # PyTorch's dtype for a list is the promotion of its elements' dtypes, with a Python float
+        # counting as the default float dtype; numpy's is the same with float64 for it. So only
+        # float64 is replaced: numpy scalars and arrays in the list keep their dtype (float32, int8...)
+        if array.dtype == np.float64 and not isinstance(data, np.generic) and dtype is None:
             array = array.astype(_dtype.get_default_dtype(), copy=False)
-        elif array.dtype.kind in "iu" and not isinstance(data, np.generic):
-            array = array.astype(np.int64, copy=False)
     else:
         raise TypeError(
             f"Tensor: expected a number, a (nested) list of numbers, an np.ndarray or a Tensor, "
@@ -78,6 +80,19 @@ def _to_array(data, dtype) -> np.ndarray:
     if dtype is not None:
         array = array.astype(np.dtype(dtype), copy=False)
     return array
+
+
+def _check_depth(data, depth: int = 0) -> None:
+    """TypeError (PyTorch's type) for a list mixing numbers and lists at one level, [[1, 2], 3]:
+    not a matter of lengths, as a ragged [[1, 2], [3]] is."""
+    if not isinstance(data, (list, tuple)):
+        return
+    nested = [isinstance(x, (list, tuple, np.ndarray)) for x in data]
+    if any(nested) and not all(nested):
+        raise TypeError(f"Tensor: the list at depth {depth} mixes numbers and lists ({data!r:.60}); "
+                        "every element of a level must be a number, or every one a list")
+    for x in data:
+        _check_depth(x, depth + 1)
 
 
 _NO_DATA = object()  # Tensor() without data: an empty tensor, as torch.Tensor()
@@ -342,8 +357,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
     # ---- autograd -----------------------------------------------------------------------
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Mark a leaf as a variable to differentiate with respect to (in place, returns self)."""
-        if requires_grad and not _dtype.is_differentiable(self.data.dtype):
-            raise TypeError(
+        if requires_grad and not _dtype.is_differentiable(self.data.dtype):  # (also a RuntimeError, as PyTorch's)
+            raise _errors.ArgumentDtypeError(
                 f"requires_grad: only floating point tensors can require gradients, this one has "
                 f"dtype {self.data.dtype} (convert it first, e.g. t.double())"
             )
