@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import collections
 import math
-import warnings
 
 import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tests.torch_sides import run_both
+from tests.torch_sides import outcome, run_both
 
 try:
     import torch
@@ -75,13 +74,7 @@ def _close(a, b) -> bool:
 
 def _run(fn, lib):
     """(simple result or exception type, the warning categories)."""
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = simple(fn(lib))
-        except Exception as e:  # noqa: BLE001  (the exception type is the result)
-            result = type(e)
-    return result, sorted({w.category.__name__ for w in caught})
+    return outcome(fn, lib, simple)
 
 
 # ---- the cases: name -> (fn(L), expected) ---------------------------------------------------------

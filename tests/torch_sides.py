@@ -1,6 +1,8 @@
 """Running one case in both libraries, for the case-by-case comparisons with PyTorch
-(tests/test_module_vs_torch.py, tests/test_utils_vs_torch.py)."""
+(tests/test_module_vs_torch.py, tests/test_utils_vs_torch.py, tests/test_creation_vs_torch.py)."""
 from __future__ import annotations
+
+import warnings
 
 import tinygrad_edu as tg
 
@@ -14,3 +16,14 @@ def run_both(run, fn, torch) -> tuple:
         return run(fn, tg), run(fn, torch)
     finally:
         torch.set_default_dtype(previous)
+
+
+def outcome(fn, lib, simple) -> tuple:
+    """(simple(fn(lib)), or the type of the exception fn raised; the categories of the warnings it gave)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = simple(fn(lib))
+        except Exception as e:  # noqa: BLE001  (the exception type is the result)
+            result = type(e)
+    return result, sorted({w.category.__name__ for w in caught})
