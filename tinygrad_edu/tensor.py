@@ -65,6 +65,8 @@ def _to_array(data, dtype) -> np.ndarray:
         # PyTorch's dtype for a list is the promotion of its elements' dtypes, with a Python float
         # counting as the default float dtype; numpy's is the same with float64 for it. So only
         # float64 is replaced: numpy scalars and arrays in the list keep their dtype (float32, int8...)
+        if array.dtype.kind in "uO" or (array.dtype == np.float64 and array.size and abs(array).max() >= 2.0 ** 63):
+            _refuse_int64_overflow(data)  # (numpy makes big ints uint64, float64 or objects)
         if array.dtype == np.float64 and not isinstance(data, np.generic) and dtype is None:
             array = array.astype(_dtype.get_default_dtype(), copy=False)
     else:
@@ -80,6 +82,23 @@ def _to_array(data, dtype) -> np.ndarray:
     if dtype is not None:
         array = array.astype(np.dtype(dtype), copy=False)
     return array
+
+
+def _refuse_int64_overflow(data) -> None:
+    """A list of Python ints is read as int64, as PyTorch reads it: an int beyond int64's range is an
+    error there too (unless the list holds a float, which makes it a float tensor)."""
+    stack, too_big = [data], None
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, (float, np.floating)):
+            return
+        elif isinstance(x, int) and not isinstance(x, bool) and not -2 ** 63 <= x < 2 ** 63:
+            too_big = x
+    if too_big is not None:
+        raise ValueError(f"Tensor: the integer {too_big} does not fit in int64, the dtype of a list of "
+                         f"Python ints; write it as a float ({float(too_big):g}) for a float tensor")
 
 
 def _check_depth(data, depth: int = 0) -> None:
