@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tests.torch_sides import outcome, run_both
+from tests.torch_sides import assert_expected, outcome, run_both
 
 try:
     import torch
@@ -497,10 +497,7 @@ CASES = {**FROM_DATA, **FILLED, **RANGES, **TO_PYTHON, **CONVERSIONS, **UNDEFINE
 def test_case(name):
     fn, expected = CASES[name]
     result, _ = _run(fn, tg)
-    if isinstance(expected, type) and issubclass(expected, BaseException):
-        assert isinstance(result, type) and issubclass(result, expected), f"{name}: expected {expected.__name__}, got {result}"
-    else:
-        assert _close(result, expected), f"{name}:\n  got      {result}\n  expected {expected}"
+    assert_expected(name, result, expected, _close)
 
 
 def _agrees(ours, our_warnings, theirs, their_warnings) -> bool:

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import tinygrad_edu as tg
-from tests.torch_sides import outcome, run_both
+from tests.torch_sides import assert_expected, outcome, run_both
 
 try:
     import torch
@@ -734,10 +734,8 @@ CASES = {f"{group}:{name}": case for group, table in
 def test_case(name):
     fn, expected = CASES[name]
     result, _ = _run(fn, tg)
-    if isinstance(expected, type) and issubclass(expected, BaseException):
-        assert isinstance(result, type) and issubclass(result, expected), f"{name}: expected {expected.__name__}, got {result}"
-    else:
-        assert _close(result, simple(expected)), f"{name}:\n  got      {result}\n  expected {simple(expected)}"
+    is_error = isinstance(expected, type) and issubclass(expected, BaseException)
+    assert_expected(name, result, expected if is_error else simple(expected), _close)
 
 
 @needs_torch

@@ -27,3 +27,13 @@ def outcome(fn, lib, simple) -> tuple:
         except Exception as e:  # noqa: BLE001  (the exception type is the result)
             result = type(e)
     return result, sorted({w.category.__name__ for w in caught})
+
+
+def assert_expected(name: str, result, expected, close) -> None:
+    """A case's result against its hand-written expectation: an exception type it must be (or
+    subclass), or a value `close` accepts."""
+    if isinstance(expected, type) and issubclass(expected, BaseException):
+        assert isinstance(result, type) and issubclass(result, expected), \
+            f"{name}: expected {expected.__name__}, got {result}"
+    else:
+        assert close(result, expected), f"{name}:\n  got      {result}\n  expected {expected}"

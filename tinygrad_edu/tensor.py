@@ -611,10 +611,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
 
     def sub(self, other, *, alpha=1) -> "Tensor":
         """self - alpha·other."""
-        if alpha != 1 and (isinstance(other, bool) or self.data.dtype.kind == "b"
-                           or isinstance(other, Tensor) and other.data.dtype.kind == "b"):
-            return self - other  # (refused, as PyTorch: alpha·True would hide the bool operand)
-        return self - (other if alpha == 1 else self._scaled(other, alpha, "sub"))
+        if alpha == 1:
+            return self - other
+        _no_bool_subtraction(self, other)  # (before scaling: alpha·True would hide the bool operand)
+        return self - self._scaled(other, alpha, "sub")
 
     def mul(self, other) -> "Tensor":
         return self * other
@@ -1171,9 +1171,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         """Take output `output_nr` of `grad_fn` as this tensor's history after an in-place change.
         A retain_grad() asked for the old history moves to the new one, as in PyTorch: .grad is
         then the gradient of the new value (hooks stay with the old value). True if one moved."""
-        old, nr = self.grad_fn, self._output_nr
-        retained = old is not None and old.retained is not None and nr in old.retained and \
-            old.retained[nr]() is self
+        old, nr, retained = self.grad_fn, self._output_nr, self.retains_grad
         self.grad_fn, self.requires_grad = grad_fn, requires_grad
         if nr != output_nr:
             self._output_nr = output_nr

@@ -12,7 +12,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import anomaly, function
 from .differentiate import outputs_and_gradients, refresh_views, seed_gradient
-from .engine import _accumulate, run_backward
+from .engine import accumulate_into_leaf, run_backward
 from .grad_mode import no_grad
 
 
@@ -53,9 +53,7 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
     grads = run_backward(tensors, seeds, retain_graph, create_graph, inputs=inputs, run_input_nodes=True)
     for t, g in zip(inputs, grads):
         if g is not None and t.grad_fn is None:  # summed into a leaf's .grad as backward() does
-            _accumulate(t, g if create_graph else g.data, create_graph)
-            for hook in list(t._post_accumulate_hooks or ()):  # (register_post_accumulate_grad_hook)
-                hook(t)
+            accumulate_into_leaf(t, g if create_graph else g.data, create_graph)
 
 
 class set_detect_anomaly:  # noqa: N801 (PyTorch's name)

@@ -344,9 +344,8 @@ class _Exits:
         for leaf, grad, fresh in self.held.values():
             if self.wanted is None:
                 hooks = leaf._hooks if self.hooks else None
-                _accumulate(leaf, _hooked(hooks, grad, "leaf", leaf.shape), self.create_graph, fresh and not hooks)
-                for hook in list(leaf._post_accumulate_hooks or ()) if self.hooks else ():
-                    hook(leaf)  # (register_post_accumulate_grad_hook)
+                accumulate_into_leaf(leaf, _hooked(hooks, grad, "leaf", leaf.shape), self.create_graph,
+                                     fresh and not hooks, self.hooks)
             elif leaf._hooks and self.hooks:
                 self.held[id(leaf)][1] = _hooked(leaf._hooks, grad, "leaf", leaf.shape)
         if self.inputs is None:
@@ -371,21 +370,30 @@ def _materialized(node: Node, grads: list, create_graph: bool) -> list:
             for g, shape, dtype in zip(grads, node.output_shapes, node.output_dtypes)]
 
 
+def accumulate_into_leaf(leaf: Tensor, grad, create_graph: bool, fresh: bool = False, hooks: bool = True) -> None:
+    """leaf.grad += grad, then the leaf's hooks registered with register_post_accumulate_grad_hook."""
+    _accumulate(leaf, grad, create_graph, fresh)
+    for hook in list(leaf._post_accumulate_hooks or ()) if hooks else ():
+        hook(leaf)
+
+
 def _accumulate(leaf: Tensor, grad, create_graph: bool, fresh: bool = False) -> None:
     """leaf.grad += grad. The first time, .grad gets its own array (a copy, unless `grad` is
-    fresh: made by a formula just now and seen nowhere else), so no two tensors share one."""
+    fresh: made by a formula just now and seen nowhere else), so no two tensors share one.
+    (`_grad`, not the `.grad` property: shape and dtype are right by construction here.)"""
     if grad.dtype != leaf.data.dtype:
         grad = grad.to(leaf.data.dtype) if grad.__class__ is Tensor else grad.astype(leaf.data.dtype)
         fresh = True
     with _accumulate_lock:
-        if leaf.grad is None:
+        current = leaf._grad
+        if current is None:
             if not create_graph:
                 grad = Tensor._make(grad if fresh else np.array(grad, copy=True), None, False)
-            leaf.grad = grad
-        elif create_graph or leaf.grad.requires_grad:
-            leaf.grad = leaf.grad + grad
+            leaf._grad = grad
+        elif create_graph or current.requires_grad:
+            leaf._grad = current + grad
         else:
-            np.add(leaf.grad.data, grad, out=leaf.grad.data)
+            np.add(current.data, grad, out=current.data)
 
 
 def _user_tensor(grad, dtype, create_graph: bool) -> Tensor:
