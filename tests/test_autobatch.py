@@ -194,6 +194,21 @@ def test_fused_cells_and_cross_entropy():
         assert_same(model, examples, leaves)
 
 
+def test_tree_cell_compose_on_joined_states():
+    """cell.compose on [h | c] states (what SPINN's stack holds): one batched call for all."""
+    rng = np.random.default_rng(4)
+    tg.manual_seed(4)
+    cells = [nn.TreeLSTMCell(3, dtype=np.float64), nn.TreeLSTMCell(3, tracker_size=2, dtype=np.float64)]
+    for cell in cells:
+        def model(left, right, t, cell=cell):
+            return cell.compose(left, right, t if cell.track is not None else None)
+
+        examples = [(tensor(rng, n, 6), tensor(rng, n, 6), tensor(rng, n, 2)) for n in (1, 2, 1, 3)]
+        leaves = list(cell.parameters()) + [t for ex in examples for t in ex]
+        recorder = assert_same(model, examples, leaves)
+        assert recorder.groups_run == 1 and recorder.batched_ops == 4
+
+
 def test_two_tree_cells_in_one_block_batch_apart():
     """A composition is one waiting call keyed by its cell's weights: calls of two cells (and of
     one cell with and without a tracker) never share a batch, and each gets its own gradients."""

@@ -116,6 +116,56 @@ def test_tree_lstm_cell_checks_its_inputs():
         nn.TreeLSTMCell(0)
 
 
+@pytest.mark.parametrize("tracker_size", [None, 2])
+def test_compose_on_joined_states_is_the_composition(tracker_size):
+    """cell.compose([h_l | c_l], [h_r | c_r]) is [h | c] of cell((h_l, c_l), (h_r, c_r)): the same
+    numbers, and the same gradients for every input and weight (the formula is shared)."""
+    tg.manual_seed(6)
+    cell = nn.TreeLSTMCell(3, tracker_size=tracker_size, dtype=np.float64)
+    rng = np.random.default_rng(6)
+    left, right = (tg.tensor(rng.standard_normal((2, 6)), requires_grad=True) for _ in range(2))
+    track = None if tracker_size is None else tg.tensor(rng.standard_normal((2, 2)), requires_grad=True)
+    inputs = [left, right] + ([] if track is None else [track]) + list(cell.parameters())
+    weights = tg.tensor(np.linspace(-1, 2, 12).reshape(2, 6))
+
+    def grads(out):
+        for t in inputs:
+            t.grad = None
+        (out * weights).sum().backward()
+        return [t.grad.numpy().copy() for t in inputs]
+
+    joined = cell.compose(left, right, track)
+    assert joined.grad_fn.name() == "TreeLSTMJoinedCompositionBackward0"
+    h, c = cell((left[:, :3], left[:, 3:]), (right[:, :3], right[:, 3:]), track)
+    separate = tg.cat([h, c], 1)
+    np.testing.assert_allclose(joined.numpy(), separate.numpy(), rtol=0, atol=1e-15)
+    for g, g_ref in zip(grads(joined), grads(separate)):
+        np.testing.assert_allclose(g, g_ref, rtol=0, atol=1e-14)
+
+
+def test_compose_second_derivatives_and_checks():
+    from tinygrad_edu.nn.tree import TreeLSTMJoinedComposition
+
+    rng = np.random.default_rng(7)
+
+    def t(*shape):
+        return tg.tensor(rng.standard_normal(shape), requires_grad=True)
+
+    args = (t(2, 4), t(2, 4), t(10, 2), t(10), t(10, 2), t(2, 3), t(10, 3))
+    for case in (args, args[:5] + (None, None), args[:3] + (None,) + args[4:]):
+        assert tg.gradcheck(TreeLSTMJoinedComposition.apply, case)
+        assert tg.gradgradcheck(TreeLSTMJoinedComposition.apply, case)
+    # only the h half of the result used: the c half's gradient is zeros, in the inputs' dtype
+    f32 = [tg.tensor(a.data.astype(np.float32), requires_grad=True) for a in args[:5]]
+    TreeLSTMJoinedComposition.apply(*f32, None, None)[:, :2].sum().backward()
+    assert all(a.grad.dtype == np.float32 for a in f32)
+    cell = nn.TreeLSTMCell(3)
+    with pytest.raises(ValueError, match=r"TreeLSTMCell.compose: .*\(batch, 6\), got left \(2, 3\)"):
+        cell.compose(tg.zeros(2, 3), tg.zeros(2, 3))
+    with pytest.raises(ValueError, match="without tracker_size"):
+        cell.compose(tg.zeros(2, 6), tg.zeros(2, 6), tg.zeros(2, 2))
+
+
 def _batch(embed_size: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     trees = [parse_binary_tree(text) for text in PARSES]

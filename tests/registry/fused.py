@@ -7,7 +7,7 @@ import numpy as np
 
 import tinygrad_edu as tg
 import tinygrad_edu.nn as nn
-from tinygrad_edu.nn.tree import TreeLSTMComposition
+from tinygrad_edu.nn.tree import TreeLSTMComposition, TreeLSTMJoinedComposition
 
 from . import register
 
@@ -33,6 +33,14 @@ def _tree_tracked(h_l, c_l, h_r, c_r, t):
 def _composition(h_l, c_l, h_r, c_r, w_l, b_l, w_r, t, w_t):  # weights varied too
     h, c = TreeLSTMComposition.apply(h_l, c_l, h_r, c_r, w_l, b_l, w_r, t, w_t)
     return h * c
+
+
+def _joined(s_l, s_r, w_l, b_l, w_r, t, w_t):  # the composition on [h | c] states, weights varied too
+    return TreeLSTMJoinedComposition.apply(s_l, s_r, w_l, b_l, w_r, t, w_t)
+
+
+def _joined_cell(s_l, s_r):  # through TreeLSTMCell.compose, no tracker
+    return _TREE.compose(s_l, s_r)
 
 
 def _lstm(x, h, c):  # LSTMGates
@@ -65,6 +73,9 @@ register("nn.TreeLSTMCell(tracker)", _tree_tracked, [H, H, H, H, (1, 2)], [(2, 3
 W = [(10, 2), (10,), (10, 2)]
 register("nn.TreeLSTMCell(weights)", _composition, [H[:1] + (2,)] * 4 + W + [(1, 3), (10, 3)],
          [(2, 2)] * 4 + W + [(2, 1), (10, 1)], [(3, 2)] * 4 + W + [(3, 3), (10, 3)])
+register("nn.TreeLSTMCell(compose, weights)", _joined, [(1, 4)] * 2 + W + [(1, 3), (10, 3)],
+         [(2, 4)] * 2 + W + [(2, 1), (10, 1)], [(3, 4)] * 2 + W + [(3, 3), (10, 3)])
+register("nn.TreeLSTMCell(compose)", _joined_cell, [(1, 6)] * 2, [(2, 6)] * 2, [(4, 6)] * 2)
 register("nn.LSTMCell", _lstm, [(1, 2), H, H], [(2, 2), (2, 3), (2, 3)], [(4, 2), (4, 3), (4, 3)])
 register("nn.GRUCell", _gru, [(1, 2), H], [(2, 2), (2, 3)], [(4, 2), (4, 3)])
 register("nn.RNNCell", _rnn, [(1, 2), H], [(2, 2), (2, 3)], [(4, 2), (4, 3)])

@@ -24,7 +24,7 @@ from .. import ops
 from ..nn.functional.layers import Linear
 from ..nn.functional.losses import BinaryCrossEntropy, CrossEntropy
 from ..nn.recurrent import LSTMGates
-from ..nn.tree import SplitRows, TreeLSTMComposition
+from ..nn.tree import SplitRows, TreeLSTMComposition, TreeLSTMJoinedComposition
 from ..ops.dims import kept_shape
 from ..tensor import Tensor
 from . import executor
@@ -251,6 +251,27 @@ def tree_lstm(cls, args):
     key = (executor.rows, cls, (4, 5, 6, 8), id(w_l), id(b_l), id(w_r), id(w_t), shape[1], track_size, dtype)
     out = (shape, dtype)
     return key, (out, out), (shape[0],)
+
+
+@rule(TreeLSTMJoinedComposition)
+def tree_lstm_joined(cls, args):
+    """(s_l, s_r, W_l, b_l, W_r, t, W_t): the same, with each child's state one [h | c] row."""
+    s_l, s_r, w_l, b_l, w_r, tracking, w_t = args
+    if not (s_l.__class__ is s_r.__class__ is Tensor):
+        return None
+    x = s_l.data
+    shape, dtype = x.shape, x.dtype
+    if len(shape) != 2 or dtype.kind != "f" or s_r.data.shape != shape or s_r.data.dtype != dtype:
+        return None
+    track_size = None
+    if tracking is not None:
+        if tracking.__class__ is not Tensor or tracking.data.ndim != 2 or tracking.data.dtype != dtype:
+            return None
+        if tracking.data.shape[0] != shape[0]:
+            return None
+        track_size = tracking.data.shape[1]
+    key = (executor.rows, cls, (2, 3, 4, 6), id(w_l), id(b_l), id(w_r), id(w_t), shape[1], track_size, dtype)
+    return key, ((shape, dtype),), (shape[0],)
 
 
 @rule(SplitRows)
