@@ -178,14 +178,10 @@ def split_rows(cls, records) -> None:
     """SplitRows(x, sizes) of many calls: the x are concatenated and cut into all the blocks at
     once (no call of SplitRows is needed: cutting row blocks is what Unbatch does)."""
     x = _concat([r.args[0] for r in records])
-    sizes, shapes, targets, owners = [], [], [], []
-    for k, r in enumerate(records):
-        for (shape, _), t in zip(r.metas, r.outputs):
-            sizes.append(shape[0])
-            shapes.append(shape)
-            targets.append(t)
-            owners.append(k)
-    Unbatch.apply(x, sizes, shapes, targets, [x], owners)
+    shapes = [shape for r in records for shape, _ in r.metas]
+    targets = [t for r in records for t in r.outputs]
+    owners = [k for k, r in enumerate(records) for _ in r.outputs]  # (the record each block is of)
+    Unbatch.apply(x, [shape[0] for shape in shapes], shapes, targets, [x], owners)
 
 
 # ---- gather: rows read along axis 0 --------------------------------------------------------------

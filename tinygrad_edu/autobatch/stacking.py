@@ -8,10 +8,14 @@ backward pass of a batch of B examples is three calls, not 3·B.
 """
 from __future__ import annotations
 
+from itertools import repeat
+from operator import is_not
+
 import numpy as np
 
 from ..autograd.engine import _zeros
 from ..autograd.function import Function
+from ..autograd.xp import numpy_xp
 
 
 class Batch(Function):
@@ -29,7 +33,9 @@ class Batch(Function):
     def forward(ctx, layout, *tensors):
         ctx.layout = layout
         arrays = [t.data for t in tensors]
-        ctx.shapes = [a.shape for a in arrays]
+        ctx.shapes = shapes = [a.shape for a in arrays]
+        first = shapes[0]
+        ctx.equal = shapes.count(first) == len(shapes)  # (then backward cuts with one reshape)
         if layout is None:
             return np.concatenate(arrays)
         out = np.stack(arrays)
@@ -39,7 +45,9 @@ class Batch(Function):
     def backward(ctx, grad):
         xp = ctx.xp
         present = _present(ctx)  # which examples' results got a gradient (None: all of them)
-        if ctx.layout is None:
+        if ctx.equal and xp is numpy_xp:  # pieces of one shape: all cut at once (views)
+            grads = [None] + list(grad.reshape((len(ctx.shapes),) + ctx.shapes[0]))
+        elif ctx.layout is None:
             grads, start = [None], 0
             for shape in ctx.shapes:
                 grads.append(grad[start:start + shape[0]])
@@ -99,10 +107,10 @@ class Unbatch(Function):
         data = x.data
         if sizes is None:
             pieces = _rows(data)
-        elif len(set(sizes)) == 1 and all(shape == shapes[0] for shape in shapes) and \
+        elif sizes.count(sizes[0]) == len(sizes) and shapes.count(shapes[0]) == len(shapes) and \
                 (sizes[0],) + data.shape[1:] == shapes[0]:  # equal blocks: one reshape cuts them all
             pieces = list(data.reshape((len(sizes), sizes[0]) + data.shape[1:]))
-        elif set(sizes) == {1} and all(shape == data.shape[1:] for shape in shapes):  # x[i]: rows
+        elif sizes.count(1) == len(sizes) and shapes.count(data.shape[1:]) == len(shapes):  # x[i]: rows
             pieces = _rows(data)
         else:
             pieces, start = [], 0
@@ -129,6 +137,14 @@ class Unbatch(Function):
     @staticmethod
     def backward(ctx, *grads):
         xp = ctx.xp
+        if ctx.counters is None and ctx.one_output and xp is numpy_xp and all(map(is_not, grads, repeat(None))):
+            # The usual case, in one call: every piece got a gradient. Joined along axis 0, the
+            # numbers are in the order of the batched result whatever shape each piece has.
+            try:
+                joined = np.stack(grads) if ctx.sizes is None else np.concatenate(grads)
+            except ValueError:  # pieces of other shapes than their rows (x[i] drops the row axis)
+                joined = np.concatenate([g.reshape(-1) for g in grads])
+            return (joined if joined.shape == ctx.in_shape else joined.reshape(ctx.in_shape)), None, None, None
         rest = ctx.in_shape[1:]
         blocks = [(1,) + rest] * len(grads) if ctx.sizes is None else [(size,) + rest for size in ctx.sizes]
         if ctx.counters is not None:
