@@ -296,10 +296,12 @@ class SPINN(Module):
         steps = self._checked_transitions(embeddings, transitions)
         if batched:
             return self._encode_batch(list(embeddings), steps)
-        return cat([self._encode_one(words, seq) for words, seq in zip(embeddings, steps)])
+        states = cat([self._encode_one(words, seq) for words, seq in zip(embeddings, steps)])
+        return states[:, : self.hidden_size]  # the h half of each sentence's state
 
     # ---- one example at a time: the algorithm as it is written on paper ------------------
     def _encode_one(self, words: Tensor, transitions: list[str]) -> Tensor:
+        """The final state [h | c] of one sentence."""
         H = self.hidden_size
         # Each word's state [h | c] is a row; one SplitRows node cuts all of them (n slices: n
         # nodes). A state stays one tensor on the stack (the cell's `compose` takes it whole).
@@ -308,10 +310,18 @@ class SPINN(Module):
         zero = Tensor(np.zeros((1, 2 * H), dtype=self.project.weight.dtype))
         stack = [zero, zero]
         tracker_state = tracking = None
+        halves: dict = {}  # state -> its h half: the tracker reads each state at several steps
+
+        def h(state: Tensor) -> Tensor:
+            half = halves.get(state)
+            if half is None:
+                half = halves[state] = state[:, :H]
+            return half
+
         for transition in transitions:
-            if self.tracker is not None:  # it reads the h half of three states
-                buffer_top = buffer[-1] if buffer else zero
-                tracker_state = self.tracker(buffer_top[:, :H], stack[-1][:, :H], stack[-2][:, :H], tracker_state)
+            if self.tracker is not None:  # an LSTM cell reading the h of [buffer top; s1; s2]
+                tracker_state = self.tracker(h(buffer[-1] if buffer else zero), h(stack[-1]), h(stack[-2]),
+                                             tracker_state)
                 tracking = tracker_state[0]
             if transition == SHIFT:
                 stack.append(buffer.pop())
@@ -320,7 +330,7 @@ class SPINN(Module):
                 left = stack.pop()
                 with scope("Reduce"):
                     stack.append(self.reduce.compose(left, right, tracking))
-        return stack[-1][:, :H]
+        return stack[-1]
 
     # ---- the whole batch at once ------------------------------------------------------------
     def _encode_batch(self, embeddings: list[Tensor], steps: list[list[str]]) -> Tensor:
