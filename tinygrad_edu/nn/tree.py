@@ -265,8 +265,8 @@ class SPINN(Module):
     `batched=True` walks the transitions of all examples together, round by round, and composes
     all the examples that REDUCE in a round with one call of the cell; `batched=False` encodes
     one example after another, and under `tg.autobatch()` that code runs in batches by itself
-    (measured 1.9× slower than `batched=True` at batch 64, 2.8× faster than eagerly). All compute
-    the same numbers (see docs/tree-models.md).
+    (measured 1.5× slower than `batched=True` at batch 64 and as fast at batch 16, 2.7× faster
+    than eagerly at batch 64). All compute the same numbers (see docs/tree-models.md).
 
     Malformed transitions raise `ValueError` naming the example and the step.
 
