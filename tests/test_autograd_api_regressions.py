@@ -373,3 +373,66 @@ def test_mark_dirty_and_detach_as_in_pytorch() -> None:
         y.detach_()
         with pytest.raises(RuntimeError, match="detach"):
             z.sum().backward()
+
+
+# ---- a product with a vector: mv and dot are one node (ops/linalg.py) ---------------------------
+
+def vector_products(lib) -> dict:
+    """Node names, and what backward says after the saved operand changed or was detached."""
+    def t(*shape):
+        n = int(np.prod(shape))
+        return lib.tensor(np.linspace(-1.0, 1.0, n).reshape(shape), requires_grad=True)
+
+    A, v, w, u, S = t(3, 4), t(4), t(4), t(3), t(2, 3, 4)
+    seen = {"names": [(A @ v).grad_fn.name(), (v @ w).grad_fn.name(), lib.mv(A, v).grad_fn.name(),
+                      lib.dot(v, w).grad_fn.name()],
+            "shapes": [tuple((A @ v).shape), tuple((v @ w).shape), tuple((u @ A).shape), tuple((S @ v).shape)]}
+    for kind in ("detach_", "add_"):
+        x = v * 1
+        y = (A @ x).sum()
+        if kind == "detach_":
+            x.detach_()
+        else:
+            with lib.no_grad():
+                x.add_(1)
+        try:
+            y.backward()
+            seen[kind] = "ran"
+        except RuntimeError:
+            seen[kind] = "raised"
+    A.grad = v.grad = None
+    (A @ v).sum().backward()
+    seen["grads"] = [A.grad.numpy().round(12).tolist(), v.grad.numpy().round(12).tolist()]
+    return seen
+
+
+def test_matrix_times_vector_and_dot_are_one_node_each():
+    seen = vector_products(tg)
+    assert seen["names"] == ["MvBackward0", "DotBackward0", "MvBackward0", "DotBackward0"]
+    assert seen["shapes"] == [(3,), (), (4,), (2, 3)]
+    assert seen["detach_"] == "raised" and seen["add_"] == "raised"  # mv saved the operand itself
+    v = np.linspace(-1.0, 1.0, 4)
+    A = np.linspace(-1.0, 1.0, 12).reshape(3, 4)
+    np.testing.assert_allclose(seen["grads"][0], np.outer(np.ones(3), v), atol=1e-12)  # ∂A = G vᵀ
+    np.testing.assert_allclose(seen["grads"][1], A.T @ np.ones(3), atol=1e-12)  # ∂v = Aᵀ G
+
+
+def test_vector_products_as_pytorch():
+    torch = _torch()
+    assert vector_products(tg) == vector_products(torch)
+
+
+def test_matrix_times_vector_under_autobatch_equals_eager():
+    rng = np.random.default_rng(0)
+    A = tg.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    vs = [tg.tensor(rng.standard_normal(4), requires_grad=True) for _ in range(5)]
+    grads = []
+    for batched in (False, True):
+        for t in [A, *vs]:
+            t.grad = None
+        with tg.autobatch(enabled=batched):
+            outs = [(A @ v).tanh() for v in vs]
+        tg.stack(outs).sum().backward()
+        grads.append([t.grad.numpy().copy() for t in [A, *vs]] + [tg.stack(outs).numpy()])
+    for eager, batched in zip(*grads):
+        np.testing.assert_allclose(batched, eager, rtol=0, atol=1e-12)

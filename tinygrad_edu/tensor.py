@@ -646,15 +646,21 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
                 f"{other.dtype}; convert one first, e.g. b.to(a.dtype)"
                 f"{_dtype.default_dtype_hint(self.data.dtype, other.data.dtype)}"
             )
-        a = self.unsqueeze(0) if self.ndim == 1 else self
-        b = other.unsqueeze(-1) if other.ndim == 1 else other
-        if a.shape[-1] != b.shape[-2]:
+        if self.shape[-1] != other.shape[-2 if other.ndim > 1 else 0]:
             raise ShapeError(
                 f"matmul: shapes {self.shape} and {other.shape} are not aligned "
                 f"({self.shape[-1]} != {other.shape[-2] if other.ndim > 1 else other.shape[0]}: the last "
                 f"axis of the first must equal the {'second-to-last' if other.ndim > 1 else 'only'} "
                 f"axis of the second)"
             )
+        if self.ndim > 1 and other.ndim > 1:
+            return _ops.MatMul.apply(self, other)
+        if other.ndim == 1 and self.ndim <= 2 and _grad_state.batching is None:
+            return _ops.MatMul.apply(self, other)  # PyTorch's mv and dot: one node (see MatMul)
+        # Otherwise a vector is made a matrix, and the added axis dropped from the product, as
+        # PyTorch records it (and, inside tg.autobatch(), products of matrices batch: rules.py).
+        a = self.unsqueeze(0) if self.ndim == 1 else self
+        b = other.unsqueeze(-1) if other.ndim == 1 else other
         out = _ops.MatMul.apply(a, b)
         if other.ndim == 1:
             out = out.squeeze(-1)

@@ -331,14 +331,6 @@ def _defined_by(f: Finding, name: str) -> str:
     return ""
 
 
-def _detached_product_operand(f: Finding) -> bool:
-    """A tensor detached in place (`v.detach_()`) that a matrix product used as an operand."""
-    detached = {m.group(1) for step in f.program.steps if (m := re.match(r"\s*(\w+)\.detach_\(\)", step.code))}
-    return any(("@" in step.code or "matmul(" in step.code) and any(re.search(rf"\b{name}\b", step.code)
-                                                                    for name in detached)
-               for step in f.program.steps)
-
-
 def _hook_given_none(f: Finding) -> bool:
     """PyTorch called a tensor hook with None (and the hook failed on it, or was counted)."""
     return f.what.endswith("calls with None") or ("'NoneType'" in f.torch_error and "hook_(" in f.program.text())
@@ -460,10 +452,6 @@ KNOWN: list[tuple[str, str, object, str]] = [
     ("", "value of", lambda f: "Inplace update to inference tensor" in f.torch_error and bool(f.tg_error),
      "PyTorch bug: an in-place op on an inference tensor outside inference mode raises after it has changed "
      "the tensor; here it raises before (docs/from-pytorch.md, 'Edge cases that differ on purpose')"),
-    ("", "log: h", lambda f: (".in" in f.name or ".out" in f.name) and any(
-        op in _defined_by(f, _tensor_name(f)) for op in ("@", "matmul(")),
-     OPEN + "a product with a 1-D operand is recorded as unsqueeze, product, squeeze (ops/linalg.py), PyTorch "
-     "records one node (DotBackward0, MvBackward0): a hook on its grad_fn runs at another time"),
     ("", "", _node_hook_then_inplace,
      "an in-place change of a view (or of its base) computes the new value through the view's old node "
      "here, so a hook on that node still sees the gradient; PyTorch's CopySlices bypasses it. The same "
@@ -496,8 +484,8 @@ KNOWN: list[tuple[str, str, object, str]] = [
     ("backward(inputs=)", "", lambda f: ("second time" in f.tg_error) != ("second time" in f.torch_error),
      "backward(inputs=[t]) after the graph was freed: t's own node runs (PyTorch's rule), "
      "and where one library records the op as several nodes whose last saves nothing (PyTorch's batched matmul: "
-     "view, mm, view; our product with a 1-D operand: unsqueeze, mm, squeeze) only the other raises that saved "
-     "values were freed"),
+     "view, mm, view; ours of a stack of matrices and a vector: unsqueeze, matmul, squeeze) only the other "
+     "raises that saved values were freed"),
     ("", "", lambda f: f.raised_before and ("second time" in f.tg_error) != ("second time" in f.torch_error),
      "after a backward pass that raised part way, which nodes had already run (and freed what they saved) "
      "depends on the order of the pass: PyTorch's scheduler and ours differ (docs/from-pytorch.md, the row "
@@ -509,14 +497,6 @@ KNOWN: list[tuple[str, str, object, str]] = [
      OPEN + "a view of an inference tensor made outside inference_mode is an inference tensor in PyTorch (an "
      "in-place change of it is refused); here it is a normal tensor (function.py marks inference results only "
      "inside the mode)"),
-    ("", "", lambda f: "detached in-place" in f.torch_error and not f.tg_error and _detached_product_operand(f),
-     OPEN + "a product with a 1-D operand saves the unsqueezed views of its operands (its unsqueeze, mm, "
-     "squeeze: ops/linalg.py), which detach_() of the operand leaves alone, so backward does not refuse; "
-     "PyTorch's dot and mv save the operand itself"),
-    ("detach_", "", lambda f: "is a view" in f.tg_error and any(
-        op in _defined_by(f, _target(f)) for op in ("@", "matmul(")),
-     OPEN + "a product with a 1-D operand returns a view (the squeeze of its unsqueeze, mm, squeeze: "
-     "ops/linalg.py), so detach_() refuses it; PyTorch's dot and mv results are not views"),
     ("", "", _hook_adds_a_constant_again,
      "a tensor hook that adds a constant to its gradient, on a tensor that is then overwritten in place: a "
      "second derivative passes that tensor again here (the overwritten value's zero gradient is where(False, "
