@@ -23,6 +23,14 @@ def test_ops_benchmark_writes_ratios(tmp_path):
     assert results["tinygrad_edu"]["seconds"] > 0 and "python" in report
 
 
+def test_w1_ceiling_runs_the_chain_on_a_bare_engine(tmp_path):
+    out = tmp_path / "w1_ceiling.json"  # (the script checks the bare engine's gradient against numpy's)
+    run_script("w1_ceiling.py", "--rounds", "1", "--repeats", "1", "--json", str(out))
+    results = json.loads(out.read_text())["results"]
+    assert set(results) == {"numpy (by hand)", "bare engine (ceiling)", "tinygrad_edu"}
+    assert all(r["seconds"] > 0 for r in results.values())
+
+
 def test_tree_benchmark_writes_batched_and_unbatched_speeds(tmp_path):
     out = tmp_path / "tree.json"
     run_script("tree.py", "--hidden", "8", "--batch", "4", "--trees", "8", "--rounds", "1", "--json", str(out))
