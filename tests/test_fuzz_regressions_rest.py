@@ -319,3 +319,28 @@ def test_ctc_loss_with_a_huge_logit_is_finite():
     np.testing.assert_allclose(loss.numpy(), [-math.log(5 / 27), -math.log(1 / 9)], rtol=1e-12)
     loss.sum().backward()
     assert np.isfinite(logits.grad.numpy()).all()
+
+
+def test_zero_norm_counts_nan_as_nonzero():
+    # (found with `python -m tests.fuzz.run --examples 4000 --seed 5`): norm(0) counts the elements
+    # that are not 0, and nan is not 0 (nan != 0), as in PyTorch; sign(nan) had made the count nan
+    x = tg.tensor([1.0, np.nan, 0.0, 2.0], requires_grad=True)
+    assert x.norm(0).item() == 3.0 and tg.linalg.vector_norm(x, 0).item() == 3.0
+    assert tg.dist(x, tg.zeros(4), 0).item() == 3.0
+    x.norm(0).backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros(4))  # a count: gradient 0
+
+
+def test_as_strided_scatter_into_an_empty_view_with_stride_zero():
+    # an empty view writes nothing, so a stride 0 in it overlaps nothing (PyTorch returns the copy)
+    out = tg.as_strided_scatter(tg.tensor([1.0]), tg.zeros(3, 0, 2), (3, 0, 2), (0, 0, 0))
+    np.testing.assert_array_equal(out.numpy(), [1.0])
+    with pytest.raises(RuntimeError, match="stride 0"):
+        tg.as_strided_scatter(tg.zeros(4), tg.ones(2), (2,), (0,))
+
+
+def test_lerp_in_place_checks_its_arguments_first():
+    # end must be a tensor: a TypeError, as PyTorch's argument parser gives, before the rule on
+    # changing a leaf that requires grad in place
+    with pytest.raises(TypeError):
+        tg.tensor([1.0, 2.0], requires_grad=True).lerp_(-2.6, 2.0)

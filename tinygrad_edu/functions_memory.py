@@ -197,7 +197,7 @@ def as_strided_scatter(input: Tensor, src: Tensor, size, stride, storage_offset:
     if src.shape != size:
         raise RuntimeError(f"as_strided_scatter: expected src to have a size equal to the slice of self. src size = "
                            f"{list(src.shape)}, slice size = {list(size)}")
-    if any(s == 0 and n > 1 for n, s in zip(size, stride)):
+    if 0 not in size and any(s == 0 and n > 1 for n, s in zip(size, stride)):  # (nothing is written to an empty view)
         raise RuntimeError("as_strided_scatter: unsupported operation: more than one element of the written-to "
                            "tensor refers to a single memory location (a stride 0). Please clone() the tensor "
                            "before performing the operation.")

@@ -131,8 +131,8 @@ class MathMethods:
             return x.abs().amax(axes or None, keepdim)
         if p == float("-inf"):
             return x.abs().amin(axes or None, keepdim)
-        if p == 0:  # the number of non-zero elements, with gradient 0
-            return x.sign().abs().sum(axes, keepdim)
+        if p == 0:  # the number of non-zero elements (nan is one), with gradient 0
+            return x.sign().abs().nan_to_num(nan=1.0).sum(axes, keepdim)
         if p == 1:
             return x.abs().sum(axes, keepdim)
         return _ops.Norm.apply(x, float(p), axes, keepdim)

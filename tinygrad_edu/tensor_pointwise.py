@@ -390,6 +390,7 @@ class PointwiseMethods:
     arctan2_ = atan2_
 
     def lerp_(self, end: "Tensor", weight) -> "Tensor":
+        end = _need_tensor(end, "lerp_", "end")  # (arguments are checked before the in-place rules, as in PyTorch)
         return self._in_place_with("lerp_", lambda old: old.lerp(end, weight), end, weight)
 
     def addcmul_(self, tensor1: "Tensor", tensor2: "Tensor", *, value=1) -> "Tensor":
