@@ -344,3 +344,12 @@ def test_lerp_in_place_checks_its_arguments_first():
     # changing a leaf that requires grad in place
     with pytest.raises(TypeError):
         tg.tensor([1.0, 2.0], requires_grad=True).lerp_(-2.6, 2.0)
+
+
+def test_ldexp_gradient_with_a_negative_exponent():
+    # d/dx x·2**e = 2**e, also for e < 0 (PyTorch 2.13 gives 0 there: docs/from-pytorch.md)
+    x = tg.ones(3, requires_grad=True)
+    v = x.clone()
+    v.ldexp_(tg.tensor([1, -2, -1]))
+    v.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [2.0, 0.25, 0.5])

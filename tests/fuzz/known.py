@@ -173,6 +173,8 @@ KNOWN: list[Known] = [
           "squares it, so 1e200 overflows to inf (and 1e-200 underflows to 0)"),
     Known("group_norm", "nan/inf", "tg finite where torch nan", "group_norm of values near 1e200: the "
           "variance here is computed from centred values and stays finite; PyTorch's squares overflow"),
+    Known("native_group_norm", "nan/inf", "tg finite where torch nan", "as for group_norm (float32 values "
+          "near 1e30)"),
     Known("softmin", "nan/inf", "tg finite where torch nan", "softmin is softmax(-x): a row with an inf "
           "entry, as for softmax"),
     Known("soft_margin_loss", "nan/inf", "tg finite where torch inf", "soft_margin_loss is computed as "
@@ -215,6 +217,10 @@ KNOWN: list[Known] = [
     Known("atan2", "grad: value", "", "a PyTorch bug: atan2(x, y) with an int64 y computes y² in int64 in "
           "its backward, which overflows for |y| >= 2**32 (e.g. y = 2**40 gives the gradient y instead of "
           "1/y); here y is converted to float first"),
+    Known("ldexp", "grad: value", "", "a PyTorch bug: ldexp(x, e) with a negative int64 exponent computes "
+          "2**e in integers in its backward, so the gradient is 0 where the value is x·2**e (e = -2: 0.25); "
+          "here the gradient is 2**e (docs/from-pytorch.md)"),
+    Known("ldexp_", "grad: value", "", "the PyTorch bug of ldexp above, in place"),
     Known("vector_norm", "grad: None", "tg tensor, torch none", "the 0-norm (the number of non-zeros): its "
           "gradient is 0 here, as a tensor; PyTorch leaves .grad None (the same numbers)"),
     Known("index_reduce", "grad: value", "", "the PyTorch bug of scatter_reduce below (index_reduce is "
