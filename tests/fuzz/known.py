@@ -305,6 +305,12 @@ KNOWN: list[Known] = [
     Known("multi_margin_loss", "nan/inf", "tg nan where torch finite", "multi_margin_loss with a nan score: "
           "PyTorch's kernel drops a term max(0, margin - x[y] + x[i]) whose comparison with 0 is false "
           "(nan); here the nan reaches the loss, as for any op"),
+    Known("multi_margin_loss", "nan/inf", "tg nan where torch inf", "as above, with an inf score in the same "
+          "sum: PyTorch drops the nan term and keeps the inf"),
+    Known("logit", "grad2: value", "", "logit outside [0, 1] without eps (the value is nan): PyTorch's first "
+          "derivative there is nan and its second 0; here both follow the formula, 1/(x(1-x)) and its derivative"),
+    Known("pairwise_distance", "grad2: value", "", "second derivatives of a p-norm distance where x1 = x2 "
+          "(the difference is eps = 1e-6): values below 1e-9 that are rounding noise in both libraries"),
     Known("corrcoef", "grad2: value", "", "float32 second derivatives of corrcoef that are 0 exactly (a "
           "correlation of 3 values is constant under shifts and scalings): both libraries give rounding noise",
           text="float32"),
