@@ -897,6 +897,11 @@ KNOWN: list[tuple[str, str, object, str]] = [
     ("", "", lambda f: "nan in one only" in f.detail,
      "nan where a single op is not differentiable (a norm or sqrt at 0, 0·inf): the conventions of single ops, "
      "compared by the op fuzz (tests/fuzz/known.py), not of the transforms"),
+    ("transforms", "no error", lambda f: "Dimension" in f.detail and "out of range" in f.detail and (
+        ".squeeze(-1)" in f.snippet or ".flip(-1)" in f.snippet),
+     "PyTorch limitation: under vmap, squeeze(-1) or flip(-1) of a per-example 0-d tensor raises 'Dimension out "
+     "of range', though PyTorch allows both on a 0-d tensor outside vmap (torch.tensor(1.).squeeze(-1)); vmap "
+     "here gives each call the tensor it would get in a loop, so they work as outside"),
     ("transforms", "", _jacfwd_negative_argnums,
      "PyTorch bug: torch.func.jacfwd (and hessian, which uses it) with a negative argnums returns zeros "
      "(jacfwd(lambda a: a ** 3, argnums=-1)(x) is 0); here -1 means the last argument, as in jacrev"),
