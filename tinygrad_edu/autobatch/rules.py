@@ -241,13 +241,9 @@ def tree_lstm(cls, args):
             or c_r.data.shape != shape or c_l.data.dtype != dtype or h_r.data.dtype != dtype
             or c_r.data.dtype != dtype):
         return None
-    track_size = None
-    if tracking is not None:
-        if tracking.__class__ is not Tensor or tracking.data.ndim != 2 or tracking.data.dtype != dtype:
-            return None
-        if tracking.data.shape[0] != shape[0]:
-            return None
-        track_size = tracking.data.shape[1]
+    track_size = _tracker_width(tracking, shape[0], dtype)
+    if track_size == -1:
+        return None
     key = (executor.rows, cls, (4, 5, 6, 8), id(w_l), id(b_l), id(w_r), id(w_t), shape[1], track_size, dtype)
     out = (shape, dtype)
     return key, (out, out), (shape[0],)
@@ -263,15 +259,22 @@ def tree_lstm_joined(cls, args):
     shape, dtype = x.shape, x.dtype
     if len(shape) != 2 or dtype.kind != "f" or s_r.data.shape != shape or s_r.data.dtype != dtype:
         return None
-    track_size = None
-    if tracking is not None:
-        if tracking.__class__ is not Tensor or tracking.data.ndim != 2 or tracking.data.dtype != dtype:
-            return None
-        if tracking.data.shape[0] != shape[0]:
-            return None
-        track_size = tracking.data.shape[1]
+    track_size = _tracker_width(tracking, shape[0], dtype)
+    if track_size == -1:
+        return None
     key = (executor.rows, cls, (2, 3, 4, 6), id(w_l), id(b_l), id(w_r), id(w_t), shape[1], track_size, dtype)
     return key, ((shape, dtype),), (shape[0],)
+
+
+def _tracker_width(tracking, rows: int, dtype):
+    """The width of a composition's tracker state (None without one), or -1 when it cannot be
+    batched with the children's rows."""
+    if tracking is None:
+        return None
+    data = tracking.data if tracking.__class__ is Tensor else None
+    if data is None or data.ndim != 2 or data.dtype != dtype or data.shape[0] != rows:
+        return -1
+    return data.shape[1]
 
 
 @rule(SplitRows)
