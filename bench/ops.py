@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 from report import write_report  # bench/report.py (the script's folder is on sys.path)
 from timing import measure, print_table, torch_one_thread
-from w1_chain import KINDS, N_OPS, SHAPE, chain_numpy  # (the chain, and numpy's version of it)
+from w1_chain import KINDS, N_OPS, SHAPE, chain_numpy, inputs  # (the chain, and numpy's version of it)
 
 import tinygrad_edu as tg
 
@@ -53,9 +53,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--json", default="bench/results/ops.json")
     args = parser.parse_args(argv)
 
-    rng = np.random.default_rng(0)
-    x0 = rng.standard_normal(SHAPE).astype(np.float32)
-    c = rng.uniform(0.5, 1.0, SHAPE).astype(np.float32)
+    x0, c = inputs()
     expected = chain_numpy(x0, c)
     np.testing.assert_allclose(chain_tinygrad(x0, c), expected, rtol=1e-5)
 

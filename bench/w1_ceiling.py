@@ -16,7 +16,7 @@ import numpy as np
 from ops import chain_tinygrad, run_chain
 from report import write_report  # bench/report.py (the script's folder is on sys.path)
 from timing import measure, print_table
-from w1_chain import N_OPS, SHAPE, chain_numpy
+from w1_chain import N_OPS, SHAPE, chain_numpy, inputs
 
 _order = itertools.count()
 
@@ -115,9 +115,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--json", default="bench/results/w1_ceiling.json")
     args = parser.parse_args(argv)
-    rng = np.random.default_rng(0)
-    x0 = rng.standard_normal(SHAPE).astype(np.float32)
-    c = rng.uniform(0.5, 1.0, SHAPE).astype(np.float32)
+    x0, c = inputs()
     np.testing.assert_allclose(chain_bare(x0, c), chain_numpy(x0, c), rtol=1e-5)
     fns = {"numpy (by hand)": lambda: chain_numpy(x0, c), "bare engine (ceiling)": lambda: chain_bare(x0, c),
            "tinygrad_edu": lambda: chain_tinygrad(x0, c)}

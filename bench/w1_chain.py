@@ -48,3 +48,9 @@ def chain_numpy(x0: np.ndarray, c: np.ndarray) -> np.ndarray:
 
 
 KINDS = kinds()
+
+
+def inputs() -> tuple[np.ndarray, np.ndarray]:
+    """The chain's start x0 and its constant c (float32, fixed seed)."""
+    rng = np.random.default_rng(0)
+    return rng.standard_normal(SHAPE).astype(np.float32), rng.uniform(0.5, 1.0, SHAPE).astype(np.float32)
