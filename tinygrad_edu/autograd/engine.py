@@ -51,10 +51,34 @@ def run_backward(
     Only the nodes on a path to an input run then (and, with `run_input_nodes`, as for
     backward(inputs=...), the nodes that made the inputs).
     """
-    if observer is None and _grad_state.batching is not None:  # a profiler may time each node (profiler/)
-        observer = getattr(_grad_state.batching, "backward_observer", _no_observer)()
     exits = _Exits(inputs, create_graph, hooks)  # where gradients leave the graph
-    buffers: dict[Node, list] = {}  # gradients waiting for a node, one slot per output
+    buffers, roots = _seed(outputs, grad_outputs, exits)  # gradients waiting for a node, one slot per output
+    previous_mode = _grad_state.enabled
+    _grad_state.enabled = create_graph  # formulas record only for higher derivatives
+    try:
+        nodes = _collect(roots)  # 1. every node the outputs reach, 2. newest first
+        step = _Step(nodes, roots, exits, buffers, create_graph, observer, run_input_nodes, len(outputs) == 1)
+        plain = step.plain  # (no tg.grad paths, anomaly checks or observer in this pass)
+        for node in nodes:
+            grads_in = buffers.pop(node, None)
+            if plain and not node.watched:  # 3. call the node's formula, 4. send its results on
+                if grads_in is not None:
+                    grads_out = node.fn.backward(node, *grads_in) if node.fn.xp_backward or create_graph \
+                        else _call_user_backward(node, grads_in)
+                    _send(node, grads_in, grads_out if grads_out.__class__ is tuple else (grads_out,), buffers,
+                          exits, create_graph, None)
+            elif not step.run(node, grads_in):  # the same, with hooks, tg.grad's paths, checks, an observer
+                continue  # (a node on no path to tg.grad's inputs: not run, and it keeps what it saved)
+            if not retain_graph and (node._saved is not None or node._saved_output is not None):
+                node.release()
+        return exits.finish()
+    finally:
+        _grad_state.enabled = previous_mode
+
+
+def _seed(outputs: Sequence[Tensor], grad_outputs: Sequence, exits: "_Exits") -> tuple[dict, list]:
+    """The outputs' gradients, waiting at the nodes that made them (or leaving at once at a leaf)."""
+    buffers: dict[Node, list] = {}
     roots = []
     for out, grad in zip(outputs, grad_outputs):
         if out.grad_fn is None:
@@ -62,49 +86,58 @@ def run_backward(
         else:
             roots.append(out.grad_fn)
             _add_to_buffer(buffers, out.grad_fn, out._output_nr, grad)
+    return buffers, roots
 
-    check_anomaly = anomaly._state.enabled and anomaly._state.check_nan
-    previous_mode = _grad_state.enabled
-    _grad_state.enabled = create_graph  # formulas record only for higher derivatives
-    nodes = _collect(roots)
-    needed = None if inputs is None else _needed(nodes, exits, run_input_nodes)
-    if needed is not None and len(outputs) == 1:  # (PyTorch's graph root: its tensors' hooks run)
-        exits.capture_nodes.update(roots)
-    try:
-        for node in nodes:
-            grads_in = buffers.pop(node, None)
-            grads_out = sent = None
-            if needed is not None and node not in needed:  # on no path to an input: not run, not freed
-                exits.passing(node, grads_in)
-                continue
-            if grads_in is not None:  # (None: no gradient reached it)
-                watched = node.watched or exits.capturing  # hooks, retain_grad, tg.grad's captures, several outputs
-                if watched:
-                    arrived = exits.arriving(node, grads_in)  # (node hooks see None for an output without one)
-                    grads_in = _materialized(node, arrived, create_graph)
-                if node.fn.xp_backward or create_graph:
-                    grads_out = node.fn.backward(node, *grads_in)  # the op's formula
-                else:
-                    grads_out = _call_user_backward(node, grads_in)
-                if grads_out.__class__ is not tuple:
-                    grads_out = (grads_out,)
-                if needed is not None:  # (nothing for edges to nodes that will not run, as in PyTorch)
-                    grads_out = _only_needed(node, grads_out, needed, exits)
-                if watched and node.node_hooks and hooks:  # (grad_fn.register_hook)
-                    grads_out = _run_node_hooks(node, arrived, grads_out, create_graph)
-                if check_anomaly:
-                    anomaly.check_gradients(node, grads_out)
-                if observer is not None:  # (it reads the numbers: no sum kept in pieces)
-                    grads_out = tuple([g.value() if isinstance(g, Deferred) else g for g in grads_out])
-                sent = [] if observer is not None else None
-                _send(node, grads_in, grads_out, buffers, exits, create_graph, sent)
-            if observer is not None:
-                observer(node, grads_in, grads_out, sent)
-            if not retain_graph and (node._saved is not None or node._saved_output is not None):
-                node.release()
-        return exits.finish()
-    finally:
-        _grad_state.enabled = previous_mode
+
+class _Step:
+    """One node's turn when there is more to it than a formula and a send: the hooks of its
+    tensors and its own (retain_grad too), tg.grad's captures and its pruning to the paths that
+    lead to an input, detect_anomaly's checks of the results, and an observer of every step
+    (viz.explain; a profiler times each node inside tg.autobatch())."""
+
+    def __init__(self, nodes: list[Node], roots: list, exits: "_Exits", buffers: dict, create_graph: bool,
+                 observer: Observer | None, run_input_nodes: bool, one_output: bool) -> None:
+        if observer is None and _grad_state.batching is not None:  # a profiler may time each node (profiler/)
+            observer = getattr(_grad_state.batching, "backward_observer", _no_observer)()
+        self.exits, self.buffers, self.create_graph, self.observer = exits, buffers, create_graph, observer
+        self.check_anomaly = anomaly._state.enabled and anomaly._state.check_nan
+        self.needed = None if exits.inputs is None else _needed(nodes, exits, run_input_nodes)
+        if self.needed is not None and one_output:  # (PyTorch's graph root: its tensors' hooks run)
+            exits.capture_nodes.update(roots)
+        self.plain = self.needed is None and observer is None and not self.check_anomaly
+
+    def run(self, node: Node, grads_in: list | None) -> bool:
+        """Run `node`; False if it is on no path to tg.grad's inputs (then it is only passed)."""
+        exits, create_graph, observer = self.exits, self.create_graph, self.observer
+        needed = self.needed
+        if needed is not None and node not in needed:
+            exits.passing(node, grads_in)
+            return False
+        grads_out = sent = None
+        if grads_in is not None:  # (None: no gradient reached it)
+            watched = node.watched or exits.capturing  # hooks, retain_grad, tg.grad's captures, several outputs
+            if watched:
+                arrived = exits.arriving(node, grads_in)  # (node hooks see None for an output without one)
+                grads_in = _materialized(node, arrived, create_graph)
+            if node.fn.xp_backward or create_graph:
+                grads_out = node.fn.backward(node, *grads_in)  # the op's formula
+            else:
+                grads_out = _call_user_backward(node, grads_in)
+            if grads_out.__class__ is not tuple:
+                grads_out = (grads_out,)
+            if needed is not None:  # (nothing for edges to nodes that will not run, as in PyTorch)
+                grads_out = _only_needed(node, grads_out, needed, exits)
+            if watched and node.node_hooks and exits.hooks:  # (grad_fn.register_hook)
+                grads_out = _run_node_hooks(node, arrived, grads_out, create_graph)
+            if self.check_anomaly:
+                anomaly.check_gradients(node, grads_out)
+            if observer is not None:  # (it reads the numbers: no sum kept in pieces)
+                grads_out = tuple([g.value() if isinstance(g, Deferred) else g for g in grads_out])
+                sent = []
+            _send(node, grads_in, grads_out, self.buffers, exits, create_graph, sent)
+        if observer is not None:
+            observer(node, grads_in, grads_out, sent)
+        return True
 
 
 def _no_observer() -> None:
