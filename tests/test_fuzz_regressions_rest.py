@@ -353,3 +353,16 @@ def test_ldexp_gradient_with_a_negative_exponent():
     v.ldexp_(tg.tensor([1, -2, -1]))
     v.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [2.0, 0.25, 0.5])
+
+
+def test_area_interpolation_and_adaptive_pooling_to_an_empty_size():
+    # PyTorch returns the empty result (its backward then refuses; here the gradient is zeros)
+    x = tg.ones(1, 1, 4, 4, requires_grad=True)
+    for size in [(0, 2), (2, 0), (0, 0)]:
+        y = F.interpolate(x, size=size, mode="area")
+        assert y.shape == (1, 1) + size
+        y.sum().backward()
+        np.testing.assert_array_equal(x.grad.numpy(), np.zeros((1, 1, 4, 4)))
+    assert F.adaptive_avg_pool3d(tg.ones(1, 1, 2, 2, 2), (1, 0, 2)).shape == (1, 1, 1, 0, 2)
+    with pytest.raises(ValueError, match="greater than 0"):  # the other modes refuse, as PyTorch's
+        F.interpolate(x, size=(0, 2), mode="nearest")

@@ -398,9 +398,11 @@ KNOWN: list[Known] = [
     Known("*", "no error", "", "in-place on an output of unbind (also a row of iterating a tensor): PyTorch "
           "refuses views of a multi-output op; here computed (as for split/chunk in in_place above)",
           text="returns multiple views"),
-    Known("interpolate", "raises", "", "OPEN: interpolate(mode='area') to an output size with a 0: PyTorch "
-          "returns the empty tensor; here refused as for the other modes (not fixed yet)",
-          text="greater than 0"),
+    Known("interpolate", "grad: no error", "", "interpolate(mode='area') (adaptive average pooling) to an output "
+          "size with a 0: PyTorch's backward refuses the empty gradient; here the input's gradient is zeros",
+          text="non-zero size"),
+    Known("adaptive_avg_pool2d", "grad: no error", "", "as for interpolate(mode='area') to a size with a 0",
+          text="non-zero size"),
     Known("binary_cross_entropy_with_logits", "no error", "", "pos_weight that requires grad: PyTorch refuses "
           "('not differentiable with respect to argument pos_weight'); here the loss is differentiated in "
           "pos_weight too (gradchecked)", text="pos_weight"),

@@ -341,6 +341,9 @@ def _adaptive_avg_pool(input: Tensor, output_size, dims: int, op: str) -> Tensor
     out = x
     for d, (n, s) in enumerate(zip(spatial, sizes)):  # one spatial dim at a time: windows [⌊i·n/s⌋, ⌈(i+1)·n/s⌉)
         axis = 2 + d
+        if s == 0:  # no windows: an empty axis (PyTorch allows it; its gradient is all zeros)
+            out = out.narrow(axis, 0, 0)
+            continue
         lead = (slice(None),) * axis
         pieces = [out[lead + (slice((i * n) // s, -(-((i + 1) * n) // s)),)].mean(axis) for i in range(s)]
         out = stack(pieces, axis)

@@ -240,7 +240,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise NotImplementedError(f"interpolate: got a {input.ndim}D input of shape {input.shape}, but bicubic mode "
                                   f"needs a 4D input")
     sizes, scales = _output_sizes(input, size, scale_factor, recompute_scale_factor)
-    if any(s <= 0 for s in sizes) or 0 in input.shape[2:]:
+    if any(s < 0 or (s == 0 and mode != "area") for s in sizes) or 0 in input.shape[2:]:  # (area: adaptive pooling)
         raise ShapeError(f"interpolate: input and output sizes should be greater than 0, but got input spatial "
                          f"size {tuple(input.shape[2:])} and output size {sizes}")
     if input.data.dtype.kind != "f":
