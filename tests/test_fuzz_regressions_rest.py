@@ -366,3 +366,46 @@ def test_area_interpolation_and_adaptive_pooling_to_an_empty_size():
     assert F.adaptive_avg_pool3d(tg.ones(1, 1, 2, 2, 2), (1, 0, 2)).shape == (1, 1, 1, 0, 2)
     with pytest.raises(ValueError, match="greater than 0"):  # the other modes refuse, as PyTorch's
         F.interpolate(x, size=(0, 2), mode="nearest")
+
+
+def test_sinc_second_derivative_near_zero():
+    # (op fuzz, seed 10) the quotient sin(πx)/(πx) cancels near 0: its second derivative at
+    # x = -1e-30 came out as 5.6e44; sinc''(0) = -π²/3
+    x = tg.tensor([0.0, -1e-30, 1e-8, 0.01, 0.5], requires_grad=True)
+    (g,) = tg.grad(x.sinc().sum(), [x], create_graph=True)
+    (h,) = tg.grad(g.sum(), [x])
+    expected = -math.pi ** 2 / 3
+    np.testing.assert_allclose(h.numpy()[:3], [expected] * 3, rtol=1e-12)
+    z = math.pi * 0.5  # sinc''(x) = ((2 - z²) sin z - 2z cos z) π² / z³ at z = πx
+    np.testing.assert_allclose(h.numpy()[4], ((2 - z * z) * math.sin(z) - 2 * z * math.cos(z)) * math.pi ** 2 / z ** 3,
+                               rtol=1e-12)
+    np.testing.assert_allclose(x.sinc().numpy(), np.sinc(x.numpy()), rtol=1e-15)
+
+
+def test_addcmul_and_addcdiv_compute_in_the_operands_common_dtype():
+    # (op fuzz, seed 11) value·tensor1 with an integer or bool tensor1 made float64 first
+    s, f = tg.ones(1, 4, dtype=tg.float32), tg.ones(1, 4, dtype=tg.float32)
+    b, i = tg.ones(1, 4, dtype=tg.bool), tg.ones(1, 4, dtype=tg.int64)
+    for out in (s.addcmul(b, f, value=0.4), s.addcmul(i, f, value=0.4), s.addcmul(b, i, value=0.4),
+                s.addcdiv(b, f, value=0.4), s.addcdiv(i, f, value=0.3), s.addcdiv(f, i, value=0.3)):
+        assert out.dtype == tg.float32
+    assert tg.ones(4, dtype=tg.int64).addcmul(i[0], i[0], value=2).dtype == tg.int64
+
+
+def test_views_and_copies_as_pytorch_makes_them():
+    # (op fuzz, seeds 8-11) conj_physical of a real tensor is the tensor itself; pixel_shuffle and
+    # pixel_unshuffle give new tensors also for a factor of 1; an expand that repeats nothing
+    # (size-1 dims) is a writable view
+    x = tg.ones(2, requires_grad=True)
+    assert x.conj_physical() is x and tg.conj_physical(x) is x
+    y = tg.ones(1, 4, 2, 2)
+    for shuffled in (F.pixel_shuffle(y, 1), F.pixel_unshuffle(y, 1)):
+        shuffled.add_(1)
+        assert y.sum().item() == 16.0
+    v = tg.zeros(1)
+    v.expand(1).add_(5)
+    a, _ = tg.broadcast_tensors(tg.tensor(1.0), tg.ones(1))
+    a.clamp_min_(2)
+    assert v.item() == 5.0 and a.item() == 2.0
+    with pytest.raises(RuntimeError):  # a real broadcast still refuses: its elements share memory
+        tg.broadcast_tensors(tg.tensor(1.0), tg.ones(3))[0].clamp_min_(0)

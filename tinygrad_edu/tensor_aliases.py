@@ -112,8 +112,9 @@ class AliasMethods:
         return False
 
     def conj_physical(self) -> "Tensor":
-        """A copy (the conjugate of a real tensor is its values), differentiable, as PyTorch's."""
-        return self.clone()
+        """The tensor itself: the conjugate of a real tensor is its values (PyTorch returns the
+        same tensor object for a real input, too)."""
+        return self
 
     def conj_physical_(self) -> "Tensor":
         """self, its values unchanged (conjugating real values changes nothing), but changed in place

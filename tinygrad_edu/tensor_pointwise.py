@@ -14,11 +14,22 @@ import math
 
 import numpy as np
 
+from . import dtype as _dtype
 from .errors import NotImplementedForDtype, ShapeError
 
 Tensor = _ops = None  # set by tensor.py
 
 _LN2 = math.log(2.0)
+
+
+def _as_common_float(t: "Tensor", *others: "Tensor") -> "Tensor":
+    """`t` in the dtype of an op on it and `others`, when that is a float and t's is not: then
+    value·t stays in it (an integer or bool tensor times 0.4 alone would be the default dtype)."""
+    probe = t.data
+    for other in others:
+        dtype = _dtype.result_type(probe, other.data)
+        probe = np.empty((0,) if probe.ndim or other.data.ndim else (), dtype)  # (stands for the dims)
+    return t.to(probe.dtype) if probe.dtype.kind == "f" and t.data.dtype != probe.dtype else t
 
 
 def _need_tensor(value, op: str, name: str = "other") -> "Tensor":
@@ -158,6 +169,7 @@ class PointwiseMethods:
         tensor1, tensor2 = _need_tensor(tensor1, "addcmul", "tensor1"), _need_tensor(tensor2, "addcmul", "tensor2")
         _broadcast("addcmul", self, tensor1, tensor2)
         value = _whole_if_integer(value, self, tensor1, tensor2)
+        tensor1 = _as_common_float(tensor1, self, tensor2)
         product = tensor1 * tensor2 if value == 1 else (tensor1 * value) * tensor2
         return self + product
 
@@ -169,6 +181,7 @@ class PointwiseMethods:
                                "tensor1 or tensor2 to a float dtype first, e.g. tensor1.double()")
         _broadcast("addcdiv", self, tensor1, tensor2)
         value = value.item() if isinstance(value, Tensor) else value
+        tensor1 = _as_common_float(tensor1, self, tensor2)
         return self + (tensor1 / tensor2 if value == 1 else (tensor1 * value) / tensor2)
 
     def clamp_min(self, min) -> "Tensor":
@@ -249,12 +262,17 @@ class PointwiseMethods:
         return self._as_float() * (180 / math.pi)
 
     def sinc(self) -> "Tensor":
-        """The normalized sinc, sin(πx)/(πx), and 1 at x = 0 (where its derivative is 0)."""
+        """The normalized sinc, sin(πx)/(πx), and 1 at x = 0. Near 0 (|πx| < 0.1) it is its Taylor
+        series in z = (πx)², 1 - z/6 + z²/120 - z³/5040 + z⁴/362880 (to rounding), because
+        derivatives of the quotient there cancel catastrophically: the second derivative at
+        x = 1e-30 came out as 1e44 instead of -π²/3."""
         x = self._as_float()
-        at_zero = _constant(x.data == 0)
-        pi_x = _ops.where(at_zero, 1.0, x) * math.pi
+        small = _constant(np.abs(x.data) < 0.1 / math.pi)
+        pi_x = _ops.where(small, 1.0, x) * math.pi  # (the quotient only away from 0)
+        z = (_ops.where(small, x, 0.0) * math.pi) ** 2
+        series = 1 - z * (1 / 6 - z * (1 / 120 - z * (1 / 5040 - z / 362880)))
         with np.errstate(invalid="ignore"):  # (sinc(±inf) is nan, quietly as in PyTorch)
-            return _ops.where(at_zero, 1.0, pi_x.sin() / pi_x)
+            return _ops.where(small, series, pi_x.sin() / pi_x)
 
     def fmod(self, other) -> "Tensor":
         """The remainder of self/other with the sign of self (C's fmod; `remainder` takes the sign

@@ -217,6 +217,10 @@ KNOWN: list[Known] = [
     Known("atan2", "grad: value", "", "a PyTorch bug: atan2(x, y) with an int64 y computes y² in int64 in "
           "its backward, which overflows for |y| >= 2**32 (e.g. y = 2**40 gives the gradient y instead of "
           "1/y); here y is converted to float first"),
+    Known("sinc", "grad2: value", "", "a PyTorch bug: sinc's second derivative near 0 (the true value is "
+          "-π²/3 = -3.29) is nan at 0, 0 at -1e-30 and -5.2 at 1e-8 in PyTorch, from cancellation in the "
+          "quotient; here sinc is its Taylor series there (docs/from-pytorch.md)"),
+    Known("sinc", "grad2: nan/inf", "tg finite where torch nan", "as above, at 0"),
     Known("ldexp", "grad: value", "", "a PyTorch bug: ldexp(x, e) with a negative int64 exponent computes "
           "2**e in integers in its backward, so the gradient is 0 where the value is x·2**e (e = -2: 0.25); "
           "here the gradient is 2**e (docs/from-pytorch.md)"),

@@ -71,7 +71,10 @@ class Expand(Op):
     @staticmethod
     def forward(ctx, x, shape):
         try:
-            return np.broadcast_to(x.data, shape)
+            out = np.broadcast_to(x.data, shape)  # (read-only: its elements may share one location)
+            if out.size == x.data.size and x.data.flags.writeable:  # nothing repeated: a writable view,
+                out = np.lib.stride_tricks.as_strided(x.data, out.shape, out.strides)  # as PyTorch's
+            return out
         except ValueError:
             raise ShapeError(
                 f"expand: a tensor of shape {x.shape} cannot be expanded to shape {tuple(shape)} "

@@ -332,7 +332,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     n = len(lead)
     x = input.reshape(*lead, c // (r * r), r, r, h, w)
     x = x.permute(*range(n), n, n + 3, n + 1, n + 4, n + 2)  # (*, C, H, r, W, r)
-    return x.reshape(*lead, c // (r * r), h * r, w * r)
+    return _not_a_view(x.reshape(*lead, c // (r * r), h * r, w * r), input)
 
 
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
@@ -351,7 +351,13 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     n = len(lead)
     x = input.reshape(*lead, c, h // r, r, w // r, r)
     x = x.permute(*range(n), n, n + 2, n + 4, n + 1, n + 3)  # (*, C, r, r, H, W)
-    return x.reshape(*lead, c * r * r, h // r, w // r)
+    return _not_a_view(x.reshape(*lead, c * r * r, h // r, w // r), input)
+
+
+def _not_a_view(out: Tensor, input: Tensor) -> Tensor:
+    """PyTorch's pixel_shuffle and pixel_unshuffle return new tensors; the reshapes here keep a
+    view when nothing moves (a factor of 1), so an in-place change of it would reach `input`."""
+    return out.clone() if np.shares_memory(out.data, input.data) else out
 
 
 # ---- adaptive max pooling --------------------------------------------------------------------
