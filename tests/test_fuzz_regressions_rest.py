@@ -409,3 +409,12 @@ def test_views_and_copies_as_pytorch_makes_them():
     assert v.item() == 5.0 and a.item() == 2.0
     with pytest.raises(RuntimeError):  # a real broadcast still refuses: its elements share memory
         tg.broadcast_tensors(tg.tensor(1.0), tg.ones(3))[0].clamp_min_(0)
+
+
+def test_argument_errors_come_first():
+    # (op fuzz, seeds 9 and 11) as PyTorch's argument parser: a bad dim or a number where a tensor
+    # belongs is named before the dtype or in-place rules
+    with pytest.raises(IndexError):
+        tg.tensor([1, 1]).logcumsumexp(1)  # (int64 is refused too, but the dim is checked first)
+    with pytest.raises(TypeError):
+        tg.tensor([[1.0, 1.0]], requires_grad=True).hypot_(-2.3)

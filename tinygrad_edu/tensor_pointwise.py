@@ -429,6 +429,7 @@ class PointwiseMethods:
         return self._in_place("nan_to_num_", lambda old: old.nan_to_num(nan, posinf, neginf))
 
     def hypot_(self, other: "Tensor") -> "Tensor":
+        other = _need_tensor(other, "hypot_")  # (arguments are checked before the in-place rules, as in PyTorch)
         return self._in_place_with("hypot_", lambda old: old.hypot(other), other)
 
     def xlogy_(self, other) -> "Tensor":

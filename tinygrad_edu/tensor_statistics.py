@@ -106,6 +106,7 @@ class StatisticsMethods:
     def logcumsumexp(self, dim: int) -> "Tensor":
         """log(Σ_{j≤i} exp(x_j)) along `dim`, without overflow or underflow: a scan of pairwise
         log-add-exps over doubling distances (Hillis and Steele, "Data parallel algorithms", 1986)."""
+        _ops.normalize_dim(dim, max(self.ndim, 1), "logcumsumexp")  # (the dim is checked first, as in PyTorch)
         if self.data.dtype.kind != "f":
             raise _errors.NotImplementedForDtype(f"logcumsumexp: not implemented for dtype {self.dtype} "
                                                  f"(as in PyTorch); convert first, e.g. t.double()")
