@@ -418,3 +418,5 @@ def test_argument_errors_come_first():
         tg.tensor([1, 1]).logcumsumexp(1)  # (int64 is refused too, but the dim is checked first)
     with pytest.raises(TypeError):
         tg.tensor([[1.0, 1.0]], requires_grad=True).hypot_(-2.3)
+    with pytest.raises(IndexError):  # (a view of a tensor that requires grad, but the dim is out of range)
+        tg.diag(tg.ones(2, requires_grad=True)).swapdims_(-3, 0)

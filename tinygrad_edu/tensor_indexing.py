@@ -360,6 +360,8 @@ class IndexingMethods:
 
     def transpose_(self, dim0: int, dim1: int) -> "Tensor":
         """In-place `transpose`: swap two dims."""
+        for dim in (dim0, dim1):  # (checked before the in-place rules, as PyTorch's argument parser does)
+            _ops.normalize_dim(dim, max(self.ndim, 1), "transpose_")
         return self._reshape_in_place("transpose_", lambda t: _new_node(t, t.transpose(dim0, dim1)))
 
     def t_(self) -> "Tensor":
