@@ -566,7 +566,8 @@ def is_neg(input) -> bool:
 
 @_export
 def conj_physical(input, *, out=None):
-    """A copy of a real tensor (its conjugate is its values), differentiable."""
+    """The conjugate of a real tensor: the tensor itself (as PyTorch returns it); with `out=`,
+    its values copied into out."""
     return written_to(out, "conj_physical", _tensor(input).conj_physical())
 
 

@@ -23,8 +23,11 @@ _LN2 = math.log(2.0)
 
 
 def _as_common_float(t: "Tensor", *others: "Tensor") -> "Tensor":
-    """`t` in the dtype of an op on it and `others`, when that is a float and t's is not: then
-    value·t stays in it (an integer or bool tensor times 0.4 alone would be the default dtype)."""
+    """`t` converted to the dtype that an op on it and `others` has, when that is a float dtype
+    other than t's, so that value·t is computed in it, as PyTorch computes addcmul and addcdiv
+    (alone, an integer or bool tensor times 0.4 would become the default dtype)."""
+    if all(other.data.dtype == t.data.dtype for other in others):
+        return t
     probe = t.data
     for other in others:
         dtype = _dtype.result_type(probe, other.data)

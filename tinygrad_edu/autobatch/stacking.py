@@ -137,6 +137,7 @@ class Unbatch(Function):
     @staticmethod
     def backward(ctx, *grads):
         xp = ctx.xp
+        # (all(map(is_not, grads, repeat(None))): no piece without a gradient, tested in C)
         if ctx.counters is None and ctx.one_output and xp is numpy_xp and all(map(is_not, grads, repeat(None))):
             # The usual case, in one call: every piece got a gradient. Joined along axis 0, the
             # numbers are in the order of the batched result whatever shape each piece has.

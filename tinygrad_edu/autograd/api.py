@@ -31,7 +31,9 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
     if grad_variables is not None:  # PyTorch's old name for grad_tensors
         grad_tensors = grad_variables
     tensors, grad_tensors = outputs_and_gradients(tensors, grad_tensors, "backward", "grad_tensors")
-    refresh_views(tensors if inputs is None else tensors + ([inputs] if isinstance(inputs, Tensor) else list(inputs)))
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    refresh_views(tensors + (inputs or []))
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             raise TypeError(f"backward: element {i} of tensors is a {t.__class__.__name__}, not a Tensor")
@@ -44,7 +46,6 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors=None, retain_graph
     if inputs is None:
         run_backward(tensors, seeds, retain_graph, create_graph)
         return
-    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
     if not inputs:
         raise RuntimeError("backward: inputs= was given but is empty")
     for t in inputs:

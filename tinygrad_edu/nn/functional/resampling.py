@@ -357,7 +357,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
 def _not_a_view(out: Tensor, input: Tensor) -> Tensor:
     """PyTorch's pixel_shuffle and pixel_unshuffle return new tensors; the reshapes here keep a
     view when nothing moves (a factor of 1), so an in-place change of it would reach `input`."""
-    return out.clone() if np.shares_memory(out.data, input.data) else out
+    return out.clone() if np.may_share_memory(out.data, input.data) else out
 
 
 # ---- adaptive max pooling --------------------------------------------------------------------
