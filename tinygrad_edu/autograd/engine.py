@@ -177,7 +177,8 @@ def _collect(roots: Sequence[Node]) -> list[Node]:
     seen = set(roots)
     stack = list(seen)
     while stack:
-        for edge in stack.pop().edges:
+        edges = stack.pop()._edges
+        for edge in edges if edges.__class__ is tuple else (edges,):  # (one edge: see Node)
             if edge.__class__ is tuple:
                 edge = edge[0]
             elif edge.__class__ is not Node:  # a leaf or nothing
@@ -212,7 +213,10 @@ def _send(node: Node, grads_in: list, grads: tuple, buffers: dict, exits: "_Exit
     """Pass each input's gradient along its edge, reduced to that input's shape (and, for an
     observer, list what went along each edge in `sent`)."""
     kind = Tensor if create_graph else np.ndarray
-    for edge, grad, shape in zip(node.edges, grads, node.input_shapes):
+    edges = node._edges
+    if edges.__class__ is not tuple:  # one edge, argument 0's (see Node); an observer hears of all
+        edges = (edges,) if sent is None else node.edges
+    for edge, grad, shape in zip(edges, grads, node.input_shapes):
         if edge is None or grad is None:
             if sent is not None:
                 sent.append(None)

@@ -75,6 +75,10 @@ class Node:
     non-tensor argument), a leaf `Tensor` (accumulate into its `.grad`), the `Node` that made
     the argument (its output 0, by far the usual case: no pair is stored for it), or
     `(node, output_nr)` for another output of a node with several. `edge_source` reads all three.
+    When only argument 0's gradient goes anywhere, and to a node's output 0 or a leaf (`y + 1`,
+    `x.relu()`: most nodes), the node keeps that one edge in `_edges`, not a tuple: a tuple
+    that holds a node is one more object for Python's cyclic garbage collector to scan, which
+    would double its work on a long graph. `edges` gives the tuple either way.
     input_shapes[i] is that argument's shape when its gradient goes somewhere (the engine reduces
     the gradient to it), `CONSTANT` for a tensor that needs no gradient, None for a non-tensor;
     needs_input_grad[i] (PyTorch's name) says whether its gradient goes anywhere at all, so a
@@ -86,7 +90,7 @@ class Node:
     # Every node pays for its slots only; what few nodes need (hooks, several outputs, anomaly
     # stacks, an op's own notes such as `ctx.dim`) lives in class defaults or the instance dict.
     # Tuples, not lists: a node is made once and never grows.
-    __slots__ = ("fn", "edges", "input_shapes", "needs_input_grad", "constants", "seq", "scope", "_saved",
+    __slots__ = ("fn", "_edges", "input_shapes", "needs_input_grad", "constants", "seq", "scope", "_saved",
                  "_saved_versions", "_saved_output", "_output_version", "__dict__", "__weakref__")
     n_outputs = 1
     output_shapes = None
@@ -112,6 +116,14 @@ class Node:
     def __init__(self, fn: type) -> None:
         self.fn = fn
         self._saved = self._saved_output = self._saved_versions = None
+
+    @property
+    def edges(self) -> tuple:
+        """Where each positional argument's gradient goes (see the class docstring)."""
+        edges = self._edges
+        if edges.__class__ is tuple:
+            return edges
+        return (edges,) + (None,) * (len(self.input_shapes) - 1)  # (one edge, argument 0's)
 
     # ---- what forward may call -----------------------------------------------------------
     def save_for_backward(self, *tensors) -> None:
@@ -482,7 +494,7 @@ class Function:
             return _grad_state.batching.record(cls, args)
         # One pass over the arguments: re-read stale views, and wire the would-be node to its
         # inputs -- edge i says where argument i's gradient will go.
-        recording = False
+        recording = 0  # how many arguments send a gradient somewhere (0: no node to record)
         if _grad_state.enabled:
             edges = []
             shapes = []
@@ -493,7 +505,7 @@ class Function:
                     if view_of is not None and view_of[2] != a._version_counter[0]:
                         a._reread_view()
                     if a.requires_grad:
-                        recording = True
+                        recording += 1
                         node = a.grad_fn
                         if node is None:
                             edges.append(a)  # a leaf
@@ -531,7 +543,11 @@ class Function:
         ctx = _new_node(Node)  # (Node.__init__'s three fields, without the call)
         ctx.fn = cls
         ctx._saved = ctx._saved_output = ctx._saved_versions = None
-        ctx.edges = tuple(edges)
+        first = edges[0]
+        if recording == 1 and first is not None and first.__class__ is not tuple:
+            ctx._edges = first  # only argument 0's gradient goes anywhere: no tuple (see Node)
+        else:
+            ctx._edges = tuple(edges)
         shapes = tuple(shapes)
         ctx.input_shapes, ctx.needs_input_grad = _SHARED.get(shapes) or _share(shapes)
         ctx.constants = constants
