@@ -420,3 +420,47 @@ def test_argument_errors_come_first():
         tg.tensor([[1.0, 1.0]], requires_grad=True).hypot_(-2.3)
     with pytest.raises(IndexError):  # (a view of a tensor that requires grad, but the dim is out of range)
         tg.diag(tg.ones(2, requires_grad=True)).swapdims_(-3, 0)
+
+
+# ---- addmm/addmv/addbmm with alpha = 0: PyTorch's BLAS call does not compute the product ------------
+
+
+_NAN = float("nan")
+
+
+def _alpha_0_cases(lib):
+    m = lib.tensor([[_NAN, 1.0], [1.0, 1.0]], dtype=lib.float64)
+    b = m.expand(3, 2, 2)
+    i = lib.ones(2, 2, dtype=lib.float64)
+    return {
+        "addmm": lib.addmm(i, m, m, alpha=0),
+        "addmv": lib.addmv(lib.ones(2, dtype=lib.float64), m, lib.ones(2, dtype=lib.float64), alpha=0),
+        "addbmm": lib.addbmm(i, b, b, alpha=0),
+        "addmm_": lib.ones(2, 2, dtype=lib.float64).addmm_(m, m, alpha=0),
+        "addmv_": lib.ones(2, dtype=lib.float64).addmv_(m, lib.ones(2, dtype=lib.float64), alpha=0),
+        "addbmm_": lib.ones(2, 2, dtype=lib.float64).addbmm_(b, b, alpha=0),
+        "beta and alpha 0": lib.addmm(lib.full((2, 2), _NAN, dtype=lib.float64), m, m, beta=0, alpha=0),
+        "baddbmm": lib.baddbmm(i.expand(3, 2, 2), b, b, alpha=0)[0],  # (computes the product: nan)
+        "addr": lib.addr(i, lib.tensor([_NAN, 1.0], dtype=lib.float64), lib.ones(2, dtype=lib.float64),
+                         alpha=0),
+    }
+
+
+def test_alpha_0_drops_the_blas_ops_product_as_pytorch():
+    ours = _alpha_0_cases(tg)
+    for name in ("addmm", "addmv", "addbmm", "addmm_", "addmv_", "addbmm_"):
+        np.testing.assert_array_equal(ours[name].numpy(), np.ones(ours[name].shape), err_msg=name)
+    np.testing.assert_array_equal(ours["beta and alpha 0"].numpy(), np.zeros((2, 2)))
+    assert np.isnan(ours["baddbmm"].numpy()).any() and np.isnan(ours["addr"].numpy()).any()
+    # the gradients: input's as usual; the matrix's is 0 @ other.T, which a nan in other still spreads
+    x = tg.tensor([[_NAN, 1.0], [1.0, 1.0]], dtype=tg.float64, requires_grad=True)
+    y = tg.ones(2, 2, dtype=tg.float64, requires_grad=True)
+    tg.addmm(y, x, x.detach(), alpha=0).sum().backward()
+    np.testing.assert_array_equal(y.grad.numpy(), np.ones((2, 2)))
+    np.testing.assert_array_equal(x.grad.numpy(), [[_NAN, 0.0], [_NAN, 0.0]])
+    w = tg.tensor(np.random.default_rng(0).standard_normal((2, 3)), requires_grad=True)
+    assert tg.gradcheck(lambda a, b: tg.addmm(a, b, b.t(), alpha=0, beta=0.5), (y, w))
+    if torch is not None:
+        theirs = _alpha_0_cases(torch)
+        for name, value in ours.items():
+            np.testing.assert_array_equal(value.numpy(), theirs[name].numpy(), err_msg=name)

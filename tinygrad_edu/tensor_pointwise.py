@@ -532,10 +532,18 @@ def _check_batches(op: str, batch1, batch2) -> None:
                          f"be multiplied ({batch1.shape[2]} != {batch2.shape[1]})")
 
 
+# PyTorch hands these to a BLAS routine, which does not compute the product when alpha is 0 (the
+# BLAS reference: "when alpha is zero then A and B need not be set"), so nan and inf in the
+# matrices do not spread into the result. baddbmm and addr compute it, as 0·nan = nan.
+_ALPHA_0_SKIPS_THE_PRODUCT = frozenset({"addmm", "addmv", "addbmm"})
+
+
 def _add_scaled(op: str, input: "Tensor", product: "Tensor", beta, alpha) -> "Tensor":
     """beta·input + alpha·product, input broadcast to the product's shape. With beta = 0 the
     input's values are ignored (nan and inf in it do not spread), as PyTorch documents, and its
-    gradient is 0. For integer tensors beta and alpha are cut to whole numbers, as in PyTorch."""
+    gradient is 0; with alpha = 0 so are the product's, for the ops whose product PyTorch leaves
+    to BLAS (addmm, addmv, addbmm). For integer tensors beta and alpha are cut to whole numbers,
+    as in PyTorch."""
     input = _need_tensor(input, op, "input")
     if _broadcast(op, input, product) != product.shape:
         raise ShapeError(f"{op}: input of shape {input.shape} cannot be broadcast to the shape of the "
@@ -543,13 +551,18 @@ def _add_scaled(op: str, input: "Tensor", product: "Tensor", beta, alpha) -> "Te
     if product.data.dtype.kind != "f":
         if isinstance(beta, float) or isinstance(alpha, float):
             beta, alpha = int(beta), int(alpha)
-    if alpha != 1:
+    if alpha == 0 and op in _ALPHA_0_SKIPS_THE_PRODUCT:
+        product = _values_ignored(product)
+    elif alpha != 1:
         product = product * alpha
     if beta == 0:
-        if not input.requires_grad:
-            return product
-        ignored = _ops.Where.apply(_constant(np.zeros((), dtype=bool)), input, _constant(
-            np.zeros((), dtype=input.data.dtype)))  # zeros, with gradient 0 for input
-        return ignored + product
+        return product if not input.requires_grad else _values_ignored(input) + product
     return product + (input if beta == 1 else input * beta)
+
+
+def _values_ignored(t: "Tensor") -> "Tensor":
+    """Zeros of t's shape and dtype, whose gradient to t is 0: t's values (nan, inf) go nowhere."""
+    if not t.requires_grad:
+        return _constant(np.zeros(t.shape, dtype=t.data.dtype))
+    return _ops.Where.apply(_constant(np.zeros((), dtype=bool)), t, _constant(np.zeros((), dtype=t.data.dtype)))
 

@@ -245,8 +245,6 @@ KNOWN: list[Known] = [
     Known("instance_norm", "grad: value", "", "as for layer_norm: float32 gradients over a few close values"),
     Known("instance_norm", "grad2: value", "", "as for layer_norm (second derivatives)"),
     Known("layer_norm", "grad2: value", "", "as for its first derivatives: float32 over a few close values"),
-    Known("addmm", "nan/inf", "tg nan where torch finite", "addmm with alpha=0 and an inf in a matrix: "
-          "0·inf = nan here; PyTorch's BLAS call skips the product when alpha is 0"),
     Known("mode", "nan/inf", "", "mode of a row whose values all differ, one of them nan: PyTorch returns "
           "the nan, here the smallest value (every value is a mode; the conventions differ)"),
     Known("*", "grad: no error", "", "in-place forms whose derivative PyTorch does not implement (asinh_, "
@@ -383,8 +381,6 @@ KNOWN: list[Known] = [
     Known("unsqueeze", "grad: value", "", "as for relu: float32 rounding from upstream", text="float32"),
     Known("group_norm", "grad2: value", "", "as for its first derivatives: float32 over a few close values",
           text="float32"),
-    Known("addbmm", "nan/inf", "", "as for addmm: alpha=0 with an inf in a batch (0·inf = nan here; "
-          "PyTorch's BLAS call skips the product)"),
     Known("polygamma_", "nan/inf", "tg inf where torch finite", "as for polygamma: at a pole"),
     Known("*", "no error", "", "an in-place op on an output of tg.while_loop or tg.cond that is its input "
           "returned as it is: PyTorch refuses (a view made inside its custom Function); here computed",
