@@ -464,3 +464,44 @@ def test_alpha_0_drops_the_blas_ops_product_as_pytorch():
         theirs = _alpha_0_cases(torch)
         for name, value in ours.items():
             np.testing.assert_array_equal(value.numpy(), theirs[name].numpy(), err_msg=name)
+
+
+# ---- max_pool*d's index of a window whose max is -inf (only padding, or only -inf values) ---------------
+
+
+def test_max_pool_index_of_a_window_without_a_max_is_pytorchs():
+    """PyTorch starts each window's index at its first position at or after 0 and moves it only for a
+    larger value, so a window of -inf (or of padding alone: dilation with ceil_mode) names that first
+    position. Here the argmax had chosen a pad, whose index was negative."""
+    x = tg.ones(2, 2, 3, 1, 1)
+    _, idx = F.max_pool3d(x, (1, 1, 2), stride=(2, 3, 2), padding=(0, 0, 1), dilation=2, ceil_mode=True,
+                          return_indices=True)
+    assert idx.flatten().tolist() == [1, 3] * 4  # (t = 0 and 2; w = -1 + 2 = 1, beyond the input as in PyTorch)
+    _, idx = F.max_pool2d(tg.ones(1, 1, 1, 1), 2, stride=2, padding=1, dilation=2, ceil_mode=True,
+                          return_indices=True)
+    assert idx.tolist() == [[[[2]]]]
+    inf = float("-inf")
+    _, idx = F.max_pool1d(tg.tensor([[[inf, inf, 3.0, inf]]]), 2, return_indices=True)
+    assert idx.tolist() == [[[0, 2]]]
+    if torch is not None:
+        rng = np.random.default_rng(0)
+        compared = 0
+        for _ in range(400):
+            dims = int(rng.integers(1, 4))
+            spatial = tuple(int(n) for n in rng.integers(1, 6, dims))
+            kernel, stride, dilation = (tuple(int(n) for n in rng.integers(1, 4, dims)) for _ in range(3))
+            padding = tuple(int(rng.integers(0, k // 2 + 1)) for k in kernel)
+            ceil_mode = bool(rng.integers(0, 2))
+            data = rng.standard_normal((1, 2) + spatial)
+            data[rng.random(data.shape) < 0.4] = -np.inf
+            name = f"max_pool{dims}d"
+            args = (kernel, stride, padding, dilation, ceil_mode, True)
+            try:
+                theirs = getattr(torch.nn.functional, name)(torch.tensor(data), *args)
+            except RuntimeError:  # (an output size below 1)
+                continue
+            ours = getattr(F, name)(tg.tensor(data), *args)
+            np.testing.assert_array_equal(ours[0].numpy(), theirs[0].numpy())
+            np.testing.assert_array_equal(ours[1].numpy(), theirs[1].numpy(), err_msg=f"{name}{args} {spatial}")
+            compared += 1
+        assert compared > 200

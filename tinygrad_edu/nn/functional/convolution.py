@@ -202,6 +202,9 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
                                                                     ceil_mode, dims, op, -np.inf)
     flat = w.reshape(w.shape[:2 + dims] + (math.prod(kernel),))
     values, best = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
+    # A window whose max is -inf (all -inf, or only padding, as dilation and ceil_mode allow): PyTorch
+    # names its first position at or after 0, the index it starts from -- flat.max chose a pad there.
+    no_max = values.data == -np.inf
     if unbatched:
         values = values.squeeze(0)
     if not return_indices:
@@ -210,8 +213,10 @@ def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_i
     offsets = np.unravel_index(best.data, kernel)  # where the max is inside its window, per spatial dim
     position = np.zeros(best.shape, dtype=np.int64)
     for d in range(dims):  # input index = window start + offset·dilation - padding; flattened per plane
-        start = (np.arange(best.shape[2 + d]) * stride[d]).reshape([-1 if i == d else 1 for i in range(dims)])
-        position = position * spatial[d] + start + offsets[d] * dilation[d] - padding[d]
+        start = (np.arange(best.shape[2 + d]) * stride[d] - padding[d]).reshape([-1 if i == d else 1
+                                                                               for i in range(dims)])
+        first = np.where(start < 0, start + -(start // dilation[d]) * dilation[d], start)  # (start + k·dilation)
+        position = position * spatial[d] + np.where(no_max, first, start + offsets[d] * dilation[d])
     indices = constant(position[0] if unbatched else position)
     return values, indices
 
