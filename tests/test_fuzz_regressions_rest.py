@@ -505,3 +505,23 @@ def test_max_pool_index_of_a_window_without_a_max_is_pytorchs():
             np.testing.assert_array_equal(ours[1].numpy(), theirs[1].numpy(), err_msg=f"{name}{args} {spatial}")
             compared += 1
         assert compared > 200
+
+
+# ---- igamma/igammac edge cases in PyTorch's order: a nan on one side can still decide -------------------
+
+
+def test_incomplete_gamma_edge_cases_are_decided_in_pytorchs_order():
+    nan, inf = float("nan"), float("inf")
+    a = tg.tensor([nan, nan, nan, inf, inf, 0.0, 0.0, -1.0, 2.0, 2.0], dtype=tg.float64)
+    x = tg.tensor([inf, 0.0, -0.0, nan, inf, 1.0, nan, 1.0, 0.0, inf], dtype=tg.float64)
+    expected_p = [1.0, 0.0, 0.0, 0.0, nan, 1.0, nan, nan, 0.0, 1.0]
+    np.testing.assert_array_equal(tg.igamma(a, x).numpy(), expected_p)
+    np.testing.assert_array_equal(tg.igammac(a, x).numpy(), [1 - p for p in expected_p])
+    np.testing.assert_array_equal(tg.tensor([1.5, nan]).igamma_(tg.tensor([inf, inf])).numpy(), [1.0, 1.0])
+    if torch is not None:
+        values = [nan, inf, -inf, 0.0, -0.0, -1.0, 0.5, 1.0, 3.0, 1e30]
+        grid_a, grid_x = (np.array(v) for v in zip(*[(u, w) for u in values for w in values]))
+        for name in ("igamma", "igammac"):
+            ours = getattr(tg, name)(tg.tensor(grid_a), tg.tensor(grid_x)).numpy()
+            theirs = getattr(torch, name)(torch.tensor(grid_a), torch.tensor(grid_x)).numpy()
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0, err_msg=name)

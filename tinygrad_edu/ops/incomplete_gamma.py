@@ -193,16 +193,16 @@ def _regular(a: np.ndarray, x: np.ndarray, upper: bool) -> np.ndarray:
 
 def incomplete_gamma_array(a, x, upper: bool) -> np.ndarray:
     """P(a, x) (upper=False) or Q(a, x) (upper=True) of each broadcast pair, in their float dtype.
-    Edge cases as PyTorch: nan for a < 0, x < 0, a = x = 0 and a = x = inf; P(0, x > 0) = 1,
-    P(a, 0) = 0, P(a, inf) = 1, P(inf, x < inf) = 0."""
+    The edge cases are decided in PyTorch's order (its calc_igamma), which also settles a nan on
+    one side: nan for a < 0 or x < 0; for a = 0, P = 1 where x > 0, else nan; P(a, 0) = 0 (even
+    for a nan a); for an infinite a, P = 0, or nan if x is infinite too (P(inf, nan) = 0); then
+    P(a, inf) = 1 (P(nan, inf) = 1 as well). Q is 1 - P in each case."""
     av, xv = wide_pair(a, x)
-    p = np.full(av.shape, np.nan)
-    valid = (av >= 0) & (xv >= 0)
-    p[valid & (av == 0) & (xv > 0)] = 1.0
-    p[valid & (xv == 0) & (av > 0)] = 0.0
-    p[valid & np.isposinf(xv) & np.isfinite(av) & (av > 0)] = 1.0
-    p[valid & np.isposinf(av) & np.isfinite(xv)] = 0.0
-    regular = valid & (av > 0) & (xv > 0) & np.isfinite(av) & np.isfinite(xv)
+    with np.errstate(invalid="ignore"):
+        p = np.select([(av < 0) | (xv < 0), av == 0, xv == 0, np.isinf(av), np.isinf(xv)],
+                      [np.nan, np.where(xv > 0, 1.0, np.nan), 0.0, np.where(np.isinf(xv), np.nan, 0.0), 1.0],
+                      default=np.nan)
+    regular = (av > 0) & (xv > 0) & np.isfinite(av) & np.isfinite(xv)
     out = 1 - p if upper else p
     out[regular] = _regular(av[regular], xv[regular], upper)
     return narrow_pair(out, a, x)
