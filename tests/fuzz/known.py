@@ -187,6 +187,7 @@ KNOWN: list[Known] = [
           "view() above)", text="view size is not compatible"),
     Known("logaddexp", "grad: no error", "", "logaddexp with a bool tensor: the bool is taken as 0/1 here; "
           "PyTorch computes the value but its backward refuses the bool subtraction", text="bool tensor"),
+    Known("logaddexp2", "grad: no error", "", "as for logaddexp", text="bool tensor"),
     Known("cos", "grad2: value", "", "cos/sin of an argument near 1e59 (here the variance of values near "
           "1e30): a last-bit difference in the argument, from summation order, changes the result "
           "completely; neither library's value means anything there", text="e+"),
