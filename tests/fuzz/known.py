@@ -222,6 +222,10 @@ KNOWN: list[Known] = [
           "-π²/3 = -3.29) is nan at 0, 0 at -1e-30 and -5.2 at 1e-8 in PyTorch, from cancellation in the "
           "quotient; here sinc is its Taylor series there (docs/from-pytorch.md)"),
     Known("sinc", "grad2: nan/inf", "tg finite where torch nan", "as above, at 0"),
+    Known("smooth_l1_loss", "grad2: value", "", "smooth_l1_loss(v, v) with v = 1/x at a tiny x: PyTorch's "
+          "second derivative adds the input's and the target's terms (each about 1/x⁴) one by one, and "
+          "their cancellation swallows the true value (-1/x³ times the weights: -1e60 at x = 1e-20), giving "
+          "0 (already 7 digits off at x = 1e-10); here the value is the closed form (docs/from-pytorch.md)"),
     Known("ldexp", "grad: value", "", "a PyTorch bug: ldexp(x, e) with a negative int64 exponent computes "
           "2**e in integers in its backward, so the gradient is 0 where the value is x·2**e (e = -2: 0.25); "
           "here the gradient is 2**e (docs/from-pytorch.md)"),
