@@ -63,6 +63,13 @@ class HalfNormal(FoldedAtZero, Distribution):
         return self.base_dist.scale
 
     @property
+    def transforms(self) -> list:
+        """[AbsTransform()]: the map from base_dist, as PyTorch's HalfNormal has it (see LogNormal)."""
+        from .transforms import AbsTransform
+
+        return [AbsTransform()]
+
+    @property
     def mean(self) -> Tensor:
         """scale √(2/π)."""
         return self.scale * math.sqrt(2 / math.pi)

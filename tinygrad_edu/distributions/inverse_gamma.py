@@ -37,6 +37,13 @@ class InverseGamma(Distribution):
         return new
 
     @property
+    def transforms(self) -> list:
+        """[PowerTransform(-1)]: the map from base_dist, as PyTorch's InverseGamma has it (see LogNormal)."""
+        from .transforms import PowerTransform
+
+        return [PowerTransform(-self.rate.new_ones(self.rate.shape))]
+
+    @property
     def concentration(self) -> Tensor:
         return self.base_dist.concentration
 

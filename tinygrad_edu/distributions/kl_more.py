@@ -27,6 +27,7 @@ from .inverse_gamma import InverseGamma
 from .kl import _kl_normal_normal, kl_divergence, register_kl
 from .kl_extra import _infinite_like
 from .laplace import Laplace
+from .log_normal import LogNormal
 from .normal import Normal
 from .pareto import Pareto
 from .poisson import Poisson
@@ -90,6 +91,13 @@ def _kl_transformed_transformed(p: TransformedDistribution, q: TransformedDistri
         raise NotImplementedError("KL between TransformedDistributions is only implemented for equal event shapes "
                                   f"(p has {p.event_shape}, q {q.event_shape})")
     return kl_divergence(p.base_dist, q.base_dist)
+
+
+# LogNormal, HalfNormal and InverseGamma are TransformedDistributions in PyTorch, written out here
+# with the same base_dist and transforms: against a TransformedDistribution the same rule holds.
+for _written_out in (LogNormal, HalfNormal, InverseGamma):
+    register_kl(TransformedDistribution, _written_out)(_kl_transformed_transformed)
+    register_kl(_written_out, TransformedDistribution)(_kl_transformed_transformed)
 
 
 @register_kl(InverseGamma, InverseGamma)

@@ -32,6 +32,14 @@ class LogNormal(Distribution):
         return new
 
     @property
+    def transforms(self) -> list:
+        """[ExpTransform()]: the maps from base_dist, as PyTorch's LogNormal (a TransformedDistribution)
+        has them. KL against a TransformedDistribution compares them (distributions/kl_more.py)."""
+        from .transforms import ExpTransform
+
+        return [ExpTransform()]
+
+    @property
     def loc(self) -> Tensor:
         return self.base_dist.loc
 
