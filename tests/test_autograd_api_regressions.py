@@ -436,3 +436,32 @@ def test_matrix_times_vector_under_autobatch_equals_eager():
         grads.append([t.grad.numpy().copy() for t in [A, *vs]] + [tg.stack(outs).numpy()])
     for eager, batched in zip(*grads):
         np.testing.assert_allclose(batched, eager, rtol=0, atol=1e-12)
+
+
+def test_inference_tensors_are_those_made_inside_the_mode_and_their_views():
+    """tg.ones (any tensor made) inside inference_mode is an inference tensor, and a view of one made
+    outside the mode is one too (so an in-place change through it is refused); other results made
+    outside, and views of normal tensors made inside, are normal tensors -- as in PyTorch."""
+    with tg.inference_mode():
+        made = tg.ones(4, 3)
+        listed = tg.tensor([1.0, 2.0])
+        drawn = tg.multinomial(tg.tensor([0.5, 0.5]), 2)
+    outside = tg.ones(4, 3)
+    with tg.inference_mode():
+        view_of_normal = outside[1:]
+    assert made.is_inference() and listed.is_inference() and drawn.is_inference()
+    assert not view_of_normal.is_inference()
+    views = {"slice": made[1:], "int": made[0], "view": made.view(12), "t": made.t(), "detach": made.detach(),
+             "unsqueeze": made.unsqueeze(0), "chunk": made.chunk(2)[0], "diagonal": made.diagonal()}
+    for name, view in views.items():
+        assert view.is_inference(), name
+    for name, result in {"mul": made * 2, "clone": made.clone(), "index list": made[[0, 1]]}.items():
+        assert not result.is_inference(), name
+    assert not outside[1:].is_inference() and not outside.detach().is_inference()
+    with pytest.raises(RuntimeError, match="[Ii]nference"):
+        made[1:].add_(1)
+    torch = pytest.importorskip("torch")  # (the same in PyTorch)
+    if torch is not None:
+        with torch.inference_mode():
+            theirs = torch.ones(4, 3)
+        assert theirs[1:].is_inference() and theirs.detach().is_inference() and not (theirs * 2).is_inference()

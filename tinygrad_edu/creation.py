@@ -20,6 +20,7 @@ import numpy as np
 
 from . import dtype as _dtype
 from . import memory_formats as _formats
+from .autograd.api import made
 from .determinism import fill_uninitialized
 from .devices import check_device
 from .errors import ArgumentValueError, NotImplementedForDtype
@@ -79,7 +80,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad: bool = False, pin_me
     array = _to_array(data, dtype)
     if isinstance(data, np.ndarray) and np.may_share_memory(array, data):
         array = array.copy()  # torch.tensor always copies (as_tensor and from_numpy share)
-    t = Tensor._make(array, None, False)
+    t = made(Tensor._make(array, None, False))  # (inside tg.inference_mode(): an inference tensor)
     if name is not None:
         t.name = name
     return t.requires_grad_() if requires_grad else t

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .autograd.api import made
 from .random import rng_of
 from .tensor import Tensor
 
@@ -46,7 +47,7 @@ def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, g
         raise RuntimeError("multinomial: invalid multinomial distribution (sum of probabilities <= 0)")
     rng = rng_of(generator, "multinomial")
     drawn = np.stack([_draw(rng, row / total, num_samples, replacement) for row, total in zip(rows, totals)])
-    return Tensor._make(drawn.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), None, False)
+    return made(Tensor._make(drawn.reshape(p.shape[:-1] + (num_samples,)).astype(np.int64), None, False))
 
 
 def _draw(rng: np.random.Generator, p: np.ndarray, k: int, replacement: bool) -> np.ndarray:
@@ -77,4 +78,4 @@ def bernoulli(input: Tensor, *, generator=None, out=None) -> Tensor:
     if not ((p >= 0) & (p <= 1)).all():
         raise RuntimeError("bernoulli: expected 0 <= p <= 1 for every probability, got values outside [0, 1]")
     draws = rng_of(generator, "bernoulli").random(p.shape) < p
-    return Tensor._make(draws.astype(p.dtype), None, False)
+    return made(Tensor._make(draws.astype(p.dtype), None, False))

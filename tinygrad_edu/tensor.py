@@ -200,6 +200,8 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         self._version_counter = None
         if name is not None:  # grad, name, hooks, output number: class defaults until set
             self.name = name
+        if _function._inference_open:  # (made inside tg.inference_mode(): an inference tensor)
+            _api.mark_created(self)
         if requires_grad:
             self.requires_grad_(True)
 
@@ -393,7 +395,10 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
 
     def detach(self) -> "Tensor":
         """The same data (shared, no copy) cut off from the graph."""
-        return self._share_version_counter(Tensor._make(self.data, None, False))
+        out = self._share_version_counter(Tensor._make(self.data, None, False))
+        if _function._inference_made and self.is_inference():  # (a view of an inference tensor is one)
+            out._inference = True
+        return out
 
     @property
     def grad(self) -> "Tensor | None":
@@ -1436,8 +1441,10 @@ from . import tensor_statistics as _tensor_statistics  # noqa: E402
 for _mixin in (_tensor_pointwise, _tensor_shaping, _tensor_statistics, _tensor_indexing, _tensor_scatter,
                _tensor_more, _tensor_more_layout, _tensor_numeric, _tensor_aliases, _tensor_legacy):
     _mixin.Tensor, _mixin._ops = Tensor, _ops
+from .autograd import api as _api  # noqa: E402
 from .autograd import differentiate as _differentiate  # noqa: E402
 from .autograd import engine as _engine  # noqa: E402
+from .autograd import function as _function  # noqa: E402
 from .autograd import hooks as _hooks  # noqa: E402
 from .autograd.grad_mode import no_grad as _no_grad  # noqa: E402
 from .numpy_names import accept_numpy_names as _accept_numpy_names  # noqa: E402

@@ -493,10 +493,6 @@ KNOWN: list[tuple[str, str, object, str]] = [
     ("", "", lambda f: bool(f.tg_error) and not f.torch_error and ".expand(" in _defined_by(f, _target(f)),
      "in-place on a view made by expand: refused here (numpy's broadcast views are read-only), PyTorch writes "
      "(docs/from-pytorch.md, 'Edge cases that differ on purpose')"),
-    ("", "", lambda f: "inference tensor" in f.torch_error and not f.tg_error,
-     OPEN + "a view of an inference tensor made outside inference_mode is an inference tensor in PyTorch (an "
-     "in-place change of it is refused); here it is a normal tensor (function.py marks inference results only "
-     "inside the mode)"),
     ("", "", _hook_adds_a_constant_again,
      "a tensor hook that adds a constant to its gradient, on a tensor that is then overwritten in place: a "
      "second derivative passes that tensor again here (the overwritten value's zero gradient is where(False, "

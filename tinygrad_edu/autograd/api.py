@@ -144,15 +144,32 @@ def _count_inference(change: int) -> None:
         function._inference_open += change
 
 
+def mark_created(t: Tensor) -> None:
+    """A tensor made (tg.tensor, tg.ones, ...) inside inference_mode is an inference tensor."""
+    if _inference.on:
+        t._inference = True
+        function._inference_made = True
+
+
+def made(t: Tensor) -> Tensor:
+    """`t`, a tensor just made from numbers (a sample), marked if inference_mode is on."""
+    if function._inference_open:
+        mark_created(t)
+    return t
+
+
 def mark_inference(cls: type, args: tuple, out) -> None:
-    """Results of an op run inside inference_mode are inference tensors (called by
-    Function.apply while an inference_mode block is open in some thread). A view of a normal
-    tensor stays a normal tensor, as in PyTorch."""
-    if not _inference.on:
-        return
-    if isinstance(args[0], Tensor) and not args[0].is_inference() and (
-            cls.returns_view or _shares_memory(out, args[0])):  # (t[0], t[1:] of a normal tensor too)
-        return
+    """Results of an op run inside inference_mode are inference tensors, and so are views of an
+    inference tensor made outside it; a view of a normal tensor stays a normal tensor, as in
+    PyTorch (called by Function.apply once some inference tensor exists)."""
+    source = args[0] if args and isinstance(args[0], Tensor) else None
+    view_of_inference = False
+    if source is not None and (cls.returns_view or _shares_memory(out, source)):  # (t[0], t[1:] too)
+        if not source.is_inference():
+            return  # a view of a normal tensor stays normal, inside the mode too
+        view_of_inference = True
+    if not _inference.on and not view_of_inference:
+        return  # outside the mode, only views of inference tensors are inference tensors
     for t in out if out.__class__ is tuple else (out,):
         if isinstance(t, Tensor):
             t._inference = True

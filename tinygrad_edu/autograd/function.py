@@ -535,7 +535,7 @@ class Function:
                 out = tuple(_as_output(r, args) for r in raw)
             else:
                 out = _as_output(raw, args)
-            if _inference_open:  # maybe inside inference_mode: results are inference tensors (api.py)
+            if _inference_open or _inference_made:  # in inference_mode, or a view of an inference tensor (api.py)
                 from .api import mark_inference
                 mark_inference(cls, args, out)
             return out
