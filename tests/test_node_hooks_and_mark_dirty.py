@@ -137,6 +137,48 @@ def test_mark_dirty_of_a_saved_input_keeps_the_changed_value():
     assert root.grad.tolist() == [2.0]
 
 
+class AddOneTimesThree(tg.Function):
+    """Adds 1 in place; its (deliberately odd) derivative is 3, so the tests see which path a
+    gradient took."""
+
+    @staticmethod
+    def forward(ctx, x):
+        x.data += 1
+        ctx.mark_dirty(x)
+        return x
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 3
+
+
+def test_mark_dirty_on_a_view_changes_its_base_as_an_in_place_op_would():
+    """As PyTorch: the view takes the Function's output as its history, and its base becomes
+    "base with the view's elements replaced by that output" -- so gradients through the base pass
+    the Function's backward where the view lies, and go straight through elsewhere."""
+    root = tg.tensor([1.0, 2.0, 3.0, 4.0], dtype=tg.float64, requires_grad=True)
+    a = root * 2
+    v = a[1:3]
+    assert AddOneTimesThree.apply(v) is v
+    assert a.tolist() == [2.0, 5.0, 7.0, 8.0] and v.tolist() == [5.0, 7.0]
+    (a * tg.tensor([1.0, 10.0, 100.0, 1000.0], dtype=tg.float64)).sum().backward(retain_graph=True)
+    assert root.grad.tolist() == [2.0, 60.0, 600.0, 2000.0]  # (2 everywhere, times 3 inside the view)
+    root.grad = None
+    v.sum().backward()
+    assert root.grad.tolist() == [0.0, 6.0, 6.0, 0.0]
+    whole = tg.tensor([1.0, 2.0, 3.0, 4.0], dtype=tg.float64, requires_grad=True)
+    b = whole * 1
+    AddOneTimesThree.apply(b.view(2, 2))  # (a view of all of b)
+    (b * tg.tensor([1.0, 2.0, 3.0, 4.0], dtype=tg.float64)).sum().backward()
+    assert b.tolist() == [2.0, 3.0, 4.0, 5.0] and whole.grad.tolist() == [3.0, 6.0, 9.0, 12.0]
+    with pytest.raises(RuntimeError, match="view of a leaf tensor that requires grad"):
+        AddOneTimesThree.apply(leaf([1.0, 2.0])[0:1])
+    with tg.no_grad():
+        c = tg.tensor([1.0, 2.0])
+        AddOneTimesThree.apply(c[1:])
+    assert c.tolist() == [1.0, 3.0]
+
+
 # ---- inference tensors ------------------------------------------------------------------------
 def test_inference_tensors_cannot_be_saved_for_backward():
     x = leaf([1.0, 2.0])

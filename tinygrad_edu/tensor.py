@@ -1216,7 +1216,11 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
                 f"grad; changing it in place would change that leaf behind autograd's back. Wrap "
                 f"the change in `with tg.no_grad():`, or work on a .clone()."
             )
-        new = self._compute_from_copy(op, compute)
+        return self._write_through_view(op, self._compute_from_copy(op, compute), base, index)
+
+    def _write_through_view(self, op: str, new: "Tensor", base: "Tensor", index) -> "Tensor":
+        """This view `base[index]` now holds `new` (a value with history): base becomes
+        setitem(base, index, new) on the tape, and this view reads from it again."""
         if isinstance(index, WholeView):  # a reshape or permute of all of base
             new_base = index.to_base(new, base)
             base._in_place(op, lambda old: new_base, new_base)

@@ -514,8 +514,6 @@ KNOWN: list[tuple[str, str, object, str]] = [
     ("", "", lambda f: "modified by an in-place operation" in f.tg_error and not f.torch_error,
      "ops that keep more for backward than PyTorch's (relu its input, not its output): changing that tensor in "
      "place afterwards is refused here (docs/from-pytorch.md, 'Edge cases that differ on purpose')"),
-    ("AddOne (mark_dirty) on view", "", lambda f: True,
-     OPEN + "ctx.mark_dirty on a view raises NotImplementedError here (function.py); PyTorch rebases the view"),
     ("", "", _mark_dirty_on_viewed,
      OPEN + "ctx.mark_dirty on a tensor that has views: PyTorch keeps the views' recorded history, here a view "
      "takes its history again when next used (function.py bumps the version as for any in-place change)"),

@@ -653,9 +653,14 @@ def _changed_in_place(ctx: Node, args: tuple, raw, recorded: bool):
         if recorded and t.requires_grad and t.grad_fn is None:
             raise RuntimeError(f"{ctx.name()}: a leaf tensor that requires grad cannot be changed in place "
                                f"(mark_dirty) while gradients are recorded; change a .clone() of it")
-        if t._view_of is not None or (t.grad_fn is not None and t.grad_fn.is_view):
-            raise NotImplementedError(f"{ctx.name()}: mark_dirty on a view is not supported here; "
-                                      f"change a .clone() in place instead")
+        if recorded and t._view_of is not None:
+            base = t._view_of[0]
+            if base.requires_grad and base.grad_fn is None:
+                raise RuntimeError(f"{ctx.name()}: a view of a leaf tensor that requires grad cannot be changed in "
+                                   f"place (mark_dirty) while gradients are recorded; change a .clone() of it")
+        elif recorded and t.grad_fn is not None and t.grad_fn.is_view:
+            raise NotImplementedError(f"{ctx.name()}: mark_dirty on this view (of shape {t.shape}, made by "
+                                      f"{t.grad_fn.name()}) is not supported here; change a .clone() in place instead")
     # the outputs as usual (the changed inputs by their arrays, so that fresh Tensors hold them) ...
     fresh = tuple([r.data if _is_one_of(r, ctx.dirty) else r for r in raws])
     if not recorded:
@@ -669,7 +674,9 @@ def _changed_in_place(ctx: Node, args: tuple, raw, recorded: bool):
     results = []
     for r, out in zip(raws, outs):
         if _is_one_of(r, ctx.dirty):
-            if r._rebase(out.grad_fn, out.requires_grad or r.requires_grad, out._output_nr):
+            if recorded and r._view_of is not None:  # the view's base changed too: it takes the new value
+                r._write_through_view(ctx.name(), out, r._view_of[0], r._view_of[1])  # (as any in-place op)
+            elif r._rebase(out.grad_fn, out.requires_grad or r.requires_grad, out._output_nr):
                 r.grad = None  # (a retain_grad() moves to the new history and starts again, as PyTorch's)
             r._version += 1
             if recorded:
