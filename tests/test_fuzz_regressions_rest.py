@@ -259,6 +259,29 @@ def test_det_gradient_at_a_singular_matrix_is_the_adjugate():
     assert tg.gradcheck(lambda a: a.det(), (tg.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True),))
 
 
+def test_det_second_derivative_at_a_singular_matrix():
+    """d²det/dA² there comes from the cofactors (a polynomial in A); it was refused, since the
+    recorded adjugate was det(A)·A⁻¹. Values by hand (2×2: d adj(A)ᵀ/dA is constant) and against
+    PyTorch; gradgradcheck at matrices of rank 1 and 2."""
+    A = tg.tensor([[1.0, 2.0], [2.0, 4.0]], dtype=tg.float64, requires_grad=True)
+    (g,) = tg.autograd.grad(tg.linalg.det(A), A, create_graph=True)
+    np.testing.assert_array_equal(g.detach().numpy(), [[4.0, -2.0], [-2.0, 1.0]])
+    (h,) = tg.autograd.grad(g.sum(), A)
+    np.testing.assert_array_equal(h.numpy(), [[1.0, -1.0], [-1.0, 1.0]])  # ∂(d - b - c + a)/∂A
+    rank1 = tg.tensor(np.ones((2, 3, 3)), dtype=tg.float64, requires_grad=True)
+    rank2 = tg.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]], dtype=tg.float64, requires_grad=True)
+    for a in (rank1, rank2):
+        assert tg.gradgradcheck(tg.linalg.det, (a,))
+    if torch is not None:
+        at = torch.tensor(rank2.detach().numpy(), requires_grad=True)
+        (gt,) = torch.autograd.grad(torch.linalg.det(at), at, create_graph=True)
+        weights = np.arange(9.0).reshape(3, 3)
+        (ht,) = torch.autograd.grad((gt * torch.tensor(weights)).sum(), at)
+        (g,) = tg.autograd.grad(tg.linalg.det(rank2), rank2, create_graph=True)
+        (h,) = tg.autograd.grad((g * tg.tensor(weights)).sum(), rank2)
+        np.testing.assert_allclose(h.numpy(), ht.numpy(), rtol=1e-12, atol=1e-12)
+
+
 # ---- found in the seed-777 run after the table grew --------------------------------------------------
 
 

@@ -359,8 +359,6 @@ KNOWN: list[Known] = [
     Known("householder_product", "grad: None", "tg tensor, torch none", "householder_product with no reflector "
           "(tau empty): tau's gradient is an empty tensor here, None in PyTorch (the same numbers)"),
     Known("scatter", "grad: no error", "", "as for scatter_ below: tg.scatter with reduce=", text="not implemented"),
-    Known("det", "grad2: raises", "", "second derivatives of det at a singular matrix: refused here (the "
-          "second-order formula needs A's inverse); PyTorch computes them. Not implemented yet", text="singular"),
     Known("conv_tbc", "nan/inf", "", "as for conv: an inf weight meets the zero padding (inf·0 = nan here)"),
     Known("multi_head_attention_forward", "nan/inf", "tg finite where torch nan", "attention whose scores hold "
           "-inf: as for softmax of a row with an inf logit, the inf/nan conventions differ"),

@@ -177,10 +177,21 @@ def _tensor_solve_triangular(a, b, upper: bool, unitriangular: bool = False) -> 
 
 
 def _tensor_adjugate(a) -> Tensor:
-    """adj(A) = det(A)·A⁻¹ as ops (so it differentiates again; needs an invertible A)."""
+    """adj(A) as ops, so that it differentiates again: det(A)·A⁻¹ when every matrix is well
+    invertible; else from cofactors, adj(A)ⱼᵢ = (-1)^(i+j)·det(A without row i and column j), a
+    polynomial in A, exact at a singular A too (det's second derivative there)."""
     from ..linalg import det, inv
 
-    return det(_t(a))[..., None, None] * inv(_t(a))
+    a = _t(a)
+    n = a.shape[-1]
+    if n <= 1:
+        return Tensor._make(np.ones_like(a.data), None, False)  # (adj of a 1×1 matrix is [1]: constant)
+    if a.data.size and np.all(np.linalg.cond(a.data) < 1 / np.finfo(a.data.dtype).eps):
+        return det(a)[..., None, None] * inv(a)
+    keep = np.array([[k for k in range(n) if k != i] for i in range(n)])  # keep[i]: all indices but i
+    minors = a[..., keep[:, None, :, None], keep[None, :, None, :]]  # (..., n, n, n-1, n-1): row i, column j out
+    signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
+    return (det(minors) * Tensor._make(signs.astype(a.data.dtype), None, False)).transpose(-1, -2)
 
 
 def _tensor_linalg(name: str, *args) -> Tensor:
