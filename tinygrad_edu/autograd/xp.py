@@ -106,7 +106,9 @@ def _distinct_rows(index, n: int) -> bool:
     if index.size < 2:
         return True
     rows = index + n * (index < 0) if index.min() < 0 else index
-    return np.unique(rows).size == index.size
+    seen = np.zeros(n, dtype=bool)  # (forward's lookup checked the rows are in range)
+    seen[rows] = True
+    return np.count_nonzero(seen) == index.size  # (marking is ~10x cheaper than np.unique's sort)
 
 
 def _replace(x: np.ndarray, index, value) -> np.ndarray:
