@@ -272,6 +272,15 @@ def test_det_second_derivative_at_a_singular_matrix():
     rank2 = tg.tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]], dtype=tg.float64, requires_grad=True)
     for a in (rank1, rank2):
         assert tg.gradgradcheck(tg.linalg.det, (a,))
+    # a matrix holding nan: its gradient is nan (the SVD of the array formula used to fail), the
+    # other matrices' are unchanged, with or without create_graph
+    batch = tg.tensor([[[float("nan"), 1.0], [1.0, 1.0]], [[1.0, 2.0], [3.0, 4.0]]], requires_grad=True)
+    for create_graph in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            (g,) = tg.autograd.grad(tg.linalg.det(batch).sum(), batch, create_graph=create_graph)
+        assert np.isnan(g[0].detach().numpy()).all()
+        np.testing.assert_allclose(g[1].detach().numpy(), [[4.0, -3.0], [-2.0, 1.0]])
     if torch is not None:
         at = torch.tensor(rank2.detach().numpy(), requires_grad=True)
         (gt,) = torch.autograd.grad(torch.linalg.det(at), at, create_graph=True)

@@ -66,6 +66,11 @@ def adjugate(a: np.ndarray) -> np.ndarray:
     n = a.shape[-1]
     if n <= 1:
         return np.ones_like(a)
+    finite = np.isfinite(a).all(axis=(-2, -1))
+    if not finite.all():  # (no SVD of a matrix holding nan or inf: its adjugate is nan, as PyTorch's)
+        out = np.full(a.shape, np.nan, dtype=a.dtype)
+        out[finite] = adjugate(a[finite])
+        return out
     u, s, vh = np.linalg.svd(a)
     sign = np.linalg.det(u) * np.linalg.det(vh)
     others = prod_others(s, (s.ndim - 1,))
