@@ -557,3 +557,19 @@ def test_incomplete_gamma_edge_cases_are_decided_in_pytorchs_order():
             ours = getattr(tg, name)(tg.tensor(grid_a), tg.tensor(grid_x)).numpy()
             theirs = getattr(torch, name)(torch.tensor(grid_a), torch.tensor(grid_x)).numpy()
             np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=0, err_msg=name)
+
+
+def test_cholesky_of_a_matrix_with_a_nan_pivot_is_refused_as_in_pytorch():
+    """LAPACK's potrf (PyTorch's) stops at a nan pivot and reports the minor; numpy's went on and
+    returned nan. The message names the minor and the batch element, as PyTorch's."""
+    nan = float("nan")
+    with pytest.raises(tg.linalg.LinAlgError, match="leading minor of order 1 is not positive-definite"):
+        tg.linalg.cholesky(tg.tensor([[nan, 1.0], [1.0, 2.0]]))
+    with pytest.raises(tg.linalg.LinAlgError, match=r"\(Batch element 1\).*order 2"):
+        tg.linalg.cholesky(tg.tensor([[[1.0, 0.0], [0.0, 1.0]], [[4.0, nan], [nan, 1.0]]]))
+    # (only the lower triangle is read: a nan above the diagonal changes nothing)
+    upper_nan = tg.tensor([[4.0, nan], [2.0, 2.0]])
+    np.testing.assert_allclose(tg.linalg.cholesky(upper_nan).numpy(), [[2.0, 0.0], [1.0, 1.0]])
+    if torch is not None:
+        with pytest.raises(torch.linalg.LinAlgError, match="leading minor of order 1"):
+            torch.linalg.cholesky(torch.tensor([[nan, 1.0], [1.0, 2.0]]))

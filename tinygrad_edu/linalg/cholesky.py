@@ -38,17 +38,23 @@ class Cholesky(Op):
 
 def _cholesky_array(a: np.ndarray) -> np.ndarray:
     try:
-        return np.linalg.cholesky(a)
+        factor = np.linalg.cholesky(a)
     except np.linalg.LinAlgError:
         raise _not_positive_definite(a) from None
+    if np.isnan(np.diagonal(factor, axis1=-2, axis2=-1)).any():  # a nan pivot: LAPACK's potrf stops there
+        raise _not_positive_definite(a)  # (in PyTorch); numpy's goes on and returns the nan
+    return factor
 
 
 def _failing_minor(a: np.ndarray) -> int:
-    """The order of the first leading minor of a that is not positive-definite (0: none)."""
+    """The order of the first leading minor of a that is not positive-definite (0: none); a
+    minor whose factor has a nan pivot is not."""
     for k in range(1, a.shape[-1] + 1):
         try:
-            np.linalg.cholesky(a[:k, :k])
+            factor = np.linalg.cholesky(a[:k, :k])
         except np.linalg.LinAlgError:
+            return k
+        if np.isnan(factor[k - 1, k - 1]):
             return k
     return 0
 
