@@ -573,3 +573,19 @@ def test_cholesky_of_a_matrix_with_a_nan_pivot_is_refused_as_in_pytorch():
     if torch is not None:
         with pytest.raises(torch.linalg.LinAlgError, match="leading minor of order 1"):
             torch.linalg.cholesky(torch.tensor([[nan, 1.0], [1.0, 2.0]]))
+
+
+def test_shape_changes_in_place_of_a_view_of_a_leaf_are_refused():
+    """x.expand(...).transpose_(1, 0) with x a leaf that requires grad: PyTorch refuses (a view of a
+    leaf changed in place); an expand view was let through here (op fuzz seed 12). A view of a
+    computed tensor still changes shape in place, as in PyTorch."""
+    x = tg.tensor([1.0, 1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="view of a leaf tensor that requires grad"):
+        x.expand((2, -1)).transpose_(1, 0)
+    assert (x * 1).expand(2, -1).transpose_(1, 0).shape == (2, 2)
+    with tg.no_grad():
+        assert x.expand((2, -1)).transpose_(1, 0).shape == (2, 2)
+    if torch is not None:
+        xt = torch.tensor([1.0, 1.0], requires_grad=True)
+        with pytest.raises(RuntimeError, match="view of a leaf"):
+            xt.expand((2, -1)).transpose_(1, 0)

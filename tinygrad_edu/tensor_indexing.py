@@ -335,6 +335,10 @@ class IndexingMethods:
             raise RuntimeError(f"{op}: this tensor of shape {self.shape} is a view of another tensor that "
                                f"requires grad; changing its shape in place is not supported here. Use the "
                                f"out-of-place {op[:-1]}")
+        if recording and _is_view_of_a_leaf(self):  # (x.expand(...).transpose_(0, 1), as PyTorch refuses)
+            raise RuntimeError(f"{op}: this tensor of shape {self.shape} is a view of a leaf tensor that requires "
+                               f"grad, and changing a view of a leaf in place is not allowed (as in PyTorch). "
+                               f"Use the out-of-place {op[:-1]}")
         if recording:
             new = compute(self)
             self.grad_fn, self._output_nr = new.grad_fn, 0
@@ -389,6 +393,21 @@ def _int_tuple(sizes, what: str) -> tuple:
             isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes):
         raise TypeError(f"as_strided(): argument '{what}' must be a tuple of ints, got {sizes!r}")
     return tuple(int(n) for n in sizes)
+
+
+def _is_view_of_a_leaf(t) -> bool:
+    """Whether t is a view (of a view...) made by ops from a leaf tensor that requires grad."""
+    from .autograd.function import Node, edge_source
+
+    node = t.grad_fn
+    while node is not None and node.is_view:
+        source = node.edges[0]  # where the viewed tensor's gradient goes: a leaf, a node, or nowhere
+        if source is None:
+            return False
+        if not isinstance(source, (Node, tuple)):
+            return True
+        node = edge_source(source)[0]
+    return False
 
 
 def _new_node(t, out):
