@@ -84,6 +84,9 @@ KNOWN: list[Known] = [
     Known("softmax", "nan/inf", "tg finite where torch nan", "softmax of a row with an inf logit: nan "
           "where the inf is and 0 elsewhere here, nan everywhere in PyTorch (as the row above)"),
     Known("softmax_method", "nan/inf", "tg finite where torch nan", "as for softmax"),
+    Known("ctc_loss", "nan/inf", "tg finite where torch nan", "ctc_loss of log_softmax of a row with an inf "
+          "logit: as for softmax, -inf (not nan) at the other classes here, so that example's loss is inf "
+          "(0 with zero_infinity) where PyTorch's is nan"),
     Known("layer_norm", "nan/inf", "", "float32 values near 1e30, whose variance overflows: inf/nan "
           "conventions differ (as for std)"),
     Known("batch_norm", "nan/inf", "", "as for layer_norm"),
