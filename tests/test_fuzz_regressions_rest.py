@@ -589,3 +589,35 @@ def test_shape_changes_in_place_of_a_view_of_a_leaf_are_refused():
         xt = torch.tensor([1.0, 1.0], requires_grad=True)
         with pytest.raises(RuntimeError, match="view of a leaf"):
             xt.expand((2, -1)).transpose_(1, 0)
+
+
+def test_lapack_results_are_laid_out_column_by_column_as_pytorchs():
+    """PyTorch returns LAPACK's results column-major (strides (1, rows)): reshape(-1) of one then
+    copies, so changing that copy in place leaves the result alone (op fuzz seed 16: here the
+    reshape was a view and cholesky's upper zeros became 1), view(-1) is refused, and
+    is_contiguous() is False."""
+    rng = np.random.default_rng(0)
+    a = tg.tensor(rng.standard_normal((3, 3)))
+    spd = a @ a.mT + 3 * tg.eye(3, dtype=tg.float64)
+    results = {"cholesky": tg.linalg.cholesky(spd), "inv": tg.linalg.inv(a),
+               "solve": tg.linalg.solve(a, tg.ones(3, 2, dtype=tg.float64)),
+               "qr.Q": tg.linalg.qr(a).Q, "qr.R": tg.linalg.qr(a).R, "svd.U": tg.linalg.svd(a).U,
+               "svd.Vh": tg.linalg.svd(a).Vh, "eigh": tg.linalg.eigh(spd).eigenvectors,
+               "lu_factor": tg.linalg.lu_factor(a).LU,
+               "solve_triangular": tg.linalg.solve_triangular(spd, tg.ones(3, 2, dtype=tg.float64), upper=True)}
+    for name, r in results.items():
+        assert r.stride() == (1, r.shape[0]) and not r.is_contiguous(), name
+    assert tg.linalg.inv(tg.tensor(rng.standard_normal((2, 3, 3)))).stride() == (9, 1, 3)
+    factor = results["cholesky"]
+    before = factor.numpy().copy()
+    factor.reshape(-1).add_(1.0)
+    np.testing.assert_array_equal(factor.numpy(), before)
+    with pytest.raises(RuntimeError, match="cannot be viewed"):
+        factor.view(-1)
+    # gradients are unchanged by the layout
+    b = tg.tensor(rng.standard_normal((3, 3)), requires_grad=True)
+    assert tg.gradcheck(lambda m: tg.linalg.inv(m).reshape(-1), (b,))
+    if torch is not None:
+        at = torch.tensor(a.numpy())
+        assert torch.linalg.cholesky(at @ at.mT + 3 * torch.eye(3, dtype=torch.float64)).stride() == (1, 3)
+        assert torch.linalg.inv(at).stride() == (1, 3)

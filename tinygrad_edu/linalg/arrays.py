@@ -10,6 +10,13 @@ import numpy as np
 from .checks import LinAlgError, singular_error
 
 
+def column_major(a: np.ndarray) -> np.ndarray:
+    """a's values laid out as LAPACK leaves a result and PyTorch returns it: each matrix column
+    by column (strides (..., 1, rows)). Then .is_contiguous(), .stride(), view() (refused) and
+    reshape() (a copy, so an in-place change of it leaves the result alone) act as on PyTorch's."""
+    return np.swapaxes(np.ascontiguousarray(np.swapaxes(a, -1, -2)), -1, -2)
+
+
 def inv(a: np.ndarray, op: str = "linalg.inv") -> np.ndarray:
     """A⁻¹ of each matrix; a singular one raises LinAlgError naming its batch element."""
     if a.shape[-1] == 0:

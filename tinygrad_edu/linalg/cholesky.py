@@ -6,6 +6,7 @@ import numpy as np
 
 from ..ops.op import Op
 from ..tensor import Tensor
+from . import arrays
 from .checks import LinAlgError, as_tensor, batch_prefix, check_float, check_matrix, check_no_out, check_square
 from .inverse import inv, solve
 
@@ -21,7 +22,7 @@ class Cholesky(Op):
 
     @staticmethod
     def forward(ctx, A):
-        return ctx.save_output(_cholesky_array(A.data))
+        return ctx.save_output(arrays.column_major(_cholesky_array(A.data)))  # (PyTorch's layout)
 
     @staticmethod
     def backward(ctx, grad):

@@ -6,6 +6,7 @@ import numpy as np
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import return_types
+from .arrays import column_major
 from .checks import as_tensor, check_no_out, check_square
 from .outputs import save_outputs, saved_outputs
 
@@ -22,7 +23,8 @@ class Eigh(Op):
 
     @staticmethod
     def forward(ctx, A, UPLO):
-        return save_outputs(ctx, *np.linalg.eigh(A.data, UPLO=UPLO))
+        values, vectors = np.linalg.eigh(A.data, UPLO=UPLO)
+        return save_outputs(ctx, values, column_major(vectors))  # (PyTorch's layout)
 
     @staticmethod
     def backward(ctx, grad_values, grad_vectors):

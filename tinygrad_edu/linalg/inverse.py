@@ -22,7 +22,7 @@ class Inv(Op):
 
     @staticmethod
     def forward(ctx, A):
-        return ctx.save_output(arrays.inv(A.data))
+        return ctx.save_output(arrays.column_major(arrays.inv(A.data)))  # (PyTorch's layout)
 
     @staticmethod
     def backward(ctx, grad):
@@ -82,7 +82,7 @@ class Solve(Op):
     @staticmethod
     def forward(ctx, A, B):
         ctx.save_for_backward(A)
-        return ctx.save_output(arrays.solve(A.data, B.data))
+        return ctx.save_output(arrays.column_major(arrays.solve(A.data, B.data)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -101,7 +101,7 @@ class SolveTriangular(Op):
     def forward(ctx, A, B, upper, unitriangular):
         ctx.upper, ctx.unitriangular = upper, unitriangular
         ctx.save_for_backward(A)
-        return ctx.save_output(arrays.solve_triangular(A.data, B.data, upper, unitriangular))
+        return ctx.save_output(arrays.column_major(arrays.solve_triangular(A.data, B.data, upper, unitriangular)))
 
     @staticmethod
     def backward(ctx, grad):

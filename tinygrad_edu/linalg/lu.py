@@ -16,6 +16,7 @@ from ..ops.op import Op
 from ..out_argument import written_to
 from ..tensor import Tensor
 from . import return_types
+from .arrays import column_major
 from .checks import as_tensor, batch_prefix, dtype_word
 from .outputs import save_outputs, saved_outputs
 from .permutations import permutation, take_rows
@@ -66,7 +67,7 @@ class LUFactor(Op):
     def forward(ctx, A):
         lu, pivots, info = getrf(A.data)
         ctx.inverse_order = np.argsort(permutation(pivots, A.shape[-2]), axis=-1)  # P X = X[inverse_order]
-        return save_outputs(ctx, lu, pivots, info)
+        return save_outputs(ctx, column_major(lu), pivots, info)  # (PyTorch's layout)
 
     @staticmethod
     def backward(ctx, grad, _grad_pivots, _grad_info):

@@ -6,6 +6,7 @@ import numpy as np
 
 from ..ops.op import Op
 from . import return_types
+from .arrays import column_major
 from .checks import as_tensor, check_float, check_matrix, check_no_out
 from .outputs import save_outputs, saved_outputs
 
@@ -27,8 +28,8 @@ class QR(Op):
         ctx.mode = mode
         if mode == "r":
             R = np.linalg.qr(A.data, mode="r")
-            return save_outputs(ctx, np.zeros((0,), A.data.dtype), R)
-        return save_outputs(ctx, *np.linalg.qr(A.data, mode=mode))
+            return save_outputs(ctx, np.zeros((0,), A.data.dtype), column_major(R))
+        return save_outputs(ctx, *[column_major(m) for m in np.linalg.qr(A.data, mode=mode)])  # (PyTorch's layout)
 
     @staticmethod
     def backward(ctx, grad_q, grad_r):

@@ -7,6 +7,7 @@ import numpy as np
 from ..ops.op import Op
 from ..tensor import Tensor
 from . import return_types
+from .arrays import column_major
 from .checks import as_tensor, check_float, check_matrix, check_no_out
 from .outputs import save_outputs, saved_outputs
 
@@ -26,7 +27,8 @@ class SVD(Op):
 
     @staticmethod
     def forward(ctx, A, full_matrices):
-        return save_outputs(ctx, *np.linalg.svd(A.data, full_matrices=full_matrices))
+        U, S, Vh = np.linalg.svd(A.data, full_matrices=full_matrices)
+        return save_outputs(ctx, column_major(U), S, column_major(Vh))  # (PyTorch's layout)
 
     @staticmethod
     def backward(ctx, grad_u, grad_s, grad_vh):
