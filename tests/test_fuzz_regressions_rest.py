@@ -621,3 +621,35 @@ def test_lapack_results_are_laid_out_column_by_column_as_pytorchs():
         at = torch.tensor(a.numpy())
         assert torch.linalg.cholesky(at @ at.mT + 3 * torch.eye(3, dtype=torch.float64)).stride() == (1, 3)
         assert torch.linalg.inv(at).stride() == (1, 3)
+
+
+def test_multilabel_margin_loss_with_an_infinite_score_is_inf():
+    """A pair the target leaves out must not turn an inf score's nan gap (inf - inf) into a nan
+    loss: the pairs are selected, not multiplied by 0 (op fuzz seed 16)."""
+    x = tg.tensor(np.array([1.0, 1.0, np.inf, 1.0], dtype=np.float32), requires_grad=True)
+    loss = F.multilabel_margin_loss(x, tg.tensor([1, 1, 1, 1]), reduction="sum")
+    assert loss.item() == np.inf
+    scores = tg.tensor([[0.1, 0.2, 0.4, 0.8], [1.0, 2.0, 3.0, 4.0]], dtype=tg.float64, requires_grad=True)
+    F.multilabel_margin_loss(scores, tg.tensor([[3, 0, -1, 1], [1, 1, -1, 0]])).backward()
+    np.testing.assert_allclose(scores.grad.numpy(), [[-0.25, 0.25, 0.25, -0.25], [0.0, -0.5, 0.25, 0.25]])
+
+
+def test_ldexp_of_an_integer_or_bool_tensor_takes_the_float_exponents_dtype():
+    """PyTorch computes input · pow(2, other): a bool or integer input times a float32 exponent
+    is float32 (op fuzz seed 17: here the input became float64 first)."""
+    exponent = tg.tensor([1.0, 2.0], dtype=tg.float32)
+    for values in (np.array([True, False]), np.array([3, -1])):
+        out = tg.ldexp(tg.tensor(values), exponent)
+        assert out.dtype == tg.float32
+        np.testing.assert_array_equal(out.numpy(), values * np.array([2.0, 4.0]))
+    assert tg.ldexp(tg.tensor([3]), tg.tensor([2])).dtype == tg.get_default_dtype()  # (both integer)
+
+
+def test_squeeze_and_unsqueeze_in_place_check_their_dim_first():
+    """An out-of-range dim is an IndexError before the in-place rules (op fuzz seed 16)."""
+    view = (tg.ones(1, 1, 1, 1, requires_grad=True) * 1)[0:1]
+    with pytest.raises(IndexError, match="unsqueeze_: dim 5 is out of range"):
+        view.unsqueeze_(5)
+    with pytest.raises(IndexError, match="squeeze_: dim 7 is out of range"):
+        view.squeeze_(7)
+    assert tg.ones(2, 1).squeeze_((0, 1)).shape == (2,) and tg.tensor(1.0).squeeze_(0).shape == ()

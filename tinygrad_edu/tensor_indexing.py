@@ -356,10 +356,13 @@ class IndexingMethods:
 
     def squeeze_(self, dim=None) -> "Tensor":
         """In-place `squeeze`: drop dims of size 1 (all, or those named by `dim`)."""
+        for d in (() if dim is None else dim if isinstance(dim, (tuple, list)) else (dim,)):
+            _ops.normalize_dim(d, self.ndim, "squeeze_")  # (before the in-place rules, as PyTorch's parser)
         return self._reshape_in_place("squeeze_", lambda t: _new_node(t, t.squeeze(dim)))
 
     def unsqueeze_(self, dim: int) -> "Tensor":
         """In-place `unsqueeze`: insert a dim of size 1 at `dim`."""
+        _ops.normalize_dim(dim, self.ndim, "unsqueeze_", new_axis=True)  # (checked first, as PyTorch does)
         return self._reshape_in_place("unsqueeze_", lambda t: t.unsqueeze(dim))
 
     def transpose_(self, dim0: int, dim1: int) -> "Tensor":

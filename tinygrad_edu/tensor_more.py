@@ -156,7 +156,8 @@ class MoreMethods:
         self · exp2(other), so ∂/∂other = ln 2 · self · 2^other."""
         other = _need_tensor(other, "ldexp")
         _broadcast("ldexp", self, other)
-        x = self._as_float()
+        # PyTorch's input · pow(2, other): an integer or bool input takes a float other's dtype
+        x = self if self.data.dtype.kind == "f" or other.data.dtype.kind == "f" else self._as_float()
         dtype = other.data.dtype if other.data.dtype.kind == "f" else x.data.dtype
         return x * other.to(dtype).exp2()
 

@@ -321,5 +321,8 @@ def multilabel_margin_loss(input: Tensor, target, size_average=None, reduce=None
     pairs = listed[:, :, None] * not_listed[:, None, :]  # pairs[n, j, k]: j listed, k not
     scores = input.reshape(n, n_classes)
     gaps = (1 - scores.reshape(n, n_classes, 1) + scores.reshape(n, 1, n_classes)).relu()
-    loss = (gaps * Tensor._make(pairs, None, False)).sum((1, 2)) / n_classes
+    # (where, not a product with the 0/1 pairs: a pair left out must not turn an inf score's nan gap into
+    # a nan loss, as PyTorch's kernel never looks at it)
+    weighted = where(pairs > 0, gaps * Tensor._make(pairs, None, False), 0.0)
+    loss = weighted.sum((1, 2)) / n_classes
     return _reduce(loss.reshape(t.shape[:-1] if input.ndim == 2 else ()), reduction)
