@@ -253,6 +253,8 @@ KNOWN: list[Known] = [
     Known("instance_norm", "grad: value", "", "as for layer_norm: float32 gradients over a few close values"),
     Known("instance_norm", "grad2: value", "", "as for layer_norm (second derivatives)"),
     Known("layer_norm", "grad2: value", "", "as for its first derivatives: float32 over a few close values"),
+    Known("batch_norm", "grad2: value", "", "as for layer_norm: float32 second derivatives over a few values (its "
+          "terms cancel; in float64 both libraries agree)"),
     Known("mode", "nan/inf", "", "mode of a row whose values all differ, one of them nan: PyTorch returns "
           "the nan, here the smallest value (every value is a mode; the conventions differ)"),
     Known("*", "grad: no error", "", "in-place forms whose derivative PyTorch does not implement (asinh_, "
