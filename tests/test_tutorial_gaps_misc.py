@@ -139,6 +139,10 @@ def test_losses_print_pytorchs_node_names():
         "BinaryCrossEntropyWithLogitsBackward0": [F.binary_cross_entropy_with_logits(x, target)],
         "SmoothL1LossBackward0": [F.smooth_l1_loss(x, target)],
         "HuberLossBackward0": [F.huber_loss(x, target)],
+        "SoftMarginLossBackward0": [F.soft_margin_loss(x, 2 * target - 1)],
+        "MultiMarginLossBackward0": [F.multi_margin_loss(x, labels), F.multi_margin_loss(x, labels, reduction="none")],
+        "MultilabelMarginLossBackward0": [F.multilabel_margin_loss(x, tg.tensor([[1, -1], [0, 1]])),
+                                          F.multilabel_margin_loss(x, tg.tensor([[1, -1], [0, 1]]), reduction="sum")],
     }
     for name, losses in expected.items():
         for loss in losses:

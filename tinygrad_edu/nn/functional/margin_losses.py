@@ -33,6 +33,7 @@ from .checks import (
     check_broadcast,
     check_float,
     legacy_reduction,
+    named_as_pytorch,
 )
 from .losses import _check_reduction, _reduce
 from .pointwise import logsigmoid
@@ -203,7 +204,7 @@ def soft_margin_loss(input: Tensor, target, size_average=None, reduce=None, redu
                            f"(pass target.detach())")
     target = as_float_tensor(target, input, op)
     check_broadcast(op, input=input, target=target)
-    return _reduce(-logsigmoid(input * target), reduction)
+    return named_as_pytorch(_reduce(-logsigmoid(input * target), reduction), "SoftMarginLossBackward0")
 
 
 def multilabel_soft_margin_loss(input: Tensor, target, weight: Tensor | None = None, size_average=None,
@@ -287,7 +288,7 @@ def multi_margin_loss(input: Tensor, target, p: int = 1, margin: float = 1.0, we
         w = weight.data if isinstance(weight, Tensor) else np.asarray(weight)
         others = others * w.astype(input.data.dtype).reshape(-1)[flat_t].reshape(n, 1)
     loss = (gaps * Tensor._make(others, None, False)).sum(1) / n_classes
-    return _reduce(loss.reshape(t.shape), reduction)
+    return named_as_pytorch(_reduce(loss.reshape(t.shape), reduction), "MultiMarginLossBackward0")
 
 
 def multilabel_margin_loss(input: Tensor, target, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
@@ -325,4 +326,5 @@ def multilabel_margin_loss(input: Tensor, target, size_average=None, reduce=None
     # a nan loss, as PyTorch's kernel never looks at it)
     weighted = where(pairs > 0, gaps * Tensor._make(pairs, None, False), 0.0)
     loss = weighted.sum((1, 2)) / n_classes
-    return _reduce(loss.reshape(t.shape[:-1] if input.ndim == 2 else ()), reduction)
+    loss = _reduce(loss.reshape(t.shape[:-1] if input.ndim == 2 else ()), reduction)
+    return named_as_pytorch(loss, "MultilabelMarginLossBackward0")
