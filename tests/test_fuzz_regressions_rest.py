@@ -653,3 +653,20 @@ def test_squeeze_and_unsqueeze_in_place_check_their_dim_first():
     with pytest.raises(IndexError, match="squeeze_: dim 7 is out of range"):
         view.squeeze_(7)
     assert tg.ones(2, 1).squeeze_((0, 1)).shape == (2,) and tg.tensor(1.0).squeeze_(0).shape == ()
+
+
+def test_copy_forms_of_views_are_contiguous_as_pytorchs():
+    """permute_copy, transpose_copy, t_copy, diagonal_copy and as_strided_copy return row-major
+    tensors, as PyTorch's *_copy do: reshape(-1) of one is then a view, so an in-place change of
+    it shows in the copy (op fuzz seed 18: here the copy kept the permuted layout and did not change)."""
+    x = tg.tensor(np.arange(24.0).reshape(2, 3, 4))
+    copies = [tg.permute_copy(x, (2, 0, 1)), tg.transpose_copy(x, 0, 2), tg.t_copy(x[0]), tg.diagonal_copy(x),
+              tg.as_strided_copy(x, (2, 2), (1, 2))]
+    for c in copies:
+        assert c.is_contiguous()
+    permuted = copies[0]
+    permuted.reshape(-1).div_(2.0)
+    np.testing.assert_array_equal(permuted.numpy(), np.transpose(np.arange(24.0).reshape(2, 3, 4), (2, 0, 1)) / 2)
+    assert tg.gradcheck(lambda t: tg.permute_copy(t, (2, 0, 1)), (tg.tensor(np.ones((2, 3, 4)), requires_grad=True),))
+    if torch is not None:
+        assert torch.permute_copy(torch.tensor(x.numpy()), (2, 0, 1)).is_contiguous()

@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 
 from . import dtype as _dtype
+from . import memory_formats as _formats
 from . import special
 from .functions import _tensor
 from .nn import functional as F
@@ -599,11 +600,13 @@ def unsafe_chunk(input, chunks: int, dim: int = 0) -> tuple:
     return _tensor(input).chunk(chunks, dim)
 
 
-# ---- *_copy: the view, then a clone -----------------------------------------------------------------
+# ---- *_copy: the view, then a contiguous clone (as PyTorch's: permute_copy(...).stride() is row-major) --
 def _copied(name: str, view):
     def function(input, *args, out=None, **kwargs):
         result = view(_tensor(input), *args, **kwargs)
-        result = tuple(r.clone() for r in result) if isinstance(result, (tuple, list)) else result.clone()
+        row_major = _formats.contiguous_format
+        result = (tuple(r.clone(memory_format=row_major) for r in result) if isinstance(result, (tuple, list))
+                  else result.clone(memory_format=row_major))
         return written_to(out, name, result)
 
     function.__name__ = function.__qualname__ = name
