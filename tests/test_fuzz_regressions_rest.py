@@ -670,3 +670,24 @@ def test_copy_forms_of_views_are_contiguous_as_pytorchs():
     assert tg.gradcheck(lambda t: tg.permute_copy(t, (2, 0, 1)), (tg.tensor(np.ones((2, 3, 4)), requires_grad=True),))
     if torch is not None:
         assert torch.permute_copy(torch.tensor(x.numpy()), (2, 0, 1)).is_contiguous()
+
+
+def test_results_laid_out_row_major_where_pytorchs_are():
+    """An index array's copy (m[:, [0, 2]], roll), cat/stack of transposed tensors and layer_norm
+    of a transposed input are row-major in PyTorch, so .view(-1) of them works there; numpy laid
+    them out column-first here and view refused. cat/stack of channels_last tensors keep that
+    layout, as PyTorch's do."""
+    m = tg.tensor(np.arange(12.0).reshape(3, 4))
+    x = tg.tensor(np.arange(24.0).reshape(2, 3, 4))
+    results = {"index array": m[:, [0, 2]], "roll": x.roll(1, 2), "cat": tg.cat([m.t(), m.t()]),
+               "stack": tg.stack([m.t(), m.t()]), "layer_norm": F.layer_norm(m.t(), (3,))}
+    for name, r in results.items():
+        assert r.is_contiguous(), name
+        assert r.view(-1).shape == (r.numel(),)
+    np.testing.assert_array_equal(results["index array"].numpy(), np.arange(12.0).reshape(3, 4)[:, [0, 2]])
+    last = tg.tensor(np.random.default_rng(0).random((2, 3, 4, 5))).to(memory_format=tg.channels_last)
+    assert tg.cat([last, last]).is_contiguous(memory_format=tg.channels_last)
+    assert tg.cat([last, last * 1]).stride() == (60, 1, 15, 3)
+    if torch is not None:
+        mt = torch.tensor(m.numpy())
+        assert mt[:, [0, 2]].is_contiguous() and torch.cat([mt.t(), mt.t()]).is_contiguous()

@@ -76,6 +76,10 @@ class GetItem(Op):
             # x[0] of a vector is a numpy scalar, a copy; x[0, ...] is the same number as a 0-d
             # view, so that t[0].fill_(5) changes t, as in PyTorch
             out = x.data[(index if isinstance(index, tuple) else (index,)) + (Ellipsis,)]
+        elif not out.flags.c_contiguous and not is_basic_index(index):
+            # numpy may lay an index array's copy out column-first (m[:, [0, 2]]); PyTorch's is
+            # row-major, so that .view() of it works
+            out = np.ascontiguousarray(out)
         return out
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import memory_formats as _formats
 from ..errors import ShapeError
 from .op import Op
 
@@ -86,6 +87,20 @@ class Expand(Op):
         return grad  # the engine sums it back down to the input's shape
 
 
+def _all_channels_last(tensors) -> bool:
+    """Whether every tensor is laid out channels_last (or channels_last_3d), the one case where
+    PyTorch's cat (and stack) keeps the inputs' layout."""
+    return bool(tensors) and all(_channels_last(t.data.shape, _formats.element_strides(t.data)) for t in tensors)
+
+
+def _channels_last(shape: tuple, strides: tuple) -> bool:
+    if _formats.suggested_format(shape, strides) is not _formats.contiguous_format:
+        return True
+    # (stack joins its inputs unsqueezed: a channels_last tensor with a new size-1 dim)
+    return len(shape) == 5 and any(n == 1 and _channels_last(shape[:d] + shape[d + 1:], strides[:d] + strides[d + 1:])
+                                   for d, n in enumerate(shape))
+
+
 class Cat(Op):
     """Join tensors along an existing axis;  backward cuts the gradient into the same pieces."""
 
@@ -93,7 +108,10 @@ class Cat(Op):
     def forward(ctx, dim, *tensors):
         ctx.dim = dim
         ctx.bounds = np.cumsum([0] + [t.data.shape[dim] for t in tensors]).tolist()
-        return np.concatenate([t.data for t in tensors], axis=dim)
+        out = np.concatenate([t.data for t in tensors], axis=dim)
+        if not out.flags.c_contiguous and not _all_channels_last(tensors):
+            out = np.ascontiguousarray(out)  # (PyTorch's cat is row-major unless every input is channels_last)
+        return out
 
     @staticmethod
     def backward(ctx, grad):

@@ -56,6 +56,8 @@ def layer_norm(input: Tensor, normalized_shape: int | Sequence[int], weight: Ten
     if input.numel() == 0:  # nothing to normalize (PyTorch returns the empty input too)
         return input * 1
     dims = tuple(range(input.ndim - len(shape), input.ndim))
+    if not input.is_contiguous():  # (PyTorch's kernel reads a row-major copy: its result is row-major)
+        input = input.contiguous()
     centered = input - input.mean(dims, keepdim=True)
     out = centered / (centered.var(dims, keepdim=True, unbiased=False) + eps).sqrt()
     if weight is not None:
