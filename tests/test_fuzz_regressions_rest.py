@@ -691,3 +691,26 @@ def test_results_laid_out_row_major_where_pytorchs_are():
     if torch is not None:
         mt = torch.tensor(m.numpy())
         assert mt[:, [0, 2]].is_contiguous() and torch.cat([mt.t(), mt.t()]).is_contiguous()
+
+
+def test_max_pooling_picks_a_windows_last_nan_as_pytorch():
+    """PyTorch's pooling kernels move to every nan they meet, so a window holding nan names its
+    last nan, and the gradient goes there (op fuzz seed 22: max_unpool1d put the nan elsewhere).
+    Without nan the first largest is chosen, as before."""
+    nan = float("nan")
+    x = tg.tensor([[[nan, 1.0, nan, 2.0, 3.0, 3.0]]], requires_grad=True)
+    values, index = F.max_pool1d(x, 3, return_indices=True)
+    assert np.isnan(values.detach().numpy()[0, 0, 0]) and index.tolist() == [[[2, 4]]]
+    values.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[[0.0, 0.0, 1.0, 0.0, 1.0, 0.0]]])
+    _, index = F.adaptive_max_pool1d(tg.tensor([[[nan, 1.0, nan, 2.0]]]), 1, return_indices=True)
+    assert index.tolist() == [[[2]]]
+    np.testing.assert_array_equal(
+        F.max_unpool1d(*F.max_pool1d(tg.tensor([[nan, nan]]), 2, 2, return_indices=True), 2, 2).numpy()[0, 0], 0.0)
+    empty = tg.tensor(np.zeros((0, 1, 2, 3, 2)), requires_grad=True)  # (an empty result is not a view of a leaf)
+    assert F.hardtanh_(F.adaptive_max_pool3d(empty, (None, 1, 4)), -0.5, 0.5).shape == (0, 1, 2, 1, 4)
+    if torch is not None:
+        xt = torch.tensor([[[nan, 1.0, nan, 2.0, 3.0, 3.0]]], requires_grad=True)
+        vt, it = torch.nn.functional.max_pool1d(xt, 3, return_indices=True)
+        vt.sum().backward()
+        assert it.tolist() == [[[2, 4]]] and xt.grad.tolist() == [[[0.0, 0.0, 1.0, 0.0, 1.0, 0.0]]]

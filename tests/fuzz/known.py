@@ -330,6 +330,11 @@ KNOWN: list[Known] = [
           text="float32"),
     Known("multilabel_margin_loss", "nan/inf", "tg nan where torch finite", "as for multi_margin_loss: "
           "PyTorch's kernel drops a nan term; here the nan reaches the loss"),
+    Known("max_pool1d", "grad: value", "", "as for max_pool2d below: a window that covers only padding"),
+    Known("max_pool3d", "grad: value", "", "as for max_pool2d below: a window that covers only padding"),
+    Known("tan", "grad: value", "", "tan of an argument near 1e30 (a solve with a 1e30 right-hand side): one ulp "
+          "there is about 1e14, far more than π, so the last bit of the argument decides tan's value; the "
+          "libraries' arguments differ in it"),
     Known("max_pool2d", "grad: value", "", "a PyTorch bug: a window that covers only padding (with dilation, "
           "e.g. width 1, padding 1, kernel 2, dilation 2) has the max -inf, and PyTorch reports index 1 for it "
           "-- an element outside the window, which then receives the window's gradient; here nothing does"),

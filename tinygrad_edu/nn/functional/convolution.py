@@ -197,11 +197,24 @@ def _pool_windows(input: Tensor, kernel_size, stride, padding, dilation, ceil_mo
     return w, unbatched, kernel, stride, padding, dilation
 
 
+def window_max(flat: Tensor) -> tuple:
+    """(values, positions) of the largest element of each window (the last axis), as PyTorch's
+    pooling kernels choose it: the first largest, but where a window holds nan, its last nan (the
+    kernel moves to every nan it meets). The gradient goes to the element chosen."""
+    values, best = flat.max(-1)  # (the first largest, and the first nan)
+    has_nan = np.isnan(values.data)
+    if not has_nan.any():
+        return values, best
+    last_nan = flat.shape[-1] - 1 - np.argmax(np.isnan(flat.data[..., ::-1]), axis=-1)
+    best = constant(np.where(has_nan, last_nan, best.data))
+    return flat.gather(-1, best.unsqueeze(-1)).squeeze(-1), best
+
+
 def _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, dims, op):
     w, unbatched, kernel, stride, padding, dilation = _pool_windows(input, kernel_size, stride, padding, dilation,
                                                                     ceil_mode, dims, op, -np.inf)
     flat = w.reshape(w.shape[:2 + dims] + (math.prod(kernel),))
-    values, best = flat.max(-1)  # (the gradient goes to the element returned: the first largest, as PyTorch)
+    values, best = window_max(flat)  # (the gradient goes to the element returned, as PyTorch)
     # A window whose max is -inf (all -inf, or only padding, as dilation and ceil_mode allow): PyTorch
     # names its first position at or after 0, the index it starts from -- flat.max chose a pad there.
     no_max = values.data == -np.inf

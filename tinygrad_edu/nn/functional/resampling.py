@@ -38,6 +38,7 @@ from .convolution import (
     adaptive_avg_pool3d,
     adaptive_output_sizes,
     gather_windows,
+    window_max,
 )
 from .cubic import cubic_tap_weights
 
@@ -381,13 +382,13 @@ def _adaptive_max_pool(input: Tensor, output_size, return_indices: bool, dims: i
     if any(n == 0 for n in spatial) and any(s > 0 for s in sizes):
         raise ShapeError(f"{op}: cannot pool an input with an empty spatial dimension, shape {input.shape}")
     if 0 in sizes or x.shape[0] * x.shape[1] == 0:  # nothing to pool: an empty result, in x's graph
-        values = x.flatten(2)[..., :0].reshape(x.shape[:2] + sizes)
+        values = x.flatten(2)[..., :0].reshape(x.shape[:2] + sizes).clone()  # (a new tensor, not a view, as PyTorch's)
         indices = Tensor._make(np.zeros(values.shape, np.int64), None, False)
     else:
         windows = [_adaptive_index(n, s) for n, s in zip(spatial, sizes)]
         gathered = gather_windows(x, windows)  # (N, C, out_0, ..., out_{D-1}, K_0, ..., K_{D-1})
         flat = gathered.reshape(gathered.shape[:2 + dims] + (-1,))
-        values, best = flat.max(-1)
+        values, best = window_max(flat)
         position = np.zeros(best.shape, dtype=np.int64)  # the flat input index of each max, for return_indices
         rest = best.data
         for d in reversed(range(dims)):
