@@ -714,3 +714,14 @@ def test_max_pooling_picks_a_windows_last_nan_as_pytorch():
         vt, it = torch.nn.functional.max_pool1d(xt, 3, return_indices=True)
         vt.sum().backward()
         assert it.tolist() == [[[2, 4]]] and xt.grad.tolist() == [[[0.0, 0.0, 1.0, 0.0, 1.0, 0.0]]]
+
+
+def test_view_copy_of_a_transposed_tensor_copies_as_pytorchs():
+    """torch.view_copy copies any layout; here it went through view(), which refuses a transposed
+    input (op fuzz seed 23). A dtype argument still reinterprets the bytes, as view(dtype)."""
+    x = tg.tensor(np.arange(6.0).reshape(2, 3))
+    out = tg.view_copy(x.t(), (2, 3))
+    np.testing.assert_array_equal(out.numpy(), np.arange(6.0).reshape(2, 3).T.reshape(2, 3))
+    assert tg.view_copy(x, tg.int64).dtype == tg.int64
+    with pytest.raises(RuntimeError):
+        tg.view_copy(x, (4, 2))

@@ -21,6 +21,7 @@ import numpy as np
 from . import dtype as _dtype
 from . import memory_formats as _formats
 from . import special
+from .conversion import _is_dtype
 from .functions import _tensor
 from .nn import functional as F
 from .nn.functional.channel_dropout import _masked
@@ -630,7 +631,8 @@ def _slice_dim(t: Tensor, dim: int) -> int:
 
 
 _COPIES = {
-    "view_copy": _doc("input.view(size)")(lambda t, size: t.view(size)),
+    # (PyTorch's view_copy copies any layout: a transposed input need not be viewable)
+    "view_copy": _doc("input.view(size)")(lambda t, size: t.view(size) if _is_dtype(size) else t.reshape(size)),
     "expand_copy": _doc("input.expand(size)")(lambda t, size, *, implicit=False: t.expand(size)),
     "permute_copy": _doc("input.permute(dims)")(lambda t, dims: t.permute(dims)),
     "squeeze_copy": _doc("input.squeeze(dim)")(lambda t, dim=None: t.squeeze() if dim is None else t.squeeze(dim)),
