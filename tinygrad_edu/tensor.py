@@ -201,7 +201,7 @@ class Tensor(ConversionMethods, NumpyProtocol, MathMethods, LayoutMethods, Point
         if name is not None:  # grad, name, hooks, output number: class defaults until set
             self.name = name
         if _function._inference_open:  # (made inside tg.inference_mode(): an inference tensor)
-            _api.mark_created(self)
+            _api.made(self)
         if requires_grad:
             self.requires_grad_(True)
 

@@ -142,19 +142,14 @@ def is_inference_mode_enabled() -> bool:
 def _count_inference(change: int) -> None:
     with _inference_lock:
         function._inference_open += change
-
-
-def mark_created(t: Tensor) -> None:
-    """A tensor made (tg.tensor, tg.ones, ...) inside inference_mode is an inference tensor."""
-    if _inference.on:
-        t._inference = True
-        function._inference_made = True
+        function._inference_made = True  # (from now on inference tensors may exist: see function.py)
 
 
 def made(t: Tensor) -> Tensor:
-    """`t`, a tensor just made from numbers (a sample), marked if inference_mode is on."""
-    if function._inference_open:
-        mark_created(t)
+    """`t`, a tensor just made from numbers (tg.tensor, tg.ones, a sample): an inference tensor
+    when this thread is inside inference_mode."""
+    if function._inference_open and _inference.on:
+        t._inference = True
     return t
 
 
@@ -173,7 +168,6 @@ def mark_inference(cls: type, args: tuple, out) -> None:
     for t in out if out.__class__ is tuple else (out,):
         if isinstance(t, Tensor):
             t._inference = True
-            function._inference_made = True  # (from now on, save_for_backward looks for them)
 
 
 def _shares_memory(out, source: Tensor) -> bool:

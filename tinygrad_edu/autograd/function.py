@@ -51,7 +51,8 @@ def _share(shapes: tuple) -> tuple:
 # a number each; only then do graph.py and api.py look at the calling thread's own state.
 _hooks_open = 0
 _inference_open = 0
-_inference_made = False  # some inference tensor exists (api.py): saving one for backward must raise
+_inference_made = False  # inference_mode was entered once: inference tensors may exist (api.py), so
+# save_for_backward looks for them and results of ops that do not record check for views of them
 
 
 def _saved_attribute(name: str) -> property:
@@ -535,7 +536,7 @@ class Function:
                 out = tuple(_as_output(r, args) for r in raw)
             else:
                 out = _as_output(raw, args)
-            if _inference_open or _inference_made:  # in inference_mode, or a view of an inference tensor (api.py)
+            if _inference_made:  # maybe in inference_mode, or a view of an inference tensor (api.py)
                 from .api import mark_inference
                 mark_inference(cls, args, out)
             return out

@@ -189,13 +189,13 @@ def _tensor_adjugate(a) -> Tensor:
     if n <= 1:
         return Tensor._make(np.ones_like(a.data), None, False)  # (adj of a 1×1 matrix is [1]: constant)
     data = a.data
-    if data.size and np.isfinite(data).all() and np.all(np.linalg.cond(data) < 1 / np.finfo(data.dtype).eps):
+    finite = np.isfinite(data).all(axis=(-2, -1))  # (per matrix)
+    if data.size and finite.all() and np.all(np.linalg.cond(data) < 1 / np.finfo(data.dtype).eps):
         return det(a)[..., None, None] * inv(a)
     keep = np.array([[k for k in range(n) if k != i] for i in range(n)])  # keep[i]: all indices but i
     minors = a[..., keep[:, None, :, None], keep[None, :, None, :]]  # (..., n, n, n-1, n-1): row i, column j out
     signs = (-1.0) ** np.add.outer(np.arange(n), np.arange(n))
     adj = (det(minors) * Tensor._make(signs.astype(data.dtype), None, False)).transpose(-1, -2)
-    finite = np.isfinite(data).all(axis=(-2, -1))
     if not finite.all():  # nan for a matrix holding nan or inf, as the array formula (and PyTorch) gives
         adj = adj + Tensor._make(np.where(finite, 0.0, np.nan)[..., None, None].astype(data.dtype), None, False)
     return adj
